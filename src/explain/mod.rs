@@ -1,0 +1,451 @@
+//! Explanation stage: the TLS view of a connection -> titles, explanations, field notes,
+//! summary and security notes, in the chosen language. Texts are data (`en.rs`, `zh.rs`).
+
+mod en;
+mod zh;
+
+use crate::input::Capture;
+use crate::model::{Chunk, Connection, Field, Message, Note, NoteSeverity, StreamView, Summary, TextRef};
+use crate::model::Dir;
+use crate::registry::{self, is_grease, KeyExchange, RecordProtection};
+use crate::tls::{hexs, TlsConnection};
+use crate::Options;
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Lang {
+    #[default]
+    En,
+    Zh,
+}
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Zh => "zh",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Lang> {
+        match s.to_ascii_lowercase().as_str() {
+            "en" | "en-us" | "en-gb" | "english" => Some(Lang::En),
+            "zh" | "zh-cn" | "zh-hans" | "cn" | "chinese" => Some(Lang::Zh),
+            _ => None,
+        }
+    }
+    pub fn table(self) -> &'static [(&'static str, &'static str)] {
+        match self {
+            Lang::En => en::TEXTS,
+            Lang::Zh => zh::TEXTS,
+        }
+    }
+}
+
+fn lookup(lang: Lang, key: &str) -> Option<&'static str> {
+    lang.table().iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
+}
+
+/// Fill a text: the language's template (English if missing, the key itself as last resort)
+/// with `{placeholders}` replaced.
+pub fn render(lang: Lang, r: &TextRef, value: Option<&str>) -> String {
+    let template = lookup(lang, &r.key).or_else(|| lookup(Lang::En, &r.key)).unwrap_or(&r.key);
+    let mut out = template.to_string();
+    for (k, v) in &r.args {
+        out = out.replace(&format!("{{{k}}}"), v);
+    }
+    if let Some(v) = value {
+        out = out.replace("{value}", v);
+    }
+    out
+}
+
+fn resolve_fields(lang: Lang, fields: &mut [Field]) {
+    for f in fields {
+        if let Some(r) = &f.note_ref {
+            f.note = Some(render(lang, r, Some(&f.value)));
+        }
+        resolve_fields(lang, &mut f.children);
+    }
+}
+
+fn or_dash(s: Option<String>) -> String {
+    s.filter(|s| !s.is_empty()).unwrap_or_else(|| "—".into())
+}
+
+/// Build the explained connection.
+pub fn connection(id: usize, cap: &Capture, tls: TlsConnection, opts: &Options) -> Connection {
+    let lang = opts.lang;
+    let summary = summary(&tls);
+    let mut messages = tls.messages.clone();
+    let mut enc13 = [0usize; 2];
+    let mut seen_client_flight = false;
+    for m in messages.iter_mut() {
+        let (t, e) = texts(m, &tls, &summary, &mut enc13, &mut seen_client_flight);
+        m.title = render(lang, &t, None);
+        m.explanation = render(lang, &e, None);
+        m.title_ref = t;
+        m.explanation_ref = e;
+        resolve_fields(lang, &mut m.fields);
+    }
+    let mut notes = notes(&tls, &summary, opts);
+    for n in notes.iter_mut() {
+        n.text = render(lang, &n.text_ref, None);
+    }
+    Connection {
+        id,
+        client: None,
+        server: None,
+        summary,
+        stream: StreamView {
+            hex: hexs(&cap.data),
+            chunks: cap.chunks.iter().map(|c| Chunk { dir: c.dir, offset: c.offset, len: c.len }).collect(),
+        },
+        records: tls.records,
+        messages,
+        certificates: tls.certificates,
+        alerts: tls.alerts,
+        notes,
+    }
+}
+
+fn names_list(v: &[u16], f: fn(u16) -> String) -> String {
+    let n: Vec<String> = v.iter().filter(|&&x| !is_grease(x)).map(|&x| f(x)).collect();
+    if n.is_empty() {
+        "—".into()
+    } else {
+        n.join(", ")
+    }
+}
+
+fn side(d: Option<Dir>) -> &'static str {
+    match d {
+        Some(Dir::C2S) => "c2s",
+        _ => "s2c",
+    }
+}
+
+/// Title and explanation for one message, chosen by what the handshake negotiated.
+fn texts(m: &Message, tls: &TlsConnection, s: &Summary, enc13: &mut [usize; 2], seen_client_flight: &mut bool) -> (TextRef, TextRef) {
+    let f = &tls.facts;
+    let len = m.span.len.saturating_sub(5).to_string();
+    let suite = or_dash(s.cipher_suite_name.clone());
+    let name = m.name.as_str();
+    match (name, m.encrypted) {
+        ("ClientHello", _) => {
+            let ch = f.client_hello.clone().unwrap_or_default();
+            let tls13 = ch.supported_versions.contains(&0x0304);
+            let key = if tls13 { "msg.ClientHello.explain.tls13" } else { "msg.ClientHello.explain" };
+            (
+                TextRef::new("msg.ClientHello.title"),
+                TextRef::new(key)
+                    .arg("suites", ch.cipher_suites.iter().filter(|&&c| !is_grease(c)).count().to_string())
+                    .arg("sni", or_dash(ch.sni.clone()))
+                    .arg("alpn", if ch.alpn.is_empty() { "—".into() } else { ch.alpn.join(", ") })
+                    .arg("versions", names_list(&ch.supported_versions, registry::version_name))
+                    .arg("key_shares", names_list(&ch.key_share_groups, registry::group_name)),
+            )
+        }
+        ("HelloRetryRequest", _) => {
+            let g = s.hrr_group.map(registry::group_name).unwrap_or_else(|| "—".into());
+            (TextRef::new("msg.HelloRetryRequest.title"), TextRef::new("msg.HelloRetryRequest.explain").arg("group", g))
+        }
+        ("ServerHello", _) => {
+            let key = if f.is_tls13() {
+                "msg.ServerHello.explain.tls13"
+            } else if f.resumed {
+                "msg.ServerHello.explain.resumed"
+            } else {
+                "msg.ServerHello.explain"
+            };
+            (
+                TextRef::new("msg.ServerHello.title"),
+                TextRef::new(key)
+                    .arg("version", or_dash(s.version_name.clone()))
+                    .arg("suite", suite)
+                    .arg("alpn", or_dash(s.alpn.clone()))
+                    .arg("group", or_dash(s.group_name.clone())),
+            )
+        }
+        ("Certificate", false) => {
+            let d = side(m.dir);
+            let certs: Vec<_> = tls.certificates.iter().filter(|c| c.span.offset >= m.span.offset && c.span.end() <= m.span.end()).collect();
+            let leaf = certs.first();
+            (
+                TextRef::new(format!("msg.Certificate.title.{d}")),
+                TextRef::new(format!("msg.Certificate.explain.{d}"))
+                    .arg("count", certs.len().to_string())
+                    .arg("subject", leaf.map(|c| c.subject.clone()).unwrap_or_else(|| "—".into()))
+                    .arg("issuer", leaf.map(|c| c.issuer.clone()).unwrap_or_else(|| "—".into()))
+                    .arg("not_before", leaf.map(|c| c.not_before.clone()).unwrap_or_else(|| "—".into()))
+                    .arg("not_after", leaf.map(|c| c.not_after.clone()).unwrap_or_else(|| "—".into()))
+                    .arg("sni", or_dash(s.sni.clone())),
+            )
+        }
+        ("ServerKeyExchange", _) => {
+            let ske = f.ske.clone().unwrap_or_default();
+            let key = match ske.kx {
+                Some(KeyExchange::Ecdhe) => "msg.ServerKeyExchange.explain.ecdhe",
+                Some(KeyExchange::Dhe) => "msg.ServerKeyExchange.explain.dhe",
+                _ => "msg.ServerKeyExchange.explain",
+            };
+            (
+                TextRef::new("msg.ServerKeyExchange.title"),
+                TextRef::new(key)
+                    .arg("group", ske.group.map(registry::group_name).unwrap_or_else(|| "—".into()))
+                    .arg("bits", ske.dh_p_bits.map(|b| b.to_string()).unwrap_or_else(|| "—".into()))
+                    .arg("sig", ske.sig_scheme.map(registry::signature_scheme_name).unwrap_or_else(|| "—".into())),
+            )
+        }
+        ("ClientKeyExchange", _) => {
+            let key = match f.key_exchange().or(f.ske.as_ref().and_then(|s| s.kx)) {
+                Some(KeyExchange::Ecdhe) => "msg.ClientKeyExchange.explain.ecdhe",
+                Some(KeyExchange::Dhe) => "msg.ClientKeyExchange.explain.dhe",
+                Some(KeyExchange::Rsa) => "msg.ClientKeyExchange.explain.rsa",
+                _ => "msg.ClientKeyExchange.explain",
+            };
+            let body_len = m.span.len.saturating_sub(5 + 4 + 2).to_string();
+            (TextRef::new("msg.ClientKeyExchange.title"), TextRef::new(key).arg("len", body_len))
+        }
+        ("ChangeCipherSpec", _) => {
+            let key = if f.is_tls13() || (f.hello_retry && f.server_hello.is_none()) {
+                "msg.ChangeCipherSpec.explain.tls13".to_string()
+            } else {
+                format!("msg.ChangeCipherSpec.explain.{}", side(m.dir))
+            };
+            (TextRef::new(format!("msg.ChangeCipherSpec.title.{}", side(m.dir))), TextRef::new(key))
+        }
+        ("Finished", true) => {
+            let d = side(m.dir);
+            (TextRef::new(format!("msg.Finished.title.{d}")), TextRef::new(format!("msg.Finished.explain.{d}")).arg("len", len))
+        }
+        ("Finished", false) => (TextRef::new("msg.Finished.title.plain"), TextRef::new("msg.Finished.explain.plain")),
+        ("EncryptedRecord", _) => {
+            let k = if m.dir == Some(Dir::C2S) { 0 } else { 1 };
+            enc13[k] += 1;
+            let phase = if k == 1 && enc13[0] == 0 && !*seen_client_flight {
+                "server_flight"
+            } else if k == 0 && !*seen_client_flight {
+                *seen_client_flight = true;
+                "client_flight"
+            } else if k == 0 && enc13[0] == 1 {
+                "client_flight"
+            } else {
+                "application"
+            };
+            (
+                TextRef::new(format!("msg.EncryptedRecord.title.{phase}")),
+                TextRef::new(format!("msg.EncryptedRecord.explain.{phase}")).arg("len", len),
+            )
+        }
+        ("ApplicationData", _) => (TextRef::new("msg.ApplicationData.title"), TextRef::new("msg.ApplicationData.explain").arg("len", len)),
+        ("Alert", true) => (TextRef::new("msg.Alert.title.encrypted"), TextRef::new("msg.Alert.explain.encrypted")),
+        ("Alert", false) => {
+            let a = tls.alerts.iter().find(|a| !a.encrypted && m.fields.iter().any(|f| f.name == "description" && f.value.contains(&a.name)));
+            let (name, level) = a.map(|a| (a.name.clone(), a.level)).unwrap_or(("unknown".into(), None));
+            let key = if name == "close_notify" {
+                "msg.Alert.explain.close_notify"
+            } else if level == Some(2) {
+                "msg.Alert.explain.fatal"
+            } else {
+                "msg.Alert.explain.warning"
+            };
+            (TextRef::new("msg.Alert.title").arg("name", name.clone()), TextRef::new(key).arg("name", name))
+        }
+        ("ServerHelloDone" | "CertificateRequest" | "CertificateVerify" | "NewSessionTicket" | "EncryptedExtensions", _) => {
+            (TextRef::new(format!("msg.{name}.title")), TextRef::new(format!("msg.{name}.explain")))
+        }
+        _ => {
+            let t = m.msg_type.map(|t| t.to_string()).unwrap_or_else(|| m.content_type.to_string());
+            let key = if m.content_type == 22 { "msg.generic.explain" } else { "msg.record.explain" };
+            (
+                TextRef::new("msg.generic.title").arg("name", name.to_string()),
+                TextRef::new(key).arg("name", name.to_string()).arg("type", t),
+            )
+        }
+    }
+}
+
+fn summary(tls: &TlsConnection) -> Summary {
+    let f = &tls.facts;
+    let mut s = Summary::default();
+    if let Some(ch) = &f.client_hello {
+        s.sni = ch.sni.clone();
+        s.alpn_offered = ch.alpn.clone();
+        s.supported_versions_offered = ch.supported_versions.clone();
+        s.cipher_suites_offered = ch.cipher_suites.clone();
+        s.groups_offered = ch.groups.clone();
+        s.key_share_groups = ch.key_share_groups.clone();
+        s.signature_algorithms = ch.signature_algorithms.clone();
+        s.extensions_offered = ch.extensions.clone();
+        let ja3 = ja3_string(ch);
+        s.ja3 = Some(md5_hex(ja3.as_bytes()));
+        s.ja3_string = Some(ja3);
+    }
+    if let Some(sh) = &f.server_hello {
+        let v = sh.version();
+        s.version = Some(v);
+        s.version_name = Some(registry::version_name(v));
+        s.cipher_suite = Some(sh.cipher_suite);
+        s.cipher_suite_name = Some(registry::cipher_suite_name(sh.cipher_suite));
+        s.cipher_suite_parts = registry::suite_parts(sh.cipher_suite);
+        s.alpn = sh.alpn.clone();
+        let exts: Vec<String> = sh.extensions.iter().map(|e| e.to_string()).collect();
+        let ja3s = format!("{},{},{}", sh.legacy_version, sh.cipher_suite, exts.join("-"));
+        s.ja3s = Some(md5_hex(ja3s.as_bytes()));
+        s.ja3s_string = Some(ja3s);
+    }
+    s.hrr_group = hrr_group(tls);
+    let (kx, group) = match f.key_exchange() {
+        Some(KeyExchange::Tls13) => {
+            let g = f.server_hello.as_ref().and_then(|sh| sh.key_share_group);
+            (Some(if f.server_hello.as_ref().is_some_and(|sh| sh.psk_selected) && g.is_none() { "PSK" } else { "ECDHE (key_share)" }), g)
+        }
+        Some(KeyExchange::Ecdhe) => (Some("ECDHE"), f.ske.as_ref().and_then(|k| k.group)),
+        Some(KeyExchange::Dhe) => (Some("DHE"), None),
+        Some(KeyExchange::Rsa) => (Some("RSA"), None),
+        Some(KeyExchange::Psk) => (Some("PSK"), None),
+        _ => (None, None),
+    };
+    s.key_exchange = kx.map(|k| k.to_string());
+    s.group = group;
+    s.group_name = group.map(registry::group_name);
+    s.hello_retry = f.hello_retry;
+    s.resumed = f.resumed;
+    s.client_auth = f.client_auth;
+    s
+}
+
+fn hrr_group(tls: &TlsConnection) -> Option<u16> {
+    let m = tls.messages.iter().find(|m| m.name == "HelloRetryRequest")?;
+    fn find(fields: &[Field]) -> Option<u16> {
+        for f in fields {
+            if f.name == "selected_group" {
+                return u16::from_str_radix(f.value.get(2..6)?, 16).ok();
+            }
+            if let Some(g) = find(&f.children) {
+                return Some(g);
+            }
+        }
+        None
+    }
+    find(&m.fields)
+}
+
+/// JA3 string (Salesforce JA3): SSLVersion,Ciphers,Extensions,EllipticCurves,EllipticCurvePointFormats
+/// in decimal, values joined by '-', GREASE values left out.
+pub fn ja3_string(ch: &crate::tls::ClientHelloInfo) -> String {
+    let j = |v: &[u16]| v.iter().filter(|&&x| !is_grease(x)).map(|x| x.to_string()).collect::<Vec<_>>().join("-");
+    let pf: Vec<String> = ch.ec_point_formats.iter().map(|x| x.to_string()).collect();
+    format!("{},{},{},{},{}", ch.legacy_version, j(&ch.cipher_suites), j(&ch.extensions), j(&ch.groups), pf.join("-"))
+}
+
+fn md5_hex(b: &[u8]) -> String {
+    use md5::{Digest, Md5};
+    hexs(&Md5::digest(b))
+}
+
+fn note(sev: NoteSeverity, r: TextRef) -> Note {
+    Note { severity: sev, text: String::new(), span: None, text_ref: r }
+}
+
+fn notes(tls: &TlsConnection, s: &Summary, opts: &Options) -> Vec<Note> {
+    use NoteSeverity::*;
+    let f = &tls.facts;
+    let mut out = Vec::new();
+    if tls.dirs_inferred {
+        out.push(note(Info, TextRef::new("note.dirs_inferred")));
+    }
+    if let Some(v) = s.version {
+        if v < 0x0303 && v >> 8 == 3 {
+            out.push(note(Danger, TextRef::new("note.old_version").arg("version", registry::version_name(v))));
+        }
+    }
+    if let Some(cs) = s.cipher_suite {
+        let name = registry::cipher_suite_name(cs);
+        if ["_RC4_", "_DES_", "_3DES_", "_NULL_", "EXPORT", "_anon_"].iter().any(|w| name.contains(w)) {
+            out.push(note(Danger, TextRef::new("note.weak_cipher").arg("suite", name.clone())));
+        }
+        if !f.is_tls13() && registry::suite_key_exchange(cs) == Some(KeyExchange::Rsa) {
+            out.push(note(Warning, TextRef::new("note.no_forward_secrecy")));
+        }
+        if matches!(registry::suite_protection(cs, s.version.unwrap_or(0x0303)), RecordProtection::Cbc { .. }) {
+            out.push(note(Info, TextRef::new("note.cbc")));
+        }
+    }
+    if let Some(scheme) = f.ske.as_ref().and_then(|k| k.sig_scheme) {
+        if scheme >> 8 == 2 {
+            out.push(note(Warning, TextRef::new("note.sha1_signature").arg("scheme", registry::signature_scheme_name(scheme))));
+        }
+    }
+    if let Some(sh) = &f.server_hello {
+        if let Some(v) = sh.downgrade_sentinel {
+            out.push(note(Danger, TextRef::new("note.downgrade").arg("version", v)));
+        }
+    }
+    if f.hello_retry {
+        out.push(note(Info, TextRef::new("note.hrr")));
+    }
+    if f.resumed {
+        out.push(note(Info, TextRef::new("note.resumed")));
+    }
+    if f.is_tls13() && tls.messages.iter().any(|m| m.name == "EncryptedRecord") {
+        out.push(note(Info, TextRef::new("note.tls13_keys")));
+    }
+    if f.client_hello.as_ref().is_some_and(|ch| ch.sni.is_none()) {
+        out.push(note(Info, TextRef::new("note.no_sni")));
+    }
+    let now = opts.now.map(crate::x509::iso_time);
+    for c in &tls.certificates {
+        if let Some(now) = &now {
+            if *now > c.not_after {
+                out.push(note(Danger, TextRef::new("note.cert_expired").arg("subject", c.subject.clone()).arg("not_after", c.not_after.clone())));
+            } else if *now < c.not_before {
+                out.push(note(Danger, TextRef::new("note.cert_not_yet_valid").arg("subject", c.subject.clone()).arg("not_before", c.not_before.clone())));
+            }
+        }
+    }
+    if let (Some(leaf), Some(sni)) = (tls.certificates.first(), s.sni.as_ref()) {
+        if !f.client_auth || tls.certificates.len() > 0 {
+            if !leaf.san.is_empty() && !leaf.san.iter().any(|n| name_matches(n.strip_prefix("DNS:").unwrap_or(n), sni)) {
+                out.push(note(Warning, TextRef::new("note.sni_mismatch").arg("sni", sni.clone()).arg("san", leaf.san.join(", "))));
+            }
+        }
+        if leaf.self_signed {
+            out.push(note(Warning, TextRef::new("note.self_signed").arg("subject", leaf.subject.clone())));
+        }
+    }
+    for a in &tls.alerts {
+        if a.level == Some(2) {
+            out.push(note(Danger, TextRef::new("note.fatal_alert").arg("name", a.name.clone())));
+        }
+    }
+    out
+}
+
+/// RFC 6125 §6.4.3: a leading "*." wildcard matches exactly one label.
+fn name_matches(pattern: &str, host: &str) -> bool {
+    let (p, h) = (pattern.to_ascii_lowercase(), host.trim_end_matches('.').to_ascii_lowercase());
+    match p.strip_prefix("*.") {
+        Some(rest) => h.split_once('.').is_some_and(|(first, tail)| !first.is_empty() && tail == rest),
+        None => p == h,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wildcards_match_one_label() {
+        assert!(name_matches("*.example.com", "www.example.com"));
+        assert!(!name_matches("*.example.com", "a.b.example.com"));
+        assert!(!name_matches("*.example.com", "example.com"));
+        assert!(name_matches("Example.COM", "example.com."));
+    }
+
+    #[test]
+    fn render_fills_placeholders_and_falls_back() {
+        let r = TextRef::new("msg.Alert.title").arg("name", "close_notify");
+        assert_eq!(render(Lang::En, &r, None), "Alert: close_notify");
+        assert_eq!(render(Lang::En, &TextRef::new("no.such.key"), None), "no.such.key");
+    }
+}

@@ -1,0 +1,59 @@
+//! TLS Lens core: bytes -> capture -> records -> messages -> explanation.
+//! `analyze` is the one entry point; the CLI (`main.rs`) and the wasm shim (`wasm.rs`) are thin
+//! faces over it.
+#![forbid(unsafe_code)]
+
+pub mod explain;
+pub mod input;
+pub mod model;
+pub mod reader;
+pub mod registry;
+pub mod tls;
+pub mod x509;
+
+#[cfg(target_arch = "wasm32")]
+mod wasm;
+
+pub use explain::Lang;
+pub use model::Analysis;
+
+/// How to analyse and explain.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    pub lang: Lang,
+    /// Current time (Unix seconds) for "is this certificate valid now" notes; the wasm shim
+    /// passes the browser's clock, the CLI the system clock. None: no such notes.
+    pub now: Option<i64>,
+}
+
+/// Analyse input bytes (hex text or binary TLS records) and explain every message.
+/// Never panics on any input; problems come back as `diagnostics`.
+pub fn analyze(input: &[u8], opts: &Options) -> Analysis {
+    let cap = input::read(input);
+    let mut diagnostics = cap.diagnostics.clone();
+    let mut connections = Vec::new();
+    if !cap.data.is_empty() {
+        let tls = tls::parse(&cap);
+        diagnostics.extend(tls.diagnostics.iter().cloned());
+        connections.push(explain::connection(0, &cap, tls, opts));
+    }
+    let directions = if cap.data.is_empty() {
+        "none"
+    } else if cap.marked {
+        "marked"
+    } else {
+        "inferred"
+    };
+    Analysis {
+        schema: model::SCHEMA,
+        lang: opts.lang.code(),
+        input: model::InputInfo { kind: cap.kind.to_string(), bytes: input.len(), directions },
+        connections,
+        diagnostics,
+    }
+}
+
+/// Analysis as the JSON contract (`tls-lens/1`).
+pub fn analyze_json(input: &[u8], opts: &Options) -> String {
+    serde_json::to_string_pretty(&analyze(input, opts)).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+}

@@ -1,0 +1,304 @@
+//! Output model: the JSON contract `tls-lens/1` (see README "JSON contract"). Serde types only.
+
+use serde::Serialize;
+
+pub const SCHEMA: &str = "tls-lens/1";
+
+/// A byte range in the connection's `stream` bytes (what the hex view shows).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Span {
+    pub offset: usize,
+    pub len: usize,
+}
+
+impl Span {
+    pub fn new(offset: usize, len: usize) -> Self {
+        Span { offset, len }
+    }
+    pub fn end(&self) -> usize {
+        self.offset + self.len
+    }
+    /// Smallest span covering both.
+    pub fn cover(self, other: Span) -> Span {
+        if self.len == 0 {
+            return other;
+        }
+        if other.len == 0 {
+            return self;
+        }
+        let start = self.offset.min(other.offset);
+        let end = self.end().max(other.end());
+        Span::new(start, end - start)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum Dir {
+    #[serde(rename = "c2s")]
+    C2S,
+    #[serde(rename = "s2c")]
+    S2C,
+}
+
+impl Dir {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Dir::C2S => "c2s",
+            Dir::S2C => "s2c",
+        }
+    }
+    pub fn other(self) -> Dir {
+        match self {
+            Dir::C2S => Dir::S2C,
+            Dir::S2C => Dir::C2S,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// A problem with the input: where (absolute byte offset into the stream bytes, or into the
+/// input text for text errors with line/column) and what was expected.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub offset: usize,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<usize>,
+}
+
+impl Diagnostic {
+    pub fn error(offset: usize, message: impl Into<String>) -> Self {
+        Diagnostic { severity: Severity::Error, offset, message: message.into(), line: None, column: None }
+    }
+    pub fn warning(offset: usize, message: impl Into<String>) -> Self {
+        Diagnostic { severity: Severity::Warning, offset, message: message.into(), line: None, column: None }
+    }
+}
+
+/// Key of an explanation text plus the values for its `{placeholders}`; resolved per language
+/// by `explain`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TextRef {
+    pub key: String,
+    pub args: Vec<(&'static str, String)>,
+}
+
+impl TextRef {
+    pub fn new(key: impl Into<String>) -> Self {
+        TextRef { key: key.into(), args: Vec::new() }
+    }
+    pub fn arg(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.args.push((name, value.into()));
+        self
+    }
+}
+
+/// One node of a message's field tree.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Field {
+    pub name: String,
+    pub value: String,
+    pub span: Span,
+    pub note: Option<String>,
+    pub children: Vec<Field>,
+    #[serde(skip)]
+    pub note_ref: Option<TextRef>,
+}
+
+impl Field {
+    pub fn new(name: impl Into<String>, value: impl Into<String>, span: Span) -> Self {
+        Field { name: name.into(), value: value.into(), span, ..Default::default() }
+    }
+    pub fn note(mut self, key: impl Into<String>) -> Self {
+        self.note_ref = Some(TextRef::new(key));
+        self
+    }
+    pub fn note_ref(mut self, r: TextRef) -> Self {
+        self.note_ref = Some(r);
+        self
+    }
+    pub fn with_children(mut self, children: Vec<Field>) -> Self {
+        self.children = children;
+        self
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Analysis {
+    pub schema: &'static str,
+    pub lang: &'static str,
+    pub input: InputInfo,
+    pub connections: Vec<Connection>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct InputInfo {
+    /// What the input was detected as: "hex", "binary", "empty", "pcap", "pcapng", "unknown".
+    pub kind: String,
+    /// Size of the input as given (text length for text inputs).
+    pub bytes: usize,
+    /// "marked" (C:/S: or >/< markers), "inferred" (one blob, directions guessed) or "none".
+    pub directions: &'static str,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Connection {
+    pub id: usize,
+    pub client: Option<String>,
+    pub server: Option<String>,
+    pub summary: Summary,
+    pub stream: StreamView,
+    pub records: Vec<Record>,
+    pub messages: Vec<Message>,
+    pub certificates: Vec<Certificate>,
+    pub alerts: Vec<Alert>,
+    pub notes: Vec<Note>,
+}
+
+/// The bytes every `span` of this connection points into, and which direction each chunk went.
+#[derive(Clone, Debug, Serialize)]
+pub struct StreamView {
+    pub hex: String,
+    pub chunks: Vec<Chunk>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Chunk {
+    pub dir: Option<Dir>,
+    pub offset: usize,
+    pub len: usize,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Record {
+    pub index: usize,
+    pub dir: Option<Dir>,
+    pub content_type: u8,
+    pub content_type_name: String,
+    pub version: u16,
+    pub length: usize,
+    pub span: Span,
+    pub encrypted: bool,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Message {
+    pub step: usize,
+    pub dir: Option<Dir>,
+    pub dir_inferred: bool,
+    pub content_type: u8,
+    #[serde(rename = "type")]
+    pub msg_type: Option<u8>,
+    pub name: String,
+    pub encrypted: bool,
+    pub decrypted: bool,
+    pub span: Span,
+    /// The discontiguous pieces of the message's bytes when it spans several records.
+    pub pieces: Vec<Span>,
+    /// Indexes into `records` of the records that carry this message.
+    pub records: Vec<usize>,
+    pub title: String,
+    pub explanation: String,
+    pub fields: Vec<Field>,
+    #[serde(skip)]
+    pub title_ref: TextRef,
+    #[serde(skip)]
+    pub explanation_ref: TextRef,
+}
+
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Summary {
+    pub version: Option<u16>,
+    pub version_name: Option<String>,
+    pub cipher_suite: Option<u16>,
+    pub cipher_suite_name: Option<String>,
+    /// The cipher suite spelled out: key exchange, authentication, cipher, mode, MAC/PRF hash.
+    pub cipher_suite_parts: Option<SuiteParts>,
+    pub key_exchange: Option<String>,
+    pub group: Option<u16>,
+    pub group_name: Option<String>,
+    pub sni: Option<String>,
+    pub alpn_offered: Vec<String>,
+    pub alpn: Option<String>,
+    pub supported_versions_offered: Vec<u16>,
+    pub cipher_suites_offered: Vec<u16>,
+    pub groups_offered: Vec<u16>,
+    pub key_share_groups: Vec<u16>,
+    pub signature_algorithms: Vec<u16>,
+    pub extensions_offered: Vec<u16>,
+    pub hello_retry: bool,
+    /// The group a HelloRetryRequest asked for.
+    pub hrr_group: Option<u16>,
+    pub resumed: bool,
+    pub client_auth: bool,
+    pub ja3: Option<String>,
+    pub ja3_string: Option<String>,
+    pub ja3s: Option<String>,
+    pub ja3s_string: Option<String>,
+    pub ja4: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct SuiteParts {
+    pub key_exchange: String,
+    pub authentication: String,
+    pub cipher: String,
+    pub mode: String,
+    pub key_bits: u16,
+    pub mac: String,
+    pub prf: String,
+}
+
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Certificate {
+    pub index: usize,
+    pub subject: String,
+    pub issuer: String,
+    pub serial: String,
+    pub not_before: String,
+    pub not_after: String,
+    pub san: Vec<String>,
+    pub public_key: String,
+    pub signature_algorithm: String,
+    pub fingerprint_sha256: String,
+    pub self_signed: bool,
+    pub is_ca: bool,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Alert {
+    pub dir: Option<Dir>,
+    pub level: Option<u8>,
+    pub description: Option<u8>,
+    pub name: String,
+    pub encrypted: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum NoteSeverity {
+    Info,
+    Warning,
+    Danger,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Note {
+    pub severity: NoteSeverity,
+    pub text: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub span: Option<Span>,
+    #[serde(skip)]
+    pub text_ref: TextRef,
+}

@@ -1,0 +1,231 @@
+//! Checked byte reader and piece maps: every read is bounds-checked and every position can be
+//! mapped back to an absolute offset in the stream bytes the user sees.
+
+use crate::model::Span;
+
+/// Why a read failed: the data ended early (`Truncated`) or a length/value is impossible
+/// (`Malformed`). `at` is relative to the reader's buffer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ReadError {
+    /// Needed `need` more bytes at `at` for `what`, but only `have` remain.
+    Truncated { at: usize, what: &'static str, need: usize, have: usize },
+    /// The bytes at `at` do not form a valid `what`.
+    Malformed { at: usize, what: String },
+}
+
+impl ReadError {
+    pub fn at(&self) -> usize {
+        match self {
+            ReadError::Truncated { at, .. } | ReadError::Malformed { at, .. } => *at,
+        }
+    }
+    pub fn describe(&self) -> String {
+        match self {
+            ReadError::Truncated { what, need, have, .. } => {
+                format!("truncated: expected {need} byte(s) of {what}, only {have} left")
+            }
+            ReadError::Malformed { what, .. } => format!("malformed: {what}"),
+        }
+    }
+}
+
+pub type ReadResult<T> = Result<T, ReadError>;
+
+/// A cursor over `data`; positions are relative to the start of `data` plus `base`.
+#[derive(Clone)]
+pub struct Reader<'a> {
+    data: &'a [u8],
+    pos: usize,
+    base: usize,
+}
+
+impl<'a> Reader<'a> {
+    pub fn new(data: &'a [u8]) -> Self {
+        Reader { data, pos: 0, base: 0 }
+    }
+    /// Position relative to the outermost buffer.
+    pub fn pos(&self) -> usize {
+        self.base + self.pos
+    }
+    pub fn remaining(&self) -> usize {
+        self.data.len() - self.pos
+    }
+    pub fn is_empty(&self) -> bool {
+        self.remaining() == 0
+    }
+    pub fn rest(&mut self) -> (&'a [u8], Span) {
+        let start = self.pos();
+        let out = &self.data[self.pos..];
+        self.pos = self.data.len();
+        (out, Span::new(start, out.len()))
+    }
+    pub fn take(&mut self, n: usize, what: &'static str) -> ReadResult<(&'a [u8], Span)> {
+        if self.remaining() < n {
+            return Err(ReadError::Truncated { at: self.pos(), what, need: n, have: self.remaining() });
+        }
+        let start = self.pos();
+        let out = &self.data[self.pos..self.pos + n];
+        self.pos += n;
+        Ok((out, Span::new(start, n)))
+    }
+    pub fn u8(&mut self, what: &'static str) -> ReadResult<(u8, Span)> {
+        let (b, s) = self.take(1, what)?;
+        Ok((b[0], s))
+    }
+    pub fn u16(&mut self, what: &'static str) -> ReadResult<(u16, Span)> {
+        let (b, s) = self.take(2, what)?;
+        Ok((u16::from_be_bytes([b[0], b[1]]), s))
+    }
+    pub fn u24(&mut self, what: &'static str) -> ReadResult<(usize, Span)> {
+        let (b, s) = self.take(3, what)?;
+        Ok((((b[0] as usize) << 16) | ((b[1] as usize) << 8) | b[2] as usize, s))
+    }
+    pub fn u32(&mut self, what: &'static str) -> ReadResult<(u32, Span)> {
+        let (b, s) = self.take(4, what)?;
+        Ok((u32::from_be_bytes([b[0], b[1], b[2], b[3]]), s))
+    }
+    /// A sub-reader over the next `n` bytes (a length-prefixed vector body).
+    pub fn sub(&mut self, n: usize, what: &'static str) -> ReadResult<Reader<'a>> {
+        let start = self.pos();
+        let (bytes, _) = self.take(n, what)?;
+        Ok(Reader { data: bytes, pos: 0, base: start })
+    }
+    /// Read a length prefix of `width` bytes (1, 2 or 3) and return the body reader, the span of
+    /// the prefix, and the declared length.
+    pub fn vec(&mut self, width: usize, what: &'static str) -> ReadResult<(Reader<'a>, Span)> {
+        let (len, lspan) = match width {
+            1 => self.u8(what).map(|(v, s)| (v as usize, s))?,
+            2 => self.u16(what).map(|(v, s)| (v as usize, s))?,
+            _ => self.u24(what)?,
+        };
+        let body = self.sub(len, what)?;
+        Ok((body, lspan))
+    }
+}
+
+/// One contiguous piece: `len` bytes at relative offset `rel` live at absolute offset `abs`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Piece {
+    pub rel: usize,
+    pub abs: usize,
+    pub len: usize,
+}
+
+/// Maps positions of a logical byte sequence (a direction's stream, a record payload, a
+/// reassembled handshake message) to absolute offsets in the stream bytes.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PieceMap {
+    pieces: Vec<Piece>,
+}
+
+impl PieceMap {
+    pub fn contiguous(abs: usize, len: usize) -> Self {
+        PieceMap { pieces: vec![Piece { rel: 0, abs, len }] }
+    }
+    pub fn len(&self) -> usize {
+        self.pieces.last().map(|p| p.rel + p.len).unwrap_or(0)
+    }
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// Append `other` after the current end.
+    pub fn append(&mut self, other: &PieceMap) {
+        let base = self.len();
+        for p in &other.pieces {
+            self.push(p.abs, p.len, base + p.rel);
+        }
+    }
+    fn push(&mut self, abs: usize, len: usize, rel: usize) {
+        if len == 0 {
+            return;
+        }
+        if let Some(last) = self.pieces.last_mut() {
+            if last.abs + last.len == abs && last.rel + last.len == rel {
+                last.len += len;
+                return;
+            }
+        }
+        self.pieces.push(Piece { rel, abs, len });
+    }
+    /// Absolute offset of relative position `rel` (positions at the very end map just past the
+    /// last byte).
+    pub fn abs(&self, rel: usize) -> usize {
+        for p in &self.pieces {
+            if rel < p.rel + p.len {
+                return p.abs + rel.saturating_sub(p.rel);
+            }
+        }
+        self.pieces.last().map(|p| p.abs + p.len + rel.saturating_sub(p.rel + p.len)).unwrap_or(rel)
+    }
+    /// The sub-map for relative range [rel, rel+len), renumbered from 0.
+    pub fn slice(&self, rel: usize, len: usize) -> PieceMap {
+        let mut out = PieceMap::default();
+        let end = rel + len;
+        for p in &self.pieces {
+            let s = rel.max(p.rel);
+            let e = end.min(p.rel + p.len);
+            if s < e {
+                out.push(p.abs + (s - p.rel), e - s, s - rel);
+            }
+        }
+        out
+    }
+    /// Absolute span covering relative span `s` (including any bytes between its pieces).
+    pub fn span(&self, s: Span) -> Span {
+        if s.len == 0 {
+            return Span::new(self.abs(s.offset), 0);
+        }
+        let sub = self.slice(s.offset, s.len);
+        match (sub.pieces.first(), sub.pieces.last()) {
+            (Some(a), Some(b)) => {
+                let start = sub.pieces.iter().map(|p| p.abs).min().unwrap_or(a.abs);
+                let end = sub.pieces.iter().map(|p| p.abs + p.len).max().unwrap_or(b.abs + b.len);
+                Span::new(start, end - start)
+            }
+            _ => Span::new(self.abs(s.offset), 0),
+        }
+    }
+    /// The absolute pieces as spans.
+    pub fn spans(&self) -> Vec<Span> {
+        self.pieces.iter().map(|p| Span::new(p.abs, p.len)).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reader_reports_truncation_with_position() {
+        let data = [0u8, 5, 1, 2];
+        let mut r = Reader::new(&data);
+        let err = r.vec(2, "cipher_suites").err();
+        assert_eq!(
+            err,
+            Some(ReadError::Truncated { at: 2, what: "cipher_suites", need: 5, have: 2 })
+        );
+    }
+
+    #[test]
+    fn sub_reader_keeps_absolute_positions() {
+        let data = [9u8, 0, 2, 7, 8];
+        let mut r = Reader::new(&data);
+        r.u8("x").ok();
+        let (mut body, lspan) = r.vec(2, "v").ok().unwrap_or_else(|| (Reader::new(&[]), Span::default()));
+        assert_eq!(lspan, Span::new(1, 2));
+        assert_eq!(body.u8("a").ok(), Some((7, Span::new(3, 1))));
+    }
+
+    #[test]
+    fn piece_map_maps_across_gaps() {
+        // Message bytes 0..4 at abs 10..14, bytes 4..10 at abs 19..25 (a record header between).
+        let mut m = PieceMap::contiguous(10, 4);
+        m.append(&PieceMap::contiguous(19, 6));
+        assert_eq!(m.len(), 10);
+        assert_eq!(m.abs(3), 13);
+        assert_eq!(m.abs(4), 19);
+        assert_eq!(m.span(Span::new(2, 4)), Span::new(12, 9));
+        assert_eq!(m.slice(3, 3).spans(), vec![Span::new(13, 1), Span::new(19, 2)]);
+        assert_eq!(m.span(Span::new(5, 2)), Span::new(20, 2));
+    }
+}

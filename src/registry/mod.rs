@@ -1,0 +1,488 @@
+//! IANA code points as data tables: names, defining RFCs, GREASE (RFC 8701). Cipher suites come
+//! from tls-parser's table, which is generated from the IANA registry.
+
+use tls_parser::{TlsCipherAu, TlsCipherEnc, TlsCipherEncMode, TlsCipherKx, TlsCipherMac, TlsCipherSuite, TlsPRF};
+
+use crate::model::SuiteParts;
+
+/// RFC 8701: 16-bit GREASE values are 0x?a?a with both bytes equal.
+pub fn is_grease(v: u16) -> bool {
+    (v & 0x0f0f) == 0x0a0a && (v >> 8) == (v & 0xff)
+}
+
+fn lookup(table: &[(u16, &'static str, &'static str)], v: u16) -> Option<(&'static str, &'static str)> {
+    table.iter().find(|e| e.0 == v).map(|e| (e.1, e.2))
+}
+
+/// "name" for a code point, "GREASE" for RFC 8701 values, "unknown" otherwise.
+fn name_or(table: &[(u16, &'static str, &'static str)], v: u16) -> String {
+    match lookup(table, v) {
+        Some((n, _)) => n.to_string(),
+        None if is_grease(v) => "GREASE".to_string(),
+        None => "unknown".to_string(),
+    }
+}
+
+pub fn version_name(v: u16) -> String {
+    match v {
+        0x0002 => "SSL 2.0".into(),
+        0x0300 => "SSL 3.0".into(),
+        0x0301 => "TLS 1.0".into(),
+        0x0302 => "TLS 1.1".into(),
+        0x0303 => "TLS 1.2".into(),
+        0x0304 => "TLS 1.3".into(),
+        0xfeff => "DTLS 1.0".into(),
+        0xfefd => "DTLS 1.2".into(),
+        0xfefc => "DTLS 1.3".into(),
+        v if v >> 8 == 0x7f => format!("TLS 1.3 draft {}", v & 0xff),
+        v if is_grease(v) => "GREASE".into(),
+        _ => "unknown".into(),
+    }
+}
+
+const CONTENT_TYPES: &[(u16, &str, &str)] = &[
+    (20, "change_cipher_spec", "RFC 5246"),
+    (21, "alert", "RFC 8446"),
+    (22, "handshake", "RFC 8446"),
+    (23, "application_data", "RFC 8446"),
+    (24, "heartbeat", "RFC 6520"),
+    (25, "tls12_cid", "RFC 9146"),
+    (26, "ack", "RFC 9147"),
+];
+
+pub fn content_type_name(v: u8) -> String {
+    name_or(CONTENT_TYPES, v as u16)
+}
+
+/// Handshake types: (code, message name as in the RFCs' prose, RFC).
+const HANDSHAKE_TYPES: &[(u16, &str, &str)] = &[
+    (0, "HelloRequest", "RFC 5246"),
+    (1, "ClientHello", "RFC 8446"),
+    (2, "ServerHello", "RFC 8446"),
+    (3, "HelloVerifyRequest", "RFC 6347"),
+    (4, "NewSessionTicket", "RFC 8446"),
+    (5, "EndOfEarlyData", "RFC 8446"),
+    (8, "EncryptedExtensions", "RFC 8446"),
+    (9, "RequestConnectionId", "RFC 9147"),
+    (10, "NewConnectionId", "RFC 9147"),
+    (11, "Certificate", "RFC 8446"),
+    (12, "ServerKeyExchange", "RFC 5246"),
+    (13, "CertificateRequest", "RFC 8446"),
+    (14, "ServerHelloDone", "RFC 5246"),
+    (15, "CertificateVerify", "RFC 8446"),
+    (16, "ClientKeyExchange", "RFC 5246"),
+    (17, "ClientCertificateRequest", "RFC 8879"),
+    (20, "Finished", "RFC 8446"),
+    (21, "CertificateURL", "RFC 6066"),
+    (22, "CertificateStatus", "RFC 6066"),
+    (23, "SupplementalData", "RFC 4680"),
+    (24, "KeyUpdate", "RFC 8446"),
+    (25, "CompressedCertificate", "RFC 8879"),
+    (26, "EktKey", "RFC 8870"),
+    (254, "MessageHash", "RFC 8446"),
+];
+
+pub fn handshake_name(v: u8) -> String {
+    match lookup(HANDSHAKE_TYPES, v as u16) {
+        Some((n, _)) => n.to_string(),
+        None => format!("Handshake({v})"),
+    }
+}
+
+/// TLS ExtensionType registry: (code, name, RFC).
+const EXTENSIONS: &[(u16, &str, &str)] = &[
+    (0, "server_name", "RFC 6066"),
+    (1, "max_fragment_length", "RFC 6066"),
+    (2, "client_certificate_url", "RFC 6066"),
+    (3, "trusted_ca_keys", "RFC 6066"),
+    (4, "truncated_hmac", "RFC 6066"),
+    (5, "status_request", "RFC 6066"),
+    (6, "user_mapping", "RFC 4681"),
+    (7, "client_authz", "RFC 5878"),
+    (8, "server_authz", "RFC 5878"),
+    (9, "cert_type", "RFC 6091"),
+    (10, "supported_groups", "RFC 8422, RFC 7919"),
+    (11, "ec_point_formats", "RFC 8422"),
+    (12, "srp", "RFC 5054"),
+    (13, "signature_algorithms", "RFC 8446"),
+    (14, "use_srtp", "RFC 5764"),
+    (15, "heartbeat", "RFC 6520"),
+    (16, "application_layer_protocol_negotiation", "RFC 7301"),
+    (17, "status_request_v2", "RFC 6961"),
+    (18, "signed_certificate_timestamp", "RFC 6962"),
+    (19, "client_certificate_type", "RFC 7250"),
+    (20, "server_certificate_type", "RFC 7250"),
+    (21, "padding", "RFC 7685"),
+    (22, "encrypt_then_mac", "RFC 7366"),
+    (23, "extended_master_secret", "RFC 7627"),
+    (24, "token_binding", "RFC 8472"),
+    (25, "cached_info", "RFC 7924"),
+    (26, "tls_lts", "draft-gutmann-tls-lts"),
+    (27, "compress_certificate", "RFC 8879"),
+    (28, "record_size_limit", "RFC 8449"),
+    (29, "pwd_protect", "RFC 8492"),
+    (30, "pwd_clear", "RFC 8492"),
+    (31, "password_salt", "RFC 8492"),
+    (32, "ticket_pinning", "RFC 8672"),
+    (33, "tls_cert_with_extern_psk", "RFC 8773"),
+    (34, "delegated_credential", "RFC 9345"),
+    (35, "session_ticket", "RFC 5077, RFC 8447"),
+    (36, "TLMSP", "ETSI TS 103 523-2"),
+    (37, "TLMSP_proxying", "ETSI TS 103 523-2"),
+    (38, "TLMSP_delegate", "ETSI TS 103 523-2"),
+    (39, "supported_ekt_ciphers", "RFC 8870"),
+    (41, "pre_shared_key", "RFC 8446"),
+    (42, "early_data", "RFC 8446"),
+    (43, "supported_versions", "RFC 8446"),
+    (44, "cookie", "RFC 8446"),
+    (45, "psk_key_exchange_modes", "RFC 8446"),
+    (47, "certificate_authorities", "RFC 8446"),
+    (48, "oid_filters", "RFC 8446"),
+    (49, "post_handshake_auth", "RFC 8446"),
+    (50, "signature_algorithms_cert", "RFC 8446"),
+    (51, "key_share", "RFC 8446"),
+    (52, "transparency_info", "RFC 9162"),
+    (53, "connection_id (deprecated)", "RFC 9146"),
+    (54, "connection_id", "RFC 9146"),
+    (55, "external_id_hash", "RFC 8844"),
+    (56, "external_session_id", "RFC 8844"),
+    (57, "quic_transport_parameters", "RFC 9001"),
+    (58, "ticket_request", "RFC 9149"),
+    (59, "dnssec_chain", "RFC 9102"),
+    (0x4469, "application_settings (old code point)", "draft-vvv-tls-alps"),
+    (0x44cd, "application_settings", "draft-vvv-tls-alps"),
+    (0xfd00, "ech_outer_extensions", "draft-ietf-tls-esni"),
+    (0xfe0d, "encrypted_client_hello", "draft-ietf-tls-esni"),
+    (0xff01, "renegotiation_info", "RFC 5746"),
+];
+
+pub fn extension_name(v: u16) -> String {
+    name_or(EXTENSIONS, v)
+}
+
+pub fn extension_rfc(v: u16) -> Option<&'static str> {
+    lookup(EXTENSIONS, v).map(|e| e.1)
+}
+
+/// TLS Supported Groups registry (plus widely deployed pre-standard post-quantum code points).
+const GROUPS: &[(u16, &str, &str)] = &[
+    (1, "sect163k1", "RFC 8422"),
+    (2, "sect163r1", "RFC 8422"),
+    (3, "sect163r2", "RFC 8422"),
+    (4, "sect193r1", "RFC 8422"),
+    (5, "sect193r2", "RFC 8422"),
+    (6, "sect233k1", "RFC 8422"),
+    (7, "sect233r1", "RFC 8422"),
+    (8, "sect239k1", "RFC 8422"),
+    (9, "sect283k1", "RFC 8422"),
+    (10, "sect283r1", "RFC 8422"),
+    (11, "sect409k1", "RFC 8422"),
+    (12, "sect409r1", "RFC 8422"),
+    (13, "sect571k1", "RFC 8422"),
+    (14, "sect571r1", "RFC 8422"),
+    (15, "secp160k1", "RFC 8422"),
+    (16, "secp160r1", "RFC 8422"),
+    (17, "secp160r2", "RFC 8422"),
+    (18, "secp192k1", "RFC 8422"),
+    (19, "secp192r1", "RFC 8422"),
+    (20, "secp224k1", "RFC 8422"),
+    (21, "secp224r1", "RFC 8422"),
+    (22, "secp256k1", "RFC 8422"),
+    (23, "secp256r1", "RFC 8422"),
+    (24, "secp384r1", "RFC 8422"),
+    (25, "secp521r1", "RFC 8422"),
+    (26, "brainpoolP256r1", "RFC 7027"),
+    (27, "brainpoolP384r1", "RFC 7027"),
+    (28, "brainpoolP512r1", "RFC 7027"),
+    (29, "x25519", "RFC 8446, RFC 7748"),
+    (30, "x448", "RFC 8446, RFC 7748"),
+    (31, "brainpoolP256r1tls13", "RFC 8734"),
+    (32, "brainpoolP384r1tls13", "RFC 8734"),
+    (33, "brainpoolP512r1tls13", "RFC 8734"),
+    (34, "GC256A", "RFC 9189"),
+    (35, "GC256B", "RFC 9189"),
+    (36, "GC256C", "RFC 9189"),
+    (37, "GC256D", "RFC 9189"),
+    (38, "GC512A", "RFC 9189"),
+    (39, "GC512B", "RFC 9189"),
+    (40, "GC512C", "RFC 9189"),
+    (41, "curveSM2", "RFC 8998"),
+    (256, "ffdhe2048", "RFC 7919"),
+    (257, "ffdhe3072", "RFC 7919"),
+    (258, "ffdhe4096", "RFC 7919"),
+    (259, "ffdhe6144", "RFC 7919"),
+    (260, "ffdhe8192", "RFC 7919"),
+    (0x0200, "MLKEM512", "draft-ietf-tls-mlkem"),
+    (0x0201, "MLKEM768", "draft-ietf-tls-mlkem"),
+    (0x0202, "MLKEM1024", "draft-ietf-tls-mlkem"),
+    (0x11eb, "SecP256r1MLKEM768", "draft-ietf-tls-ecdhe-mlkem"),
+    (0x11ec, "X25519MLKEM768", "draft-ietf-tls-ecdhe-mlkem"),
+    (0x11ed, "SecP384r1MLKEM1024", "draft-ietf-tls-ecdhe-mlkem"),
+    (0x6399, "X25519Kyber768Draft00", "draft-tls-westerbaan-xyber768d00"),
+    (0xff01, "arbitrary_explicit_prime_curves", "RFC 8422"),
+    (0xff02, "arbitrary_explicit_char2_curves", "RFC 8422"),
+];
+
+pub fn group_name(v: u16) -> String {
+    name_or(GROUPS, v)
+}
+
+/// TLS SignatureScheme registry, plus the TLS 1.2 (hash, signature) pairs of RFC 5246 §7.4.1.4.1.
+const SIGNATURE_SCHEMES: &[(u16, &str, &str)] = &[
+    (0x0101, "rsa_pkcs1_md5 (TLS 1.2 pair)", "RFC 5246"),
+    (0x0201, "rsa_pkcs1_sha1", "RFC 8446"),
+    (0x0202, "dsa_sha1 (TLS 1.2 pair)", "RFC 5246"),
+    (0x0203, "ecdsa_sha1", "RFC 8446"),
+    (0x0301, "rsa_sha224 (TLS 1.2 pair)", "RFC 5246"),
+    (0x0302, "dsa_sha224 (TLS 1.2 pair)", "RFC 5246"),
+    (0x0303, "ecdsa_sha224 (TLS 1.2 pair)", "RFC 5246"),
+    (0x0401, "rsa_pkcs1_sha256", "RFC 8446"),
+    (0x0402, "dsa_sha256 (TLS 1.2 pair)", "RFC 5246"),
+    (0x0403, "ecdsa_secp256r1_sha256", "RFC 8446"),
+    (0x0420, "rsa_pkcs1_sha256_legacy", "draft-ietf-tls-tls13-pkcs1"),
+    (0x0501, "rsa_pkcs1_sha384", "RFC 8446"),
+    (0x0502, "dsa_sha384 (TLS 1.2 pair)", "RFC 5246"),
+    (0x0503, "ecdsa_secp384r1_sha384", "RFC 8446"),
+    (0x0520, "rsa_pkcs1_sha384_legacy", "draft-ietf-tls-tls13-pkcs1"),
+    (0x0601, "rsa_pkcs1_sha512", "RFC 8446"),
+    (0x0602, "dsa_sha512 (TLS 1.2 pair)", "RFC 5246"),
+    (0x0603, "ecdsa_secp521r1_sha512", "RFC 8446"),
+    (0x0620, "rsa_pkcs1_sha512_legacy", "draft-ietf-tls-tls13-pkcs1"),
+    (0x0708, "sm2sig_sm3", "RFC 8998"),
+    (0x0804, "rsa_pss_rsae_sha256", "RFC 8446"),
+    (0x0805, "rsa_pss_rsae_sha384", "RFC 8446"),
+    (0x0806, "rsa_pss_rsae_sha512", "RFC 8446"),
+    (0x0807, "ed25519", "RFC 8446"),
+    (0x0808, "ed448", "RFC 8446"),
+    (0x0809, "rsa_pss_pss_sha256", "RFC 8446"),
+    (0x080a, "rsa_pss_pss_sha384", "RFC 8446"),
+    (0x080b, "rsa_pss_pss_sha512", "RFC 8446"),
+    (0x081a, "ecdsa_brainpoolP256r1tls13_sha256", "RFC 8734"),
+    (0x081b, "ecdsa_brainpoolP384r1tls13_sha384", "RFC 8734"),
+    (0x081c, "ecdsa_brainpoolP512r1tls13_sha512", "RFC 8734"),
+    (0x0904, "mldsa44", "draft-ietf-tls-mldsa"),
+    (0x0905, "mldsa65", "draft-ietf-tls-mldsa"),
+    (0x0906, "mldsa87", "draft-ietf-tls-mldsa"),
+];
+
+pub fn signature_scheme_name(v: u16) -> String {
+    name_or(SIGNATURE_SCHEMES, v)
+}
+
+const ALERTS: &[(u16, &str, &str)] = &[
+    (0, "close_notify", "RFC 8446"),
+    (10, "unexpected_message", "RFC 8446"),
+    (20, "bad_record_mac", "RFC 8446"),
+    (21, "decryption_failed", "RFC 5246"),
+    (22, "record_overflow", "RFC 8446"),
+    (30, "decompression_failure", "RFC 5246"),
+    (40, "handshake_failure", "RFC 8446"),
+    (41, "no_certificate", "RFC 5246"),
+    (42, "bad_certificate", "RFC 8446"),
+    (43, "unsupported_certificate", "RFC 8446"),
+    (44, "certificate_revoked", "RFC 8446"),
+    (45, "certificate_expired", "RFC 8446"),
+    (46, "certificate_unknown", "RFC 8446"),
+    (47, "illegal_parameter", "RFC 8446"),
+    (48, "unknown_ca", "RFC 8446"),
+    (49, "access_denied", "RFC 8446"),
+    (50, "decode_error", "RFC 8446"),
+    (51, "decrypt_error", "RFC 8446"),
+    (60, "export_restriction", "RFC 5246"),
+    (70, "protocol_version", "RFC 8446"),
+    (71, "insufficient_security", "RFC 8446"),
+    (80, "internal_error", "RFC 8446"),
+    (86, "inappropriate_fallback", "RFC 7507"),
+    (90, "user_canceled", "RFC 8446"),
+    (100, "no_renegotiation", "RFC 5246"),
+    (109, "missing_extension", "RFC 8446"),
+    (110, "unsupported_extension", "RFC 8446"),
+    (111, "certificate_unobtainable", "RFC 6066"),
+    (112, "unrecognized_name", "RFC 6066"),
+    (113, "bad_certificate_status_response", "RFC 6066"),
+    (114, "bad_certificate_hash_value", "RFC 6066"),
+    (115, "unknown_psk_identity", "RFC 8446"),
+    (116, "certificate_required", "RFC 8446"),
+    (120, "no_application_protocol", "RFC 7301"),
+    (121, "ech_required", "draft-ietf-tls-esni"),
+];
+
+pub fn alert_name(v: u8) -> String {
+    name_or(ALERTS, v as u16)
+}
+
+pub fn alert_level_name(v: u8) -> &'static str {
+    match v {
+        1 => "warning",
+        2 => "fatal",
+        _ => "unknown",
+    }
+}
+
+pub fn cipher_suite_name(v: u16) -> String {
+    match TlsCipherSuite::from_id(v) {
+        Some(cs) => cs.name.to_string(),
+        None if is_grease(v) => "GREASE".into(),
+        None => "unknown".into(),
+    }
+}
+
+/// Key exchange of a TLS 1.0-1.2 suite as the message layer needs it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyExchange {
+    Rsa,
+    Dhe,
+    Ecdhe,
+    Psk,
+    Other,
+    /// TLS 1.3 suites do not name the key exchange.
+    Tls13,
+}
+
+pub fn suite_key_exchange(v: u16) -> Option<KeyExchange> {
+    TlsCipherSuite::from_id(v).map(|cs| match cs.kx {
+        TlsCipherKx::Rsa => KeyExchange::Rsa,
+        TlsCipherKx::Dhe | TlsCipherKx::Dh => KeyExchange::Dhe,
+        TlsCipherKx::Ecdhe | TlsCipherKx::Ecdh => KeyExchange::Ecdhe,
+        TlsCipherKx::Psk => KeyExchange::Psk,
+        TlsCipherKx::Tls13 => KeyExchange::Tls13,
+        _ => KeyExchange::Other,
+    })
+}
+
+/// The suite's record protection, for describing encrypted records.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RecordProtection {
+    /// AES-GCM / AES-CCM in TLS 1.2: 8-byte explicit nonce, 16-byte tag (8 for CCM_8).
+    AeadExplicitNonce { tag: usize },
+    /// ChaCha20-Poly1305 (RFC 7905) and all TLS 1.3 suites: no explicit nonce, 16-byte tag.
+    AeadImplicitNonce { tag: usize },
+    /// CBC with a per-record IV (TLS 1.1+) of `block` bytes and an HMAC of `mac` bytes.
+    Cbc { block: usize, mac: usize },
+    Other,
+}
+
+pub fn suite_protection(v: u16, version: u16) -> RecordProtection {
+    let Some(cs) = TlsCipherSuite::from_id(v) else { return RecordProtection::Other };
+    let tag = if cs.name.ends_with("_8") { 8 } else { 16 };
+    match (cs.enc_mode, cs.enc) {
+        _ if cs.kx == TlsCipherKx::Tls13 => RecordProtection::AeadImplicitNonce { tag },
+        (_, TlsCipherEnc::Chacha20_Poly1305) => RecordProtection::AeadImplicitNonce { tag: 16 },
+        (TlsCipherEncMode::Gcm | TlsCipherEncMode::Ccm, _) => RecordProtection::AeadExplicitNonce { tag },
+        (TlsCipherEncMode::Cbc, enc) if version >= 0x0302 => {
+            let block = if matches!(enc, TlsCipherEnc::Des | TlsCipherEnc::TripleDes | TlsCipherEnc::Idea | TlsCipherEnc::Rc2) { 8 } else { 16 };
+            RecordProtection::Cbc { block, mac: (cs.mac_size / 8) as usize }
+        }
+        _ => RecordProtection::Other,
+    }
+}
+
+pub fn suite_parts(v: u16) -> Option<SuiteParts> {
+    let cs = TlsCipherSuite::from_id(v)?;
+    let kx = match cs.kx {
+        TlsCipherKx::Null => "none",
+        TlsCipherKx::Psk => "PSK",
+        TlsCipherKx::Krb5 => "Kerberos",
+        TlsCipherKx::Srp => "SRP",
+        TlsCipherKx::Rsa => "RSA (static: the client encrypts the premaster secret to the server's key)",
+        TlsCipherKx::Dh => "DH (static)",
+        TlsCipherKx::Dhe => "DHE (ephemeral finite-field Diffie-Hellman)",
+        TlsCipherKx::Ecdh => "ECDH (static)",
+        TlsCipherKx::Ecdhe => "ECDHE (ephemeral elliptic-curve Diffie-Hellman)",
+        TlsCipherKx::Aecdh => "anonymous ECDH",
+        TlsCipherKx::Eccpwd => "ECCPWD",
+        TlsCipherKx::Tls13 => "negotiated separately (TLS 1.3: key_share extension)",
+    };
+    let au = match cs.au {
+        TlsCipherAu::Null => "none",
+        TlsCipherAu::Psk => "PSK",
+        TlsCipherAu::Krb5 => "Kerberos",
+        TlsCipherAu::Srp => "SRP",
+        TlsCipherAu::Srp_Dss => "SRP + DSS",
+        TlsCipherAu::Srp_Rsa => "SRP + RSA",
+        TlsCipherAu::Dss => "DSS",
+        TlsCipherAu::Rsa => "RSA",
+        TlsCipherAu::Dhe => "DHE",
+        TlsCipherAu::Ecdsa => "ECDSA",
+        TlsCipherAu::Eccpwd => "ECCPWD",
+        TlsCipherAu::Tls13 => "negotiated separately (TLS 1.3: signature_algorithms)",
+    };
+    let enc = match cs.enc {
+        TlsCipherEnc::Null => "none",
+        TlsCipherEnc::Des => "DES",
+        TlsCipherEnc::TripleDes => "3DES",
+        TlsCipherEnc::Rc2 => "RC2",
+        TlsCipherEnc::Rc4 => "RC4",
+        TlsCipherEnc::Aria => "ARIA",
+        TlsCipherEnc::Idea => "IDEA",
+        TlsCipherEnc::Seed => "SEED",
+        TlsCipherEnc::Aes => "AES",
+        TlsCipherEnc::Camellia => "Camellia",
+        TlsCipherEnc::Chacha20_Poly1305 => "ChaCha20-Poly1305",
+        TlsCipherEnc::Sm4 => "SM4",
+        TlsCipherEnc::Aegis => "AEGIS",
+    };
+    let mode = match cs.enc_mode {
+        TlsCipherEncMode::Null if cs.enc == TlsCipherEnc::Chacha20_Poly1305 => "AEAD",
+        TlsCipherEncMode::Null => "stream/none",
+        TlsCipherEncMode::Cbc => "CBC",
+        TlsCipherEncMode::Ccm => "CCM",
+        TlsCipherEncMode::Gcm => "GCM",
+    };
+    let mac = match cs.mac {
+        TlsCipherMac::Null => "none",
+        TlsCipherMac::HmacMd5 => "HMAC-MD5",
+        TlsCipherMac::HmacSha1 => "HMAC-SHA1",
+        TlsCipherMac::HmacSha256 => "HMAC-SHA256",
+        TlsCipherMac::HmacSha384 => "HMAC-SHA384",
+        TlsCipherMac::HmacSha512 => "HMAC-SHA512",
+        TlsCipherMac::Aead => "AEAD (integrity built into the cipher)",
+    };
+    let prf = match cs.prf {
+        TlsPRF::Default => "version default (MD5+SHA1 before TLS 1.2, SHA-256 in TLS 1.2)",
+        TlsPRF::Null => "none",
+        TlsPRF::Md5AndSha1 => "MD5+SHA1",
+        TlsPRF::Sha1 => "SHA-1",
+        TlsPRF::Sha256 => "SHA-256",
+        TlsPRF::Sha384 => "SHA-384",
+        TlsPRF::Sha512 => "SHA-512",
+        TlsPRF::Sm3 => "SM3",
+    };
+    Some(SuiteParts {
+        key_exchange: kx.into(),
+        authentication: au.into(),
+        cipher: enc.into(),
+        mode: mode.into(),
+        key_bits: cs.enc_size,
+        mac: mac.into(),
+        prf: prf.into(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn grease_values_per_rfc8701() {
+        // RFC 8701 §2 lists 0x0A0A, 0x1A1A, ..., 0xFAFA.
+        for hi in 0..16u16 {
+            let v = (hi << 12) | 0x0a00 | (hi << 4) | 0x0a;
+            assert!(is_grease(v), "{v:04x}");
+        }
+        assert!(!is_grease(0x0a1a));
+        assert!(!is_grease(0x1301));
+    }
+
+    #[test]
+    fn names_from_iana() {
+        assert_eq!(cipher_suite_name(0xc02f), "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256");
+        assert_eq!(cipher_suite_name(0x1301), "TLS_AES_128_GCM_SHA256");
+        assert_eq!(group_name(0x11ec), "X25519MLKEM768");
+        assert_eq!(extension_name(0xff01), "renegotiation_info");
+        assert_eq!(signature_scheme_name(0x0804), "rsa_pss_rsae_sha256");
+        assert_eq!(version_name(0x7f1c), "TLS 1.3 draft 28");
+        assert_eq!(suite_key_exchange(0x009c), Some(KeyExchange::Rsa));
+        assert_eq!(suite_protection(0xc02f, 0x0303), RecordProtection::AeadExplicitNonce { tag: 16 });
+    }
+}

@@ -1,0 +1,418 @@
+//! Hello extensions (RFC 8446 §4.2 and the RFCs named in the registry): each decoded into a
+//! field tree with spans, and the facts the summary needs collected on the way.
+//!
+//! ```text
+//! struct { ExtensionType extension_type; opaque extension_data<0..2^16-1>; } Extension;
+//! ```
+
+use crate::model::{Field, Span};
+use crate::reader::{ReadError, ReadResult, Reader};
+use crate::registry::{self, is_grease};
+
+use super::hexs;
+
+/// Which message the extensions are in: some extensions have a different body per message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExtCtx {
+    ClientHello,
+    ServerHello,
+    HelloRetryRequest,
+    Other,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct ExtFacts {
+    pub types: Vec<u16>,
+    pub sni: Option<String>,
+    pub alpn: Vec<String>,
+    pub groups: Vec<u16>,
+    pub ec_point_formats: Vec<u8>,
+    pub signature_algorithms: Vec<u16>,
+    pub supported_versions: Vec<u16>,
+    pub key_share_groups: Vec<u16>,
+    pub session_ticket_len: Option<usize>,
+    pub psk: bool,
+}
+
+/// Parse `extensions<..>` (2-byte length prefix) into one field with a child per extension.
+pub fn parse_list(r: &mut Reader, out: &mut Vec<Field>, ctx: ExtCtx, facts: &mut ExtFacts, note: &str) -> ReadResult<()> {
+    let start = r.pos();
+    let (mut body, lspan) = r.vec(2, "extensions")?;
+    let span = Span::new(start, r.pos() - start);
+    let mut kids = vec![Field::new("length", lspan_len(&body), lspan).note("field.vector_length")];
+    let res = (|| {
+        while !body.is_empty() {
+            kids.push(extension(&mut body, ctx, facts)?);
+        }
+        Ok(())
+    })();
+    let n = kids.len() - 1;
+    out.push(Field::new("extensions", format!("{n} extension(s)"), span).note(note).with_children(kids));
+    res
+}
+
+fn lspan_len(body: &Reader) -> String {
+    format!("{} bytes", body.remaining())
+}
+
+fn ext_label(t: u16) -> String {
+    if is_grease(t) {
+        format!("GREASE (0x{t:04x})")
+    } else {
+        registry::extension_name(t)
+    }
+}
+
+fn extension(r: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts) -> ReadResult<Field> {
+    let start = r.pos();
+    let (t, tspan) = r.u16("extension_type")?;
+    let (mut body, lspan) = r.vec(2, "extension_data")?;
+    facts.types.push(t);
+    let span = Span::new(start, r.pos() - start);
+    let len = body.remaining();
+    let mut kids = vec![
+        Field::new("extension_type", format!("0x{t:04x} ({})", ext_label(t)), tspan).note(type_note(t)),
+        Field::new("length", format!("{len} bytes"), lspan).note("field.vector_length"),
+    ];
+    let mut value = String::new();
+    let res = decode(t, &mut body, ctx, facts, &mut kids, &mut value);
+    if res.is_ok() && !body.is_empty() {
+        let (rest, s) = body.rest();
+        kids.push(Field::new("trailing bytes", hexs(rest), s).note("field.ext.trailing"));
+    }
+    let key = ext_note_key(t);
+    let f = Field::new(ext_label(t), value, span).note(key).with_children(kids);
+    // A broken extension body is reported but does not stop the list: its length was valid.
+    match res {
+        Ok(()) => Ok(f),
+        Err(e) => {
+            let mut f = f;
+            f.value = format!("malformed: {}", e.describe());
+            Ok(f)
+        }
+    }
+}
+
+fn type_note(t: u16) -> &'static str {
+    if is_grease(t) {
+        "ext.grease"
+    } else {
+        "field.extension_type"
+    }
+}
+
+/// Explanation key for an extension.
+fn ext_note_key(t: u16) -> String {
+    match t {
+        0 | 5 | 10 | 11 | 13 | 16 | 21 | 22 | 23 | 27 | 28 | 35 | 41 | 42 | 43 | 44 | 45 | 50 | 51 | 0xff01 | 18 | 0xfe0d | 0x4469 | 0x44cd | 57 => {
+            format!("ext.{}", registry::extension_name(t).split(' ').next().unwrap_or_default())
+        }
+        t if is_grease(t) => "ext.grease".into(),
+        t if registry::extension_rfc(t).is_some() => "ext.other".into(),
+        _ => "ext.unknown".into(),
+    }
+}
+
+fn u16_list(
+    body: &mut Reader,
+    width: usize,
+    what: &'static str,
+    item: &'static str,
+    name: fn(u16) -> String,
+    note: &'static str,
+    kids: &mut Vec<Field>,
+) -> ReadResult<Vec<u16>> {
+    let start = body.pos();
+    let (mut list, lspan) = body.vec(width, what)?;
+    let mut items = vec![Field::new("length", format!("{} bytes", list.remaining()), lspan).note("field.vector_length")];
+    let mut vals = Vec::new();
+    if list.remaining() % 2 != 0 {
+        return Err(ReadError::Malformed { at: list.pos(), what: format!("{what} length {} is odd: expected 2-byte entries", list.remaining()) });
+    }
+    while !list.is_empty() {
+        let (v, s) = list.u16(item)?;
+        vals.push(v);
+        let label = if is_grease(v) { "GREASE (RFC 8701)".to_string() } else { name(v) };
+        let f = Field::new(item, format!("0x{v:04x} {label}"), s);
+        items.push(if is_grease(v) { f.note("value.grease") } else { f });
+    }
+    kids.push(Field::new(what, format!("{} entries", vals.len()), Span::new(start, body.pos() - start)).note(note).with_children(items));
+    Ok(vals)
+}
+
+fn names(list: &[u16], name: fn(u16) -> String) -> String {
+    let v: Vec<String> = list.iter().filter(|&&x| !is_grease(x)).map(|&x| name(x)).collect();
+    v.join(", ")
+}
+
+fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &mut Vec<Field>, value: &mut String) -> ReadResult<()> {
+    match t {
+        0 if ctx == ExtCtx::ClientHello => {
+            let start = body.pos();
+            let (mut list, lspan) = body.vec(2, "server_name_list")?;
+            let mut items = vec![Field::new("length", format!("{} bytes", list.remaining()), lspan).note("field.vector_length")];
+            let mut res = Ok(());
+            while !list.is_empty() {
+                let s0 = list.pos();
+                let (nt, nts) = list.u8("name_type")?;
+                match list.vec(2, "host_name") {
+                    Ok((mut hn, hl)) => {
+                        let (name, hs) = hn.rest();
+                        let host = String::from_utf8_lossy(name).into_owned();
+                        if nt == 0 && facts.sni.is_none() {
+                            facts.sni = Some(host.clone());
+                        }
+                        *value = host.clone();
+                        items.push(
+                            Field::new("ServerName", host.clone(), Span::new(s0, list.pos() - s0)).with_children(vec![
+                                Field::new("name_type", format!("{nt} ({})", if nt == 0 { "host_name" } else { "unknown" }), nts).note("field.sni.name_type"),
+                                Field::new("length", format!("{} bytes", name.len()), hl).note("field.vector_length"),
+                                Field::new("host_name", host, hs).note("field.sni.host_name"),
+                            ]),
+                        );
+                    }
+                    Err(e) => {
+                        res = Err(e);
+                        break;
+                    }
+                }
+            }
+            kids.push(Field::new("server_name_list", value.clone(), Span::new(start, body.pos() - start)).with_children(items));
+            res
+        }
+        0 => {
+            *value = "(empty: the server used the name)".into();
+            Ok(())
+        }
+        16 => {
+            let start = body.pos();
+            let (mut list, lspan) = body.vec(2, "protocol_name_list")?;
+            let mut items = vec![Field::new("length", format!("{} bytes", list.remaining()), lspan).note("field.vector_length")];
+            let mut protos = Vec::new();
+            while !list.is_empty() {
+                let s0 = list.pos();
+                let (mut p, _) = list.vec(1, "ProtocolName")?;
+                let (b, _) = p.rest();
+                let name = String::from_utf8_lossy(b).into_owned();
+                protos.push(name.clone());
+                items.push(Field::new("ProtocolName", name, Span::new(s0, list.pos() - s0)).note("field.alpn.protocol"));
+            }
+            *value = protos.join(", ");
+            match ctx {
+                ExtCtx::ClientHello => facts.alpn = protos,
+                _ => facts.alpn = protos,
+            }
+            kids.push(Field::new("protocol_name_list", value.clone(), Span::new(start, body.pos() - start)).with_children(items));
+            Ok(())
+        }
+        10 => {
+            let v = u16_list(body, 2, "named_group_list", "NamedGroup", registry::group_name, "field.groups.list", kids)?;
+            *value = names(&v, registry::group_name);
+            facts.groups = v;
+            Ok(())
+        }
+        11 => {
+            let start = body.pos();
+            let (mut list, lspan) = body.vec(1, "ec_point_format_list")?;
+            let mut items = vec![Field::new("length", format!("{} bytes", list.remaining()), lspan).note("field.vector_length")];
+            let mut names_ = Vec::new();
+            while !list.is_empty() {
+                let (f, s) = list.u8("ECPointFormat")?;
+                let n = match f {
+                    0 => "uncompressed",
+                    1 => "ansiX962_compressed_prime",
+                    2 => "ansiX962_compressed_char2",
+                    _ => "unknown",
+                };
+                facts.ec_point_formats.push(f);
+                names_.push(n);
+                items.push(Field::new("ECPointFormat", format!("{f} ({n})"), s));
+            }
+            *value = names_.join(", ");
+            kids.push(Field::new("ec_point_format_list", value.clone(), Span::new(start, body.pos() - start)).with_children(items));
+            Ok(())
+        }
+        13 | 50 => {
+            let v = u16_list(body, 2, "supported_signature_algorithms", "SignatureScheme", registry::signature_scheme_name, "field.sigalgs.list", kids)?;
+            *value = format!("{} schemes", v.len());
+            if t == 13 {
+                facts.signature_algorithms = v;
+            }
+            Ok(())
+        }
+        43 if ctx == ExtCtx::ClientHello => {
+            let v = u16_list(body, 1, "versions", "ProtocolVersion", registry::version_name, "field.versions.list", kids)?;
+            *value = names(&v, registry::version_name);
+            facts.supported_versions = v;
+            Ok(())
+        }
+        43 => {
+            let (v, s) = body.u16("selected_version")?;
+            *value = registry::version_name(v);
+            facts.supported_versions = vec![v];
+            kids.push(Field::new("selected_version", format!("0x{v:04x} ({})", registry::version_name(v)), s).note("field.versions.selected"));
+            Ok(())
+        }
+        51 => key_share(body, ctx, facts, kids, value),
+        35 => {
+            let (b, s) = body.rest();
+            facts.session_ticket_len = Some(b.len());
+            if b.is_empty() {
+                *value = "empty (asks for a new ticket)".into();
+            } else {
+                *value = format!("{} byte ticket (resumption attempt)", b.len());
+                kids.push(Field::new("ticket", super::hex_short(b), s).note("field.session_ticket.ticket"));
+            }
+            Ok(())
+        }
+        23 | 22 | 49 => {
+            *value = "(empty)".into();
+            Ok(())
+        }
+        0xff01 => {
+            let start = body.pos();
+            let (mut rc, lspan) = body.vec(1, "renegotiated_connection")?;
+            let (b, _) = rc.rest();
+            *value = if b.is_empty() { "empty (initial handshake)".into() } else { format!("{} bytes (renegotiation)", b.len()) };
+            kids.push(
+                Field::new("renegotiated_connection", if b.is_empty() { "(empty)".into() } else { hexs(b) }, Span::new(start, body.pos() - start))
+                    .note("field.reneg.renegotiated_connection")
+                    .with_children(vec![Field::new("length", format!("{} bytes", b.len()), lspan).note("field.vector_length")]),
+            );
+            Ok(())
+        }
+        5 if ctx == ExtCtx::ClientHello => {
+            let (st, s) = body.u8("status_type")?;
+            kids.push(Field::new("status_type", format!("{st} ({})", if st == 1 { "ocsp" } else { "unknown" }), s).note("field.status_request.status_type"));
+            let s0 = body.pos();
+            let (mut ids, _) = body.vec(2, "responder_id_list")?;
+            let (b, _) = ids.rest();
+            kids.push(Field::new("responder_id_list", format!("{} bytes", b.len()), Span::new(s0, body.pos() - s0)));
+            let s0 = body.pos();
+            let (mut exts, _) = body.vec(2, "request_extensions")?;
+            let (b, _) = exts.rest();
+            kids.push(Field::new("request_extensions", format!("{} bytes", b.len()), Span::new(s0, body.pos() - s0)));
+            *value = "OCSP stapling requested".into();
+            Ok(())
+        }
+        5 => {
+            *value = "(empty: the server will staple an OCSP response)".into();
+            Ok(())
+        }
+        45 => {
+            let start = body.pos();
+            let (mut list, lspan) = body.vec(1, "ke_modes")?;
+            let mut items = vec![Field::new("length", format!("{} bytes", list.remaining()), lspan).note("field.vector_length")];
+            let mut ns = Vec::new();
+            while !list.is_empty() {
+                let (m, s) = list.u8("PskKeyExchangeMode")?;
+                let n = match m {
+                    0 => "psk_ke",
+                    1 => "psk_dhe_ke",
+                    _ => "unknown",
+                };
+                ns.push(n);
+                items.push(Field::new("PskKeyExchangeMode", format!("{m} ({n})"), s));
+            }
+            *value = ns.join(", ");
+            kids.push(Field::new("ke_modes", value.clone(), Span::new(start, body.pos() - start)).note("field.psk_modes.list").with_children(items));
+            Ok(())
+        }
+        21 => {
+            let (b, s) = body.rest();
+            let zeros = b.iter().all(|&x| x == 0);
+            *value = format!("{} bytes{}", b.len(), if zeros { " of zeros" } else { " (not all zero!)" });
+            kids.push(Field::new("padding", format!("{} bytes", b.len()), s));
+            Ok(())
+        }
+        28 => {
+            let (v, s) = body.u16("RecordSizeLimit")?;
+            *value = format!("{v} bytes");
+            kids.push(Field::new("RecordSizeLimit", v.to_string(), s));
+            Ok(())
+        }
+        27 => {
+            let v = u16_list(body, 1, "algorithms", "CertificateCompressionAlgorithm", |a| match a {
+                1 => "zlib".into(),
+                2 => "brotli".into(),
+                3 => "zstd".into(),
+                _ => "unknown".into(),
+            }, "field.compress_certificate.list", kids)?;
+            *value = format!("{} algorithm(s)", v.len());
+            Ok(())
+        }
+        41 => {
+            facts.psk = true;
+            let (b, s) = body.rest();
+            *value = if ctx == ExtCtx::ClientHello { format!("{} bytes of identities and binders", b.len()) } else { "server accepted a PSK".into() };
+            kids.push(Field::new("data", super::hex_short(b), s));
+            Ok(())
+        }
+        _ => {
+            let (b, s) = body.rest();
+            *value = if b.is_empty() { "(empty)".into() } else { format!("{} bytes", b.len()) };
+            if !b.is_empty() {
+                kids.push(Field::new("extension_data", super::hex_short(b), s));
+            }
+            Ok(())
+        }
+    }
+}
+
+/// key_share (RFC 8446 §4.2.8): ClientHello `KeyShareEntry client_shares<0..2^16-1>`;
+/// ServerHello one `KeyShareEntry server_share`; HelloRetryRequest `NamedGroup selected_group`.
+fn key_share(body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &mut Vec<Field>, value: &mut String) -> ReadResult<()> {
+    match ctx {
+        ExtCtx::HelloRetryRequest => {
+            let (g, s) = body.u16("selected_group")?;
+            *value = format!("retry with {}", registry::group_name(g));
+            facts.key_share_groups = vec![g];
+            kids.push(Field::new("selected_group", format!("0x{g:04x} {}", registry::group_name(g)), s).note("field.key_share.selected_group"));
+            Ok(())
+        }
+        ExtCtx::ClientHello => {
+            let start = body.pos();
+            let (mut list, lspan) = body.vec(2, "client_shares")?;
+            let mut items = vec![Field::new("length", format!("{} bytes", list.remaining()), lspan).note("field.vector_length")];
+            let mut groups = Vec::new();
+            let mut res = Ok(());
+            while !list.is_empty() {
+                match key_share_entry(&mut list) {
+                    Ok((g, f)) => {
+                        groups.push(g);
+                        items.push(f);
+                    }
+                    Err(e) => {
+                        res = Err(e);
+                        break;
+                    }
+                }
+            }
+            *value = names(&groups, registry::group_name);
+            facts.key_share_groups = groups;
+            kids.push(Field::new("client_shares", value.clone(), Span::new(start, body.pos() - start)).note("field.key_share.client_shares").with_children(items));
+            res
+        }
+        _ => {
+            let (g, f) = key_share_entry(body)?;
+            *value = registry::group_name(g);
+            facts.key_share_groups = vec![g];
+            kids.push(f);
+            Ok(())
+        }
+    }
+}
+
+fn key_share_entry(r: &mut Reader) -> ReadResult<(u16, Field)> {
+    let s0 = r.pos();
+    let (g, gs) = r.u16("group")?;
+    let (mut ke, ls) = r.vec(2, "key_exchange")?;
+    let (b, ks) = ke.rest();
+    let label = if is_grease(g) { "GREASE".to_string() } else { registry::group_name(g) };
+    let f = Field::new("KeyShareEntry", format!("{label}, {} byte key", b.len()), Span::new(s0, r.pos() - s0)).with_children(vec![
+        Field::new("group", format!("0x{g:04x} {label}"), gs).note(if is_grease(g) { "value.grease" } else { "field.key_share.group" }),
+        Field::new("length", format!("{} bytes", b.len()), ls).note("field.vector_length"),
+        Field::new("key_exchange", super::hex_short(b), ks).note("field.key_share.key_exchange"),
+    ]);
+    Ok((g, f))
+}

@@ -1,0 +1,509 @@
+//! Handshake message bodies (RFC 8446 §4, RFC 5246 §7.4): a checked walk over the bytes that
+//! builds the field tree (spans relative to the message start) and collects facts.
+
+use super::extensions::{self, ExtCtx, ExtFacts};
+use super::record::RawRecord;
+use super::{hex_short, hexs, ClientHelloInfo, Ctx, MsgFacts, ParsedBody, ServerHelloInfo, SkeInfo};
+use crate::model::{Certificate, Field, Span};
+use crate::reader::{ReadError, ReadResult, Reader};
+use crate::registry::{self, is_grease, KeyExchange, RecordProtection};
+
+/// RFC 8446 §4.1.3: a ServerHello with this random is a HelloRetryRequest
+/// (SHA-256 of "HelloRetryRequest").
+pub const HRR_RANDOM: [u8; 32] = [
+    0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c, 0x02, 0x1e, 0x65, 0xb8, 0x91, 0xc2, 0xa2, 0x11, 0x16, 0x7a,
+    0xbb, 0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c,
+];
+
+/// RFC 8446 §4.1.3 downgrade sentinels in the last 8 bytes of ServerHello.random.
+const DOWNGRADE_TLS12: [u8; 8] = *b"DOWNGRD\x01";
+const DOWNGRADE_TLS11: [u8; 8] = *b"DOWNGRD\x00";
+
+pub fn version_value(v: u16) -> String {
+    format!("0x{v:04x} ({})", registry::version_name(v))
+}
+
+fn suite_value(v: u16) -> String {
+    if is_grease(v) {
+        format!("0x{v:04x} GREASE")
+    } else {
+        format!("0x{v:04x} {}", registry::cipher_suite_name(v))
+    }
+}
+
+fn len_field(s: Span, n: usize) -> Field {
+    Field::new("length", format!("{n} bytes"), s).note("field.vector_length")
+}
+
+/// Parse one complete (or, at the end of input, truncated) handshake message.
+pub fn parse_handshake(bytes: &[u8], ctx: &Ctx) -> ParsedBody {
+    let mut fields = Vec::new();
+    let mut facts = MsgFacts::None;
+    let mut r = Reader::new(bytes);
+    let error = (|| -> ReadResult<()> {
+        let (t, ts) = r.u8("msg_type")?;
+        fields.push(Field::new("msg_type", format!("{t} ({})", registry::handshake_name(t)), ts).note("field.handshake.msg_type"));
+        let (len, ls) = r.u24("length")?;
+        fields.push(Field::new("length", format!("{len} bytes"), ls).note("field.handshake.length"));
+        let mut body = match r.sub(len, "handshake message body") {
+            Ok(b) => b,
+            Err(e) => {
+                // Parse what is there, then report the truncation.
+                let mut b = r.clone();
+                let _ = body(t, &mut b, ctx, &mut fields, &mut facts);
+                return Err(e);
+            }
+        };
+        body_checked(t, &mut body, ctx, &mut fields, &mut facts)
+    })()
+    .err();
+    ParsedBody { fields, facts, error }
+}
+
+fn body_checked(t: u8, r: &mut Reader, ctx: &Ctx, out: &mut Vec<Field>, facts: &mut MsgFacts) -> ReadResult<()> {
+    body(t, r, ctx, out, facts)?;
+    if !r.is_empty() {
+        let at = r.pos();
+        let (rest, s) = r.rest();
+        out.push(Field::new("trailing bytes", hex_short(rest), s).note("field.trailing"));
+        return Err(ReadError::Malformed { at, what: format!("{} unexpected byte(s) after the message body", rest.len()) });
+    }
+    Ok(())
+}
+
+fn body(t: u8, r: &mut Reader, ctx: &Ctx, out: &mut Vec<Field>, facts: &mut MsgFacts) -> ReadResult<()> {
+    match t {
+        1 => {
+            let mut info = ClientHelloInfo::default();
+            let res = client_hello(r, out, &mut info);
+            *facts = MsgFacts::ClientHello(Box::new(info));
+            res
+        }
+        2 => {
+            let mut info = ServerHelloInfo::default();
+            let res = server_hello(r, out, &mut info);
+            *facts = MsgFacts::ServerHello(Box::new(info));
+            res
+        }
+        11 => {
+            let mut certs = Vec::new();
+            let res = certificate(r, ctx, out, &mut certs);
+            *facts = MsgFacts::Certificates(certs);
+            res
+        }
+        12 => {
+            let mut info = SkeInfo { kx: ctx.kx, ..Default::default() };
+            let res = server_key_exchange(r, ctx, out, &mut info);
+            *facts = MsgFacts::ServerKeyExchange(info);
+            res
+        }
+        13 => {
+            *facts = MsgFacts::CertificateRequest;
+            certificate_request(r, ctx, out)
+        }
+        14 | 0 | 5 => Ok(()),
+        15 => {
+            let (a, s) = r.u16("algorithm")?;
+            out.push(Field::new("algorithm", format!("0x{a:04x} {}", registry::signature_scheme_name(a)), s).note("field.CertificateVerify.algorithm"));
+            let (mut sig, ls) = r.vec(2, "signature")?;
+            let (b, ss) = sig.rest();
+            out.push(Field::new("signature", hex_short(b), ss.cover(ls)).note("field.CertificateVerify.signature"));
+            Ok(())
+        }
+        16 => {
+            *facts = MsgFacts::ClientKeyExchange(ctx.kx);
+            client_key_exchange(r, ctx, out)
+        }
+        4 => new_session_ticket(r, ctx, out),
+        8 => extensions::parse_list(r, out, ExtCtx::Other, &mut ExtFacts::default(), "field.EncryptedExtensions.extensions"),
+        20 => {
+            let (b, s) = r.rest();
+            out.push(Field::new("verify_data", hexs(b), s).note("field.Finished.verify_data"));
+            Ok(())
+        }
+        24 => {
+            let (v, s) = r.u8("request_update")?;
+            let n = match v {
+                0 => "update_not_requested",
+                1 => "update_requested",
+                _ => "unknown",
+            };
+            out.push(Field::new("request_update", format!("{v} ({n})"), s));
+            Ok(())
+        }
+        22 => {
+            let (st, s) = r.u8("status_type")?;
+            out.push(Field::new("status_type", format!("{st} ({})", if st == 1 { "ocsp" } else { "unknown" }), s));
+            let (mut resp, ls) = r.vec(3, "OCSPResponse")?;
+            let (b, bs) = resp.rest();
+            out.push(Field::new("OCSPResponse", format!("{} bytes", b.len()), bs.cover(ls)).note("field.CertificateStatus.response"));
+            Ok(())
+        }
+        _ => {
+            let (b, s) = r.rest();
+            if !b.is_empty() {
+                out.push(Field::new("body", hex_short(b), s).note("field.handshake.body"));
+            }
+            Ok(())
+        }
+    }
+}
+
+/// RFC 8446 §4.1.2 / RFC 5246 §7.4.1.2.
+fn client_hello(r: &mut Reader, out: &mut Vec<Field>, info: &mut ClientHelloInfo) -> ReadResult<()> {
+    let (v, s) = r.u16("legacy_version")?;
+    info.legacy_version = v;
+    out.push(Field::new("legacy_version", version_value(v), s).note("field.ClientHello.legacy_version"));
+    let (rand, s) = r.take(32, "random")?;
+    out.push(Field::new("random", hexs(rand), s).note("field.ClientHello.random"));
+    let s0 = r.pos();
+    let (mut sid, ls) = r.vec(1, "legacy_session_id")?;
+    let (b, _) = sid.rest();
+    info.session_id = b.to_vec();
+    out.push(
+        Field::new("legacy_session_id", if b.is_empty() { "(empty)".into() } else { hexs(b) }, Span::new(s0, r.pos() - s0))
+            .note(if b.is_empty() { "field.ClientHello.legacy_session_id.empty" } else { "field.ClientHello.legacy_session_id" })
+            .with_children(vec![len_field(ls, b.len())]),
+    );
+    let s0 = r.pos();
+    let (mut cs, ls) = r.vec(2, "cipher_suites")?;
+    if cs.remaining() % 2 != 0 {
+        return Err(ReadError::Malformed { at: ls.offset, what: format!("cipher_suites length {} is odd", cs.remaining()) });
+    }
+    let mut kids = vec![len_field(ls, cs.remaining())];
+    while !cs.is_empty() {
+        let (v, s) = cs.u16("CipherSuite")?;
+        info.cipher_suites.push(v);
+        let f = Field::new("CipherSuite", suite_value(v), s);
+        kids.push(if is_grease(v) { f.note("value.grease") } else if v == 0x00ff { f.note("field.ClientHello.scsv_reneg") } else if v == 0x5600 { f.note("field.ClientHello.scsv_fallback") } else { f });
+    }
+    out.push(
+        Field::new("cipher_suites", format!("{} suites", info.cipher_suites.len()), Span::new(s0, r.pos() - s0))
+            .note("field.ClientHello.cipher_suites")
+            .with_children(kids),
+    );
+    let s0 = r.pos();
+    let (mut cm, ls) = r.vec(1, "legacy_compression_methods")?;
+    let mut kids = vec![len_field(ls, cm.remaining())];
+    while !cm.is_empty() {
+        let (m, s) = cm.u8("CompressionMethod")?;
+        info.compression.push(m);
+        kids.push(Field::new("CompressionMethod", format!("{m} ({})", if m == 0 { "null" } else if m == 1 { "DEFLATE" } else { "unknown" }), s));
+    }
+    out.push(
+        Field::new("legacy_compression_methods", format!("{:?}", info.compression), Span::new(s0, r.pos() - s0))
+            .note("field.ClientHello.legacy_compression_methods")
+            .with_children(kids),
+    );
+    if r.is_empty() {
+        return Ok(());
+    }
+    let mut ef = ExtFacts::default();
+    let res = extensions::parse_list(r, out, ExtCtx::ClientHello, &mut ef, "field.ClientHello.extensions");
+    info.extensions = ef.types;
+    info.sni = ef.sni;
+    info.alpn = ef.alpn;
+    info.groups = ef.groups;
+    info.ec_point_formats = ef.ec_point_formats;
+    info.signature_algorithms = ef.signature_algorithms;
+    info.supported_versions = ef.supported_versions;
+    info.key_share_groups = ef.key_share_groups;
+    info.session_ticket_len = ef.session_ticket_len;
+    info.psk = ef.psk;
+    res
+}
+
+/// RFC 8446 §4.1.3 / RFC 5246 §7.4.1.3 (HelloRetryRequest shares the ServerHello layout).
+fn server_hello(r: &mut Reader, out: &mut Vec<Field>, info: &mut ServerHelloInfo) -> ReadResult<()> {
+    let (v, s) = r.u16("legacy_version")?;
+    info.legacy_version = v;
+    out.push(Field::new("legacy_version", version_value(v), s).note("field.ServerHello.legacy_version"));
+    let (rand, s) = r.take(32, "random")?;
+    info.hrr = rand == HRR_RANDOM;
+    let tail = &rand[24..];
+    info.downgrade_sentinel = if tail == DOWNGRADE_TLS12 {
+        Some("TLS 1.2")
+    } else if tail == DOWNGRADE_TLS11 {
+        Some("TLS 1.1 or below")
+    } else {
+        None
+    };
+    let note = if info.hrr {
+        "field.ServerHello.random.hrr"
+    } else if info.downgrade_sentinel.is_some() {
+        "field.ServerHello.random.downgrade"
+    } else {
+        "field.ServerHello.random"
+    };
+    out.push(Field::new("random", hexs(rand), s).note(note));
+    let s0 = r.pos();
+    let (mut sid, ls) = r.vec(1, "legacy_session_id_echo")?;
+    let (b, _) = sid.rest();
+    info.session_id = b.to_vec();
+    out.push(
+        Field::new("legacy_session_id_echo", if b.is_empty() { "(empty)".into() } else { hexs(b) }, Span::new(s0, r.pos() - s0))
+            .note("field.ServerHello.legacy_session_id_echo")
+            .with_children(vec![len_field(ls, b.len())]),
+    );
+    let (cs, s) = r.u16("cipher_suite")?;
+    info.cipher_suite = cs;
+    out.push(Field::new("cipher_suite", suite_value(cs), s).note("field.ServerHello.cipher_suite"));
+    let (cm, s) = r.u8("legacy_compression_method")?;
+    out.push(Field::new("legacy_compression_method", format!("{cm} ({})", if cm == 0 { "null" } else { "DEFLATE or unknown" }), s).note("field.ServerHello.legacy_compression_method"));
+    if r.is_empty() {
+        return Ok(());
+    }
+    let mut ef = ExtFacts::default();
+    let ctx = if info.hrr { ExtCtx::HelloRetryRequest } else { ExtCtx::ServerHello };
+    let res = extensions::parse_list(r, out, ctx, &mut ef, "field.ServerHello.extensions");
+    info.extensions = ef.types;
+    info.selected_version = ef.supported_versions.first().copied();
+    info.alpn = ef.alpn.into_iter().next();
+    info.key_share_group = ef.key_share_groups.first().copied();
+    info.psk_selected = ef.psk;
+    res
+}
+
+/// Certificate: TLS 1.2 `ASN.1Cert certificate_list<0..2^24-1>` (RFC 5246 §7.4.2); TLS 1.3 adds
+/// `certificate_request_context` and per-entry extensions (RFC 8446 §4.4.2).
+fn certificate(r: &mut Reader, ctx: &Ctx, out: &mut Vec<Field>, certs: &mut Vec<Certificate>) -> ReadResult<()> {
+    if ctx.tls13 {
+        let s0 = r.pos();
+        let (mut c, ls) = r.vec(1, "certificate_request_context")?;
+        let (b, _) = c.rest();
+        out.push(Field::new("certificate_request_context", if b.is_empty() { "(empty)".into() } else { hexs(b) }, Span::new(s0, r.pos() - s0)).with_children(vec![len_field(ls, b.len())]));
+    }
+    let s0 = r.pos();
+    let (mut list, ls) = r.vec(3, "certificate_list")?;
+    let mut kids = vec![len_field(ls, list.remaining())];
+    let res = (|| -> ReadResult<()> {
+        while !list.is_empty() {
+            let e0 = list.pos();
+            let (mut der_r, dl) = list.vec(3, "ASN.1Cert")?;
+            let der_at = der_r.pos();
+            let (der, _) = der_r.rest();
+            let idx = certs.len();
+            let mut ckids = vec![len_field(dl, der.len())];
+            let value = match crate::x509::summarize(der, None) {
+                Ok((mut c, fields)) => {
+                    let v = c.subject.clone();
+                    for mut f in fields {
+                        f.span = Span::new(f.span.offset + der_at, f.span.len);
+                        ckids.push(f);
+                    }
+                    c.span = Span::new(der_at, der.len());
+                    certs.push(c);
+                    v
+                }
+                Err(e) => format!("({e})"),
+            };
+            if ctx.tls13 {
+                let x0 = list.pos();
+                let (mut ex, xl) = list.vec(2, "extensions")?;
+                let (b, _) = ex.rest();
+                ckids.push(Field::new("extensions", format!("{} bytes", b.len()), Span::new(x0, list.pos() - x0)).with_children(vec![len_field(xl, b.len())]));
+            }
+            let note = if idx == 0 { "field.Certificate.leaf" } else { "field.Certificate.chain" };
+            kids.push(Field::new(format!("certificate[{idx}]"), value, Span::new(e0, list.pos() - e0)).note(note).with_children(ckids));
+        }
+        Ok(())
+    })();
+    out.push(Field::new("certificate_list", format!("{} certificate(s)", certs.len()), Span::new(s0, r.pos() - s0)).note("field.Certificate.certificate_list").with_children(kids));
+    res
+}
+
+fn signature(r: &mut Reader, ctx: &Ctx, out: &mut Vec<Field>, info: &mut SkeInfo) -> ReadResult<()> {
+    if r.is_empty() {
+        return Ok(());
+    }
+    // TLS 1.2 (RFC 5246 §7.4.1.4.1) prefixes the signature with its algorithm; 1.0/1.1 do not.
+    if ctx.version.is_none_or(|v| v >= 0x0303) {
+        let (a, s) = r.u16("SignatureAndHashAlgorithm")?;
+        info.sig_scheme = Some(a);
+        out.push(Field::new("signature_algorithm", format!("0x{a:04x} {}", registry::signature_scheme_name(a)), s).note("field.ServerKeyExchange.signature_algorithm"));
+    }
+    let (mut sig, ls) = r.vec(2, "signature")?;
+    let (b, ss) = sig.rest();
+    out.push(Field::new("signature", hex_short(b), ss.cover(ls)).note("field.ServerKeyExchange.signature"));
+    Ok(())
+}
+
+/// ServerKeyExchange (RFC 8422 §5.4 for ECDHE, RFC 5246 §7.4.3 for DHE).
+fn server_key_exchange(r: &mut Reader, ctx: &Ctx, out: &mut Vec<Field>, info: &mut SkeInfo) -> ReadResult<()> {
+    let kx = ctx.kx.or_else(|| {
+        // Without a ServerHello in the input, guess from the shape: ECParameters start with
+        // curve_type named_curve (3).
+        info.kx = Some(if r.clone().u8("curve_type").is_ok_and(|(v, _)| v == 3) { KeyExchange::Ecdhe } else { KeyExchange::Dhe });
+        info.kx
+    });
+    match kx {
+        Some(KeyExchange::Ecdhe) => {
+            let (ct, s) = r.u8("curve_type")?;
+            out.push(Field::new("curve_type", format!("{ct} ({})", if ct == 3 { "named_curve" } else { "other" }), s).note("field.ServerKeyExchange.curve_type"));
+            if ct != 3 {
+                return Err(ReadError::Malformed { at: s.offset, what: format!("curve_type {ct}: only named_curve (3) is allowed (RFC 8422 §5.4)") });
+            }
+            let (g, s) = r.u16("namedcurve")?;
+            info.group = Some(g);
+            out.push(Field::new("named_curve", format!("0x{g:04x} {}", registry::group_name(g)), s).note("field.ServerKeyExchange.named_curve"));
+            let s0 = r.pos();
+            let (mut p, ls) = r.vec(1, "public")?;
+            let (b, _) = p.rest();
+            info.public_len = b.len();
+            out.push(Field::new("public", hex_short(b), Span::new(s0, r.pos() - s0)).note("field.ServerKeyExchange.public").with_children(vec![len_field(ls, b.len())]));
+            signature(r, ctx, out, info)
+        }
+        Some(KeyExchange::Dhe) => {
+            for (name, note) in [("dh_p", "field.ServerKeyExchange.dh_p"), ("dh_g", "field.ServerKeyExchange.dh_g"), ("dh_Ys", "field.ServerKeyExchange.dh_Ys")] {
+                let s0 = r.pos();
+                let (mut v, ls) = r.vec(2, "DH parameter")?;
+                let (b, _) = v.rest();
+                if name == "dh_p" {
+                    let lead = b.iter().take_while(|&&x| x == 0).count();
+                    let bits = b.get(lead).map(|&x| (b.len() - lead) * 8 - x.leading_zeros() as usize).unwrap_or(0);
+                    info.dh_p_bits = Some(bits);
+                }
+                if name == "dh_Ys" {
+                    info.public_len = b.len();
+                }
+                out.push(Field::new(name, hex_short(b), Span::new(s0, r.pos() - s0)).note(note).with_children(vec![len_field(ls, b.len())]));
+            }
+            signature(r, ctx, out, info)
+        }
+        _ => {
+            let (b, s) = r.rest();
+            out.push(Field::new("params", hex_short(b), s).note("field.handshake.body"));
+            Ok(())
+        }
+    }
+}
+
+/// ClientKeyExchange (RFC 5246 §7.4.7, RFC 8422 §5.7).
+fn client_key_exchange(r: &mut Reader, ctx: &Ctx, out: &mut Vec<Field>) -> ReadResult<()> {
+    let kx = ctx.kx.or_else(|| {
+        // Without a ServerHello: a 1-byte length equal to the rest means an EC point.
+        let rem = r.remaining();
+        if r.clone().u8("len").is_ok_and(|(v, _)| v as usize + 1 == rem) { Some(KeyExchange::Ecdhe) } else { None }
+    });
+    let (width, name, note) = match kx {
+        Some(KeyExchange::Rsa) if ctx.version == Some(0x0300) => {
+            let (b, s) = r.rest();
+            out.push(Field::new("EncryptedPreMasterSecret", hex_short(b), s).note("field.ClientKeyExchange.rsa"));
+            return Ok(());
+        }
+        Some(KeyExchange::Rsa) => (2, "EncryptedPreMasterSecret", "field.ClientKeyExchange.rsa"),
+        Some(KeyExchange::Ecdhe) => (1, "ecdh_Yc", "field.ClientKeyExchange.ecdhe"),
+        Some(KeyExchange::Dhe) => (2, "dh_Yc", "field.ClientKeyExchange.dhe"),
+        _ => {
+            let (b, s) = r.rest();
+            out.push(Field::new("exchange_keys", hex_short(b), s).note("field.handshake.body"));
+            return Ok(());
+        }
+    };
+    let s0 = r.pos();
+    let (mut v, ls) = r.vec(width, "exchange_keys")?;
+    let (b, _) = v.rest();
+    out.push(Field::new(name, hex_short(b), Span::new(s0, r.pos() - s0)).note(note).with_children(vec![len_field(ls, b.len())]));
+    Ok(())
+}
+
+fn certificate_request(r: &mut Reader, ctx: &Ctx, out: &mut Vec<Field>) -> ReadResult<()> {
+    if ctx.tls13 {
+        let s0 = r.pos();
+        let (mut c, ls) = r.vec(1, "certificate_request_context")?;
+        let (b, _) = c.rest();
+        out.push(Field::new("certificate_request_context", hexs(b), Span::new(s0, r.pos() - s0)).with_children(vec![len_field(ls, b.len())]));
+        return extensions::parse_list(r, out, ExtCtx::Other, &mut ExtFacts::default(), "field.CertificateRequest.extensions");
+    }
+    let s0 = r.pos();
+    let (mut types, ls) = r.vec(1, "certificate_types")?;
+    let mut kids = vec![len_field(ls, types.remaining())];
+    while !types.is_empty() {
+        let (t, s) = types.u8("ClientCertificateType")?;
+        let n = match t {
+            1 => "rsa_sign",
+            2 => "dss_sign",
+            3 => "rsa_fixed_dh",
+            4 => "dss_fixed_dh",
+            64 => "ecdsa_sign",
+            65 => "rsa_fixed_ecdh",
+            66 => "ecdsa_fixed_ecdh",
+            _ => "unknown",
+        };
+        kids.push(Field::new("ClientCertificateType", format!("{t} ({n})"), s));
+    }
+    out.push(Field::new("certificate_types", format!("{} type(s)", kids.len() - 1), Span::new(s0, r.pos() - s0)).note("field.CertificateRequest.certificate_types").with_children(kids));
+    if ctx.version.is_none_or(|v| v >= 0x0303) {
+        let s0 = r.pos();
+        let (mut algs, ls) = r.vec(2, "supported_signature_algorithms")?;
+        let mut kids = vec![len_field(ls, algs.remaining())];
+        while !algs.is_empty() {
+            let (a, s) = algs.u16("SignatureScheme")?;
+            kids.push(Field::new("SignatureScheme", format!("0x{a:04x} {}", registry::signature_scheme_name(a)), s));
+        }
+        out.push(Field::new("supported_signature_algorithms", format!("{} scheme(s)", kids.len() - 1), Span::new(s0, r.pos() - s0)).with_children(kids));
+    }
+    let s0 = r.pos();
+    let (mut cas, ls) = r.vec(2, "certificate_authorities")?;
+    let (b, _) = cas.rest();
+    out.push(Field::new("certificate_authorities", format!("{} bytes", b.len()), Span::new(s0, r.pos() - s0)).note("field.CertificateRequest.certificate_authorities").with_children(vec![len_field(ls, b.len())]));
+    Ok(())
+}
+
+fn new_session_ticket(r: &mut Reader, ctx: &Ctx, out: &mut Vec<Field>) -> ReadResult<()> {
+    let (l, s) = r.u32("ticket_lifetime")?;
+    out.push(Field::new(if ctx.tls13 { "ticket_lifetime" } else { "ticket_lifetime_hint" }, format!("{l} seconds"), s).note("field.NewSessionTicket.lifetime"));
+    if ctx.tls13 {
+        let (a, s) = r.u32("ticket_age_add")?;
+        out.push(Field::new("ticket_age_add", a.to_string(), s));
+        let s0 = r.pos();
+        let (mut n, _) = r.vec(1, "ticket_nonce")?;
+        let (b, _) = n.rest();
+        out.push(Field::new("ticket_nonce", hexs(b), Span::new(s0, r.pos() - s0)));
+    }
+    let s0 = r.pos();
+    let (mut t, ls) = r.vec(2, "ticket")?;
+    let (b, _) = t.rest();
+    out.push(Field::new("ticket", hex_short(b), Span::new(s0, r.pos() - s0)).note("field.NewSessionTicket.ticket").with_children(vec![len_field(ls, b.len())]));
+    if ctx.tls13 {
+        return extensions::parse_list(r, out, ExtCtx::Other, &mut ExtFacts::default(), "field.NewSessionTicket.extensions");
+    }
+    Ok(())
+}
+
+/// Fields of a record that cannot be decrypted here: how the negotiated suite lays out its
+/// ciphertext. Spans are absolute.
+pub fn encrypted_record_fields(r: &RawRecord, ctx: &Ctx) -> Vec<Field> {
+    let n = r.payload.len();
+    let at = |off: usize, len: usize| r.payload_map.span(Span::new(off, len));
+    let prot = match ctx.suite {
+        Some(s) => registry::suite_protection(s, ctx.version.unwrap_or(0x0303)),
+        None => RecordProtection::Other,
+    };
+    let whole = || vec![Field::new("encrypted_data", hex_short(&r.payload), at(0, n)).note("field.encrypted.opaque")];
+    if ctx.tls13 {
+        if n < 17 {
+            return whole();
+        }
+        return vec![
+            Field::new("encrypted_record", hex_short(&r.payload[..n - 16]), at(0, n - 16)).note("field.encrypted.tls13"),
+            Field::new("auth_tag", hexs(&r.payload[n - 16..]), at(n - 16, 16)).note("field.encrypted.tag"),
+        ];
+    }
+    match prot {
+        RecordProtection::AeadExplicitNonce { tag } if n >= 8 + tag => vec![
+            Field::new("nonce_explicit", hexs(&r.payload[..8]), at(0, 8)).note("field.encrypted.nonce_explicit"),
+            Field::new("ciphertext", hex_short(&r.payload[8..n - tag]), at(8, n - 8 - tag)).note("field.encrypted.ciphertext"),
+            Field::new("auth_tag", hexs(&r.payload[n - tag..]), at(n - tag, tag)).note("field.encrypted.tag"),
+        ],
+        RecordProtection::AeadImplicitNonce { tag } if n >= tag => vec![
+            Field::new("ciphertext", hex_short(&r.payload[..n - tag]), at(0, n - tag)).note("field.encrypted.ciphertext"),
+            Field::new("auth_tag", hexs(&r.payload[n - tag..]), at(n - tag, tag)).note("field.encrypted.tag"),
+        ],
+        RecordProtection::Cbc { block, .. } if n >= 2 * block => vec![
+            Field::new("IV", hexs(&r.payload[..block]), at(0, block)).note("field.encrypted.iv"),
+            Field::new("block-ciphered", hex_short(&r.payload[block..]), at(block, n - block)).note("field.encrypted.cbc"),
+        ],
+        _ => whole(),
+    }
+}

@@ -1,0 +1,627 @@
+//! TLS layer: records -> handshake messages (reassembled across records) -> field trees.
+//! Walks the records of both directions in wire order, tracks what the handshake has
+//! negotiated so far (version, suite, who has switched to encryption), and infers directions
+//! when the input did not mark them.
+
+mod extensions;
+mod messages;
+pub mod record;
+
+use crate::input::Capture;
+use crate::model::{Alert, Certificate, Diagnostic, Dir, Field, Message, Record, Span, TextRef};
+use crate::reader::{PieceMap, ReadError};
+use crate::registry::{self, KeyExchange};
+use record::RawRecord;
+
+pub use messages::HRR_RANDOM;
+
+/// What a ClientHello offered.
+#[derive(Clone, Debug, Default)]
+pub struct ClientHelloInfo {
+    pub legacy_version: u16,
+    pub session_id: Vec<u8>,
+    pub cipher_suites: Vec<u16>,
+    pub compression: Vec<u8>,
+    pub extensions: Vec<u16>,
+    pub sni: Option<String>,
+    pub alpn: Vec<String>,
+    pub groups: Vec<u16>,
+    pub ec_point_formats: Vec<u8>,
+    pub signature_algorithms: Vec<u16>,
+    pub supported_versions: Vec<u16>,
+    pub key_share_groups: Vec<u16>,
+    pub session_ticket_len: Option<usize>,
+    pub psk: bool,
+}
+
+/// What a ServerHello (or HelloRetryRequest) chose.
+#[derive(Clone, Debug, Default)]
+pub struct ServerHelloInfo {
+    pub legacy_version: u16,
+    pub hrr: bool,
+    pub session_id: Vec<u8>,
+    pub cipher_suite: u16,
+    pub extensions: Vec<u16>,
+    pub selected_version: Option<u16>,
+    pub alpn: Option<String>,
+    pub key_share_group: Option<u16>,
+    pub psk_selected: bool,
+    pub downgrade_sentinel: Option<&'static str>,
+}
+
+impl ServerHelloInfo {
+    pub fn version(&self) -> u16 {
+        self.selected_version.unwrap_or(self.legacy_version)
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct SkeInfo {
+    pub kx: Option<KeyExchange>,
+    pub group: Option<u16>,
+    pub dh_p_bits: Option<usize>,
+    pub public_len: usize,
+    pub sig_scheme: Option<u16>,
+}
+
+/// Facts a parsed message contributes to the connection.
+#[derive(Clone, Debug)]
+pub enum MsgFacts {
+    None,
+    ClientHello(Box<ClientHelloInfo>),
+    ServerHello(Box<ServerHelloInfo>),
+    Certificates(Vec<Certificate>),
+    ServerKeyExchange(SkeInfo),
+    ClientKeyExchange(Option<KeyExchange>),
+    CertificateRequest,
+}
+
+/// What the handshake negotiated, as far as the plaintext shows.
+#[derive(Clone, Debug, Default)]
+pub struct Facts {
+    pub client_hello: Option<ClientHelloInfo>,
+    pub server_hello: Option<ServerHelloInfo>,
+    pub hello_retry: bool,
+    pub ske: Option<SkeInfo>,
+    pub client_auth: bool,
+    pub resumed: bool,
+}
+
+impl Facts {
+    pub fn version(&self) -> Option<u16> {
+        self.server_hello.as_ref().map(|s| s.version())
+    }
+    pub fn is_tls13(&self) -> bool {
+        self.version().is_some_and(|v| v == 0x0304 || v >> 8 == 0x7f)
+    }
+    pub fn suite(&self) -> Option<u16> {
+        self.server_hello.as_ref().map(|s| s.cipher_suite)
+    }
+    pub fn key_exchange(&self) -> Option<KeyExchange> {
+        if self.is_tls13() {
+            return Some(KeyExchange::Tls13);
+        }
+        self.suite().and_then(registry::suite_key_exchange)
+    }
+}
+
+/// The TLS-level view of one connection; explanations are added by `explain`.
+#[derive(Clone, Debug, Default)]
+pub struct TlsConnection {
+    pub records: Vec<Record>,
+    pub messages: Vec<Message>,
+    pub certificates: Vec<Certificate>,
+    pub alerts: Vec<Alert>,
+    pub facts: Facts,
+    pub dirs_inferred: bool,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Context the message parsers need from earlier messages.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Ctx {
+    pub version: Option<u16>,
+    pub suite: Option<u16>,
+    pub kx: Option<KeyExchange>,
+    pub tls13: bool,
+    pub dir: Option<Dir>,
+}
+
+/// A handshake message's bytes being collected from one or more records.
+#[derive(Default)]
+struct Pending {
+    bytes: Vec<u8>,
+    map: PieceMap,
+    records: Vec<PendingRec>,
+}
+
+/// A record contributing to pending handshake bytes: its payload starts at `at` of the buffer
+/// (`starts_here` false: it started with an earlier message and continues into this buffer).
+#[derive(Clone, Copy)]
+struct PendingRec {
+    rec: usize,
+    at: usize,
+    starts_here: bool,
+}
+
+struct Walker<'a> {
+    raw: &'a [RawRecord],
+    out: TlsConnection,
+    /// Per direction (index 0 = c2s, 1 = s2c, 2 = unknown): pending handshake bytes.
+    pending: [Pending; 3],
+    /// Whether each direction has sent ChangeCipherSpec (TLS <= 1.2) / switched keys.
+    encrypted: [bool; 2],
+    /// Directions of the CCS records seen so far.
+    ccs_seen: Vec<Dir>,
+    last_hs_dir: Option<Dir>,
+    last_hs_type: Option<u8>,
+    server_hello_done: bool,
+    /// Encrypted-record counts per direction, to name the TLS 1.3 flights.
+    enc_count: [usize; 2],
+    marked: bool,
+}
+
+fn di(d: Option<Dir>) -> usize {
+    match d {
+        Some(Dir::C2S) => 0,
+        Some(Dir::S2C) => 1,
+        None => 2,
+    }
+}
+
+/// Parse a capture's bytes as the records of one TLS connection.
+pub fn parse(cap: &Capture) -> TlsConnection {
+    let mut diags = Vec::new();
+    let mut raw: Vec<RawRecord> = Vec::new();
+    if cap.marked {
+        if cap.chunks.first().is_some_and(|c| c.dir.is_none()) {
+            diags.push(Diagnostic::warning(0, "bytes before the first direction marker were taken as client -> server"));
+        }
+        for dir in [Dir::C2S, Dir::S2C] {
+            let mut bytes = Vec::new();
+            let mut map = PieceMap::default();
+            for c in cap.chunks.iter().filter(|c| c.dir.unwrap_or(Dir::C2S) == dir) {
+                bytes.extend_from_slice(&cap.data[c.offset..c.offset + c.len]);
+                map.append(&PieceMap::contiguous(c.offset, c.len));
+            }
+            raw.extend(record::parse_records(&bytes, &map, Some(dir), &mut diags));
+        }
+        raw.sort_by_key(|r| r.start());
+    } else {
+        raw = record::parse_records(&cap.data, &PieceMap::contiguous(0, cap.data.len()), None, &mut diags);
+    }
+    let mut w = Walker {
+        raw: &raw,
+        out: TlsConnection { diagnostics: diags, dirs_inferred: !cap.marked, ..Default::default() },
+        pending: Default::default(),
+        encrypted: [false; 2],
+        ccs_seen: Vec::new(),
+        last_hs_dir: None,
+        last_hs_type: None,
+        server_hello_done: false,
+        enc_count: [0; 2],
+        marked: cap.marked,
+    };
+    for i in 0..raw.len() {
+        w.record(i);
+    }
+    w.finish();
+    let mut out = w.out;
+    out.messages.sort_by_key(|m| m.span.offset);
+    for (i, m) in out.messages.iter_mut().enumerate() {
+        m.step = i + 1;
+    }
+    out
+}
+
+impl Walker<'_> {
+    fn ctx(&self, dir: Option<Dir>) -> Ctx {
+        let f = &self.out.facts;
+        Ctx { version: f.version(), suite: f.suite(), kx: f.key_exchange(), tls13: f.is_tls13(), dir }
+    }
+
+    fn record(&mut self, i: usize) {
+        let r = &self.raw[i];
+        let mut dir = r.dir;
+        let is_enc = |d: Option<Dir>, s: &Self| d.is_some_and(|d| s.encrypted[di(Some(d))]);
+        if dir.is_none() && !self.marked {
+            dir = self.infer_record_dir(r);
+        }
+        let encrypted = match r.content_type {
+            23 => true,
+            22 | 21 => is_enc(dir, self) || (self.out.facts.is_tls13() && r.content_type == 22 && self.after_server_hello_tls13(dir)),
+            _ => false,
+        };
+        self.out.records.push(Record {
+            index: i,
+            dir,
+            content_type: r.content_type,
+            content_type_name: registry::content_type_name(r.content_type),
+            version: r.version,
+            length: r.length,
+            span: r.span(),
+            encrypted,
+        });
+        let pending_dir = if self.marked { dir } else { None };
+        if r.content_type != 22 || encrypted {
+            let p = &self.pending[di(pending_dir)];
+            if !p.bytes.is_empty() {
+                let at = r.start();
+                self.out.diagnostics.push(Diagnostic::warning(
+                    at,
+                    format!("record at offset {at} interrupts a handshake message that is not complete yet (RFC 8446 §5.1 forbids interleaving)"),
+                ));
+            }
+        }
+        match (r.content_type, encrypted) {
+            (22, false) => self.handshake_record(i, pending_dir),
+            (20, _) => self.ccs(i, dir),
+            (21, false) => self.alert(i, dir),
+            _ => self.opaque(i, dir),
+        }
+    }
+
+    fn after_server_hello_tls13(&self, dir: Option<Dir>) -> bool {
+        // In TLS 1.3 every handshake message after ServerHello is encrypted (RFC 8446 §2);
+        // a plaintext handshake record from the server after it would be a protocol error,
+        // but a client's second ClientHello after HelloRetryRequest is plaintext.
+        dir == Some(Dir::S2C) && self.out.facts.server_hello.is_some()
+    }
+
+    /// Guess the direction of a record in an unmarked blob from the handshake state.
+    fn infer_record_dir(&self, r: &RawRecord) -> Option<Dir> {
+        let tls13 = self.out.facts.is_tls13();
+        match r.content_type {
+            22 => {
+                if !self.pending[2].bytes.is_empty() {
+                    return self.last_hs_dir.or(Some(Dir::C2S));
+                }
+                if let Some(&last) = self.ccs_seen.last() {
+                    // TLS 1.2: the handshake record after a CCS is that side's (encrypted) Finished.
+                    if self.encrypted[di(Some(last))] && !tls13 {
+                        return Some(last);
+                    }
+                }
+                r.payload.first().map(|&t| self.dir_of_handshake(t))
+            }
+            20 => Some(self.ccs_dir()),
+            21 | 23 => {
+                if tls13 {
+                    // Server flight until the client's CCS (middlebox compatibility) shows up.
+                    if self.ccs_seen.contains(&Dir::C2S) {
+                        Some(Dir::C2S)
+                    } else {
+                        Some(Dir::S2C)
+                    }
+                } else {
+                    self.ccs_seen.last().copied().or(self.last_hs_dir)
+                }
+            }
+            _ => self.last_hs_dir,
+        }
+    }
+
+    fn dir_of_handshake(&self, t: u8) -> Dir {
+        match t {
+            1 | 16 | 5 => Dir::C2S,
+            15 if !self.out.facts.is_tls13() => Dir::C2S,
+            11 => {
+                if self.server_hello_done {
+                    Dir::C2S
+                } else {
+                    Dir::S2C
+                }
+            }
+            _ => Dir::S2C,
+        }
+    }
+
+    fn ccs_dir(&self) -> Dir {
+        if self.out.facts.is_tls13() || self.out.facts.hello_retry {
+            // RFC 8446 D.4: the server sends its CCS right after its first flight message; the
+            // client before its second flight.
+            if !self.ccs_seen.contains(&Dir::S2C) && self.last_hs_dir == Some(Dir::S2C) && self.enc_count[1] == 0 {
+                return Dir::S2C;
+            }
+            return Dir::C2S;
+        }
+        match self.ccs_seen.last() {
+            Some(&d) => d.other(),
+            // Full handshake: the client's CCS follows ClientKeyExchange/CertificateVerify;
+            // abbreviated (resumed): the server's follows ServerHello/NewSessionTicket.
+            None => match self.last_hs_dir {
+                Some(Dir::S2C) => Dir::S2C,
+                _ => Dir::C2S,
+            },
+        }
+    }
+
+    fn handshake_record(&mut self, i: usize, pd: Option<Dir>) {
+        let r = &self.raw[i];
+        let p = &mut self.pending[di(pd)];
+        p.records.push(PendingRec { rec: i, at: p.bytes.len(), starts_here: true });
+        p.bytes.extend_from_slice(&r.payload);
+        p.map.append(&r.payload_map);
+        self.drain(pd, false);
+    }
+
+    /// Cut complete messages off the pending buffer; with `flush`, also the incomplete rest.
+    fn drain(&mut self, pd: Option<Dir>, flush: bool) {
+        loop {
+            let p = &mut self.pending[di(pd)];
+            if p.bytes.is_empty() {
+                return;
+            }
+            let need = match p.bytes.get(1..4) {
+                Some(l) => 4 + (((l[0] as usize) << 16) | ((l[1] as usize) << 8) | l[2] as usize),
+                None => usize::MAX,
+            };
+            let take = if p.bytes.len() >= need {
+                need
+            } else if flush {
+                p.bytes.len()
+            } else {
+                return;
+            };
+            let bytes: Vec<u8> = p.bytes.drain(..take).collect();
+            let map = p.map.slice(0, take);
+            p.map = p.map.slice(take, p.map.len() - take);
+            let carrying: Vec<&PendingRec> = p.records.iter().filter(|r| r.at < take).collect();
+            let recs: Vec<usize> = carrying.iter().map(|r| r.rec).collect();
+            // A record header belongs to the message its payload starts with.
+            let owned: Vec<usize> = carrying.iter().filter(|r| r.starts_here).map(|r| r.rec).collect();
+            let last = carrying.last().map(|r| r.rec);
+            let mut rest: Vec<PendingRec> =
+                p.records.iter().filter(|r| r.at >= take).map(|r| PendingRec { at: r.at - take, ..*r }).collect();
+            if let Some(last) = last {
+                if !p.bytes.is_empty() && rest.first().is_none_or(|r| r.at > 0) {
+                    rest.insert(0, PendingRec { rec: last, at: 0, starts_here: false });
+                }
+            }
+            p.records = rest;
+            self.handshake_message(bytes, map, recs, owned, pd);
+        }
+    }
+
+    fn handshake_message(&mut self, bytes: Vec<u8>, map: PieceMap, recs: Vec<usize>, owned: Vec<usize>, pd: Option<Dir>) {
+        let msg_type = bytes.first().copied().unwrap_or(0);
+        let dir = match pd {
+            Some(d) => Some(d),
+            None => Some(self.dir_of_handshake(msg_type)),
+        };
+        let ctx = self.ctx(dir);
+        let parsed = messages::parse_handshake(&bytes, &ctx);
+        let mut fields = parsed.fields;
+        remap(&mut fields, &map);
+        let mut span = map.span(Span::new(0, bytes.len()));
+        let mut header_fields = Vec::new();
+        for &r in &owned {
+            let f = record_header_field(&self.raw[r]);
+            span = span.cover(f.span);
+            header_fields.push(f);
+        }
+        header_fields.extend(fields);
+        if let Some(e) = parsed.error {
+            let at = map.abs(e.at());
+            let name = registry::handshake_name(msg_type);
+            self.out.diagnostics.push(Diagnostic::error(at, format!("{name} at offset {at}: {}", e.describe())));
+        }
+        let mut name = registry::handshake_name(msg_type);
+        match parsed.facts {
+            MsgFacts::ClientHello(ch) => {
+                if self.out.facts.client_hello.is_none() {
+                    self.out.facts.client_hello = Some(*ch);
+                }
+            }
+            MsgFacts::ServerHello(sh) => {
+                if sh.hrr {
+                    name = "HelloRetryRequest".into();
+                    self.out.facts.hello_retry = true;
+                } else {
+                    let resumed = self.out.facts.client_hello.as_ref().is_some_and(|ch| {
+                        !ch.session_id.is_empty() && ch.session_id == sh.session_id && !sh.selected_version.is_some_and(|v| v == 0x0304)
+                    });
+                    self.out.facts.server_hello = Some(*sh);
+                    self.out.facts.resumed = resumed;
+                }
+            }
+            MsgFacts::Certificates(certs) => {
+                if dir == Some(Dir::C2S) {
+                    self.out.facts.client_auth = true;
+                }
+                let base = self.out.certificates.len();
+                for (k, mut c) in certs.into_iter().enumerate() {
+                    c.index = base + k;
+                    c.span = map.span(c.span);
+                    self.out.certificates.push(c);
+                }
+            }
+            MsgFacts::ServerKeyExchange(s) => self.out.facts.ske = Some(s),
+            MsgFacts::CertificateRequest => self.out.facts.client_auth = true,
+            MsgFacts::ClientKeyExchange(_) | MsgFacts::None => {}
+        }
+        if msg_type == 14 {
+            self.server_hello_done = true;
+        }
+        if msg_type == 11 && dir == Some(Dir::S2C) {
+            // A server Certificate means this is a full handshake, not a resumption.
+            self.out.facts.resumed = false;
+        }
+        self.last_hs_dir = dir;
+        self.last_hs_type = Some(msg_type);
+        self.push_message(Message {
+            step: 0,
+            dir,
+            dir_inferred: pd.is_none(),
+            content_type: 22,
+            msg_type: Some(msg_type),
+            name,
+            encrypted: false,
+            decrypted: false,
+            span,
+            pieces: map.spans(),
+            records: recs,
+            title: String::new(),
+            explanation: String::new(),
+            fields: header_fields,
+            title_ref: TextRef::default(),
+            explanation_ref: TextRef::default(),
+        });
+    }
+
+    fn record_message(&mut self, i: usize, dir: Option<Dir>, name: &str, msg_type: Option<u8>, encrypted: bool, body: Vec<Field>) {
+        let r = &self.raw[i];
+        let mut fields = vec![record_header_field(r)];
+        fields.extend(body);
+        self.push_message(Message {
+            step: 0,
+            dir,
+            dir_inferred: !self.marked,
+            content_type: r.content_type,
+            msg_type,
+            name: name.into(),
+            encrypted,
+            decrypted: false,
+            span: r.span(),
+            pieces: vec![r.span()],
+            records: vec![i],
+            title: String::new(),
+            explanation: String::new(),
+            fields,
+            title_ref: TextRef::default(),
+            explanation_ref: TextRef::default(),
+        });
+    }
+
+    fn push_message(&mut self, m: Message) {
+        self.out.messages.push(m);
+    }
+
+    fn ccs(&mut self, i: usize, dir: Option<Dir>) {
+        let r = &self.raw[i];
+        let map = &r.payload_map;
+        let mut body = Vec::new();
+        match r.payload.first() {
+            Some(&v) => body.push(Field::new("type", format!("{v} (change_cipher_spec)"), map.span(Span::new(0, 1))).note("field.ChangeCipherSpec.type")),
+            None => self.out.diagnostics.push(Diagnostic::error(r.header.end(), "ChangeCipherSpec record is empty: expected 1 byte (value 1)")),
+        }
+        if let Some(d) = dir {
+            self.ccs_seen.push(d);
+            // In TLS 1.3 the CCS is only for middleboxes; protection starts with ServerHello.
+            if !self.out.facts.is_tls13() {
+                self.encrypted[di(Some(d))] = true;
+            }
+        }
+        self.record_message(i, dir, "ChangeCipherSpec", None, false, body);
+    }
+
+    fn alert(&mut self, i: usize, dir: Option<Dir>) {
+        let r = &self.raw[i];
+        let map = r.payload_map.clone();
+        let mut body = Vec::new();
+        let level = r.payload.first().copied();
+        let desc = r.payload.get(1).copied();
+        if let Some(l) = level {
+            body.push(Field::new("level", format!("{l} ({})", registry::alert_level_name(l)), map.span(Span::new(0, 1))).note("field.Alert.level"));
+        }
+        if let Some(d) = desc {
+            body.push(Field::new("description", format!("{d} ({})", registry::alert_name(d)), map.span(Span::new(1, 1))).note("field.Alert.description"));
+        }
+        if r.payload.len() != 2 {
+            self.out.diagnostics.push(Diagnostic::warning(r.header.offset, format!("alert record at offset {} has {} byte(s), expected 2 (level, description)", r.header.offset, r.payload.len())));
+        }
+        let name = desc.map(registry::alert_name).unwrap_or_else(|| "unknown".into());
+        self.out.alerts.push(Alert { dir, level, description: desc, name, encrypted: false });
+        self.record_message(i, dir, "Alert", None, false, body);
+    }
+
+    /// Records whose content cannot be read without keys.
+    fn opaque(&mut self, i: usize, dir: Option<Dir>) {
+        let r = &self.raw[i];
+        let ctx = self.ctx(dir);
+        let body = messages::encrypted_record_fields(r, &ctx);
+        let k = di(dir).min(1);
+        self.enc_count[k] += 1;
+        let (name, msg_type) = match r.content_type {
+            22 => ("Finished", Some(20u8)),
+            21 => {
+                self.out.alerts.push(Alert { dir, level: None, description: None, name: "encrypted alert".into(), encrypted: true });
+                ("Alert", None)
+            }
+            23 if ctx.tls13 => ("EncryptedRecord", None),
+            23 => ("ApplicationData", None),
+            24 => ("Heartbeat", None),
+            _ => ("UnknownRecord", None),
+        };
+        if r.content_type == 22 {
+            self.last_hs_dir = dir;
+            self.last_hs_type = Some(20);
+        }
+        self.record_message(i, dir, name, msg_type, r.content_type != 24, body);
+    }
+
+    fn finish(&mut self) {
+        for pd in [Some(Dir::C2S), Some(Dir::S2C), None] {
+            if !self.pending[di(pd)].bytes.is_empty() {
+                let p = &self.pending[di(pd)];
+                let at = p.map.abs(0);
+                self.out.diagnostics.push(Diagnostic::error(
+                    at,
+                    format!("handshake message at offset {at} is incomplete: the input ends after {} byte(s) of it", p.bytes.len()),
+                ));
+                self.drain(pd, true);
+            }
+        }
+    }
+}
+
+/// The 5-byte record header as a field with its three parts.
+fn record_header_field(r: &RawRecord) -> Field {
+    let h = r.header;
+    let part = |off: usize, len: usize| Span::new(h.offset + off, len);
+    Field::new(
+        "record header",
+        format!("{}, {} bytes", registry::content_type_name(r.content_type), r.length),
+        h,
+    )
+    .note("field.record")
+    .with_children(vec![
+        Field::new("type", format!("{} ({})", r.content_type, registry::content_type_name(r.content_type)), part(0, 1))
+            .note("field.record.type"),
+        Field::new("legacy_record_version", format!("0x{:04x} ({})", r.version, registry::version_name(r.version)), part(1, 2))
+            .note("field.record.legacy_record_version"),
+        Field::new("length", r.length.to_string(), part(3, 2)).note("field.record.length"),
+    ])
+}
+
+/// Turn message-relative spans into absolute ones.
+fn remap(fields: &mut [Field], map: &PieceMap) {
+    for f in fields {
+        f.span = map.span(f.span);
+        remap(&mut f.children, map);
+    }
+}
+
+/// Parsed body of one handshake message.
+pub struct ParsedBody {
+    pub fields: Vec<Field>,
+    pub facts: MsgFacts,
+    pub error: Option<ReadError>,
+}
+
+pub(crate) fn hexs(b: &[u8]) -> String {
+    let mut s = String::with_capacity(b.len() * 2);
+    for x in b {
+        s.push_str(&format!("{x:02x}"));
+    }
+    s
+}
+
+/// Hex, shortened in the middle for long values.
+pub(crate) fn hex_short(b: &[u8]) -> String {
+    if b.len() <= 40 {
+        hexs(b)
+    } else {
+        format!("{}…{} ({} bytes)", hexs(&b[..16]), hexs(&b[b.len() - 8..]), b.len())
+    }
+}

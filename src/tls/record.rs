@@ -1,0 +1,130 @@
+//! TLS record layer (RFC 8446 §5.1, RFC 5246 §6.2.1): cut a direction's byte stream into
+//! records, keeping where each header and payload lies in the stream bytes.
+//!
+//! ```text
+//! struct {
+//!     ContentType type;                  // 1 byte
+//!     ProtocolVersion legacy_record_version;  // 2 bytes
+//!     uint16 length;                      // at most 2^14 (+2048 for ciphertext)
+//!     opaque fragment[TLSPlaintext.length];
+//! } TLSPlaintext;
+//! ```
+
+use crate::model::{Diagnostic, Dir, Span};
+use crate::reader::PieceMap;
+
+/// RFC 5246 §6.2.3: TLSCiphertext.length MUST NOT exceed 2^14 + 2048.
+pub const MAX_RECORD_LEN: usize = (1 << 14) + 2048;
+
+#[derive(Clone, Debug)]
+pub struct RawRecord {
+    pub dir: Option<Dir>,
+    pub content_type: u8,
+    pub version: u16,
+    /// Declared length (may exceed what the capture holds when truncated).
+    pub length: usize,
+    /// Absolute span of the 5-byte header (covering, if split across chunks).
+    pub header: Span,
+    pub payload: Vec<u8>,
+    /// Payload positions -> absolute offsets.
+    pub payload_map: PieceMap,
+    pub truncated: bool,
+}
+
+impl RawRecord {
+    /// First absolute byte of the record, for wire ordering.
+    pub fn start(&self) -> usize {
+        self.header.offset
+    }
+    pub fn span(&self) -> Span {
+        let end = if self.payload_map.is_empty() { self.header.end() } else { self.payload_map.abs(self.payload.len() - 1) + 1 };
+        Span::new(self.header.offset, end.max(self.header.end()) - self.header.offset)
+    }
+}
+
+/// Parse the records of one direction. `bytes` is the direction's stream and `map` says where
+/// each of its bytes lies in the stream bytes. Stops at the first thing that is not a record
+/// header, with a diagnostic naming the offset and what was expected.
+pub fn parse_records(bytes: &[u8], map: &PieceMap, dir: Option<Dir>, diags: &mut Vec<Diagnostic>) -> Vec<RawRecord> {
+    let mut out = Vec::new();
+    let mut pos = 0usize;
+    while pos < bytes.len() {
+        let rest = &bytes[pos..];
+        let abs = map.abs(pos);
+        if rest.len() < 5 {
+            diags.push(Diagnostic::error(
+                abs,
+                format!("truncated record header at offset {abs}: expected 5 bytes (type, version, length), only {} left", rest.len()),
+            ));
+            break;
+        }
+        let content_type = rest[0];
+        let version = u16::from_be_bytes([rest[1], rest[2]]);
+        let length = u16::from_be_bytes([rest[3], rest[4]]) as usize;
+        if !(20..=26).contains(&content_type) || rest[1] != 3 {
+            diags.push(Diagnostic::error(
+                abs,
+                format!(
+                    "expected a TLS record header at offset {abs} (content type 20-26, version 0x03xx), found {:02x} {:02x} {:02x}; {} byte(s) from here not parsed",
+                    rest[0], rest[1], rest[2], rest.len()
+                ),
+            ));
+            break;
+        }
+        if length > MAX_RECORD_LEN {
+            diags.push(Diagnostic::error(
+                abs + 3,
+                format!("record at offset {abs} declares length {length}, more than the maximum {MAX_RECORD_LEN} (RFC 5246 §6.2.3); stopped here"),
+            ));
+            break;
+        }
+        let have = (rest.len() - 5).min(length);
+        let truncated = have < length;
+        if truncated {
+            diags.push(Diagnostic::error(
+                abs,
+                format!("truncated record at offset {abs}: header declares {length} byte(s), only {have} present"),
+            ));
+        }
+        out.push(RawRecord {
+            dir,
+            content_type,
+            version,
+            length,
+            header: map.span(Span::new(pos, 5)),
+            payload: rest[5..5 + have].to_vec(),
+            payload_map: map.slice(pos + 5, have),
+            truncated,
+        });
+        pos += 5 + have;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn records_and_garbage() {
+        let data = [0x14, 3, 3, 0, 1, 1, 0x15, 3, 3, 0, 2, 2, 40, 0xde, 0xad];
+        let mut d = Vec::new();
+        let recs = parse_records(&data, &PieceMap::contiguous(0, data.len()), None, &mut d);
+        assert_eq!(recs.len(), 2);
+        assert_eq!(recs[1].payload, vec![2, 40]);
+        assert_eq!(recs[1].span(), Span::new(6, 7));
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].offset, 13);
+    }
+
+    #[test]
+    fn truncated_record_keeps_what_is_there() {
+        let data = [0x16, 3, 1, 0, 10, 1, 0];
+        let mut d = Vec::new();
+        let recs = parse_records(&data, &PieceMap::contiguous(0, data.len()), None, &mut d);
+        assert_eq!(recs.len(), 1);
+        assert!(recs[0].truncated);
+        assert_eq!(recs[0].payload, vec![1, 0]);
+        assert!(d[0].message.contains("declares 10"));
+    }
+}

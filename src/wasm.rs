@@ -1,0 +1,26 @@
+//! wasm-bindgen shim: the browser's face of `analyze`. Thin by design: all logic is in the core.
+
+use wasm_bindgen::prelude::*;
+
+use crate::{analyze, Lang, Options};
+
+/// Analyse `input` (hex text or raw bytes) and return the `tls-lens/1` JSON object.
+/// `lang` is "en" or "zh". Never throws for bad input: problems are in `diagnostics`.
+#[wasm_bindgen(js_name = analyze)]
+pub fn analyze_js(input: &[u8], lang: &str) -> Result<JsValue, JsError> {
+    let opts = Options {
+        lang: Lang::parse(lang).unwrap_or_default(),
+        now: Some((js_sys::Date::now() / 1000.0) as i64),
+    };
+    let analysis = analyze(input, &opts);
+    let ser = serde_wasm_bindgen::Serializer::json_compatible();
+    analysis.serialize(&ser).map_err(|e| JsError::new(&e.to_string()))
+}
+
+/// The schema name this build speaks, e.g. "tls-lens/1".
+#[wasm_bindgen]
+pub fn schema() -> String {
+    crate::model::SCHEMA.to_string()
+}
+
+use serde::Serialize;

@@ -1,0 +1,153 @@
+//! Certificate summaries with x509-parser: names, validity, SANs, key, signature algorithm,
+//! each with the span of its DER bytes where x509-parser keeps them.
+
+use sha2::{Digest, Sha256};
+use x509_parser::prelude::*;
+
+use crate::model::{Certificate, Field, Span};
+
+/// Where `inner` (a sub-slice handed back by x509-parser) lies within `outer`.
+fn sub_span(outer: &[u8], inner: &[u8]) -> Option<Span> {
+    let o = outer.as_ptr() as usize;
+    let i = inner.as_ptr() as usize;
+    (i >= o && i + inner.len() <= o + outer.len()).then(|| Span::new(i - o, inner.len()))
+}
+
+/// ISO 8601 UTC time from a Unix timestamp (days-from-civil inverse, proleptic Gregorian).
+pub fn iso_time(ts: i64) -> String {
+    let days = ts.div_euclid(86_400);
+    let secs = ts.rem_euclid(86_400);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = if m <= 2 { y + 1 } else { y };
+    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", secs / 3600, secs % 3600 / 60, secs % 60)
+}
+
+fn oid_name(oid: &x509_parser::der_parser::oid::Oid) -> String {
+    match x509_parser::objects::oid2sn(oid, x509_parser::objects::oid_registry()) {
+        Ok(s) => s.to_string(),
+        Err(_) => oid.to_id_string(),
+    }
+}
+
+fn ip_string(b: &[u8]) -> String {
+    match b.len() {
+        4 => std::net::Ipv4Addr::new(b[0], b[1], b[2], b[3]).to_string(),
+        16 => {
+            let mut a = [0u8; 16];
+            a.copy_from_slice(b);
+            std::net::Ipv6Addr::from(a).to_string()
+        }
+        _ => crate::tls::hexs(b),
+    }
+}
+
+/// Summarise one DER certificate. Spans are relative to the start of `der`. `now` (Unix
+/// seconds) adds a note when the certificate is not valid at that time.
+pub fn summarize(der: &[u8], now: Option<i64>) -> Result<(Certificate, Vec<Field>), String> {
+    let (_, cert) = X509Certificate::from_der(der).map_err(|e| format!("not a valid X.509 certificate: {e}"))?;
+    let whole = Span::new(0, der.len());
+    let at = |inner: &[u8]| sub_span(der, inner).unwrap_or(whole);
+    let subject = cert.subject().to_string();
+    let issuer = cert.issuer().to_string();
+    let nb = cert.validity().not_before.timestamp();
+    let na = cert.validity().not_after.timestamp();
+    let mut san = Vec::new();
+    let mut san_span = None;
+    if let Ok(Some(ext)) = cert.subject_alternative_name() {
+        for n in &ext.value.general_names {
+            match n {
+                GeneralName::DNSName(s) => san.push(format!("DNS:{s}")),
+                GeneralName::IPAddress(b) => san.push(format!("IP:{}", ip_string(b))),
+                GeneralName::RFC822Name(s) => san.push(format!("email:{s}")),
+                GeneralName::URI(s) => san.push(format!("URI:{s}")),
+                other => san.push(format!("{other:?}")),
+            }
+        }
+        if let Some(e) = cert.iter_extensions().find(|e| e.oid == x509_parser::oid_registry::OID_X509_EXT_SUBJECT_ALT_NAME) {
+            san_span = Some(at(e.value));
+        }
+    }
+    let spki = cert.public_key();
+    let alg = oid_name(&spki.algorithm.algorithm);
+    let public_key = match spki.parsed() {
+        Ok(x509_parser::public_key::PublicKey::RSA(k)) => format!("RSA {} bit", k.key_size()),
+        Ok(x509_parser::public_key::PublicKey::EC(_)) => {
+            let curve = spki
+                .algorithm
+                .parameters
+                .as_ref()
+                .and_then(|p| p.as_oid().ok())
+                .map(|o| oid_name(&o))
+                .unwrap_or_else(|| "unknown curve".into());
+            format!("EC {curve}")
+        }
+        Ok(k) => format!("{alg} {} bit", k.key_size()),
+        Err(_) => alg.clone(),
+    };
+    let signature_algorithm = oid_name(&cert.signature_algorithm.algorithm);
+    let fp = Sha256::digest(der);
+    let c = Certificate {
+        index: 0,
+        subject: subject.clone(),
+        issuer: issuer.clone(),
+        serial: cert.raw_serial_as_string(),
+        not_before: iso_time(nb),
+        not_after: iso_time(na),
+        san: san.clone(),
+        public_key: public_key.clone(),
+        signature_algorithm: signature_algorithm.clone(),
+        fingerprint_sha256: crate::tls::hexs(&fp),
+        self_signed: cert.subject().as_raw() == cert.issuer().as_raw(),
+        is_ca: cert.is_ca(),
+        span: whole,
+    };
+    let validity_note = match now {
+        Some(t) if t > na => "field.cert.validity.expired",
+        Some(t) if t < nb => "field.cert.validity.not_yet",
+        _ => "field.cert.validity",
+    };
+    let mut fields = vec![
+        Field::new("serialNumber", c.serial.clone(), at(cert.raw_serial())).note("field.cert.serial"),
+        Field::new("issuer", issuer, at(cert.issuer().as_raw())).note("field.cert.issuer"),
+        Field::new("validity", format!("{} .. {}", c.not_before, c.not_after), whole).note(validity_note),
+        Field::new("subject", subject, at(cert.subject().as_raw())).note("field.cert.subject"),
+        Field::new("subjectPublicKeyInfo", public_key, at(spki.raw)).note("field.cert.spki"),
+    ];
+    if let Some(s) = san_span {
+        fields.push(Field::new("subjectAltName", san.join(", "), s).note("field.cert.san"));
+    }
+    fields.push(Field::new("signatureAlgorithm", signature_algorithm, at(&cert.signature_value.data)).note("field.cert.signature"));
+    // x509-parser keeps no raw slice for the validity: it is what lies between issuer and subject.
+    let (is, ss) = (at(cert.issuer().as_raw()), at(cert.subject().as_raw()));
+    if let Some(v) = fields.iter_mut().find(|f| f.name == "validity") {
+        v.span = if is != whole && ss != whole && ss.offset > is.end() { Span::new(is.end(), ss.offset - is.end()) } else { whole };
+    }
+    Ok((c, fields))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn iso_time_matches_known_dates() {
+        assert_eq!(iso_time(0), "1970-01-01T00:00:00Z");
+        // `date -u -d @1700000000` -> Tue Nov 14 22:13:20 UTC 2023
+        assert_eq!(iso_time(1_700_000_000), "2023-11-14T22:13:20Z");
+        // 2000-02-29 (leap day): `date -u -d 2000-02-29 +%s` -> 951782400
+        assert_eq!(iso_time(951_782_400), "2000-02-29T00:00:00Z");
+    }
+
+    #[test]
+    fn garbage_is_an_error_not_a_panic() {
+        assert!(summarize(&[0x30, 0x82, 0xff], None).is_err());
+    }
+}
