@@ -13,6 +13,9 @@ pub mod x509;
 
 #[cfg(target_arch = "wasm32")]
 mod wasm;
+#[cfg(target_arch = "wasm32")]
+#[doc(hidden)]
+pub use wasm::analyze_for_tests as wasm_analyze_for_tests;
 
 pub use explain::Lang;
 pub use model::Analysis;

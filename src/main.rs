@@ -5,6 +5,8 @@ use std::io::{IsTerminal, Read, Write};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+
+mod serve;
 use tls_lens::model::{Analysis, Dir, Field, NoteSeverity, Severity};
 use tls_lens::{analyze, Lang, Options};
 
@@ -34,11 +36,25 @@ enum Cmd {
         #[arg(long, default_value = "auto")]
         color: String,
     },
+    /// Serve a directory (the web page in www/) on 127.0.0.1 for local use and browser tests.
+    Serve {
+        #[arg(default_value = "www")]
+        dir: String,
+        #[arg(long, default_value_t = 8080)]
+        port: u16,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.cmd {
+        Cmd::Serve { dir, port } => match serve::run(&dir, port) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("tls-lens: serve: {e}");
+                ExitCode::from(2)
+            }
+        },
         Cmd::Explain { file, json, lang, fields, color } => {
             let input = match read_input(&file) {
                 Ok(b) => b,

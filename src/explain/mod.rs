@@ -137,7 +137,7 @@ fn texts(m: &Message, tls: &TlsConnection, s: &Summary, enc13: &mut [usize; 2], 
             (
                 TextRef::new("msg.ClientHello.title"),
                 TextRef::new(key)
-                    .arg("suites", ch.cipher_suites.iter().filter(|&&c| !is_grease(c)).count().to_string())
+                    .arg("suites", ch.cipher_suites.iter().filter(|&&c| !is_grease(c) && c != 0x00ff && c != 0x5600).count().to_string())
                     .arg("sni", or_dash(ch.sni.clone()))
                     .arg("alpn", if ch.alpn.is_empty() { "—".into() } else { ch.alpn.join(", ") })
                     .arg("versions", names_list(&ch.supported_versions, registry::version_name))
@@ -447,5 +447,105 @@ mod tests {
         let r = TextRef::new("msg.Alert.title").arg("name", "close_notify");
         assert_eq!(render(Lang::En, &r, None), "Alert: close_notify");
         assert_eq!(render(Lang::En, &TextRef::new("no.such.key"), None), "no.such.key");
+    }
+}
+
+#[cfg(test)]
+mod table_tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    fn keys(lang: Lang) -> Vec<&'static str> {
+        lang.table().iter().map(|(k, _)| *k).collect()
+    }
+
+    fn placeholders(s: &str) -> BTreeSet<String> {
+        s.split('{').skip(1).filter_map(|p| p.split_once('}').map(|(n, _)| n.to_string())).collect()
+    }
+
+    #[test]
+    fn both_languages_have_the_same_keys_and_placeholders() {
+        let (en, zh) = (keys(Lang::En), keys(Lang::Zh));
+        let (se, sz): (BTreeSet<_>, BTreeSet<_>) = (en.iter().collect(), zh.iter().collect());
+        assert_eq!(se.len(), en.len(), "duplicate key in en");
+        assert_eq!(sz.len(), zh.len(), "duplicate key in zh");
+        let missing_zh: Vec<_> = se.difference(&sz).collect();
+        let orphan_zh: Vec<_> = sz.difference(&se).collect();
+        assert!(missing_zh.is_empty(), "keys missing in zh: {missing_zh:?}");
+        assert!(orphan_zh.is_empty(), "keys only in zh: {orphan_zh:?}");
+        for (k, v) in en::TEXTS {
+            let z = lookup(Lang::Zh, k).unwrap_or_default();
+            assert_eq!(placeholders(v), placeholders(z), "placeholders differ for {k}");
+            let only_placeholders = placeholders(v).iter().fold(v.to_string(), |t, p| t.replace(&format!("{{{p}}}"), "")).trim().is_empty();
+            if !only_placeholders {
+                assert!(z.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "zh text for {k} has no Chinese: {z}");
+            }
+        }
+    }
+
+    /// String literals in the sources that look like text keys, e.g. "field.ClientHello.random"
+    /// or format!("msg.{name}.title") (placeholders become wildcards).
+    fn source_keys() -> Vec<String> {
+        let mut out = Vec::new();
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut stack = vec![root];
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else if p.extension().is_some_and(|x| x == "rs") && !p.ends_with("en.rs") && !p.ends_with("zh.rs") {
+                    let text = std::fs::read_to_string(&p).unwrap_or_default();
+                    for lit in text.split('"').skip(1).step_by(2) {
+                        if ["msg.", "field.", "ext.", "note.", "value."].iter().any(|pre| lit.starts_with(pre)) && !lit.contains(' ') {
+                            out.push(lit.to_string());
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    fn glob_match(pattern: &str, key: &str) -> bool {
+        // `{...}` matches one or more non-dot characters.
+        let mut parts = Vec::new();
+        let mut rest = pattern;
+        while let Some((lit, after)) = rest.split_once('{') {
+            parts.push(lit);
+            rest = after.split_once('}').map(|x| x.1).unwrap_or("");
+        }
+        parts.push(rest);
+        if parts.len() == 1 {
+            return pattern == key;
+        }
+        let mut k = key;
+        for (i, p) in parts.iter().enumerate() {
+            if i == 0 {
+                match k.strip_prefix(p) {
+                    Some(r) => k = r,
+                    None => return false,
+                }
+            } else {
+                let Some(pos) = (if p.is_empty() && i == parts.len() - 1 { Some(k.len()) } else { k.find(p) }) else { return false };
+                if pos == 0 || k[..pos].contains('.') && i < parts.len() - 1 {
+                    return false;
+                }
+                k = &k[pos + p.len()..];
+            }
+        }
+        k.is_empty()
+    }
+
+    #[test]
+    fn every_literal_key_exists_and_every_table_key_is_used() {
+        let src = source_keys();
+        assert!(src.len() > 50, "found only {} keys in the sources", src.len());
+        for k in src.iter().filter(|k| !k.contains('{')) {
+            assert!(lookup(Lang::En, k).is_some(), "key used in the code but missing from en.rs: {k}");
+        }
+        for k in keys(Lang::En) {
+            assert!(src.iter().any(|p| glob_match(p, k)), "orphaned key in en.rs (no code uses it): {k}");
+        }
     }
 }

@@ -159,6 +159,8 @@ struct Walker<'a> {
     /// Encrypted-record counts per direction, to name the TLS 1.3 flights.
     enc_count: [usize; 2],
     marked: bool,
+    /// TLS 1.3 without markers: whether a Finished-sized encrypted record was seen per side.
+    fin13: [bool; 2],
 }
 
 fn di(d: Option<Dir>) -> usize {
@@ -201,6 +203,7 @@ pub fn parse(cap: &Capture) -> TlsConnection {
         server_hello_done: false,
         enc_count: [0; 2],
         marked: cap.marked,
+        fin13: [false; 2],
     };
     for i in 0..raw.len() {
         w.record(i);
@@ -287,8 +290,12 @@ impl Walker<'_> {
             20 => Some(self.ccs_dir()),
             21 | 23 => {
                 if tls13 {
-                    // Server flight until the client's CCS (middlebox compatibility) shows up.
-                    if self.ccs_seen.contains(&Dir::C2S) {
+                    // Server flight until the client's CCS (middlebox compatibility) shows up,
+                    // or until a Finished-sized record that cannot be the server's.
+                    if self.ccs_seen.contains(&Dir::C2S) || self.fin13[0] || self.fin13[1] {
+                        Some(Dir::C2S)
+                    } else if Some(r.payload.len()) == self.finished13_len() && self.enc_count[1] == 1 {
+                        // One server record before it held the whole server flight.
                         Some(Dir::C2S)
                     } else {
                         Some(Dir::S2C)
@@ -299,6 +306,14 @@ impl Walker<'_> {
             }
             _ => self.last_hs_dir,
         }
+    }
+
+    /// Size of an encrypted record holding only a TLS 1.3 Finished: header 4 + hash + inner
+    /// content type 1 + AEAD tag 16.
+    fn finished13_len(&self) -> Option<usize> {
+        let suite = self.out.facts.suite()?;
+        let hash = if registry::cipher_suite_name(suite).ends_with("SHA384") { 48 } else { 32 };
+        Some(4 + hash + 1 + 16)
     }
 
     fn dir_of_handshake(&self, t: u8) -> Dir {
@@ -542,6 +557,9 @@ impl Walker<'_> {
         let body = messages::encrypted_record_fields(r, &ctx);
         let k = di(dir).min(1);
         self.enc_count[k] += 1;
+        if ctx.tls13 && !self.marked && Some(r.payload.len()) == self.finished13_len() {
+            self.fin13[k] = true;
+        }
         let (name, msg_type) = match r.content_type {
             22 => ("Finished", Some(20u8)),
             21 => {

@@ -1,0 +1,59 @@
+# TLS Lens — `make run` builds everything and serves the page; `make test` runs every test.
+# Both install what a fresh machine lacks (idempotently).
+
+PORT ?= 8080
+CARGO ?= cargo
+WASM_TARGET := wasm32-unknown-unknown
+WASM_OUT := target/$(WASM_TARGET)/release/tls_lens.wasm
+WASM_BINDGEN_VERSION = $(shell $(CARGO) pkgid wasm-bindgen 2>/dev/null | sed 's/.*[@#]//')
+
+.PHONY: run test setup setup-test wasm cli test-rust test-wasm test-browser size clean
+
+run: setup wasm cli
+	@echo "TLS Lens: open http://127.0.0.1:$(PORT)/"
+	./target/release/tls-lens serve www --port $(PORT)
+
+test: setup setup-test wasm cli test-rust test-wasm test-browser
+
+# --- set-up ---------------------------------------------------------------
+setup:
+	@rustup target list --installed | grep -qx $(WASM_TARGET) || rustup target add $(WASM_TARGET)
+	@v="$(WASM_BINDGEN_VERSION)"; \
+	  if [ "$$(wasm-bindgen --version 2>/dev/null | cut -d' ' -f2)" != "$$v" ]; then \
+	    echo "installing wasm-bindgen-cli $$v"; $(CARGO) install wasm-bindgen-cli --version "=$$v"; fi
+	@[ -x node_modules/.bin/wasm-opt ] && [ -d node_modules/playwright-core ] || npm install --no-audit --no-fund
+
+setup-test:
+	@command -v chromium >/dev/null || { \
+	  echo "installing chromium (apt)"; \
+	  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y chromium >/dev/null || \
+	  { DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 update >/dev/null && \
+	    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y chromium >/dev/null; }; }
+
+# --- build ------------------------------------------------------------------
+wasm:
+	$(CARGO) build --release --lib --target $(WASM_TARGET)
+	wasm-bindgen --target web --no-typescript --out-dir www/pkg $(WASM_OUT)
+	node_modules/.bin/wasm-opt -Oz \
+	  www/pkg/tls_lens_bg.wasm -o www/pkg/tls_lens_bg.wasm
+
+cli:
+	$(CARGO) build --release --bin tls-lens
+
+# --- tests ------------------------------------------------------------------
+test-rust:
+	$(CARGO) test
+
+test-wasm:
+	$(CARGO) test --target $(WASM_TARGET) --test wasm
+
+test-browser:
+	node --test tests/browser/
+
+size: wasm
+	@raw=$$(stat -c %s www/pkg/tls_lens_bg.wasm); gz=$$(gzip -9c www/pkg/tls_lens_bg.wasm | wc -c); \
+	  echo "wasm: $$raw bytes raw, $$gz bytes gzipped"
+
+clean:
+	$(CARGO) clean
+	rm -rf www/pkg node_modules

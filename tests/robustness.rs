@@ -1,0 +1,107 @@
+//! Bad input never panics, and every byte of every message is explained by some field.
+//! Fixtures: every `*.hex` under tests/data (real captures, see tests/data/README.md).
+
+use std::path::{Path, PathBuf};
+
+use tls_lens::model::{Field, Span};
+use tls_lens::{analyze, Lang, Options};
+
+fn fixtures() -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data")];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "hex") {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn opts() -> Options {
+    Options { lang: Lang::En, now: Some(1_800_000_000) }
+}
+
+#[test]
+fn there_are_fixtures() {
+    assert!(fixtures().len() >= 4, "expected the captures of tests/data, found {:?}", fixtures());
+}
+
+/// Every prefix and every single-byte mutation of each fixture's bytes goes through `analyze`
+/// without a panic (a panic in wasm kills the page).
+#[test]
+fn no_panic_on_prefixes_and_mutations() {
+    for path in fixtures() {
+        let text = std::fs::read(&path).unwrap_or_default();
+        let a = analyze(&text, &opts());
+        let bytes = hex_bytes(&a.connections[0].stream.hex);
+        for n in 0..=bytes.len() {
+            let _ = analyze(&bytes[..n], &opts());
+        }
+        for i in 0..bytes.len() {
+            for m in [0xffu8, 0x80, 0x01] {
+                let mut b = bytes.clone();
+                b[i] ^= m;
+                let _ = analyze(&b, &opts());
+            }
+            let mut b = bytes.clone();
+            b[i] = 0;
+            let _ = analyze(&b, &opts());
+        }
+        // Text form: every prefix of the first lines, cut at every character.
+        let s = String::from_utf8_lossy(&text);
+        for (i, _) in s.char_indices().take(600) {
+            let _ = analyze(s[..i].as_bytes(), &opts());
+        }
+    }
+}
+
+fn hex_bytes(h: &str) -> Vec<u8> {
+    (0..h.len() / 2).filter_map(|i| u8::from_str_radix(&h[2 * i..2 * i + 2], 16).ok()).collect()
+}
+
+fn mark(fields: &[Field], covered: &mut [bool], base: usize) {
+    for f in fields {
+        for o in f.span.offset..f.span.end() {
+            if let Some(c) = covered.get_mut(o - base.min(o)) {
+                *c = true;
+            }
+        }
+        mark(&f.children, covered, base);
+    }
+}
+
+fn within(outer: Span, inner: Span) -> bool {
+    inner.offset >= outer.offset && inner.end() <= outer.end()
+}
+
+fn check_nested(fields: &[Field], parent: Span, path: &str) {
+    for f in fields {
+        assert!(within(parent, f.span), "{path}/{}: span {:?} outside its parent {:?}", f.name, f.span, parent);
+        check_nested(&f.children, f.span, &format!("{path}/{}", f.name));
+    }
+}
+
+/// Like the Illustrated TLS: every byte of a message is covered by one of its fields, and
+/// every field's span lies inside its parent's.
+#[test]
+fn every_byte_of_every_message_is_covered() {
+    for path in fixtures() {
+        let text = std::fs::read(&path).unwrap_or_default();
+        let a = analyze(&text, &opts());
+        for c in &a.connections {
+            for m in &c.messages {
+                let mut covered = vec![false; m.span.len];
+                mark(&m.fields, &mut covered, m.span.offset);
+                let missing: Vec<usize> = covered.iter().enumerate().filter(|(_, c)| !**c).map(|(i, _)| i + m.span.offset).collect();
+                assert!(missing.is_empty(), "{}: step {} {}: bytes not covered by any field: {:?}", path.display(), m.step, m.name, &missing[..missing.len().min(10)]);
+                check_nested(&m.fields, m.span, &format!("{}:{}", path.display(), m.name));
+            }
+        }
+    }
+}
