@@ -351,7 +351,7 @@ fn notes(tls: &TlsConnection, s: &Summary, opts: &Options) -> Vec<Note> {
     use NoteSeverity::*;
     let f = &tls.facts;
     let mut out = Vec::new();
-    if tls.dirs_inferred {
+    if tls.dirs_inferred && !tls.messages.is_empty() {
         out.push(note(Info, TextRef::new("note.dirs_inferred")));
     }
     if let Some(v) = s.version {

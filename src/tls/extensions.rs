@@ -9,7 +9,7 @@ use crate::model::{Field, Span};
 use crate::reader::{ReadError, ReadResult, Reader};
 use crate::registry::{self, is_grease};
 
-use super::hexs;
+use super::{hexs, nbytes};
 
 /// Which message the extensions are in: some extensions have a different body per message.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -52,7 +52,7 @@ pub fn parse_list(r: &mut Reader, out: &mut Vec<Field>, ctx: ExtCtx, facts: &mut
 }
 
 fn lspan_len(body: &Reader) -> String {
-    format!("{} bytes", body.remaining())
+    nbytes(body.remaining())
 }
 
 fn ext_label(t: u16) -> String {
@@ -72,7 +72,7 @@ fn extension(r: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts) -> ReadResult<Fi
     let len = body.remaining();
     let mut kids = vec![
         Field::new("extension_type", format!("0x{t:04x} ({})", ext_label(t)), tspan).note(type_note(t)),
-        Field::new("length", format!("{len} bytes"), lspan).note("field.vector_length"),
+        Field::new("length", nbytes(len), lspan).note("field.vector_length"),
     ];
     let mut value = String::new();
     let res = decode(t, &mut body, ctx, facts, &mut kids, &mut value);
@@ -80,7 +80,10 @@ fn extension(r: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts) -> ReadResult<Fi
         let (rest, s) = body.rest();
         kids.push(Field::new("trailing bytes", hexs(rest), s).note("field.ext.trailing"));
     }
-    let key = ext_note_key(t);
+    let key = match (t, ctx) {
+        (16, ExtCtx::ServerHello | ExtCtx::Other) => "ext.application_layer_protocol_negotiation.server".to_string(),
+        _ => ext_note_key(t),
+    };
     let f = Field::new(ext_label(t), value, span).note(key).with_children(kids);
     // A broken extension body is reported but does not stop the list: its length was valid.
     match res {
@@ -124,7 +127,7 @@ fn u16_list(
 ) -> ReadResult<Vec<u16>> {
     let start = body.pos();
     let (mut list, lspan) = body.vec(width, what)?;
-    let mut items = vec![Field::new("length", format!("{} bytes", list.remaining()), lspan).note("field.vector_length")];
+    let mut items = vec![Field::new("length", nbytes(list.remaining()), lspan).note("field.vector_length")];
     let mut vals = Vec::new();
     if list.remaining() % 2 != 0 {
         return Err(ReadError::Malformed { at: list.pos(), what: format!("{what} length {} is odd: expected 2-byte entries", list.remaining()) });
@@ -150,7 +153,7 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
         0 if ctx == ExtCtx::ClientHello => {
             let start = body.pos();
             let (mut list, lspan) = body.vec(2, "server_name_list")?;
-            let mut items = vec![Field::new("length", format!("{} bytes", list.remaining()), lspan).note("field.vector_length")];
+            let mut items = vec![Field::new("length", nbytes(list.remaining()), lspan).note("field.vector_length")];
             let mut res = Ok(());
             while !list.is_empty() {
                 let s0 = list.pos();
@@ -166,7 +169,7 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
                         items.push(
                             Field::new("ServerName", host.clone(), Span::new(s0, list.pos() - s0)).with_children(vec![
                                 Field::new("name_type", format!("{nt} ({})", if nt == 0 { "host_name" } else { "unknown" }), nts).note("field.sni.name_type"),
-                                Field::new("length", format!("{} bytes", name.len()), hl).note("field.vector_length"),
+                                Field::new("length", nbytes(name.len()), hl).note("field.vector_length"),
                                 Field::new("host_name", host, hs).note("field.sni.host_name"),
                             ]),
                         );
@@ -187,7 +190,7 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
         16 => {
             let start = body.pos();
             let (mut list, lspan) = body.vec(2, "protocol_name_list")?;
-            let mut items = vec![Field::new("length", format!("{} bytes", list.remaining()), lspan).note("field.vector_length")];
+            let mut items = vec![Field::new("length", nbytes(list.remaining()), lspan).note("field.vector_length")];
             let mut protos = Vec::new();
             while !list.is_empty() {
                 let s0 = list.pos();
@@ -198,10 +201,7 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
                 items.push(Field::new("ProtocolName", name, Span::new(s0, list.pos() - s0)).note("field.alpn.protocol"));
             }
             *value = protos.join(", ");
-            match ctx {
-                ExtCtx::ClientHello => facts.alpn = protos,
-                _ => facts.alpn = protos,
-            }
+            facts.alpn = protos;
             kids.push(Field::new("protocol_name_list", value.clone(), Span::new(start, body.pos() - start)).with_children(items));
             Ok(())
         }
@@ -214,7 +214,7 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
         11 => {
             let start = body.pos();
             let (mut list, lspan) = body.vec(1, "ec_point_format_list")?;
-            let mut items = vec![Field::new("length", format!("{} bytes", list.remaining()), lspan).note("field.vector_length")];
+            let mut items = vec![Field::new("length", nbytes(list.remaining()), lspan).note("field.vector_length")];
             let mut names_ = Vec::new();
             while !list.is_empty() {
                 let (f, s) = list.u8("ECPointFormat")?;
@@ -277,7 +277,7 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
             kids.push(
                 Field::new("renegotiated_connection", if b.is_empty() { "(empty)".into() } else { hexs(b) }, Span::new(start, body.pos() - start))
                     .note("field.reneg.renegotiated_connection")
-                    .with_children(vec![Field::new("length", format!("{} bytes", b.len()), lspan).note("field.vector_length")]),
+                    .with_children(vec![Field::new("length", nbytes(b.len()), lspan).note("field.vector_length")]),
             );
             Ok(())
         }
@@ -287,11 +287,11 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
             let s0 = body.pos();
             let (mut ids, _) = body.vec(2, "responder_id_list")?;
             let (b, _) = ids.rest();
-            kids.push(Field::new("responder_id_list", format!("{} bytes", b.len()), Span::new(s0, body.pos() - s0)));
+            kids.push(Field::new("responder_id_list", nbytes(b.len()), Span::new(s0, body.pos() - s0)));
             let s0 = body.pos();
             let (mut exts, _) = body.vec(2, "request_extensions")?;
             let (b, _) = exts.rest();
-            kids.push(Field::new("request_extensions", format!("{} bytes", b.len()), Span::new(s0, body.pos() - s0)));
+            kids.push(Field::new("request_extensions", nbytes(b.len()), Span::new(s0, body.pos() - s0)));
             *value = "OCSP stapling requested".into();
             Ok(())
         }
@@ -302,7 +302,7 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
         45 => {
             let start = body.pos();
             let (mut list, lspan) = body.vec(1, "ke_modes")?;
-            let mut items = vec![Field::new("length", format!("{} bytes", list.remaining()), lspan).note("field.vector_length")];
+            let mut items = vec![Field::new("length", nbytes(list.remaining()), lspan).note("field.vector_length")];
             let mut ns = Vec::new();
             while !list.is_empty() {
                 let (m, s) = list.u8("PskKeyExchangeMode")?;
@@ -322,12 +322,12 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
             let (b, s) = body.rest();
             let zeros = b.iter().all(|&x| x == 0);
             *value = format!("{} bytes{}", b.len(), if zeros { " of zeros" } else { " (not all zero!)" });
-            kids.push(Field::new("padding", format!("{} bytes", b.len()), s));
+            kids.push(Field::new("padding", nbytes(b.len()), s));
             Ok(())
         }
         28 => {
             let (v, s) = body.u16("RecordSizeLimit")?;
-            *value = format!("{v} bytes");
+            *value = nbytes(v as usize);
             kids.push(Field::new("RecordSizeLimit", v.to_string(), s));
             Ok(())
         }
@@ -350,7 +350,7 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
         }
         _ => {
             let (b, s) = body.rest();
-            *value = if b.is_empty() { "(empty)".into() } else { format!("{} bytes", b.len()) };
+            *value = if b.is_empty() { "(empty)".into() } else { nbytes(b.len()) };
             if !b.is_empty() {
                 kids.push(Field::new("extension_data", super::hex_short(b), s));
             }
@@ -373,7 +373,7 @@ fn key_share(body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &mut Ve
         ExtCtx::ClientHello => {
             let start = body.pos();
             let (mut list, lspan) = body.vec(2, "client_shares")?;
-            let mut items = vec![Field::new("length", format!("{} bytes", list.remaining()), lspan).note("field.vector_length")];
+            let mut items = vec![Field::new("length", nbytes(list.remaining()), lspan).note("field.vector_length")];
             let mut groups = Vec::new();
             let mut res = Ok(());
             while !list.is_empty() {
@@ -411,7 +411,7 @@ fn key_share_entry(r: &mut Reader) -> ReadResult<(u16, Field)> {
     let label = if is_grease(g) { "GREASE".to_string() } else { registry::group_name(g) };
     let f = Field::new("KeyShareEntry", format!("{label}, {} byte key", b.len()), Span::new(s0, r.pos() - s0)).with_children(vec![
         Field::new("group", format!("0x{g:04x} {label}"), gs).note(if is_grease(g) { "value.grease" } else { "field.key_share.group" }),
-        Field::new("length", format!("{} bytes", b.len()), ls).note("field.vector_length"),
+        Field::new("length", nbytes(b.len()), ls).note("field.vector_length"),
         Field::new("key_exchange", super::hex_short(b), ks).note("field.key_share.key_exchange"),
     ]);
     Ok((g, f))

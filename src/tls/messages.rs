@@ -3,7 +3,7 @@
 
 use super::extensions::{self, ExtCtx, ExtFacts};
 use super::record::RawRecord;
-use super::{hex_short, hexs, ClientHelloInfo, Ctx, MsgFacts, ParsedBody, ServerHelloInfo, SkeInfo};
+use super::{hex_short, hexs, nbytes, ClientHelloInfo, Ctx, MsgFacts, ParsedBody, ServerHelloInfo, SkeInfo};
 use crate::model::{Certificate, Field, Span};
 use crate::reader::{ReadError, ReadResult, Reader};
 use crate::registry::{self, is_grease, KeyExchange, RecordProtection};
@@ -32,7 +32,7 @@ fn suite_value(v: u16) -> String {
 }
 
 fn len_field(s: Span, n: usize) -> Field {
-    Field::new("length", format!("{n} bytes"), s).note("field.vector_length")
+    Field::new("length", nbytes(n), s).note("field.vector_length")
 }
 
 /// Parse one complete (or, at the end of input, truncated) handshake message.
@@ -44,7 +44,7 @@ pub fn parse_handshake(bytes: &[u8], ctx: &Ctx) -> ParsedBody {
         let (t, ts) = r.u8("msg_type")?;
         fields.push(Field::new("msg_type", format!("{t} ({})", registry::handshake_name(t)), ts).note("field.handshake.msg_type"));
         let (len, ls) = r.u24("length")?;
-        fields.push(Field::new("length", format!("{len} bytes"), ls).note("field.handshake.length"));
+        fields.push(Field::new("length", nbytes(len), ls).note("field.handshake.length"));
         let mut body = match r.sub(len, "handshake message body") {
             Ok(b) => b,
             Err(e) => {
@@ -136,7 +136,7 @@ fn body(t: u8, r: &mut Reader, ctx: &Ctx, out: &mut Vec<Field>, facts: &mut MsgF
             out.push(Field::new("status_type", format!("{st} ({})", if st == 1 { "ocsp" } else { "unknown" }), s));
             let (mut resp, ls) = r.vec(3, "OCSPResponse")?;
             let (b, bs) = resp.rest();
-            out.push(Field::new("OCSPResponse", format!("{} bytes", b.len()), bs.cover(ls)).note("field.CertificateStatus.response"));
+            out.push(Field::new("OCSPResponse", nbytes(b.len()), bs.cover(ls)).note("field.CertificateStatus.response"));
             Ok(())
         }
         _ => {
@@ -301,7 +301,7 @@ fn certificate(r: &mut Reader, ctx: &Ctx, out: &mut Vec<Field>, certs: &mut Vec<
                 let x0 = list.pos();
                 let (mut ex, xl) = list.vec(2, "extensions")?;
                 let (b, _) = ex.rest();
-                ckids.push(Field::new("extensions", format!("{} bytes", b.len()), Span::new(x0, list.pos() - x0)).with_children(vec![len_field(xl, b.len())]));
+                ckids.push(Field::new("extensions", nbytes(b.len()), Span::new(x0, list.pos() - x0)).with_children(vec![len_field(xl, b.len())]));
             }
             let note = if idx == 0 { "field.Certificate.leaf" } else { "field.Certificate.chain" };
             kids.push(Field::new(format!("certificate[{idx}]"), value, Span::new(e0, list.pos() - e0)).note(note).with_children(ckids));
@@ -446,7 +446,7 @@ fn certificate_request(r: &mut Reader, ctx: &Ctx, out: &mut Vec<Field>) -> ReadR
     let s0 = r.pos();
     let (mut cas, ls) = r.vec(2, "certificate_authorities")?;
     let (b, _) = cas.rest();
-    out.push(Field::new("certificate_authorities", format!("{} bytes", b.len()), Span::new(s0, r.pos() - s0)).note("field.CertificateRequest.certificate_authorities").with_children(vec![len_field(ls, b.len())]));
+    out.push(Field::new("certificate_authorities", nbytes(b.len()), Span::new(s0, r.pos() - s0)).note("field.CertificateRequest.certificate_authorities").with_children(vec![len_field(ls, b.len())]));
     Ok(())
 }
 

@@ -91,8 +91,13 @@ impl Facts {
     pub fn version(&self) -> Option<u16> {
         self.server_hello.as_ref().map(|s| s.version())
     }
+    /// TLS 1.3 (or a draft) was negotiated, or a HelloRetryRequest (which only TLS 1.3 has)
+    /// was seen before the ServerHello.
     pub fn is_tls13(&self) -> bool {
-        self.version().is_some_and(|v| v == 0x0304 || v >> 8 == 0x7f)
+        match self.version() {
+            Some(v) => v == 0x0304 || v >> 8 == 0x7f,
+            None => self.hello_retry,
+        }
     }
     pub fn suite(&self) -> Option<u16> {
         self.server_hello.as_ref().map(|s| s.cipher_suite)
@@ -161,6 +166,9 @@ struct Walker<'a> {
     marked: bool,
     /// TLS 1.3 without markers: whether a Finished-sized encrypted record was seen per side.
     fin13: [bool; 2],
+    /// How many CCS had been seen when the ServerHello arrived (a client CCS after a
+    /// HelloRetryRequest comes before it and says nothing about the encrypted flights).
+    ccs_at_server_hello: usize,
 }
 
 fn di(d: Option<Dir>) -> usize {
@@ -204,6 +212,7 @@ pub fn parse(cap: &Capture) -> TlsConnection {
         enc_count: [0; 2],
         marked: cap.marked,
         fin13: [false; 2],
+        ccs_at_server_hello: 0,
     };
     for i in 0..raw.len() {
         w.record(i);
@@ -292,7 +301,7 @@ impl Walker<'_> {
                 if tls13 {
                     // Server flight until the client's CCS (middlebox compatibility) shows up,
                     // or until a Finished-sized record that cannot be the server's.
-                    if self.ccs_seen.contains(&Dir::C2S) || self.fin13[0] || self.fin13[1] {
+                    if self.ccs_seen[self.ccs_at_server_hello.min(self.ccs_seen.len())..].contains(&Dir::C2S) || self.fin13[0] || self.fin13[1] {
                         Some(Dir::C2S)
                     } else if Some(r.payload.len()) == self.finished13_len() && self.enc_count[1] == 1 {
                         // One server record before it held the whole server flight.
@@ -437,6 +446,7 @@ impl Walker<'_> {
                         !ch.session_id.is_empty() && ch.session_id == sh.session_id && !sh.selected_version.is_some_and(|v| v == 0x0304)
                     });
                     self.out.facts.server_hello = Some(*sh);
+                    self.ccs_at_server_hello = self.ccs_seen.len();
                     self.out.facts.resumed = resumed;
                 }
             }
@@ -625,6 +635,15 @@ pub struct ParsedBody {
     pub fields: Vec<Field>,
     pub facts: MsgFacts,
     pub error: Option<ReadError>,
+}
+
+/// "1 byte", "2 bytes".
+pub(crate) fn nbytes(n: usize) -> String {
+    if n == 1 {
+        "1 byte".into()
+    } else {
+        format!("{n} bytes")
+    }
 }
 
 pub(crate) fn hexs(b: &[u8]) -> String {

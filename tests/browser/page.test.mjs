@@ -1,0 +1,276 @@
+// Browser tests for the TLS Lens page (www/), run with: node --test tests/browser/
+// Needs: target/release/tls-lens (serves www/), www/pkg (make wasm), Chromium at /usr/bin/chromium.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, statSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import net from 'node:net';
+import http from 'node:http';
+import { chromium } from 'playwright-core';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const ROOT = join(HERE, '..', '..');
+const BIN = 'target/release/tls-lens';
+const TLS12_SAMPLE = join(ROOT, 'www', 'samples', 'tls12-ecdhe-rsa.hex');
+const TLS13_SAMPLE = join(ROOT, 'www', 'samples', 'tls13-rfc8448.hex');
+const OUT = join(HERE, 'out');
+
+let server;
+let browser;
+let base;
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.unref();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function get(url) {
+  return new Promise((resolve) => {
+    const req = http.get(url, (res) => { res.resume(); resolve(res.statusCode); });
+    req.on('error', () => resolve(0));
+    req.setTimeout(1000, () => { req.destroy(); resolve(0); });
+  });
+}
+
+async function waitForServer(url, ms = 15000) {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (server.exitCode !== null) throw new Error(`tls-lens serve exited with ${server.exitCode}`);
+    if ((await get(url)) === 200) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`server did not answer at ${url}`);
+}
+
+before(async () => {
+  assert.ok(existsSync(join(ROOT, BIN)), `${BIN} is missing: build it first (make)`);
+  assert.ok(existsSync(join(ROOT, 'www', 'pkg', 'tls_lens_bg.wasm')), 'www/pkg is missing: run make wasm');
+  const port = await freePort();
+  server = spawn(BIN, ['serve', 'www', '--port', String(port)], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  base = `http://127.0.0.1:${port}/`;
+  await waitForServer(base);
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (server && server.exitCode === null) server.kill();
+});
+
+/** A fresh page that records console errors and page errors. */
+async function openPage(opts = {}) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US', ...opts });
+  const page = await context.newPage();
+  const consoleErrors = [];
+  const pageErrors = [];
+  page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+  page.on('pageerror', (e) => pageErrors.push(String(e)));
+  await page.goto(base);
+  await page.waitForSelector('body[data-state="ready"]');
+  return { context, page, consoleErrors, pageErrors };
+}
+
+async function explainText(page, text) {
+  await page.fill('#input', text);
+  await page.focus('#input');
+  await page.keyboard.press('Control+Enter');
+  await page.waitForSelector('body[data-state="ready"]');
+}
+
+const stepsOf = (page) => page.$$eval('#steps li[data-step]', (lis) => lis.map((li) => ({ step: Number(li.dataset.step), dir: li.dataset.dir, name: li.dataset.name, text: li.textContent })));
+
+test('a. default sample (TLS 1.2 ECDHE-RSA) loads with its 10 steps and no errors', { skip: !existsSync(TLS12_SAMPLE) && 'www/samples/tls12-ecdhe-rsa.hex not provided yet' }, async () => {
+  const { context, page, consoleErrors, pageErrors } = await openPage();
+  try {
+    await page.waitForSelector('#steps li[data-step]');
+    const steps = await stepsOf(page);
+    assert.equal(steps.length, 10);
+    assert.deepEqual(steps.map((s) => s.name), ['ClientHello', 'ServerHello', 'Certificate', 'ServerKeyExchange', 'ServerHelloDone', 'ClientKeyExchange', 'ChangeCipherSpec', 'Finished', 'ChangeCipherSpec', 'Finished']);
+    assert.deepEqual(steps.map((s) => s.dir), ['c2s', 's2c', 's2c', 's2c', 's2c', 'c2s', 'c2s', 'c2s', 's2c', 's2c']);
+    assert.deepEqual(steps.map((s) => s.step), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    assert.match(steps[0].text, /client → server/);
+    assert.match(steps[1].text, /server → client/);
+    assert.equal(await page.$eval('#samples', (s) => s.value), 'tls12-ecdhe-rsa.hex');
+    const summary = await page.textContent('#summary');
+    assert.match(summary, /TLS 1\.2/);
+    assert.match(summary, /TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256/);
+    // Step 1 is selected and its card is shown.
+    assert.equal(await page.$eval('#card .card', (c) => c.dataset.name), 'ClientHello');
+    // Arrow keys move the selection.
+    await page.click('#steps li[data-step="1"]');
+    await page.keyboard.press('ArrowDown');
+    assert.equal(await page.$eval('#steps li[aria-selected="true"]', (li) => li.dataset.step), '2');
+    assert.equal(await page.$eval('#card .card', (c) => c.dataset.name), 'ServerHello');
+    assert.deepEqual(pageErrors, []);
+    assert.deepEqual(consoleErrors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('b. pasted RFC 8448 TLS 1.3 trace shows its steps and summary', async () => {
+  const { context, page, pageErrors } = await openPage();
+  try {
+    await explainText(page, readFileSync(TLS13_SAMPLE, 'utf8'));
+    const steps = await stepsOf(page);
+    assert.ok(steps.length >= 3, `expected at least 3 steps, got ${steps.length}`);
+    assert.deepEqual(steps.slice(0, 2).map((s) => [s.name, s.dir]), [['ClientHello', 'c2s'], ['ServerHello', 's2c']]);
+    for (const s of steps.slice(2)) assert.equal(s.name, 'EncryptedRecord');
+    // Unmarked input: directions are flagged as inferred; encrypted records carry a badge.
+    assert.ok(await page.$('#steps li[data-step="1"] .tag.inferred[title]'));
+    assert.ok(await page.$('#steps li[data-step="3"].encrypted .tag.enc'));
+    const summary = await page.textContent('#summary');
+    assert.match(summary, /TLS 1\.3/);
+    assert.match(summary, /TLS_AES_128_GCM_SHA256/);
+    assert.match(summary, /x25519/);
+    assert.deepEqual(pageErrors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('c. hovering a field highlights its bytes, hovering a byte highlights a field', async () => {
+  const { context, page, pageErrors } = await openPage();
+  try {
+    await explainText(page, readFileSync(TLS13_SAMPLE, 'utf8'));
+    await page.click('#steps li[data-step="1"]');
+    // The ClientHello "random" field: 32 bytes.
+    const row = page.locator('#card .field-row', { has: page.locator('.f-name', { hasText: /^random$/ }) }).first();
+    await row.hover();
+    const off = Number(await row.getAttribute('data-off'));
+    const len = Number(await row.getAttribute('data-len'));
+    assert.equal(len, 32);
+    const lit = await page.$$eval('#card .hex-bytes span[data-off].hl', (els) => els.map((e) => Number(e.dataset.off)));
+    assert.equal(lit.length, len);
+    assert.equal(lit[0], off);
+    assert.equal(lit[lit.length - 1], off + len - 1);
+    assert.equal(await page.$$eval('#card .field-row.hl', (els) => els.length), 1);
+
+    // Hover a byte inside legacy_version (offsets 9..10 of the ClientHello).
+    await page.hover('#card .hex-bytes span[data-off="9"]');
+    const hlRows = await page.$$eval('#card .field-row.hl', (els) => els.map((e) => ({ off: Number(e.dataset.off), len: Number(e.dataset.len), name: e.querySelector('.f-name').textContent })));
+    assert.equal(hlRows.length, 1);
+    assert.ok(hlRows[0].off <= 9 && 9 < hlRows[0].off + hlRows[0].len, JSON.stringify(hlRows));
+    assert.equal(hlRows[0].name, 'legacy_version');
+    const lit2 = await page.$$eval('#card .hex-bytes span[data-off].hl', (els) => els.map((e) => Number(e.dataset.off)));
+    assert.deepEqual(lit2, [9, 10]);
+    assert.deepEqual(pageErrors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('d. bad hex shows diagnostics with line/column and the page keeps working', async () => {
+  const { context, page, pageErrors } = await openPage();
+  try {
+    await explainText(page, '16 03 01 zz 00 4');
+    const diag = page.locator('ul.diagnostics[role="alert"]');
+    await diag.waitFor();
+    const text = await diag.textContent();
+    assert.match(text, /not a hex digit/);
+    assert.match(text, /line 1, column 10/);
+    assert.ok(await page.$$eval('ul.diagnostics li', (l) => l.length) >= 2);
+    // The page still works afterwards.
+    await explainText(page, readFileSync(TLS13_SAMPLE, 'utf8'));
+    assert.equal(await page.$('ul.diagnostics'), null);
+    assert.ok((await stepsOf(page)).length >= 3);
+    assert.deepEqual(pageErrors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+/** A minimal TLS 1.2 ClientHello record with the given SNI and ALPN (bytes -> hex). */
+function clientHelloHex(sni, alpn) {
+  const u8 = (n) => [n & 0xff];
+  const u16 = (n) => [(n >> 8) & 0xff, n & 0xff];
+  const u24 = (n) => [(n >> 16) & 0xff, (n >> 8) & 0xff, n & 0xff];
+  const name = [...Buffer.from(sni, 'latin1')];
+  const proto = [...Buffer.from(alpn, 'latin1')];
+  const sniBody = [...u8(0), ...u16(name.length), ...name];
+  const extSni = [...u16(0), ...u16(sniBody.length + 2), ...u16(sniBody.length), ...sniBody];
+  const alpnList = [...u8(proto.length), ...proto];
+  const extAlpn = [...u16(16), ...u16(alpnList.length + 2), ...u16(alpnList.length), ...alpnList];
+  const exts = [...extSni, ...extAlpn];
+  const body = [...u16(0x0303), ...new Array(32).fill(0x42), ...u8(0), ...u16(2), ...u16(0xc02f), ...u8(1), ...u8(0), ...u16(exts.length), ...exts];
+  const hs = [...u8(1), ...u24(body.length), ...body];
+  const rec = [...u8(22), ...u16(0x0301), ...u16(hs.length), ...hs];
+  return Buffer.from(rec).toString('hex');
+}
+
+test('e. hostile input is rendered as text, never as markup', async () => {
+  const { context, page, pageErrors } = await openPage();
+  try {
+    const count = () => page.evaluate(() => ({ scripts: document.querySelectorAll('script').length, imgs: document.querySelectorAll('img, iframe, object, embed').length }));
+    const before = await count();
+    await explainText(page, 'C: <script>window.__pwned=1</script>');
+    assert.equal(await page.evaluate(() => window.__pwned), undefined);
+    assert.deepEqual(await count(), before);
+    const diag = await page.textContent('ul.diagnostics');
+    assert.match(diag, /'<' is not a hex digit/);
+
+    // A ClientHello whose SNI and ALPN are HTML.
+    const evilSni = '<img src=x onerror="window.__pwned=1">';
+    const evilAlpn = '<b>x</b>';
+    await explainText(page, 'C: ' + clientHelloHex(evilSni, evilAlpn));
+    assert.ok((await stepsOf(page)).some((s) => s.name === 'ClientHello'));
+    await page.waitForTimeout(200);
+    assert.equal(await page.evaluate(() => window.__pwned), undefined);
+    assert.deepEqual(await count(), before);
+    assert.equal(await page.$$eval('#summary b, #card b', (e) => e.length), 0);
+    const shown = await page.textContent('body');
+    assert.ok(shown.includes('<img'), 'the SNI should be shown literally somewhere on the page');
+    assert.deepEqual(pageErrors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('f. switching to 简体中文 re-renders the explanations in Chinese', async () => {
+  const { context, page, pageErrors } = await openPage();
+  try {
+    await page.waitForSelector('#card .explanation');
+    const en = await page.textContent('#card .explanation');
+    assert.doesNotMatch(en, /[\u4e00-\u9fff]/);
+    await page.selectOption('#lang', 'zh');
+    await page.waitForFunction(() => /[\u4e00-\u9fff]/.test(document.querySelector('#card .explanation')?.textContent || ''));
+    assert.equal(await page.$eval('#steps li[aria-selected="true"]', (li) => li.dataset.step), '1');
+    assert.match(await page.textContent('#explain'), /解释/);
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'zh-CN');
+    // And back.
+    await page.selectOption('#lang', 'en');
+    await page.waitForFunction(() => !/[\u4e00-\u9fff]/.test(document.querySelector('#card .explanation')?.textContent || 'x'));
+    assert.deepEqual(pageErrors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('g. full-page screenshot of the default page at 1280x900', async () => {
+  const { context, page, pageErrors } = await openPage();
+  try {
+    await page.waitForSelector('#steps li[data-step]');
+    mkdirSync(OUT, { recursive: true });
+    const file = join(OUT, 'default.png');
+    rmSync(file, { force: true });
+    await page.screenshot({ path: file, fullPage: true });
+    assert.ok(existsSync(file));
+    assert.ok(statSync(file).size > 10 * 1024, `screenshot is only ${statSync(file).size} bytes`);
+    assert.deepEqual(pageErrors, []);
+  } finally {
+    await context.close();
+  }
+});

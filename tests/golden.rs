@@ -1,0 +1,146 @@
+//! Real handshakes captured here (tests/data/README.md) against facts read with tshark and
+//! openssl from the same pcaps (`NAME.expected.json`), never against our own output.
+
+use std::path::Path;
+
+use serde_json::Value;
+use tls_lens::model::{Connection, Dir};
+use tls_lens::{analyze, Lang, Options};
+
+const CAPTURES: &[&str] = &["tls12-ecdhe-rsa", "tls12-rsa", "tls12-dhe-rsa", "tls13", "tls13-hrr"];
+
+fn data(name: &str) -> Vec<u8> {
+    std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(name)).unwrap_or_default()
+}
+
+fn conn(file: &str) -> Connection {
+    let a = analyze(&data(file), &Options { lang: Lang::En, now: None });
+    assert!(a.diagnostics.iter().all(|d| d.severity != tls_lens::model::Severity::Error), "{file}: {:?}", a.diagnostics);
+    assert_eq!(a.connections.len(), 1, "{file}");
+    a.connections.into_iter().next().unwrap_or_else(|| unreachable_conn())
+}
+
+fn unreachable_conn() -> Connection {
+    panic!("no connection")
+}
+
+fn nums(v: &Value) -> Vec<u16> {
+    v.as_array().map(|a| a.iter().filter_map(|x| x.as_u64()).map(|x| x as u16).collect()).unwrap_or_default()
+}
+
+fn strs(v: &Value) -> Vec<String> {
+    v.as_array().map(|a| a.iter().filter_map(|x| x.as_str()).map(String::from).collect()).unwrap_or_default()
+}
+
+/// Distinguished names compared as sets of attribute=value (x509-parser and openssl order and
+/// separate RDNs differently).
+fn dn_set(s: &str) -> Vec<String> {
+    let mut v: Vec<String> = s.split([',', '/']).map(|p| p.trim().replace(" = ", "=")).filter(|p| !p.is_empty()).collect();
+    v.sort();
+    v
+}
+
+fn check(name: &str) {
+    let exp: Value = serde_json::from_slice(&data(&format!("{name}.expected.json"))).unwrap_or(Value::Null);
+    assert!(exp.is_object(), "{name}.expected.json missing or not JSON");
+    for file in [format!("{name}.hex")] {
+        let c = conn(&file);
+        let s = &c.summary;
+        let ctx = format!("{file}");
+        assert_eq!(s.version.map(u64::from), exp["version"].as_u64(), "{ctx}: version");
+        assert_eq!(s.cipher_suite.map(u64::from), exp["cipher_suite"].as_u64(), "{ctx}: cipher suite");
+        assert_eq!(s.sni.as_deref(), exp["sni"].as_str(), "{ctx}: sni");
+        if s.version == Some(0x0304) {
+            // TLS 1.3 sends the chosen ALPN in EncryptedExtensions: unreadable without keys.
+            assert_eq!(s.alpn, None, "{ctx}: alpn cannot be visible without keys");
+        } else {
+            assert_eq!(s.alpn.as_deref(), exp["alpn"].as_str(), "{ctx}: alpn");
+        }
+        assert_eq!(s.alpn_offered, strs(&exp["alpn_offered"]), "{ctx}: alpn offered");
+        if !exp["group"].is_null() {
+            assert_eq!(s.group.map(u64::from), exp["group"].as_u64(), "{ctx}: group");
+        }
+        assert_eq!(s.cipher_suites_offered, nums(&exp["cipher_suites_offered"]), "{ctx}: suites offered");
+        assert_eq!(s.extensions_offered, nums(&exp["extensions_offered"]), "{ctx}: extensions offered");
+        assert_eq!(s.groups_offered, nums(&exp["groups_offered"]), "{ctx}: groups offered");
+        assert_eq!(s.signature_algorithms, nums(&exp["signature_algorithms"]), "{ctx}: signature algorithms");
+        assert_eq!(s.supported_versions_offered, nums(&exp["supported_versions_offered"]), "{ctx}: versions offered");
+        assert_eq!(s.key_share_groups, nums(&exp["key_share_groups"]), "{ctx}: key share groups");
+        let got: Vec<(String, String)> = c
+            .messages
+            .iter()
+            .map(|m| (m.dir.map(Dir::as_str).unwrap_or("?").to_string(), m.name.clone()))
+            .collect();
+        let want: Vec<(String, String)> = exp["messages"]
+            .as_array()
+            .map(|a| a.iter().map(|p| (p[0].as_str().unwrap_or("").to_string(), p[1].as_str().unwrap_or("").to_string())).collect())
+            .unwrap_or_default();
+        assert_eq!(got, want, "{ctx}: message list");
+        // TLS 1.3 certificates travel encrypted: tshark read them with the key log, we cannot.
+        let certs = if s.version == Some(0x0304) { Vec::new() } else { exp["certificates"].as_array().cloned().unwrap_or_default() };
+        assert_eq!(c.certificates.len(), certs.len(), "{ctx}: certificate count");
+        for (g, w) in c.certificates.iter().zip(&certs) {
+            assert_eq!(dn_set(&g.subject), dn_set(w["subject"].as_str().unwrap_or("")), "{ctx}: subject");
+            assert_eq!(dn_set(&g.issuer), dn_set(w["issuer"].as_str().unwrap_or("")), "{ctx}: issuer");
+            assert_eq!(Some(g.not_before.as_str()), w["not_before"].as_str(), "{ctx}: not_before");
+            assert_eq!(Some(g.not_after.as_str()), w["not_after"].as_str(), "{ctx}: not_after");
+            assert_eq!(Some(g.fingerprint_sha256.as_str()), w["fingerprint_sha256"].as_str(), "{ctx}: fingerprint");
+            assert_eq!(g.serial.replace(':', "").to_lowercase().trim_start_matches('0'), w["serial"].as_str().unwrap_or("").replace(':', "").to_lowercase().trim_start_matches('0'), "{ctx}: serial");
+            let san: Vec<String> = g.san.iter().map(|n| n.strip_prefix("DNS:").unwrap_or(n).to_string()).collect();
+            assert_eq!(san, strs(&w["san"]), "{ctx}: SAN (tshark lists dNSName values)");
+        }
+        if let Some(ja3) = exp["ja3_full"].as_str() {
+            assert_eq!(s.ja3_string.as_deref(), Some(ja3), "{ctx}: ja3 string");
+            assert_eq!(s.ja3.as_deref(), exp["ja3"].as_str(), "{ctx}: ja3");
+        }
+        if let Some(ja3s) = exp["ja3s_full"].as_str() {
+            assert_eq!(s.ja3s_string.as_deref(), Some(ja3s), "{ctx}: ja3s string");
+        }
+    }
+}
+
+/// The same bytes without direction markers: the inferred directions must match tshark's.
+fn check_inferred(name: &str) {
+    let exp: Value = serde_json::from_slice(&data(&format!("{name}.expected.json"))).unwrap_or(Value::Null);
+    let text = String::from_utf8_lossy(&data(&format!("{name}.hex"))).into_owned();
+    let plain: String = text.lines().map(|l| l.trim_start_matches("C: ").trim_start_matches("S: ")).collect::<Vec<_>>().join("\n");
+    let a = analyze(plain.as_bytes(), &Options::default());
+    assert_eq!(a.input.directions, "inferred");
+    let got: Vec<(String, String)> =
+        a.connections[0].messages.iter().map(|m| (m.dir.map(Dir::as_str).unwrap_or("?").to_string(), m.name.clone())).collect();
+    let want: Vec<(String, String)> = exp["messages"]
+        .as_array()
+        .map(|a| a.iter().map(|p| (p[0].as_str().unwrap_or("").to_string(), p[1].as_str().unwrap_or("").to_string())).collect())
+        .unwrap_or_default();
+    assert_eq!(got, want, "{name}: inferred directions");
+    assert!(a.connections[0].messages.iter().all(|m| m.dir_inferred), "{name}: every direction is marked as inferred");
+}
+
+#[test]
+fn directions_are_inferred_correctly_without_markers() {
+    for name in CAPTURES {
+        check_inferred(name);
+    }
+}
+
+/// The page's default sample (unmarked hex) is the classic ten-step TLS 1.2 handshake.
+#[test]
+fn default_sample_is_the_classic_ten_steps() {
+    let a = analyze(&data("tls12-ecdhe-rsa.sample.hex"), &Options::default());
+    let got: Vec<String> = a.connections[0].messages.iter().map(|m| format!("{} {}", m.dir.map(Dir::as_str).unwrap_or("?"), m.name)).collect();
+    assert_eq!(
+        got,
+        [
+            "c2s ClientHello", "s2c ServerHello", "s2c Certificate", "s2c ServerKeyExchange", "s2c ServerHelloDone",
+            "c2s ClientKeyExchange", "c2s ChangeCipherSpec", "c2s Finished", "s2c ChangeCipherSpec", "s2c Finished"
+        ]
+    );
+    assert!(a.diagnostics.is_empty(), "{:?}", a.diagnostics);
+}
+
+#[test]
+fn captures_match_tshark() {
+    for name in CAPTURES {
+        check(name);
+    }
+}

@@ -1,0 +1,283 @@
+// TLS Lens page glue: loads the wasm core, reads the input, switches language and renders.
+import init, { analyze } from './pkg/tls_lens.js';
+import { LANGS, setLang, getLang, t, applyStatic } from './i18n.js';
+import { el, clear, hexToBytes } from './render/dom.js';
+import { renderSteps, markSelected, bindSteps } from './render/steps.js';
+import { renderCard, bindCardHover, focusSpan } from './render/card.js';
+import { renderSummary } from './render/summary.js';
+
+const SAMPLES = [
+  {
+    file: 'tls12-ecdhe-rsa.hex',
+    label: {
+      en: 'TLS 1.2 · ECDHE-RSA-AES128-GCM-SHA256 (real capture)',
+      zh: 'TLS 1.2 · ECDHE-RSA-AES128-GCM-SHA256（真实抓包）',
+    },
+  },
+  {
+    file: 'tls13-rfc8448.hex',
+    label: {
+      en: 'TLS 1.3 · simple 1-RTT handshake (RFC 8448 §3)',
+      zh: 'TLS 1.3 · 简单 1-RTT 握手（RFC 8448 §3）',
+    },
+  },
+];
+const DEFAULT_SAMPLE = 'tls12-ecdhe-rsa.hex';
+const LANG_KEY = 'tls-lens.lang';
+
+const $ = (id) => document.getElementById(id);
+const ui = {
+  input: $('input'),
+  explain: $('explain'),
+  samples: $('samples'),
+  file: $('file'),
+  lang: $('lang'),
+  status: $('status'),
+  summary: $('summary'),
+  steps: $('steps'),
+  card: $('card'),
+  inputPanel: $('input-panel'),
+};
+
+const state = {
+  bytes: null,        // Uint8Array last analysed
+  source: null,       // { kind: 'text' } | { kind: 'file', name }
+  result: null,       // tls-lens/1 object
+  conn: 0,            // connection index
+  step: null,         // selected step number
+  stream: null,       // Uint8Array of the selected connection's bytes
+  missing: new Set(), // sample files that failed to load
+  ready: false,
+};
+
+function initialLang() {
+  const q = new URLSearchParams(location.search).get('lang');
+  if (q && LANGS.some((l) => l.code === q)) return q;
+  try {
+    const saved = localStorage.getItem(LANG_KEY);
+    if (saved && LANGS.some((l) => l.code === saved)) return saved;
+  } catch { /* storage may be disabled */ }
+  const nav = navigator.languages || [navigator.language || 'en'];
+  return nav.some((l) => /^zh\b/i.test(l)) ? 'zh' : 'en';
+}
+
+function setStatus(text, kind = '') {
+  ui.status.textContent = text;
+  ui.status.className = kind ? `status ${kind}` : 'status';
+}
+
+function buildLangSelect() {
+  clear(ui.lang);
+  for (const l of LANGS) ui.lang.appendChild(el('option', { value: l.code, selected: l.code === getLang(), text: l.label }));
+}
+
+function buildSamples() {
+  const cur = ui.samples.value;
+  clear(ui.samples);
+  ui.samples.appendChild(el('option', { value: '', text: t('input.samples.choose') }));
+  for (const s of SAMPLES) {
+    ui.samples.appendChild(el('option', {
+      value: s.file,
+      disabled: state.missing.has(s.file),
+      text: s.label[getLang()] || s.label.en,
+    }));
+  }
+  ui.samples.value = cur;
+}
+
+function currentConn() {
+  const r = state.result;
+  return r && r.connections && r.connections[state.conn];
+}
+
+function run({ keepStep = false } = {}) {
+  if (!state.bytes) return;
+  document.body.dataset.state = 'busy';
+  let result;
+  try {
+    result = analyze(state.bytes, getLang());
+  } catch (err) {
+    // analyze() is documented never to throw for bad input; anything here is a bug in the core.
+    result = {
+      input: { kind: 'unknown', bytes: state.bytes.length, directions: 'none' },
+      connections: [],
+      diagnostics: [{ severity: 'error', offset: 0, message: String(err && err.message ? err.message : err) }],
+    };
+  }
+  state.result = result;
+  if (!keepStep) {
+    state.conn = 0;
+    state.step = null;
+  }
+  renderAll();
+  const inp = result.input || {};
+  let msg = t('status.explained', inp.bytes ?? state.bytes.length, inp.kind ?? '?', t('dirs.' + (inp.directions || 'none')));
+  if (state.source && state.source.kind === 'file') msg = t('status.file', state.source.name, state.bytes.length) + ' ' + msg;
+  setStatus(msg, (result.diagnostics || []).some((d) => d.severity === 'error') ? 'has-errors' : '');
+  document.body.dataset.state = 'ready';
+}
+
+function renderAll() {
+  const result = state.result;
+  const conns = result.connections || [];
+  if (state.conn >= conns.length) state.conn = 0;
+  renderSummary(ui.summary, result, {
+    connIndex: state.conn,
+    onConnection: (i) => { state.conn = i; state.step = null; renderAll(); },
+    onShowBytes: showBytes,
+  });
+  const conn = currentConn();
+  const messages = (conn && conn.messages) || [];
+  state.stream = conn ? hexToBytes(conn.stream.hex) : new Uint8Array(0);
+  if (!messages.some((m) => m.step === state.step)) state.step = messages.length ? messages[0].step : null;
+  renderSteps(ui.steps, messages, state.step);
+  renderCard(ui.card, messages.find((m) => m.step === state.step), state.stream);
+}
+
+function select(step, { focus = false, scroll = false } = {}) {
+  const conn = currentConn();
+  const m = conn && conn.messages.find((x) => x.step === step);
+  if (!m) return;
+  const changed = step !== state.step;
+  state.step = step;
+  markSelected(ui.steps, step);
+  if (changed || !ui.card.querySelector('.card')) renderCard(ui.card, m, state.stream);
+  const li = ui.steps.querySelector(`li[data-step="${step}"]`);
+  if (li && focus) {
+    li.focus({ preventScroll: true });
+    li.scrollIntoView({ block: 'nearest' });
+  }
+  if (scroll) {
+    const r = ui.card.getBoundingClientRect();
+    if (r.top < 0 || r.top > window.innerHeight * 0.6) ui.card.scrollIntoView({ block: 'start', behavior: 'smooth' });
+  }
+}
+
+/** Jump to the message holding span (e.g. a certificate) and light up its bytes. */
+function showBytes(span) {
+  const conn = currentConn();
+  if (!conn) return;
+  let best = null;
+  for (const m of conn.messages) {
+    if (span.offset >= m.span.offset && span.offset + span.len <= m.span.offset + m.span.len && (!best || m.span.len < best.span.len)) best = m;
+  }
+  if (!best) return;
+  select(best.step, { scroll: true });
+  focusSpan(span.offset, span.len);
+}
+
+function explainText() {
+  if (!state.ready) return;
+  state.bytes = new TextEncoder().encode(ui.input.value);
+  state.source = { kind: 'text' };
+  run();
+}
+
+async function loadSample(file) {
+  const res = await fetch(`samples/${encodeURIComponent(file)}`, { cache: 'no-cache' });
+  if (!res.ok) throw new Error(`${file}: HTTP ${res.status}`);
+  const text = await res.text();
+  ui.input.value = text.trimEnd();
+  ui.samples.value = file;
+  explainText();
+}
+
+async function loadFile(f) {
+  if (!f) return;
+  const buf = new Uint8Array(await f.arrayBuffer());
+  let text = null;
+  if (buf.length <= 2 * 1024 * 1024) {
+    try {
+      const s = new TextDecoder('utf-8', { fatal: true }).decode(buf);
+      if (/^[\t\n\r\x20-\x7e]*$/.test(s)) text = s;
+    } catch { /* binary */ }
+  }
+  ui.input.value = text !== null ? text.trimEnd() : '';
+  ui.samples.value = '';
+  state.bytes = buf;
+  state.source = { kind: 'file', name: f.name };
+  run();
+}
+
+function bind() {
+  ui.explain.addEventListener('click', explainText);
+  ui.input.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+      e.preventDefault();
+      explainText();
+    }
+  });
+  ui.input.addEventListener('input', () => { ui.samples.value = ''; });
+  ui.samples.addEventListener('change', () => {
+    const f = ui.samples.value;
+    if (!f) return;
+    loadSample(f).catch((err) => {
+      state.missing.add(f);
+      buildSamples();
+      setStatus(String(err.message || err), 'has-errors');
+    });
+  });
+  ui.file.addEventListener('change', () => {
+    const f = ui.file.files && ui.file.files[0];
+    loadFile(f).finally(() => { ui.file.value = ''; });
+  });
+  // Drag and drop a file anywhere on the input panel.
+  ui.inputPanel.addEventListener('dragover', (e) => {
+    if (e.dataTransfer && [...e.dataTransfer.types].includes('Files')) {
+      e.preventDefault();
+      ui.inputPanel.classList.add('dragging');
+    }
+  });
+  ui.inputPanel.addEventListener('dragleave', (e) => {
+    if (!ui.inputPanel.contains(e.relatedTarget)) ui.inputPanel.classList.remove('dragging');
+  });
+  ui.inputPanel.addEventListener('drop', (e) => {
+    ui.inputPanel.classList.remove('dragging');
+    const f = e.dataTransfer && e.dataTransfer.files && e.dataTransfer.files[0];
+    if (!f) return;
+    e.preventDefault();
+    loadFile(f);
+  });
+  ui.lang.addEventListener('change', () => {
+    setLang(ui.lang.value);
+    try { localStorage.setItem(LANG_KEY, getLang()); } catch { /* ignore */ }
+    applyStatic();
+    buildSamples();
+    if (state.ready && state.bytes) run({ keepStep: true });
+  });
+  bindSteps(ui.steps, select);
+  bindCardHover(ui.card);
+}
+
+async function boot() {
+  setLang(initialLang());
+  buildLangSelect();
+  buildSamples();
+  applyStatic();
+  bind();
+  setStatus(t('status.loading'));
+  try {
+    await init();
+  } catch (err) {
+    setStatus(t('status.wasmFailed') + String(err && err.message ? err.message : err), 'has-errors');
+    document.body.dataset.state = 'error';
+    return;
+  }
+  state.ready = true;
+  const order = [DEFAULT_SAMPLE, ...SAMPLES.map((s) => s.file).filter((f) => f !== DEFAULT_SAMPLE)];
+  for (const f of order) {
+    try {
+      await loadSample(f);
+      break;
+    } catch {
+      state.missing.add(f);
+    }
+  }
+  buildSamples();
+  if (!state.result) {
+    setStatus(t('status.sampleFailed'), 'has-errors');
+    document.body.dataset.state = 'ready';
+  }
+}
+
+boot();
