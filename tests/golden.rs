@@ -144,3 +144,61 @@ fn captures_match_tshark() {
         check(name);
     }
 }
+
+/// Go crypto/tls transcripts (tests/data/corpus/go-crypto-tls-testdata, `hexdump -C` flows):
+/// message lists and choices as documented in the corpus README, which was made by a separate
+/// parse of the plaintext records.
+#[test]
+fn go_transcripts_match_the_corpus_readme() {
+    let cases: &[(&str, u16, u16, &[&str])] = &[
+        (
+            "Client-TLSv12-ALPN",
+            0x0303,
+            0xcca8,
+            &["c2s ClientHello", "s2c ServerHello", "s2c Certificate", "s2c ServerKeyExchange", "s2c ServerHelloDone", "c2s ClientKeyExchange", "c2s ChangeCipherSpec", "c2s Finished", "s2c ChangeCipherSpec", "s2c Finished"],
+        ),
+        (
+            "Client-TLSv12-ClientCert-RSA-RSA",
+            0x0303,
+            0xc02f,
+            &["c2s ClientHello", "s2c ServerHello", "s2c Certificate", "s2c ServerKeyExchange", "s2c CertificateRequest", "s2c ServerHelloDone", "c2s Certificate", "c2s ClientKeyExchange", "c2s CertificateVerify", "c2s ChangeCipherSpec", "c2s Finished", "s2c ChangeCipherSpec", "s2c Finished"],
+        ),
+        (
+            "Server-TLSv12-Resume",
+            0x0303,
+            0x002f,
+            &["c2s ClientHello", "s2c ServerHello", "s2c NewSessionTicket", "s2c ChangeCipherSpec", "s2c Finished", "c2s ChangeCipherSpec", "c2s Finished"],
+        ),
+        (
+            "Client-TLSv13-HelloRetryRequest",
+            0x0304,
+            0x1303,
+            &["c2s ClientHello", "s2c HelloRetryRequest", "s2c ChangeCipherSpec", "c2s ChangeCipherSpec", "c2s ClientHello", "s2c ServerHello"],
+        ),
+    ];
+    for (file, version, suite, steps) in cases {
+        let c = conn(&format!("corpus/go-crypto-tls-testdata/{file}"));
+        let s = &c.summary;
+        assert_eq!(s.version, Some(*version), "{file}: version");
+        assert_eq!(s.cipher_suite, Some(*suite), "{file}: cipher suite");
+        let got: Vec<String> = c.messages.iter().map(|m| format!("{} {}", m.dir.map(Dir::as_str).unwrap_or("?"), m.name)).collect();
+        assert_eq!(&got[..steps.len()], *steps, "{file}: steps");
+        match *file {
+            "Client-TLSv12-ALPN" => {
+                assert_eq!(s.alpn_offered, ["proto2", "proto1"]);
+                assert_eq!(s.alpn.as_deref(), Some("proto1"));
+            }
+            "Client-TLSv12-ClientCert-RSA-RSA" => assert!(s.client_auth, "client auth"),
+            "Server-TLSv12-Resume" => {
+                assert!(s.resumed, "resumed");
+                assert!(c.certificates.is_empty());
+            }
+            "Client-TLSv13-HelloRetryRequest" => {
+                assert!(s.hello_retry);
+                assert_eq!(s.hrr_group, Some(0x0017));
+                assert_eq!(s.key_share_groups, [0x001d], "the first ClientHello's key share");
+            }
+            _ => {}
+        }
+    }
+}

@@ -215,7 +215,8 @@ fn texts(m: &Message, tls: &TlsConnection, s: &Summary, enc13: &mut [usize; 2], 
         }
         ("Finished", true) => {
             let d = side(m.dir);
-            (TextRef::new(format!("msg.Finished.title.{d}")), TextRef::new(format!("msg.Finished.explain.{d}")).arg("len", len))
+            let variant = if f.resumed { ".resumed" } else { "" };
+            (TextRef::new(format!("msg.Finished.title.{d}")), TextRef::new(format!("msg.Finished.explain.{d}{variant}")).arg("len", len))
         }
         ("Finished", false) => (TextRef::new("msg.Finished.title.plain"), TextRef::new("msg.Finished.explain.plain")),
         ("EncryptedRecord", _) => {

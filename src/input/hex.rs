@@ -1,5 +1,7 @@
 //! Hex text: any whitespace, `:`/`-`/`,` separators, `0x` prefixes; lines starting with `>` or
 //! `C:` are client->server and `<` or `S:` server->client until the next marker.
+//! Also `hexdump -C` lines (offset, bytes, `|ascii|`), with Go crypto/tls transcript headers
+//! (`>>> Flow 1 (client to server)`) as direction markers.
 
 use super::Capture;
 use crate::model::{Diagnostic, Dir, Severity};
@@ -19,7 +21,18 @@ pub fn parse(text: &str) -> Capture {
     for (line_no, line) in text.split('\n').enumerate() {
         let line_offset = line_start;
         line_start += line.len() + 1;
-        let trimmed = line.trim_start();
+        if let Some(d) = flow_header(line) {
+            flush(&mut cap, dir, &mut digits, &mut nibble_at);
+            dir = Some(d);
+            cap.marked = true;
+            continue;
+        }
+        // `hexdump -C`: drop the offset column and the ASCII column.
+        let (line, dump_skip) = match hexdump_body(line) {
+            Some((from, to)) => (&line[..to], from),
+            None => (line, 0),
+        };
+        let trimmed = line[dump_skip..].trim_start();
         let indent = line.len() - trimmed.len();
         let (marker, body_at) = marker(trimmed);
         if let Some(m) = marker {
@@ -71,6 +84,29 @@ pub fn parse(text: &str) -> Capture {
         cap.diagnostics.push(Diagnostic::error(0, "no hex digits found: expected hex of TLS records"));
     }
     cap
+}
+
+/// Go crypto/tls testdata: `>>> Flow 1 (client to server)`.
+fn flow_header(line: &str) -> Option<Dir> {
+    let rest = line.trim_start().strip_prefix(">>> Flow")?;
+    if rest.contains("client to server") {
+        Some(Dir::C2S)
+    } else if rest.contains("server to client") {
+        Some(Dir::S2C)
+    } else {
+        None
+    }
+}
+
+/// For a `hexdump -C` line (`00000010  16 03 01 ...  |....|`): where the bytes start (after
+/// the offset) and end (before the ASCII column).
+fn hexdump_body(line: &str) -> Option<(usize, usize)> {
+    let b = line.as_bytes();
+    if b.len() < 10 || !b[..8].iter().all(u8::is_ascii_hexdigit) || b[8] != b' ' || b[9] != b' ' {
+        return None;
+    }
+    let end = line.find('|').unwrap_or(line.len());
+    (end > 10).then_some((10, end))
 }
 
 /// Direction marker at the start of a (left-trimmed) line, and where the hex after it starts.
@@ -136,6 +172,16 @@ mod tests {
         assert_eq!(c.diagnostics.len(), 2);
         assert_eq!((c.diagnostics[0].line, c.diagnostics[0].column), (Some(2), Some(3)));
         assert_eq!(c.diagnostics[0].offset, 7);
+    }
+
+    #[test]
+    fn hexdump_c_and_go_flows() {
+        let text = ">>> Flow 1 (client to server)\n00000000  16 03 01 00 02 01 00  |.......|\n>>> Flow 2 (server to client)\n00000000  15 03 03 00 02 02 28                              |......(|\n";
+        let c = parse(text);
+        assert!(c.diagnostics.is_empty(), "{:?}", c.diagnostics);
+        assert_eq!(c.data, vec![0x16, 3, 1, 0, 2, 1, 0, 0x15, 3, 3, 0, 2, 2, 0x28]);
+        assert_eq!(c.chunks.len(), 2);
+        assert_eq!(c.chunks[1].dir, Some(Dir::S2C));
     }
 
     #[test]

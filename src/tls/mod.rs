@@ -169,6 +169,7 @@ struct Walker<'a> {
     /// How many CCS had been seen when the ServerHello arrived (a client CCS after a
     /// HelloRetryRequest comes before it and says nothing about the encrypted flights).
     ccs_at_server_hello: usize,
+    server_cert_seen: bool,
 }
 
 fn di(d: Option<Dir>) -> usize {
@@ -213,6 +214,7 @@ pub fn parse(cap: &Capture) -> TlsConnection {
         marked: cap.marked,
         fin13: [false; 2],
         ccs_at_server_hello: 0,
+        server_cert_seen: false,
     };
     for i in 0..raw.len() {
         w.record(i);
@@ -471,6 +473,7 @@ impl Walker<'_> {
         if msg_type == 11 && dir == Some(Dir::S2C) {
             // A server Certificate means this is a full handshake, not a resumption.
             self.out.facts.resumed = false;
+            self.server_cert_seen = true;
         }
         self.last_hs_dir = dir;
         self.last_hs_type = Some(msg_type);
@@ -531,6 +534,11 @@ impl Walker<'_> {
             None => self.out.diagnostics.push(Diagnostic::error(r.header.end(), "ChangeCipherSpec record is empty: expected 1 byte (value 1)")),
         }
         if let Some(d) = dir {
+            // TLS 1.2 abbreviated handshake (RFC 5246 §7.3): the server switches first, right
+            // after ServerHello (and NewSessionTicket), with no Certificate in between.
+            if d == Dir::S2C && self.ccs_seen.is_empty() && !self.out.facts.is_tls13() && !self.server_cert_seen && self.out.facts.server_hello.is_some() {
+                self.out.facts.resumed = true;
+            }
             self.ccs_seen.push(d);
             // In TLS 1.3 the CCS is only for middleboxes; protection starts with ServerHello.
             if !self.out.facts.is_tls13() {

@@ -1,0 +1,222 @@
+//! The CLI proper: the terminal face of the core. `explain FILE|-` prints the steps (colour on
+//! a TTY) or, with `--json`, the `tls-lens/1` JSON the page gets from the wasm build.
+
+use std::io::{IsTerminal, Read, Write};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use tls_lens::model::{Analysis, Dir, Field, NoteSeverity, Severity};
+use tls_lens::{analyze, Lang, Options};
+
+#[derive(Parser)]
+#[command(name = "tls-lens", version, about = "Explains TLS handshakes, message by message and byte by byte")]
+struct Cli {
+    #[command(subcommand)]
+    cmd: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Explain the handshake in FILE (hex of TLS records, optionally marked C:/S: or >/<, or raw
+    /// binary records); `-` reads standard input.
+    Explain {
+        file: String,
+        /// Print the JSON contract (schema tls-lens/1) instead of text.
+        #[arg(long)]
+        json: bool,
+        /// Language of the explanations: en or zh.
+        #[arg(long, default_value = "en")]
+        lang: String,
+        /// Also print every message's field tree.
+        #[arg(long, short)]
+        fields: bool,
+        /// Colour: auto, always, never.
+        #[arg(long, default_value = "auto")]
+        color: String,
+    },
+    /// Serve a directory (the web page in www/) on 127.0.0.1 for local use and browser tests.
+    Serve {
+        #[arg(default_value = "www")]
+        dir: String,
+        #[arg(long, default_value_t = 8080)]
+        port: u16,
+    },
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.cmd {
+        Cmd::Serve { dir, port } => match crate::serve::run(&dir, port) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("tls-lens: serve: {e}");
+                ExitCode::from(2)
+            }
+        },
+        Cmd::Explain { file, json, lang, fields, color } => {
+            let input = match read_input(&file) {
+                Ok(b) => b,
+                Err(e) => {
+                    eprintln!("tls-lens: cannot read {file}: {e}");
+                    return ExitCode::from(2);
+                }
+            };
+            let Some(lang) = Lang::parse(&lang) else {
+                eprintln!("tls-lens: unknown language {lang:?} (use en or zh)");
+                return ExitCode::from(2);
+            };
+            let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).ok().map(|d| d.as_secs() as i64);
+            let a = analyze(&input, &Options { lang, now });
+            let mut out = std::io::stdout().lock();
+            let res = if json {
+                serde_json::to_writer_pretty(&mut out, &a).map_err(std::io::Error::other).and_then(|_| writeln!(out))
+            } else {
+                let colour = match color.as_str() {
+                    "always" => true,
+                    "never" => false,
+                    _ => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+                };
+                print_text(&mut out, &a, fields, colour)
+            };
+            if let Err(e) = res {
+                if e.kind() != std::io::ErrorKind::BrokenPipe {
+                    eprintln!("tls-lens: {e}");
+                    return ExitCode::from(2);
+                }
+            }
+            // Non-zero only when nothing could be parsed.
+            if a.connections.iter().all(|c| c.messages.is_empty()) {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+    }
+}
+
+fn read_input(file: &str) -> std::io::Result<Vec<u8>> {
+    if file == "-" {
+        let mut b = Vec::new();
+        std::io::stdin().read_to_end(&mut b)?;
+        Ok(b)
+    } else {
+        std::fs::read(file)
+    }
+}
+
+struct Paint(bool);
+
+impl Paint {
+    fn p(&self, code: &str, s: &str) -> String {
+        if self.0 {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    }
+}
+
+fn print_text(out: &mut impl Write, a: &Analysis, fields: bool, colour: bool) -> std::io::Result<()> {
+    let c = Paint(colour);
+    writeln!(out, "{}", c.p("1", &format!("TLS Lens — input: {} ({} bytes, directions {})", a.input.kind, a.input.bytes, a.input.directions)))?;
+    for conn in &a.connections {
+        let s = &conn.summary;
+        writeln!(out)?;
+        let line = |k: &str, v: Option<String>| format!("  {:<14}{}", k, v.unwrap_or_else(|| "—".into()));
+        writeln!(out, "{}", c.p("1", "Summary"))?;
+        writeln!(out, "{}", line("version", s.version_name.clone()))?;
+        writeln!(out, "{}", line("cipher suite", s.cipher_suite.map(|v| format!("0x{v:04x} {}", s.cipher_suite_name.clone().unwrap_or_default()))))?;
+        writeln!(out, "{}", line("key exchange", s.key_exchange.clone().map(|k| match &s.group_name { Some(g) => format!("{k}, {g}"), None => k })))?;
+        writeln!(out, "{}", line("SNI", s.sni.clone()))?;
+        writeln!(out, "{}", line("ALPN", Some(format!("offered [{}], chosen {}", s.alpn_offered.join(", "), s.alpn.clone().unwrap_or_else(|| "—".into())))))?;
+        if let Some(leaf) = conn.certificates.first() {
+            writeln!(out, "{}", line("certificate", Some(leaf.subject.clone())))?;
+            writeln!(out, "{}", line("  issuer", Some(leaf.issuer.clone())))?;
+            writeln!(out, "{}", line("  valid", Some(format!("{} .. {}", leaf.not_before, leaf.not_after))))?;
+        }
+        writeln!(out)?;
+        writeln!(out, "{}", c.p("1", "Steps"))?;
+        for m in &conn.messages {
+            let dir = match m.dir {
+                Some(Dir::C2S) => c.p("36", "[client -> server]"),
+                Some(Dir::S2C) => c.p("35", "[server -> client]"),
+                None => "[direction unknown]".into(),
+            };
+            let inferred = if m.dir_inferred { "*" } else { "" };
+            let name = if m.encrypted { format!("{} (encrypted)", m.name) } else { m.name.clone() };
+            writeln!(out, "{:>3}. {dir}{inferred} {}  {}", m.step, c.p("1", &name), c.p("2", &format!("@{}+{}", m.span.offset, m.span.len)))?;
+            writeln!(out, "     {}", c.p("4", &m.title))?;
+            for l in wrap(&m.explanation, 92) {
+                writeln!(out, "     {l}")?;
+            }
+            if fields {
+                print_fields(out, &m.fields, 2, &c)?;
+            }
+        }
+        if conn.messages.iter().any(|m| m.dir_inferred) {
+            writeln!(out, "  * direction inferred from the message order")?;
+        }
+        if !conn.notes.is_empty() {
+            writeln!(out)?;
+            writeln!(out, "{}", c.p("1", "Notes"))?;
+            for n in &conn.notes {
+                let tag = match n.severity {
+                    NoteSeverity::Info => c.p("34", "info"),
+                    NoteSeverity::Warning => c.p("33", "warning"),
+                    NoteSeverity::Danger => c.p("31", "danger"),
+                };
+                writeln!(out, "  [{tag}] {}", n.text)?;
+            }
+        }
+    }
+    if !a.diagnostics.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "{}", c.p("1", "Diagnostics"))?;
+        for d in &a.diagnostics {
+            let tag = match d.severity {
+                Severity::Error => c.p("31", "error"),
+                Severity::Warning => c.p("33", "warning"),
+            };
+            writeln!(out, "  [{tag}] offset {}: {}", d.offset, d.message)?;
+        }
+    }
+    Ok(())
+}
+
+fn print_fields(out: &mut impl Write, fields: &[Field], depth: usize, c: &Paint) -> std::io::Result<()> {
+    for f in fields {
+        writeln!(out, "{:indent$}{} = {}  {}", "", c.p("32", &f.name), f.value, c.p("2", &format!("@{}+{}", f.span.offset, f.span.len)), indent = depth * 3)?;
+        print_fields(out, &f.children, depth + 1, c)?;
+    }
+    Ok(())
+}
+
+/// Word-wrap on spaces; CJK text without spaces is cut by characters.
+fn wrap(s: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut cur = String::new();
+    let mut cur_w = 0;
+    for word in s.split(' ') {
+        let w = word.chars().count();
+        if cur_w > 0 && cur_w + 1 + w > width {
+            lines.push(std::mem::take(&mut cur));
+            cur_w = 0;
+        }
+        if cur_w > 0 {
+            cur.push(' ');
+            cur_w += 1;
+        }
+        for ch in word.chars() {
+            if cur_w >= width {
+                lines.push(std::mem::take(&mut cur));
+                cur_w = 0;
+            }
+            cur.push(ch);
+            cur_w += 1;
+        }
+    }
+    if !cur.is_empty() {
+        lines.push(cur);
+    }
+    lines
+}
