@@ -210,10 +210,9 @@ pub struct Message {
     pub title: String,
     pub explanation: String,
     pub fields: Vec<Field>,
+    /// Index into the connection's `alerts` for Alert messages.
     #[serde(skip)]
-    pub title_ref: TextRef,
-    #[serde(skip)]
-    pub explanation_ref: TextRef,
+    pub alert: Option<usize>,
 }
 
 #[derive(Clone, Debug, Default, Serialize)]

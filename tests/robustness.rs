@@ -106,3 +106,40 @@ fn every_byte_of_every_message_is_covered() {
         }
     }
 }
+
+fn unresolved(s: &str) -> bool {
+    ["msg.", "field.", "ext.", "note.", "value."].iter().any(|p| s.starts_with(p))
+        || s.split('{').skip(1).any(|p| p.split_once('}').is_some_and(|(n, _)| !n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')))
+}
+
+fn check_fields(fields: &[Field], ctx: &str) {
+    for f in fields {
+        if let Some(n) = &f.note {
+            assert!(!unresolved(n), "{ctx}/{}: unresolved note {n:?}", f.name);
+        }
+        check_fields(&f.children, ctx);
+    }
+}
+
+/// Every text the fixtures produce resolves in both languages: no raw key, no `{placeholder}`
+/// left over (keys built at run time are only checked this way).
+#[test]
+fn every_text_resolves_in_both_languages() {
+    for path in fixtures() {
+        let text = std::fs::read(&path).unwrap_or_default();
+        for lang in [Lang::En, Lang::Zh] {
+            let a = analyze(&text, &Options { lang, now: Some(1_800_000_000) });
+            for c in &a.connections {
+                for m in &c.messages {
+                    let ctx = format!("{} {:?} step {} {}", path.display(), lang, m.step, m.name);
+                    assert!(!unresolved(&m.title) && !m.title.is_empty(), "{ctx}: title {:?}", m.title);
+                    assert!(!unresolved(&m.explanation) && !m.explanation.is_empty(), "{ctx}: explanation {:?}", m.explanation);
+                    check_fields(&m.fields, &ctx);
+                }
+                for n in &c.notes {
+                    assert!(!unresolved(&n.text), "{}: note {:?}", path.display(), n.text);
+                }
+            }
+        }
+    }
+}

@@ -77,13 +77,10 @@ pub fn connection(id: usize, cap: &Capture, tls: TlsConnection, opts: &Options) 
     let summary = summary(&tls);
     let mut messages = tls.messages.clone();
     let mut enc13 = [0usize; 2];
-    let mut seen_client_flight = false;
     for m in messages.iter_mut() {
-        let (t, e) = texts(m, &tls, &summary, &mut enc13, &mut seen_client_flight);
+        let (t, e) = texts(m, &tls, &summary, &mut enc13);
         m.title = render(lang, &t, None);
         m.explanation = render(lang, &e, None);
-        m.title_ref = t;
-        m.explanation_ref = e;
         resolve_fields(lang, &mut m.fields);
     }
     let mut notes = notes(&tls, &summary, opts);
@@ -124,7 +121,7 @@ fn side(d: Option<Dir>) -> &'static str {
 }
 
 /// Title and explanation for one message, chosen by what the handshake negotiated.
-fn texts(m: &Message, tls: &TlsConnection, s: &Summary, enc13: &mut [usize; 2], seen_client_flight: &mut bool) -> (TextRef, TextRef) {
+fn texts(m: &Message, tls: &TlsConnection, s: &Summary, enc13: &mut [usize; 2]) -> (TextRef, TextRef) {
     let f = &tls.facts;
     let len = m.span.len.saturating_sub(5).to_string();
     let suite = or_dash(s.cipher_suite_name.clone());
@@ -222,15 +219,12 @@ fn texts(m: &Message, tls: &TlsConnection, s: &Summary, enc13: &mut [usize; 2], 
         ("EncryptedRecord", _) => {
             let k = if m.dir == Some(Dir::C2S) { 0 } else { 1 };
             enc13[k] += 1;
-            let phase = if k == 1 && enc13[0] == 0 && !*seen_client_flight {
-                "server_flight"
-            } else if k == 0 && !*seen_client_flight {
-                *seen_client_flight = true;
-                "client_flight"
-            } else if k == 0 && enc13[0] == 1 {
-                "client_flight"
-            } else {
-                "application"
+            // The server's flight comes first; the client's first encrypted record carries its
+            // Finished; anything later is application data or post-handshake messages.
+            let phase = match (k, enc13[0]) {
+                (1, 0) => "server_flight",
+                (0, 1) => "client_flight",
+                _ => "application",
             };
             (
                 TextRef::new(format!("msg.EncryptedRecord.title.{phase}")),
@@ -240,7 +234,7 @@ fn texts(m: &Message, tls: &TlsConnection, s: &Summary, enc13: &mut [usize; 2], 
         ("ApplicationData", _) => (TextRef::new("msg.ApplicationData.title"), TextRef::new("msg.ApplicationData.explain").arg("len", len)),
         ("Alert", true) => (TextRef::new("msg.Alert.title.encrypted"), TextRef::new("msg.Alert.explain.encrypted")),
         ("Alert", false) => {
-            let a = tls.alerts.iter().find(|a| !a.encrypted && m.fields.iter().any(|f| f.name == "description" && f.value.contains(&a.name)));
+            let a = m.alert.and_then(|i| tls.alerts.get(i));
             let (name, level) = a.map(|a| (a.name.clone(), a.level)).unwrap_or(("unknown".into(), None));
             let key = if name == "close_notify" {
                 "msg.Alert.explain.close_notify"
@@ -294,7 +288,7 @@ fn summary(tls: &TlsConnection) -> Summary {
         s.ja3s = Some(md5_hex(ja3s.as_bytes()));
         s.ja3s_string = Some(ja3s);
     }
-    s.hrr_group = hrr_group(tls);
+    s.hrr_group = f.hrr.as_ref().and_then(|h| h.key_share_group);
     let (kx, group) = match f.key_exchange() {
         Some(KeyExchange::Tls13) => {
             let g = f.server_hello.as_ref().and_then(|sh| sh.key_share_group);
@@ -313,22 +307,6 @@ fn summary(tls: &TlsConnection) -> Summary {
     s.resumed = f.resumed;
     s.client_auth = f.client_auth;
     s
-}
-
-fn hrr_group(tls: &TlsConnection) -> Option<u16> {
-    let m = tls.messages.iter().find(|m| m.name == "HelloRetryRequest")?;
-    fn find(fields: &[Field]) -> Option<u16> {
-        for f in fields {
-            if f.name == "selected_group" {
-                return u16::from_str_radix(f.value.get(2..6)?, 16).ok();
-            }
-            if let Some(g) = find(&f.children) {
-                return Some(g);
-            }
-        }
-        None
-    }
-    find(&m.fields)
 }
 
 /// JA3 string (Salesforce JA3): SSLVersion,Ciphers,Extensions,EllipticCurves,EllipticCurvePointFormats
@@ -508,34 +486,22 @@ mod table_tests {
         out
     }
 
+    /// `{...}` in a pattern matches any run of characters, including none.
     fn glob_match(pattern: &str, key: &str) -> bool {
-        // `{...}` matches one or more non-dot characters.
-        let mut parts = Vec::new();
-        let mut rest = pattern;
-        while let Some((lit, after)) = rest.split_once('{') {
-            parts.push(lit);
-            rest = after.split_once('}').map(|x| x.1).unwrap_or("");
-        }
-        parts.push(rest);
-        if parts.len() == 1 {
-            return pattern == key;
-        }
-        let mut k = key;
-        for (i, p) in parts.iter().enumerate() {
-            if i == 0 {
-                match k.strip_prefix(p) {
-                    Some(r) => k = r,
-                    None => return false,
-                }
-            } else {
-                let Some(pos) = (if p.is_empty() && i == parts.len() - 1 { Some(k.len()) } else { k.find(p) }) else { return false };
-                if pos == 0 || k[..pos].contains('.') && i < parts.len() - 1 {
-                    return false;
-                }
-                k = &k[pos + p.len()..];
+        match pattern.find('{') {
+            None => pattern == key,
+            Some(i) => {
+                let rest = pattern[i..].split_once('}').map(|x| x.1).unwrap_or("");
+                key.starts_with(&pattern[..i]) && (i..=key.len()).any(|j| key.is_char_boundary(j) && glob_match(rest, &key[j..]))
             }
         }
-        k.is_empty()
+    }
+
+    #[test]
+    fn glob_matches_placeholders() {
+        assert!(glob_match("msg.Finished.explain.{d}{variant}", "msg.Finished.explain.c2s"));
+        assert!(glob_match("msg.{name}.title", "msg.ServerHelloDone.title"));
+        assert!(!glob_match("msg.{name}.title", "msg.Finished.title.c2s"));
     }
 
     #[test]

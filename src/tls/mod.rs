@@ -8,7 +8,7 @@ mod messages;
 pub mod record;
 
 use crate::input::Capture;
-use crate::model::{Alert, Certificate, Diagnostic, Dir, Field, Message, Record, Span, TextRef};
+use crate::model::{Alert, Certificate, Diagnostic, Dir, Field, Message, Record, Span};
 use crate::reader::{PieceMap, ReadError};
 use crate::registry::{self, KeyExchange};
 use record::RawRecord;
@@ -82,6 +82,8 @@ pub struct Facts {
     pub client_hello: Option<ClientHelloInfo>,
     pub server_hello: Option<ServerHelloInfo>,
     pub hello_retry: bool,
+    /// The HelloRetryRequest, if any (its `key_share_group` is the group it asks for).
+    pub hrr: Option<ServerHelloInfo>,
     pub ske: Option<SkeInfo>,
     pub client_auth: bool,
     pub resumed: bool,
@@ -443,6 +445,7 @@ impl Walker<'_> {
                 if sh.hrr {
                     name = "HelloRetryRequest".into();
                     self.out.facts.hello_retry = true;
+                    self.out.facts.hrr = Some(*sh);
                 } else {
                     let resumed = self.out.facts.client_hello.as_ref().is_some_and(|ch| {
                         !ch.session_id.is_empty() && ch.session_id == sh.session_id && !sh.selected_version.is_some_and(|v| v == 0x0304)
@@ -492,8 +495,7 @@ impl Walker<'_> {
             title: String::new(),
             explanation: String::new(),
             fields: header_fields,
-            title_ref: TextRef::default(),
-            explanation_ref: TextRef::default(),
+            alert: None,
         });
     }
 
@@ -516,8 +518,7 @@ impl Walker<'_> {
             title: String::new(),
             explanation: String::new(),
             fields,
-            title_ref: TextRef::default(),
-            explanation_ref: TextRef::default(),
+            alert: None,
         });
     }
 
@@ -566,6 +567,7 @@ impl Walker<'_> {
         let name = desc.map(registry::alert_name).unwrap_or_else(|| "unknown".into());
         self.out.alerts.push(Alert { dir, level, description: desc, name, encrypted: false });
         self.record_message(i, dir, "Alert", None, false, body);
+        self.link_alert();
     }
 
     /// Records whose content cannot be read without keys.
@@ -594,6 +596,17 @@ impl Walker<'_> {
             self.last_hs_type = Some(20);
         }
         self.record_message(i, dir, name, msg_type, r.content_type != 24, body);
+        if r.content_type == 21 {
+            self.link_alert();
+        }
+    }
+
+    /// Point the message just pushed at the alert just recorded.
+    fn link_alert(&mut self) {
+        let idx = self.out.alerts.len().checked_sub(1);
+        if let Some(m) = self.out.messages.last_mut() {
+            m.alert = idx;
+        }
     }
 
     fn finish(&mut self) {
