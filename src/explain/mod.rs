@@ -129,16 +129,16 @@ fn texts(m: &Message, tls: &TlsConnection, s: &Summary, enc13: &mut [usize; 2]) 
     match (name, m.encrypted) {
         ("ClientHello", _) => {
             let ch = f.client_hello.clone().unwrap_or_default();
-            let tls13 = ch.supported_versions.contains(&0x0304);
+            let tls13 = ch.ext.supported_versions.contains(&0x0304);
             let key = if tls13 { "msg.ClientHello.explain.tls13" } else { "msg.ClientHello.explain" };
             (
                 TextRef::new("msg.ClientHello.title"),
                 TextRef::new(key)
                     .arg("suites", ch.cipher_suites.iter().filter(|&&c| !is_grease(c) && c != 0x00ff && c != 0x5600).count().to_string())
-                    .arg("sni", or_dash(ch.sni.clone()))
-                    .arg("alpn", if ch.alpn.is_empty() { "—".into() } else { ch.alpn.join(", ") })
-                    .arg("versions", names_list(&ch.supported_versions, registry::version_name))
-                    .arg("key_shares", names_list(&ch.key_share_groups, registry::group_name)),
+                    .arg("sni", or_dash(ch.ext.sni.clone()))
+                    .arg("alpn", if ch.ext.alpn.is_empty() { "—".into() } else { ch.ext.alpn.join(", ") })
+                    .arg("versions", names_list(&ch.ext.supported_versions, registry::version_name))
+                    .arg("key_shares", names_list(&ch.ext.key_share_groups, registry::group_name)),
             )
         }
         ("HelloRetryRequest", _) => {
@@ -263,14 +263,14 @@ fn summary(tls: &TlsConnection) -> Summary {
     let f = &tls.facts;
     let mut s = Summary::default();
     if let Some(ch) = &f.client_hello {
-        s.sni = ch.sni.clone();
-        s.alpn_offered = ch.alpn.clone();
-        s.supported_versions_offered = ch.supported_versions.clone();
+        s.sni = ch.ext.sni.clone();
+        s.alpn_offered = ch.ext.alpn.clone();
+        s.supported_versions_offered = ch.ext.supported_versions.clone();
         s.cipher_suites_offered = ch.cipher_suites.clone();
-        s.groups_offered = ch.groups.clone();
-        s.key_share_groups = ch.key_share_groups.clone();
-        s.signature_algorithms = ch.signature_algorithms.clone();
-        s.extensions_offered = ch.extensions.clone();
+        s.groups_offered = ch.ext.groups.clone();
+        s.key_share_groups = ch.ext.key_share_groups.clone();
+        s.signature_algorithms = ch.ext.signature_algorithms.clone();
+        s.extensions_offered = ch.ext.types.clone();
         let ja3 = ja3_string(ch);
         s.ja3 = Some(md5_hex(ja3.as_bytes()));
         s.ja3_string = Some(ja3);
@@ -313,8 +313,8 @@ fn summary(tls: &TlsConnection) -> Summary {
 /// in decimal, values joined by '-', GREASE values left out.
 pub fn ja3_string(ch: &crate::tls::ClientHelloInfo) -> String {
     let j = |v: &[u16]| v.iter().filter(|&&x| !is_grease(x)).map(|x| x.to_string()).collect::<Vec<_>>().join("-");
-    let pf: Vec<String> = ch.ec_point_formats.iter().map(|x| x.to_string()).collect();
-    format!("{},{},{},{},{}", ch.legacy_version, j(&ch.cipher_suites), j(&ch.extensions), j(&ch.groups), pf.join("-"))
+    let pf: Vec<String> = ch.ext.ec_point_formats.iter().map(|x| x.to_string()).collect();
+    format!("{},{},{},{},{}", ch.legacy_version, j(&ch.cipher_suites), j(&ch.ext.types), j(&ch.ext.groups), pf.join("-"))
 }
 
 fn md5_hex(b: &[u8]) -> String {
@@ -369,7 +369,7 @@ fn notes(tls: &TlsConnection, s: &Summary, opts: &Options) -> Vec<Note> {
     if f.is_tls13() && tls.messages.iter().any(|m| m.name == "EncryptedRecord") {
         out.push(note(Info, TextRef::new("note.tls13_keys")));
     }
-    if f.client_hello.as_ref().is_some_and(|ch| ch.sni.is_none()) {
+    if f.client_hello.as_ref().is_some_and(|ch| ch.ext.sni.is_none()) {
         out.push(note(Info, TextRef::new("note.no_sni")));
     }
     let now = opts.now.map(crate::x509::iso_time);

@@ -143,6 +143,34 @@ fn u16_list(
     Ok(vals)
 }
 
+/// A `uint8 list<1..2^8-1>` of named one-byte values; `value` becomes their names.
+fn u8_list(
+    body: &mut Reader,
+    what: &'static str,
+    item: &'static str,
+    name: fn(u8) -> &'static str,
+    note: Option<&'static str>,
+    kids: &mut Vec<Field>,
+    value: &mut String,
+) -> ReadResult<Vec<u8>> {
+    let start = body.pos();
+    let (mut list, lspan) = body.vec(1, what)?;
+    let mut items = vec![Field::new("length", nbytes(list.remaining()), lspan).note("field.vector_length")];
+    let mut vals = Vec::new();
+    while !list.is_empty() {
+        let (v, s) = list.u8(item)?;
+        vals.push(v);
+        items.push(Field::new(item, format!("{v} ({})", name(v)), s));
+    }
+    *value = vals.iter().map(|&v| name(v)).collect::<Vec<_>>().join(", ");
+    let f = Field::new(what, value.clone(), Span::new(start, body.pos() - start)).with_children(items);
+    kids.push(match note {
+        Some(n) => f.note(n),
+        None => f,
+    });
+    Ok(vals)
+}
+
 fn names(list: &[u16], name: fn(u16) -> String) -> String {
     let v: Vec<String> = list.iter().filter(|&&x| !is_grease(x)).map(|&x| name(x)).collect();
     v.join(", ")
@@ -212,24 +240,13 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
             Ok(())
         }
         11 => {
-            let start = body.pos();
-            let (mut list, lspan) = body.vec(1, "ec_point_format_list")?;
-            let mut items = vec![Field::new("length", nbytes(list.remaining()), lspan).note("field.vector_length")];
-            let mut names_ = Vec::new();
-            while !list.is_empty() {
-                let (f, s) = list.u8("ECPointFormat")?;
-                let n = match f {
-                    0 => "uncompressed",
-                    1 => "ansiX962_compressed_prime",
-                    2 => "ansiX962_compressed_char2",
-                    _ => "unknown",
-                };
-                facts.ec_point_formats.push(f);
-                names_.push(n);
-                items.push(Field::new("ECPointFormat", format!("{f} ({n})"), s));
-            }
-            *value = names_.join(", ");
-            kids.push(Field::new("ec_point_format_list", value.clone(), Span::new(start, body.pos() - start)).with_children(items));
+            let v = u8_list(body, "ec_point_format_list", "ECPointFormat", |f| match f {
+                0 => "uncompressed",
+                1 => "ansiX962_compressed_prime",
+                2 => "ansiX962_compressed_char2",
+                _ => "unknown",
+            }, None, kids, value)?;
+            facts.ec_point_formats = v;
             Ok(())
         }
         13 | 50 => {
@@ -300,22 +317,11 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
             Ok(())
         }
         45 => {
-            let start = body.pos();
-            let (mut list, lspan) = body.vec(1, "ke_modes")?;
-            let mut items = vec![Field::new("length", nbytes(list.remaining()), lspan).note("field.vector_length")];
-            let mut ns = Vec::new();
-            while !list.is_empty() {
-                let (m, s) = list.u8("PskKeyExchangeMode")?;
-                let n = match m {
-                    0 => "psk_ke",
-                    1 => "psk_dhe_ke",
-                    _ => "unknown",
-                };
-                ns.push(n);
-                items.push(Field::new("PskKeyExchangeMode", format!("{m} ({n})"), s));
-            }
-            *value = ns.join(", ");
-            kids.push(Field::new("ke_modes", value.clone(), Span::new(start, body.pos() - start)).note("field.psk_modes.list").with_children(items));
+            u8_list(body, "ke_modes", "PskKeyExchangeMode", |m| match m {
+                0 => "psk_ke",
+                1 => "psk_dhe_ke",
+                _ => "unknown",
+            }, Some("field.psk_modes.list"), kids, value)?;
             Ok(())
         }
         21 => {

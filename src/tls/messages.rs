@@ -198,19 +198,7 @@ fn client_hello(r: &mut Reader, out: &mut Vec<Field>, info: &mut ClientHelloInfo
     if r.is_empty() {
         return Ok(());
     }
-    let mut ef = ExtFacts::default();
-    let res = extensions::parse_list(r, out, ExtCtx::ClientHello, &mut ef, "field.ClientHello.extensions");
-    info.extensions = ef.types;
-    info.sni = ef.sni;
-    info.alpn = ef.alpn;
-    info.groups = ef.groups;
-    info.ec_point_formats = ef.ec_point_formats;
-    info.signature_algorithms = ef.signature_algorithms;
-    info.supported_versions = ef.supported_versions;
-    info.key_share_groups = ef.key_share_groups;
-    info.session_ticket_len = ef.session_ticket_len;
-    info.psk = ef.psk;
-    res
+    extensions::parse_list(r, out, ExtCtx::ClientHello, &mut info.ext, "field.ClientHello.extensions")
 }
 
 /// RFC 8446 §4.1.3 / RFC 5246 §7.4.1.3 (HelloRetryRequest shares the ServerHello layout).

@@ -4,6 +4,8 @@
 //! when the input did not mark them.
 
 mod extensions;
+
+pub use extensions::ExtFacts;
 mod messages;
 pub mod record;
 
@@ -22,16 +24,8 @@ pub struct ClientHelloInfo {
     pub session_id: Vec<u8>,
     pub cipher_suites: Vec<u16>,
     pub compression: Vec<u8>,
-    pub extensions: Vec<u16>,
-    pub sni: Option<String>,
-    pub alpn: Vec<String>,
-    pub groups: Vec<u16>,
-    pub ec_point_formats: Vec<u8>,
-    pub signature_algorithms: Vec<u16>,
-    pub supported_versions: Vec<u16>,
-    pub key_share_groups: Vec<u16>,
-    pub session_ticket_len: Option<usize>,
-    pub psk: bool,
+    /// Everything its extensions say (types in order, SNI, ALPN, groups, ...).
+    pub ext: ExtFacts,
 }
 
 /// What a ServerHello (or HelloRetryRequest) chose.
