@@ -51,6 +51,21 @@ pub fn parse_records(bytes: &[u8], map: &PieceMap, dir: Option<Dir>, diags: &mut
     while pos < bytes.len() {
         let rest = &bytes[pos..];
         let abs = map.abs(pos);
+        if !(20..=26).contains(&rest[0]) || rest.get(1).is_some_and(|&major| major != 3) {
+            // Not a record header: skip to the next place where a plausible record starts, so
+            // that what follows a stray piece still gets explained.
+            let (skip, to) = skip_to_next(bytes, pos);
+            let found: Vec<String> = rest.iter().take(3).map(|b| format!("{b:02x}")).collect();
+            diags.push(Diagnostic::error(
+                abs,
+                format!(
+                    "expected a TLS record header at offset {abs} (content type 20-26, version 0x03xx), found {}; skipped {skip} byte(s) {to}",
+                    found.join(" ")
+                ),
+            ));
+            pos += skip;
+            continue;
+        }
         if rest.len() < 5 {
             diags.push(Diagnostic::error(
                 abs,
@@ -61,22 +76,14 @@ pub fn parse_records(bytes: &[u8], map: &PieceMap, dir: Option<Dir>, diags: &mut
         let content_type = rest[0];
         let version = u16::from_be_bytes([rest[1], rest[2]]);
         let length = u16::from_be_bytes([rest[3], rest[4]]) as usize;
-        if !(20..=26).contains(&content_type) || rest[1] != 3 {
-            diags.push(Diagnostic::error(
-                abs,
-                format!(
-                    "expected a TLS record header at offset {abs} (content type 20-26, version 0x03xx), found {:02x} {:02x} {:02x}; {} byte(s) from here not parsed",
-                    rest[0], rest[1], rest[2], rest.len()
-                ),
-            ));
-            break;
-        }
         if length > MAX_RECORD_LEN {
+            let (skip, to) = skip_to_next(bytes, pos);
             diags.push(Diagnostic::error(
                 abs + 3,
-                format!("record at offset {abs} declares length {length}, more than the maximum {MAX_RECORD_LEN} (RFC 5246 §6.2.3); stopped here"),
+                format!("record at offset {abs} declares length {length}, more than the maximum {MAX_RECORD_LEN} (RFC 5246 §6.2.3); skipped {skip} byte(s) {to}"),
             ));
-            break;
+            pos += skip;
+            continue;
         }
         let have = (rest.len() - 5).min(length);
         let truncated = have < length;
@@ -101,6 +108,26 @@ pub fn parse_records(bytes: &[u8], map: &PieceMap, dir: Option<Dir>, diags: &mut
     out
 }
 
+/// How far to skip from `pos` to the next plausible record header, and where that is.
+fn skip_to_next(bytes: &[u8], pos: usize) -> (usize, &'static str) {
+    match (pos + 1..bytes.len()).find(|&p| plausible_header(&bytes[p..])) {
+        Some(p) => (p - pos, "to the next record header"),
+        None => (bytes.len() - pos, "to the end"),
+    }
+}
+
+/// A header we would resynchronise on: a known content type, version 3.0-3.4, a length that
+/// is allowed and fits in what follows.
+fn plausible_header(b: &[u8]) -> bool {
+    match b {
+        [t, 3, minor, hi, lo, ..] => {
+            let len = u16::from_be_bytes([*hi, *lo]) as usize;
+            (20..=24).contains(t) && *minor <= 4 && len > 0 && len <= MAX_RECORD_LEN && b.len() >= 5 + len
+        }
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -115,6 +142,19 @@ mod tests {
         assert_eq!(recs[1].span(), Span::new(6, 7));
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].offset, 13);
+        assert!(d[0].message.contains("skipped 2 byte(s) to the end"), "{}", d[0].message);
+    }
+
+    #[test]
+    fn resynchronises_after_garbage_in_the_middle() {
+        let data = [0x14, 3, 3, 0, 1, 1, 0xde, 0xad, 0xbe, 0x15, 3, 3, 0, 2, 1, 0];
+        let mut d = Vec::new();
+        let recs = parse_records(&data, &PieceMap::contiguous(0, data.len()), None, &mut d);
+        assert_eq!(recs.iter().map(|r| r.content_type).collect::<Vec<_>>(), [0x14, 0x15]);
+        assert_eq!(recs[1].header.offset, 9);
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].offset, 6);
+        assert!(d[0].message.contains("skipped 3 byte(s) to the next record header"), "{}", d[0].message);
     }
 
     #[test]

@@ -1,0 +1,216 @@
+//! What the issue calls bad input, one case each: the user gets what parsed plus a diagnostic
+//! naming the offset and what was expected. Plus handshake messages coalesced in one record and
+//! split across records, built from a real capture.
+
+use std::path::Path;
+use std::process::Command;
+
+use tls_lens::model::{Analysis, Field, Severity};
+use tls_lens::{analyze, Options};
+
+fn data(name: &str) -> Vec<u8> {
+    std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(name)).unwrap_or_default()
+}
+
+fn run(b: &[u8]) -> Analysis {
+    analyze(b, &Options::default())
+}
+
+fn names(a: &Analysis) -> Vec<String> {
+    a.connections.first().map(|c| c.messages.iter().map(|m| m.name.clone()).collect()).unwrap_or_default()
+}
+
+fn errors(a: &Analysis) -> Vec<(usize, String)> {
+    a.diagnostics.iter().filter(|d| d.severity == Severity::Error).map(|d| (d.offset, d.message.clone())).collect()
+}
+
+/// The sample's bytes (tls12-ecdhe-rsa handshake, both directions in wire order).
+fn sample() -> Vec<u8> {
+    let text = String::from_utf8_lossy(&data("tls12-ecdhe-rsa.sample.hex")).into_owned();
+    let digits: Vec<u8> = text.bytes().filter(u8::is_ascii_hexdigit).collect();
+    digits.chunks(2).filter_map(|p| u8::from_str_radix(std::str::from_utf8(p).ok()?, 16).ok()).collect()
+}
+
+/// Records of a byte string, split by walking the 5-byte headers (independent of the crate).
+fn records(b: &[u8]) -> Vec<(u8, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut p = 0;
+    while p + 5 <= b.len() {
+        let len = u16::from_be_bytes([b[p + 3], b[p + 4]]) as usize;
+        out.push((b[p], b[p + 5..p + 5 + len].to_vec()));
+        p += 5 + len;
+    }
+    out
+}
+
+fn record(t: u8, payload: &[u8]) -> Vec<u8> {
+    let mut v = vec![t, 3, 3, (payload.len() >> 8) as u8, payload.len() as u8];
+    v.extend_from_slice(payload);
+    v
+}
+
+#[test]
+fn odd_length_and_non_hex_name_line_and_column() {
+    let a = run(b"16 03 01 00\n02 zz 01 0");
+    let e = errors(&a);
+    assert!(e.iter().any(|(_, m)| m.contains("line 2, column 4") && m.contains("not a hex digit")), "{e:?}");
+    assert!(e.iter().any(|(_, m)| m.contains("line 2, column 10") && m.contains("odd number of hex digits")), "{e:?}");
+    assert_eq!(a.input.kind, "hex");
+}
+
+#[test]
+fn truncated_record_keeps_everything_before_it() {
+    let s = sample();
+    let recs = records(&s);
+    // Cut in the middle of the third record (the Certificate).
+    let cut = 5 + recs[0].1.len() + 5 + recs[1].1.len() + 5 + 300;
+    let a = run(&s[..cut]);
+    assert_eq!(&names(&a)[..2], ["ClientHello", "ServerHello"]);
+    let third = 5 + recs[0].1.len() + 5 + recs[1].1.len();
+    let e = errors(&a);
+    assert!(e.iter().any(|(o, m)| *o == third && m.contains("truncated record") && m.contains("only 300 present")), "{e:?}");
+    // The partial Certificate is still shown, with a diagnostic that it is incomplete.
+    assert_eq!(names(&a).get(2).map(String::as_str), Some("Certificate"));
+    assert!(e.iter().any(|(_, m)| m.contains("incomplete")), "{e:?}");
+}
+
+#[test]
+fn a_length_that_overruns_is_reported_at_its_field() {
+    // ClientHello whose cipher_suites<2..2^16-2> says 0x0100 bytes but the message ends first.
+    let mut body = vec![0x03, 0x03];
+    body.extend_from_slice(&[0x11; 32]);
+    body.push(0); // legacy_session_id: empty
+    body.extend_from_slice(&[0x01, 0x00, 0x13, 0x01]);
+    let mut hs = vec![1, 0, 0, body.len() as u8];
+    hs.extend_from_slice(&body);
+    let a = run(&record(22, &hs));
+    let c = &a.connections[0];
+    assert_eq!(names(&a), ["ClientHello"]);
+    let fields: Vec<&str> = c.messages[0].fields.iter().map(|f| f.name.as_str()).collect();
+    assert!(fields.contains(&"random") && fields.contains(&"legacy_session_id"), "{fields:?}");
+    // The cipher_suites length prefix sits at record 5 + handshake header 4 + 2 + 32 + 1.
+    let e = errors(&a);
+    assert!(e.iter().any(|(o, m)| *o == 5 + 4 + 2 + 32 + 1 + 2 && m.contains("cipher_suites") && m.contains("expected 256")), "{e:?}");
+}
+
+#[test]
+fn unknown_content_type_and_garbage_are_skipped_and_reported() {
+    let s = sample();
+    let recs = records(&s);
+    let first = 5 + recs[0].1.len();
+    let mut b = s[..first].to_vec();
+    b.extend_from_slice(&record(0x30, &[1, 2, 3]));
+    b.extend_from_slice(&s[first..]);
+    b.extend_from_slice(b"\xde\xad\xbe\xef");
+    let a = run(&b);
+    assert_eq!(names(&a).len(), 10, "{:?}", names(&a));
+    let e = errors(&a);
+    assert!(e.iter().any(|(o, m)| *o == first && m.contains("found 30 03 03") && m.contains("next record header")), "{e:?}");
+    assert!(e.iter().any(|(o, m)| *o == b.len() - 4 && m.contains("skipped 4 byte(s) to the end")), "{e:?}");
+}
+
+fn flat(fields: &[Field], out: &mut Vec<(String, String)>) {
+    for f in fields {
+        if f.name != "record header" {
+            out.push((f.name.clone(), f.value.clone()));
+            flat(&f.children, out);
+        }
+    }
+}
+
+fn message_view(a: &Analysis) -> Vec<(String, Vec<(String, String)>, Vec<u8>)> {
+    let c = &a.connections[0];
+    let stream: Vec<u8> = (0..c.stream.hex.len() / 2).filter_map(|i| u8::from_str_radix(&c.stream.hex[2 * i..2 * i + 2], 16).ok()).collect();
+    c.messages
+        .iter()
+        .filter(|m| m.content_type == 22 && !m.encrypted)
+        .map(|m| {
+            let mut f = Vec::new();
+            flat(&m.fields, &mut f);
+            let bytes: Vec<u8> = m.pieces.iter().flat_map(|p| stream[p.offset..p.offset + p.len].to_vec()).collect();
+            (m.name.clone(), f, bytes)
+        })
+        .collect()
+}
+
+/// The server flight of the sample re-cut: all four messages in one record, and every
+/// handshake record split in two at an odd place. Messages, fields and bytes must not change.
+#[test]
+fn coalesced_and_split_records_give_the_same_messages() {
+    let s = sample();
+    let recs = records(&s);
+    let reference = message_view(&run(&s));
+
+    // Coalesced: records 1..=4 (ServerHello, Certificate, ServerKeyExchange, ServerHelloDone).
+    let mut b = record(22, &recs[0].1);
+    let flight: Vec<u8> = recs[1..5].iter().flat_map(|r| r.1.clone()).collect();
+    b.extend_from_slice(&record(22, &flight));
+    for r in &recs[5..] {
+        b.extend_from_slice(&record(r.0, &r.1));
+    }
+    let a = run(&b);
+    assert_eq!(message_view(&a), reference, "coalesced");
+    assert_eq!(a.connections[0].records.len(), recs.len() - 3);
+
+    // Split: every plaintext handshake record cut after 7 bytes and in the middle.
+    let mut b = Vec::new();
+    for (i, r) in recs.iter().enumerate() {
+        if r.0 == 22 && i < 6 && r.1.len() > 14 {
+            let mid = r.1.len() / 2;
+            b.extend_from_slice(&record(22, &r.1[..7]));
+            b.extend_from_slice(&record(22, &r.1[7..mid]));
+            b.extend_from_slice(&record(22, &r.1[mid..]));
+        } else {
+            b.extend_from_slice(&record(r.0, &r.1));
+        }
+    }
+    let a = run(&b);
+    assert_eq!(message_view(&a), reference, "split");
+    assert!(a.diagnostics.is_empty(), "{:?}", a.diagnostics);
+    let cert = a.connections[0].messages.iter().find(|m| m.name == "Certificate").map(|m| m.pieces.len());
+    assert_eq!(cert, Some(3), "the Certificate comes in three pieces");
+}
+
+/// tls-parser's fragmented ClientHello (corpus/tls-parser/README.md): two records, one message.
+#[test]
+fn tls_parser_fragmented_client_hello() {
+    let mut b = data("corpus/tls-parser/tls_record_ch_fragmented_1.bin");
+    b.extend(data("corpus/tls-parser/tls_record_ch_fragmented_2.bin"));
+    let a = run(&b);
+    assert_eq!(a.input.kind, "binary");
+    assert_eq!(names(&a), ["ClientHello"]);
+    assert!(a.diagnostics.is_empty(), "{:?}", a.diagnostics);
+    let c = &a.connections[0];
+    assert_eq!(c.summary.cipher_suites_offered, [0x002f]);
+    assert_eq!(c.summary.extensions_offered, [0x0080]);
+    assert_eq!(c.messages[0].pieces.len(), 2);
+    let headers = c.messages[0].fields.iter().filter(|f| f.name == "record header").count();
+    assert_eq!(headers, 2, "both record headers belong to the one message");
+}
+
+/// tls-parser's DHE ClientHello: the 28 suites its README lists, in order.
+#[test]
+fn tls_parser_dhe_client_hello() {
+    let a = run(&data("corpus/tls-parser/client_hello_dhe.bin"));
+    let s = &a.connections[0].summary;
+    let want: Vec<u16> = [
+        0x00a3, 0x009f, 0xccaa, 0xc0a3, 0xc09f, 0x00a2, 0x009e, 0xc0a2, 0xc09e, 0x006b, 0x006a, 0x00c4, 0x00c3, 0x0067, 0x0040, 0x00be,
+        0x00bd, 0x0039, 0x0038, 0x0088, 0x0087, 0x0033, 0x0032, 0x009a, 0x0099, 0x0045, 0x0044, 0x00ff,
+    ]
+    .to_vec();
+    assert_eq!(s.cipher_suites_offered, want);
+    assert_eq!(s.extensions_offered, [35, 13, 22, 23]);
+    assert_eq!(s.sni, None);
+}
+
+#[test]
+fn cli_exits_non_zero_only_when_nothing_parsed() {
+    let exe = env!("CARGO_BIN_EXE_tls-lens");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
+    let ok = Command::new(exe).args(["explain", "--color", "never"]).arg(dir.join("tls12-ecdhe-rsa.hex")).output();
+    let ok = ok.map(|o| (o.status.code(), String::from_utf8_lossy(&o.stdout).into_owned())).unwrap_or((None, String::new()));
+    assert_eq!(ok.0, Some(0));
+    assert!(ok.1.contains("10. [server -> client] Finished (encrypted)"), "{}", ok.1);
+    let bad = Command::new(exe).args(["explain", "-"]).stdin(std::process::Stdio::null()).output();
+    assert_eq!(bad.map(|o| o.status.code()).ok().flatten(), Some(1));
+}
