@@ -151,8 +151,8 @@ const EXTENSIONS: &[(u16, &str, &str)] = &[
     (59, "dnssec_chain", "RFC 9102"),
     (0x4469, "application_settings (old code point)", "draft-vvv-tls-alps"),
     (0x44cd, "application_settings", "draft-vvv-tls-alps"),
-    (0xfd00, "ech_outer_extensions", "draft-ietf-tls-esni"),
-    (0xfe0d, "encrypted_client_hello", "draft-ietf-tls-esni"),
+    (0xfd00, "ech_outer_extensions", "RFC 9849"),
+    (0xfe0d, "encrypted_client_hello", "RFC 9849"),
     (0xff01, "renegotiation_info", "RFC 5746"),
 ];
 
@@ -304,7 +304,7 @@ const ALERTS: &[(u16, &str, &str)] = &[
     (115, "unknown_psk_identity", "RFC 8446"),
     (116, "certificate_required", "RFC 8446"),
     (120, "no_application_protocol", "RFC 7301"),
-    (121, "ech_required", "draft-ietf-tls-esni"),
+    (121, "ech_required", "RFC 9849"),
 ];
 
 pub fn alert_name(v: u8) -> String {
