@@ -143,3 +143,52 @@ fn every_text_resolves_in_both_languages() {
         }
     }
 }
+
+/// Deterministic xorshift so the generated inputs are the same on every run.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+}
+
+/// Structured random input: records with real content types whose payloads are handshake
+/// messages of every type with random (often inconsistent) bodies, in both marked and raw form.
+#[test]
+fn no_panic_on_structured_random_records() {
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let types = [0u8, 1, 2, 4, 5, 8, 11, 12, 13, 14, 15, 16, 20, 22, 24, 25, 254];
+    for _ in 0..20_000 {
+        let mut input = Vec::new();
+        for _ in 0..=rng.below(6) {
+            let ct = 20 + rng.below(5) as u8;
+            let mut payload = Vec::new();
+            if ct == 22 {
+                let t = types[rng.below(types.len() as u64) as usize];
+                let len = rng.below(90) as usize;
+                let declared = if rng.below(4) == 0 { rng.below(200) as usize } else { len };
+                payload.extend_from_slice(&[t, 0, (declared >> 8) as u8, declared as u8]);
+                for _ in 0..len {
+                    // Small numbers make length prefixes that are often almost right.
+                    payload.push(if rng.below(3) == 0 { rng.below(256) as u8 } else { rng.below(8) as u8 });
+                }
+            } else {
+                for _ in 0..rng.below(40) {
+                    payload.push(rng.below(256) as u8);
+                }
+            }
+            input.extend_from_slice(&[ct, 3, rng.below(5) as u8, (payload.len() >> 8) as u8, payload.len() as u8]);
+            input.extend_from_slice(&payload);
+        }
+        let _ = analyze(&input, &opts());
+        let marked: String = input.chunks(7).enumerate().map(|(i, c)| format!("{} {}\n", if i % 3 == 0 { "C:" } else { "S:" }, c.iter().map(|b| format!("{b:02x}")).collect::<String>())).collect();
+        let _ = analyze(marked.as_bytes(), &opts());
+    }
+}
