@@ -33,6 +33,9 @@ enum Cmd {
         /// Colour: auto, always, never.
         #[arg(long, default_value = "auto")]
         color: String,
+        /// Only this connection (its `id`, as listed for pcap/pcapng input).
+        #[arg(long)]
+        conn: Option<usize>,
     },
     /// Serve a directory (the web page in www/) on 127.0.0.1 for local use and browser tests.
     Serve {
@@ -53,7 +56,7 @@ pub fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
-        Cmd::Explain { file, json, lang, fields, color } => {
+        Cmd::Explain { file, json, lang, fields, color, conn } => {
             let input = match read_input(&file) {
                 Ok(b) => b,
                 Err(e) => {
@@ -66,7 +69,15 @@ pub fn main() -> ExitCode {
                 return ExitCode::from(2);
             };
             let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).ok().map(|d| d.as_secs() as i64);
-            let a = analyze(&input, &Options { lang, now });
+            let mut a = analyze(&input, &Options { lang, now });
+            if let Some(n) = conn {
+                if n >= a.connections.len() {
+                    eprintln!("tls-lens: there is no connection {n} (the input has {})", a.connections.len());
+                    return ExitCode::from(2);
+                }
+                a.connections.retain(|c| c.id == n);
+                a.diagnostics.retain(|d| d.connection.is_none_or(|c| c == n));
+            }
             let mut out = std::io::stdout().lock();
             let res = if json {
                 serde_json::to_writer_pretty(&mut out, &a).map_err(std::io::Error::other).and_then(|_| writeln!(out))
@@ -119,9 +130,28 @@ impl Paint {
 fn print_text(out: &mut impl Write, a: &Analysis, fields: bool, colour: bool) -> std::io::Result<()> {
     let c = Paint(colour);
     writeln!(out, "{}", c.p("1", &format!("TLS Lens — input: {} ({} bytes, directions {})", a.input.kind, a.input.bytes, a.input.directions)))?;
+    if a.connections.len() > 1 {
+        writeln!(out, "{} connections:", a.connections.len())?;
+        for c in &a.connections {
+            let s = &c.summary;
+            writeln!(
+                out,
+                "  #{:<3} {} -> {}  {}  {}  {}",
+                c.id,
+                c.client.as_deref().unwrap_or("?"),
+                c.server.as_deref().unwrap_or("?"),
+                s.sni.as_deref().unwrap_or("-"),
+                s.version_name.as_deref().unwrap_or("-"),
+                s.cipher_suite_name.as_deref().unwrap_or("-")
+            )?;
+        }
+    }
     for conn in &a.connections {
         let s = &conn.summary;
         writeln!(out)?;
+        if let (Some(cl), Some(sv)) = (&conn.client, &conn.server) {
+            writeln!(out, "{}", c.p("1;7", &format!(" Connection #{}: {cl} -> {sv} ", conn.id)))?;
+        }
         let line = |k: &str, v: Option<String>| format!("  {:<14}{}", k, v.unwrap_or_else(|| "—".into()));
         writeln!(out, "{}", c.p("1", "Summary"))?;
         writeln!(out, "{}", line("version", s.version_name.clone()))?;
@@ -177,7 +207,8 @@ fn print_text(out: &mut impl Write, a: &Analysis, fields: bool, colour: bool) ->
                 Severity::Error => c.p("31", "error"),
                 Severity::Warning => c.p("33", "warning"),
             };
-            writeln!(out, "  [{tag}] offset {}: {}", d.offset, d.message)?;
+            let conn = d.connection.map(|c| format!("connection #{c}, ")).unwrap_or_default();
+            writeln!(out, "  [{tag}] {conn}offset {}: {}", d.offset, d.message)?;
         }
     }
     Ok(())

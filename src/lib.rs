@@ -6,6 +6,7 @@
 pub mod explain;
 pub mod input;
 pub mod model;
+pub mod net;
 pub mod reader;
 pub mod registry;
 pub mod tls;
@@ -32,25 +33,30 @@ pub struct Options {
 /// Analyse input bytes (hex text or binary TLS records) and explain every message.
 /// Never panics on any input; problems come back as `diagnostics`.
 pub fn analyze(input: &[u8], opts: &Options) -> Analysis {
-    let cap = input::read(input);
-    let mut diagnostics = cap.diagnostics.clone();
+    let inp = input::read(input);
+    let mut diagnostics = inp.diagnostics;
+    let several = inp.captures.len() > 1 || matches!(inp.kind, "pcap" | "pcapng");
     let mut connections = Vec::new();
-    if !cap.data.is_empty() {
-        let tls = tls::parse(&cap);
-        diagnostics.extend(tls.diagnostics.iter().cloned());
-        connections.push(explain::connection(0, &cap, tls, opts));
+    for (id, cap) in inp.captures.iter().enumerate() {
+        let tls = tls::parse(cap);
+        let conn_diags = cap.diagnostics.iter().chain(tls.diagnostics.iter()).cloned();
+        diagnostics.extend(conn_diags.map(|mut d| {
+            if several {
+                d.connection = Some(id);
+            }
+            d
+        }));
+        connections.push(explain::connection(id, cap, tls, opts));
     }
-    let directions = if cap.data.is_empty() {
-        "none"
-    } else if cap.marked {
-        "marked"
-    } else {
-        "inferred"
+    let directions = match inp.captures.first() {
+        None => "none",
+        Some(c) if c.marked => "marked",
+        Some(_) => "inferred",
     };
     Analysis {
         schema: model::SCHEMA,
         lang: opts.lang.code(),
-        input: model::InputInfo { kind: cap.kind.to_string(), bytes: input.len(), directions },
+        input: model::InputInfo { kind: inp.kind.to_string(), bytes: input.len(), directions },
         connections,
         diagnostics,
     }

@@ -73,14 +73,18 @@ pub struct Diagnostic {
     pub line: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub column: Option<usize>,
+    /// The connection (index into `connections`) whose stream `offset` refers to, for
+    /// multi-connection inputs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub connection: Option<usize>,
 }
 
 impl Diagnostic {
     pub fn error(offset: usize, message: impl Into<String>) -> Self {
-        Diagnostic { severity: Severity::Error, offset, message: message.into(), line: None, column: None }
+        Diagnostic { severity: Severity::Error, offset, message: message.into(), line: None, column: None, connection: None }
     }
     pub fn warning(offset: usize, message: impl Into<String>) -> Self {
-        Diagnostic { severity: Severity::Warning, offset, message: message.into(), line: None, column: None }
+        Diagnostic { severity: Severity::Warning, offset, message: message.into(), line: None, column: None, connection: None }
     }
 }
 
@@ -143,7 +147,7 @@ pub struct Analysis {
 
 #[derive(Clone, Debug, Serialize)]
 pub struct InputInfo {
-    /// What the input was detected as: "hex", "binary", "empty", "pcap", "pcapng", "unknown".
+    /// What the input was detected as: "hex", "binary", "empty", "pcap", "pcapng".
     pub kind: String,
     /// Size of the input as given (text length for text inputs).
     pub bytes: usize,
@@ -177,6 +181,9 @@ pub struct Chunk {
     pub dir: Option<Dir>,
     pub offset: usize,
     pub len: usize,
+    /// Capture frame number (pcap/pcapng input).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub frame: Option<u32>,
 }
 
 #[derive(Clone, Debug, Serialize)]

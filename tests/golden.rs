@@ -202,3 +202,36 @@ fn go_transcripts_match_the_corpus_readme() {
         }
     }
 }
+
+/// The same captures read from their pcap files: TCP reassembly and client/server detection must
+/// give tshark's full message list (`messages_full`) and the server port.
+#[test]
+fn pcaps_match_tshark() {
+    for name in CAPTURES {
+        let exp: Value = serde_json::from_slice(&data(&format!("{name}.expected.json"))).unwrap_or(Value::Null);
+        let a = analyze(&data(&format!("{name}.pcap")), &Options::default());
+        assert_eq!(a.input.kind, "pcap", "{name}");
+        assert_eq!(a.connections.len(), 1, "{name}: {:?}", a.diagnostics);
+        let c = &a.connections[0];
+        let port = exp["server_port"].as_u64().unwrap_or(0);
+        assert_eq!(c.server.as_deref(), Some(format!("127.0.0.1:{port}").as_str()), "{name}: server");
+        assert!(c.client.as_deref().is_some_and(|s| s.starts_with("127.0.0.1:")), "{name}: client");
+        assert_eq!(c.summary.sni.as_deref(), exp["sni"].as_str(), "{name}: sni");
+        assert_eq!(c.summary.cipher_suite.map(u64::from), exp["cipher_suite"].as_u64(), "{name}: cipher");
+        let got: Vec<(String, String)> = c.messages.iter().map(|m| (m.dir.map(Dir::as_str).unwrap_or("?").to_string(), m.name.clone())).collect();
+        let want: Vec<(String, String)> = exp["messages_full"]
+            .as_array()
+            .map(|a| a.iter().map(|p| (p[0].as_str().unwrap_or("").to_string(), p[1].as_str().unwrap_or("").to_string())).collect())
+            .unwrap_or_default();
+        // tshark read the TLS 1.3 records after the handshake with the key log and calls them
+        // ApplicationData; without keys every TLS 1.3 application_data record is an
+        // EncryptedRecord to us.
+        let want: Vec<(String, String)> = want
+            .into_iter()
+            .map(|(d, n)| if c.summary.version == Some(0x0304) && n == "ApplicationData" { (d, "EncryptedRecord".to_string()) } else { (d, n) })
+            .collect();
+        assert_eq!(got, want, "{name}: messages from the pcap");
+        // Every chunk names the frame that carried it.
+        assert!(c.stream.chunks.iter().all(|k| k.frame.is_some()), "{name}: frames");
+    }
+}

@@ -192,3 +192,22 @@ fn no_panic_on_structured_random_records() {
         let _ = analyze(marked.as_bytes(), &opts());
     }
 }
+
+/// Capture files: every prefix and a byte flip at every offset of our pcaps (headers, block
+/// lengths, caplens, IP/TCP headers and TLS all get hit).
+#[test]
+fn no_panic_on_damaged_pcaps() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
+    for name in ["tls12-ecdhe-rsa.pcap", "tls13-hrr.pcap"] {
+        let bytes = std::fs::read(dir.join(name)).unwrap_or_default();
+        assert!(bytes.len() > 1000, "{name}");
+        for n in 0..=bytes.len() {
+            let _ = analyze(&bytes[..n], &opts());
+        }
+        for i in 0..bytes.len() {
+            let mut b = bytes.clone();
+            b[i] ^= 0xff;
+            let _ = analyze(&b, &opts());
+        }
+    }
+}

@@ -89,12 +89,12 @@ pub fn connection(id: usize, cap: &Capture, tls: TlsConnection, opts: &Options) 
     }
     Connection {
         id,
-        client: None,
-        server: None,
+        client: cap.client.clone(),
+        server: cap.server.clone(),
         summary,
         stream: StreamView {
             hex: hexs(&cap.data),
-            chunks: cap.chunks.iter().map(|c| Chunk { dir: c.dir, offset: c.offset, len: c.len }).collect(),
+            chunks: cap.chunks.iter().map(|c| Chunk { dir: c.dir, offset: c.offset, len: c.len, frame: c.frame }).collect(),
         },
         records: tls.records,
         messages,

@@ -67,6 +67,7 @@ pub fn parse(text: &str) -> Capture {
                         message: format!("line {}, column {col}: '{}' is not a hex digit (skipped)", line_no + 1, ch.escape_default()),
                         line: Some(line_no + 1),
                         column: Some(col),
+                        connection: None,
                     });
                 }
             }
@@ -130,6 +131,7 @@ fn flush(cap: &mut Capture, dir: Option<Dir>, digits: &mut Vec<u8>, nibble_at: &
                 message: format!("line {line}, column {column}: odd number of hex digits, the last digit '{:x}' has no partner (dropped)", digits[digits.len() - 1]),
                 line: Some(line),
                 column: Some(column),
+                connection: None,
             });
         }
         digits.pop();

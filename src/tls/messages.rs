@@ -103,8 +103,12 @@ fn body(t: u8, r: &mut Reader, ctx: &Ctx, out: &mut Vec<Field>, facts: &mut MsgF
         }
         14 | 0 | 5 => Ok(()),
         15 => {
-            let (a, s) = r.u16("algorithm")?;
-            out.push(Field::new("algorithm", format!("0x{a:04x} {}", registry::signature_scheme_name(a)), s).note("field.CertificateVerify.algorithm"));
+            // TLS 1.2 and 1.3 name the scheme first; TLS 1.0/1.1 and SSL 3.0 send only the
+            // signature (RFC 2246 §7.4.8).
+            if ctx.version.is_none_or(|v| v >= 0x0303) {
+                let (a, s) = r.u16("algorithm")?;
+                out.push(Field::new("algorithm", format!("0x{a:04x} {}", registry::signature_scheme_name(a)), s).note("field.CertificateVerify.algorithm"));
+            }
             let (mut sig, ls) = r.vec(2, "signature")?;
             let (b, ss) = sig.rest();
             out.push(Field::new("signature", hex_short(b), ss.cover(ls)).note("field.CertificateVerify.signature"));
@@ -224,6 +228,22 @@ fn server_hello(r: &mut Reader, out: &mut Vec<Field>, info: &mut ServerHelloInfo
         "field.ServerHello.random"
     };
     out.push(Field::new("random", hexs(rand), s).note(note));
+    if v >> 8 == 0x7f {
+        // TLS 1.3 drafts before -22 had no session id and no compression method, and put the
+        // version in this field.
+        info.selected_version = Some(v);
+        let (cs, s) = r.u16("cipher_suite")?;
+        info.cipher_suite = cs;
+        out.push(Field::new("cipher_suite", suite_value(cs), s).note("field.ServerHello.cipher_suite"));
+        if r.is_empty() {
+            return Ok(());
+        }
+        let mut ef = ExtFacts::default();
+        let res = extensions::parse_list(r, out, ExtCtx::ServerHello, &mut ef, "field.ServerHello.extensions");
+        info.extensions = ef.types;
+        info.key_share_group = ef.key_share_groups.first().copied();
+        return res;
+    }
     let s0 = r.pos();
     let (mut sid, ls) = r.vec(1, "legacy_session_id_echo")?;
     let (b, _) = sid.rest();
@@ -245,7 +265,7 @@ fn server_hello(r: &mut Reader, out: &mut Vec<Field>, info: &mut ServerHelloInfo
     let ctx = if info.hrr { ExtCtx::HelloRetryRequest } else { ExtCtx::ServerHello };
     let res = extensions::parse_list(r, out, ctx, &mut ef, "field.ServerHello.extensions");
     info.extensions = ef.types;
-    info.selected_version = ef.supported_versions.first().copied();
+    info.selected_version = ef.supported_versions.first().copied().or(info.selected_version);
     info.alpn = ef.alpn.into_iter().next();
     info.key_share_group = ef.key_share_groups.first().copied();
     info.psk_selected = ef.psk;

@@ -56,6 +56,16 @@ pub fn parse_records(bytes: &[u8], map: &PieceMap, dir: Option<Dir>, diags: &mut
             // that what follows a stray piece still gets explained.
             let (skip, to) = skip_to_next(bytes, pos);
             let found: Vec<String> = rest.iter().take(3).map(|b| format!("{b:02x}")).collect();
+            if out.is_empty() && to == "to the next record header" {
+                // Before the first record: a STARTTLS or proxy preamble, or a capture that
+                // starts in the middle of a record.
+                diags.push(Diagnostic::warning(
+                    abs,
+                    format!("{skip} byte(s) at offset {abs} before the first TLS record (e.g. a STARTTLS or proxy exchange, or a capture that starts mid-record) skipped"),
+                ));
+                pos += skip;
+                continue;
+            }
             diags.push(Diagnostic::error(
                 abs,
                 format!(
@@ -114,6 +124,17 @@ fn skip_to_next(bytes: &[u8], pos: usize) -> (usize, &'static str) {
         Some(p) => (p - pos, "to the next record header"),
         None => (bytes.len() - pos, "to the end"),
     }
+}
+
+/// Whether a connection's bytes carry TLS: somewhere in the first 64 KiB a plausible record
+/// header whose record is followed by the end of the data or by another plausible header.
+pub fn carries_tls(data: &[u8]) -> bool {
+    (0..data.len().min(1 << 16)).any(|p| {
+        plausible_header(&data[p..]) && {
+            let end = p + 5 + u16::from_be_bytes([data[p + 3], data[p + 4]]) as usize;
+            end == data.len() || plausible_header(&data[end..])
+        }
+    })
 }
 
 /// A header we would resynchronise on: a known content type, version 3.0-3.4, a length that

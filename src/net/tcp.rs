@@ -1,0 +1,213 @@
+//! TCP stream reassembly per connection and direction, from sequence numbers: retransmissions
+//! and overlaps trimmed, out-of-order segments held until the gap before them fills, missing
+//! data reported with its stream offset. Which side is the client comes from the SYN, else from
+//! the content (who sent a ClientHello), else from the ports.
+
+use std::collections::{BTreeMap, HashMap};
+use std::net::IpAddr;
+
+use super::file::RawPacket;
+use super::packet::{decode, Decoded};
+use crate::model::{Diagnostic, Dir};
+
+/// Bytes held out of order per direction before we give up waiting and report a gap.
+const MAX_PENDING: usize = 32 << 20;
+
+type Endpoint = (IpAddr, u16);
+
+/// A reassembled TCP connection: both directions' bytes interleaved in the order they became
+/// contiguous, as chunks with the frame that completed them.
+#[derive(Clone, Debug)]
+pub struct TcpConnection {
+    pub client: Endpoint,
+    pub server: Endpoint,
+    pub data: Vec<u8>,
+    /// (direction, offset in `data`, length, frame number)
+    pub chunks: Vec<(Dir, usize, usize, u32)>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub first_frame: u32,
+}
+
+#[derive(Default)]
+struct Side {
+    isn: Option<u32>,
+    next: u64,
+    pending: BTreeMap<u64, (Vec<u8>, u32)>,
+    pending_bytes: usize,
+    first_payload: Vec<u8>,
+}
+
+struct Conn {
+    a: Endpoint,
+    b: Endpoint,
+    /// 0: a -> b, 1: b -> a
+    sides: [Side; 2],
+    syn_from: Option<usize>,
+    data: Vec<u8>,
+    chunks: Vec<(usize, usize, usize, u32)>,
+    diagnostics: Vec<Diagnostic>,
+    first_frame: u32,
+}
+
+impl Conn {
+    fn push(&mut self, side: usize, bytes: &[u8], frame: u32) {
+        if bytes.is_empty() {
+            return;
+        }
+        let off = self.data.len();
+        self.data.extend_from_slice(bytes);
+        match self.chunks.last_mut() {
+            Some(last) if last.0 == side && last.3 == frame => last.2 += bytes.len(),
+            _ => self.chunks.push((side, off, bytes.len(), frame)),
+        }
+    }
+
+    /// Move whatever is now contiguous from `pending` to the output.
+    fn drain(&mut self, side: usize) {
+        loop {
+            let s = &mut self.sides[side];
+            let Some((&k, _)) = s.pending.first_key_value() else { return };
+            if k > s.next {
+                return;
+            }
+            let Some((bytes, frame)) = s.pending.remove(&k) else { return };
+            s.pending_bytes -= bytes.len();
+            let skip = (s.next - k) as usize;
+            if skip < bytes.len() {
+                s.next += (bytes.len() - skip) as u64;
+                self.push(side, &bytes[skip..], frame);
+            }
+        }
+    }
+
+    /// Give up on the hole before the first held segment: report it and go on after it.
+    fn skip_gap(&mut self, side: usize, label: &str) {
+        let s = &mut self.sides[side];
+        if let Some((&k, (_, frame))) = s.pending.first_key_value() {
+            let (missing, at, frame) = (k - s.next, s.next, *frame);
+            s.next = k;
+            let off = self.data.len();
+            self.diagnostics.push(Diagnostic::warning(
+                off,
+                format!("TCP {label}: {missing} byte(s) missing at stream offset {at} (segments not captured); continuing with frame {frame}"),
+            ));
+            self.drain(side);
+        }
+    }
+}
+
+fn looks_like_hello(b: &[u8], msg_type: u8) -> bool {
+    matches!(b, [0x16, 3, _, _, _, t, ..] if *t == msg_type)
+}
+
+/// Reassemble every TCP connection in the packets. UDP datagrams are counted in a diagnostic.
+pub fn reassemble(packets: &[RawPacket], diags: &mut Vec<Diagnostic>) -> Vec<TcpConnection> {
+    let mut conns: Vec<Conn> = Vec::new();
+    let mut index: HashMap<(Endpoint, Endpoint), usize> = HashMap::new();
+    let (mut fragments, mut udp, mut other) = (0usize, 0usize, 0usize);
+    for p in packets {
+        let seg = match decode(p.linktype, p.data) {
+            Decoded::Tcp(s) => s,
+            Decoded::Udp { .. } => {
+                udp += 1;
+                continue;
+            }
+            Decoded::Fragment => {
+                fragments += 1;
+                if fragments == 1 {
+                    diags.push(Diagnostic::warning(p.file_offset, format!("frame {}: IP fragment at file offset {}: fragments are not reassembled", p.frame, p.file_offset)));
+                }
+                continue;
+            }
+            Decoded::Other(_) => {
+                other += 1;
+                continue;
+            }
+        };
+        let key = if seg.src <= seg.dst { (seg.src, seg.dst) } else { (seg.dst, seg.src) };
+        let ci = *index.entry(key).or_insert_with(|| {
+            conns.push(Conn {
+                a: seg.src,
+                b: seg.dst,
+                sides: Default::default(),
+                syn_from: None,
+                data: Vec::new(),
+                chunks: Vec::new(),
+                diagnostics: Vec::new(),
+                first_frame: p.frame,
+            });
+            conns.len() - 1
+        });
+        let c = &mut conns[ci];
+        let side = if seg.src == c.a && seg.dst == c.b { 0 } else { 1 };
+        if seg.syn {
+            c.sides[side].isn = Some(seg.seq.wrapping_add(1));
+            if !seg.ack {
+                c.syn_from = Some(side);
+            }
+        }
+        if seg.payload.is_empty() {
+            continue;
+        }
+        let s = &mut c.sides[side];
+        let isn = *s.isn.get_or_insert(seg.seq);
+        if s.first_payload.len() < 8 {
+            s.first_payload.extend_from_slice(&seg.payload[..seg.payload.len().min(8)]);
+        }
+        // Offset of the segment in the stream; data from before the start is trimmed.
+        let d = seg.seq.wrapping_sub(isn) as i32;
+        let (rel, payload) = if d < 0 {
+            let cut = (d.unsigned_abs() as usize).min(seg.payload.len());
+            (0u64, &seg.payload[cut..])
+        } else {
+            (d as u64, seg.payload)
+        };
+        if payload.is_empty() || rel + payload.len() as u64 <= s.next {
+            continue; // a retransmission of what we already have
+        }
+        let keep = s.pending.get(&rel).is_none_or(|(b, _)| b.len() < payload.len());
+        if keep {
+            if let Some((old, _)) = s.pending.insert(rel, (payload.to_vec(), p.frame)) {
+                s.pending_bytes -= old.len();
+            }
+            s.pending_bytes += payload.len();
+        }
+        c.drain(side);
+        if c.sides[side].pending_bytes > MAX_PENDING {
+            c.skip_gap(side, "stream");
+        }
+    }
+    if udp > 0 {
+        diags.push(Diagnostic::warning(0, format!("{udp} UDP datagram(s) skipped: QUIC and DTLS are not explained yet")));
+    }
+    if other > 0 {
+        diags.push(Diagnostic::warning(0, format!("{other} packet(s) that are not TCP/IP skipped")));
+    }
+    conns.into_iter().map(finish).collect()
+}
+
+fn finish(mut c: Conn) -> TcpConnection {
+    // Who is the client: the SYN sender, else whoever sent a ClientHello, else whoever
+    // received a ServerHello, else the side with the higher port.
+    let client_side = c
+        .syn_from
+        .or_else(|| (0..2).find(|&s| looks_like_hello(&c.sides[s].first_payload, 1)))
+        .or_else(|| (0..2).find(|&s| looks_like_hello(&c.sides[s].first_payload, 2)).map(|s| 1 - s))
+        .unwrap_or(if c.a.1 >= c.b.1 { 0 } else { 1 });
+    let (client, server) = if client_side == 0 { (c.a, c.b) } else { (c.b, c.a) };
+    for side in 0..2 {
+        let label = if side == client_side { "client -> server" } else { "server -> client" };
+        while !c.sides[side].pending.is_empty() {
+            c.skip_gap(side, label);
+        }
+    }
+    let dir = |s: usize| if s == client_side { Dir::C2S } else { Dir::S2C };
+    TcpConnection {
+        client,
+        server,
+        chunks: c.chunks.iter().map(|&(s, o, l, f)| (dir(s), o, l, f)).collect(),
+        data: c.data,
+        diagnostics: c.diagnostics,
+        first_frame: c.first_frame,
+    }
+}

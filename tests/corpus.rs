@@ -1,0 +1,126 @@
+//! Public captures with published expectations (tests/data/corpus, see tests/data/README.md).
+//! Arkime's session JSON gives, per TLS session, the version, the cipher suite and the JA3/JA3S
+//! strings: our per-connection summaries must hold exactly the same multiset.
+
+use std::path::Path;
+
+use serde_json::Value;
+use tls_lens::{analyze, Options};
+
+fn dir() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/corpus/arkime")
+}
+
+/// Arkime writes versions as "TLSv1.2", "TLSv1", "SSLv3", "TLSv1.3-draft-18".
+fn arkime_version(v: u16) -> String {
+    match v {
+        0x0300 => "SSLv3".into(),
+        0x0301 => "TLSv1".into(),
+        0x0302 => "TLSv1.1".into(),
+        0x0303 => "TLSv1.2".into(),
+        0x0304 => "TLSv1.3".into(),
+        v if v >> 8 == 0x7f => format!("TLSv1.3-draft-{}", v & 0xff),
+        v => format!("0x{v:04x}"),
+    }
+}
+
+type Row = (String, String, String, String);
+
+fn expected(name: &str) -> Vec<Row> {
+    let text = std::fs::read(dir().join(format!("expected/{name}.test"))).unwrap_or_default();
+    let v: Value = serde_json::from_slice(&text).unwrap_or(Value::Null);
+    let first = |t: &Value, k: &str| t[k].as_array().and_then(|a| a.first()).and_then(|x| x.as_str()).unwrap_or("").to_string();
+    let mut rows: Vec<Row> = v["sessions3"]
+        .as_array()
+        .map(|s| {
+            s.iter()
+                .filter(|s| s["body"]["tls"].is_object() && s["body"]["protocol"].as_array().is_some_and(|p| p.iter().any(|x| x == "tcp")))
+                .map(|s| {
+                    let t = &s["body"]["tls"];
+                    (first(t, "version"), first(t, "cipher"), first(t, "ja3string"), first(t, "ja3sstring"))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    rows.sort();
+    rows
+}
+
+fn ours(name: &str) -> Vec<Row> {
+    let pcap = std::fs::read(dir().join(format!("pcap/{name}.pcap"))).unwrap_or_default();
+    let a = analyze(&pcap, &Options::default());
+    let mut rows: Vec<Row> = a
+        .connections
+        .iter()
+        .map(|c| {
+            let s = &c.summary;
+            (
+                s.version.map(arkime_version).unwrap_or_default(),
+                s.cipher_suite_name.clone().unwrap_or_default(),
+                s.ja3_string.clone().unwrap_or_default(),
+                s.ja3s_string.clone().unwrap_or_default(),
+            )
+        })
+        .collect();
+    rows.sort();
+    rows
+}
+
+#[test]
+fn arkime_sessions_match() {
+    let names = [
+        "badcurveball", "curl-enabled-tls13", "https-connect", "https-generalizedtime", "https3-301-get", "ldap-ssl", "mysql-tls",
+        "openssl-ssl3", "openssl-tls1-tls1_2", "openssl-tls1", "openssl-tls1_1", "openssl-tls1_2-tls1", "openssl-tls1_2", "smtp-starttls",
+        "socks-https-example", "ssl-selfsign", "tls-alpn-h2", "tls-client-sessionid", "tls-split-client-hello", "tls13", "arkime_synthetic",
+    ];
+    let mut failures = Vec::new();
+    for name in names {
+        let (want, got) = (expected(name), ours(name));
+        assert!(!want.is_empty(), "{name}: no expectations read");
+        if want != got {
+            failures.push(format!("{name}:\n  want {want:?}\n  got  {got:?}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn arkime_expectations_are_read() {
+    // arkime_synthetic.pcap has 11 TCP TLS sessions (corpus README); its first is TLS 1.2.
+    let want = expected("arkime_synthetic");
+    assert_eq!(want.len(), ours("arkime_synthetic").len());
+    assert!(want.len() >= 10, "{}", want.len());
+    assert!(want.iter().all(|r| r.2.contains(',')), "JA3 strings present");
+}
+
+/// FoxIO's ja4.py output for their captures (tests/data/corpus/ja4/expected): for every TCP TLS
+/// stream, the endpoints, the SNI ("domain") and the cipher suites in the order offered (the
+/// second part of JA4_ro, GREASE removed) must match one of our connections.
+#[test]
+fn ja4_python_streams_match() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/corpus/ja4");
+    for name in ["ipv6.pcapng", "tls-sni.pcapng", "latest.pcapng", "tls-non-ascii-alpn.pcapng"] {
+        let exp: Value = serde_json::from_slice(&std::fs::read(dir.join(format!("expected/{name}.json"))).unwrap_or_default()).unwrap_or(Value::Null);
+        let a = analyze(&std::fs::read(dir.join(format!("pcap/{name}"))).unwrap_or_default(), &Options::default());
+        // (ipv6.pcapng is a classic pcap file despite its name.)
+        assert!(matches!(a.input.kind.as_str(), "pcap" | "pcapng"), "{name}");
+        let streams: Vec<&Value> = exp.as_array().map(|v| v.iter().filter(|e| e["JA4.1"].as_str().is_some_and(|j| j.starts_with('t'))).collect()).unwrap_or_default();
+        assert!(!streams.is_empty(), "{name}: no TCP streams in the expectations");
+        for e in streams {
+            let sock = |ip: &Value, port: &Value| -> Option<std::net::SocketAddr> {
+                Some(std::net::SocketAddr::new(ip.as_str()?.parse().ok()?, port.as_str()?.parse().ok()?))
+            };
+            let (client, server) = (sock(&e["src"], &e["srcport"]), sock(&e["dst"], &e["dstport"]));
+            let c = a.connections.iter().find(|c| {
+                c.client.as_deref().and_then(|s| s.parse().ok()) == client && c.server.as_deref().and_then(|s| s.parse().ok()) == server
+            });
+            assert!(c.is_some(), "{name}: stream {} {:?} -> {:?} not found", e["stream"], client, server);
+            let Some(c) = c else { continue };
+            assert_eq!(c.summary.sni.as_deref(), e["domain"].as_str(), "{name}: stream {} SNI", e["stream"]);
+            let ro = e["JA4_ro.1"].as_str().unwrap_or("");
+            let want: Vec<String> = ro.split('_').nth(1).unwrap_or("").split(',').filter(|s| !s.is_empty()).map(String::from).collect();
+            let got: Vec<String> = c.summary.cipher_suites_offered.iter().filter(|&&v| !tls_lens::registry::is_grease(v)).map(|v| format!("{v:04x}")).collect();
+            assert_eq!(got, want, "{name}: stream {} cipher suites", e["stream"]);
+        }
+    }
+}
