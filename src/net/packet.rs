@@ -197,7 +197,8 @@ mod tests {
 
     #[test]
     fn vlan_ipv4_tcp() {
-        let d = decode(1, &frame());
+        let f = frame();
+        let d = decode(1, &f);
         assert!(matches!(d, Decoded::Tcp(_)), "{d:?}");
         if let Decoded::Tcp(s) = d {
             assert_eq!(s.src, (IpAddr::V4(Ipv4Addr::new(10, 0, 0, 1)), 8080));
@@ -211,7 +212,7 @@ mod tests {
     #[test]
     fn fragments_and_garbage_are_named() {
         let mut f = frame();
-        f[16 + 6] = 0x20; // MF
+        f[18 + 6] = 0x20; // MF (IP starts after 12 + 4 (tag) + 2 (type) bytes)
         assert!(matches!(decode(1, &f), Decoded::Fragment));
         for n in 0..f.len() {
             let _ = decode(1, &f[..n]);
