@@ -211,3 +211,81 @@ fn finish(mut c: Conn) -> TcpConnection {
         first_frame: c.first_frame,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A raw-IPv4 (link type 101) TCP packet.
+    fn pkt(src: u8, sport: u16, dport: u16, seq: u32, flags: u8, payload: &[u8]) -> Vec<u8> {
+        let total = 20 + 20 + payload.len();
+        let dst = if src == 1 { 2 } else { 1 };
+        let mut p = vec![0x45, 0, (total >> 8) as u8, total as u8, 0, 0, 0x40, 0, 64, 6, 0, 0, 10, 0, 0, src, 10, 0, 0, dst];
+        p.extend_from_slice(&sport.to_be_bytes());
+        p.extend_from_slice(&dport.to_be_bytes());
+        p.extend_from_slice(&seq.to_be_bytes());
+        p.extend_from_slice(&[0, 0, 0, 0, 0x50, flags, 0xff, 0xff, 0, 0, 0, 0]);
+        p.extend_from_slice(payload);
+        p
+    }
+
+    fn run(pkts: &[Vec<u8>]) -> (Vec<TcpConnection>, Vec<Diagnostic>) {
+        let raw: Vec<RawPacket> = pkts.iter().enumerate().map(|(i, d)| RawPacket { frame: i as u32 + 1, linktype: 101, data: d, file_offset: 0 }).collect();
+        let mut diags = Vec::new();
+        let c = reassemble(&raw, &mut diags);
+        (c, diags)
+    }
+
+    const SYN: u8 = 0x02;
+    const ACK: u8 = 0x10;
+
+    #[test]
+    fn out_of_order_retransmitted_and_overlapping_segments() {
+        let isn = 0xffff_fff0u32; // the sequence numbers wrap inside the stream
+        let (c, _) = run(&[
+            pkt(1, 50000, 443, isn, SYN, b""),
+            pkt(2, 443, 50000, 7, SYN | ACK, b""),
+            pkt(1, 50000, 443, isn.wrapping_add(1 + 5), ACK, b"fghij"), // early
+            pkt(1, 50000, 443, isn.wrapping_add(1), ACK, b"abcde"),
+            pkt(1, 50000, 443, isn.wrapping_add(1), ACK, b"abcde"), // retransmission
+            pkt(1, 50000, 443, isn.wrapping_add(1 + 8), ACK, b"ijklmn"), // overlaps "ij"
+            pkt(2, 443, 50000, 8, ACK, b"XYZ"),
+        ]);
+        assert_eq!(c.len(), 1);
+        let c = &c[0];
+        assert_eq!(c.client.1, 50000);
+        assert_eq!(c.server.1, 443);
+        let c2s: Vec<u8> = c.chunks.iter().filter(|k| k.0 == Dir::C2S).flat_map(|k| c.data[k.1..k.1 + k.2].to_vec()).collect();
+        assert_eq!(c2s, b"abcdefghijklmn");
+        let s2c: Vec<u8> = c.chunks.iter().filter(|k| k.0 == Dir::S2C).flat_map(|k| c.data[k.1..k.1 + k.2].to_vec()).collect();
+        assert_eq!(s2c, b"XYZ");
+        // "abcde" arrived in frame 4 and made "fghij" (frame 3) contiguous.
+        assert_eq!(c.chunks[0], (Dir::C2S, 0, 5, 4));
+        assert_eq!(c.chunks[1], (Dir::C2S, 5, 5, 3));
+        assert!(c.diagnostics.is_empty());
+    }
+
+    #[test]
+    fn a_missing_segment_is_reported_and_skipped() {
+        let (c, _) = run(&[
+            pkt(1, 50000, 443, 100, SYN, b""),
+            pkt(1, 50000, 443, 101, ACK, b"abc"),
+            pkt(1, 50000, 443, 110, ACK, b"xyz"),
+        ]);
+        let c = &c[0];
+        assert_eq!(c.data, b"abcxyz");
+        assert_eq!(c.diagnostics.len(), 1);
+        assert!(c.diagnostics[0].message.contains("6 byte(s) missing at stream offset 3"), "{}", c.diagnostics[0].message);
+    }
+
+    #[test]
+    fn without_a_syn_the_client_hello_sender_is_the_client() {
+        // The capture starts mid-connection; the side on port 8443 sends a ServerHello.
+        let (c, _) = run(&[
+            pkt(2, 8443, 40000, 500, ACK, &[0x16, 3, 3, 0, 4, 2, 0, 0, 0]),
+            pkt(1, 40000, 8443, 900, ACK, &[0x16, 3, 3, 0, 4, 1, 0, 0, 0]),
+        ]);
+        assert_eq!(c[0].client.1, 40000);
+        assert_eq!(c[0].server.1, 8443);
+    }
+}
