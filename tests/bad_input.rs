@@ -118,7 +118,10 @@ fn flat(fields: &[Field], out: &mut Vec<(String, String)>) {
     }
 }
 
-fn message_view(a: &Analysis) -> Vec<(String, Vec<(String, String)>, Vec<u8>)> {
+/// (name, flattened (field, value) pairs, the message's bytes)
+type MessageView = (String, Vec<(String, String)>, Vec<u8>);
+
+fn message_view(a: &Analysis) -> Vec<MessageView> {
     let c = &a.connections[0];
     let stream: Vec<u8> = (0..c.stream.hex.len() / 2).filter_map(|i| u8::from_str_radix(&c.stream.hex[2 * i..2 * i + 2], 16).ok()).collect();
     c.messages

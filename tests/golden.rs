@@ -17,11 +17,7 @@ fn conn(file: &str) -> Connection {
     let a = analyze(&data(file), &Options { lang: Lang::En, now: None });
     assert!(a.diagnostics.iter().all(|d| d.severity != tls_lens::model::Severity::Error), "{file}: {:?}", a.diagnostics);
     assert_eq!(a.connections.len(), 1, "{file}");
-    a.connections.into_iter().next().unwrap_or_else(|| unreachable_conn())
-}
-
-fn unreachable_conn() -> Connection {
-    panic!("no connection")
+    a.connections.into_iter().next().unwrap_or_else(|| panic!("{file}: no connection"))
 }
 
 fn nums(v: &Value) -> Vec<u16> {
@@ -46,7 +42,7 @@ fn check(name: &str) {
     for file in [format!("{name}.hex")] {
         let c = conn(&file);
         let s = &c.summary;
-        let ctx = format!("{file}");
+        let ctx = file.clone();
         assert_eq!(s.version.map(u64::from), exp["version"].as_u64(), "{ctx}: version");
         assert_eq!(s.cipher_suite.map(u64::from), exp["cipher_suite"].as_u64(), "{ctx}: cipher suite");
         assert_eq!(s.sni.as_deref(), exp["sni"].as_str(), "{ctx}: sni");

@@ -382,11 +382,10 @@ fn notes(tls: &TlsConnection, s: &Summary, opts: &Options) -> Vec<Note> {
             }
         }
     }
+    // The server's certificate comes first: it is sent before any client certificate.
     if let (Some(leaf), Some(sni)) = (tls.certificates.first(), s.sni.as_ref()) {
-        if !f.client_auth || tls.certificates.len() > 0 {
-            if !leaf.san.is_empty() && !leaf.san.iter().any(|n| name_matches(n.strip_prefix("DNS:").unwrap_or(n), sni)) {
-                out.push(note(Warning, TextRef::new("note.sni_mismatch").arg("sni", sni.clone()).arg("san", leaf.san.join(", "))));
-            }
+        if !leaf.san.is_empty() && !leaf.san.iter().any(|n| name_matches(n.strip_prefix("DNS:").unwrap_or(n), sni)) {
+            out.push(note(Warning, TextRef::new("note.sni_mismatch").arg("sni", sni.clone()).arg("san", leaf.san.join(", "))));
         }
         if leaf.self_signed {
             out.push(note(Warning, TextRef::new("note.self_signed").arg("subject", leaf.subject.clone())));

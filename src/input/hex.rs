@@ -47,12 +47,12 @@ pub fn parse(text: &str) -> Capture {
         while i < chars.len() {
             let (pos, ch) = chars[i];
             let next = chars.get(i + 1).map(|c| c.1);
-            if ch == '0' && matches!(next, Some('x') | Some('X')) && digits.len() % 2 == 0 {
+            if ch == '0' && matches!(next, Some('x') | Some('X')) && digits.len().is_multiple_of(2) {
                 i += 2;
                 continue;
             }
             if let Some(v) = ch.to_digit(16) {
-                if digits.len() % 2 == 0 {
+                if digits.len().is_multiple_of(2) {
                     let col = body[..pos].chars().count() + 1 + indent + trimmed[..body_at].chars().count();
                     nibble_at = Some((body_offset + pos, line_no + 1, col));
                 }

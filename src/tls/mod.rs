@@ -155,7 +155,6 @@ struct Walker<'a> {
     /// Directions of the CCS records seen so far.
     ccs_seen: Vec<Dir>,
     last_hs_dir: Option<Dir>,
-    last_hs_type: Option<u8>,
     server_hello_done: bool,
     /// Encrypted-record counts per direction, to name the TLS 1.3 flights.
     enc_count: [usize; 2],
@@ -204,7 +203,6 @@ pub fn parse(cap: &Capture) -> TlsConnection {
         encrypted: [false; 2],
         ccs_seen: Vec::new(),
         last_hs_dir: None,
-        last_hs_type: None,
         server_hello_done: false,
         enc_count: [0; 2],
         marked: cap.marked,
@@ -442,7 +440,7 @@ impl Walker<'_> {
                     self.out.facts.hrr = Some(*sh);
                 } else {
                     let resumed = self.out.facts.client_hello.as_ref().is_some_and(|ch| {
-                        !ch.session_id.is_empty() && ch.session_id == sh.session_id && !sh.selected_version.is_some_and(|v| v == 0x0304)
+                        !ch.session_id.is_empty() && ch.session_id == sh.session_id && sh.selected_version != Some(0x0304)
                     });
                     self.out.facts.server_hello = Some(*sh);
                     self.ccs_at_server_hello = self.ccs_seen.len();
@@ -473,7 +471,6 @@ impl Walker<'_> {
             self.server_cert_seen = true;
         }
         self.last_hs_dir = dir;
-        self.last_hs_type = Some(msg_type);
         self.push_message(Message {
             step: 0,
             dir,
@@ -587,7 +584,6 @@ impl Walker<'_> {
         };
         if r.content_type == 22 {
             self.last_hs_dir = dir;
-            self.last_hs_type = Some(20);
         }
         self.record_message(i, dir, name, msg_type, r.content_type != 24, body);
         if r.content_type == 21 {
