@@ -231,3 +231,56 @@ fn pcaps_match_tshark() {
         assert!(c.stream.chunks.iter().all(|k| k.frame.is_some()), "{name}: frames");
     }
 }
+
+/// Captures through a veth pair with MTU 1280 (tests/data/mtu1280/README.md): GnuTLS, Python
+/// and OpenSSL peers, certificates spanning TCP segments. Facts from tshark.
+#[test]
+fn mtu1280_captures_match_tshark() {
+    for name in ["gnutls-tls13", "gnutls-tls12", "python-tls13", "python-tls12", "openssl-tls12-mtu"] {
+        let exp: Value = serde_json::from_slice(&data(&format!("mtu1280/{name}.expected.json"))).unwrap_or(Value::Null);
+        assert!(exp.is_object(), "{name}: expectations");
+        let a = analyze(&data(&format!("mtu1280/{name}.pcap")), &Options::default());
+        assert_eq!(a.connections.len(), 1, "{name}: {:?}", a.diagnostics);
+        assert!(a.diagnostics.iter().all(|d| d.severity != tls_lens::model::Severity::Error), "{name}: {:?}", a.diagnostics);
+        let c = &a.connections[0];
+        let s = &c.summary;
+        assert_eq!(c.client.as_deref(), exp["client"].as_str(), "{name}: client");
+        assert_eq!(c.server.as_deref(), exp["server"].as_str(), "{name}: server");
+        assert_eq!(s.version.map(u64::from), exp["version"].as_u64(), "{name}: version");
+        assert_eq!(s.cipher_suite.map(u64::from), exp["cipher_suite"].as_u64(), "{name}: cipher");
+        assert_eq!(s.sni.as_deref(), exp["sni"].as_str(), "{name}: sni");
+        assert_eq!(s.group.map(u64::from), exp["group"].as_u64(), "{name}: group");
+        assert_eq!(s.alpn_offered, strs(&exp["alpn_offered"]), "{name}: alpn offered");
+        assert_eq!(s.cipher_suites_offered, nums(&exp["cipher_suites_offered"]), "{name}: suites offered");
+        assert_eq!(s.extensions_offered, nums(&exp["extensions_offered"]), "{name}: extensions offered");
+        if let Some(ja3) = exp["ja3_full"].as_str() {
+            assert_eq!(s.ja3_string.as_deref(), Some(ja3), "{name}: JA3");
+        }
+        let got: Vec<(String, String)> = c.messages.iter().map(|m| (m.dir.map(Dir::as_str).unwrap_or("?").to_string(), m.name.clone())).collect();
+        let want: Vec<(String, String)> = exp["messages_full"]
+            .as_array()
+            .map(|a| a.iter().map(|p| (p[0].as_str().unwrap_or("").to_string(), p[1].as_str().unwrap_or("").to_string())).collect())
+            .unwrap_or_default();
+        assert_eq!(got, want, "{name}: messages");
+        // TLS 1.2: the Certificate message was carried by the frames tshark names.
+        if let Some(frames) = exp["certificate_frames"].as_array().filter(|f| !f.is_empty() && s.version == Some(0x0303)) {
+            let m = c.messages.iter().find(|m| m.name == "Certificate" && m.dir == Some(Dir::S2C));
+            let m = m.unwrap_or_else(|| panic!("{name}: no server Certificate"));
+            let mut ours: Vec<u64> = c
+                .stream
+                .chunks
+                .iter()
+                .filter(|k| k.offset < m.span.end() && m.span.offset < k.offset + k.len)
+                .filter_map(|k| k.frame.map(u64::from))
+                .collect();
+            ours.dedup();
+            let want: Vec<u64> = frames.iter().filter_map(Value::as_u64).collect();
+            assert_eq!(ours, want, "{name}: frames carrying the Certificate");
+            let certs = exp["certificates"].as_array().cloned().unwrap_or_default();
+            assert_eq!(c.certificates.len(), certs.len(), "{name}: certificates");
+            for (g, w) in c.certificates.iter().zip(&certs) {
+                assert_eq!(Some(g.fingerprint_sha256.as_str()), w["fingerprint_sha256"].as_str(), "{name}: fingerprint");
+            }
+        }
+    }
+}

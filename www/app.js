@@ -21,6 +21,14 @@ const SAMPLES = [
       zh: 'TLS 1.3 · 简单 1-RTT 握手（RFC 8448 §3）',
     },
   },
+  {
+    file: 'tls12-ecdhe-rsa.pcap',
+    binary: true, // a capture file: fetched as bytes and passed to the core as they are
+    label: {
+      en: 'TLS 1.2 capture (pcap, OpenSSL + curl)',
+      zh: 'TLS 1.2 抓包文件（pcap，OpenSSL + curl）',
+    },
+  },
 ];
 const DEFAULT_SAMPLE = 'tls12-ecdhe-rsa.hex';
 const LANG_KEY = 'tls-lens.lang';
@@ -41,7 +49,7 @@ const ui = {
 
 const state = {
   bytes: null,        // Uint8Array last analysed
-  source: null,       // { kind: 'text' } | { kind: 'file', name }
+  source: null,       // { kind: 'text' } | { kind: 'file', name } | { kind: 'binary-sample', name }
   result: null,       // tls-lens/1 object
   conn: 0,            // connection index
   step: null,         // selected step number
@@ -113,6 +121,8 @@ function run({ keepStep = false } = {}) {
   const inp = result.input || {};
   let msg = t('status.explained', inp.bytes ?? state.bytes.length, inp.kind ?? '?', t('dirs.' + (inp.directions || 'none')));
   if (state.source && state.source.kind === 'file') msg = t('status.file', state.source.name, state.bytes.length) + ' ' + msg;
+  if (state.source && state.source.kind === 'binary-sample') msg = t('status.binarySample', state.source.name) + ' ' + msg;
+  if ((result.connections || []).length > 1) msg += ' ' + t('status.conns', result.connections.length);
   setStatus(msg, (result.diagnostics || []).some((d) => d.severity === 'error') ? 'has-errors' : '');
   document.body.dataset.state = 'ready';
 }
@@ -123,15 +133,21 @@ function renderAll() {
   if (state.conn >= conns.length) state.conn = 0;
   renderSummary(ui.summary, result, {
     connIndex: state.conn,
-    onConnection: (i) => { state.conn = i; state.step = null; renderAll(); },
+    onConnection: (i) => {
+      if (i === state.conn) return;
+      state.conn = i;
+      state.step = null;
+      renderAll();
+    },
     onShowBytes: showBytes,
+    onOffset: (off) => showBytes({ offset: off, len: 1 }),
   });
   const conn = currentConn();
   const messages = (conn && conn.messages) || [];
   state.stream = conn ? hexToBytes(conn.stream.hex) : new Uint8Array(0);
   if (!messages.some((m) => m.step === state.step)) state.step = messages.length ? messages[0].step : null;
   renderSteps(ui.steps, messages, state.step);
-  renderCard(ui.card, messages.find((m) => m.step === state.step), state.stream);
+  renderCard(ui.card, messages.find((m) => m.step === state.step), state.stream, conn && conn.stream.chunks);
 }
 
 function select(step, { focus = false, scroll = false } = {}) {
@@ -141,7 +157,7 @@ function select(step, { focus = false, scroll = false } = {}) {
   const changed = step !== state.step;
   state.step = step;
   markSelected(ui.steps, step);
-  if (changed || !ui.card.querySelector('.card')) renderCard(ui.card, m, state.stream);
+  if (changed || !ui.card.querySelector('.card')) renderCard(ui.card, m, state.stream, conn.stream.chunks);
   const li = ui.steps.querySelector(`li[data-step="${step}"]`);
   if (li && focus) {
     li.focus({ preventScroll: true });
@@ -176,6 +192,18 @@ function explainText() {
 async function loadSample(file) {
   const res = await fetch(`samples/${encodeURIComponent(file)}`, { cache: 'no-cache' });
   if (!res.ok) throw new Error(`${file}: HTTP ${res.status}`);
+  const sample = SAMPLES.find((s) => s.file === file);
+  if (sample && sample.binary) {
+    // A capture: the bytes go to the core untouched and stay out of the textarea.
+    const buf = new Uint8Array(await res.arrayBuffer());
+    if (!state.ready) return;
+    ui.input.value = '';
+    ui.samples.value = file;
+    state.bytes = buf;
+    state.source = { kind: 'binary-sample', name: file };
+    run();
+    return;
+  }
   const text = await res.text();
   ui.input.value = text.trimEnd();
   ui.samples.value = file;

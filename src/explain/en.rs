@@ -206,5 +206,6 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("note.resumed", "This is a resumed session: no certificate and no key exchange, keys come from an earlier master secret."),
     ("note.tls13_keys", "TLS 1.3 encrypts every handshake message after the ServerHello. Without a key log only the record sizes are visible."),
     ("note.fatal_alert", "The handshake ended with a fatal alert: {name}."),
+    ("note.suite_version_mismatch", "The server chose {suite} with {version}: TLS 1.3 cipher suites only work with TLS 1.3 and older suites never with it, so a correct peer must refuse this. (RFC 8446 §B.4)"),
     ("note.no_sni", "The ClientHello has no server_name: the server cannot tell which site the client wants."),
 ];

@@ -343,6 +343,12 @@ fn notes(tls: &TlsConnection, s: &Summary, opts: &Options) -> Vec<Note> {
         if ["_RC4_", "_DES_", "_3DES_", "_NULL_", "EXPORT", "_anon_"].iter().any(|w| name.contains(w)) {
             out.push(note(Danger, TextRef::new("note.weak_cipher").arg("suite", name.clone())));
         }
+        // RFC 8446 §B.4: the TLS 1.3 suites name only cipher and hash; they cannot be used
+        // with an older version, and older suites cannot be used with TLS 1.3.
+        let suite13 = registry::suite_key_exchange(cs) == Some(KeyExchange::Tls13);
+        if s.version.is_some() && suite13 != f.is_tls13() {
+            out.push(note(Danger, TextRef::new("note.suite_version_mismatch").arg("suite", name.clone()).arg("version", s.version_name.clone().unwrap_or_default())));
+        }
         if !f.is_tls13() && registry::suite_key_exchange(cs) == Some(KeyExchange::Rsa) {
             out.push(note(Warning, TextRef::new("note.no_forward_secrecy")));
         }

@@ -205,5 +205,6 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("note.resumed", "这是一次恢复的会话：没有证书，也没有密钥交换，密钥来自之前的主密钥。"),
     ("note.tls13_keys", "TLS 1.3 会加密 ServerHello 之后的每条握手消息。没有密钥日志时只能看到记录的大小。"),
     ("note.fatal_alert", "握手以致命告警结束：{name}。"),
+    ("note.suite_version_mismatch", "服务器在 {version} 下选择了 {suite}：TLS 1.3 的密码套件只能用于 TLS 1.3，旧的套件也不能用于 TLS 1.3，因此正确的对端必须拒绝。(RFC 8446 §B.4)"),
     ("note.no_sni", "ClientHello 中没有 server_name：服务器无法得知客户端要访问的是哪个网站。"),
 ];

@@ -107,7 +107,7 @@ fn read_capture_file(input: &[u8], kind: &'static str) -> Input {
         }
         if !crate::tls::record::carries_tls(&c.data) {
             diagnostics.push(Diagnostic::warning(
-                0,
+                c.first_offset,
                 format!("TCP {label} (from frame {}): {} byte(s) without TLS records, not shown", c.first_frame, c.data.len()),
             ));
             continue;

@@ -26,6 +26,8 @@ pub struct TcpConnection {
     pub chunks: Vec<(Dir, usize, usize, u32)>,
     pub diagnostics: Vec<Diagnostic>,
     pub first_frame: u32,
+    /// File offset of the first packet, for diagnostics about the whole connection.
+    pub first_offset: usize,
 }
 
 #[derive(Default)]
@@ -47,6 +49,7 @@ struct Conn {
     chunks: Vec<(usize, usize, usize, u32)>,
     diagnostics: Vec<Diagnostic>,
     first_frame: u32,
+    first_offset: usize,
 }
 
 impl Conn {
@@ -105,11 +108,13 @@ pub fn reassemble(packets: &[RawPacket], diags: &mut Vec<Diagnostic>) -> Vec<Tcp
     let mut conns: Vec<Conn> = Vec::new();
     let mut index: HashMap<(Endpoint, Endpoint), usize> = HashMap::new();
     let (mut fragments, mut udp, mut other) = (0usize, 0usize, 0usize);
+    let (mut first_udp, mut first_other) = (None, None);
     for p in packets {
         let seg = match decode(p.linktype, p.data) {
             Decoded::Tcp(s) => s,
             Decoded::Udp { .. } => {
                 udp += 1;
+                first_udp.get_or_insert((p.frame, p.file_offset));
                 continue;
             }
             Decoded::Fragment => {
@@ -119,8 +124,9 @@ pub fn reassemble(packets: &[RawPacket], diags: &mut Vec<Diagnostic>) -> Vec<Tcp
                 }
                 continue;
             }
-            Decoded::Other(_) => {
+            Decoded::Other(why) => {
                 other += 1;
+                first_other.get_or_insert((p.frame, p.file_offset, why));
                 continue;
             }
         };
@@ -135,6 +141,7 @@ pub fn reassemble(packets: &[RawPacket], diags: &mut Vec<Diagnostic>) -> Vec<Tcp
                 chunks: Vec::new(),
                 diagnostics: Vec::new(),
                 first_frame: p.frame,
+                first_offset: p.file_offset,
             });
             conns.len() - 1
         });
@@ -177,11 +184,11 @@ pub fn reassemble(packets: &[RawPacket], diags: &mut Vec<Diagnostic>) -> Vec<Tcp
             c.skip_gap(side, "stream");
         }
     }
-    if udp > 0 {
-        diags.push(Diagnostic::warning(0, format!("{udp} UDP datagram(s) skipped: QUIC and DTLS are not explained yet")));
+    if let Some((frame, off)) = first_udp {
+        diags.push(Diagnostic::warning(off, format!("{udp} UDP datagram(s) skipped, the first in frame {frame}: QUIC and DTLS are not explained yet")));
     }
-    if other > 0 {
-        diags.push(Diagnostic::warning(0, format!("{other} packet(s) that are not TCP/IP skipped")));
+    if let Some((frame, off, why)) = first_other {
+        diags.push(Diagnostic::warning(off, format!("{other} packet(s) skipped, the first in frame {frame}: {why}")));
     }
     conns.into_iter().map(finish).collect()
 }
@@ -209,6 +216,7 @@ fn finish(mut c: Conn) -> TcpConnection {
         data: c.data,
         diagnostics: c.diagnostics,
         first_frame: c.first_frame,
+        first_offset: c.first_offset,
     }
 }
 

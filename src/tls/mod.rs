@@ -424,7 +424,8 @@ impl Walker<'_> {
         if let Some(e) = parsed.error {
             let at = map.abs(e.at());
             let name = registry::handshake_name(msg_type);
-            self.out.diagnostics.push(Diagnostic::error(at, format!("{name} at offset {at}: {}", e.describe())));
+            let start = map.abs(0);
+            self.out.diagnostics.push(Diagnostic::error(at, format!("{name} (starting at offset {start}), at offset {at}: {}", e.describe())));
         }
         let mut name = registry::handshake_name(msg_type);
         match parsed.facts {

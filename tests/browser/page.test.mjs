@@ -15,6 +15,9 @@ const ROOT = join(HERE, '..', '..');
 const BIN = 'target/release/tls-lens';
 const TLS12_SAMPLE = join(ROOT, 'www', 'samples', 'tls12-ecdhe-rsa.hex');
 const TLS13_SAMPLE = join(ROOT, 'www', 'samples', 'tls13-rfc8448.hex');
+const PCAP_SAMPLE = join(ROOT, 'www', 'samples', 'tls12-ecdhe-rsa.pcap');
+const ARKIME_PCAP = join(ROOT, 'tests', 'data', 'corpus', 'arkime', 'pcap', 'arkime_synthetic.pcap');
+const SPLIT_PCAP = join(ROOT, 'tests', 'data', 'corpus', 'arkime', 'pcap', 'tls-split-client-hello.pcap');
 const OUT = join(HERE, 'out');
 
 let server;
@@ -270,6 +273,114 @@ test('g. full-page screenshot of the default page at 1280x900', async () => {
     assert.ok(existsSync(file));
     assert.ok(statSync(file).size > 10 * 1024, `screenshot is only ${statSync(file).size} bytes`);
     assert.deepEqual(pageErrors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+const connsOf = (page) => page.$$eval('#connections li[data-conn]', (lis) => lis.map((li) => ({ conn: Number(li.dataset.conn), selected: li.getAttribute('aria-selected') === 'true', text: li.textContent })));
+
+test('h. an uploaded pcap with 10 TLS connections shows a connection picker', { skip: !existsSync(ARKIME_PCAP) && 'arkime_synthetic.pcap not present' }, async () => {
+  const { context, page, consoleErrors, pageErrors } = await openPage();
+  try {
+    await page.setInputFiles('#file', ARKIME_PCAP);
+    await page.waitForFunction(() => document.querySelectorAll('#connections li[data-conn]').length === 10);
+    await page.waitForSelector('body[data-state="ready"]');
+    let conns = await connsOf(page);
+    assert.deepEqual(conns.map((c) => c.conn), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    assert.deepEqual(conns.map((c) => c.selected), [true, false, false, false, false, false, false, false, false, false]);
+    assert.match(conns[0].text, /10\.2\.6\.100:55006 → 10\.2\.6\.1:443/);
+    assert.match(conns[0].text, /secure\.example\.com/);
+    assert.match(conns[0].text, /TLS 1\.2/);
+    assert.match(conns[0].text, /2 messages/);
+    // The one diagnostic tagged with a connection is counted on that connection only.
+    assert.match(conns[6].text, /1 problem/);
+    assert.ok(conns.filter((c) => /problem/.test(c.text)).length === 1, conns.map((c) => c.text).join('\n'));
+    assert.equal(await page.$eval('#samples', (s) => s.value), '');
+    assert.equal(await page.$eval('#input', (t) => t.value), '', 'binary capture must not be dumped into the textarea');
+    let steps = await stepsOf(page);
+    assert.deepEqual([steps[0].name, steps[0].dir], ['ClientHello', 'c2s']);
+    assert.match(await page.textContent('#summary .summary-panel'), /10\.2\.6\.100:55006 → 10\.2\.6\.1:443/);
+    // Capture-wide warnings are listed without a (meaningless) offset; the error of connection #6 is not shown here.
+    const diagText = await page.textContent('.diag-panel');
+    assert.match(diagText, /UDP datagram/);
+    assert.doesNotMatch(diagText, /ServerHello at offset 124/);
+    assert.equal(await page.$$eval('.diag-panel .diag-off', (e) => e.length), 0);
+
+    // Pick connection #2 (10.20.30.100:59000 -> 10.20.30.1:443).
+    await page.click('#connections li[data-conn="2"]');
+    await page.waitForSelector('#connections li[data-conn="2"][aria-selected="true"]');
+    conns = await connsOf(page);
+    assert.match(conns[2].text, /10\.20\.30\.100:59000 → 10\.20\.30\.1:443/);
+    steps = await stepsOf(page);
+    assert.deepEqual(steps.slice(0, 3).map((s) => [s.name, s.dir]), [['ClientHello', 'c2s'], ['ServerHello', 's2c'], ['Certificate', 's2c']]);
+    assert.equal(await page.$eval('#card .card', (c) => c.dataset.name), 'ClientHello');
+    const summary = await page.textContent('#summary .summary-panel');
+    assert.match(summary, /TLS_RSA_WITH_AES_128_CBC_SHA/);
+    assert.match(summary, /connection #2/);
+    assert.match(summary, /10\.20\.30\.100:59000 → 10\.20\.30\.1:443/);
+
+    // Keyboard: ArrowDown in the picker moves to #3 and keeps the focus in the list.
+    await page.focus('#connections li[data-conn="2"]');
+    await page.keyboard.press('ArrowDown');
+    await page.waitForSelector('#connections li[data-conn="3"][aria-selected="true"]');
+    assert.equal(await page.evaluate(() => document.activeElement && document.activeElement.dataset.conn), '3');
+
+    // Connection #6 shows its own error, located by stream offset; clicking it shows the byte.
+    await page.click('#connections li[data-conn="6"]');
+    await page.waitForSelector('#connections li[data-conn="6"][aria-selected="true"]');
+    const err = page.locator('.diag-panel li.diag.error');
+    assert.match(await err.textContent(), /stream offset 124/);
+    await err.locator('button.diag-off').click();
+    await page.waitForSelector('#card .card[data-name="ServerHello"]');
+    assert.ok(await page.$('#card .hex-bytes span[data-off="124"].hl'));
+    assert.deepEqual(pageErrors, []);
+    assert.deepEqual(consoleErrors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('i. the pcap sample loads as bytes; bytes show the capture frame they came from', { skip: !existsSync(PCAP_SAMPLE) && 'www/samples/tls12-ecdhe-rsa.pcap not present' }, async () => {
+  const { context, page, consoleErrors, pageErrors } = await openPage();
+  try {
+    await page.waitForSelector('#steps li[data-step]');
+    await page.selectOption('#samples', 'tls12-ecdhe-rsa.pcap');
+    await page.waitForFunction(() => /binary capture: tls12-ecdhe-rsa\.pcap/.test(document.getElementById('status').textContent));
+    await page.waitForSelector('body[data-state="ready"]');
+    assert.match(await page.textContent('#status'), /pcap input/);
+    assert.equal(await page.$eval('#input', (t) => t.value), '');
+    assert.equal(await page.$('#connections'), null, 'one connection: no picker');
+    const steps = await stepsOf(page);
+    assert.deepEqual(steps.map((s) => s.name), ['ClientHello', 'ServerHello', 'Certificate', 'ServerKeyExchange', 'ServerHelloDone', 'ClientKeyExchange', 'ChangeCipherSpec', 'Finished', 'ChangeCipherSpec', 'Finished', 'ApplicationData', 'ApplicationData', 'Alert']);
+    assert.match(await page.textContent('#endpoints'), /^127\.0\.0\.1:\d+ → 127\.0\.0\.1:\d+$/);
+    assert.match(await page.textContent('#summary'), /TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256/);
+
+    await page.click('#steps li[data-step="2"]');
+    await page.waitForSelector('#card .card[data-name="ServerHello"]');
+    assert.match(await page.textContent('#hex-status'), /frame 6/);
+    const off = await page.$eval('#card .hex-bytes span[data-off]', (b) => Number(b.dataset.off) + 10);
+    await page.hover(`#card .hex-bytes span[data-off="${off}"]`);
+    const status = await page.textContent('#hex-status');
+    assert.match(status, new RegExp(`byte ${off}`));
+    assert.match(status, /frame 6/);
+    assert.match(status, /server → client/);
+    assert.match(await page.getAttribute(`#card .hex-bytes span[data-off="${off}"]`, 'title'), /frame 6/);
+    // The ServerHello came in one TCP segment: no piece boundary inside it.
+    assert.equal(await page.$$eval('#card .hex-bytes .cs', (e) => e.length), 0);
+
+    // A ClientHello split over two TCP segments (frames 4 and 5) marks where the second one starts.
+    if (existsSync(SPLIT_PCAP)) {
+      await page.setInputFiles('#file', SPLIT_PCAP);
+      await page.waitForFunction(() => /tls-split-client-hello/.test(document.getElementById('status').textContent));
+      await page.waitForSelector('#card .card[data-name="ClientHello"]');
+      assert.match(await page.textContent('#hex-status'), /frames 4, 5/);
+      assert.deepEqual(await page.$$eval('#card .hex-bytes .cs', (e) => e.map((b) => Number(b.dataset.off))), [1392]);
+      await page.hover('#card .hex-bytes span[data-off="1392"]');
+      assert.match(await page.textContent('#hex-status'), /frame 5 · client → server · piece 2 of 2/);
+    }
+    assert.deepEqual(pageErrors, []);
+    assert.deepEqual(consoleErrors, []);
   } finally {
     await context.close();
   }

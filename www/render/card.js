@@ -44,9 +44,10 @@ function fieldTree(fields, depth, rows) {
 }
 
 /**
- * Render message `m` into `container`. `stream` is the connection's bytes (Uint8Array).
+ * Render message `m` into `container`. `stream` is the connection's bytes (Uint8Array) and
+ * `chunks` its stream.chunks (direction and capture frame of each piece).
  */
-export function renderCard(container, m, stream) {
+export function renderCard(container, m, stream, chunks) {
   clear(container);
   active = null;
   if (!m) {
@@ -55,7 +56,7 @@ export function renderCard(container, m, stream) {
   }
   const dir = m.dir === 'c2s' || m.dir === 's2c' ? m.dir : 'unknown';
   const rows = [];
-  const hex = renderHex(stream, m.span, m.pieces);
+  const hex = renderHex(stream, m.span, m.pieces, chunks);
 
   const article = el('article', { class: ['card', dir, m.encrypted && 'encrypted'], 'aria-labelledby': 'card-title', data: { step: m.step, name: m.name } },
     el('header', { class: 'card-head' },
@@ -117,6 +118,7 @@ function clearAll() {
   if (!active) return;
   setRow(null);
   active.hex.clear();
+  active.hex.reset();
 }
 
 function onFieldRow(row, reveal) {
@@ -125,7 +127,8 @@ function onFieldRow(row, reveal) {
   if (reveal) active.hex.reveal(first);
 }
 
-function onByte(off) {
+function onByte(off, byteEl) {
+  active.hex.describe(off, byteEl);
   const r = fieldAt(off, true);
   if (r) {
     setRow(r.row);
@@ -142,10 +145,10 @@ export function bindCardHover(container) {
     const target = e.target instanceof Element ? e.target : null;
     if (!target) return;
     const row = target.closest('.field-row');
-    if (row && container.contains(row)) { onFieldRow(row, true); return; }
+    if (row && container.contains(row)) { active.hex.reset(); onFieldRow(row, true); return; }
     const b = target.closest('[data-off], [data-aoff]');
     if (b && container.contains(b) && (b.classList.contains('b') || b.classList.contains('a'))) {
-      onByte(Number(b.dataset.off ?? b.dataset.aoff));
+      onByte(Number(b.dataset.off ?? b.dataset.aoff), b);
       return;
     }
     if (!target.closest('.field-row, .hex-bytes, .hex-ascii')) clearAll();

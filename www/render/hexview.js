@@ -2,6 +2,7 @@
 // the hex bytes (one <span data-off="N"> each) and an ASCII column.
 import { el } from './dom.js';
 import { t } from '../i18n.js';
+import { dirLabel } from './steps.js';
 
 const ROW = 16;
 
@@ -13,13 +14,31 @@ function offLabel(n, width) {
   return n.toString(16).padStart(width, '0');
 }
 
+/** Index of the chunk holding stream offset `off` (chunks are sorted and contiguous), or -1. */
+function chunkIndex(chunks, off) {
+  let lo = 0;
+  let hi = chunks.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const c = chunks[mid];
+    if (off < c.offset) hi = mid - 1;
+    else if (off >= c.offset + c.len) lo = mid + 1;
+    else return mid;
+  }
+  return -1;
+}
+
+const hasFrame = (c) => c && c.frame !== undefined && c.frame !== null;
+
 /**
  * Build the hex view for bytes [span.offset, span.offset + span.len) of `stream`.
  * Bytes of the span that are not in `pieces` (the record headers in front of a message's
- * fragments) get the class "rh" so they read as framing.
- * Returns { node, scroller, highlight(off, len), clear() }.
+ * fragments) get the class "rh" so they read as framing. `chunks` (the stream's chunks, each
+ * { dir, offset, len, frame? }) mark where a new piece of the stream starts inside the span
+ * (class "cs") and feed the status line under the bytes ("frame 7 · server → client").
+ * Returns { node, scroller, highlight(off, len), clear(), reveal(el), describe(off, el), reset() }.
  */
-export function renderHex(stream, span, pieces) {
+export function renderHex(stream, span, pieces, chunks = []) {
   const start = span.offset;
   const end = Math.min(stream.length, span.offset + span.len);
   const inPiece = new Uint8Array(Math.max(0, end - start));
@@ -29,6 +48,16 @@ export function renderHex(stream, span, pieces) {
     }
   } else {
     inPiece.fill(1);
+  }
+
+  chunks = Array.isArray(chunks) ? chunks : [];
+  const chunkStarts = new Set();
+  const here = []; // chunks overlapping the span, in order
+  for (let i = Math.max(0, chunkIndex(chunks, start)); i < chunks.length && chunks[i].offset < end; i++) {
+    const c = chunks[i];
+    if (c.offset + c.len <= start) continue;
+    here.push(c);
+    if (c.offset > start) chunkStarts.add(c.offset);
   }
 
   const width = Math.max(4, (end > 0 ? end - 1 : 0).toString(16).length);
@@ -51,8 +80,10 @@ export function renderHex(stream, span, pieces) {
       const cls = ['b'];
       if (!inPiece[o - start]) cls.push('rh');
       if (i === 7) cls.push('mid');
+      const cs = chunkStarts.has(o);
+      if (cs) cls.push('cs');
       const b = el('span', { class: cls, data: { off: o }, text: hex2(v) });
-      const a = el('span', { class: inPiece[o - start] ? 'a' : 'a rh', data: { aoff: o }, text: v >= 0x20 && v < 0x7f ? String.fromCharCode(v) : '.' });
+      const a = el('span', { class: ['a', !inPiece[o - start] && 'rh', cs && 'cs'], data: { aoff: o }, text: v >= 0x20 && v < 0x7f ? String.fromCharCode(v) : '.' });
       byteEls[o - start] = b;
       asciiEls[o - start] = a;
       hexCol.appendChild(b);
@@ -73,7 +104,26 @@ export function renderHex(stream, span, pieces) {
   const scroller = el('div', { class: 'hex-scroll', tabindex: '0' }, head, body);
   // Offset column width follows the widest offset (CSSOM custom property; CSP allows it).
   scroller.style.setProperty('--offd', String(width));
-  const node = el('div', { class: 'hexview' }, scroller);
+  // One status line under the bytes: where the message came from, or the hovered byte's origin.
+  const frames = [...new Set(here.filter(hasFrame).map((c) => c.frame))];
+  const idle = frames.length ? t('hex.frames', frames) : here.length > 1 ? t('hex.pieces', here.length) : '';
+  const status = el('p', { class: 'hex-status', id: 'hex-status', text: idle });
+  const node = el('div', { class: 'hexview' }, scroller, status);
+
+  /** Show where byte `off` came from in the status line (and as the byte's tooltip, set lazily). */
+  function describe(off, byteEl) {
+    const c = chunks[chunkIndex(chunks, off)];
+    const parts = [t('hex.byte', off)];
+    if (hasFrame(c)) parts.push(t('hex.frame', c.frame));
+    if (c && c.dir) parts.push(dirLabel(c.dir));
+    if (here.length > 1 && c) parts.push(t('hex.piece', here.indexOf(c) + 1, here.length));
+    const text = parts.join(' · ');
+    status.textContent = text;
+    if (byteEl && !byteEl.hasAttribute('title')) byteEl.setAttribute('title', text);
+  }
+  function reset() {
+    status.textContent = idle;
+  }
 
   let lit = [];
   function clear() {
@@ -104,5 +154,5 @@ export function renderHex(stream, span, pieces) {
       scroller.scrollTop = Math.max(0, top - headH - row.offsetHeight * 2);
     }
   }
-  return { node, scroller, highlight, clear, reveal, start, end };
+  return { node, scroller, highlight, clear, reveal, describe, reset, start, end };
 }

@@ -33,30 +33,132 @@ function suiteParts(p) {
   return items.length ? el('ul', { class: 'suite-parts' }, items) : null;
 }
 
-/** Diagnostics as a list with role="alert", so bad input is announced and visible. */
-export function renderDiagnostics(diags) {
-  if (!diags || !diags.length) return null;
-  const ul = el('ul', { class: 'diagnostics', role: 'alert' });
-  for (const d of diags) {
-    const sev = d.severity === 'warning' ? 'warning' : 'error';
-    let msg = String(d.message ?? '');
-    const hasLc = d.line !== undefined && d.line !== null && d.column !== undefined && d.column !== null;
-    // The core's message may start with its own "line L, column C: "; the location is shown separately.
-    if (hasLc) {
-      const prefix = `line ${d.line}, column ${d.column}: `;
-      if (msg.startsWith(prefix)) msg = msg.slice(prefix.length);
-    }
-    ul.appendChild(el('li', { class: ['diag', sev], data: { offset: d.offset } },
-      el('span', { class: ['sev', sev], text: t('diag.' + sev) }),
-      el('span', { class: 'diag-loc' },
-        hasLc ? el('span', { class: 'diag-lc', text: t('diag.linecol', d.line, d.column) }) : null,
-        d.offset !== undefined && d.offset !== null ? el('span', { class: 'diag-off', text: t('diag.offset', d.offset) }) : null,
-      ),
-      el('span', { class: 'diag-msg', text: msg }),
-    ));
+const isNum = (x) => x !== undefined && x !== null && Number.isFinite(Number(x));
+
+/** Does a message of `conn` cover stream offset `off`? */
+function locatable(conn, off) {
+  return !!(conn && conn.messages && conn.messages.some((m) => off >= m.span.offset && off < m.span.offset + m.span.len));
+}
+
+function diagItem(d, ctx) {
+  const sev = d.severity === 'warning' ? 'warning' : 'error';
+  let msg = String(d.message ?? '');
+  const hasLc = isNum(d.line) && isNum(d.column);
+  // The core's message may start with its own "line L, column C: "; the location is shown separately.
+  if (hasLc) {
+    const prefix = `line ${d.line}, column ${d.column}: `;
+    if (msg.startsWith(prefix)) msg = msg.slice(prefix.length);
   }
-  return el('section', { class: 'panel diag-panel', 'aria-labelledby': 'diag-h' },
-    el('h2', { id: 'diag-h', text: t('diag.heading') }), ul);
+  // Where the problem is: line/column in pasted hex text; otherwise an offset into a connection's
+  // stream. Capture-wide notes (no `connection`) of a pcap carry a meaningless offset 0: not shown.
+  let loc = null;
+  if (hasLc) {
+    loc = el('span', { class: 'diag-lc', text: t('diag.linecol', d.line, d.column) });
+  } else if (isNum(d.offset) && (isNum(d.connection) || !ctx.capture)) {
+    const off = Number(d.offset);
+    const ownStream = isNum(d.connection) ? Number(d.connection) === ctx.connIndex : ctx.connIndex === 0;
+    loc = ownStream && ctx.onOffset && locatable(ctx.conn, off)
+      ? el('button', { type: 'button', class: 'diag-off link-btn', title: t('diag.showByte'), data: { offset: off }, text: t('diag.offset', off), on: { click: () => ctx.onOffset(off) } })
+      : el('span', { class: 'diag-off', text: t('diag.offset', off) });
+  }
+  return el('li', { class: ['diag', sev], data: { offset: d.offset, conn: isNum(d.connection) ? d.connection : undefined } },
+    el('span', { class: ['sev', sev], text: t('diag.' + sev) }),
+    loc ? el('span', { class: 'diag-loc' }, loc) : null,
+    el('span', { class: 'diag-msg', text: msg }),
+  );
+}
+
+/** Diagnostics that concern connection `ci`: the input-wide ones plus those tagged with `ci`. */
+export function diagnosticsFor(diags, ci) {
+  return (diags || []).filter((d) => !isNum(d.connection) || Number(d.connection) === ci);
+}
+
+const SHOWN_DIAGS = 4;
+
+/**
+ * Diagnostics as a list with role="alert", so bad input is announced and visible. Errors come
+ * first; past SHOWN_DIAGS the rest sit in a closed <details> (a capture can have dozens of
+ * "not TLS, skipped" warnings). `ctx`: { connIndex, conn, capture, onOffset(off) }.
+ */
+export function renderDiagnostics(diags, ctx = {}) {
+  if (!diags || !diags.length) return null;
+  const sorted = [...diags].sort((a, b) => (a.severity === 'warning') - (b.severity === 'warning'));
+  const ul = el('ul', { class: 'diagnostics', role: 'alert' });
+  for (const d of sorted.slice(0, SHOWN_DIAGS)) ul.appendChild(diagItem(d, ctx));
+  const rest = sorted.slice(SHOWN_DIAGS);
+  const more = rest.length
+    ? el('details', { class: 'diag-more' },
+        el('summary', { text: t('diag.more', rest.length) }),
+        el('ul', { class: 'diagnostics' }, rest.map((d) => diagItem(d, ctx))))
+    : null;
+  const onlyWarnings = diags.every((d) => d.severity === 'warning');
+  return el('section', { class: ['panel', 'diag-panel', onlyWarnings && 'warn-only'], 'aria-labelledby': 'diag-h' },
+    el('h2', { id: 'diag-h', text: t('diag.heading') }), ul, more);
+}
+
+function endpoints(c) {
+  if (!c || !c.client || !c.server) return null;
+  return el('span', { class: 'endpoints' },
+    el('span', { class: 'ep-client', text: c.client }),
+    el('span', { class: 'ep-arrow', text: ' → ' }),
+    el('span', { class: 'ep-server', text: c.server }));
+}
+
+/**
+ * The connection picker: one row per connection (endpoints, SNI, version, cipher suite, message
+ * and problem counts). A listbox of <li role="option" data-conn="i">; click or arrow keys pick.
+ */
+function renderConnections(conns, diags, ci, onPick) {
+  const problems = conns.map(() => ({ n: 0, errors: 0 }));
+  for (const d of diags || []) {
+    if (!isNum(d.connection) || !problems[Number(d.connection)]) continue;
+    const p = problems[Number(d.connection)];
+    p.n++;
+    if (d.severity !== 'warning') p.errors++;
+  }
+  const ol = el('ol', { id: 'connections', class: 'conn-list', role: 'listbox', 'aria-labelledby': 'conn-h' });
+  conns.forEach((c, i) => {
+    const s = c.summary || {};
+    const p = problems[i];
+    const n = (c.messages || []).length;
+    ol.appendChild(el('li', {
+      class: 'conn-item',
+      role: 'option',
+      'aria-selected': i === ci ? 'true' : 'false',
+      tabindex: i === ci ? '0' : '-1',
+      data: { conn: i },
+    },
+      el('span', { class: 'ci-num', text: '#' + (c.id ?? i) }),
+      el('span', { class: 'ci-ep' }, endpoints(c) || el('span', { class: 'muted', text: t('conns.noEndpoints') })),
+      s.sni ? el('span', { class: 'ci-sni', title: s.sni, text: s.sni }) : el('span', { class: 'ci-sni muted', text: t('conns.noSni') }),
+      el('span', { class: 'ci-ver', text: s.version_name || '?' }),
+      el('span', { class: 'ci-suite', title: s.cipher_suite_name || '', text: s.cipher_suite_name || '—' }),
+      el('span', { class: 'ci-msgs', text: t('conns.msgs', n) }),
+      p.n ? el('span', { class: ['ci-prob', p.errors ? 'error' : 'warning'], text: t('conns.problems', p.n) }) : el('span', { class: 'ci-prob none', text: '' }),
+    ));
+  });
+  ol.addEventListener('click', (e) => {
+    const li = e.target instanceof Element ? e.target.closest('li[data-conn]') : null;
+    if (li) onPick(Number(li.dataset.conn));
+  });
+  ol.addEventListener('keydown', (e) => {
+    const items = [...ol.querySelectorAll('li[data-conn]')];
+    const cur = items.findIndex((li) => li.getAttribute('aria-selected') === 'true');
+    let next;
+    switch (e.key) {
+      case 'ArrowDown': next = Math.min(items.length - 1, cur + 1); break;
+      case 'ArrowUp': next = Math.max(0, cur - 1); break;
+      case 'Home': next = 0; break;
+      case 'End': next = items.length - 1; break;
+      case 'Enter': case ' ': next = cur; break;
+      default: return;
+    }
+    e.preventDefault();
+    if (next !== cur) onPick(next);
+  });
+  return el('section', { class: 'panel conn-panel', 'aria-labelledby': 'conn-h' },
+    el('h2', { id: 'conn-h', text: t('conns.heading', conns.length) }),
+    el('div', { class: 'conn-scroll' }, ol));
 }
 
 function notesList(notes) {
@@ -113,30 +215,45 @@ function certsList(certs, onShowBytes) {
 }
 
 /**
- * Render the summary of connection `conn` (may be undefined) plus the input diagnostics.
- * `opts.connections` / `opts.connIndex` / `opts.onConnection` drive a connection picker when
- * there is more than one; `opts.onShowBytes(span)` jumps to a certificate's bytes.
+ * Render the connection picker (when there is more than one connection), the diagnostics that
+ * concern connection `opts.connIndex` and its summary. `opts.onConnection(i)` is called when a
+ * connection is picked; `opts.onShowBytes(span)` jumps to a certificate's bytes and
+ * `opts.onOffset(off)` to the byte a diagnostic points at.
  */
 export function renderSummary(container, result, opts = {}) {
+  // Keep the picker's scroll position and keyboard focus across re-renders.
+  const oldList = container.querySelector('#connections');
+  const listScroll = oldList ? oldList.parentElement.scrollTop : 0;
+  const hadFocus = !!(oldList && oldList.contains(document.activeElement));
   clear(container);
   const conns = result.connections || [];
   const ci = Math.min(opts.connIndex || 0, Math.max(0, conns.length - 1));
   const conn = conns[ci];
+  const kind = result.input && result.input.kind;
+  const capture = kind === 'pcap' || kind === 'pcapng';
 
-  const diag = renderDiagnostics(result.diagnostics);
+  if (conns.length > 1) {
+    const picker = renderConnections(conns, result.diagnostics, ci, (i) => opts.onConnection && opts.onConnection(i));
+    container.appendChild(picker);
+    const box = picker.querySelector('.conn-scroll');
+    box.scrollTop = listScroll;
+    const sel = box.querySelector(`li[data-conn="${ci}"]`);
+    if (sel) {
+      // Bring the selected row into the list's own viewport (never scroll the page).
+      if (sel.offsetTop < box.scrollTop) box.scrollTop = sel.offsetTop;
+      else if (sel.offsetTop + sel.offsetHeight > box.scrollTop + box.clientHeight) box.scrollTop = sel.offsetTop + sel.offsetHeight - box.clientHeight;
+      if (hadFocus) sel.focus({ preventScroll: true });
+    }
+  }
+
+  const diag = renderDiagnostics(diagnosticsFor(result.diagnostics, ci), { connIndex: ci, conn, capture, onOffset: opts.onOffset });
   if (diag) container.appendChild(diag);
 
   const panel = el('section', { class: 'panel summary-panel', 'aria-labelledby': 'sum-h' });
-  const head = el('div', { class: 'panel-head' }, el('h2', { id: 'sum-h', text: t('summary.heading') }));
-  if (conns.length > 1) {
-    const sel = el('select', { id: 'conn', 'aria-label': t('summary.connection') });
-    conns.forEach((c, i) => {
-      const label = `${t('summary.connection')} ${i + 1}` + (c.client && c.server ? `: ${c.client} ⇄ ${c.server}` : '');
-      sel.appendChild(el('option', { value: String(i), selected: i === ci, text: label }));
-    });
-    sel.addEventListener('change', () => opts.onConnection && opts.onConnection(Number(sel.value)));
-    head.appendChild(sel);
-  }
+  const head = el('div', { class: 'panel-head' },
+    el('h2', { id: 'sum-h' }, t('summary.heading'),
+      conns.length > 1 ? el('span', { class: 'sum-conn', text: ' · ' + t('summary.connNo', conn.id ?? ci) }) : null),
+    conn && conn.client && conn.server ? el('p', { id: 'endpoints', class: 'sum-endpoints' }, endpoints(conn)) : null);
   panel.appendChild(head);
   container.appendChild(panel);
 
