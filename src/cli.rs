@@ -158,7 +158,13 @@ fn print_text(out: &mut impl Write, a: &Analysis, fields: bool, colour: bool) ->
         writeln!(out, "{}", line("cipher suite", s.cipher_suite.map(|v| format!("0x{v:04x} {}", s.cipher_suite_name.clone().unwrap_or_default()))))?;
         writeln!(out, "{}", line("key exchange", s.key_exchange.clone().map(|k| match &s.group_name { Some(g) => format!("{k}, {g}"), None => k })))?;
         writeln!(out, "{}", line("SNI", s.sni.clone()))?;
-        writeln!(out, "{}", line("ALPN", Some(format!("offered [{}], chosen {}", s.alpn_offered.join(", "), s.alpn.clone().unwrap_or_else(|| "—".into())))))?;
+        let chosen = match (&s.alpn, s.version) {
+            (Some(a), _) => a.clone(),
+            // TLS 1.3 sends the choice in EncryptedExtensions.
+            (None, Some(0x0304)) if !s.alpn_offered.is_empty() => "— (sent encrypted in TLS 1.3)".into(),
+            (None, _) => "—".into(),
+        };
+        writeln!(out, "{}", line("ALPN", Some(format!("offered [{}], chosen {chosen}", s.alpn_offered.join(", ")))))?;
         if let Some(leaf) = conn.certificates.first() {
             writeln!(out, "{}", line("certificate", Some(leaf.subject.clone())))?;
             writeln!(out, "{}", line("  issuer", Some(leaf.issuer.clone())))?;
