@@ -284,3 +284,42 @@ fn mtu1280_captures_match_tshark() {
         }
     }
 }
+
+/// The dumps users paste (tests/data/dumps/README.md): tcpdump -X / -xx and tshark -x of the
+/// pcap give the pcap's connection and tshark's full message list; xxd, od and hexdump -C of the
+/// sample give the ten classic steps; base64 and PEM of the pcap give the pcap.
+#[test]
+fn text_dumps_match_the_capture() {
+    let exp: Value = serde_json::from_slice(&data("tls12-ecdhe-rsa.expected.json")).unwrap_or(Value::Null);
+    let want: Vec<(String, String)> = exp["messages_full"]
+        .as_array()
+        .map(|a| a.iter().map(|p| (p[0].as_str().unwrap_or("").to_string(), p[1].as_str().unwrap_or("").to_string())).collect())
+        .unwrap_or_default();
+    let handshake: Vec<(String, String)> = exp["messages"]
+        .as_array()
+        .map(|a| a.iter().map(|p| (p[0].as_str().unwrap_or("").to_string(), p[1].as_str().unwrap_or("").to_string())).collect())
+        .unwrap_or_default();
+    let cases: &[(&str, &str, bool)] = &[
+        ("tls12-ecdhe-rsa.tcpdump-X.txt", "hexdump", true),
+        ("tls12-ecdhe-rsa.tcpdump-xx.txt", "hexdump", true),
+        ("tls12-ecdhe-rsa.tshark-x.txt", "hexdump", true),
+        ("tls12-ecdhe-rsa.pcap.base64.txt", "base64 (pcap)", true),
+        ("tls12-ecdhe-rsa.pcap.pem.txt", "base64 (pcap)", true),
+        ("tls12-ecdhe-rsa.sample.xxd.txt", "hexdump", false),
+        ("tls12-ecdhe-rsa.sample.od.txt", "hexdump", false),
+        ("tls12-ecdhe-rsa.sample.hexdump-C.txt", "hexdump", false),
+    ];
+    for (file, kind, full) in cases {
+        let a = analyze(&data(&format!("dumps/{file}")), &Options::default());
+        assert_eq!(a.input.kind, *kind, "{file}");
+        assert!(a.diagnostics.is_empty(), "{file}: {:?}", a.diagnostics);
+        assert_eq!(a.connections.len(), 1, "{file}");
+        let c = &a.connections[0];
+        let got: Vec<(String, String)> = c.messages.iter().map(|m| (m.dir.map(Dir::as_str).unwrap_or("?").to_string(), m.name.clone())).collect();
+        assert_eq!(&got, if *full { &want } else { &handshake }, "{file}");
+        if *full {
+            assert_eq!(c.server.as_deref(), Some("127.0.0.1:44301"), "{file}");
+        }
+        assert_eq!(c.summary.sni.as_deref(), exp["sni"].as_str(), "{file}");
+    }
+}

@@ -211,3 +211,28 @@ fn no_panic_on_damaged_pcaps() {
         }
     }
 }
+
+/// Text dumps (tcpdump, tshark, xxd, od, hexdump, base64): cut after every line and at every
+/// character of the first lines, and with characters replaced along the way.
+#[test]
+fn no_panic_on_damaged_text_dumps() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/dumps");
+    let mut n = 0;
+    for e in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+        let text = std::fs::read_to_string(e.path()).unwrap_or_default();
+        n += 1;
+        for (i, c) in text.char_indices() {
+            if c == '\n' || i < 800 {
+                let _ = analyze(text[..i].as_bytes(), &opts());
+            }
+        }
+        let chars: Vec<char> = text.chars().collect();
+        for i in (0..chars.len()).step_by(13) {
+            let mut m = chars.clone();
+            m[i] = if m[i] == '0' { 'z' } else { '0' };
+            let s: String = m.into_iter().collect();
+            let _ = analyze(s.as_bytes(), &opts());
+        }
+    }
+    assert!(n >= 8, "dumps found: {n}");
+}

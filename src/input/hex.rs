@@ -1,7 +1,9 @@
 //! Hex text: any whitespace, `:`/`-`/`,` separators, `0x` prefixes; lines starting with `>` or
 //! `C:` are client->server and `<` or `S:` server->client until the next marker.
-//! Also `hexdump -C` lines (offset, bytes, `|ascii|`), with Go crypto/tls transcript headers
-//! (`>>> Flow 1 (client to server)`) as direction markers.
+//! Dumps with an offset column are recognised when their offsets add up: `hexdump -C`, `xxd`,
+//! `od -A x -t x1z`, Wireshark "Copy as Hex Dump", `tcpdump -X`/`-xx` (the ASCII column and any
+//! header lines are ignored; an offset that restarts at 0 starts a new block, e.g. a packet).
+//! Go crypto/tls transcript headers (`>>> Flow 1 (client to server)`) are direction markers.
 
 use super::Capture;
 use crate::model::{Diagnostic, Dir, Severity};
@@ -17,6 +19,10 @@ pub fn parse(text: &str) -> Capture {
     let mut nibble_at: Option<(usize, usize, usize)> = None;
     let mut bad_chars = 0usize;
     let mut line_start = 0usize;
+    let dump = is_dump(text);
+    if dump {
+        cap.kind = "hexdump";
+    }
 
     for (line_no, line) in text.split('\n').enumerate() {
         let line_offset = line_start;
@@ -27,10 +33,28 @@ pub fn parse(text: &str) -> Capture {
             cap.marked = true;
             continue;
         }
-        // `hexdump -C`: drop the offset column and the ASCII column.
-        let (line, dump_skip) = match hexdump_body(line) {
-            Some((from, to)) => (&line[..to], from),
-            None => (line, 0),
+        // A dump: keep only the bytes column; other lines (headers, ASCII) are not data.
+        let (line, dump_skip) = if dump {
+            match dump_line(line) {
+                Some(d) => {
+                    if d.offset == 0 && (!digits.is_empty() || !cap.data.is_empty()) {
+                        flush(&mut cap, dir, &mut digits, &mut nibble_at);
+                        cap.blocks.push(cap.data.len());
+                    }
+                    (&line[..d.to], d.from)
+                }
+                None => match marker(line.trim_start()) {
+                    (Some(m), _) => {
+                        flush(&mut cap, dir, &mut digits, &mut nibble_at);
+                        dir = Some(m);
+                        cap.marked = true;
+                        continue;
+                    }
+                    _ => continue,
+                },
+            }
+        } else {
+            (line, 0)
         };
         let trimmed = line[dump_skip..].trim_start();
         let indent = line.len() - trimmed.len();
@@ -99,15 +123,74 @@ fn flow_header(line: &str) -> Option<Dir> {
     }
 }
 
-/// For a `hexdump -C` line (`00000010  16 03 01 ...  |....|`): where the bytes start (after
-/// the offset) and end (before the ASCII column).
-fn hexdump_body(line: &str) -> Option<(usize, usize)> {
-    let b = line.as_bytes();
-    if b.len() < 10 || !b[..8].iter().all(u8::is_ascii_hexdigit) || b[8] != b' ' || b[9] != b' ' {
+/// The bytes column of a dump line: where it is and the offset the line claims.
+#[derive(Debug, PartialEq, Eq)]
+struct DumpLine {
+    offset: usize,
+    /// Number of bytes on the line.
+    count: usize,
+    from: usize,
+    to: usize,
+}
+
+/// `[\t ]*[0x]OFFSET[:] BYTES...[  ASCII]` where BYTES are up to 16 bytes written as 2- or
+/// 4-digit hex groups (`xxd` and `tcpdump` use 4). Stops at the first other token.
+fn dump_line(line: &str) -> Option<DumpLine> {
+    let start = line.len() - line.trim_start().len();
+    let rest = &line[start..];
+    let body = rest.strip_prefix("0x").unwrap_or(rest);
+    let off_len = body.bytes().take_while(u8::is_ascii_hexdigit).count();
+    if !(4..=8).contains(&off_len) {
         return None;
     }
-    let end = line.find('|').unwrap_or(line.len());
-    (end > 10).then_some((10, end))
+    let offset = usize::from_str_radix(&body[..off_len], 16).ok()?;
+    let mut at = start + (rest.len() - body.len()) + off_len;
+    if line[at..].starts_with(':') {
+        at += 1;
+    }
+    if !line[at..].starts_with([' ', '\t']) {
+        return None;
+    }
+    let from = at;
+    let (mut count, mut to) = (0usize, at);
+    let mut pos = at;
+    while count < 16 {
+        let gap = line[pos..].len() - line[pos..].trim_start_matches([' ', '\t']).len();
+        let tok_start = pos + gap;
+        let tok_len = line[tok_start..].bytes().take_while(u8::is_ascii_hexdigit).count();
+        let after = line[tok_start + tok_len..].chars().next();
+        if tok_len == 0 || tok_len % 2 == 1 || tok_len > 4 || after.is_some_and(|c| !c.is_whitespace()) || count + tok_len / 2 > 16 {
+            break;
+        }
+        // The ASCII column is set off by a wider gap; `hexdump -C` alone puts two spaces
+        // between its two groups of eight bytes.
+        if count > 0 && (gap >= 3 || (gap == 2 && count != 8)) {
+            break;
+        }
+        count += tok_len / 2;
+        pos = tok_start + tok_len;
+        to = pos;
+    }
+    (count > 0).then_some(DumpLine { offset, count, from, to })
+}
+
+/// Whether the text is a dump with an offset column: at least two dump lines (or one at offset
+/// 0 with a `:` or ASCII column) whose offsets each equal the previous offset plus its byte
+/// count, or restart at 0.
+fn is_dump(text: &str) -> bool {
+    let mut lines = 0usize;
+    let mut expect: Option<usize> = None;
+    let mut colon = false;
+    for line in text.lines() {
+        let Some(d) = dump_line(line) else { continue };
+        if d.offset != 0 && expect != Some(d.offset) {
+            return false;
+        }
+        colon |= line[..d.from].contains(':') || line.len() > d.to + 2;
+        expect = Some(d.offset + d.count);
+        lines += 1;
+    }
+    lines >= 2 || (lines == 1 && colon)
 }
 
 /// Direction marker at the start of a (left-trimmed) line, and where the hex after it starts.
@@ -184,6 +267,39 @@ mod tests {
         assert_eq!(c.data, vec![0x16, 3, 1, 0, 2, 1, 0, 0x15, 3, 3, 0, 2, 2, 0x28]);
         assert_eq!(c.chunks.len(), 2);
         assert_eq!(c.chunks[1].dir, Some(Dir::S2C));
+    }
+
+    #[test]
+    fn dump_formats() {
+        let want = vec![0x16, 3, 1, 0, 0xc4, 1, 0, 0, 0xc0, 3, 3, 0xcb, 0x34, 0xec, 0xb1, 0xe7, 0x16, 0x03];
+        let dumps = [
+            // xxd
+            "00000000: 1603 0100 c401 0000 c003 03cb 34ec b1e7  ............4...\n00000010: 1603                                     ..\n",
+            // hexdump -C
+            "00000000  16 03 01 00 c4 01 00 00  c0 03 03 cb 34 ec b1 e7  |............4...|\n00000010  16 03                                             |..|\n",
+            // od -A x -t x1z
+            "000000 16 03 01 00 c4 01 00 00 c0 03 03 cb 34 ec b1 e7  >............4...<\n000010 16 03                                            >..<\n000012\n",
+            // Wireshark Copy as Hex Dump
+            "0000   16 03 01 00 c4 01 00 00 c0 03 03 cb 34 ec b1 e7   ............4...\n0010   16 03                                              ..\n",
+        ];
+        for d in dumps {
+            let c = parse(d);
+            assert_eq!(c.kind, "hexdump", "{d}");
+            assert_eq!(c.data, want, "{d}");
+            assert!(c.diagnostics.is_empty(), "{d}: {:?}", c.diagnostics);
+        }
+        // Plain hex in groups of four is not mistaken for a dump.
+        assert_eq!(parse("1603 0100 c401 0000\n c003 03cb").data.len(), 12);
+    }
+
+    #[test]
+    fn tcpdump_x_packets_become_blocks() {
+        let text = "12:00:00.000001 IP 10.0.0.1.5000 > 10.0.0.2.443: Flags [P.], length 3\n\t0x0000:  4500 002b 0000 4000 4006 0000 0a00 0001  E..+..@.@.......\n\t0x0010:  0a00 0002 1388 01bb 0000 0001 0000 0000  ................\n\t0x0020:  5018 ffff 0000 0000 1603 01              P..........\n12:00:00.000002 IP 10.0.0.2.443 > 10.0.0.1.5000: Flags [P.], length 1\n\t0x0000:  4500 0029 0000 4000 4006 0000 0a00 0002  E..)..@.@.......\n\t0x0010:  0a00 0001 01bb 1388 0000 0001 0000 0000  ................\n\t0x0020:  5018 ffff 0000 0000 15                   P........\n";
+        let c = parse(text);
+        assert_eq!(c.kind, "hexdump");
+        assert_eq!(c.blocks, vec![43]);
+        assert_eq!(c.data.len(), 43 + 41);
+        assert_eq!(&c.data[40..43], &[0x16, 3, 1]);
     }
 
     #[test]

@@ -26,6 +26,9 @@ pub struct Capture {
     pub chunks: Vec<ChunkIn>,
     /// True when the input said which way each chunk went.
     pub marked: bool,
+    /// Dumps: offsets in `data` where a block (an offset column restarting at 0) begins after
+    /// the first one; used to tell packets apart.
+    pub blocks: Vec<usize>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -73,6 +76,19 @@ pub fn read(input: &[u8]) -> Input {
     if PCAP_MAGICS.contains(&head) || head == PCAPNG_MAGIC {
         return read_capture_file(input, if head == PCAPNG_MAGIC { "pcapng" } else { "pcap" });
     }
+    let wraps_known = |b: &[u8]| b.len() >= 4 && (PCAP_MAGICS.contains(&[b[0], b[1], b[2], b[3]]) || b[..4] == PCAPNG_MAGIC || looks_like_records(b));
+    if let Some(decoded) = std::str::from_utf8(input).ok().and_then(base64_payload).filter(|d| wraps_known(d)) {
+        // Base64 (or PEM-wrapped base64) of any other input: read what it wraps.
+        let mut inner = read(&decoded);
+        if inner.kind != "empty" {
+            inner.kind = match inner.kind {
+                "pcap" => "base64 (pcap)",
+                "pcapng" => "base64 (pcapng)",
+                _ => "base64",
+            };
+            return inner;
+        }
+    }
     let cap = if looks_like_records(input) || std::str::from_utf8(input).is_err() {
         let mut c = Capture { kind: "binary", ..Default::default() };
         c.push(None, input);
@@ -81,6 +97,22 @@ pub fn read(input: &[u8]) -> Input {
         // Valid UTF-8 that does not start like a TLS record: treat as text.
         hex::parse(std::str::from_utf8(input).unwrap_or_default())
     };
+    if let Some(linktypes) = packet_blocks(&cap) {
+        // A dump of whole packets (tcpdump -X/-xx, Wireshark hex dump of frames).
+        let mut diagnostics = cap.diagnostics.clone();
+        let starts: Vec<usize> = std::iter::once(0).chain(cap.blocks.iter().copied()).collect();
+        let packets: Vec<crate::net::RawPacket> = starts
+            .iter()
+            .enumerate()
+            .map(|(i, &s)| {
+                let e = starts.get(i + 1).copied().unwrap_or(cap.data.len());
+                crate::net::RawPacket { frame: i as u32 + 1, linktype: linktypes[i], data: &cap.data[s..e], file_offset: s }
+            })
+            .collect();
+        let mut out = from_packets(&packets, "hexdump", &mut diagnostics);
+        out.diagnostics = diagnostics;
+        return out;
+    }
     let diagnostics = cap.diagnostics.clone();
     let kind = cap.kind;
     let captures = if cap.data.is_empty() { Vec::new() } else { vec![Capture { diagnostics: Vec::new(), ..cap }] };
@@ -91,6 +123,50 @@ fn endpoint(e: (std::net::IpAddr, u16)) -> String {
     std::net::SocketAddr::new(e.0, e.1).to_string()
 }
 
+/// The bytes of a base64 text (PEM armour lines allowed), when it is one and is not also plain
+/// hex. At least 16 characters, only the base64 alphabet and whitespace.
+fn base64_payload(text: &str) -> Option<Vec<u8>> {
+    use base64::Engine;
+    let body: String = text
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("-----"))
+        .flat_map(|l| l.chars())
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    let alphabet = |c: char| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=' | '-' | '_');
+    if body.len() < 16 || !body.chars().all(alphabet) || body.chars().all(|c| c.is_ascii_hexdigit()) {
+        return None;
+    }
+    let engines = [base64::engine::general_purpose::STANDARD, base64::engine::general_purpose::URL_SAFE];
+    let trimmed = body.trim_end_matches('=');
+    engines.iter().find_map(|e| e.decode(&body).ok()).or_else(|| {
+        let nopad = [base64::engine::general_purpose::STANDARD_NO_PAD, base64::engine::general_purpose::URL_SAFE_NO_PAD];
+        nopad.iter().find_map(|e| e.decode(trimmed).ok())
+    })
+}
+
+/// For a dump whose every block starts like an IP packet or an Ethernet frame: the link type of
+/// each block.
+fn packet_blocks(cap: &Capture) -> Option<Vec<i32>> {
+    if cap.kind != "hexdump" || cap.marked {
+        return None;
+    }
+    let starts: Vec<usize> = std::iter::once(0).chain(cap.blocks.iter().copied()).collect();
+    starts
+        .iter()
+        .enumerate()
+        .map(|(i, &s)| {
+            let d = &cap.data[s..starts.get(i + 1).copied().unwrap_or(cap.data.len())];
+            match d {
+                [v, ..] if v >> 4 == 4 && v & 0x0f >= 5 && d.len() >= 20 => Some(101),
+                [v, ..] if v >> 4 == 6 && d.len() >= 40 => Some(101),
+                _ if d.len() >= 34 && matches!(&d[12..14], [0x08, 0x00] | [0x86, 0xdd] | [0x81, 0x00]) => Some(1),
+                _ => None,
+            }
+        })
+        .collect()
+}
+
 /// pcap/pcapng: one capture per TCP connection that carries TLS records.
 fn read_capture_file(input: &[u8], kind: &'static str) -> Input {
     let mut diagnostics = Vec::new();
@@ -98,7 +174,15 @@ fn read_capture_file(input: &[u8], kind: &'static str) -> Input {
     if file.packets.is_empty() && diagnostics.is_empty() {
         diagnostics.push(Diagnostic::warning(0, format!("the {kind} file holds no packets")));
     }
-    let conns = crate::net::reassemble(&file.packets, &mut diagnostics);
+    let mut out = from_packets(&file.packets, kind, &mut diagnostics);
+    out.keylog = file.keylog;
+    out.diagnostics = diagnostics;
+    out
+}
+
+/// Packets -> TCP reassembly -> one capture per connection that carries TLS records.
+fn from_packets(packets: &[crate::net::RawPacket], kind: &'static str, diagnostics: &mut Vec<Diagnostic>) -> Input {
+    let conns = crate::net::reassemble(packets, diagnostics);
     let mut captures = Vec::new();
     for c in conns {
         let label = format!("{} -> {}", endpoint(c.client), endpoint(c.server));
@@ -119,13 +203,14 @@ fn read_capture_file(input: &[u8], kind: &'static str) -> Input {
             chunks: c.chunks.iter().map(|&(d, o, l, f)| ChunkIn { dir: Some(d), offset: o, len: l, frame: Some(f) }).collect(),
             data: c.data,
             marked: true,
+            blocks: Vec::new(),
             diagnostics: c.diagnostics,
         });
     }
-    if captures.is_empty() && !file.packets.is_empty() {
-        diagnostics.push(Diagnostic::error(0, format!("no TLS connection found in the {} packet(s) of this {kind} file", file.packets.len())));
+    if captures.is_empty() && !packets.is_empty() {
+        diagnostics.push(Diagnostic::error(0, format!("no TLS connection found in the {} packet(s) of this {kind} input", packets.len())));
     }
-    Input { kind, captures, diagnostics, keylog: file.keylog }
+    Input { kind, captures, diagnostics: Vec::new(), keylog: String::new() }
 }
 
 /// Raw binary TLS records start with a content type 20..=24 and a major version 3.
