@@ -308,6 +308,8 @@ fn text_dumps_match_the_capture() {
         ("tls12-ecdhe-rsa.sample.xxd.txt", "hexdump", false),
         ("tls12-ecdhe-rsa.sample.od.txt", "hexdump", false),
         ("tls12-ecdhe-rsa.sample.hexdump-C.txt", "hexdump", false),
+        ("tls12-ecdhe-rsa.sample.c.txt", "literal", false),
+        ("tls12-ecdhe-rsa.sample.py.txt", "literal", false),
     ];
     for (file, kind, full) in cases {
         let a = analyze(&data(&format!("dumps/{file}")), &Options::default());

@@ -3,6 +3,7 @@
 //! direction. Text and raw records give one capture; pcap/pcapng one per TLS connection.
 
 mod hex;
+mod literal;
 
 use crate::model::{Diagnostic, Dir};
 
@@ -88,6 +89,14 @@ pub fn read(input: &[u8]) -> Input {
             };
             return inner;
         }
+    }
+    if let Some(bytes) = std::str::from_utf8(input).ok().and_then(literal::parse).filter(|b| wraps_known(b)) {
+        // A byte-array or string literal from source code.
+        let mut inner = read(&bytes);
+        if inner.kind == "binary" {
+            inner.kind = "literal";
+        }
+        return inner;
     }
     let cap = if looks_like_records(input) || std::str::from_utf8(input).is_err() {
         let mut c = Capture { kind: "binary", ..Default::default() };
