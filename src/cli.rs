@@ -180,7 +180,8 @@ fn print_text(out: &mut impl Write, a: &Analysis, fields: bool, colour: bool) ->
             };
             let inferred = if m.dir_inferred { "*" } else { "" };
             let name = if m.encrypted { format!("{} (encrypted)", m.name) } else { m.name.clone() };
-            writeln!(out, "{:>3}. {dir}{inferred} {}  {}", m.step, c.p("1", &name), c.p("2", &format!("@{}+{}", m.span.offset, m.span.len)))?;
+            let at = if m.span.len > 0 { c.p("2", &format!("@{}+{}", m.span.offset, m.span.len)) } else { String::new() };
+            writeln!(out, "{:>3}. {dir}{inferred} {}  {at}", m.step, c.p("1", &name))?;
             writeln!(out, "     {}", c.p("4", &m.title))?;
             for l in wrap(&m.explanation, 92) {
                 writeln!(out, "     {l}")?;

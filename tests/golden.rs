@@ -325,3 +325,32 @@ fn text_dumps_match_the_capture() {
         assert_eq!(c.summary.sni.as_deref(), exp["sni"].as_str(), "{file}");
     }
 }
+
+/// The `curl -v` log quoted by the tutorial blog post (tests/data/corpus/seed/README.md): each
+/// `(OUT)`/`(IN)` line is a step; curl's "Server finished (14)" is ServerHelloDone.
+#[test]
+fn curl_verbose_log_of_the_seed() {
+    let a = analyze(&data("corpus/seed/curl-vvv-head.txt"), &Options::default());
+    assert_eq!(a.input.kind, "curl-log");
+    let c = &a.connections[0];
+    let got: Vec<String> = c.messages.iter().map(|m| format!("{} {}", m.dir.map(Dir::as_str).unwrap_or("?"), m.name)).collect();
+    assert_eq!(
+        got,
+        [
+            "c2s ClientHello", "s2c ServerHello", "s2c Certificate", "s2c ServerKeyExchange", "s2c ServerHelloDone",
+            "c2s ClientKeyExchange", "c2s ChangeCipherSpec", "c2s Finished", "s2c ChangeCipherSpec", "s2c Finished"
+        ]
+    );
+    assert!(c.messages[4].fields[0].value.contains("Server finished (14)"), "{:?}", c.messages[4].fields);
+    assert!(c.messages[4].explanation.contains("not the Finished message"));
+    let s = &c.summary;
+    assert_eq!(s.version, Some(0x0303));
+    assert_eq!(s.cipher_suite, Some(0xc02f), "ECDHE-RSA-AES128-GCM-SHA256");
+    assert_eq!(s.alpn.as_deref(), Some("h3"));
+    assert_eq!(s.sni.as_deref(), Some("q.shanyue.tech"));
+    assert_eq!(c.server.as_deref(), Some("111.6.180.235:443"));
+    assert_eq!(c.certificates[0].subject, "CN=q.shanyue.tech");
+    assert_eq!(c.certificates[0].not_after, "2020-12-01T12:00:00Z");
+    // Nothing in the explanations counts bytes that the log does not have.
+    assert!(c.messages.iter().all(|m| !m.explanation.contains(" 0 ") && !m.explanation.contains("—")), "{:?}", c.messages.iter().map(|m| &m.explanation).collect::<Vec<_>>());
+}

@@ -66,7 +66,13 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("msg.EncryptedExtensions.explain", "Extensions the server answers that are not needed to set up the keys (for example ALPN), sent encrypted in TLS 1.3. (RFC 8446 §4.3.1)"),
     ("msg.generic.explain", "{name} (handshake type {type}). (RFC 8446 §4)"),
     ("msg.record.explain", "A record of content type {type} ({name}). (RFC 8446 §5)"),
+    ("msg.ClientHello.explain.log", "The client opens the handshake in the clear. It sends 32 random bytes (its share of the randomness that goes into the keys), the cipher suites it supports in order of preference, and extensions: the server name it wants (SNI: {sni}), the application protocols it speaks (ALPN: {alpn}), the elliptic curves and signature algorithms it accepts. Nothing here is secret. (RFC 5246 §7.4.1.2)"),
+    ("msg.ServerKeyExchange.explain.ecdhe.log", "The server sends a fresh (ephemeral) elliptic-curve public key and signs it, together with both randoms, with its certificate's private key. The signature proves the key comes from the certificate's owner and is for this connection; the key being new for every connection gives forward secrecy: stealing the server's private key later does not decrypt recorded traffic. (RFC 8422 §5.4, RFC 5246 §7.4.3)"),
+    ("msg.Finished.explain.c2s.log", "The client's first encrypted handshake message. Inside is verify_data = PRF(master_secret, \"client finished\", Hash(all handshake messages so far)), 12 bytes: proof that both sides saw the same messages and hold the same keys, so nobody tampered with the handshake. It travels encrypted with the keys just agreed. (RFC 5246 §7.4.9)"),
+    ("msg.Finished.explain.s2c.log", "The server's Finished: verify_data = PRF(master_secret, \"server finished\", Hash(handshake messages)), encrypted with the server's new keys. When the client has checked it, the handshake is complete and application data flows. (RFC 5246 §7.4.9)"),
+    ("msg.Certificate.explain.s2c.log", "The server sends its certificate chain, its own certificate first. curl reports the leaf: {subject}, issued by {issuer}, valid from {not_before} to {not_after}. The client checks that the chain leads to a certificate authority it trusts, that the name it asked for ({sni}) is in the certificate and that it is within its validity period. The certificate's public key is what the server will prove it owns: by signing its key exchange (ECDHE/DHE) or by decrypting the premaster secret (RSA key exchange). (RFC 5246 §7.4.2, RFC 5280)"),
     // ---- record and handshake headers ----
+    ("field.log_line", "The log line this step comes from; curl prints one line per TLS message it sends (OUT) or receives (IN)."),
     ("field.record", "TLS record header: every record starts with its content type, a version and the length of what follows. (RFC 8446 §5.1)"),
     ("field.record.type", "Content type: 20 change_cipher_spec, 21 alert, 22 handshake, 23 application_data."),
     ("field.record.legacy_record_version", "Record-layer version. Clients often write 0x0301 (TLS 1.0) in the first record for compatibility; TLS 1.3 freezes it at 0x0303 and it is not used for version negotiation. (RFC 8446 §5.1)"),
@@ -207,5 +213,6 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("note.tls13_keys", "TLS 1.3 encrypts every handshake message after the ServerHello. Without a key log only the record sizes are visible."),
     ("note.fatal_alert", "The handshake ended with a fatal alert: {name}."),
     ("note.suite_version_mismatch", "The server chose {suite} with {version}: TLS 1.3 cipher suites only work with TLS 1.3 and older suites never with it, so a correct peer must refuse this. (RFC 8446 §B.4)"),
+    ("note.log_no_bytes", "This is a log without bytes (for example curl -v): each TLS line is explained, but field-level detail needs the bytes, such as a pcap, curl --trace output or a hex dump. The certificate and the chosen values come from the log's own report; the server name is the host curl connected to."),
     ("note.no_sni", "The ClientHello has no server_name: the server cannot tell which site the client wants."),
 ];

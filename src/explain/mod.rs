@@ -78,7 +78,12 @@ pub fn connection(id: usize, cap: &Capture, tls: TlsConnection, opts: &Options) 
     let mut messages = tls.messages.clone();
     let mut enc13 = [0usize; 2];
     for m in messages.iter_mut() {
-        let (t, e) = texts(m, &tls, &summary, &mut enc13);
+        let (t, mut e) = texts(m, &tls, &summary, &mut enc13);
+        // Steps from a log have no bytes: use the wording that does not count them.
+        let log_key = format!("msg.{}.log", e.key.trim_start_matches("msg."));
+        if m.span.len == 0 && lookup(Lang::En, &log_key).is_some() {
+            e.key = log_key;
+        }
         m.title = render(lang, &t, None);
         m.explanation = render(lang, &e, None);
         resolve_fields(lang, &mut m.fields);
@@ -330,6 +335,9 @@ fn notes(tls: &TlsConnection, s: &Summary, opts: &Options) -> Vec<Note> {
     use NoteSeverity::*;
     let f = &tls.facts;
     let mut out = Vec::new();
+    if tls.messages.iter().any(|m| m.fields.iter().any(|f| f.name == "log line")) {
+        out.push(note(Info, TextRef::new("note.log_no_bytes")));
+    }
     if tls.dirs_inferred && !tls.messages.is_empty() {
         out.push(note(Info, TextRef::new("note.dirs_inferred")));
     }
@@ -481,7 +489,7 @@ mod table_tests {
                 } else if p.extension().is_some_and(|x| x == "rs") && !p.ends_with("en.rs") && !p.ends_with("zh.rs") {
                     let text = std::fs::read_to_string(&p).unwrap_or_default();
                     for lit in text.split('"').skip(1).step_by(2) {
-                        if ["msg.", "field.", "ext.", "note.", "value."].iter().any(|pre| lit.starts_with(pre)) && !lit.contains(' ') {
+                        if ["msg.", "field.", "ext.", "note.", "value."].iter().any(|pre| lit.starts_with(pre)) && !lit.contains(' ') && !lit.ends_with('.') {
                             out.push(lit.to_string());
                         }
                     }

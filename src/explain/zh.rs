@@ -65,7 +65,13 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("msg.EncryptedExtensions.explain", "服务器回应的、建立密钥时不需要的扩展（例如 ALPN），在 TLS 1.3 中加密发送。(RFC 8446 §4.3.1)"),
     ("msg.generic.explain", "{name}（握手类型 {type}）。(RFC 8446 §4)"),
     ("msg.record.explain", "内容类型为 {type}（{name}）的记录。(RFC 8446 §5)"),
+    ("msg.ClientHello.explain.log", "客户端以明文开始握手。它发送 32 个随机字节（它为密钥贡献的随机性）、按偏好排序的所支持的密码套件，以及扩展：想访问的服务器名（SNI：{sni}）、它支持的应用层协议（ALPN：{alpn}）、它接受的椭圆曲线和签名算法。这里没有任何秘密。(RFC 5246 §7.4.1.2)"),
+    ("msg.ServerKeyExchange.explain.ecdhe.log", "服务器发送一个新生成的（临时的）椭圆曲线公钥，并用证书私钥对它连同双方的随机数一起签名。签名证明该公钥来自证书的持有者并且属于本连接；每个连接都使用新公钥，从而提供前向保密：以后即使窃取了服务器私钥，也无法解密录下的流量。(RFC 8422 §5.4, RFC 5246 §7.4.3)"),
+    ("msg.Finished.explain.c2s.log", "客户端的第一条加密握手消息。其中是 verify_data = PRF(master_secret, \"client finished\", Hash(迄今为止的全部握手消息))，共 12 字节：它证明双方看到了相同的消息、持有相同的密钥，因此没有人篡改握手。它用刚刚商定的密钥加密传输。(RFC 5246 §7.4.9)"),
+    ("msg.Finished.explain.s2c.log", "服务器的 Finished：verify_data = PRF(master_secret, \"server finished\", Hash(握手消息))，用服务器的新密钥加密。客户端验证通过后，握手完成，应用数据开始传输。(RFC 5246 §7.4.9)"),
+    ("msg.Certificate.explain.s2c.log", "服务器发送证书链，自己的证书在最前。curl 报告了叶子证书：{subject}，由 {issuer} 签发，有效期从 {not_before} 到 {not_after}。客户端检查证书链能否追溯到它信任的证书颁发机构、它请求的名字（{sni}）是否在证书中，以及证书是否在有效期内。证书中的公钥正是服务器要证明自己拥有的：通过签名密钥交换参数（ECDHE/DHE），或通过解密预主密钥（RSA 密钥交换）。(RFC 5246 §7.4.2, RFC 5280)"),
     // ---- record and handshake headers ----
+    ("field.log_line", "这一步来自的日志行；curl 为它发送 (OUT) 或接收 (IN) 的每条 TLS 消息打印一行。"),
     ("field.record", "TLS 记录头：每条记录都以内容类型、版本号和后续内容的长度开头。(RFC 8446 §5.1)"),
     ("field.record.type", "内容类型：20 change_cipher_spec，21 alert，22 handshake，23 application_data。"),
     ("field.record.legacy_record_version", "记录层版本号。出于兼容性考虑，客户端常在第一条记录中写 0x0301（TLS 1.0）；TLS 1.3 将其固定为 0x0303，它不用于版本协商。(RFC 8446 §5.1)"),
@@ -206,5 +212,6 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("note.tls13_keys", "TLS 1.3 会加密 ServerHello 之后的每条握手消息。没有密钥日志时只能看到记录的大小。"),
     ("note.fatal_alert", "握手以致命告警结束：{name}。"),
     ("note.suite_version_mismatch", "服务器在 {version} 下选择了 {suite}：TLS 1.3 的密码套件只能用于 TLS 1.3，旧的套件也不能用于 TLS 1.3，因此正确的对端必须拒绝。(RFC 8446 §B.4)"),
+    ("note.log_no_bytes", "这是一份没有字节的日志（例如 curl -v）：每条 TLS 行都会被解释，但字段级的细节需要字节，例如 pcap、curl --trace 输出或十六进制转储。证书和协商结果来自日志本身的报告；服务器名是 curl 连接的主机名。"),
     ("note.no_sni", "ClientHello 中没有 server_name：服务器无法得知客户端要访问的是哪个网站。"),
 ];

@@ -2,6 +2,7 @@
 //! its bytes in wire order, cut into chunks that each travelled in one (possibly unknown)
 //! direction. Text and raw records give one capture; pcap/pcapng one per TLS connection.
 
+pub mod curl_log;
 mod hex;
 mod literal;
 
@@ -27,6 +28,9 @@ pub struct Capture {
     pub chunks: Vec<ChunkIn>,
     /// True when the input said which way each chunk went.
     pub marked: bool,
+    /// A `curl -v` log: its TLS message lines (there are no bytes) and what curl reported.
+    pub log: Vec<curl_log::LogMessage>,
+    pub log_info: Option<curl_log::LogInfo>,
     /// Dumps: offsets in `data` where a block (an offset column restarting at 0) begins after
     /// the first one; used to tell packets apart.
     pub blocks: Vec<usize>,
@@ -89,6 +93,10 @@ pub fn read(input: &[u8]) -> Input {
             };
             return inner;
         }
+    }
+    if let Some((log, info)) = std::str::from_utf8(input).ok().and_then(curl_log::parse) {
+        let cap = Capture { kind: "curl-log", server: info.server.clone(), log, log_info: Some(info), marked: true, ..Default::default() };
+        return Input { kind: "curl-log", captures: vec![cap], ..Default::default() };
     }
     if let Some(bytes) = std::str::from_utf8(input).ok().and_then(literal::parse).filter(|b| wraps_known(b)) {
         // A byte-array or string literal from source code.
@@ -212,8 +220,8 @@ fn from_packets(packets: &[crate::net::RawPacket], kind: &'static str, diagnosti
             chunks: c.chunks.iter().map(|&(d, o, l, f)| ChunkIn { dir: Some(d), offset: o, len: l, frame: Some(f) }).collect(),
             data: c.data,
             marked: true,
-            blocks: Vec::new(),
             diagnostics: c.diagnostics,
+            ..Default::default()
         });
     }
     if captures.is_empty() && !packets.is_empty() {

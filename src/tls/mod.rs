@@ -175,8 +175,78 @@ fn di(d: Option<Dir>) -> usize {
     }
 }
 
+/// A `curl -v` log: one step per logged message, no bytes, facts from curl's own report.
+fn from_log(cap: &Capture) -> TlsConnection {
+    let info = cap.log_info.clone().unwrap_or_default();
+    let suite = info.cipher.as_deref().and_then(crate::input::curl_log::iana_suite);
+    let mut out = TlsConnection::default();
+    out.facts.client_hello = Some(ClientHelloInfo {
+        ext: ExtFacts { sni: info.host.clone(), alpn: info.alpn_offered.clone(), ..Default::default() },
+        ..Default::default()
+    });
+    if let Some(v) = info.version {
+        out.facts.server_hello = Some(ServerHelloInfo {
+            legacy_version: v.min(0x0303),
+            selected_version: Some(v),
+            cipher_suite: suite.unwrap_or(0),
+            alpn: info.alpn.clone(),
+            ..Default::default()
+        });
+    }
+    let kx = out.facts.key_exchange();
+    let mut ccs = [false; 2];
+    for (i, l) in cap.log.iter().enumerate() {
+        let k = if l.dir == Dir::C2S { 0 } else { 1 };
+        let name = match (l.content_type, l.msg_type) {
+            (22, Some(t)) => registry::handshake_name(t),
+            (20, _) => "ChangeCipherSpec".to_string(),
+            _ => "Alert".to_string(),
+        };
+        match l.msg_type {
+            Some(12) => out.facts.ske = Some(SkeInfo { kx, ..Default::default() }),
+            Some(13) => out.facts.client_auth = true,
+            _ => {}
+        }
+        let encrypted = l.content_type == 22 && ccs[k] && info.version != Some(0x0304);
+        if l.content_type == 20 {
+            ccs[k] = true;
+        }
+        let field = Field::new("log line", format!("line {}: {}", l.line, l.text.trim_start_matches(['*', ' '])), Span::default()).note("field.log_line");
+        out.messages.push(Message {
+            step: i + 1,
+            dir: Some(l.dir),
+            dir_inferred: false,
+            content_type: l.content_type,
+            msg_type: l.msg_type,
+            name,
+            encrypted,
+            decrypted: false,
+            span: Span::default(),
+            pieces: Vec::new(),
+            records: Vec::new(),
+            title: String::new(),
+            explanation: String::new(),
+            fields: vec![field],
+            alert: None,
+        });
+    }
+    if info.subject.is_some() {
+        out.certificates.push(Certificate {
+            subject: info.subject.clone().unwrap_or_default(),
+            issuer: info.issuer.clone().unwrap_or_default(),
+            not_before: info.start.clone().unwrap_or_default(),
+            not_after: info.expire.clone().unwrap_or_default(),
+            ..Default::default()
+        });
+    }
+    out
+}
+
 /// Parse a capture's bytes as the records of one TLS connection.
 pub fn parse(cap: &Capture) -> TlsConnection {
+    if !cap.log.is_empty() {
+        return from_log(cap);
+    }
     let mut diags = Vec::new();
     let mut raw: Vec<RawRecord> = Vec::new();
     if cap.marked {
