@@ -351,6 +351,7 @@ fn curl_verbose_log_of_the_seed() {
     assert_eq!(c.server.as_deref(), Some("111.6.180.235:443"));
     assert_eq!(c.certificates[0].subject, "CN=q.shanyue.tech");
     assert_eq!(c.certificates[0].not_after, "2020-12-01T12:00:00Z");
+    assert_eq!((s.ja3.as_deref(), s.ja3s.as_deref()), (None, None), "no fingerprints without bytes");
     // Nothing in the explanations counts bytes that the log does not have.
     assert!(c.messages.iter().all(|m| !m.explanation.contains(" 0 ") && !m.explanation.contains("—")), "{:?}", c.messages.iter().map(|m| &m.explanation).collect::<Vec<_>>());
 }

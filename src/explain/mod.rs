@@ -267,6 +267,7 @@ fn texts(m: &Message, tls: &TlsConnection, s: &Summary, enc13: &mut [usize; 2]) 
 fn summary(tls: &TlsConnection) -> Summary {
     let f = &tls.facts;
     let mut s = Summary::default();
+    let from_bytes = tls.messages.iter().any(|m| m.span.len > 0);
     if let Some(ch) = &f.client_hello {
         s.sni = ch.ext.sni.clone();
         s.alpn_offered = ch.ext.alpn.clone();
@@ -276,9 +277,12 @@ fn summary(tls: &TlsConnection) -> Summary {
         s.key_share_groups = ch.ext.key_share_groups.clone();
         s.signature_algorithms = ch.ext.signature_algorithms.clone();
         s.extensions_offered = ch.ext.types.clone();
-        let ja3 = ja3_string(ch);
-        s.ja3 = Some(md5_hex(ja3.as_bytes()));
-        s.ja3_string = Some(ja3);
+        // Fingerprints need the real hello bytes (a curl -v log has none).
+        if from_bytes {
+            let ja3 = ja3_string(ch);
+            s.ja3 = Some(md5_hex(ja3.as_bytes()));
+            s.ja3_string = Some(ja3);
+        }
     }
     if let Some(sh) = &f.server_hello {
         let v = sh.version();
@@ -288,10 +292,12 @@ fn summary(tls: &TlsConnection) -> Summary {
         s.cipher_suite_name = Some(registry::cipher_suite_name(sh.cipher_suite));
         s.cipher_suite_parts = registry::suite_parts(sh.cipher_suite);
         s.alpn = sh.alpn.clone();
-        let exts: Vec<String> = sh.extensions.iter().map(|e| e.to_string()).collect();
-        let ja3s = format!("{},{},{}", sh.legacy_version, sh.cipher_suite, exts.join("-"));
-        s.ja3s = Some(md5_hex(ja3s.as_bytes()));
-        s.ja3s_string = Some(ja3s);
+        if from_bytes {
+            let exts: Vec<String> = sh.extensions.iter().map(|e| e.to_string()).collect();
+            let ja3s = format!("{},{},{}", sh.legacy_version, sh.cipher_suite, exts.join("-"));
+            s.ja3s = Some(md5_hex(ja3s.as_bytes()));
+            s.ja3s_string = Some(ja3s);
+        }
     }
     s.hrr_group = f.hrr.as_ref().and_then(|h| h.key_share_group);
     let (kx, group) = match f.key_exchange() {

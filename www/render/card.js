@@ -70,7 +70,7 @@ export function renderCard(container, m, stream, chunks) {
       el('h2', { id: 'card-title', class: 'card-title', text: m.title || m.name }),
       el('p', { class: 'card-sub' },
         el('code', { class: 'card-name', text: m.name }),
-        el('span', { class: 'card-where', text: t('card.bytesOf', m.span.offset, m.span.len) }),
+        el('span', { class: 'card-where', text: m.span.len > 0 ? t('card.bytesOf', m.span.offset, m.span.len) : t('card.noBytes') }),
         m.records && m.records.length ? el('span', { class: 'card-records', text: t('card.records', m.records.length, m.records.map((r) => '#' + r).join(', ')) }) : null,
       ),
     ),
