@@ -95,7 +95,7 @@ async function explainText(page, text) {
 
 const stepsOf = (page) => page.$$eval('#steps li[data-step]', (lis) => lis.map((li) => ({ step: Number(li.dataset.step), dir: li.dataset.dir, name: li.dataset.name, text: li.textContent })));
 
-test('a. default sample (TLS 1.2 ECDHE-RSA) loads with its 10 steps and no errors', { skip: !existsSync(TLS12_SAMPLE) && 'www/samples/tls12-ecdhe-rsa.hex not provided yet' }, async () => {
+test('a. default sample (TLS 1.2 ECDHE-RSA) loads with its 10 steps and no errors', async () => {
   const { context, page, consoleErrors, pageErrors } = await openPage();
   try {
     await page.waitForSelector('#steps li[data-step]');
@@ -280,7 +280,7 @@ test('g. full-page screenshot of the default page at 1280x900', async () => {
 
 const connsOf = (page) => page.$$eval('#connections li[data-conn]', (lis) => lis.map((li) => ({ conn: Number(li.dataset.conn), selected: li.getAttribute('aria-selected') === 'true', text: li.textContent })));
 
-test('h. an uploaded pcap with 10 TLS connections shows a connection picker', { skip: !existsSync(ARKIME_PCAP) && 'arkime_synthetic.pcap not present' }, async () => {
+test('h. an uploaded pcap with 10 TLS connections shows a connection picker', async () => {
   const { context, page, consoleErrors, pageErrors } = await openPage();
   try {
     await page.setInputFiles('#file', ARKIME_PCAP);
@@ -341,7 +341,7 @@ test('h. an uploaded pcap with 10 TLS connections shows a connection picker', { 
   }
 });
 
-test('i. the pcap sample loads as bytes; bytes show the capture frame they came from', { skip: !existsSync(PCAP_SAMPLE) && 'www/samples/tls12-ecdhe-rsa.pcap not present' }, async () => {
+test('i. the pcap sample loads as bytes; bytes show the capture frame they came from', async () => {
   const { context, page, consoleErrors, pageErrors } = await openPage();
   try {
     await page.waitForSelector('#steps li[data-step]');
@@ -381,6 +381,26 @@ test('i. the pcap sample loads as bytes; bytes show the capture frame they came 
     }
     assert.deepEqual(pageErrors, []);
     assert.deepEqual(consoleErrors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('j. a pasted curl -v log (no bytes) shows its ten steps, ServerHelloDone correctly named', async () => {
+  const { context, page, pageErrors } = await openPage();
+  try {
+    const log = readFileSync(new URL('../data/corpus/seed/curl-vvv-head.txt', import.meta.url), 'utf8');
+    await explainText(page, log);
+    const steps = await stepsOf(page);
+    assert.deepEqual(steps.map((s) => s.name), [
+      'ClientHello', 'ServerHello', 'Certificate', 'ServerKeyExchange', 'ServerHelloDone',
+      'ClientKeyExchange', 'ChangeCipherSpec', 'Finished', 'ChangeCipherSpec', 'Finished',
+    ]);
+    await page.click('#steps li[data-step="5"]');
+    const card = await page.locator('#card').textContent();
+    assert.match(card, /not the Finished message/);
+    assert.match(card, /Server finished \(14\)/);
+    assert.deepEqual(pageErrors, []);
   } finally {
     await context.close();
   }
