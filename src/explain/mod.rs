@@ -151,7 +151,9 @@ fn texts(m: &Message, tls: &TlsConnection, s: &Summary, enc13: &mut [usize; 2]) 
             (TextRef::new("msg.HelloRetryRequest.title"), TextRef::new("msg.HelloRetryRequest.explain").arg("group", g))
         }
         ("ServerHello", _) => {
-            let key = if f.is_tls13() {
+            let key = if s.version.is_some_and(|v| v >> 8 == 0x7f) {
+                "msg.ServerHello.explain.tls13draft"
+            } else if f.is_tls13() {
                 "msg.ServerHello.explain.tls13"
             } else if f.resumed {
                 "msg.ServerHello.explain.resumed"
