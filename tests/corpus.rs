@@ -124,3 +124,75 @@ fn ja4_python_streams_match() {
         }
     }
 }
+
+/// One flow of a CESNET FlowTest expectation file: its `key: value` lines.
+type Flow = std::collections::BTreeMap<String, String>;
+
+/// The tiny YAML subset the FlowTest files use: top-level `pcap:` and a `flows:` list of flat maps.
+fn flowtest(path: &Path) -> (String, Vec<Flow>) {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let (mut pcap, mut flows, mut in_flows) = (String::new(), Vec::<Flow>::new(), false);
+    for line in text.lines() {
+        if let Some(p) = line.strip_prefix("pcap: ") {
+            pcap = p.trim().to_string();
+        } else if line.starts_with("flows:") {
+            in_flows = true;
+        } else if in_flows {
+            let t = line.trim_start();
+            let (new, kv) = match t.strip_prefix("- ") {
+                Some(rest) => (true, rest),
+                None => (false, t),
+            };
+            if new {
+                flows.push(Flow::new());
+            }
+            if let (Some((k, v)), Some(f)) = (kv.split_once(": "), flows.last_mut()) {
+                f.insert(k.trim().to_string(), v.trim().trim_matches('\'').to_string());
+            }
+        }
+    }
+    (pcap, flows)
+}
+
+/// FlowTest's expectations (tests/data/corpus/flowtest/expected/*.yml): for every flow, our
+/// connection between the same endpoints has the same cipher suite, server version, SNI, ALPN,
+/// JA3, certificate subject/issuer CN and validity. (`tls_client_version` is FlowTest's own
+/// notion and is not compared; for handshakes that end in an alert before any ServerHello its
+/// server version comes from the alert record, which we do not report as negotiated.)
+#[test]
+fn flowtest_flows_match() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/corpus/flowtest");
+    let mut checked = 0;
+    for e in std::fs::read_dir(dir.join("expected")).into_iter().flatten().flatten() {
+        let (pcap, flows) = flowtest(&e.path());
+        let a = analyze(&std::fs::read(dir.join("pcap").join(&pcap)).unwrap_or_default(), &Options::default());
+        for f in flows {
+            let ctx = format!("{pcap} {}:{}", f["src_ip"], f["src_port"]);
+            let c = a.connections.iter().find(|c| c.client.as_deref() == Some(&format!("{}:{}", f["src_ip"], f["src_port"])));
+            let Some(c) = c else { panic!("{ctx}: no such connection among {:?}", a.connections.iter().map(|c| &c.client).collect::<Vec<_>>()) };
+            assert_eq!(c.server.as_deref(), Some(format!("{}:{}", f["dst_ip"], f["dst_port"]).as_str()), "{ctx}: server");
+            let s = &c.summary;
+            let hex = |v: &str| u32::from_str_radix(v.trim_start_matches("0x"), 16).ok();
+            if let Some(cs) = f.get("tls_cipher_suite") {
+                assert_eq!(s.cipher_suite.map(u32::from), hex(cs), "{ctx}: cipher suite");
+            }
+            if let (Some(v), true) = (f.get("tls_server_version"), s.cipher_suite.is_some()) {
+                assert_eq!(s.version.map(u32::from), hex(v), "{ctx}: version");
+            }
+            assert_eq!(s.sni.as_deref(), f.get("tls_sni").map(String::as_str), "{ctx}: SNI");
+            assert_eq!(s.alpn.as_deref(), f.get("tls_alpn").map(String::as_str), "{ctx}: ALPN");
+            assert_eq!(s.ja3.as_deref().map(|j| format!("0x{j}")).as_deref(), f.get("tls_ja3").map(String::as_str), "{ctx}: JA3");
+            let leaf = c.certificates.first();
+            for (key, field) in [("tls_subject_cn", leaf.map(|l| l.subject.clone())), ("tls_issuer_cn", leaf.map(|l| l.issuer.clone()))] {
+                if let Some(cn) = f.get(key).filter(|cn| !cn.is_empty()) {
+                    assert!(field.as_deref().is_some_and(|dn| dn.split(", ").any(|p| p == format!("CN={cn}"))), "{ctx}: {key} {cn} in {field:?}");
+                }
+            }
+            if let Some(nb) = f.get("tls_validity_not_before").and_then(|v| v.parse::<i64>().ok()) {
+                assert_eq!(leaf.map(|l| l.not_before.clone()), Some(tls_lens::x509::iso_time(nb)), "{ctx}: not before");
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= 10, "flows checked: {checked}");
+}
