@@ -20,6 +20,18 @@ fn conn(file: &str) -> Connection {
     a.connections.into_iter().next().unwrap_or_else(|| panic!("{file}: no connection"))
 }
 
+/// `[["c2s", "ClientHello"], ...]` from an expectations file.
+fn pairs(v: &Value) -> Vec<(String, String)> {
+    v.as_array()
+        .map(|a| a.iter().map(|p| (p[0].as_str().unwrap_or("").to_string(), p[1].as_str().unwrap_or("").to_string())).collect())
+        .unwrap_or_default()
+}
+
+/// Our steps in the same form.
+fn steps(c: &Connection) -> Vec<(String, String)> {
+    c.messages.iter().map(|m| (m.dir.map(Dir::as_str).unwrap_or("?").to_string(), m.name.clone())).collect()
+}
+
 fn nums(v: &Value) -> Vec<u16> {
     v.as_array().map(|a| a.iter().filter_map(|x| x.as_u64()).map(|x| x as u16).collect()).unwrap_or_default()
 }
@@ -62,15 +74,8 @@ fn check(name: &str) {
         assert_eq!(s.signature_algorithms, nums(&exp["signature_algorithms"]), "{ctx}: signature algorithms");
         assert_eq!(s.supported_versions_offered, nums(&exp["supported_versions_offered"]), "{ctx}: versions offered");
         assert_eq!(s.key_share_groups, nums(&exp["key_share_groups"]), "{ctx}: key share groups");
-        let got: Vec<(String, String)> = c
-            .messages
-            .iter()
-            .map(|m| (m.dir.map(Dir::as_str).unwrap_or("?").to_string(), m.name.clone()))
-            .collect();
-        let want: Vec<(String, String)> = exp["messages"]
-            .as_array()
-            .map(|a| a.iter().map(|p| (p[0].as_str().unwrap_or("").to_string(), p[1].as_str().unwrap_or("").to_string())).collect())
-            .unwrap_or_default();
+        let got: Vec<(String, String)> = steps(&c);
+        let want: Vec<(String, String)> = pairs(&exp["messages"]);
         assert_eq!(got, want, "{ctx}: message list");
         // TLS 1.3 certificates travel encrypted: tshark read them with the key log, we cannot.
         let certs = if s.version == Some(0x0304) { Vec::new() } else { exp["certificates"].as_array().cloned().unwrap_or_default() };
@@ -102,12 +107,8 @@ fn check_inferred(name: &str) {
     let plain: String = text.lines().map(|l| l.trim_start_matches("C: ").trim_start_matches("S: ")).collect::<Vec<_>>().join("\n");
     let a = analyze(plain.as_bytes(), &Options::default());
     assert_eq!(a.input.directions, "inferred");
-    let got: Vec<(String, String)> =
-        a.connections[0].messages.iter().map(|m| (m.dir.map(Dir::as_str).unwrap_or("?").to_string(), m.name.clone())).collect();
-    let want: Vec<(String, String)> = exp["messages"]
-        .as_array()
-        .map(|a| a.iter().map(|p| (p[0].as_str().unwrap_or("").to_string(), p[1].as_str().unwrap_or("").to_string())).collect())
-        .unwrap_or_default();
+    let got = steps(&a.connections[0]);
+    let want: Vec<(String, String)> = pairs(&exp["messages"]);
     assert_eq!(got, want, "{name}: inferred directions");
     assert!(a.connections[0].messages.iter().all(|m| m.dir_inferred), "{name}: every direction is marked as inferred");
 }
@@ -214,11 +215,8 @@ fn pcaps_match_tshark() {
         assert!(c.client.as_deref().is_some_and(|s| s.starts_with("127.0.0.1:")), "{name}: client");
         assert_eq!(c.summary.sni.as_deref(), exp["sni"].as_str(), "{name}: sni");
         assert_eq!(c.summary.cipher_suite.map(u64::from), exp["cipher_suite"].as_u64(), "{name}: cipher");
-        let got: Vec<(String, String)> = c.messages.iter().map(|m| (m.dir.map(Dir::as_str).unwrap_or("?").to_string(), m.name.clone())).collect();
-        let want: Vec<(String, String)> = exp["messages_full"]
-            .as_array()
-            .map(|a| a.iter().map(|p| (p[0].as_str().unwrap_or("").to_string(), p[1].as_str().unwrap_or("").to_string())).collect())
-            .unwrap_or_default();
+        let got: Vec<(String, String)> = steps(c);
+        let want: Vec<(String, String)> = pairs(&exp["messages_full"]);
         // tshark read the TLS 1.3 records after the handshake with the key log and calls them
         // ApplicationData; without keys every TLS 1.3 application_data record is an
         // EncryptedRecord to us.
@@ -256,11 +254,8 @@ fn mtu1280_captures_match_tshark() {
         if let Some(ja3) = exp["ja3_full"].as_str() {
             assert_eq!(s.ja3_string.as_deref(), Some(ja3), "{name}: JA3");
         }
-        let got: Vec<(String, String)> = c.messages.iter().map(|m| (m.dir.map(Dir::as_str).unwrap_or("?").to_string(), m.name.clone())).collect();
-        let want: Vec<(String, String)> = exp["messages_full"]
-            .as_array()
-            .map(|a| a.iter().map(|p| (p[0].as_str().unwrap_or("").to_string(), p[1].as_str().unwrap_or("").to_string())).collect())
-            .unwrap_or_default();
+        let got: Vec<(String, String)> = steps(c);
+        let want: Vec<(String, String)> = pairs(&exp["messages_full"]);
         assert_eq!(got, want, "{name}: messages");
         // TLS 1.2: the Certificate message was carried by the frames tshark names.
         if let Some(frames) = exp["certificate_frames"].as_array().filter(|f| !f.is_empty() && s.version == Some(0x0303)) {
@@ -291,14 +286,8 @@ fn mtu1280_captures_match_tshark() {
 #[test]
 fn text_dumps_match_the_capture() {
     let exp: Value = serde_json::from_slice(&data("tls12-ecdhe-rsa.expected.json")).unwrap_or(Value::Null);
-    let want: Vec<(String, String)> = exp["messages_full"]
-        .as_array()
-        .map(|a| a.iter().map(|p| (p[0].as_str().unwrap_or("").to_string(), p[1].as_str().unwrap_or("").to_string())).collect())
-        .unwrap_or_default();
-    let handshake: Vec<(String, String)> = exp["messages"]
-        .as_array()
-        .map(|a| a.iter().map(|p| (p[0].as_str().unwrap_or("").to_string(), p[1].as_str().unwrap_or("").to_string())).collect())
-        .unwrap_or_default();
+    let want: Vec<(String, String)> = pairs(&exp["messages_full"]);
+    let handshake: Vec<(String, String)> = pairs(&exp["messages"]);
     let cases: &[(&str, &str, bool)] = &[
         ("tls12-ecdhe-rsa.tcpdump-X.txt", "hexdump", true),
         ("tls12-ecdhe-rsa.tcpdump-xx.txt", "hexdump", true),
@@ -317,7 +306,7 @@ fn text_dumps_match_the_capture() {
         assert!(a.diagnostics.is_empty(), "{file}: {:?}", a.diagnostics);
         assert_eq!(a.connections.len(), 1, "{file}");
         let c = &a.connections[0];
-        let got: Vec<(String, String)> = c.messages.iter().map(|m| (m.dir.map(Dir::as_str).unwrap_or("?").to_string(), m.name.clone())).collect();
+        let got: Vec<(String, String)> = steps(c);
         assert_eq!(&got, if *full { &want } else { &handshake }, "{file}");
         if *full {
             assert_eq!(c.server.as_deref(), Some("127.0.0.1:44301"), "{file}");

@@ -223,7 +223,7 @@ fn no_panic_on_damaged_text_dumps() {
         n += 1;
         for (i, c) in text.char_indices() {
             if c == '\n' || i < 800 {
-                let _ = analyze(text[..i].as_bytes(), &opts());
+                let _ = analyze(&text.as_bytes()[..i], &opts());
             }
         }
         let chars: Vec<char> = text.chars().collect();

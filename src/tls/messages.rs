@@ -115,7 +115,6 @@ fn body(t: u8, r: &mut Reader, ctx: &Ctx, out: &mut Vec<Field>, facts: &mut MsgF
             Ok(())
         }
         16 => {
-            *facts = MsgFacts::ClientKeyExchange(ctx.kx);
             client_key_exchange(r, ctx, out)
         }
         4 => new_session_ticket(r, ctx, out),
@@ -228,36 +227,29 @@ fn server_hello(r: &mut Reader, out: &mut Vec<Field>, info: &mut ServerHelloInfo
         "field.ServerHello.random"
     };
     out.push(Field::new("random", hexs(rand), s).note(note));
-    if v >> 8 == 0x7f {
-        // TLS 1.3 drafts before -22 had no session id and no compression method, and put the
-        // version in this field.
+    // TLS 1.3 drafts before -22 put the version here and had no session id and no
+    // compression method.
+    let draft = v >> 8 == 0x7f;
+    if draft {
         info.selected_version = Some(v);
-        let (cs, s) = r.u16("cipher_suite")?;
-        info.cipher_suite = cs;
-        out.push(Field::new("cipher_suite", suite_value(cs), s).note("field.ServerHello.cipher_suite"));
-        if r.is_empty() {
-            return Ok(());
-        }
-        let mut ef = ExtFacts::default();
-        let res = extensions::parse_list(r, out, ExtCtx::ServerHello, &mut ef, "field.ServerHello.extensions");
-        info.extensions = ef.types;
-        info.key_share_group = ef.key_share_groups.first().copied();
-        return res;
+    } else {
+        let s0 = r.pos();
+        let (mut sid, ls) = r.vec(1, "legacy_session_id_echo")?;
+        let (b, _) = sid.rest();
+        info.session_id = b.to_vec();
+        out.push(
+            Field::new("legacy_session_id_echo", if b.is_empty() { "(empty)".into() } else { hexs(b) }, Span::new(s0, r.pos() - s0))
+                .note("field.ServerHello.legacy_session_id_echo")
+                .with_children(vec![len_field(ls, b.len())]),
+        );
     }
-    let s0 = r.pos();
-    let (mut sid, ls) = r.vec(1, "legacy_session_id_echo")?;
-    let (b, _) = sid.rest();
-    info.session_id = b.to_vec();
-    out.push(
-        Field::new("legacy_session_id_echo", if b.is_empty() { "(empty)".into() } else { hexs(b) }, Span::new(s0, r.pos() - s0))
-            .note("field.ServerHello.legacy_session_id_echo")
-            .with_children(vec![len_field(ls, b.len())]),
-    );
     let (cs, s) = r.u16("cipher_suite")?;
     info.cipher_suite = cs;
     out.push(Field::new("cipher_suite", suite_value(cs), s).note("field.ServerHello.cipher_suite"));
-    let (cm, s) = r.u8("legacy_compression_method")?;
-    out.push(Field::new("legacy_compression_method", format!("{cm} ({})", if cm == 0 { "null" } else { "DEFLATE or unknown" }), s).note("field.ServerHello.legacy_compression_method"));
+    if !draft {
+        let (cm, s) = r.u8("legacy_compression_method")?;
+        out.push(Field::new("legacy_compression_method", format!("{cm} ({})", if cm == 0 { "null" } else { "DEFLATE or unknown" }), s).note("field.ServerHello.legacy_compression_method"));
+    }
     if r.is_empty() {
         return Ok(());
     }

@@ -66,7 +66,6 @@ pub enum MsgFacts {
     ServerHello(Box<ServerHelloInfo>),
     Certificates(Vec<Certificate>),
     ServerKeyExchange(SkeInfo),
-    ClientKeyExchange(Option<KeyExchange>),
     CertificateRequest,
 }
 
@@ -531,7 +530,7 @@ impl Walker<'_> {
             }
             MsgFacts::ServerKeyExchange(s) => self.out.facts.ske = Some(s),
             MsgFacts::CertificateRequest => self.out.facts.client_auth = true,
-            MsgFacts::ClientKeyExchange(_) | MsgFacts::None => {}
+            MsgFacts::None => {}
         }
         if msg_type == 14 {
             self.server_hello_done = true;
