@@ -254,6 +254,11 @@ fn mtu1280_captures_match_tshark() {
         if let Some(ja3) = exp["ja3_full"].as_str() {
             assert_eq!(s.ja3_string.as_deref(), Some(ja3), "{name}: JA3");
         }
+        // A client that did not offer TLS 1.3 (tshark: no supported_versions) cannot have been
+        // downgraded, whatever the server's random says (RFC 8446 §4.1.3).
+        if !nums(&exp["supported_versions_offered"]).contains(&0x0304) {
+            assert!(!c.notes.iter().any(|n| n.severity == tls_lens::model::NoteSeverity::Danger && n.text.contains("downgrade")), "{name}: {:?}", c.notes);
+        }
         let got: Vec<(String, String)> = steps(c);
         let want: Vec<(String, String)> = pairs(&exp["messages_full"]);
         assert_eq!(got, want, "{name}: messages");

@@ -209,6 +209,7 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("note.sni_mismatch", "The requested name {sni} is not among the certificate's names ({san})."),
     ("note.self_signed", "The server's certificate {subject} is self-signed: no CA vouches for it."),
     ("note.downgrade", "The ServerHello carries the TLS 1.3 downgrade sentinel ({version}): the server supports TLS 1.3 but negotiated lower. If the client offered TLS 1.3, it must abort (possible downgrade attack)."),
+    ("note.downgrade.expected", "The ServerHello carries the TLS 1.3 downgrade sentinel ({version}): the server supports TLS 1.3 but the client did not offer it, so this is expected, not an attack. (RFC 8446 §4.1.3)"),
     ("note.hrr", "The server sent a HelloRetryRequest: the client's first ClientHello had no key share for the group the server wanted (or the server needed a cookie), which costs a round trip."),
     ("note.resumed", "This is a resumed session: no certificate and no key exchange, keys come from an earlier master secret."),
     ("note.tls13_keys", "TLS 1.3 encrypts every handshake message after the ServerHello. Without a key log only the record sizes are visible."),

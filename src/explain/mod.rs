@@ -379,7 +379,13 @@ fn notes(tls: &TlsConnection, s: &Summary, opts: &Options) -> Vec<Note> {
     }
     if let Some(sh) = &f.server_hello {
         if let Some(v) = sh.downgrade_sentinel {
-            out.push(note(Danger, TextRef::new("note.downgrade").arg("version", v)));
+            // Only a client that offered TLS 1.3 has been downgraded (RFC 8446 §4.1.3).
+            let offered13 = f.client_hello.as_ref().is_some_and(|ch| ch.ext.supported_versions.contains(&0x0304));
+            if offered13 {
+                out.push(note(Danger, TextRef::new("note.downgrade").arg("version", v)));
+            } else {
+                out.push(note(Info, TextRef::new("note.downgrade.expected").arg("version", v)));
+            }
         }
     }
     if f.hello_retry {

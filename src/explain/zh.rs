@@ -208,6 +208,7 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("note.sni_mismatch", "请求的名称 {sni} 不在证书的名称（{san}）之中。"),
     ("note.self_signed", "服务器证书 {subject} 是自签名的：没有任何 CA 为它担保。"),
     ("note.downgrade", "ServerHello 带有 TLS 1.3 降级哨兵值（{version}）：服务器支持 TLS 1.3 却协商了更低版本。如果客户端提供了 TLS 1.3，它必须中止（可能是降级攻击）。"),
+    ("note.downgrade.expected", "ServerHello 带有 TLS 1.3 降级哨兵值（{version}）：服务器支持 TLS 1.3，但客户端没有提供它，所以这是预期的，并非攻击。(RFC 8446 §4.1.3)"),
     ("note.hrr", "服务器发送了 HelloRetryRequest：客户端的第一个 ClientHello 没有服务器想要的组的 key share（或服务器需要 cookie），因此多花一次往返。"),
     ("note.resumed", "这是一次恢复的会话：没有证书，也没有密钥交换，密钥来自之前的主密钥。"),
     ("note.tls13_keys", "TLS 1.3 会加密 ServerHello 之后的每条握手消息。没有密钥日志时只能看到记录的大小。"),
