@@ -37,6 +37,23 @@ enum Cmd {
         #[arg(long)]
         conn: Option<usize>,
     },
+    /// One JSON line per TLS connection of a capture (pcap, pcapng, or any input `explain`
+    /// takes), in constant memory: the connection's summary, its messages, certificates and
+    /// notes, and its traffic totals. Lines come as connections end; `stream` is Wireshark's
+    /// tcp.stream number. A progress bar goes to stderr when it is a terminal.
+    Scan {
+        file: String,
+        /// Also list UDP flows and TCP connections without TLS.
+        #[arg(long)]
+        all: bool,
+        /// Language of the notes: en or zh.
+        #[arg(long, default_value = "en")]
+        lang: String,
+        /// Print a closing report (bytes, packets, connections, time) on stderr even when it
+        /// is not a terminal.
+        #[arg(long)]
+        stats: bool,
+    },
     /// Serve a directory (the web page in www/) on 127.0.0.1 for local use and browser tests.
     Serve {
         #[arg(default_value = "www")]
@@ -56,6 +73,7 @@ pub fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+        Cmd::Scan { file, all, lang, stats } => scan(&file, all, &lang, stats),
         Cmd::Explain { file, json, lang, fields, color, conn } => {
             let input = match read_input(&file) {
                 Ok(b) => b,
@@ -68,8 +86,7 @@ pub fn main() -> ExitCode {
                 eprintln!("tls-lens: unknown language {lang:?} (use en or zh)");
                 return ExitCode::from(2);
             };
-            let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).ok().map(|d| d.as_secs() as i64);
-            let mut a = analyze(&input, &Options { lang, now });
+            let mut a = analyze(&input, &Options { lang, now: now() });
             if let Some(n) = conn {
                 if n >= a.connections.len() {
                     eprintln!("tls-lens: there is no connection {n} (the input has {})", a.connections.len());
@@ -101,6 +118,88 @@ pub fn main() -> ExitCode {
             } else {
                 ExitCode::SUCCESS
             }
+        }
+    }
+}
+
+fn now() -> Option<i64> {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).ok().map(|d| d.as_secs() as i64)
+}
+
+fn scan(file: &str, all: bool, lang: &str, want_stats: bool) -> ExitCode {
+    use tls_lens::scan::{scan, ScanOptions, ScanStats};
+    let Some(lang) = Lang::parse(lang) else {
+        eprintln!("tls-lens: unknown language {lang:?} (use en or zh)");
+        return ExitCode::from(2);
+    };
+    let (reader, total): (Box<dyn Read>, Option<u64>) = if file == "-" {
+        (Box::new(std::io::stdin().lock()), None)
+    } else {
+        match std::fs::File::open(file) {
+            Ok(f) => {
+                let len = f.metadata().ok().map(|m| m.len());
+                (Box::new(f), len)
+            }
+            Err(e) => {
+                eprintln!("tls-lens: cannot read {file}: {e}");
+                return ExitCode::from(2);
+            }
+        }
+    };
+    let tty = std::io::stderr().is_terminal();
+    let started = std::time::Instant::now();
+    let mut last_draw = started;
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    let opts = ScanOptions { explain: Options { lang, now: now() }, all };
+    let emit = |line: &tls_lens::scan::ScanLine| {
+        serde_json::to_writer(&mut out, line).map_err(std::io::Error::other)?;
+        out.write_all(b"\n")
+    };
+    let progress = |done: u64, s: &ScanStats| {
+        if !tty || last_draw.elapsed().as_millis() < 150 {
+            return;
+        }
+        last_draw = std::time::Instant::now();
+        let mb = |b: u64| b as f64 / 1e6;
+        let pct = total.filter(|&t| t > 0).map(|t| format!(" {:3.0}%", 100.0 * done as f64 / t as f64)).unwrap_or_default();
+        let of = total.map(|t| format!(" / {:.1}", mb(t))).unwrap_or_default();
+        eprint!("\r\x1b[2Kscan: {:.1}{of} MB{pct}, {} packets, {} TLS connections done", mb(done), s.packets, s.tls_connections);
+    };
+    let res = scan(reader, &opts, emit, progress);
+    let res = res.and_then(|s| out.flush().map(|_| s));
+    if tty {
+        eprint!("\r\x1b[2K");
+    }
+    match res {
+        Ok(s) => {
+            for d in &s.diagnostics {
+                eprintln!("tls-lens: {}: {}", if d.severity == Severity::Error { "error" } else { "warning" }, d.message);
+            }
+            if tty || want_stats {
+                let secs = started.elapsed().as_secs_f64();
+                eprintln!(
+                    "scan: {} ({}), {:.1} MB in {:.2} s ({:.0} MB/s), {} packets, {} TLS connections, {} other flows, at most {:.1} MB held",
+                    file,
+                    s.kind,
+                    s.bytes_read as f64 / 1e6,
+                    secs,
+                    s.bytes_read as f64 / 1e6 / secs.max(1e-9),
+                    s.packets,
+                    s.tls_connections,
+                    s.other_flows,
+                    s.peak_held as f64 / 1e6
+                );
+            }
+            if s.tls_connections == 0 {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("tls-lens: scan: {e}");
+            ExitCode::from(2)
         }
     }
 }

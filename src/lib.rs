@@ -9,6 +9,7 @@ pub mod model;
 pub mod net;
 pub mod reader;
 pub mod registry;
+pub mod scan;
 pub mod tls;
 pub mod x509;
 
@@ -58,6 +59,7 @@ pub fn analyze(input: &[u8], opts: &Options) -> Analysis {
         lang: opts.lang.code(),
         input: model::InputInfo { kind: inp.kind.to_string(), bytes: input.len(), directions },
         connections,
+        other_flows: inp.other_flows,
         diagnostics,
     }
 }

@@ -142,7 +142,29 @@ pub struct Analysis {
     pub lang: &'static str,
     pub input: InputInfo,
     pub connections: Vec<Connection>,
+    /// Flows in a capture that are not TLS over TCP: UDP flows (QUIC and DTLS are not
+    /// explained yet) and TCP connections without TLS records.
+    pub other_flows: Vec<OtherFlow>,
     pub diagnostics: Vec<Diagnostic>,
+}
+
+/// A flow of a capture that is listed but not explained.
+#[derive(Clone, Debug, Serialize)]
+pub struct OtherFlow {
+    /// "tcp" or "udp".
+    pub transport: &'static str,
+    /// Wireshark's `tcp.stream` or `udp.stream` number.
+    pub stream: usize,
+    /// "ip:port" of the side that opened it (the SYN or first datagram sender) and its peer.
+    pub client: String,
+    pub server: String,
+    pub first_frame: u32,
+    pub packets: u64,
+    /// Payload bytes, both ways.
+    pub bytes: u64,
+    /// What the payload looks like, when it is recognisable: "QUIC", "DTLS", "DNS", "HTTP",
+    /// "SSH"... or null.
+    pub looks_like: Option<&'static str>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -158,6 +180,8 @@ pub struct InputInfo {
 #[derive(Clone, Debug, Serialize)]
 pub struct Connection {
     pub id: usize,
+    /// For captures: Wireshark's `tcp.stream` number of this connection.
+    pub tcp_stream: Option<usize>,
     pub client: Option<String>,
     pub server: Option<String>,
     pub summary: Summary,

@@ -236,3 +236,27 @@ fn no_panic_on_damaged_text_dumps() {
     }
     assert!(n >= 8, "dumps found: {n}");
 }
+
+/// The streaming scanner on damaged captures: cut at many offsets and bytes flipped, pcap and
+/// pcapng; it must neither panic nor fail on an in-memory reader.
+#[test]
+fn scan_survives_damaged_captures() {
+    use tls_lens::scan::{scan, ScanOptions};
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
+    let run = |b: &[u8]| {
+        let o = ScanOptions { explain: opts(), all: true };
+        scan(b, &o, |_| Ok(()), |_, _| {}).expect("reading from memory cannot fail");
+    };
+    for name in ["tls13-hrr.pcap", "corpus/ja4/pcap/ipv6.pcapng"] {
+        let bytes = std::fs::read(dir.join(name)).unwrap_or_default();
+        assert!(bytes.len() > 1000, "{name}");
+        for n in (0..=bytes.len()).step_by(3) {
+            run(&bytes[..n]);
+        }
+        for i in (0..bytes.len()).step_by(2) {
+            let mut b = bytes.clone();
+            b[i] ^= 0xff;
+            run(&b);
+        }
+    }
+}

@@ -94,6 +94,7 @@ pub fn connection(id: usize, cap: &Capture, tls: TlsConnection, opts: &Options) 
     }
     Connection {
         id,
+        tcp_stream: cap.tcp_stream,
         client: cap.client.clone(),
         server: cap.server.clone(),
         summary,

@@ -6,7 +6,7 @@ pub mod curl_log;
 mod hex;
 mod literal;
 
-use crate::model::{Diagnostic, Dir};
+use crate::model::{Diagnostic, Dir, OtherFlow};
 
 /// A run of bytes that went one way, at `offset..offset+len` of `Capture::data`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -24,6 +24,8 @@ pub struct Capture {
     /// "ip:port" of each side, when the input says (captures).
     pub client: Option<String>,
     pub server: Option<String>,
+    /// Wireshark's `tcp.stream` number (captures).
+    pub tcp_stream: Option<usize>,
     pub data: Vec<u8>,
     pub chunks: Vec<ChunkIn>,
     /// True when the input said which way each chunk went.
@@ -63,6 +65,8 @@ pub struct Input {
     pub diagnostics: Vec<Diagnostic>,
     /// Key log lines found in the input (pcapng Decryption Secrets Blocks), for decryption.
     pub keylog: String,
+    /// Flows of a capture that are not TLS over TCP.
+    pub other_flows: Vec<OtherFlow>,
 }
 
 /// Sniff the input and decode it.
@@ -133,7 +137,7 @@ pub fn read(input: &[u8]) -> Input {
     let diagnostics = cap.diagnostics.clone();
     let kind = cap.kind;
     let captures = if cap.data.is_empty() { Vec::new() } else { vec![Capture { diagnostics: Vec::new(), ..cap }] };
-    Input { kind, captures, diagnostics, keylog: String::new() }
+    Input { kind, captures, diagnostics, ..Default::default() }
 }
 
 fn endpoint(e: (std::net::IpAddr, u16)) -> String {
@@ -197,37 +201,92 @@ fn read_capture_file(input: &[u8], kind: &'static str) -> Input {
     out
 }
 
-/// Packets -> TCP reassembly -> one capture per connection that carries TLS records.
+/// Packets -> TCP reassembly -> one capture per connection that carries TLS records; the
+/// other flows are listed.
 fn from_packets(packets: &[crate::net::RawPacket], kind: &'static str, diagnostics: &mut Vec<Diagnostic>) -> Input {
-    let conns = crate::net::reassemble(packets, diagnostics);
+    let (conns, udp) = crate::net::reassemble(packets, diagnostics);
     let mut captures = Vec::new();
+    let mut other_flows: Vec<OtherFlow> = udp.iter().map(udp_flow).collect();
     for c in conns {
-        let label = format!("{} -> {}", endpoint(c.client), endpoint(c.server));
-        if c.data.is_empty() {
-            continue;
+        match tls_capture(c, kind) {
+            Ok(cap) => captures.push(cap),
+            Err(flow) => other_flows.push(flow),
         }
-        if !crate::tls::record::carries_tls(&c.data) {
-            diagnostics.push(Diagnostic::warning(
-                c.first_offset,
-                format!("TCP {label} (from frame {}): {} byte(s) without TLS records, not shown", c.first_frame, c.data.len()),
-            ));
-            continue;
-        }
-        captures.push(Capture {
-            kind,
-            client: Some(endpoint(c.client)),
-            server: Some(endpoint(c.server)),
-            chunks: c.chunks.iter().map(|&(d, o, l, f)| ChunkIn { dir: Some(d), offset: o, len: l, frame: Some(f) }).collect(),
-            data: c.data,
-            marked: true,
-            diagnostics: c.diagnostics,
-            ..Default::default()
-        });
     }
     if captures.is_empty() && !packets.is_empty() {
         diagnostics.push(Diagnostic::error(0, format!("no TLS connection found in the {} packet(s) of this {kind} input", packets.len())));
     }
-    Input { kind, captures, diagnostics: Vec::new(), keylog: String::new() }
+    other_flows.sort_by_key(|f| (f.transport, f.stream));
+    Input { kind, captures, other_flows, ..Default::default() }
+}
+
+/// A reassembled TCP connection as a capture to explain, or, without TLS records, as a flow
+/// to list.
+pub fn tls_capture(c: crate::net::TcpConnection, kind: &'static str) -> Result<Capture, OtherFlow> {
+    if !crate::tls::record::carries_tls(&c.data) {
+        return Err(OtherFlow {
+            transport: "tcp",
+            stream: c.stream,
+            client: endpoint(c.client),
+            server: endpoint(c.server),
+            first_frame: c.first_frame,
+            packets: c.packets,
+            bytes: c.bytes[0] + c.bytes[1],
+            looks_like: looks_like(&c.data, c.server.1, false),
+        });
+    }
+    Ok(Capture {
+        kind,
+        client: Some(endpoint(c.client)),
+        server: Some(endpoint(c.server)),
+        tcp_stream: Some(c.stream),
+        chunks: c.chunks.iter().map(|&(d, o, l, f)| ChunkIn { dir: Some(d), offset: o, len: l, frame: Some(f) }).collect(),
+        data: c.data,
+        marked: true,
+        diagnostics: c.diagnostics,
+        ..Default::default()
+    })
+}
+
+pub fn udp_flow(f: &crate::net::UdpFlow) -> OtherFlow {
+    OtherFlow {
+        transport: "udp",
+        stream: f.stream,
+        client: endpoint(f.client),
+        server: endpoint(f.server),
+        first_frame: f.first_frame,
+        packets: f.packets,
+        bytes: f.bytes,
+        looks_like: looks_like(&f.head, f.server.1.min(f.client.1), true),
+    }
+}
+
+/// A protocol name for a flow that is not TLS over TCP, from its first bytes (and, for DNS,
+/// the port).
+fn looks_like(head: &[u8], port: u16, udp: bool) -> Option<&'static str> {
+    let starts = |p: &[u8]| head.starts_with(p);
+    if udp {
+        return match head {
+            // QUIC long header (RFC 9000 section 17.2): form and fixed bits, then the version.
+            [b, 0, 0, 0, 1, ..] if b & 0xc0 == 0xc0 => Some("QUIC"),
+            [b, 0x6b, 0x33, 0x43, 0xcf, ..] if b & 0xc0 == 0xc0 => Some("QUIC"),
+            // DTLS record: content type, then 0xfeff (1.0), 0xfefd (1.2), 0xfefc (1.3) or 0x0100.
+            [20..=26, 0xfe, 0xfd | 0xff | 0xfc, ..] | [20..=26, 0x01, 0x00, ..] => Some("DTLS"),
+            _ if port == 53 || port == 5353 => Some("DNS"),
+            _ => None,
+        };
+    }
+    if ["GET ", "POST ", "HEAD ", "PUT ", "HTTP/"].iter().any(|m| starts(m.as_bytes())) {
+        Some("HTTP")
+    } else if starts(b"SSH-") {
+        Some("SSH")
+    } else if starts(b"PRI * HTTP/2.0") {
+        Some("HTTP/2")
+    } else if port == 53 {
+        Some("DNS")
+    } else {
+        None
+    }
 }
 
 /// Raw binary TLS records start with a content type 20..=24 and a major version 3.

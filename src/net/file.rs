@@ -1,8 +1,14 @@
 //! Capture files: the four pcap magics and pcapng (SHB, IDB, EPB, SPB, obsolete PB, DSB; other
 //! blocks skipped). Every problem names the file offset; packets before it are kept.
+//!
+//! `PacketSource` reads one packet at a time from whatever part of the file is at hand, so the
+//! same code serves a file held in memory (`read_file`, the page) and a file streamed through a
+//! small buffer (`tls-lens scan`).
 
 use pcap_parser::pcap::{parse_pcap_frame, parse_pcap_frame_be, parse_pcap_header};
 use pcap_parser::pcapng::{parse_block_be, parse_block_le, Block};
+
+use pcap_parser::nom;
 
 use crate::model::Diagnostic;
 
@@ -23,113 +29,176 @@ pub struct FileContents<'a> {
     pub keylog: String,
 }
 
-fn offset_of(input: &[u8], rest: &[u8]) -> usize {
-    input.len() - rest.len()
+/// One step of reading.
+pub enum Next<'a> {
+    /// A packet, and how many bytes of the buffer it used.
+    Packet(RawPacket<'a>, usize),
+    /// A block that is not a packet (file header, interface description...) was consumed.
+    Skip(usize),
+    /// A block was consumed but could not be used; reading goes on.
+    Warn(Diagnostic, usize),
+    /// The buffer ends inside a block: at least this many bytes (from the buffer start) are needed.
+    NeedMore(usize),
+    /// The file is corrupt here; reading stops.
+    Error(Diagnostic),
+    /// The buffer is empty.
+    End,
 }
 
-/// Read a pcap or pcapng file. `kind` is "pcap" or "pcapng".
-pub fn read_file<'a>(input: &'a [u8], kind: &str, diags: &mut Vec<Diagnostic>) -> FileContents<'a> {
-    if kind == "pcapng" {
-        read_pcapng(input, diags)
-    } else {
-        read_pcap(input, diags)
-    }
+enum Format {
+    Pcap { header_read: bool, big_endian: bool, linktype: i32 },
+    Pcapng { big_endian: bool, interfaces: Vec<i32> },
 }
 
-fn read_pcap<'a>(input: &'a [u8], diags: &mut Vec<Diagnostic>) -> FileContents<'a> {
-    let mut out = FileContents::default();
-    let (mut rest, header) = match parse_pcap_header(input) {
-        Ok(x) => x,
-        Err(e) => {
-            diags.push(Diagnostic::error(0, format!("pcap file header (24 bytes) could not be read: {e:?}")));
-            return out;
-        }
-    };
-    let linktype = header.network.0;
-    let frame_parser = if header.is_bigendian() { parse_pcap_frame_be } else { parse_pcap_frame };
-    while !rest.is_empty() {
-        let at = offset_of(input, rest);
-        match frame_parser(rest) {
-            Ok((r, block)) => {
-                let frame = out.packets.len() as u32 + 1;
-                out.packets.push(RawPacket { frame, linktype, data: block.data, file_offset: offset_of(input, block.data) });
-                rest = r;
-            }
-            Err(_) => {
-                diags.push(Diagnostic::error(
-                    at,
-                    format!("pcap record at file offset {at}: expected a 16-byte record header and the bytes it declares, the file ends or is corrupt here ({} byte(s) not read)", rest.len()),
-                ));
-                break;
-            }
-        }
-    }
-    out
+/// A reader of pcap or pcapng blocks that keeps the state between them (byte order,
+/// interfaces, frame numbers) and collects the key log of Decryption Secrets Blocks.
+pub struct PacketSource {
+    format: Format,
+    frames: u32,
+    pub keylog: String,
 }
 
-fn read_pcapng<'a>(input: &'a [u8], diags: &mut Vec<Diagnostic>) -> FileContents<'a> {
-    let mut out = FileContents::default();
-    let mut rest = input;
-    let mut big_endian = false;
-    let mut interfaces: Vec<i32> = Vec::new();
-    while !rest.is_empty() {
-        let at = offset_of(input, rest);
-        // A Section Header Block tells the byte order of its section.
-        if rest.len() >= 12 && rest[..4] == [0x0a, 0x0d, 0x0d, 0x0a] {
-            big_endian = rest[8..12] == [0x1a, 0x2b, 0x3c, 0x4d];
-            interfaces.clear();
-        }
-        let parsed = if big_endian { parse_block_be(rest) } else { parse_block_le(rest) };
-        let (r, block) = match parsed {
-            Ok(x) => x,
-            Err(_) => {
-                diags.push(Diagnostic::error(
-                    at,
-                    format!("pcapng block at file offset {at}: expected a block (type, length, body, length), the file ends or is corrupt here ({} byte(s) not read)", rest.len()),
-                ));
-                break;
-            }
+impl PacketSource {
+    /// `kind` is "pcap" or "pcapng".
+    pub fn new(kind: &str) -> Self {
+        let format = if kind == "pcapng" {
+            Format::Pcapng { big_endian: false, interfaces: Vec::new() }
+        } else {
+            Format::Pcap { header_read: false, big_endian: false, linktype: 1 }
         };
-        match &block {
-            Block::InterfaceDescription(idb) => interfaces.push(idb.linktype.0),
-            Block::EnhancedPacket(epb) => match interfaces.get(epb.if_id as usize) {
-                Some(&lt) => {
-                    let data: &'a [u8] = &epb.data[..(epb.caplen as usize).min(epb.data.len())];
-                    let frame = out.packets.len() as u32 + 1;
-                    out.packets.push(RawPacket { frame, linktype: lt, data, file_offset: offset_of(input, data) });
-                }
-                None => diags.push(Diagnostic::warning(at, format!("packet block at file offset {at} names interface {} that was not described; skipped", epb.if_id))),
-            },
-            Block::SimplePacket(spb) => {
-                let lt = interfaces.first().copied().unwrap_or(1);
-                let data: &'a [u8] = &spb.data[..(spb.origlen as usize).min(spb.data.len())];
-                let frame = out.packets.len() as u32 + 1;
-                out.packets.push(RawPacket { frame, linktype: lt, data, file_offset: offset_of(input, data) });
-            }
-            Block::DecryptionSecrets(dsb) => {
-                let n = (dsb.secrets_len as usize).min(dsb.data.len());
-                out.keylog.push_str(&String::from_utf8_lossy(&dsb.data[..n]));
-                if !out.keylog.ends_with('\n') {
-                    out.keylog.push('\n');
-                }
-            }
-            Block::Unknown(u) if u.block_type == 2 => {
-                // Obsolete Packet Block: interface_id u16, drops u16, ts 2*u32, caplen, len, data.
-                let b = u.data;
-                if b.len() >= 20 {
-                    let rd16 = |x: &[u8]| if big_endian { u16::from_be_bytes([x[0], x[1]]) } else { u16::from_le_bytes([x[0], x[1]]) };
-                    let rd32 = |x: &[u8]| if big_endian { u32::from_be_bytes([x[0], x[1], x[2], x[3]]) } else { u32::from_le_bytes([x[0], x[1], x[2], x[3]]) };
-                    let if_id = rd16(&b[0..2]) as usize;
-                    let caplen = (rd32(&b[12..16]) as usize).min(b.len() - 20);
-                    let data = &b[20..20 + caplen];
-                    let lt = interfaces.get(if_id).copied().unwrap_or(1);
-                    let frame = out.packets.len() as u32 + 1;
-                    out.packets.push(RawPacket { frame, linktype: lt, data, file_offset: offset_of(input, data) });
-                }
-            }
-            _ => {}
-        }
-        rest = r;
+        PacketSource { format, frames: 0, keylog: String::new() }
     }
+
+    /// Read the next block of `buf`, which starts at file offset `at`. `eof`: nothing follows
+    /// `buf`, so a block cut short is an error rather than a request for more bytes.
+    pub fn next<'a>(&mut self, buf: &'a [u8], at: usize, eof: bool) -> Next<'a> {
+        if buf.is_empty() {
+            return Next::End;
+        }
+        let cut = |what: String| if eof { Next::Error(Diagnostic::error(at, what)) } else { Next::NeedMore(12) };
+        let used = |rest: &[u8]| buf.len() - rest.len();
+        let needed = |n: &nom::Needed| match n {
+            nom::Needed::Size(s) => buf.len() + s.get(),
+            nom::Needed::Unknown => buf.len() + 1,
+        };
+        match &mut self.format {
+            Format::Pcap { header_read, big_endian, linktype } => {
+                if !*header_read {
+                    return match parse_pcap_header(buf) {
+                        Ok((rest, h)) => {
+                            *header_read = true;
+                            *big_endian = h.is_bigendian();
+                            *linktype = h.network.0;
+                            Next::Skip(used(rest))
+                        }
+                        Err(nom::Err::Incomplete(_)) if !eof => Next::NeedMore(24),
+                        Err(e) => Next::Error(Diagnostic::error(at, format!("pcap file header (24 bytes) could not be read: {e:?}"))),
+                    };
+                }
+                let parsed = if *big_endian { parse_pcap_frame_be(buf) } else { parse_pcap_frame(buf) };
+                match parsed {
+                    Ok((rest, block)) => {
+                        self.frames += 1;
+                        let p = RawPacket { frame: self.frames, linktype: *linktype, data: block.data, file_offset: at + 16 };
+                        Next::Packet(p, used(rest))
+                    }
+                    Err(nom::Err::Incomplete(n)) if !eof => Next::NeedMore(needed(&n)),
+                    Err(_) => Next::Error(Diagnostic::error(
+                        at,
+                        format!("pcap record at file offset {at}: expected a 16-byte record header and the bytes it declares, the file ends or is corrupt here ({} byte(s) not read)", buf.len()),
+                    )),
+                }
+            }
+            Format::Pcapng { big_endian, interfaces } => {
+                // A Section Header Block tells the byte order of its section.
+                if buf.len() < 12 {
+                    return cut(format!("pcapng block at file offset {at}: expected a block (type, length, body, length), the file ends here ({} byte(s) not read)", buf.len()));
+                }
+                if buf[..4] == [0x0a, 0x0d, 0x0d, 0x0a] {
+                    *big_endian = buf[8..12] == [0x1a, 0x2b, 0x3c, 0x4d];
+                    interfaces.clear();
+                }
+                let parsed = if *big_endian { parse_block_be(buf) } else { parse_block_le(buf) };
+                let (rest, block) = match parsed {
+                    Ok(x) => x,
+                    Err(nom::Err::Incomplete(n)) if !eof => return Next::NeedMore(needed(&n)),
+                    Err(_) => {
+                        return Next::Error(Diagnostic::error(
+                            at,
+                            format!("pcapng block at file offset {at}: expected a block (type, length, body, length), the file ends or is corrupt here ({} byte(s) not read)", buf.len()),
+                        ))
+                    }
+                };
+                let n = used(rest);
+                let offset_of = |data: &[u8]| at + (data.as_ptr() as usize - buf.as_ptr() as usize);
+                let packet = |lt: i32, data: &'a [u8], frames: &mut u32| {
+                    *frames += 1;
+                    Next::Packet(RawPacket { frame: *frames, linktype: lt, data, file_offset: offset_of(data) }, n)
+                };
+                match block {
+                    Block::InterfaceDescription(idb) => {
+                        interfaces.push(idb.linktype.0);
+                        Next::Skip(n)
+                    }
+                    Block::EnhancedPacket(epb) => match interfaces.get(epb.if_id as usize) {
+                        Some(&lt) => packet(lt, &epb.data[..(epb.caplen as usize).min(epb.data.len())], &mut self.frames),
+                        None => {
+                            self.frames += 1;
+                            Next::Warn(Diagnostic::warning(at, format!("packet block at file offset {at} names interface {} that was not described; skipped", epb.if_id)), n)
+                        }
+                    },
+                    Block::SimplePacket(spb) => {
+                        let lt = interfaces.first().copied().unwrap_or(1);
+                        packet(lt, &spb.data[..(spb.origlen as usize).min(spb.data.len())], &mut self.frames)
+                    }
+                    Block::DecryptionSecrets(dsb) => {
+                        let len = (dsb.secrets_len as usize).min(dsb.data.len());
+                        self.keylog.push_str(&String::from_utf8_lossy(&dsb.data[..len]));
+                        if !self.keylog.ends_with('\n') {
+                            self.keylog.push('\n');
+                        }
+                        Next::Skip(n)
+                    }
+                    Block::Unknown(u) if u.block_type == 2 && u.data.len() >= 20 => {
+                        // Obsolete Packet Block: interface_id u16, drops u16, ts 2*u32, caplen, len, data.
+                        let b = u.data;
+                        let be = *big_endian;
+                        let if_id = if be { u16::from_be_bytes([b[0], b[1]]) } else { u16::from_le_bytes([b[0], b[1]]) } as usize;
+                        let c = [b[12], b[13], b[14], b[15]];
+                        let caplen = (if be { u32::from_be_bytes(c) } else { u32::from_le_bytes(c) } as usize).min(b.len() - 20);
+                        let lt = interfaces.get(if_id).copied().unwrap_or(1);
+                        packet(lt, &b[20..20 + caplen], &mut self.frames)
+                    }
+                    _ => Next::Skip(n),
+                }
+            }
+        }
+    }
+}
+
+/// Read a whole pcap or pcapng file held in memory. `kind` is "pcap" or "pcapng".
+pub fn read_file<'a>(input: &'a [u8], kind: &str, diags: &mut Vec<Diagnostic>) -> FileContents<'a> {
+    let mut src = PacketSource::new(kind);
+    let mut out = FileContents::default();
+    let mut at = 0;
+    loop {
+        match src.next(&input[at..], at, true) {
+            Next::Packet(p, n) => {
+                out.packets.push(p);
+                at += n;
+            }
+            Next::Skip(n) => at += n,
+            Next::Warn(d, n) => {
+                diags.push(d);
+                at += n;
+            }
+            Next::Error(d) => {
+                diags.push(d);
+                break;
+            }
+            Next::NeedMore(_) | Next::End => break,
+        }
+    }
+    out.keylog = src.keylog;
     out
 }

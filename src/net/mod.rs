@@ -5,6 +5,6 @@ mod file;
 mod packet;
 mod tcp;
 
-pub use file::{read_file, RawPacket};
+pub use file::{read_file, Next, PacketSource, RawPacket};
 pub use packet::{decode, Decoded, Segment};
-pub use tcp::{reassemble, TcpConnection};
+pub use tcp::{reassemble, Endpoint, Reassembler, RecordCounts, TcpConnection, UdpFlow};

@@ -2,6 +2,11 @@
 //! and overlaps trimmed, out-of-order segments held until the gap before them fills, missing
 //! data reported with its stream offset. Which side is the client comes from the SYN, else from
 //! the content (who sent a ClientHello), else from the ports.
+//!
+//! Connections are numbered like Wireshark's `tcp.stream` (and UDP flows like `udp.stream`):
+//! in order of first appearance, with a new number when a SYN reuses the ports of a closed
+//! connection. The `Reassembler` takes one packet at a time; for `tls-lens scan` it can stop
+//! storing a connection's bytes after a prefix and still count its TLS records by length.
 
 use std::collections::{BTreeMap, HashMap};
 use std::net::IpAddr;
@@ -13,12 +18,114 @@ use crate::model::{Diagnostic, Dir};
 /// Bytes held out of order per direction before we give up waiting and report a gap.
 const MAX_PENDING: usize = 32 << 20;
 
-type Endpoint = (IpAddr, u16);
+pub type Endpoint = (IpAddr, u16);
+
+/// TLS records seen in one direction, counted from their headers alone.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RecordCounts {
+    /// Records by content type 20 (change_cipher_spec) ..= 24 (heartbeat).
+    pub by_type: [u64; 5],
+    /// Payload bytes of application_data (23) records.
+    pub app_bytes: u64,
+    /// Where the stream first stopped looking like TLS records (a preamble such as STARTTLS,
+    /// or a missing segment), as an offset in this direction's stream.
+    pub lost_at: Option<u64>,
+    /// Bytes passed over while looking for the next record header.
+    pub skipped: u64,
+}
+
+/// Follows record boundaries through a stream without keeping its bytes. When the bytes stop
+/// looking like a record header (or a gap breaks the chain) it looks, byte by byte, for the
+/// next plausible header, as the in-memory record parser does.
+#[derive(Clone, Debug, Default)]
+struct RecordCounter {
+    counts: RecordCounts,
+    hdr: [u8; 5],
+    have: usize,
+    remaining: u64,
+    offset: u64,
+    hunting: bool,
+}
+
+fn plausible_header(h: &[u8; 5]) -> bool {
+    let len = u16::from_be_bytes([h[3], h[4]]) as usize;
+    (20..=24).contains(&h[0]) && h[1] == 3 && h[2] <= 4 && len > 0 && len <= (1 << 14) + 2048
+}
+
+impl RecordCounter {
+    fn feed(&mut self, mut b: &[u8]) {
+        while !b.is_empty() {
+            if self.remaining > 0 {
+                let n = (self.remaining).min(b.len() as u64) as usize;
+                self.remaining -= n as u64;
+                self.offset += n as u64;
+                b = &b[n..];
+                continue;
+            }
+            if self.hunting {
+                // Slide a 5-byte window one byte at a time.
+                if self.have == 5 {
+                    self.hdr.copy_within(1.., 0);
+                    self.have = 4;
+                    self.counts.skipped += 1;
+                    self.offset += 1;
+                }
+                self.hdr[self.have] = b[0];
+                self.have += 1;
+                b = &b[1..];
+                if self.have == 5 && plausible_header(&self.hdr) {
+                    self.hunting = false;
+                    self.record();
+                }
+                continue;
+            }
+            let n = (5 - self.have).min(b.len());
+            self.hdr[self.have..self.have + n].copy_from_slice(&b[..n]);
+            self.have += n;
+            b = &b[n..];
+            if self.have < 5 {
+                return;
+            }
+            if plausible_header(&self.hdr) {
+                self.record();
+            } else {
+                self.lose();
+            }
+        }
+    }
+
+    fn record(&mut self) {
+        self.have = 0;
+        let [t, _, _, hi, lo] = self.hdr;
+        let len = u16::from_be_bytes([hi, lo]) as u64;
+        self.counts.by_type[(t - 20) as usize] += 1;
+        if t == 23 {
+            self.counts.app_bytes += len;
+        }
+        self.offset += 5;
+        self.remaining = len;
+    }
+
+    fn lose(&mut self) {
+        self.counts.lost_at.get_or_insert(self.offset);
+        self.hunting = true;
+    }
+
+    fn gap(&mut self, missing: u64) {
+        self.counts.lost_at.get_or_insert(self.offset);
+        self.offset += missing;
+        self.remaining = 0;
+        self.have = 0;
+        self.hunting = true;
+    }
+}
 
 /// A reassembled TCP connection: both directions' bytes interleaved in the order they became
 /// contiguous, as chunks with the frame that completed them.
 #[derive(Clone, Debug)]
 pub struct TcpConnection {
+    /// Number of the connection in the capture, as Wireshark's `tcp.stream`.
+    pub stream: usize,
     pub client: Endpoint,
     pub server: Endpoint,
     pub data: Vec<u8>,
@@ -26,8 +133,32 @@ pub struct TcpConnection {
     pub chunks: Vec<(Dir, usize, usize, u32)>,
     pub diagnostics: Vec<Diagnostic>,
     pub first_frame: u32,
+    pub last_frame: u32,
+    pub packets: u64,
+    /// Payload bytes client -> server and server -> client (all of them, stored or not).
+    pub bytes: [u64; 2],
+    /// Record counts client -> server and server -> client (streaming mode only).
+    pub records: Option<[RecordCounts; 2]>,
+    /// Both sides sent FIN, or one sent RST.
+    pub closed: bool,
     /// File offset of the first packet, for diagnostics about the whole connection.
     pub first_offset: usize,
+}
+
+/// A UDP flow: datagrams between two endpoints (QUIC and DTLS are not explained yet).
+#[derive(Clone, Debug)]
+pub struct UdpFlow {
+    /// Number of the flow, as Wireshark's `udp.stream`.
+    pub stream: usize,
+    /// The sender of the first datagram, and its peer.
+    pub client: Endpoint,
+    pub server: Endpoint,
+    pub first_frame: u32,
+    pub last_frame: u32,
+    pub packets: u64,
+    pub bytes: u64,
+    /// The first payload bytes, to tell QUIC and DTLS by content.
+    pub head: Vec<u8>,
 }
 
 #[derive(Default)]
@@ -37,31 +168,78 @@ struct Side {
     pending: BTreeMap<u64, (Vec<u8>, u32)>,
     pending_bytes: usize,
     first_payload: Vec<u8>,
+    fin: bool,
+    bytes: u64,
+    stored: usize,
+    counter: Option<RecordCounter>,
 }
 
 struct Conn {
+    stream: usize,
     a: Endpoint,
     b: Endpoint,
     /// 0: a -> b, 1: b -> a
     sides: [Side; 2],
     syn_from: Option<usize>,
+    rst: bool,
     data: Vec<u8>,
     chunks: Vec<(usize, usize, usize, u32)>,
     diagnostics: Vec<Diagnostic>,
     first_frame: u32,
+    last_frame: u32,
+    packets: u64,
     first_offset: usize,
+    /// Bytes per side to keep in `data` (usize::MAX: all).
+    store_limit: usize,
 }
 
 impl Conn {
+    fn new(stream: usize, a: Endpoint, b: Endpoint, p: &RawPacket, store_limit: usize, count: bool) -> Conn {
+        let mut sides: [Side; 2] = Default::default();
+        if count {
+            sides.iter_mut().for_each(|s| s.counter = Some(RecordCounter::default()));
+        }
+        Conn {
+            stream,
+            a,
+            b,
+            sides,
+            syn_from: None,
+            rst: false,
+            data: Vec::new(),
+            chunks: Vec::new(),
+            diagnostics: Vec::new(),
+            first_frame: p.frame,
+            last_frame: p.frame,
+            packets: 0,
+            first_offset: p.file_offset,
+            store_limit,
+        }
+    }
+
+    fn closed(&self) -> bool {
+        self.rst || (self.sides[0].fin && self.sides[1].fin)
+    }
+
     fn push(&mut self, side: usize, bytes: &[u8], frame: u32) {
         if bytes.is_empty() {
             return;
         }
+        let s = &mut self.sides[side];
+        s.bytes += bytes.len() as u64;
+        if let Some(c) = s.counter.as_mut() {
+            c.feed(bytes);
+        }
+        let keep = bytes.len().min(self.store_limit.saturating_sub(s.stored));
+        if keep == 0 {
+            return;
+        }
+        s.stored += keep;
         let off = self.data.len();
-        self.data.extend_from_slice(bytes);
+        self.data.extend_from_slice(&bytes[..keep]);
         match self.chunks.last_mut() {
-            Some(last) if last.0 == side && last.3 == frame => last.2 += bytes.len(),
-            _ => self.chunks.push((side, off, bytes.len(), frame)),
+            Some(last) if last.0 == side && last.3 == frame => last.2 += keep,
+            _ => self.chunks.push((side, off, keep, frame)),
         }
     }
 
@@ -89,6 +267,9 @@ impl Conn {
         if let Some((&k, (_, frame))) = s.pending.first_key_value() {
             let (missing, at, frame) = (k - s.next, s.next, *frame);
             s.next = k;
+            if let Some(c) = s.counter.as_mut() {
+                c.gap(missing);
+            }
             let off = self.data.len();
             self.diagnostics.push(Diagnostic::warning(
                 off,
@@ -97,55 +278,153 @@ impl Conn {
             self.drain(side);
         }
     }
+
+    /// Which side (0 or 1) is the client: the SYN sender, else whoever sent a ClientHello,
+    /// else whoever received a ServerHello, else the side with the higher port.
+    fn client_side(&self) -> usize {
+        self.syn_from
+            .or_else(|| (0..2).find(|&s| looks_like_hello(&self.sides[s].first_payload, 1)))
+            .or_else(|| (0..2).find(|&s| looks_like_hello(&self.sides[s].first_payload, 2)).map(|s| 1 - s))
+            .unwrap_or(if self.a.1 >= self.b.1 { 0 } else { 1 })
+    }
+
+    fn dir_label(&self, side: usize) -> &'static str {
+        if side == self.client_side() {
+            "client -> server"
+        } else {
+            "server -> client"
+        }
+    }
+
+    /// The connection as it stands; `data` and `chunks` are moved out.
+    fn take(&mut self) -> TcpConnection {
+        let client_side = self.client_side();
+        let (client, server) = if client_side == 0 { (self.a, self.b) } else { (self.b, self.a) };
+        let dir = |s: usize| if s == client_side { Dir::C2S } else { Dir::S2C };
+        let (cs, ss) = (client_side, 1 - client_side);
+        let counts = |s: &Side| s.counter.as_ref().map(|c| c.counts).unwrap_or_default();
+        TcpConnection {
+            stream: self.stream,
+            client,
+            server,
+            chunks: self.chunks.drain(..).map(|(s, o, l, f)| (dir(s), o, l, f)).collect(),
+            data: std::mem::take(&mut self.data),
+            diagnostics: std::mem::take(&mut self.diagnostics),
+            first_frame: self.first_frame,
+            last_frame: self.last_frame,
+            packets: self.packets,
+            bytes: [self.sides[cs].bytes, self.sides[ss].bytes],
+            records: self.sides[0].counter.as_ref().map(|_| [counts(&self.sides[cs]), counts(&self.sides[ss])]),
+            closed: self.closed(),
+            first_offset: self.first_offset,
+        }
+    }
+
+    /// Report what is still missing, then hand the connection out.
+    fn finish(mut self) -> TcpConnection {
+        for side in 0..2 {
+            let label = self.dir_label(side);
+            while !self.sides[side].pending.is_empty() {
+                self.skip_gap(side, label);
+            }
+        }
+        self.take()
+    }
 }
 
 fn looks_like_hello(b: &[u8], msg_type: u8) -> bool {
     matches!(b, [0x16, 3, _, _, _, t, ..] if *t == msg_type)
 }
 
-/// Reassemble every TCP connection in the packets. UDP datagrams are counted in a diagnostic.
-pub fn reassemble(packets: &[RawPacket], diags: &mut Vec<Diagnostic>) -> Vec<TcpConnection> {
-    let mut conns: Vec<Conn> = Vec::new();
-    let mut index: HashMap<(Endpoint, Endpoint), usize> = HashMap::new();
-    let (mut fragments, mut udp, mut other) = (0usize, 0usize, 0usize);
-    let (mut first_udp, mut first_other) = (None, None);
-    for p in packets {
+/// Packets in, TCP connections and UDP flows out.
+pub struct Reassembler {
+    live: HashMap<usize, Conn>,
+    /// Endpoint pair -> the newest connection between them.
+    index: HashMap<(Endpoint, Endpoint), usize>,
+    next_stream: usize,
+    udp: Vec<UdpFlow>,
+    udp_index: HashMap<(Endpoint, Endpoint), usize>,
+    fragments: usize,
+    other: usize,
+    first_other: Option<(u32, usize, &'static str)>,
+    store_limit: usize,
+    pending_limit: usize,
+    count_records: bool,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Default for Reassembler {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Reassembler {
+    /// Keep every byte of every connection (the page, `explain`).
+    pub fn new() -> Self {
+        Reassembler {
+            live: HashMap::new(),
+            index: HashMap::new(),
+            next_stream: 0,
+            udp: Vec::new(),
+            udp_index: HashMap::new(),
+            fragments: 0,
+            other: 0,
+            first_other: None,
+            store_limit: usize::MAX,
+            pending_limit: MAX_PENDING,
+            count_records: false,
+            diagnostics: Vec::new(),
+        }
+    }
+
+    /// Keep at most `store_limit` bytes per direction and `pending_limit` bytes out of order;
+    /// count records by their headers (`tls-lens scan`).
+    pub fn streaming(store_limit: usize, pending_limit: usize) -> Self {
+        Reassembler { store_limit, pending_limit, count_records: true, ..Self::new() }
+    }
+
+    /// Add one packet. Returns the `tcp.stream` number of the TCP connection it belongs to.
+    pub fn packet(&mut self, p: &RawPacket) -> Option<usize> {
         let seg = match decode(p.linktype, p.data) {
             Decoded::Tcp(s) => s,
-            Decoded::Udp { .. } => {
-                udp += 1;
-                first_udp.get_or_insert((p.frame, p.file_offset));
-                continue;
+            Decoded::Udp { src, dst, payload } => {
+                self.udp_packet(p, src, dst, payload);
+                return None;
             }
             Decoded::Fragment => {
-                fragments += 1;
-                if fragments == 1 {
-                    diags.push(Diagnostic::warning(p.file_offset, format!("frame {}: IP fragment at file offset {}: fragments are not reassembled", p.frame, p.file_offset)));
+                self.fragments += 1;
+                if self.fragments == 1 {
+                    self.diagnostics.push(Diagnostic::warning(
+                        p.file_offset,
+                        format!("frame {}: IP fragment at file offset {}: fragments are not reassembled", p.frame, p.file_offset),
+                    ));
                 }
-                continue;
+                return None;
             }
             Decoded::Other(why) => {
-                other += 1;
-                first_other.get_or_insert((p.frame, p.file_offset, why));
-                continue;
+                self.other += 1;
+                self.first_other.get_or_insert((p.frame, p.file_offset, why));
+                return None;
             }
         };
         let key = if seg.src <= seg.dst { (seg.src, seg.dst) } else { (seg.dst, seg.src) };
-        let ci = *index.entry(key).or_insert_with(|| {
-            conns.push(Conn {
-                a: seg.src,
-                b: seg.dst,
-                sides: Default::default(),
-                syn_from: None,
-                data: Vec::new(),
-                chunks: Vec::new(),
-                diagnostics: Vec::new(),
-                first_frame: p.frame,
-                first_offset: p.file_offset,
-            });
-            conns.len() - 1
-        });
-        let c = &mut conns[ci];
+        // A SYN on the ports of a closed connection opens a new one (port reuse).
+        let reused = seg.syn && !seg.ack && self.index.get(&key).is_some_and(|id| self.live.get(id).is_none_or(|c| c.closed()));
+        let id = match self.index.get(&key) {
+            Some(&id) if !reused => id,
+            _ => {
+                let id = self.next_stream;
+                self.next_stream += 1;
+                self.index.insert(key, id);
+                self.live.insert(id, Conn::new(id, seg.src, seg.dst, p, self.store_limit, self.count_records));
+                id
+            }
+        };
+        // A late packet of a connection already handed out (streaming mode) is ignored.
+        let c = self.live.get_mut(&id)?;
+        c.packets += 1;
+        c.last_frame = p.frame;
         let side = if seg.src == c.a && seg.dst == c.b { 0 } else { 1 };
         if seg.syn {
             c.sides[side].isn = Some(seg.seq.wrapping_add(1));
@@ -153,8 +432,10 @@ pub fn reassemble(packets: &[RawPacket], diags: &mut Vec<Diagnostic>) -> Vec<Tcp
                 c.syn_from = Some(side);
             }
         }
+        c.rst |= seg.rst;
+        c.sides[side].fin |= seg.fin;
         if seg.payload.is_empty() {
-            continue;
+            return Some(id);
         }
         let s = &mut c.sides[side];
         let isn = *s.isn.get_or_insert(seg.seq);
@@ -170,7 +451,14 @@ pub fn reassemble(packets: &[RawPacket], diags: &mut Vec<Diagnostic>) -> Vec<Tcp
             (d as u64, seg.payload)
         };
         if payload.is_empty() || rel + payload.len() as u64 <= s.next {
-            continue; // a retransmission of what we already have
+            return Some(id); // a retransmission of what we already have
+        }
+        if rel <= s.next && s.pending.is_empty() {
+            // In order (the common case): no copy into the pending map.
+            let skip = (s.next - rel) as usize;
+            s.next += (payload.len() - skip) as u64;
+            c.push(side, &payload[skip..], p.frame);
+            return Some(id);
         }
         let keep = s.pending.get(&rel).is_none_or(|(b, _)| b.len() < payload.len());
         if keep {
@@ -180,44 +468,84 @@ pub fn reassemble(packets: &[RawPacket], diags: &mut Vec<Diagnostic>) -> Vec<Tcp
             s.pending_bytes += payload.len();
         }
         c.drain(side);
-        if c.sides[side].pending_bytes > MAX_PENDING {
-            c.skip_gap(side, "stream");
-        }
-    }
-    if let Some((frame, off)) = first_udp {
-        diags.push(Diagnostic::warning(off, format!("{udp} UDP datagram(s) skipped, the first in frame {frame}: QUIC and DTLS are not explained yet")));
-    }
-    if let Some((frame, off, why)) = first_other {
-        diags.push(Diagnostic::warning(off, format!("{other} packet(s) skipped, the first in frame {frame}: {why}")));
-    }
-    conns.into_iter().map(finish).collect()
-}
-
-fn finish(mut c: Conn) -> TcpConnection {
-    // Who is the client: the SYN sender, else whoever sent a ClientHello, else whoever
-    // received a ServerHello, else the side with the higher port.
-    let client_side = c
-        .syn_from
-        .or_else(|| (0..2).find(|&s| looks_like_hello(&c.sides[s].first_payload, 1)))
-        .or_else(|| (0..2).find(|&s| looks_like_hello(&c.sides[s].first_payload, 2)).map(|s| 1 - s))
-        .unwrap_or(if c.a.1 >= c.b.1 { 0 } else { 1 });
-    let (client, server) = if client_side == 0 { (c.a, c.b) } else { (c.b, c.a) };
-    for side in 0..2 {
-        let label = if side == client_side { "client -> server" } else { "server -> client" };
-        while !c.sides[side].pending.is_empty() {
+        if c.sides[side].pending_bytes > self.pending_limit {
+            let label = c.dir_label(side);
             c.skip_gap(side, label);
         }
+        Some(id)
     }
-    let dir = |s: usize| if s == client_side { Dir::C2S } else { Dir::S2C };
-    TcpConnection {
-        client,
-        server,
-        chunks: c.chunks.iter().map(|&(s, o, l, f)| (dir(s), o, l, f)).collect(),
-        data: c.data,
-        diagnostics: c.diagnostics,
-        first_frame: c.first_frame,
-        first_offset: c.first_offset,
+
+    fn udp_packet(&mut self, p: &RawPacket, src: Endpoint, dst: Endpoint, payload: &[u8]) {
+        let key = if src <= dst { (src, dst) } else { (dst, src) };
+        let next = self.udp.len();
+        let i = *self.udp_index.entry(key).or_insert(next);
+        if i == next {
+            let head = payload[..payload.len().min(16)].to_vec();
+            self.udp.push(UdpFlow { stream: i, client: src, server: dst, first_frame: p.frame, last_frame: p.frame, packets: 0, bytes: 0, head });
+        }
+        let f = &mut self.udp[i];
+        f.packets += 1;
+        f.bytes += payload.len() as u64;
+        f.last_frame = p.frame;
     }
+
+    /// Has this connection's handshake gone by? True once both directions carry application
+    /// data records (or stored all they may), so its stored prefix can be summarised.
+    pub fn handshake_over(&self, id: usize) -> bool {
+        self.live.get(&id).is_some_and(|c| {
+            c.sides.iter().all(|s| {
+                let app = s.counter.as_ref().map_or(0, |k| k.counts.by_type[3]);
+                app >= 2 || s.stored >= c.store_limit
+            })
+        })
+    }
+
+    pub fn is_closed(&self, id: usize) -> bool {
+        self.live.get(&id).is_some_and(Conn::closed)
+    }
+
+    /// The bytes stored so far for a connection; from now on it stores none (streaming mode).
+    pub fn take_prefix(&mut self, id: usize) -> Option<TcpConnection> {
+        let c = self.live.get_mut(&id)?;
+        c.store_limit = 0;
+        Some(c.take())
+    }
+
+    /// Hand out a finished connection and forget its state (its ports stay known, so that late
+    /// packets do not open a new connection).
+    pub fn remove(&mut self, id: usize) -> Option<TcpConnection> {
+        self.live.remove(&id).map(Conn::finish)
+    }
+
+    /// Bytes currently held in memory (stored prefixes and out-of-order segments).
+    pub fn held_bytes(&self) -> usize {
+        self.live.values().map(|c| c.data.len() + c.sides.iter().map(|s| s.pending_bytes).sum::<usize>()).sum()
+    }
+
+    /// All connections still open, in `tcp.stream` order, the UDP flows, and the diagnostics.
+    pub fn finish(mut self) -> (Vec<TcpConnection>, Vec<UdpFlow>, Vec<Diagnostic>) {
+        let mut ids: Vec<usize> = self.live.keys().copied().collect();
+        ids.sort_unstable();
+        let conns = ids.into_iter().filter_map(|id| self.live.remove(&id)).map(Conn::finish).collect();
+        if let Some((frame, off, why)) = self.first_other {
+            self.diagnostics.push(Diagnostic::warning(off, format!("{} packet(s) skipped, the first in frame {frame}: {why}", self.other)));
+        }
+        if self.fragments > 1 {
+            self.diagnostics.push(Diagnostic::warning(0, format!("{} IP fragments in all were not reassembled", self.fragments)));
+        }
+        (conns, self.udp, self.diagnostics)
+    }
+}
+
+/// Reassemble every TCP connection in the packets (all kept in memory).
+pub fn reassemble(packets: &[RawPacket], diags: &mut Vec<Diagnostic>) -> (Vec<TcpConnection>, Vec<UdpFlow>) {
+    let mut r = Reassembler::new();
+    for p in packets {
+        r.packet(p);
+    }
+    let (conns, udp, d) = r.finish();
+    diags.extend(d);
+    (conns, udp)
 }
 
 #[cfg(test)]
@@ -240,7 +568,7 @@ mod tests {
     fn run(pkts: &[Vec<u8>]) -> (Vec<TcpConnection>, Vec<Diagnostic>) {
         let raw: Vec<RawPacket> = pkts.iter().enumerate().map(|(i, d)| RawPacket { frame: i as u32 + 1, linktype: 101, data: d, file_offset: 0 }).collect();
         let mut diags = Vec::new();
-        let c = reassemble(&raw, &mut diags);
+        let (c, _) = reassemble(&raw, &mut diags);
         (c, diags)
     }
 

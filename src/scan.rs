@@ -1,0 +1,398 @@
+//! `tls-lens scan`: one summary line per connection of a capture of any size, in constant
+//! memory. The capture is read through a small buffer one packet at a time (the same
+//! `PacketSource` as the in-memory reader); each TCP connection keeps only the first bytes of
+//! each direction, enough for its handshake, which is then summarised by the same parser and
+//! explainer as `analyze`. After that, records are only counted, by their headers, and their
+//! payloads skipped without being copied.
+
+use std::collections::HashMap;
+use std::io::Read;
+
+use serde::Serialize;
+
+use crate::input::{tls_capture, udp_flow};
+use crate::model::{Alert, Connection, Diagnostic, NoteSeverity, OtherFlow, Summary};
+use crate::net::{Next, PacketSource, Reassembler, RecordCounts, TcpConnection};
+use crate::Options;
+
+/// Bytes stored per direction for the handshake (a certificate chain rarely passes 16 KB).
+pub const STORE_LIMIT: usize = 64 << 10;
+/// Out-of-order bytes held per direction before a gap is given up on.
+const PENDING_LIMIT: usize = 1 << 20;
+/// The largest pcap record or pcapng block we buffer.
+const MAX_BLOCK: usize = 64 << 20;
+const READ_SIZE: usize = 1 << 20;
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Bytes {
+    pub c2s: u64,
+    pub s2c: u64,
+}
+
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct RecordTally {
+    pub change_cipher_spec: u64,
+    pub alert: u64,
+    pub handshake: u64,
+    /// Content type 23: application data, and in TLS 1.3 the encrypted handshake too.
+    pub application_data: u64,
+    pub heartbeat: u64,
+    /// Payload bytes of the application_data records.
+    pub application_data_bytes: u64,
+    /// Where counting stopped because the stream no longer looked like TLS records (or a
+    /// segment was missing), as an offset in this direction's stream.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lost_at: Option<u64>,
+    /// Bytes passed over while looking for the next record header after that.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub skipped_bytes: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
+}
+
+impl From<RecordCounts> for RecordTally {
+    fn from(c: RecordCounts) -> Self {
+        let [change_cipher_spec, alert, handshake, application_data, heartbeat] = c.by_type;
+        RecordTally { change_cipher_spec, alert, handshake, application_data, heartbeat, application_data_bytes: c.app_bytes, lost_at: c.lost_at, skipped_bytes: c.skipped }
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Records {
+    pub c2s: RecordTally,
+    pub s2c: RecordTally,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct CertLine {
+    pub subject: String,
+    pub issuer: String,
+    pub not_before: String,
+    pub not_after: String,
+    pub san: Vec<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct NoteLine {
+    pub severity: NoteSeverity,
+    pub text: String,
+}
+
+/// One line of `tls-lens scan` output: a connection's summary from the JSON contract plus its
+/// traffic totals.
+#[derive(Clone, Debug, Serialize)]
+pub struct ScanLine {
+    /// "tcp" or "udp" (UDP flows and TCP without TLS only with `--all`).
+    pub transport: &'static str,
+    /// Wireshark's `tcp.stream` / `udp.stream` number.
+    pub stream: usize,
+    pub client: String,
+    pub server: String,
+    pub tls: bool,
+    pub first_frame: u32,
+    pub last_frame: u32,
+    pub packets: u64,
+    /// Both sides sent FIN or one sent RST.
+    pub closed: bool,
+    pub bytes: Bytes,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub summary: Option<Summary>,
+    /// Names of the messages of the handshake part (as `explain` lists them).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub messages: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub records: Option<Records>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub certificates: Vec<CertLine>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub alerts: Vec<Alert>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<NoteLine>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub diagnostics: Vec<Diagnostic>,
+    /// For flows that are not TLS: what they look like ("QUIC", "HTTP"...).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub looks_like: Option<&'static str>,
+}
+
+impl ScanLine {
+    fn from_connection(c: Connection) -> ScanLine {
+        ScanLine {
+            transport: "tcp",
+            stream: c.tcp_stream.unwrap_or(c.id),
+            client: c.client.unwrap_or_default(),
+            server: c.server.unwrap_or_default(),
+            tls: true,
+            first_frame: c.stream.chunks.first().and_then(|k| k.frame).unwrap_or(0),
+            last_frame: c.stream.chunks.last().and_then(|k| k.frame).unwrap_or(0),
+            packets: 0,
+            closed: false,
+            bytes: Bytes { c2s: 0, s2c: 0 },
+            summary: Some(c.summary),
+            messages: c.messages.into_iter().map(|m| m.name).collect(),
+            records: None,
+            certificates: c
+                .certificates
+                .into_iter()
+                .map(|k| CertLine { subject: k.subject, issuer: k.issuer, not_before: k.not_before, not_after: k.not_after, san: k.san })
+                .collect(),
+            alerts: c.alerts,
+            notes: c.notes.into_iter().map(|n| NoteLine { severity: n.severity, text: n.text }).collect(),
+            diagnostics: Vec::new(),
+            looks_like: None,
+        }
+    }
+
+    fn from_flow(f: OtherFlow) -> ScanLine {
+        ScanLine {
+            transport: f.transport,
+            stream: f.stream,
+            client: f.client,
+            server: f.server,
+            tls: false,
+            first_frame: f.first_frame,
+            last_frame: 0,
+            packets: f.packets,
+            closed: false,
+            bytes: Bytes { c2s: 0, s2c: 0 },
+            summary: None,
+            messages: Vec::new(),
+            records: None,
+            certificates: Vec::new(),
+            alerts: Vec::new(),
+            notes: Vec::new(),
+            diagnostics: Vec::new(),
+            looks_like: f.looks_like,
+        }
+    }
+
+    /// Add what the connection's end knows: totals, record counts, later problems.
+    fn finish(&mut self, c: &TcpConnection) {
+        self.first_frame = c.first_frame;
+        self.last_frame = c.last_frame;
+        self.packets = c.packets;
+        self.closed = c.closed;
+        self.bytes = Bytes { c2s: c.bytes[0], s2c: c.bytes[1] };
+        if self.tls {
+            self.records = c.records.map(|[a, b]| Records { c2s: a.into(), s2c: b.into() });
+        }
+        self.diagnostics.extend(c.diagnostics.iter().cloned());
+    }
+}
+
+/// What a scan found, for the closing report.
+#[derive(Clone, Debug, Default)]
+pub struct ScanStats {
+    pub bytes_read: u64,
+    pub packets: u64,
+    pub tls_connections: u64,
+    pub other_flows: u64,
+    /// The most bytes the reassembler held at once (stored prefixes and out-of-order data).
+    pub peak_held: usize,
+    pub kind: &'static str,
+    /// Problems with the file itself (not with one connection).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+pub struct ScanOptions {
+    pub explain: Options,
+    /// Also list UDP flows and TCP connections without TLS.
+    pub all: bool,
+}
+
+/// Summarise the stored start of a connection: as a TLS connection, or as another flow.
+fn summarise(prefix: TcpConnection, kind: &'static str, opts: &Options) -> ScanLine {
+    let stream = prefix.stream;
+    match tls_capture(prefix, kind) {
+        Ok(cap) => {
+            let tls = crate::tls::parse(&cap);
+            let mut diagnostics: Vec<Diagnostic> = cap.diagnostics.clone();
+            diagnostics.extend(tls.diagnostics.iter().cloned());
+            let mut line = ScanLine::from_connection(crate::explain::connection(stream, &cap, tls, opts));
+            line.diagnostics = diagnostics;
+            line
+        }
+        Err(flow) => ScanLine::from_flow(flow),
+    }
+}
+
+/// Scan a capture read from `r`. `emit` gets each line as its connection ends (so lines come
+/// in the order connections close, not by `stream`); `progress` gets the bytes read so far,
+/// about every megabyte. Text inputs and raw records are read whole and analysed as `explain`
+/// does.
+pub fn scan<R: Read>(
+    mut r: R,
+    opts: &ScanOptions,
+    mut emit: impl FnMut(&ScanLine) -> std::io::Result<()>,
+    mut progress: impl FnMut(u64, &ScanStats),
+) -> std::io::Result<ScanStats> {
+    let mut stats = ScanStats::default();
+    let mut buf: Vec<u8> = Vec::with_capacity(READ_SIZE * 2);
+    let mut eof = fill(&mut r, &mut buf, 4)?;
+    let kind = match buf.get(..4) {
+        Some([0x0a, 0x0d, 0x0d, 0x0a]) => "pcapng",
+        Some(m) if [[0xd4, 0xc3, 0xb2, 0xa1], [0xa1, 0xb2, 0xc3, 0xd4], [0x4d, 0x3c, 0xb2, 0xa1], [0xa1, 0xb2, 0x3c, 0x4d]].iter().any(|x| x == m) => "pcap",
+        _ => {
+            // Not a capture file: read it all and analyse it like `explain`.
+            r.read_to_end(&mut buf)?;
+            stats.bytes_read = buf.len() as u64;
+            let a = crate::analyze(&buf, &opts.explain);
+            stats.kind = "text";
+            stats.diagnostics = a.diagnostics.iter().filter(|d| d.connection.is_none()).cloned().collect();
+            for c in a.connections {
+                let diags: Vec<Diagnostic> = a.diagnostics.iter().filter(|d| d.connection == Some(c.id)).cloned().collect();
+                let mut line = ScanLine::from_connection(c);
+                line.diagnostics = diags;
+                stats.tls_connections += 1;
+                emit(&line)?;
+            }
+            if opts.all {
+                for f in a.other_flows {
+                    stats.other_flows += 1;
+                    emit(&ScanLine::from_flow(f))?;
+                }
+            }
+            return Ok(stats);
+        }
+    };
+    stats.kind = kind;
+    let mut src = PacketSource::new(kind);
+    let mut reasm = Reassembler::streaming(STORE_LIMIT, PENDING_LIMIT);
+    // Connections whose handshake is summarised already, waiting for their end.
+    let mut open: HashMap<usize, ScanLine> = HashMap::new();
+    let mut start = 0usize; // position in `buf` of file offset `at`
+    let mut at = 0usize;
+    let mut next_progress = 0u64;
+    loop {
+        let step = src.next(&buf[start..], at, eof);
+        let used = match step {
+            Next::Packet(p, n) => {
+                stats.packets += 1;
+                if let Some(id) = reasm.packet(&p) {
+                    if !open.contains_key(&id) && reasm.handshake_over(id) {
+                        if let Some(prefix) = reasm.take_prefix(id) {
+                            open.insert(id, summarise(prefix, kind, &opts.explain));
+                        }
+                    }
+                    if reasm.is_closed(id) {
+                        if let Some(c) = reasm.remove(id) {
+                            let line = open.remove(&id);
+                            finish_line(line, c, kind, opts, &mut stats, &mut emit)?;
+                        }
+                    }
+                }
+                n
+            }
+            Next::Skip(n) => n,
+            Next::Warn(d, n) => {
+                stats.diagnostics.push(d);
+                n
+            }
+            Next::Error(d) => {
+                stats.diagnostics.push(d);
+                break;
+            }
+            Next::End if eof => break,
+            Next::End | Next::NeedMore(_) if eof => break,
+            Next::End | Next::NeedMore(_) => {
+                let need = match step {
+                    Next::NeedMore(n) => n.max(1),
+                    _ => 1,
+                };
+                if need > MAX_BLOCK {
+                    stats.diagnostics.push(Diagnostic::error(
+                        at,
+                        format!("{kind} block at file offset {at} declares {need} bytes, more than the {} MB this scanner buffers; stopping here", MAX_BLOCK >> 20),
+                    ));
+                    break;
+                }
+                buf.drain(..start);
+                start = 0;
+                eof = fill(&mut r, &mut buf, need.max(READ_SIZE))?;
+                0
+            }
+        };
+        start += used;
+        at += used;
+        if at as u64 >= next_progress {
+            stats.peak_held = stats.peak_held.max(reasm.held_bytes());
+            stats.bytes_read = at as u64;
+            progress(at as u64, &stats);
+            next_progress = at as u64 + (1 << 20);
+        }
+        if start >= READ_SIZE && buf.len() - start < READ_SIZE / 2 {
+            // Keep the buffer small: drop what was read.
+            buf.drain(..start);
+            start = 0;
+        }
+    }
+    stats.bytes_read = stats.bytes_read.max(at as u64);
+    let (conns, udp, diags) = reasm.finish();
+    stats.diagnostics.extend(diags);
+    for c in conns {
+        let line = open.remove(&c.stream);
+        finish_line(line, c, kind, opts, &mut stats, &mut emit)?;
+    }
+    if opts.all {
+        for f in &udp {
+            stats.other_flows += 1;
+            emit(&ScanLine::from_flow(udp_flow(f)))?;
+        }
+    }
+    progress(stats.bytes_read, &stats);
+    Ok(stats)
+}
+
+fn finish_line(
+    line: Option<ScanLine>,
+    mut c: TcpConnection,
+    kind: &'static str,
+    opts: &ScanOptions,
+    stats: &mut ScanStats,
+    emit: &mut impl FnMut(&ScanLine) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let mut line = match line {
+        Some(l) => l,
+        None => {
+            // Ended before its handshake was over: summarise what was stored.
+            let rest = TcpConnection { data: std::mem::take(&mut c.data), chunks: std::mem::take(&mut c.chunks), diagnostics: std::mem::take(&mut c.diagnostics), ..c.clone() };
+            summarise(rest, kind, &opts.explain)
+        }
+    };
+    line.finish(&c);
+    if line.tls {
+        stats.tls_connections += 1;
+    } else {
+        stats.other_flows += 1;
+        if !opts.all {
+            return Ok(());
+        }
+    }
+    emit(&line)
+}
+
+/// Read until `buf` holds at least `want` bytes or the input ends; true at the end.
+fn fill<R: Read>(r: &mut R, buf: &mut Vec<u8>, want: usize) -> std::io::Result<bool> {
+    while buf.len() < want {
+        let old = buf.len();
+        let chunk = READ_SIZE.max(want - old);
+        buf.resize(old + chunk, 0);
+        let n = loop {
+            match r.read(&mut buf[old..]) {
+                Ok(n) => break n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    buf.truncate(old);
+                    return Err(e);
+                }
+            }
+        };
+        buf.truncate(old + n);
+        if n == 0 {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
