@@ -1,0 +1,160 @@
+#!/usr/bin/env bash
+# TLS Lens scan benchmark: `tls-lens scan FILE` vs tshark on big captures of real TLS traffic.
+#
+#   sudo tests/bench/run.sh                 # 100 MB and 400 MB loopback captures
+#   sudo tests/bench/run.sh 100             # only 100 MB
+#   sudo MTU=1500 tests/bench/run.sh 100    # use the veth/MTU-1500 capture kind instead of loopback
+#
+# For each size it makes the capture tests/bench/out/lo-<MB>mb.pcap (or veth1500-<MB>mb.pcap) with
+# make-capture.py if it does not exist yet (root needed only for that), reads the file once (page cache
+# warm-up), then runs, alternating, RUNS times each (best wall time is reported, with that run's peak RSS):
+#     target/release/tls-lens scan FILE > /dev/null
+#     tshark -r FILE -d tcp.port==44500-44599,tls -Y tls.handshake.type==1 -T fields \
+#            -e tls.handshake.extensions_server_name > /dev/null
+# (-d: without it tshark gives a connection to another dissector when the client's ephemeral port is a registered
+#  port, e.g. 44818 EtherNet/IP, 48898 ADS, 57000 IRC, and misses its ClientHello; TLS on 445xx is only found by
+#  heuristics otherwise.)
+# and then one untimed run of each whose output is kept, to check that both see the same connections with SNI.
+#
+# Environment: RUNS (default 2), MTU (65536 | 1500, default 65536), TLS_LENS (default target/release/tls-lens),
+#              VERIFY (default 1; 0 skips the agreement check and its two extra runs), KEEP (1 keeps the outputs).
+# Does not build anything: build target/release/tls-lens first (cargo build --release).
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$ROOT"
+B=tests/bench
+RUNS=${RUNS:-2}
+MTU=${MTU:-65536}
+VERIFY=${VERIFY:-1}
+TL=${TLS_LENS:-target/release/tls-lens}
+SIZES=("$@")
+[ ${#SIZES[@]} -gt 0 ] || SIZES=(100 400)
+case $MTU in 65536) KIND=lo ;; 1500) KIND=veth1500 ;; *) echo "MTU must be 65536 or 1500" >&2; exit 2 ;; esac
+
+command -v tshark >/dev/null || { echo "tshark is not installed (apt-get install tshark)" >&2; exit 1; }
+if [ ! -x /usr/bin/time ]; then
+  echo "== /usr/bin/time missing, installing the 'time' package"
+  apt-get install -y time >/dev/null
+fi
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/tls-lens-bench.XXXXXX")
+trap '[ "${KEEP:-0}" = 1 ] && echo "outputs kept in $WORK" || rm -rf "$WORK"' EXIT
+
+HAVE_SCAN=0
+if [ -x "$TL" ] && "$TL" scan --help >/dev/null 2>&1; then
+  HAVE_SCAN=1
+elif [ -x "$TL" ]; then
+  echo "!! $TL exists but has no 'scan' subcommand yet (\`$TL scan --help\` fails): only the tshark half is run"
+else
+  echo "!! $TL not found (build it with: cargo build --release): only the tshark half is run"
+fi
+
+echo "== machine: $(nproc) cpu, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
+echo "== $(tshark --version 2>/dev/null | head -1)"
+[ $HAVE_SCAN = 1 ] && echo "== $("$TL" --version 2>/dev/null || echo tls-lens) ($TL, modified $(date -r "$TL" '+%F %T'))"
+
+# measure OUT CMD... -> sets SECS (wall, from bash's clock), RSS_KB (peak, /usr/bin/time %M), RC
+measure() {
+  local out=$1; shift
+  local t0 t1
+  t0=$EPOCHREALTIME
+  /usr/bin/time -f '%M %x' -o "$WORK/time" "$@" >"$out" 2>>"$WORK/stderr.log" || true
+  t1=$EPOCHREALTIME
+  SECS=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
+  read -r RSS_KB RC < <(tail -1 "$WORK/time")
+}
+
+ROWS=()
+for MB in "${SIZES[@]}"; do
+  CAP=$B/out/$KIND-${MB}mb.pcap
+  if [ ! -s "$CAP" ]; then
+    echo "== making $CAP"
+    python3 $B/make-capture.py --mb "$MB" --mtu "$MTU" --out "$CAP"
+  fi
+  BYTES=$(stat -c %s "$CAP")
+  FILE_MB=$(python3 -c "print(f'{$BYTES/1e6:.1f}')")
+  CONNS=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['connections'])" "$CAP.json" 2>/dev/null || echo "?")
+  echo "== $CAP: $FILE_MB MB, $CONNS connections (from $CAP.json)"
+  cat "$CAP" >/dev/null   # warm-up: both tools then read from the page cache
+
+  TS_CMD=(tshark -r "$CAP" -d tcp.port==44500-44599,tls -Y tls.handshake.type==1 -T fields -e tls.handshake.extensions_server_name)
+  SC_CMD=("$TL" scan "$CAP")
+  # alternate the two tools so that neither always runs first
+  TL_S=- TL_RSS=- TL_RC=0; TS_S=- TS_RSS=- TS_RC=0
+  for ((r = 1; r <= RUNS; r++)); do
+    if [ $HAVE_SCAN = 1 ]; then
+      measure /dev/null "${SC_CMD[@]}"
+      printf '   %-9s run %d: %7.3f s  %7.1f MiB  exit %s\n' tls-lens "$r" "$SECS" "$(awk -v k="$RSS_KB" 'BEGIN { print k / 1024 }')" "$RC"
+      [ "$RC" = 0 ] || TL_RC=$RC
+      if [ "$TL_S" = - ] || awk -v a="$SECS" -v b="$TL_S" 'BEGIN { exit !(a < b) }'; then TL_S=$SECS; TL_RSS=$RSS_KB; fi
+    fi
+    measure /dev/null "${TS_CMD[@]}"
+    printf '   %-9s run %d: %7.3f s  %7.1f MiB  exit %s\n' tshark "$r" "$SECS" "$(awk -v k="$RSS_KB" 'BEGIN { print k / 1024 }')" "$RC"
+    [ "$RC" = 0 ] || TS_RC=$RC
+    if [ "$TS_S" = - ] || awk -v a="$SECS" -v b="$TS_S" 'BEGIN { exit !(a < b) }'; then TS_S=$SECS; TS_RSS=$RSS_KB; fi
+  done
+
+  if [ "$VERIFY" = 1 ]; then
+    # untimed: same tshark filter plus tcp.stream (so a HelloRetryRequest's 2nd ClientHello is not counted twice)
+    tshark -r "$CAP" -d tcp.port==44500-44599,tls -Y tls.handshake.type==1 -T fields -e tcp.stream -e tls.handshake.extensions_server_name \
+      >"$WORK/tshark-$MB.tsv" 2>>"$WORK/stderr.log"
+    [ $HAVE_SCAN = 1 ] && { "$TL" scan "$CAP" >"$WORK/scan-$MB.jsonl" 2>>"$WORK/stderr.log" || echo "   tls-lens scan exit $?"; }
+    python3 - "$WORK/tshark-$MB.tsv" "$WORK/scan-$MB.jsonl" "$CAP.json" "$HAVE_SCAN" <<'PY'
+import json, sys
+tsv, scan, man, have = sys.argv[1:5]
+hellos = with_sni = 0
+streams_sni = set()
+for line in open(tsv):
+    f = line.rstrip("\n").split("\t")
+    hellos += 1
+    if len(f) > 1 and f[1]:
+        with_sni += 1
+        streams_sni.add(f[0])
+try:
+    m = json.load(open(man)); gen = m["connections"] - m["clients"].get("no_sni", 0) - m.get("errors", 0)
+except Exception:
+    gen = "?"
+print(f"   tshark:   {hellos} ClientHello frames, {with_sni} with SNI, in {len(streams_sni)} TCP streams "
+      f"(generator: {gen} connections made with SNI)")
+if have == "1":
+    lines = sni = bad = 0
+    for line in open(scan):
+        if not line.strip():
+            continue
+        lines += 1
+        try:
+            o = json.loads(line)
+        except ValueError:
+            bad += 1
+            continue
+        s = (o.get("summary") or {}).get("sni") if isinstance(o, dict) else None
+        if s:
+            sni += 1
+    print(f"   tls-lens: {lines} lines ({bad} not JSON), {sni} with summary.sni")
+    print("   agreement: " + ("OK" if sni == len(streams_sni) else
+                              f"DIFFERENT (tshark {len(streams_sni)} streams with SNI vs tls-lens {sni})"))
+PY
+  fi
+
+  row=$(python3 - "$FILE_MB" "$CONNS" "$TL_S" "$TL_RSS" "$TL_RC" "$TS_S" "$TS_RSS" "$TS_RC" <<'PY'
+import sys
+mb, conns, tls, trss, trc, tss, srss, src = sys.argv[1:9]
+mb = float(mb)
+def cols(s, rss, rc):
+    if s == "-":
+        return ["n/a", "n/a", "n/a"]
+    s = float(s)
+    return [f"{s:.3f}" + ("" if rc == "0" else "!"), f"{mb / s:.0f}", f"{int(rss) / 1024:.0f}"]
+a, b = cols(tls, trss, trc), cols(tss, srss, src)
+ratio = f"{float(tss) / float(tls):.1f}x" if tls != "-" and tss != "-" else "n/a"
+print("\t".join([f"{mb:.1f}", conns] + a + b + [ratio]))
+PY
+)
+  ROWS+=("$row")
+done
+
+echo
+echo "best of $RUNS runs each; wall seconds; MB = 10^6 bytes of pcap file; RSS = peak resident set (MiB); '!' = non-zero exit"
+{
+  printf 'size_MB\tconns\ttls-lens_s\tMB/s\tRSS_MiB\ttshark_s\tMB/s\tRSS_MiB\ttshark/tls-lens\n'
+  printf '%s\n' "${ROWS[@]}"
+} | column -t -s $'\t'
