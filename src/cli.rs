@@ -86,7 +86,7 @@ pub fn main() -> ExitCode {
                 eprintln!("tls-lens: unknown language {lang:?} (use en or zh)");
                 return ExitCode::from(2);
             };
-            let mut a = analyze(&input, &Options { lang, now: now() });
+            let mut a = analyze(&input, &Options { lang, now: now(), ..Default::default() });
             if let Some(n) = conn {
                 if n >= a.connections.len() {
                     eprintln!("tls-lens: there is no connection {n} (the input has {})", a.connections.len());
@@ -150,7 +150,7 @@ fn scan(file: &str, all: bool, lang: &str, want_stats: bool) -> ExitCode {
     let started = std::time::Instant::now();
     let mut last_draw = started;
     let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-    let opts = ScanOptions { explain: Options { lang, now: now() }, all };
+    let opts = ScanOptions { explain: Options { lang, now: now(), ..Default::default() }, all };
     let emit = |line: &tls_lens::scan::ScanLine| {
         serde_json::to_writer(&mut out, line).map_err(std::io::Error::other)?;
         out.write_all(b"\n")

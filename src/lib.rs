@@ -29,6 +29,9 @@ pub struct Options {
     /// Current time (Unix seconds) for "is this certificate valid now" notes; the wasm shim
     /// passes the browser's clock, the CLI the system clock. None: no such notes.
     pub now: Option<i64>,
+    /// Only what a summary needs (for `scan`): messages keep their names and spans but get no
+    /// titles, explanations or fields, and `stream.hex` stays empty.
+    pub summary_only: bool,
 }
 
 /// Analyse input bytes (hex text or binary TLS records) and explain every message.

@@ -210,7 +210,8 @@ fn summarise(prefix: TcpConnection, kind: &'static str, opts: &Options) -> ScanL
             let tls = crate::tls::parse(&cap);
             let mut diagnostics: Vec<Diagnostic> = cap.diagnostics.clone();
             diagnostics.extend(tls.diagnostics.iter().cloned());
-            let mut line = ScanLine::from_connection(crate::explain::connection(stream, &cap, tls, opts));
+            let lean = Options { summary_only: true, ..opts.clone() };
+            let mut line = ScanLine::from_connection(crate::explain::connection(stream, &cap, tls, &lean));
             line.diagnostics = diagnostics;
             line
         }

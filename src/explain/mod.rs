@@ -41,7 +41,12 @@ impl Lang {
 }
 
 fn lookup(lang: Lang, key: &str) -> Option<&'static str> {
-    lang.table().iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
+    use std::collections::HashMap;
+    use std::sync::OnceLock;
+    type Index = HashMap<&'static str, &'static str>;
+    static INDEX: [OnceLock<Index>; 2] = [OnceLock::new(), OnceLock::new()];
+    let index = INDEX[lang as usize].get_or_init(|| lang.table().iter().copied().collect());
+    index.get(key).copied()
 }
 
 /// Fill a text: the language's template (English if missing, the key itself as last resort)
@@ -72,12 +77,20 @@ fn or_dash(s: Option<String>) -> String {
 }
 
 /// Build the explained connection.
-pub fn connection(id: usize, cap: &Capture, tls: TlsConnection, opts: &Options) -> Connection {
+pub fn connection(id: usize, cap: &Capture, mut tls: TlsConnection, opts: &Options) -> Connection {
     let lang = opts.lang;
     let summary = summary(&tls);
-    let mut messages = tls.messages.clone();
+    let mut notes = notes(&tls, &summary, opts);
+    for n in notes.iter_mut() {
+        n.text = render(lang, &n.text_ref, None);
+    }
+    let mut messages = std::mem::take(&mut tls.messages);
     let mut enc13 = [0usize; 2];
     for m in messages.iter_mut() {
+        if opts.summary_only {
+            m.fields = Vec::new();
+            continue;
+        }
         let (t, mut e) = texts(m, &tls, &summary, &mut enc13);
         // Steps from a log have no bytes: use the wording that does not count them.
         let log_key = format!("msg.{}.log", e.key.trim_start_matches("msg."));
@@ -88,10 +101,6 @@ pub fn connection(id: usize, cap: &Capture, tls: TlsConnection, opts: &Options) 
         m.explanation = render(lang, &e, None);
         resolve_fields(lang, &mut m.fields);
     }
-    let mut notes = notes(&tls, &summary, opts);
-    for n in notes.iter_mut() {
-        n.text = render(lang, &n.text_ref, None);
-    }
     Connection {
         id,
         tcp_stream: cap.tcp_stream,
@@ -99,7 +108,7 @@ pub fn connection(id: usize, cap: &Capture, tls: TlsConnection, opts: &Options) 
         server: cap.server.clone(),
         summary,
         stream: StreamView {
-            hex: hexs(&cap.data),
+            hex: if opts.summary_only { String::new() } else { hexs(&cap.data) },
             chunks: cap.chunks.iter().map(|c| Chunk { dir: c.dir, offset: c.offset, len: c.len, frame: c.frame }).collect(),
         },
         records: tls.records,
