@@ -278,7 +278,7 @@ fn print_text(out: &mut impl Write, a: &Analysis, fields: bool, colour: bool) ->
                 None => "[direction unknown]".into(),
             };
             let inferred = if m.dir_inferred { "*" } else { "" };
-            let name = if m.encrypted { format!("{} (encrypted)", m.name) } else { m.name.clone() };
+            let name = if m.encrypted { format!("{} (encrypted)", m.name) } else if m.decrypted { format!("{} (decrypted)", m.name) } else { m.name.clone() };
             let at = if m.span.len > 0 { c.p("2", &format!("@{}+{}", m.span.offset, m.span.len)) } else { String::new() };
             writeln!(out, "{:>3}. {dir}{inferred} {}  {at}", m.step, c.p("1", &name))?;
             writeln!(out, "     {}", c.p("4", &m.title))?;

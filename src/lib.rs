@@ -3,6 +3,7 @@
 //! faces over it.
 #![forbid(unsafe_code)]
 
+pub mod crypto;
 pub mod explain;
 pub mod input;
 pub mod model;
@@ -41,8 +42,16 @@ pub fn analyze(input: &[u8], opts: &Options) -> Analysis {
     let mut diagnostics = inp.diagnostics;
     let several = inp.captures.len() > 1 || matches!(inp.kind, "pcap" | "pcapng");
     let mut connections = Vec::new();
+    let keys = crypto::keylog::parse(&inp.keylog);
+    let mut matched = std::collections::BTreeSet::new();
     for (id, cap) in inp.captures.iter().enumerate() {
         let tls = tls::parse(cap);
+        let random = tls.facts.client_hello.as_ref().map(|ch| ch.random.clone()).unwrap_or_default();
+        let mut labels: Vec<&'static str> = keys.iter().filter(|e| !random.is_empty() && e.key == random).map(|e| e.label).collect();
+        labels.dedup();
+        if !labels.is_empty() {
+            matched.insert(random);
+        }
         let conn_diags = cap.diagnostics.iter().chain(tls.diagnostics.iter()).cloned();
         diagnostics.extend(conn_diags.map(|mut d| {
             if several {
@@ -50,8 +59,20 @@ pub fn analyze(input: &[u8], opts: &Options) -> Analysis {
             }
             d
         }));
-        connections.push(explain::connection(id, cap, tls, opts));
+        let mut conn = explain::connection(id, cap, tls, opts);
+        conn.keylog = labels;
+        connections.push(conn);
     }
+    let keylog = (!keys.is_empty()).then(|| {
+        let randoms: std::collections::BTreeSet<&[u8]> = keys.iter().filter(|e| e.label != "RSA").map(|e| e.key.as_slice()).collect();
+        if matched.is_empty() && !connections.is_empty() {
+            diagnostics.push(model::Diagnostic::warning(
+                0,
+                format!("the key log's {} client random(s) match none of the {} connection(s): it belongs to another capture", randoms.len(), connections.len()),
+            ));
+        }
+        model::KeylogInfo { entries: keys.len(), client_randoms: randoms.len(), matched: matched.len() }
+    });
     let directions = match inp.captures.first() {
         None => "none",
         Some(c) if c.marked => "marked",
@@ -60,7 +81,7 @@ pub fn analyze(input: &[u8], opts: &Options) -> Analysis {
     Analysis {
         schema: model::SCHEMA,
         lang: opts.lang.code(),
-        input: model::InputInfo { kind: inp.kind.to_string(), bytes: input.len(), directions },
+        input: model::InputInfo { kind: inp.kind.to_string(), bytes: input.len(), directions, keylog },
         connections,
         other_flows: inp.other_flows,
         diagnostics,

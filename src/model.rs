@@ -86,6 +86,12 @@ impl Diagnostic {
     pub fn warning(offset: usize, message: impl Into<String>) -> Self {
         Diagnostic { severity: Severity::Warning, offset, message: message.into(), line: None, column: None, connection: None }
     }
+    /// For text input: the 1-based line and column the problem is at.
+    pub fn at_line(mut self, line: usize, column: usize) -> Self {
+        self.line = Some(line);
+        self.column = Some(column);
+        self
+    }
 }
 
 /// Key of an explanation text plus the values for its `{placeholders}`; resolved per language
@@ -175,6 +181,20 @@ pub struct InputInfo {
     pub bytes: usize,
     /// "marked" (C:/S: or >/< markers), "inferred" (one blob, directions guessed) or "none".
     pub directions: &'static str,
+    /// Key material found in the input (SSLKEYLOGFILE lines pasted with the data, pcapng
+    /// Decryption Secrets Blocks); null when there is none. The secrets themselves are never
+    /// part of the output.
+    pub keylog: Option<KeylogInfo>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct KeylogInfo {
+    /// Key log lines read.
+    pub entries: usize,
+    /// Distinct client randoms they are for.
+    pub client_randoms: usize,
+    /// How many of those belong to a connection of this input.
+    pub matched: usize,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -191,6 +211,9 @@ pub struct Connection {
     pub certificates: Vec<Certificate>,
     pub alerts: Vec<Alert>,
     pub notes: Vec<Note>,
+    /// Labels of the key log entries for this connection's client random (e.g.
+    /// "CLIENT_HANDSHAKE_TRAFFIC_SECRET"), in key log order.
+    pub keylog: Vec<&'static str>,
 }
 
 /// The bytes every `span` of this connection points into, and which direction each chunk went.

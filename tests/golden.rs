@@ -14,7 +14,7 @@ fn data(name: &str) -> Vec<u8> {
 }
 
 fn conn(file: &str) -> Connection {
-    let a = analyze(&data(file), &Options { lang: Lang::En, now: None });
+    let a = analyze(&data(file), &Options { lang: Lang::En, now: None, ..Default::default() });
     assert!(a.diagnostics.iter().all(|d| d.severity != tls_lens::model::Severity::Error), "{file}: {:?}", a.diagnostics);
     assert_eq!(a.connections.len(), 1, "{file}");
     a.connections.into_iter().next().unwrap_or_else(|| panic!("{file}: no connection"))
@@ -348,4 +348,34 @@ fn curl_verbose_log_of_the_seed() {
     assert_eq!((s.ja3.as_deref(), s.ja3s.as_deref()), (None, None), "no fingerprints without bytes");
     // Nothing in the explanations counts bytes that the log does not have.
     assert!(c.messages.iter().all(|m| !m.explanation.contains(" 0 ") && !m.explanation.contains("—")), "{:?}", c.messages.iter().map(|m| &m.explanation).collect::<Vec<_>>());
+}
+
+/// SSLKEYLOGFILE lines pasted with the hex are key material, not data: the connection is the
+/// same as without them, and its labels are the key log's lines for its client random.
+#[test]
+fn pasted_key_log_is_key_material() {
+    let keylog = String::from_utf8(data("tls13.keylog")).unwrap();
+    let hex = String::from_utf8(data("tls13.hex")).unwrap();
+    let opts = Options::default();
+    let plain = analyze(hex.as_bytes(), &opts);
+    for text in [format!("{keylog}\n{hex}"), format!("{hex}\n{keylog}")] {
+        let a = analyze(text.as_bytes(), &opts);
+        assert_eq!(a.input.kind, "hex");
+        let info = a.input.keylog.as_ref().expect("key log seen");
+        let lines: Vec<&str> = keylog.lines().filter(|l| !l.trim().is_empty() && !l.starts_with('#')).collect();
+        assert_eq!(info.entries, lines.len());
+        assert_eq!((info.client_randoms, info.matched), (1, 1));
+        let labels: Vec<&str> = lines.iter().map(|l| l.split(' ').next().unwrap()).collect();
+        assert_eq!(a.connections[0].keylog, labels);
+        assert_eq!(steps(&a.connections[0]), steps(&plain.connections[0]));
+    }
+    // Another connection's key log: said, not silently ignored.
+    let other = format!("{}\n{hex}", String::from_utf8(data("tls12-rsa.keylog")).unwrap());
+    let a = analyze(other.as_bytes(), &opts);
+    assert!(a.connections[0].keylog.is_empty());
+    assert!(a.diagnostics.iter().any(|d| d.message.contains("match none of the 1 connection")), "{:?}", a.diagnostics);
+    // A key log alone.
+    let a = analyze(keylog.as_bytes(), &opts);
+    assert_eq!(a.input.kind, "keylog");
+    assert!(a.connections.is_empty());
 }

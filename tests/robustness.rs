@@ -24,7 +24,7 @@ fn fixtures() -> Vec<PathBuf> {
 }
 
 fn opts() -> Options {
-    Options { lang: Lang::En, now: Some(1_800_000_000) }
+    Options { lang: Lang::En, now: Some(1_800_000_000), ..Default::default() }
 }
 
 #[test]
@@ -128,7 +128,7 @@ fn every_text_resolves_in_both_languages() {
     for path in fixtures() {
         let text = std::fs::read(&path).unwrap_or_default();
         for lang in [Lang::En, Lang::Zh] {
-            let a = analyze(&text, &Options { lang, now: Some(1_800_000_000) });
+            let a = analyze(&text, &Options { lang, now: Some(1_800_000_000), ..Default::default() });
             for c in &a.connections {
                 for m in &c.messages {
                     let ctx = format!("{} {:?} step {} {}", path.display(), lang, m.step, m.name);
@@ -259,4 +259,32 @@ fn scan_survives_damaged_captures() {
             run(&b);
         }
     }
+}
+
+/// Tool logs (openssl -msg/-debug, curl --trace/--trace-ascii): cut after every line and with
+/// characters replaced along the way.
+#[test]
+fn no_panic_on_damaged_tool_logs() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/logs");
+    let mut n = 0;
+    for e in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+        if e.path().extension().and_then(|x| x.to_str()) != Some("txt") {
+            continue;
+        }
+        let text = std::fs::read_to_string(e.path()).unwrap_or_default();
+        n += 1;
+        for (i, c) in text.char_indices() {
+            if c == '\n' {
+                let _ = analyze(&text.as_bytes()[..i], &opts());
+            }
+        }
+        let chars: Vec<char> = text.chars().collect();
+        for i in (0..chars.len()).step_by(97) {
+            let mut m = chars.clone();
+            m[i] = if m[i] == '0' { 'z' } else { '0' };
+            let s: String = m.into_iter().collect();
+            let _ = analyze(s.as_bytes(), &opts());
+        }
+    }
+    assert!(n >= 10, "logs found: {n}");
 }

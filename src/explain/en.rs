@@ -198,6 +198,10 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("field.encrypted.iv", "The per-record CBC initialisation vector. (RFC 5246 §6.2.3.2)"),
     ("field.encrypted.cbc", "Encrypted content, MAC and padding."),
     // ---- connection notes ----
+    ("note.log.decrypted", "This {tool} log prints {n} record(s) that travelled encrypted as the tool saw them after decryption; they are marked “decrypted”. The log gives each one's real record header (outer type and ciphertext length) but not the ciphertext, so the header shown here is rebuilt from the inner content type and the plaintext length."),
+    ("note.log.ccs_body", "{tool} prints only the header of a received ChangeCipherSpec; its one-byte body, always 1, is filled in here."),
+    ("note.log.hidden", "Encrypted records that the log shows only as a header (application data, mostly) are not steps here: {c2s} sent by the client, {s2c} by the server."),
+    ("note.log.app_data", "The log also shows the decrypted application data. Sent first: “{sent}”; received first: “{received}”."),
     ("note.dirs_inferred", "The input did not say which side sent what, so directions were inferred from the message types and their order. Mark lines with C: / S: (or > / <) to state them."),
     ("note.no_forward_secrecy", "Static RSA key exchange: no forward secrecy. Anyone who later obtains the server's private key can decrypt this recorded session."),
     ("note.old_version", "{version} is deprecated (RFC 8996; SSL 3.0: RFC 7568): use TLS 1.2 or 1.3."),

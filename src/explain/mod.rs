@@ -81,6 +81,7 @@ pub fn connection(id: usize, cap: &Capture, mut tls: TlsConnection, opts: &Optio
     let lang = opts.lang;
     let summary = summary(&tls);
     let mut notes = notes(&tls, &summary, opts);
+    notes.extend(cap.notes.iter().map(|r| Note { severity: NoteSeverity::Info, text: String::new(), span: None, text_ref: r.clone() }));
     for n in notes.iter_mut() {
         n.text = render(lang, &n.text_ref, None);
     }
@@ -116,6 +117,7 @@ pub fn connection(id: usize, cap: &Capture, mut tls: TlsConnection, opts: &Optio
         certificates: tls.certificates,
         alerts: tls.alerts,
         notes,
+        keylog: Vec::new(),
     }
 }
 

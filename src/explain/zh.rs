@@ -197,6 +197,10 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("field.encrypted.iv", "每条记录各自的 CBC 初始化向量（IV）。(RFC 5246 §6.2.3.2)"),
     ("field.encrypted.cbc", "加密后的内容、MAC 和填充。"),
     // ---- connection notes ----
+    ("note.log.decrypted", "这份 {tool} 日志中有 {n} 条记录在线路上是加密传输的，日志打印的是工具解密后的明文，这里标为“已解密”。日志给出了它们真实的记录头（外层类型和密文长度），却没有密文本身，所以这里显示的记录头是按内层内容类型和明文长度重建的。"),
+    ("note.log.ccs_body", "{tool} 对收到的 ChangeCipherSpec 只打印记录头；它的一字节内容恒为 1，这里已补上。"),
+    ("note.log.hidden", "日志里只有记录头的加密记录（大多是应用数据）不作为步骤列出：客户端发送 {c2s} 条，服务器发送 {s2c} 条。"),
+    ("note.log.app_data", "日志还给出了解密后的应用数据。发送的第一行：“{sent}”；收到的第一行：“{received}”。"),
     ("note.dirs_inferred", "输入没有说明各条消息由哪一方发送，因此方向是根据消息类型及其顺序推断的。可在行首标注 C: / S:（或 > / <）来明确指定。"),
     ("note.no_forward_secrecy", "静态 RSA 密钥交换：没有前向保密。日后任何获得服务器私钥的人都能解密这次录下的会话。"),
     ("note.old_version", "{version} 已被弃用（RFC 8996；SSL 3.0：RFC 7568）：请使用 TLS 1.2 或 1.3。"),

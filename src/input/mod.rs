@@ -5,8 +5,9 @@
 pub mod curl_log;
 mod hex;
 mod literal;
+mod tool_log;
 
-use crate::model::{Diagnostic, Dir, OtherFlow};
+use crate::model::{Diagnostic, Dir, OtherFlow, TextRef};
 
 /// A run of bytes that went one way, at `offset..offset+len` of `Capture::data`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -36,6 +37,11 @@ pub struct Capture {
     /// Dumps: offsets in `data` where a block (an offset column restarting at 0) begins after
     /// the first one; used to tell packets apart.
     pub blocks: Vec<usize>,
+    /// Ranges (offset, length) of `data` holding records rebuilt from plaintext that travelled
+    /// encrypted (tool logs that print decrypted messages).
+    pub decrypted: Vec<(usize, usize)>,
+    /// What the input itself tells the reader (tool logs), as notes for the connection.
+    pub notes: Vec<TextRef>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -82,6 +88,21 @@ pub fn read(input: &[u8]) -> Input {
             ..Default::default()
         };
     }
+    if let Some((keys, rest)) = std::str::from_utf8(input).ok().and_then(crate::crypto::keylog::split) {
+        // SSLKEYLOGFILE lines pasted with the data: key material, not data.
+        let mut inner = if rest.trim().is_empty() {
+            let n = crate::crypto::keylog::parse(&keys).len();
+            Input {
+                kind: "keylog",
+                diagnostics: vec![Diagnostic::warning(0, format!("this is a TLS key log ({n} entries) without data: add the capture or the hex of the connection it belongs to"))],
+                ..Default::default()
+            }
+        } else {
+            read(rest.as_bytes())
+        };
+        inner.keylog.push_str(&keys);
+        return inner;
+    }
     if PCAP_MAGICS.contains(&head) || head == PCAPNG_MAGIC {
         return read_capture_file(input, if head == PCAPNG_MAGIC { "pcapng" } else { "pcap" });
     }
@@ -96,6 +117,22 @@ pub fn read(input: &[u8]) -> Input {
                 _ => "base64",
             };
             return inner;
+        }
+    }
+    if let Some(log) = std::str::from_utf8(input).ok().and_then(tool_log::parse) {
+        match log {
+            tool_log::ToolLog::Bytes(cap) => {
+                let kind = cap.kind;
+                let diagnostics = cap.diagnostics.clone();
+                let captures = if cap.data.is_empty() { Vec::new() } else { vec![Capture { diagnostics: Vec::new(), ..cap }] };
+                return Input { kind, captures, diagnostics, ..Default::default() };
+            }
+            tool_log::ToolLog::VerboseText(text) => {
+                if let Some((log, info)) = curl_log::parse(&text) {
+                    let cap = Capture { kind: "curl-trace-ascii", server: info.server.clone(), log, log_info: Some(info), marked: true, ..Default::default() };
+                    return Input { kind: "curl-trace-ascii", captures: vec![cap], ..Default::default() };
+                }
+            }
         }
     }
     if let Some((log, info)) = std::str::from_utf8(input).ok().and_then(curl_log::parse) {

@@ -158,6 +158,7 @@ fn client_hello(r: &mut Reader, out: &mut Vec<Field>, info: &mut ClientHelloInfo
     info.legacy_version = v;
     out.push(Field::new("legacy_version", version_value(v), s).note("field.ClientHello.legacy_version"));
     let (rand, s) = r.take(32, "random")?;
+    info.random = rand.to_vec();
     out.push(Field::new("random", hexs(rand), s).note("field.ClientHello.random"));
     let s0 = r.pos();
     let (mut sid, ls) = r.vec(1, "legacy_session_id")?;

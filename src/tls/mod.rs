@@ -21,6 +21,8 @@ pub use messages::HRR_RANDOM;
 #[derive(Clone, Debug, Default)]
 pub struct ClientHelloInfo {
     pub legacy_version: u16,
+    /// The 32-byte client random (what key logs are keyed by).
+    pub random: Vec<u8>,
     pub session_id: Vec<u8>,
     pub cipher_suites: Vec<u16>,
     pub compression: Vec<u8>,
@@ -262,6 +264,9 @@ pub fn parse(cap: &Capture) -> TlsConnection {
             raw.extend(record::parse_records(&bytes, &map, Some(dir), &mut diags));
         }
         raw.sort_by_key(|r| r.start());
+        for r in raw.iter_mut() {
+            r.decrypted = cap.decrypted.iter().any(|&(o, l)| (o..o + l).contains(&r.start()));
+        }
     } else {
         raw = record::parse_records(&cap.data, &PieceMap::contiguous(0, cap.data.len()), None, &mut diags);
     }
@@ -305,6 +310,7 @@ impl Walker<'_> {
             dir = self.infer_record_dir(r);
         }
         let encrypted = match r.content_type {
+            _ if r.decrypted => false,
             23 => true,
             22 | 21 => is_enc(dir, self) || (self.out.facts.is_tls13() && r.content_type == 22 && self.after_server_hello_tls13(dir)),
             _ => false,
@@ -549,7 +555,7 @@ impl Walker<'_> {
             msg_type: Some(msg_type),
             name,
             encrypted: false,
-            decrypted: false,
+            decrypted: recs.iter().any(|&i| self.raw.get(i).is_some_and(|r| r.decrypted)),
             span,
             pieces: map.spans(),
             records: recs,
@@ -572,7 +578,7 @@ impl Walker<'_> {
             msg_type,
             name: name.into(),
             encrypted,
-            decrypted: false,
+            decrypted: r.decrypted,
             span: r.span(),
             pieces: vec![r.span()],
             records: vec![i],

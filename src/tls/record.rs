@@ -29,6 +29,8 @@ pub struct RawRecord {
     /// Payload positions -> absolute offsets.
     pub payload_map: PieceMap,
     pub truncated: bool,
+    /// Rebuilt from plaintext that travelled encrypted (a tool log printed it decrypted).
+    pub decrypted: bool,
 }
 
 impl RawRecord {
@@ -112,6 +114,7 @@ pub fn parse_records(bytes: &[u8], map: &PieceMap, dir: Option<Dir>, diags: &mut
             payload: rest[5..5 + have].to_vec(),
             payload_map: map.slice(pos + 5, have),
             truncated,
+            decrypted: false,
         });
         pos += 5 + have;
     }
