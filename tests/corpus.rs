@@ -196,3 +196,99 @@ fn flowtest_flows_match() {
     }
     assert!(checked >= 10, "flows checked: {checked}");
 }
+
+fn corpus(path: &str) -> tls_lens::model::Analysis {
+    let bytes = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/corpus").join(path)).unwrap();
+    analyze(&bytes, &Options::default())
+}
+
+fn names(c: &tls_lens::model::Connection) -> Vec<(&'static str, String)> {
+    c.messages.iter().map(|m| (m.dir.map(|d| d.as_str()).unwrap_or("?"), m.name.clone())).collect()
+}
+
+fn list(v: &[(&'static str, &str)]) -> Vec<(&'static str, String)> {
+    v.iter().map(|(d, n)| (*d, n.to_string())).collect()
+}
+
+/// The Illustrated TLS 1.2 and 1.3 connections: facts from corpus/illustrated/README.md; the
+/// message lists are tshark's ("Encrypted Handshake Message" after a CCS is the Finished).
+#[test]
+fn illustrated_connections_match() {
+    let a = corpus("illustrated/illustrated-tls12/captures/capture.pcap");
+    assert_eq!(a.connections.len(), 1);
+    let c = &a.connections[0];
+    assert_eq!((c.client.as_deref(), c.server.as_deref()), (Some("[::1]:50159"), Some("[::1]:8443")));
+    let s = &c.summary;
+    assert_eq!((s.version, s.cipher_suite, s.sni.as_deref(), s.group), (Some(0x0303), Some(0xc013), Some("example.ulfheim.net"), Some(29)));
+    assert_eq!(c.certificates.len(), 1);
+    assert_eq!(c.certificates[0].subject, "C=US, CN=example.ulfheim.net"); // openssl x509 -subject: C = US, CN = example.ulfheim.net
+    assert_eq!(
+        names(c),
+        list(&[
+            ("c2s", "ClientHello"),
+            ("s2c", "ServerHello"),
+            ("s2c", "Certificate"),
+            ("s2c", "ServerKeyExchange"),
+            ("s2c", "ServerHelloDone"),
+            ("c2s", "ClientKeyExchange"),
+            ("c2s", "ChangeCipherSpec"),
+            ("c2s", "Finished"),
+            ("s2c", "ChangeCipherSpec"),
+            ("s2c", "Finished"),
+            ("c2s", "ApplicationData"),
+            ("s2c", "ApplicationData"),
+            ("c2s", "Alert"),
+        ])
+    );
+    // The randoms are fixed patterns (README): client 00 01 .. 1f.
+    let ch = &c.messages[0].fields.iter().find(|f| f.name == "random").unwrap().value;
+    assert_eq!(ch, &(0u8..32).map(|b| format!("{b:02x}")).collect::<String>());
+
+    for (path, suite, server_records) in [
+        ("illustrated/illustrated-tls13/captures/capture.pcap", 0x1302, 4 + 3),
+        ("illustrated/illustrated-tls13/archive-boringssl/capture.pcap", 0x1301, 1 + 2),
+    ] {
+        let a = corpus(path);
+        assert_eq!(a.connections.len(), 1, "{path}");
+        let c = &a.connections[0];
+        let s = &c.summary;
+        assert_eq!((s.version, s.cipher_suite, s.sni.as_deref(), s.group), (Some(0x0304), Some(suite), Some("example.ulfheim.net"), Some(29)), "{path}");
+        let n = names(c);
+        assert_eq!(&n[..3], &list(&[("c2s", "ClientHello"), ("s2c", "ServerHello"), ("s2c", "ChangeCipherSpec")])[..], "{path}");
+        // The middlebox-compatibility CCS from the client, and the encrypted records: the
+        // server's handshake flight, tickets and data.
+        assert!(n.contains(&("c2s", "ChangeCipherSpec".to_string())), "{path}");
+        let enc_s2c = c.messages.iter().filter(|m| m.encrypted && m.dir == Some(tls_lens::model::Dir::S2C)).count();
+        assert_eq!(enc_s2c, server_records, "{path}");
+    }
+}
+
+/// Wireshark's rsasnakeoil2.pcap (corpus/wireshark/EXPECTED.md): an SSLv2-format ClientHello,
+/// SSL 3.0 with TLS_RSA_WITH_AES_256_CBC_SHA and the snakeoil certificate, then a
+/// renegotiation under encryption; a second connection resumes another session with 3DES.
+/// snakeoil-dtls.pcap is UDP: listed as a DTLS flow.
+#[test]
+fn wireshark_captures_match() {
+    let a = corpus("wireshark/captures/rsasnakeoil2.pcap");
+    assert_eq!(a.connections.len(), 2);
+    let c = &a.connections[0];
+    assert_eq!(c.client.as_deref(), Some("127.0.0.1:38713"));
+    assert_eq!((c.messages[0].name.as_str(), c.messages[0].content_type), ("ClientHello", 0x80));
+    assert_eq!((c.summary.version, c.summary.cipher_suite, c.summary.resumed), (Some(0x0300), Some(0x0035), false));
+    assert!(c.certificates[0].subject.contains("CN=www.snakeoil.dom") && c.certificates[0].issuer.contains("CN=Snake Oil CA"));
+    assert!(c.summary.cipher_suites_offered.contains(&0x0035));
+    assert!(c.summary.ja3.is_none(), "JA3 is not defined for the SSL 2.0 format");
+    assert!(c.notes.iter().any(|n| n.text_ref.key == "note.sslv2_hello"));
+    assert!(a.diagnostics.iter().all(|d| !d.message.contains("before the first TLS record")), "{:?}", a.diagnostics);
+    // tshark: frames 13-17 carry 6 "Encrypted Handshake Message"s before the second CCS pair.
+    assert_eq!(c.messages.iter().filter(|m| m.name == "EncryptedHandshake").count(), 6);
+    let c = &a.connections[1];
+    assert_eq!(c.client.as_deref(), Some("127.0.0.1:38714"));
+    assert_eq!((c.summary.version, c.summary.cipher_suite, c.summary.resumed), (Some(0x0300), Some(0x000a), true));
+    assert!(c.certificates.is_empty());
+
+    let a = corpus("wireshark/captures/snakeoil-dtls.pcap");
+    assert!(a.connections.is_empty());
+    assert_eq!(a.other_flows.len(), 1);
+    assert_eq!((a.other_flows[0].transport, a.other_flows[0].looks_like), ("udp", Some("DTLS")));
+}

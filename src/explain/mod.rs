@@ -144,6 +144,15 @@ fn texts(m: &Message, tls: &TlsConnection, s: &Summary, enc13: &mut [usize; 2]) 
     let suite = or_dash(s.cipher_suite_name.clone());
     let name = m.name.as_str();
     match (name, m.encrypted) {
+        ("ClientHello", _) if m.content_type == crate::tls::record::SSLV2 => {
+            let ch = f.client_hello.clone().unwrap_or_default();
+            (
+                TextRef::new("msg.ClientHello.title.sslv2"),
+                TextRef::new("msg.ClientHello.explain.sslv2")
+                    .arg("version", registry::version_name(ch.legacy_version))
+                    .arg("suites", ch.cipher_suites.len().to_string()),
+            )
+        }
         ("ClientHello", _) => {
             let ch = f.client_hello.clone().unwrap_or_default();
             let tls13 = ch.ext.supported_versions.contains(&0x0304);
@@ -250,6 +259,7 @@ fn texts(m: &Message, tls: &TlsConnection, s: &Summary, enc13: &mut [usize; 2]) 
                 TextRef::new(format!("msg.EncryptedRecord.explain.{phase}")).arg("len", len),
             )
         }
+        ("EncryptedHandshake", _) => (TextRef::new("msg.EncryptedHandshake.title"), TextRef::new("msg.EncryptedHandshake.explain").arg("len", len)),
         ("ApplicationData", _) => (TextRef::new("msg.ApplicationData.title"), TextRef::new("msg.ApplicationData.explain").arg("len", len)),
         ("Alert", true) => (TextRef::new("msg.Alert.title.encrypted"), TextRef::new("msg.Alert.explain.encrypted")),
         ("Alert", false) => {
@@ -292,7 +302,8 @@ fn summary(tls: &TlsConnection) -> Summary {
         s.signature_algorithms = ch.ext.signature_algorithms.clone();
         s.extensions_offered = ch.ext.types.clone();
         // Fingerprints need the real hello bytes (a curl -v log has none).
-        if from_bytes {
+        // JA3 is defined on the TLS ClientHello only, not on the SSL 2.0 format.
+        if from_bytes && !ch.sslv2 {
             let ja3 = ja3_string(ch);
             s.ja3 = Some(md5_hex(ja3.as_bytes()));
             s.ja3_string = Some(ja3);
@@ -360,6 +371,9 @@ fn notes(tls: &TlsConnection, s: &Summary, opts: &Options) -> Vec<Note> {
     }
     if tls.dirs_inferred && !tls.messages.is_empty() {
         out.push(note(Info, TextRef::new("note.dirs_inferred")));
+    }
+    if f.client_hello.as_ref().is_some_and(|ch| ch.sslv2) {
+        out.push(note(Warning, TextRef::new("note.sslv2_hello")));
     }
     if let Some(v) = s.version {
         if v < 0x0303 && v >> 8 == 3 {

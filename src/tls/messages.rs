@@ -35,6 +35,66 @@ fn len_field(s: Span, n: usize) -> Field {
     Field::new("length", nbytes(n), s).note("field.vector_length")
 }
 
+/// SSL 2.0 cipher kinds (draft-hickman-netscape-ssl-00); 0x00xxyy is TLS suite 0xxxyy.
+fn sslv2_cipher_name(v: u32) -> String {
+    match v {
+        0x010080 => "SSL_CK_RC4_128_WITH_MD5".into(),
+        0x020080 => "SSL_CK_RC4_128_EXPORT40_WITH_MD5".into(),
+        0x030080 => "SSL_CK_RC2_128_CBC_WITH_MD5".into(),
+        0x040080 => "SSL_CK_RC2_128_CBC_EXPORT40_WITH_MD5".into(),
+        0x050080 => "SSL_CK_IDEA_128_CBC_WITH_MD5".into(),
+        0x060040 => "SSL_CK_DES_64_CBC_WITH_MD5".into(),
+        0x0700c0 => "SSL_CK_DES_192_EDE3_CBC_WITH_MD5".into(),
+        _ if v >> 16 == 0 => registry::cipher_suite_name(v as u16),
+        _ => "unknown SSL 2.0 cipher kind".into(),
+    }
+}
+
+/// The body of an SSL 2.0-format CLIENT-HELLO (after its 2-byte header), RFC 5246 Appendix
+/// E.2: fields, the facts (random = the challenge, right-aligned in 32 bytes), and the error.
+pub fn sslv2_client_hello(b: &[u8]) -> (Vec<Field>, ClientHelloInfo, Option<ReadError>) {
+    let mut out = Vec::new();
+    let mut info = ClientHelloInfo { sslv2: true, ..Default::default() };
+    let mut r = Reader::new(b);
+    let error = (|| -> ReadResult<()> {
+        let (t, s) = r.u8("msg_type")?;
+        out.push(Field::new("msg_type", format!("{t} (SSL 2.0 CLIENT-HELLO)"), s).note("field.sslv2.msg_type"));
+        let (v, s) = r.u16("version")?;
+        info.legacy_version = v;
+        out.push(Field::new("version", version_value(v), s).note("field.sslv2.version"));
+        let (cs, s1) = r.u16("cipher_spec_length")?;
+        let (sid, s2) = r.u16("session_id_length")?;
+        let (ch, s3) = r.u16("challenge_length")?;
+        out.push(Field::new("cipher_spec_length", nbytes(cs as usize), s1).note("field.vector_length"));
+        out.push(Field::new("session_id_length", nbytes(sid as usize), s2).note("field.vector_length"));
+        out.push(Field::new("challenge_length", nbytes(ch as usize), s3).note("field.vector_length"));
+        let s0 = r.pos();
+        let mut kids = Vec::new();
+        for _ in 0..cs / 3 {
+            let (x, s) = r.take(3, "cipher_spec")?;
+            let v = u32::from_be_bytes([0, x[0], x[1], x[2]]);
+            if v >> 16 == 0 {
+                info.cipher_suites.push(v as u16);
+            }
+            kids.push(Field::new("cipher_spec", format!("0x{v:06x} {}", sslv2_cipher_name(v)), s));
+        }
+        out.push(Field::new("cipher_specs", format!("{} specs", kids.len()), Span::new(s0, r.pos() - s0)).note("field.sslv2.cipher_specs").with_children(kids));
+        let (id, s) = r.take(sid as usize, "session_id")?;
+        info.session_id = id.to_vec();
+        if !id.is_empty() {
+            out.push(Field::new("session_id", hexs(id), s));
+        }
+        let (c, s) = r.take(ch as usize, "challenge")?;
+        let mut random = vec![0u8; 32usize.saturating_sub(c.len())];
+        random.extend_from_slice(&c[c.len().saturating_sub(32)..]);
+        info.random = random;
+        out.push(Field::new("challenge", hexs(c), s).note("field.sslv2.challenge"));
+        Ok(())
+    })()
+    .err();
+    (out, info, error)
+}
+
 /// Parse one complete (or, at the end of input, truncated) handshake message.
 pub fn parse_handshake(bytes: &[u8], ctx: &Ctx) -> ParsedBody {
     let mut fields = Vec::new();

@@ -20,6 +20,8 @@ pub use messages::HRR_RANDOM;
 /// What a ClientHello offered.
 #[derive(Clone, Debug, Default)]
 pub struct ClientHelloInfo {
+    /// Sent in the SSL 2.0-compatible format (RFC 5246 Appendix E.2): no extensions.
+    pub sslv2: bool,
     pub legacy_version: u16,
     /// The 32-byte client random (what key logs are keyed by).
     pub random: Vec<u8>,
@@ -166,6 +168,8 @@ struct Walker<'a> {
     /// HelloRetryRequest comes before it and says nothing about the encrypted flights).
     ccs_at_server_hello: usize,
     server_cert_seen: bool,
+    /// Content type of the previous record per direction.
+    last_type: [Option<u8>; 2],
 }
 
 fn di(d: Option<Dir>) -> usize {
@@ -283,6 +287,7 @@ pub fn parse(cap: &Capture) -> TlsConnection {
         fin13: [false; 2],
         ccs_at_server_hello: 0,
         server_cert_seen: false,
+        last_type: [None; 2],
     };
     for i in 0..raw.len() {
         w.record(i);
@@ -337,10 +342,14 @@ impl Walker<'_> {
             }
         }
         match (r.content_type, encrypted) {
+            (record::SSLV2, _) => self.sslv2_hello(i, dir),
             (22, false) => self.handshake_record(i, pending_dir),
             (20, _) => self.ccs(i, dir),
             (21, false) => self.alert(i, dir),
             _ => self.opaque(i, dir),
+        }
+        if let Some(d) = dir {
+            self.last_type[di(Some(d))] = Some(self.raw[i].content_type);
         }
     }
 
@@ -368,6 +377,7 @@ impl Walker<'_> {
                 r.payload.first().map(|&t| self.dir_of_handshake(t))
             }
             20 => Some(self.ccs_dir()),
+            record::SSLV2 => Some(Dir::C2S),
             21 | 23 => {
                 if tls13 {
                     // Server flight until the client's CCS (middlebox compatibility) shows up,
@@ -589,6 +599,41 @@ impl Walker<'_> {
         });
     }
 
+    /// An SSL 2.0-format CLIENT-HELLO offering SSL 3.0 or TLS (RFC 5246 Appendix E.2).
+    fn sslv2_hello(&mut self, i: usize, dir: Option<Dir>) {
+        let r = &self.raw[i];
+        let (mut fields, info, error) = messages::sslv2_client_hello(&r.payload);
+        remap(&mut fields, &r.payload_map);
+        if let Some(e) = error {
+            let at = r.payload_map.abs(e.at());
+            self.out.diagnostics.push(Diagnostic::error(at, format!("SSL 2.0 ClientHello, at offset {at}: {}", e.describe())));
+        }
+        if self.out.facts.client_hello.is_none() {
+            self.out.facts.client_hello = Some(info);
+        }
+        let dir = dir.or(Some(Dir::C2S));
+        self.last_hs_dir = dir;
+        let mut all = vec![record_header_field(r)];
+        all.extend(fields);
+        self.push_message(Message {
+            step: 0,
+            dir,
+            dir_inferred: !self.marked,
+            content_type: r.content_type,
+            msg_type: Some(1),
+            name: "ClientHello".into(),
+            encrypted: false,
+            decrypted: false,
+            span: r.span(),
+            pieces: vec![r.span()],
+            records: vec![i],
+            title: String::new(),
+            explanation: String::new(),
+            fields: all,
+            alert: None,
+        });
+    }
+
     fn push_message(&mut self, m: Message) {
         self.out.messages.push(m);
     }
@@ -647,8 +692,12 @@ impl Walker<'_> {
         if ctx.tls13 && !self.marked && Some(r.payload.len()) == self.finished13_len() {
             self.fin13[k] = true;
         }
+        let after_ccs = dir.is_none_or(|d| self.last_type[di(Some(d))] == Some(20));
         let (name, msg_type) = match r.content_type {
-            22 => ("Finished", Some(20u8)),
+            // The first handshake record after a CCS is that side's Finished; later ones (a
+            // renegotiation, RFC 5746) cannot be named without keys.
+            22 if after_ccs || ctx.tls13 => ("Finished", Some(20u8)),
+            22 => ("EncryptedHandshake", None),
             21 => {
                 self.out.alerts.push(Alert { dir, level: None, description: None, name: "encrypted alert".into(), encrypted: true });
                 ("Alert", None)
@@ -694,6 +743,11 @@ impl Walker<'_> {
 fn record_header_field(r: &RawRecord) -> Field {
     let h = r.header;
     let part = |off: usize, len: usize| Span::new(h.offset + off, len);
+    if r.content_type == record::SSLV2 {
+        return Field::new("record header", format!("SSL 2.0 record, {} bytes", r.length), h)
+            .note("field.sslv2.record")
+            .with_children(vec![Field::new("length", format!("0x{:04x} (high bit set: 2-byte header) = {} bytes", r.length | 0x8000, r.length), part(0, 2)).note("field.sslv2.length")]);
+    }
     Field::new(
         "record header",
         format!("{}, {} bytes", registry::content_type_name(r.content_type), r.length),

@@ -13,6 +13,30 @@
 use crate::model::{Diagnostic, Dir, Span};
 use crate::reader::PieceMap;
 
+/// Pseudo content type of an SSL 2.0-format record: only the SSLv2-compatible ClientHello
+/// (RFC 5246 Appendix E.2), which has a 2-byte header instead of the 5-byte one.
+pub const SSLV2: u8 = 0x80;
+
+/// Length of the SSL 2.0 CLIENT-HELLO at the start of `b` (after its 2-byte header), when
+/// it is one: high bit set in the header, message type 1, version 2.0 or 3.x, and the three
+/// lengths adding up.
+pub fn sslv2_hello_len(b: &[u8]) -> Option<usize> {
+    let [h0, h1, 1, major, minor, ..] = *b else { return None };
+    if h0 & 0x80 == 0 || !matches!((major, minor), (0, 2) | (3, 0..=3)) {
+        return None;
+    }
+    let len = (((h0 & 0x7f) as usize) << 8) | h1 as usize;
+    if let Some(l) = b.get(5..11) {
+        let cs = u16::from_be_bytes([l[0], l[1]]) as usize;
+        let sid = u16::from_be_bytes([l[2], l[3]]) as usize;
+        let ch = u16::from_be_bytes([l[4], l[5]]) as usize;
+        if cs % 3 != 0 || cs == 0 || !(16..=32).contains(&ch) || 9 + cs + sid + ch != len {
+            return None;
+        }
+    }
+    Some(len)
+}
+
 /// RFC 5246 §6.2.3: TLSCiphertext.length MUST NOT exceed 2^14 + 2048.
 pub const MAX_RECORD_LEN: usize = (1 << 14) + 2048;
 
@@ -53,6 +77,25 @@ pub fn parse_records(bytes: &[u8], map: &PieceMap, dir: Option<Dir>, diags: &mut
     while pos < bytes.len() {
         let rest = &bytes[pos..];
         let abs = map.abs(pos);
+        if let Some(length) = sslv2_hello_len(rest).filter(|_| out.is_empty()) {
+            let have = (rest.len() - 2).min(length);
+            if have < length {
+                diags.push(Diagnostic::error(abs, format!("truncated SSL 2.0 record at offset {abs}: header declares {length} byte(s), only {have} present")));
+            }
+            out.push(RawRecord {
+                dir,
+                content_type: SSLV2,
+                version: u16::from_be_bytes([rest[3], rest[4]]),
+                length,
+                header: map.span(Span::new(pos, 2)),
+                payload: rest[2..2 + have].to_vec(),
+                payload_map: map.slice(pos + 2, have),
+                truncated: have < length,
+                decrypted: false,
+            });
+            pos += 2 + have;
+            continue;
+        }
         if !(20..=26).contains(&rest[0]) || rest.get(1).is_some_and(|&major| major != 3) {
             // Not a record header: skip to the next place where a plausible record starts, so
             // that what follows a stray piece still gets explained.
@@ -132,7 +175,7 @@ fn skip_to_next(bytes: &[u8], pos: usize) -> (usize, &'static str) {
 /// Whether a connection's bytes carry TLS: somewhere in the first 64 KiB a plausible record
 /// header whose record is followed by the end of the data or by another plausible header.
 pub fn carries_tls(data: &[u8]) -> bool {
-    (0..data.len().min(1 << 16)).any(|p| {
+    sslv2_hello_len(data).is_some() || (0..data.len().min(1 << 16)).any(|p| {
         plausible_header(&data[p..]) && {
             let end = p + 5 + u16::from_be_bytes([data[p + 3], data[p + 4]]) as usize;
             end == data.len() || plausible_header(&data[end..])
