@@ -36,6 +36,10 @@ enum Cmd {
         /// Only this connection (its `id`, as listed for pcap/pcapng input).
         #[arg(long)]
         conn: Option<usize>,
+        /// Only the connection with this Wireshark tcp.stream number (as `scan` prints it);
+        /// the other connections of a big capture are not even stored.
+        #[arg(long)]
+        stream: Option<usize>,
     },
     /// One JSON line per TLS connection of a capture (pcap, pcapng, or any input `explain`
     /// takes), in constant memory: the connection's summary, its messages, certificates and
@@ -74,7 +78,7 @@ pub fn main() -> ExitCode {
             }
         },
         Cmd::Scan { file, all, lang, stats } => scan(&file, all, &lang, stats),
-        Cmd::Explain { file, json, lang, fields, color, conn } => {
+        Cmd::Explain { file, json, lang, fields, color, conn, stream } => {
             let input = match read_input(&file) {
                 Ok(b) => b,
                 Err(e) => {
@@ -86,7 +90,7 @@ pub fn main() -> ExitCode {
                 eprintln!("tls-lens: unknown language {lang:?} (use en or zh)");
                 return ExitCode::from(2);
             };
-            let mut a = analyze(&input, &Options { lang, now: now(), ..Default::default() });
+            let mut a = analyze(&input, &Options { lang, now: now(), only_stream: stream, ..Default::default() });
             if let Some(n) = conn {
                 if n >= a.connections.len() {
                     eprintln!("tls-lens: there is no connection {n} (the input has {})", a.connections.len());

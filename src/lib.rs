@@ -33,14 +33,16 @@ pub struct Options {
     /// Only what a summary needs (for `scan`): messages keep their names and spans but get no
     /// titles, explanations or fields, and `stream.hex` stays empty.
     pub summary_only: bool,
+    /// For captures: explain only this connection (Wireshark's `tcp.stream` number).
+    pub only_stream: Option<usize>,
 }
 
 /// Analyse input bytes (hex text or binary TLS records) and explain every message.
 /// Never panics on any input; problems come back as `diagnostics`.
 pub fn analyze(input: &[u8], opts: &Options) -> Analysis {
-    let inp = input::read(input);
+    let inp = input::read_only(input, opts.only_stream);
     let mut diagnostics = inp.diagnostics;
-    let several = inp.captures.len() > 1 || matches!(inp.kind, "pcap" | "pcapng");
+    let several = inp.captures.len() > 1 || matches!(inp.kind, "pcap" | "pcapng") || opts.only_stream.is_some();
     let mut connections = Vec::new();
     let keys = crypto::keylog::parse(&inp.keylog);
     let mut matched = std::collections::BTreeSet::new();

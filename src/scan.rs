@@ -397,3 +397,48 @@ fn fill<R: Read>(r: &mut R, buf: &mut Vec<u8>, want: usize) -> std::io::Result<b
     }
     Ok(false)
 }
+
+/// A whole capture at a glance, for the page with big captures: every connection's scan line
+/// (sorted by `stream`), the other flows, and the file's own problems. The page then explains
+/// one connection at a time (`Options::only_stream`).
+#[derive(Clone, Debug, Serialize)]
+pub struct Overview {
+    pub schema: &'static str,
+    pub lang: &'static str,
+    pub input: crate::model::InputInfo,
+    /// Marks this shape (connections are scan lines, not explained connections).
+    pub overview: bool,
+    pub connections: Vec<ScanLine>,
+    pub other_flows: Vec<ScanLine>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub packets: u64,
+}
+
+/// Scan `input` (held in memory) into an `Overview`; `progress` gets the bytes read so far.
+pub fn overview(input: &[u8], opts: &Options, mut progress: impl FnMut(u64)) -> Overview {
+    let mut connections = Vec::new();
+    let mut other_flows = Vec::new();
+    let so = ScanOptions { explain: opts.clone(), all: true };
+    let res = scan(
+        input,
+        &so,
+        |l| {
+            if l.tls { &mut connections } else { &mut other_flows }.push(l.clone());
+            Ok(())
+        },
+        |done, _| progress(done),
+    );
+    let stats = res.unwrap_or_default();
+    connections.sort_by_key(|l: &ScanLine| l.stream);
+    other_flows.sort_by_key(|l: &ScanLine| (l.transport, l.stream));
+    Overview {
+        schema: crate::model::SCHEMA,
+        lang: opts.lang.code(),
+        input: crate::model::InputInfo { kind: stats.kind.to_string(), bytes: input.len(), directions: "marked", keylog: None },
+        overview: true,
+        connections,
+        other_flows,
+        diagnostics: stats.diagnostics,
+        packets: stats.packets,
+    }
+}

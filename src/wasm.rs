@@ -8,13 +8,33 @@ use crate::{analyze, Lang, Options};
 /// `lang` is "en" or "zh". Never throws for bad input: problems are in `diagnostics`.
 #[wasm_bindgen(js_name = analyze)]
 pub fn analyze_js(input: &[u8], lang: &str) -> Result<JsValue, JsError> {
-    let opts = Options {
-        lang: Lang::parse(lang).unwrap_or_default(),
-        now: Some((js_sys::Date::now() / 1000.0) as i64),
-    };
-    let analysis = analyze(input, &opts);
+    to_js(&analyze(input, &options(lang)))
+}
+
+fn options(lang: &str) -> Options {
+    Options { lang: Lang::parse(lang).unwrap_or_default(), now: Some((js_sys::Date::now() / 1000.0) as i64), ..Default::default() }
+}
+
+fn to_js<T: Serialize>(v: &T) -> Result<JsValue, JsError> {
     let ser = serde_wasm_bindgen::Serializer::json_compatible();
-    analysis.serialize(&ser).map_err(|e| JsError::new(&e.to_string()))
+    v.serialize(&ser).map_err(|e| JsError::new(&e.to_string()))
+}
+
+/// A big capture at a glance: one summary line per connection (`tls-lens scan`), read in
+/// constant memory; `progress(done, total)` is called about every megabyte.
+#[wasm_bindgen]
+pub fn overview(input: &[u8], lang: &str, progress: &js_sys::Function) -> Result<JsValue, JsError> {
+    let total = JsValue::from_f64(input.len() as f64);
+    let o = crate::scan::overview(input, &options(lang), |done| {
+        let _ = progress.call2(&JsValue::NULL, &JsValue::from_f64(done as f64), &total);
+    });
+    to_js(&o)
+}
+
+/// Explain one connection of a capture, by its `stream` number (Wireshark's tcp.stream).
+#[wasm_bindgen(js_name = explainStream)]
+pub fn explain_stream(input: &[u8], stream: usize, lang: &str) -> Result<JsValue, JsError> {
+    to_js(&analyze(input, &Options { only_stream: Some(stream), ..options(lang) }))
 }
 
 /// For wasm-bindgen-test: the same as `analyze` with a panic-free unwrap of the error path.

@@ -1,5 +1,7 @@
-// TLS Lens page glue: loads the wasm core, reads the input, switches language and renders.
-import init, { analyze } from './pkg/tls_lens.js';
+// TLS Lens page glue: reads the input, has the wasm core (in worker.js) analyse it, switches
+// language and renders. Captures above OVERVIEW_MIN bytes are first listed connection by
+// connection (a streaming scan with a progress bar and a cancel button), then explained one
+// connection at a time.
 import { LANGS, setLang, getLang, t, applyStatic } from './i18n.js';
 import { el, clear, hexToBytes } from './render/dom.js';
 import { renderSteps, markSelected, bindSteps } from './render/steps.js';
@@ -31,6 +33,8 @@ const SAMPLES = [
   },
 ];
 const DEFAULT_SAMPLE = 'tls12-ecdhe-rsa.hex';
+const OVERVIEW_MIN = 8 * 1024 * 1024;
+const FILE_MAX = 1024 * 1024 * 1024; // beyond this a browser tab runs out of memory
 const LANG_KEY = 'tls-lens.lang';
 
 const $ = (id) => document.getElementById(id);
@@ -56,7 +60,72 @@ const state = {
   stream: null,       // Uint8Array of the selected connection's bytes
   missing: new Set(), // sample files that failed to load
   ready: false,
+  overview: null,     // for big captures: the scan of every connection (conn indexes into it)
+  ms: 0,              // how long the last analysis took
 };
+
+// ---- the worker -----------------------------------------------------------------------------
+
+let worker = null;
+let sentBytes = null; // the Uint8Array the worker holds
+let seq = 0;
+const pending = new Map();
+
+function startWorker() {
+  worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+  sentBytes = null;
+  worker.onmessage = (e) => {
+    const p = pending.get(e.data.id);
+    if (!p) return;
+    if (e.data.progress) {
+      if (p.onProgress) p.onProgress(e.data.progress[0], e.data.progress[1]);
+      return;
+    }
+    pending.delete(e.data.id);
+    if (e.data.error !== undefined) p.reject(new Error(e.data.error));
+    else p.resolve(e.data);
+  };
+  worker.onerror = (e) => {
+    e.preventDefault();
+    for (const p of pending.values()) p.reject(new Error(e.message || 'worker failed'));
+    pending.clear();
+  };
+}
+
+/** Ask the worker; the current input's bytes go along only when the worker lacks them. */
+function call(op, extra = {}, onProgress = null) {
+  const id = ++seq;
+  const msg = { id, op, lang: getLang(), ...extra };
+  if (state.bytes && sentBytes !== state.bytes) {
+    msg.bytes = state.bytes;
+    sentBytes = state.bytes;
+  }
+  return new Promise((resolve, reject) => {
+    pending.set(id, { resolve, reject, onProgress });
+    worker.postMessage(msg);
+  });
+}
+
+/** Stop a long analysis: the worker is dropped and a fresh one started. */
+function cancel() {
+  worker.terminate();
+  for (const p of pending.values()) p.reject(new Error('cancelled'));
+  pending.clear();
+  startWorker();
+}
+
+function showProgress(done, total) {
+  const mb = (n) => (n / 1e6).toFixed(1);
+  clear(ui.status);
+  ui.status.className = 'status busy';
+  ui.status.append(
+    el('progress', { id: 'progress', max: String(total), value: String(done), 'aria-label': t('status.reading') }),
+    ' ',
+    el('span', { text: t('status.progress', mb(done), mb(total)) }),
+    ' ',
+    el('button', { type: 'button', id: 'cancel', class: 'link-btn', text: t('status.cancel'), on: { click: cancel } }),
+  );
+}
 
 function initialLang() {
   const q = new URLSearchParams(location.search).get('lang');
@@ -95,49 +164,116 @@ function buildSamples() {
 
 function currentConn() {
   const r = state.result;
-  return r && r.connections && r.connections[state.conn];
+  if (!r || !r.connections) return null;
+  return state.overview ? r.connections[0] : r.connections[state.conn];
 }
 
-function run({ keepStep = false } = {}) {
+function failure(err) {
+  return {
+    input: { kind: 'unknown', bytes: state.bytes ? state.bytes.length : 0, directions: 'none' },
+    connections: [],
+    diagnostics: [{ severity: 'error', offset: 0, message: String(err && err.message ? err.message : err) }],
+  };
+}
+
+function isCapture(b) {
+  const m = b.length >= 4 ? [...b.subarray(0, 4)].map((x) => x.toString(16).padStart(2, '0')).join('') : '';
+  return ['d4c3b2a1', 'a1b2c3d4', '4d3cb2a1', 'a1b23c4d', '0a0d0d0a'].includes(m);
+}
+
+async function run({ keepStep = false } = {}) {
   if (!state.bytes) return;
   document.body.dataset.state = 'busy';
-  let result;
-  try {
-    result = analyze(state.bytes, getLang());
-  } catch (err) {
-    // analyze() is documented never to throw for bad input; anything here is a bug in the core.
-    result = {
-      input: { kind: 'unknown', bytes: state.bytes.length, directions: 'none' },
-      connections: [],
-      diagnostics: [{ severity: 'error', offset: 0, message: String(err && err.message ? err.message : err) }],
-    };
-  }
-  state.result = result;
   if (!keepStep) {
     state.conn = 0;
     state.step = null;
   }
+  if (state.bytes.length > FILE_MAX) {
+    state.overview = null;
+    state.result = failure(t('status.tooBig', (FILE_MAX / 1e9).toFixed(0)));
+    renderAll();
+    setStatus(t('status.tooBig', (FILE_MAX / 1e9).toFixed(0)), 'has-errors');
+    document.body.dataset.state = 'ready';
+    return;
+  }
+  const big = state.bytes.length >= OVERVIEW_MIN && isCapture(state.bytes);
+  try {
+    if (big) {
+      if (!keepStep || !state.overview) {
+        showProgress(0, state.bytes.length);
+        const r = await call('overview', {}, showProgress);
+        state.overview = r.result;
+        state.ms = r.ms;
+      }
+      await explainPicked();
+      return;
+    }
+    state.overview = null;
+    const r = await call('analyze');
+    state.result = r.result;
+    state.ms = r.ms;
+  } catch (err) {
+    if (String(err && err.message) === 'cancelled') {
+      state.overview = null;
+      state.result = null;
+      renderAll();
+      setStatus(t('status.cancelled'));
+      document.body.dataset.state = 'ready';
+      return;
+    }
+    // The core never throws for bad input; anything here is a bug or the tab's memory.
+    state.overview = null;
+    state.result = failure(err);
+  }
   renderAll();
-  const inp = result.input || {};
+  finishStatus();
+}
+
+/** Big captures: explain the picked connection of the overview. */
+async function explainPicked() {
+  const line = state.overview.connections[state.conn];
+  document.body.dataset.state = 'busy';
+  if (!line) {
+    state.result = { ...state.overview, connections: [] };
+  } else {
+    try {
+      const r = await call('explainStream', { stream: line.stream });
+      state.result = r.result;
+    } catch (err) {
+      state.result = failure(err);
+    }
+  }
+  renderAll();
+  finishStatus();
+}
+
+function finishStatus() {
+  const result = state.result || { input: {}, diagnostics: [] };
+  const inp = (state.overview || result).input || {};
   let msg = t('status.explained', inp.bytes ?? state.bytes.length, inp.kind ?? '?', t('dirs.' + (inp.directions || 'none')));
   if (state.source && state.source.kind === 'file') msg = t('status.file', state.source.name, state.bytes.length) + ' ' + msg;
   if (state.source && state.source.kind === 'binary-sample') msg = t('status.binarySample', state.source.name) + ' ' + msg;
-  if ((result.connections || []).length > 1) msg += ' ' + t('status.conns', result.connections.length);
+  const n = (state.overview || result).connections.length;
+  if (n > 1) msg += ' ' + t('status.conns', n);
+  if (result.input && result.input.keylog) msg += ' ' + t('status.keylog', result.input.keylog.entries, result.input.keylog.matched);
+  if (state.overview) msg += ' ' + t('status.time', (state.ms / 1000).toFixed(2));
   setStatus(msg, (result.diagnostics || []).some((d) => d.severity === 'error') ? 'has-errors' : '');
   document.body.dataset.state = 'ready';
 }
 
 function renderAll() {
-  const result = state.result;
-  const conns = result.connections || [];
-  if (state.conn >= conns.length) state.conn = 0;
+  const result = state.result || { input: {}, connections: [], diagnostics: [] };
+  const list = state.overview ? state.overview.connections : (result.connections || []);
+  if (state.conn >= list.length) state.conn = 0;
   renderSummary(ui.summary, result, {
-    connIndex: state.conn,
+    connIndex: state.overview ? 0 : state.conn,
+    list: state.overview ? { rows: state.overview.connections, index: state.conn, others: state.overview.other_flows, diagnostics: state.overview.diagnostics } : null,
     onConnection: (i) => {
       if (i === state.conn) return;
       state.conn = i;
       state.step = null;
-      renderAll();
+      if (state.overview) explainPicked();
+      else renderAll();
     },
     onShowBytes: showBytes,
     onOffset: (off) => showBytes({ offset: off, len: 1 }),
@@ -186,7 +322,7 @@ function explainText() {
   if (!state.ready) return;
   state.bytes = new TextEncoder().encode(ui.input.value);
   state.source = { kind: 'text' };
-  run();
+  return run();
 }
 
 async function loadSample(file) {
@@ -201,17 +337,20 @@ async function loadSample(file) {
     ui.samples.value = file;
     state.bytes = buf;
     state.source = { kind: 'binary-sample', name: file };
-    run();
-    return;
+    return run();
   }
   const text = await res.text();
   ui.input.value = text.trimEnd();
   ui.samples.value = file;
-  explainText();
+  return explainText();
 }
 
 async function loadFile(f) {
   if (!f) return;
+  if (f.size > FILE_MAX) {
+    setStatus(t('status.tooBig', (FILE_MAX / 1e9).toFixed(0)), 'has-errors');
+    return;
+  }
   const buf = new Uint8Array(await f.arrayBuffer());
   let text = null;
   if (buf.length <= 2 * 1024 * 1024) {
@@ -224,7 +363,7 @@ async function loadFile(f) {
   ui.samples.value = '';
   state.bytes = buf;
   state.source = { kind: 'file', name: f.name };
-  run();
+  return run();
 }
 
 function bind() {
@@ -285,7 +424,8 @@ async function boot() {
   bind();
   setStatus(t('status.loading'));
   try {
-    await init();
+    startWorker();
+    await call('ping');
   } catch (err) {
     setStatus(t('status.wasmFailed') + String(err && err.message ? err.message : err), 'has-errors');
     document.body.dataset.state = 'error';

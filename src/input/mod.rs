@@ -77,6 +77,12 @@ pub struct Input {
 
 /// Sniff the input and decode it.
 pub fn read(input: &[u8]) -> Input {
+    read_only(input, None)
+}
+
+/// As `read`; for captures, with `only` set, keep just that connection (`tcp.stream`): the
+/// others are neither stored nor listed.
+pub fn read_only(input: &[u8], only: Option<usize>) -> Input {
     let head: [u8; 4] = match input.get(..4) {
         Some(h) => [h[0], h[1], h[2], h[3]],
         None => [0; 4],
@@ -104,7 +110,7 @@ pub fn read(input: &[u8]) -> Input {
         return inner;
     }
     if PCAP_MAGICS.contains(&head) || head == PCAPNG_MAGIC {
-        return read_capture_file(input, if head == PCAPNG_MAGIC { "pcapng" } else { "pcap" });
+        return read_capture_file(input, if head == PCAPNG_MAGIC { "pcapng" } else { "pcap" }, only);
     }
     let wraps_known = |b: &[u8]| b.len() >= 4 && (PCAP_MAGICS.contains(&[b[0], b[1], b[2], b[3]]) || b[..4] == PCAPNG_MAGIC || looks_like_records(b));
     if let Some(decoded) = std::str::from_utf8(input).ok().and_then(base64_payload).filter(|d| wraps_known(d)) {
@@ -167,7 +173,7 @@ pub fn read(input: &[u8]) -> Input {
                 crate::net::RawPacket { frame: i as u32 + 1, linktype: linktypes[i], data: &cap.data[s..e], file_offset: s }
             })
             .collect();
-        let mut out = from_packets(&packets, "hexdump", &mut diagnostics);
+        let mut out = from_packets(&packets, "hexdump", &mut diagnostics, only);
         out.diagnostics = diagnostics;
         return out;
     }
@@ -226,13 +232,13 @@ fn packet_blocks(cap: &Capture) -> Option<Vec<i32>> {
 }
 
 /// pcap/pcapng: one capture per TCP connection that carries TLS records.
-fn read_capture_file(input: &[u8], kind: &'static str) -> Input {
+fn read_capture_file(input: &[u8], kind: &'static str, only: Option<usize>) -> Input {
     let mut diagnostics = Vec::new();
     let file = crate::net::read_file(input, kind, &mut diagnostics);
     if file.packets.is_empty() && diagnostics.is_empty() {
         diagnostics.push(Diagnostic::warning(0, format!("the {kind} file holds no packets")));
     }
-    let mut out = from_packets(&file.packets, kind, &mut diagnostics);
+    let mut out = from_packets(&file.packets, kind, &mut diagnostics, only);
     out.keylog = file.keylog;
     out.diagnostics = diagnostics;
     out
@@ -240,11 +246,17 @@ fn read_capture_file(input: &[u8], kind: &'static str) -> Input {
 
 /// Packets -> TCP reassembly -> one capture per connection that carries TLS records; the
 /// other flows are listed.
-fn from_packets(packets: &[crate::net::RawPacket], kind: &'static str, diagnostics: &mut Vec<Diagnostic>) -> Input {
-    let (conns, udp) = crate::net::reassemble(packets, diagnostics);
+fn from_packets(packets: &[crate::net::RawPacket], kind: &'static str, diagnostics: &mut Vec<Diagnostic>, only: Option<usize>) -> Input {
+    let mut r = crate::net::Reassembler::new();
+    r.only = only;
+    for p in packets {
+        r.packet(p);
+    }
+    let (conns, udp, d) = r.finish();
+    diagnostics.extend(d);
     let mut captures = Vec::new();
-    let mut other_flows: Vec<OtherFlow> = udp.iter().map(udp_flow).collect();
-    for c in conns {
+    let mut other_flows: Vec<OtherFlow> = if only.is_some() { Vec::new() } else { udp.iter().map(udp_flow).collect() };
+    for c in conns.into_iter().filter(|c| only.is_none_or(|s| s == c.stream)) {
         match tls_capture(c, kind) {
             Ok(cap) => captures.push(cap),
             Err(flow) => other_flows.push(flow),

@@ -350,6 +350,8 @@ pub struct Reassembler {
     store_limit: usize,
     pending_limit: usize,
     count_records: bool,
+    /// Store the bytes of this connection only (the others are still numbered and tracked).
+    pub only: Option<usize>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -374,6 +376,7 @@ impl Reassembler {
             store_limit: usize::MAX,
             pending_limit: MAX_PENDING,
             count_records: false,
+            only: None,
             diagnostics: Vec::new(),
         }
     }
@@ -417,7 +420,8 @@ impl Reassembler {
                 let id = self.next_stream;
                 self.next_stream += 1;
                 self.index.insert(key, id);
-                self.live.insert(id, Conn::new(id, seg.src, seg.dst, p, self.store_limit, self.count_records));
+                let limit = if self.only.is_none_or(|s| s == id) { self.store_limit } else { 0 };
+                self.live.insert(id, Conn::new(id, seg.src, seg.dst, p, limit, self.count_records));
                 id
             }
         };

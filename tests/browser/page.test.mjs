@@ -303,7 +303,11 @@ test('h. an uploaded pcap with 10 TLS connections shows a connection picker', as
     assert.match(await page.textContent('#summary .summary-panel'), /10\.2\.6\.100:55006 → 10\.2\.6\.1:443/);
     // Capture-wide warnings are listed without a (meaningless) offset; the error of connection #6 is not shown here.
     const diagText = await page.textContent('.diag-panel');
-    assert.match(diagText, /UDP datagram/);
+    assert.match(diagText, /neither TCP nor UDP/);
+    // UDP flows are listed (not explained) under the connections, as Wireshark's udp.stream.
+    const udp = await page.$$eval('#other-flows li[data-transport="udp"]', (lis) => lis.map((li) => li.textContent));
+    assert.ok(udp.length >= 1, 'UDP flows listed');
+    assert.match(udp[0], /^UDP #0 /);
     assert.doesNotMatch(diagText, /ServerHello at offset 124/);
     assert.equal(await page.$$eval('.diag-panel .diag-off', (e) => e.length), 0);
 
@@ -317,7 +321,7 @@ test('h. an uploaded pcap with 10 TLS connections shows a connection picker', as
     assert.equal(await page.$eval('#card .card', (c) => c.dataset.name), 'ClientHello');
     const summary = await page.textContent('#summary .summary-panel');
     assert.match(summary, /TLS_RSA_WITH_AES_128_CBC_SHA/);
-    assert.match(summary, /connection #2/);
+    assert.match(summary, /connection #76/); // Wireshark's tcp.stream of 10.20.30.100:59000
     assert.match(summary, /10\.20\.30\.100:59000 → 10\.20\.30\.1:443/);
 
     // Keyboard: ArrowDown in the picker moves to #3 and keeps the focus in the list.
@@ -403,5 +407,110 @@ test('j. a pasted curl -v log (no bytes) shows its ten steps, ServerHelloDone co
     assert.deepEqual(pageErrors, []);
   } finally {
     await context.close();
+  }
+});
+
+// ---- k. a 100 MB capture -----------------------------------------------------------------------
+
+/** C:/S: chunks of our TLS 1.2 capture in wire order (tests/data/tls12-ecdhe-rsa.full.hex). */
+function sampleChunks() {
+  const text = readFileSync(join(ROOT, 'tests', 'data', 'tls12-ecdhe-rsa.full.hex'), 'utf8');
+  const chunks = [];
+  for (const line of text.split('\n')) {
+    const m = /^([CS]):\s*(.*)$/.exec(line);
+    if (m) chunks.push({ c: m[1] === 'C', hex: m[2].trim() });
+    else if (line.trim() && chunks.length) chunks[chunks.length - 1].hex += line.trim();
+  }
+  return chunks.map((k) => ({ c: k.c, bytes: Buffer.from(k.hex, 'hex') }));
+}
+
+/**
+ * A pcap (raw IP) of `n` connections, each the real handshake above on its own client port,
+ * then `app` bytes of application-data records each way in 64 KB segments, then FINs.
+ */
+function bigCapture(n, app) {
+  const chunks = sampleChunks();
+  const parts = [];
+  const hdr = Buffer.alloc(24);
+  hdr.writeUInt32LE(0xa1b2c3d4, 0); hdr.writeUInt16LE(2, 4); hdr.writeUInt16LE(4, 6); hdr.writeUInt32LE(0x40000, 16); hdr.writeUInt32LE(101, 20);
+  parts.push(hdr);
+  const packet = (client, port, seq, flags, payload) => {
+    const ip = Buffer.alloc(40);
+    ip[0] = 0x45; ip.writeUInt16BE(40 + payload.length, 2); ip[8] = 64; ip[9] = 6;
+    Buffer.from([10, 0, 0, client ? 1 : 2]).copy(ip, 12); Buffer.from([10, 0, 0, client ? 2 : 1]).copy(ip, 16);
+    ip.writeUInt16BE(client ? port : 443, 20); ip.writeUInt16BE(client ? 443 : port, 22);
+    ip.writeUInt32BE(seq >>> 0, 24); ip[32] = 0x50; ip[33] = flags; ip.writeUInt16BE(0xffff, 34);
+    const rec = Buffer.alloc(16);
+    rec.writeUInt32LE(ip.length + payload.length, 8); rec.writeUInt32LE(ip.length + payload.length, 12);
+    parts.push(rec, ip, payload);
+  };
+  const appRecord = Buffer.alloc(5 + 16384, 0xa5);
+  appRecord.set([23, 3, 3, 0x40, 0x00]);
+  for (let i = 0; i < n; i++) {
+    const port = 20000 + i;
+    const seq = { c: 1000, s: 90000 };
+    packet(true, port, seq.c - 1, 0x02, Buffer.alloc(0));
+    packet(false, port, seq.s - 1, 0x12, Buffer.alloc(0));
+    for (const k of chunks) {
+      packet(k.c, port, k.c ? seq.c : seq.s, 0x18, k.bytes);
+      if (k.c) seq.c += k.bytes.length; else seq.s += k.bytes.length;
+    }
+    const seg = Buffer.concat(Array(3).fill(appRecord));
+    for (let sent = 0; sent < app; sent += seg.length) {
+      packet(true, port, seq.c, 0x18, seg); seq.c += seg.length;
+      packet(false, port, seq.s, 0x18, seg); seq.s += seg.length;
+    }
+    packet(true, port, seq.c, 0x11, Buffer.alloc(0));
+    packet(false, port, seq.s, 0x11, Buffer.alloc(0));
+  }
+  return Buffer.concat(parts);
+}
+
+test('k. a 100 MB capture is listed in a worker with progress, then explained connection by connection', async (t) => {
+  mkdirSync(OUT, { recursive: true });
+  const file = join(OUT, 'big.pcap');
+  const { writeFileSync } = await import('node:fs');
+  writeFileSync(file, bigCapture(100, 500_000));
+  const size = statSync(file).size;
+  assert.ok(size > 100e6, `${size}`);
+  const { context, page, consoleErrors, pageErrors } = await openPage();
+  try {
+    // Long tasks on the main thread while the capture is read and listed.
+    await page.evaluate(() => {
+      window.__long = [];
+      new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__long.push(e.duration); }).observe({ type: 'longtask' });
+    });
+    const t0 = Date.now();
+    await page.setInputFiles('#file', file);
+    await page.waitForSelector('#progress');
+    await page.waitForFunction(() => document.querySelectorAll('#connections li[data-conn]').length === 100, null, { timeout: 120_000 });
+    await page.waitForSelector('body[data-state="ready"]');
+    const wall = Date.now() - t0;
+    const status = await page.textContent('#status');
+    const listed = /Listed in ([\d.]+) s/.exec(status);
+    assert.ok(listed, status);
+    const longest = await page.evaluate(() => Math.max(0, ...window.__long));
+    t.diagnostic(`k: ${(size / 1e6).toFixed(1)} MB listed in ${listed[1]} s in the worker (${(wall / 1000).toFixed(1)} s from picking the file to the list); longest main-thread task ${longest.toFixed(0)} ms`);
+    // The first connection is explained: the real handshake, on its own port.
+    let steps = await stepsOf(page);
+    assert.deepEqual(steps.slice(0, 3).map((s) => s.name), ['ClientHello', 'ServerHello', 'Certificate']);
+    assert.match(await page.textContent('#summary .summary-panel'), /10\.0\.0\.1:20000 → 10\.0\.0\.2:443/);
+    // Pick connection 57: explained on demand.
+    await page.click('#connections li[data-conn="57"]');
+    await page.waitForSelector('#connections li[data-conn="57"][aria-selected="true"]');
+    await page.waitForFunction(() => /10\.0\.0\.1:20057/.test(document.querySelector('#summary .summary-panel')?.textContent || ''));
+    steps = await stepsOf(page);
+    assert.equal(steps[0].name, 'ClientHello');
+    assert.match(await page.textContent('#summary .summary-panel'), /tls-lens\.example/);
+    // Cancel: reading again and cancelling leaves a calm page.
+    await page.setInputFiles('#file', file);
+    await page.waitForSelector('#cancel');
+    await page.click('#cancel');
+    await page.waitForFunction(() => /Cancelled/.test(document.getElementById('status').textContent));
+    assert.deepEqual(pageErrors, []);
+    assert.deepEqual(consoleErrors, []);
+  } finally {
+    await context.close();
+    rmSync(file, { force: true });
   }
 });

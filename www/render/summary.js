@@ -107,34 +107,27 @@ function endpoints(c) {
 /**
  * The connection picker: one row per connection (endpoints, SNI, version, cipher suite, message
  * and problem counts). A listbox of <li role="option" data-conn="i">; click or arrow keys pick.
+ * Rows: {num, client, server, summary, msgs, problems, errors}. Flows that are not TLS
+ * (UDP, other TCP) are listed below it.
  */
-function renderConnections(conns, diags, ci, onPick) {
-  const problems = conns.map(() => ({ n: 0, errors: 0 }));
-  for (const d of diags || []) {
-    if (!isNum(d.connection) || !problems[Number(d.connection)]) continue;
-    const p = problems[Number(d.connection)];
-    p.n++;
-    if (d.severity !== 'warning') p.errors++;
-  }
+function renderConnections(rows, others, ci, onPick) {
   const ol = el('ol', { id: 'connections', class: 'conn-list', role: 'listbox', 'aria-labelledby': 'conn-h' });
-  conns.forEach((c, i) => {
+  rows.forEach((c, i) => {
     const s = c.summary || {};
-    const p = problems[i];
-    const n = (c.messages || []).length;
     ol.appendChild(el('li', {
       class: 'conn-item',
       role: 'option',
       'aria-selected': i === ci ? 'true' : 'false',
       tabindex: i === ci ? '0' : '-1',
-      data: { conn: i },
+      data: { conn: i, stream: c.stream },
     },
-      el('span', { class: 'ci-num', text: '#' + (c.id ?? i) }),
+      el('span', { class: 'ci-num', text: '#' + c.num }),
       el('span', { class: 'ci-ep' }, endpoints(c) || el('span', { class: 'muted', text: t('conns.noEndpoints') })),
       s.sni ? el('span', { class: 'ci-sni', title: s.sni, text: s.sni }) : el('span', { class: 'ci-sni muted', text: t('conns.noSni') }),
       el('span', { class: 'ci-ver', text: s.version_name || '?' }),
       el('span', { class: 'ci-suite', title: s.cipher_suite_name || '', text: s.cipher_suite_name || '—' }),
-      el('span', { class: 'ci-msgs', text: t('conns.msgs', n) }),
-      p.n ? el('span', { class: ['ci-prob', p.errors ? 'error' : 'warning'], text: t('conns.problems', p.n) }) : el('span', { class: 'ci-prob none', text: '' }),
+      el('span', { class: 'ci-msgs', text: t('conns.msgs', c.msgs) }),
+      c.problems ? el('span', { class: ['ci-prob', c.errors ? 'error' : 'warning'], text: t('conns.problems', c.problems) }) : el('span', { class: 'ci-prob none', text: '' }),
     ));
   });
   ol.addEventListener('click', (e) => {
@@ -157,8 +150,44 @@ function renderConnections(conns, diags, ci, onPick) {
     if (next !== cur) onPick(next);
   });
   return el('section', { class: 'panel conn-panel', 'aria-labelledby': 'conn-h' },
-    el('h2', { id: 'conn-h', text: t('conns.heading', conns.length) }),
-    el('div', { class: 'conn-scroll' }, ol));
+    el('h2', { id: 'conn-h', text: t('conns.heading', rows.length) }),
+    rows.length ? el('div', { class: 'conn-scroll' }, ol) : null,
+    otherFlows(others));
+}
+
+/** UDP flows and TCP connections without TLS: listed, not explained. */
+function otherFlows(others) {
+  if (!others || !others.length) return null;
+  return el('details', { id: 'other-flows', class: 'other-flows' },
+    el('summary', { text: t('conns.others', others.length) }),
+    el('ul', {}, others.map((f) => el('li', { data: { transport: f.transport, stream: f.stream } },
+      el('span', { class: 'of-proto', text: `${String(f.transport).toUpperCase()} #${f.stream}` }),
+      ' ',
+      endpoints(f),
+      ' · ',
+      el('span', { class: 'of-kind', text: f.looks_like || t('conns.unknownProto') }),
+      ' · ',
+      el('span', { class: 'muted', text: t('conns.flowSize', f.packets, f.bytes ?? ((f.bytes_c2s || 0) + (f.bytes_s2c || 0))) }),
+    ))));
+}
+
+/** Picker rows from explained connections (small inputs) or scan lines (big captures). */
+function rowsOf(result, list) {
+  if (list) {
+    return list.rows.map((l) => {
+      const d = l.diagnostics || [];
+      return { num: l.stream, stream: l.stream, client: l.client, server: l.server, summary: l.summary, msgs: (l.messages || []).length, problems: d.length, errors: d.filter((x) => x.severity !== 'warning').length };
+    });
+  }
+  const conns = result.connections || [];
+  const rows = conns.map((c, i) => ({ num: c.tcp_stream ?? c.id ?? i, stream: c.tcp_stream, client: c.client, server: c.server, summary: c.summary, msgs: (c.messages || []).length, problems: 0, errors: 0 }));
+  for (const d of result.diagnostics || []) {
+    const r = isNum(d.connection) ? rows[Number(d.connection)] : null;
+    if (!r) continue;
+    r.problems++;
+    if (d.severity !== 'warning') r.errors++;
+  }
+  return rows;
 }
 
 function notesList(notes) {
@@ -232,12 +261,15 @@ export function renderSummary(container, result, opts = {}) {
   const kind = result.input && result.input.kind;
   const capture = kind === 'pcap' || kind === 'pcapng';
 
-  if (conns.length > 1) {
-    const picker = renderConnections(conns, result.diagnostics, ci, (i) => opts.onConnection && opts.onConnection(i));
+  const rows = rowsOf(result, opts.list);
+  const others = opts.list ? (opts.list.others || []).map((l) => ({ ...l, bytes: l.bytes.c2s + l.bytes.s2c })) : (result.other_flows || []);
+  const pick = opts.list ? opts.list.index : ci;
+  if (rows.length > 1 || others.length) {
+    const picker = renderConnections(rows, others, pick, (i) => opts.onConnection && opts.onConnection(i));
     container.appendChild(picker);
     const box = picker.querySelector('.conn-scroll');
-    box.scrollTop = listScroll;
-    const sel = box.querySelector(`li[data-conn="${ci}"]`);
+    if (box) box.scrollTop = listScroll;
+    const sel = box && box.querySelector(`li[data-conn="${pick}"]`);
     if (sel) {
       // Bring the selected row into the list's own viewport (never scroll the page).
       if (sel.offsetTop < box.scrollTop) box.scrollTop = sel.offsetTop;
@@ -252,7 +284,7 @@ export function renderSummary(container, result, opts = {}) {
   const panel = el('section', { class: 'panel summary-panel', 'aria-labelledby': 'sum-h' });
   const head = el('div', { class: 'panel-head' },
     el('h2', { id: 'sum-h' }, t('summary.heading'),
-      conns.length > 1 ? el('span', { class: 'sum-conn', text: ' · ' + t('summary.connNo', conn.id ?? ci) }) : null),
+      rows.length > 1 && conn ? el('span', { class: 'sum-conn', text: ' · ' + t('summary.connNo', conn.tcp_stream ?? conn.id ?? ci) }) : null),
     conn && conn.client && conn.server ? el('p', { id: 'endpoints', class: 'sum-endpoints' }, endpoints(conn)) : null);
   panel.appendChild(head);
   container.appendChild(panel);

@@ -1,0 +1,38 @@
+// TLS Lens worker: the wasm core runs here, off the page's main thread, so a big capture never
+// freezes the page. Requests: {id, op: 'analyze' | 'overview' | 'explainStream', bytes?, stream?,
+// lang}. Replies: {id, progress: [done, total]} while reading, then {id, result, ms} or
+// {id, error}. The last input's bytes stay here so that picking another connection of a big
+// capture does not copy them again.
+import init, { analyze, overview, explainStream } from './pkg/tls_lens.js';
+
+const ready = init();
+let bytes = null;
+
+self.onmessage = async (e) => {
+  const { id, op, lang } = e.data;
+  try {
+    await ready;
+    if (e.data.bytes) bytes = e.data.bytes;
+    const t0 = performance.now();
+    let result;
+    if (op === 'ping') {
+      result = true;
+    } else if (op === 'overview') {
+      let last = 0;
+      result = overview(bytes, lang, (done, total) => {
+        const now = performance.now();
+        if (now - last > 50 || done === total) {
+          last = now;
+          self.postMessage({ id, progress: [done, total] });
+        }
+      });
+    } else if (op === 'explainStream') {
+      result = explainStream(bytes, e.data.stream, lang);
+    } else {
+      result = analyze(bytes, lang);
+    }
+    self.postMessage({ id, result, ms: performance.now() - t0 });
+  } catch (err) {
+    self.postMessage({ id, error: String(err && err.message ? err.message : err) });
+  }
+};
