@@ -5,6 +5,7 @@
 
 pub mod crypto;
 pub mod explain;
+pub mod fingerprint;
 pub mod input;
 pub mod model;
 pub mod net;

@@ -299,6 +299,10 @@ pub struct Summary {
     pub ja3s: Option<String>,
     pub ja3s_string: Option<String>,
     pub ja4: Option<String>,
+    /// JA4 raw (sorted lists, unhashed), and the original-order forms.
+    pub ja4_r: Option<String>,
+    pub ja4_o: Option<String>,
+    pub ja4_ro: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]

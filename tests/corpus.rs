@@ -84,6 +84,37 @@ fn arkime_sessions_match() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+/// Arkime's session JSON also has JA4 and JA4_r per session: the same multiset as ours.
+#[test]
+fn arkime_ja4_match() {
+    let mut checked = 0;
+    for e in std::fs::read_dir(dir().join("expected")).unwrap().flatten() {
+        let name = e.path().file_stem().unwrap().to_string_lossy().to_string();
+        let v: Value = serde_json::from_slice(&std::fs::read(e.path()).unwrap()).unwrap();
+        let mut want: Vec<(String, String)> = v["sessions3"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|s| s["body"]["protocol"].as_array().is_some_and(|p| p.iter().any(|x| x == "tcp")))
+            .filter_map(|s| {
+                let t = &s["body"]["tls"];
+                Some((t["ja4"][0].as_str()?.to_string(), t["ja4_r"][0].as_str()?.to_string()))
+            })
+            .collect();
+        if want.is_empty() {
+            continue;
+        }
+        want.sort();
+        let pcap = std::fs::read(dir().join(format!("pcap/{name}.pcap"))).unwrap();
+        let a = analyze(&pcap, &Options::default());
+        let mut got: Vec<(String, String)> = a.connections.iter().filter_map(|c| Some((c.summary.ja4.clone()?, c.summary.ja4_r.clone()?))).collect();
+        got.sort();
+        assert_eq!(got, want, "{name}");
+        checked += want.len();
+    }
+    assert!(checked >= 25, "{checked}");
+}
+
 #[test]
 fn arkime_expectations_are_read() {
     // arkime_synthetic.pcap has 11 TCP TLS sessions (corpus README); its first is TLS 1.2.
@@ -121,6 +152,12 @@ fn ja4_python_streams_match() {
             let want: Vec<String> = ro.split('_').nth(1).unwrap_or("").split(',').filter(|s| !s.is_empty()).map(String::from).collect();
             let got: Vec<String> = c.summary.cipher_suites_offered.iter().filter(|&&v| !tls_lens::registry::is_grease(v)).map(|v| format!("{v:04x}")).collect();
             assert_eq!(got, want, "{name}: stream {} cipher suites", e["stream"]);
+            // JA4 in all four forms, and the stream number (Wireshark's tcp.stream).
+            let s = &c.summary;
+            for (k, ours) in [("JA4.1", &s.ja4), ("JA4_r.1", &s.ja4_r), ("JA4_o.1", &s.ja4_o), ("JA4_ro.1", &s.ja4_ro)] {
+                assert_eq!(ours.as_deref(), e[k].as_str(), "{name}: stream {} {k}", e["stream"]);
+            }
+            assert_eq!(c.tcp_stream.map(|n| n as u64), e["stream"].as_u64(), "{name}: tcp.stream");
         }
     }
 }

@@ -9,6 +9,7 @@ use crate::model::{Chunk, Connection, Field, Message, Note, NoteSeverity, Stream
 use crate::model::Dir;
 use crate::registry::{self, is_grease, KeyExchange, RecordProtection};
 use crate::tls::{hexs, TlsConnection};
+use crate::fingerprint;
 use crate::Options;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -304,9 +305,14 @@ fn summary(tls: &TlsConnection) -> Summary {
         // Fingerprints need the real hello bytes (a curl -v log has none).
         // JA3 is defined on the TLS ClientHello only, not on the SSL 2.0 format.
         if from_bytes && !ch.sslv2 {
-            let ja3 = ja3_string(ch);
-            s.ja3 = Some(md5_hex(ja3.as_bytes()));
+            let ja3 = fingerprint::ja3_string(ch);
+            s.ja3 = Some(fingerprint::md5_hex(ja3.as_bytes()));
             s.ja3_string = Some(ja3);
+            let j = fingerprint::ja4(ch, 't');
+            s.ja4 = Some(j.ja4);
+            s.ja4_r = Some(j.ja4_r);
+            s.ja4_o = Some(j.ja4_o);
+            s.ja4_ro = Some(j.ja4_ro);
         }
     }
     if let Some(sh) = &f.server_hello {
@@ -320,7 +326,7 @@ fn summary(tls: &TlsConnection) -> Summary {
         if from_bytes {
             let exts: Vec<String> = sh.extensions.iter().map(|e| e.to_string()).collect();
             let ja3s = format!("{},{},{}", sh.legacy_version, sh.cipher_suite, exts.join("-"));
-            s.ja3s = Some(md5_hex(ja3s.as_bytes()));
+            s.ja3s = Some(fingerprint::md5_hex(ja3s.as_bytes()));
             s.ja3s_string = Some(ja3s);
         }
     }
@@ -343,19 +349,6 @@ fn summary(tls: &TlsConnection) -> Summary {
     s.resumed = f.resumed;
     s.client_auth = f.client_auth;
     s
-}
-
-/// JA3 string (Salesforce JA3): SSLVersion,Ciphers,Extensions,EllipticCurves,EllipticCurvePointFormats
-/// in decimal, values joined by '-', GREASE values left out.
-pub fn ja3_string(ch: &crate::tls::ClientHelloInfo) -> String {
-    let j = |v: &[u16]| v.iter().filter(|&&x| !is_grease(x)).map(|x| x.to_string()).collect::<Vec<_>>().join("-");
-    let pf: Vec<String> = ch.ext.ec_point_formats.iter().map(|x| x.to_string()).collect();
-    format!("{},{},{},{},{}", ch.legacy_version, j(&ch.cipher_suites), j(&ch.ext.types), j(&ch.ext.groups), pf.join("-"))
-}
-
-fn md5_hex(b: &[u8]) -> String {
-    use md5::{Digest, Md5};
-    hexs(&Md5::digest(b))
 }
 
 fn note(sev: NoteSeverity, r: TextRef) -> Note {

@@ -25,6 +25,8 @@ pub struct ExtFacts {
     pub types: Vec<u16>,
     pub sni: Option<String>,
     pub alpn: Vec<String>,
+    /// The first ALPN protocol's bytes as sent (JA4 looks at its first and last byte).
+    pub alpn_first: Option<Vec<u8>>,
     pub groups: Vec<u16>,
     pub ec_point_formats: Vec<u8>,
     pub signature_algorithms: Vec<u16>,
@@ -224,6 +226,9 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
                 let s0 = list.pos();
                 let (mut p, _) = list.vec(1, "ProtocolName")?;
                 let (b, _) = p.rest();
+                if protos.is_empty() {
+                    facts.alpn_first = Some(b.to_vec());
+                }
                 let name = String::from_utf8_lossy(b).into_owned();
                 protos.push(name.clone());
                 items.push(Field::new("ProtocolName", name, Span::new(s0, list.pos() - s0)).note("field.alpn.protocol"));

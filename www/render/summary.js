@@ -328,7 +328,7 @@ export function renderSummary(container, result, opts = {}) {
   const fps = [];
   if (s.ja3) fps.push(el('div', { class: 'fp-line' }, el('span', { class: 'fp-k', text: 'JA3' }), el('code', { class: 'fp', title: s.ja3_string || '', text: s.ja3 })));
   if (s.ja3s) fps.push(el('div', { class: 'fp-line' }, el('span', { class: 'fp-k', text: 'JA3S' }), el('code', { class: 'fp', title: s.ja3s_string || '', text: s.ja3s })));
-  if (s.ja4) fps.push(el('div', { class: 'fp-line' }, el('span', { class: 'fp-k', text: 'JA4' }), el('code', { class: 'fp', text: s.ja4 })));
+  if (s.ja4) fps.push(el('div', { class: 'fp-line' }, el('span', { class: 'fp-k', text: 'JA4' }), el('code', { class: 'fp', title: s.ja4_r || '', text: s.ja4 })));
 
   const known = s.version_name || s.cipher_suite_name || s.sni || (s.alpn_offered && s.alpn_offered.length) ||
     (conn.messages && conn.messages.length) || (conn.certificates && conn.certificates.length);
