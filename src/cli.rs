@@ -40,6 +40,10 @@ enum Cmd {
         /// the other connections of a big capture are not even stored.
         #[arg(long)]
         stream: Option<usize>,
+        /// An SSLKEYLOGFILE with the connection's secrets: TLS 1.3 records are decrypted and
+        /// their messages explained, Finished messages verified.
+        #[arg(long)]
+        keylog: Option<String>,
     },
     /// One JSON line per TLS connection of a capture (pcap, pcapng, or any input `explain`
     /// takes), in constant memory: the connection's summary, its messages, certificates and
@@ -78,7 +82,7 @@ pub fn main() -> ExitCode {
             }
         },
         Cmd::Scan { file, all, lang, stats } => scan(&file, all, &lang, stats),
-        Cmd::Explain { file, json, lang, fields, color, conn, stream } => {
+        Cmd::Explain { file, json, lang, fields, color, conn, stream, keylog } => {
             let input = match read_input(&file) {
                 Ok(b) => b,
                 Err(e) => {
@@ -90,7 +94,14 @@ pub fn main() -> ExitCode {
                 eprintln!("tls-lens: unknown language {lang:?} (use en or zh)");
                 return ExitCode::from(2);
             };
-            let mut a = analyze(&input, &Options { lang, now: now(), only_stream: stream, ..Default::default() });
+            let keylog = match keylog.map(std::fs::read_to_string).transpose() {
+                Ok(k) => k.unwrap_or_default(),
+                Err(e) => {
+                    eprintln!("tls-lens: cannot read the key log: {e}");
+                    return ExitCode::from(2);
+                }
+            };
+            let mut a = analyze(&input, &Options { lang, now: now(), only_stream: stream, keylog, ..Default::default() });
             if let Some(n) = conn {
                 if n >= a.connections.len() {
                     eprintln!("tls-lens: there is no connection {n} (the input has {})", a.connections.len());

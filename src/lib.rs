@@ -36,6 +36,8 @@ pub struct Options {
     pub summary_only: bool,
     /// For captures: explain only this connection (Wireshark's `tcp.stream` number).
     pub only_stream: Option<usize>,
+    /// Key log text (SSLKEYLOGFILE) given beside the input, e.g. `--keylog FILE`.
+    pub keylog: String,
 }
 
 /// Analyse input bytes (hex text or binary TLS records) and explain every message.
@@ -45,15 +47,31 @@ pub fn analyze(input: &[u8], opts: &Options) -> Analysis {
     let mut diagnostics = inp.diagnostics;
     let several = inp.captures.len() > 1 || matches!(inp.kind, "pcap" | "pcapng") || opts.only_stream.is_some();
     let mut connections = Vec::new();
-    let keys = crypto::keylog::parse(&inp.keylog);
+    let keys = crypto::keylog::parse(&format!("{}\n{}", inp.keylog, opts.keylog));
     let mut matched = std::collections::BTreeSet::new();
     for (id, cap) in inp.captures.iter().enumerate() {
-        let tls = tls::parse(cap);
+        let mut tls = tls::parse(cap);
+        // With TLS 1.3 secrets for it: decrypt, and explain the rebuilt capture instead.
+        let decrypted = if keys.is_empty() { None } else { crypto::decrypt::tls13(cap, &tls, &keys) };
+        let cap = match decrypted {
+            Some(d) => {
+                let mut c = d.cap;
+                c.notes.extend(d.notes);
+                tls = tls::parse(&c);
+                std::borrow::Cow::Owned(c)
+            }
+            None => std::borrow::Cow::Borrowed(cap),
+        };
+        let cap = cap.as_ref();
         let random = tls.facts.client_hello.as_ref().map(|ch| ch.random.clone()).unwrap_or_default();
         let mut labels: Vec<&'static str> = keys.iter().filter(|e| !random.is_empty() && e.key == random).map(|e| e.label).collect();
         labels.dedup();
         if !labels.is_empty() {
             matched.insert(random);
+        }
+        let mut cap_notes = Vec::new();
+        if labels.contains(&"CLIENT_RANDOM") && !tls.facts.is_tls13() {
+            cap_notes.push((model::NoteSeverity::Info, model::TextRef::new("note.decrypt.tls12_later")));
         }
         let conn_diags = cap.diagnostics.iter().chain(tls.diagnostics.iter()).cloned();
         diagnostics.extend(conn_diags.map(|mut d| {
@@ -63,6 +81,9 @@ pub fn analyze(input: &[u8], opts: &Options) -> Analysis {
             d
         }));
         let mut conn = explain::connection(id, cap, tls, opts);
+        for (sev, r) in cap_notes {
+            conn.notes.push(model::Note { severity: sev, text: explain::render(opts.lang, &r, None), span: None, text_ref: r });
+        }
         conn.keylog = labels;
         connections.push(conn);
     }

@@ -5,10 +5,11 @@ use wasm_bindgen::prelude::*;
 use crate::{analyze, Lang, Options};
 
 /// Analyse `input` (hex text or raw bytes) and return the `tls-lens/1` JSON object.
-/// `lang` is "en" or "zh". Never throws for bad input: problems are in `diagnostics`.
+/// `lang` is "en" or "zh"; `keylog` (optional) is SSLKEYLOGFILE text for decryption. Never
+/// throws for bad input: problems are in `diagnostics`.
 #[wasm_bindgen(js_name = analyze)]
-pub fn analyze_js(input: &[u8], lang: &str) -> Result<JsValue, JsError> {
-    to_js(&analyze(input, &options(lang)))
+pub fn analyze_js(input: &[u8], lang: &str, keylog: Option<String>) -> Result<JsValue, JsError> {
+    to_js(&analyze(input, &Options { keylog: keylog.unwrap_or_default(), ..options(lang) }))
 }
 
 fn options(lang: &str) -> Options {
@@ -33,13 +34,13 @@ pub fn overview(input: &[u8], lang: &str, progress: &js_sys::Function) -> Result
 
 /// Explain one connection of a capture, by its `stream` number (Wireshark's tcp.stream).
 #[wasm_bindgen(js_name = explainStream)]
-pub fn explain_stream(input: &[u8], stream: usize, lang: &str) -> Result<JsValue, JsError> {
-    to_js(&analyze(input, &Options { only_stream: Some(stream), ..options(lang) }))
+pub fn explain_stream(input: &[u8], stream: usize, lang: &str, keylog: Option<String>) -> Result<JsValue, JsError> {
+    to_js(&analyze(input, &Options { only_stream: Some(stream), keylog: keylog.unwrap_or_default(), ..options(lang) }))
 }
 
 /// For wasm-bindgen-test: the same as `analyze` with a panic-free unwrap of the error path.
 pub fn analyze_for_tests(input: &[u8], lang: &str) -> JsValue {
-    analyze_js(input, lang).unwrap_or(JsValue::NULL)
+    analyze_js(input, lang, None).unwrap_or(JsValue::NULL)
 }
 
 /// The schema name this build speaks, e.g. "tls-lens/1".

@@ -350,8 +350,9 @@ fn curl_verbose_log_of_the_seed() {
     assert!(c.messages.iter().all(|m| !m.explanation.contains(" 0 ") && !m.explanation.contains("—")), "{:?}", c.messages.iter().map(|m| &m.explanation).collect::<Vec<_>>());
 }
 
-/// SSLKEYLOGFILE lines pasted with the hex are key material, not data: the connection is the
-/// same as without them, and its labels are the key log's lines for its client random.
+/// SSLKEYLOGFILE lines pasted with the hex are key material, not data: the connection has the
+/// same records as without them (and its decrypted messages), and its labels are the key log's
+/// lines for its client random.
 #[test]
 fn pasted_key_log_is_key_material() {
     let keylog = String::from_utf8(data("tls13.keylog")).unwrap();
@@ -367,7 +368,11 @@ fn pasted_key_log_is_key_material() {
         assert_eq!((info.client_randoms, info.matched), (1, 1));
         let labels: Vec<&str> = lines.iter().map(|l| l.split(' ').next().unwrap()).collect();
         assert_eq!(a.connections[0].keylog, labels);
-        assert_eq!(steps(&a.connections[0]), steps(&plain.connections[0]));
+        // The same records, plus the messages decrypted with it.
+        let c = &a.connections[0];
+        let wire: Vec<(String, String)> = c.messages.iter().filter(|m| !m.decrypted).map(|m| (m.dir.map(Dir::as_str).unwrap_or("?").to_string(), m.name.clone())).collect();
+        assert_eq!(wire, steps(&plain.connections[0]));
+        assert_eq!(c.messages.iter().filter(|m| m.decrypted).count(), 5);
     }
     // Another connection's key log: said, not silently ignored.
     let other = format!("{}\n{hex}", String::from_utf8(data("tls12-rsa.keylog")).unwrap());

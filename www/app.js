@@ -43,6 +43,7 @@ const ui = {
   explain: $('explain'),
   samples: $('samples'),
   file: $('file'),
+  keylog: $('keylog'),
   lang: $('lang'),
   status: $('status'),
   summary: $('summary'),
@@ -61,6 +62,8 @@ const state = {
   missing: new Set(), // sample files that failed to load
   ready: false,
   overview: null,     // for big captures: the scan of every connection (conn indexes into it)
+  keylog: '',         // SSLKEYLOGFILE text from the key log picker (decryption)
+  keylogName: '',
   ms: 0,              // how long the last analysis took
 };
 
@@ -209,7 +212,7 @@ async function run({ keepStep = false } = {}) {
       return;
     }
     state.overview = null;
-    const r = await call('analyze');
+    const r = await call('analyze', { keylog: state.keylog });
     state.result = r.result;
     state.ms = r.ms;
   } catch (err) {
@@ -237,7 +240,7 @@ async function explainPicked() {
     state.result = { ...state.overview, connections: [] };
   } else {
     try {
-      const r = await call('explainStream', { stream: line.stream });
+      const r = await call('explainStream', { stream: line.stream, keylog: state.keylog });
       state.result = r.result;
     } catch (err) {
       state.result = failure(err);
@@ -255,6 +258,7 @@ function finishStatus() {
   if (state.source && state.source.kind === 'binary-sample') msg = t('status.binarySample', state.source.name) + ' ' + msg;
   const n = (state.overview || result).connections.length;
   if (n > 1) msg += ' ' + t('status.conns', n);
+  if (state.keylogName) msg += ' ' + t('status.keylogFile', state.keylogName);
   if (result.input && result.input.keylog) msg += ' ' + t('status.keylog', result.input.keylog.entries, result.input.keylog.matched);
   if (state.overview) msg += ' ' + t('status.time', (state.ms / 1000).toFixed(2));
   setStatus(msg, (result.diagnostics || []).some((d) => d.severity === 'error') ? 'has-errors' : '');
@@ -383,6 +387,14 @@ function bind() {
       buildSamples();
       setStatus(String(err.message || err), 'has-errors');
     });
+  });
+  ui.keylog.addEventListener('change', async () => {
+    const f = ui.keylog.files && ui.keylog.files[0];
+    if (!f) return;
+    state.keylog = await f.text();
+    state.keylogName = f.name;
+    ui.keylog.value = '';
+    if (state.ready && state.bytes) run({ keepStep: true });
   });
   ui.file.addEventListener('change', () => {
     const f = ui.file.files && ui.file.files[0];

@@ -27,9 +27,9 @@ self.onmessage = async (e) => {
         }
       });
     } else if (op === 'explainStream') {
-      result = explainStream(bytes, e.data.stream, lang);
+      result = explainStream(bytes, e.data.stream, lang, e.data.keylog || undefined);
     } else {
-      result = analyze(bytes, lang);
+      result = analyze(bytes, lang, e.data.keylog || undefined);
     }
     self.postMessage({ id, result, ms: performance.now() - t0 });
   } catch (err) {

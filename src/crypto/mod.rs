@@ -1,4 +1,6 @@
-//! Key material. For now the key log (SSLKEYLOGFILE) reader: entries are matched to
-//! connections by client random; decryption builds on it.
+//! Key material and decryption: the key log (SSLKEYLOGFILE) reader, matched to connections by
+//! client random, and TLS 1.3 record decryption with those secrets.
 
+pub mod decrypt;
 pub mod keylog;
+pub mod tls13;

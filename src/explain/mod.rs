@@ -82,7 +82,7 @@ pub fn connection(id: usize, cap: &Capture, mut tls: TlsConnection, opts: &Optio
     let lang = opts.lang;
     let summary = summary(&tls);
     let mut notes = notes(&tls, &summary, opts);
-    notes.extend(cap.notes.iter().map(|r| Note { severity: NoteSeverity::Info, text: String::new(), span: None, text_ref: r.clone() }));
+    notes.extend(cap.notes.iter().map(|(sev, r)| Note { severity: *sev, text: String::new(), span: None, text_ref: r.clone() }));
     for n in notes.iter_mut() {
         n.text = render(lang, &n.text_ref, None);
     }
@@ -322,7 +322,7 @@ fn summary(tls: &TlsConnection) -> Summary {
         s.cipher_suite = Some(sh.cipher_suite);
         s.cipher_suite_name = Some(registry::cipher_suite_name(sh.cipher_suite));
         s.cipher_suite_parts = registry::suite_parts(sh.cipher_suite);
-        s.alpn = sh.alpn.clone();
+        s.alpn = sh.alpn.clone().or_else(|| f.ee_alpn.clone());
         if from_bytes {
             let exts: Vec<String> = sh.extensions.iter().map(|e| e.to_string()).collect();
             let ja3s = format!("{},{},{}", sh.legacy_version, sh.cipher_suite, exts.join("-"));
@@ -413,7 +413,7 @@ fn notes(tls: &TlsConnection, s: &Summary, opts: &Options) -> Vec<Note> {
     if f.resumed {
         out.push(note(Info, TextRef::new("note.resumed")));
     }
-    if f.is_tls13() && tls.messages.iter().any(|m| m.name == "EncryptedRecord") {
+    if f.is_tls13() && tls.messages.iter().any(|m| m.name == "EncryptedRecord") && !tls.messages.iter().any(|m| m.decrypted) {
         out.push(note(Info, TextRef::new("note.tls13_keys")));
     }
     if f.client_hello.as_ref().is_some_and(|ch| ch.ext.sni.is_none()) {

@@ -40,8 +40,9 @@ pub struct Capture {
     /// Ranges (offset, length) of `data` holding records rebuilt from plaintext that travelled
     /// encrypted (tool logs that print decrypted messages).
     pub decrypted: Vec<(usize, usize)>,
-    /// What the input itself tells the reader (tool logs), as notes for the connection.
-    pub notes: Vec<TextRef>,
+    /// What the input itself (tool logs) or its decryption tells the reader, as notes for the
+    /// connection.
+    pub notes: Vec<(crate::model::NoteSeverity, TextRef)>,
     pub diagnostics: Vec<Diagnostic>,
 }
 

@@ -11,7 +11,7 @@
 //! byte for byte as on the wire.
 
 use super::Capture;
-use crate::model::{Diagnostic, Dir, TextRef};
+use crate::model::{Diagnostic, Dir, NoteSeverity, TextRef};
 
 #[derive(Debug)]
 enum Item {
@@ -342,13 +342,13 @@ fn rebuild(items: &[Item], cap: &mut Capture) {
     }
     let tool = if cap.kind == "curl-trace" { "curl --trace" } else { "openssl s_client -msg" };
     if decrypted > 0 {
-        cap.notes.push(TextRef::new("note.log.decrypted").arg("tool", tool).arg("n", decrypted.to_string()));
+        cap.notes.push((NoteSeverity::Info, TextRef::new("note.log.decrypted").arg("tool", tool).arg("n", decrypted.to_string())));
     }
     if ccs_filled {
-        cap.notes.push(TextRef::new("note.log.ccs_body").arg("tool", tool));
+        cap.notes.push((NoteSeverity::Info, TextRef::new("note.log.ccs_body").arg("tool", tool)));
     }
     if hidden[0] + hidden[1] > 0 {
-        cap.notes.push(TextRef::new("note.log.hidden").arg("c2s", hidden[0].to_string()).arg("s2c", hidden[1].to_string()));
+        cap.notes.push((NoteSeverity::Info, TextRef::new("note.log.hidden").arg("c2s", hidden[0].to_string()).arg("s2c", hidden[1].to_string())));
     }
     if !app[0].is_empty() || !app[1].is_empty() {
         let first_line = |b: &[u8]| -> String {
@@ -360,7 +360,7 @@ fn rebuild(items: &[Item], cap: &mut Capture) {
                 l.chars().take(80).collect()
             }
         };
-        cap.notes.push(TextRef::new("note.log.app_data").arg("sent", first_line(&app[0])).arg("received", first_line(&app[1])));
+        cap.notes.push((NoteSeverity::Info, TextRef::new("note.log.app_data").arg("sent", first_line(&app[0])).arg("received", first_line(&app[1]))));
     }
 }
 

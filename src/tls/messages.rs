@@ -178,7 +178,12 @@ fn body(t: u8, r: &mut Reader, ctx: &Ctx, out: &mut Vec<Field>, facts: &mut MsgF
             client_key_exchange(r, ctx, out)
         }
         4 => new_session_ticket(r, ctx, out),
-        8 => extensions::parse_list(r, out, ExtCtx::Other, &mut ExtFacts::default(), "field.EncryptedExtensions.extensions"),
+        8 => {
+            let mut ee = ExtFacts::default();
+            let res = extensions::parse_list(r, out, ExtCtx::Other, &mut ee, "field.EncryptedExtensions.extensions");
+            *facts = MsgFacts::EncryptedExtensions(Box::new(ee));
+            res
+        }
         20 => {
             let (b, s) = r.rest();
             out.push(Field::new("verify_data", hexs(b), s).note("field.Finished.verify_data"));

@@ -71,6 +71,8 @@ pub enum MsgFacts {
     Certificates(Vec<Certificate>),
     ServerKeyExchange(SkeInfo),
     CertificateRequest,
+    /// TLS 1.3 EncryptedExtensions (read when decrypted): where the chosen ALPN is.
+    EncryptedExtensions(Box<ExtFacts>),
 }
 
 /// What the handshake negotiated, as far as the plaintext shows.
@@ -84,6 +86,8 @@ pub struct Facts {
     pub ske: Option<SkeInfo>,
     pub client_auth: bool,
     pub resumed: bool,
+    /// The ALPN protocol chosen in (decrypted) EncryptedExtensions.
+    pub ee_alpn: Option<String>,
 }
 
 impl Facts {
@@ -247,33 +251,39 @@ fn from_log(cap: &Capture) -> TlsConnection {
     out
 }
 
+/// The records of a capture in wire order: per direction when the input marks directions,
+/// else as one stream. Records rebuilt from decrypted plaintext are flagged.
+pub fn raw_records(cap: &Capture, diags: &mut Vec<Diagnostic>) -> Vec<RawRecord> {
+    if !cap.marked {
+        return record::parse_records(&cap.data, &PieceMap::contiguous(0, cap.data.len()), None, diags);
+    }
+    if cap.chunks.first().is_some_and(|c| c.dir.is_none()) {
+        diags.push(Diagnostic::warning(0, "bytes before the first direction marker were taken as client -> server"));
+    }
+    let mut raw = Vec::new();
+    for dir in [Dir::C2S, Dir::S2C] {
+        let mut bytes = Vec::new();
+        let mut map = PieceMap::default();
+        for c in cap.chunks.iter().filter(|c| c.dir.unwrap_or(Dir::C2S) == dir) {
+            bytes.extend_from_slice(&cap.data[c.offset..c.offset + c.len]);
+            map.append(&PieceMap::contiguous(c.offset, c.len));
+        }
+        raw.extend(record::parse_records(&bytes, &map, Some(dir), diags));
+    }
+    raw.sort_by_key(|r: &RawRecord| r.start());
+    for r in raw.iter_mut() {
+        r.decrypted = cap.decrypted.iter().any(|&(o, l)| (o..o + l).contains(&r.start()));
+    }
+    raw
+}
+
 /// Parse a capture's bytes as the records of one TLS connection.
 pub fn parse(cap: &Capture) -> TlsConnection {
     if !cap.log.is_empty() {
         return from_log(cap);
     }
     let mut diags = Vec::new();
-    let mut raw: Vec<RawRecord> = Vec::new();
-    if cap.marked {
-        if cap.chunks.first().is_some_and(|c| c.dir.is_none()) {
-            diags.push(Diagnostic::warning(0, "bytes before the first direction marker were taken as client -> server"));
-        }
-        for dir in [Dir::C2S, Dir::S2C] {
-            let mut bytes = Vec::new();
-            let mut map = PieceMap::default();
-            for c in cap.chunks.iter().filter(|c| c.dir.unwrap_or(Dir::C2S) == dir) {
-                bytes.extend_from_slice(&cap.data[c.offset..c.offset + c.len]);
-                map.append(&PieceMap::contiguous(c.offset, c.len));
-            }
-            raw.extend(record::parse_records(&bytes, &map, Some(dir), &mut diags));
-        }
-        raw.sort_by_key(|r| r.start());
-        for r in raw.iter_mut() {
-            r.decrypted = cap.decrypted.iter().any(|&(o, l)| (o..o + l).contains(&r.start()));
-        }
-    } else {
-        raw = record::parse_records(&cap.data, &PieceMap::contiguous(0, cap.data.len()), None, &mut diags);
-    }
+    let raw = raw_records(cap, &mut diags);
     let mut w = Walker {
         raw: &raw,
         out: TlsConnection { diagnostics: diags, dirs_inferred: !cap.marked, ..Default::default() },
@@ -546,6 +556,7 @@ impl Walker<'_> {
             }
             MsgFacts::ServerKeyExchange(s) => self.out.facts.ske = Some(s),
             MsgFacts::CertificateRequest => self.out.facts.client_auth = true,
+            MsgFacts::EncryptedExtensions(e) => self.out.facts.ee_alpn = e.alpn.first().cloned(),
             MsgFacts::None => {}
         }
         if msg_type == 14 {
@@ -753,7 +764,7 @@ fn record_header_field(r: &RawRecord) -> Field {
         format!("{}, {} bytes", registry::content_type_name(r.content_type), r.length),
         h,
     )
-    .note("field.record")
+    .note(if r.decrypted { "field.record.rebuilt" } else { "field.record" })
     .with_children(vec![
         Field::new("type", format!("{} ({})", r.content_type, registry::content_type_name(r.content_type)), part(0, 1))
             .note("field.record.type"),

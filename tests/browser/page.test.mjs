@@ -514,3 +514,31 @@ test('k. a 100 MB capture is listed in a worker with progress, then explained co
     rmSync(file, { force: true });
   }
 });
+
+test('l. a key log file decrypts a TLS 1.3 capture: decrypted messages and verified Finished', async () => {
+  const { context, page, consoleErrors, pageErrors } = await openPage();
+  try {
+    await page.setInputFiles('#file', join(ROOT, 'tests', 'data', 'tls13.pcap'));
+    await page.waitForFunction(() => /tls13\.pcap/.test(document.getElementById('status').textContent));
+    await page.waitForSelector('body[data-state="ready"]');
+    let steps = await stepsOf(page);
+    assert.ok(!steps.some((s) => s.name === 'EncryptedExtensions'), 'nothing decrypted without keys');
+    await page.setInputFiles('#keylog', join(ROOT, 'tests', 'data', 'tls13.keylog'));
+    await page.waitForFunction(() => document.querySelector('#steps li[data-name="EncryptedExtensions"]'));
+    await page.waitForSelector('body[data-state="ready"]');
+    steps = await stepsOf(page);
+    const dec = await page.$$eval('#steps li.decrypted', (lis) => lis.map((li) => li.dataset.name));
+    // As tshark decrypts it (tests/data/tls13.expected.json, messages_decrypted).
+    assert.deepEqual(dec, ['EncryptedExtensions', 'Certificate', 'CertificateVerify', 'Finished', 'Finished', 'NewSessionTicket', 'NewSessionTicket', 'Alert']);
+    const notes = await page.textContent('#summary');
+    assert.match(notes, /Server Finished verified/);
+    assert.match(notes, /Client Finished verified/);
+    assert.match(await page.textContent('#status'), /Key log file “tls13\.keylog”/);
+    // The decrypted Certificate shows its certificate in the summary.
+    assert.match(notes, /tls-lens\.example/);
+    assert.deepEqual(pageErrors, []);
+    assert.deepEqual(consoleErrors, []);
+  } finally {
+    await context.close();
+  }
+});

@@ -1,0 +1,262 @@
+//! Decrypting a TLS 1.3 connection with key log secrets. Each protected record that opens
+//! with the direction's keys is followed, in a rebuilt copy of the capture, by a record holding
+//! its plaintext (inner content type, plaintext length), marked decrypted: the walker then
+//! explains the decrypted messages like plaintext ones, with spans into those bytes, right
+//! after the ciphertext they came from. Application data is opened (to prove the keys) but not
+//! copied. Then both Finished messages are checked against the transcript.
+
+use super::keylog::Entry;
+use super::tls13::{self, Hash, Suite, TrafficKeys};
+use crate::input::{Capture, ChunkIn};
+use crate::model::{Dir, NoteSeverity, TextRef};
+use crate::tls::TlsConnection;
+
+/// The TLS 1.3 secrets of one connection, from the key log.
+#[derive(Clone, Debug, Default)]
+pub struct Secrets {
+    pub client_early: Option<Vec<u8>>,
+    pub client_handshake: Option<Vec<u8>>,
+    pub server_handshake: Option<Vec<u8>>,
+    pub client_app: Option<Vec<u8>>,
+    pub server_app: Option<Vec<u8>>,
+}
+
+impl Secrets {
+    pub fn find(entries: &[Entry], random: &[u8]) -> Secrets {
+        let get = |label: &str| entries.iter().find(|e| e.label == label && e.key == random).map(|e| e.secret.clone());
+        Secrets {
+            client_early: get("CLIENT_EARLY_TRAFFIC_SECRET"),
+            client_handshake: get("CLIENT_HANDSHAKE_TRAFFIC_SECRET"),
+            server_handshake: get("SERVER_HANDSHAKE_TRAFFIC_SECRET"),
+            client_app: get("CLIENT_TRAFFIC_SECRET_0"),
+            server_app: get("SERVER_TRAFFIC_SECRET_0"),
+        }
+    }
+
+    fn any(&self) -> bool {
+        self.client_early.is_some() || self.client_handshake.is_some() || self.server_handshake.is_some() || self.client_app.is_some() || self.server_app.is_some()
+    }
+}
+
+/// What decryption made of a connection.
+pub struct Decrypted {
+    /// The capture with the decrypted records inserted.
+    pub cap: Capture,
+    pub notes: Vec<(NoteSeverity, TextRef)>,
+}
+
+struct Epoch {
+    secret: Vec<u8>,
+    keys: TrafficKeys,
+    /// Application secrets can be updated (KeyUpdate).
+    app: bool,
+}
+
+struct DirState {
+    epochs: Vec<Epoch>,
+    at: usize,
+    seq: u64,
+}
+
+impl DirState {
+    fn new(suite: Suite, secrets: &[(Option<&Vec<u8>>, bool)]) -> DirState {
+        let epochs = secrets
+            .iter()
+            .filter_map(|(s, app)| s.map(|s| Epoch { secret: s.clone(), keys: tls13::traffic_keys(suite, s), app: *app }))
+            .collect();
+        DirState { epochs, at: 0, seq: 0 }
+    }
+
+    /// Open the next protected record: with the current keys, else with the next epoch's
+    /// (from sequence number 0), else after a KeyUpdate of the application secret.
+    fn open(&mut self, suite: Suite, header: &[u8], body: &[u8]) -> Option<Vec<u8>> {
+        for e in self.at..self.epochs.len() {
+            let seq = if e == self.at { self.seq } else { 0 };
+            if let Some(p) = tls13::open(suite, &self.epochs[e].keys, seq, header, body) {
+                self.at = e;
+                self.seq = seq + 1;
+                return Some(p);
+            }
+        }
+        let cur = self.epochs.get(self.at)?;
+        if cur.app {
+            let secret = tls13::next_secret(suite.hash, &cur.secret);
+            let keys = tls13::traffic_keys(suite, &secret);
+            if let Some(p) = tls13::open(suite, &keys, 0, header, body) {
+                self.epochs.push(Epoch { secret, keys, app: true });
+                self.at = self.epochs.len() - 1;
+                self.seq = 1;
+                return Some(p);
+            }
+        }
+        self.seq += 1;
+        None
+    }
+}
+
+/// First line of decrypted application data, for a note (printable ASCII only).
+fn first_line(b: &[u8]) -> String {
+    let line: String = b.iter().take_while(|&&c| c != b'\r' && c != b'\n').take(60).map(|&c| if (0x20..0x7f).contains(&c) { c as char } else { '.' }).collect();
+    if line.is_empty() {
+        "—".into()
+    } else {
+        line
+    }
+}
+
+/// Decrypt a TLS 1.3 connection whose secrets are in `entries`. None when the key log has
+/// nothing for it (or it is not TLS 1.3).
+pub fn tls13(cap: &Capture, tls: &TlsConnection, entries: &[Entry]) -> Option<Decrypted> {
+    let f = &tls.facts;
+    let random = f.client_hello.as_ref()?.random.clone();
+    if !f.is_tls13() || random.is_empty() {
+        return None;
+    }
+    let secrets = Secrets::find(entries, &random);
+    if !secrets.any() {
+        return None;
+    }
+    let mut notes = Vec::new();
+    let suite_id = f.suite()?;
+    let Some(suite) = Suite::from_id(suite_id) else {
+        notes.push((NoteSeverity::Info, TextRef::new("note.decrypt.unsupported").arg("suite", crate::registry::cipher_suite_name(suite_id))));
+        return Some(Decrypted { cap: cap.clone(), notes });
+    };
+    let mut client = DirState::new(suite, &[(secrets.client_early.as_ref(), false), (secrets.client_handshake.as_ref(), false), (secrets.client_app.as_ref(), true)]);
+    let mut server = DirState::new(suite, &[(secrets.server_handshake.as_ref(), false), (secrets.server_app.as_ref(), true)]);
+    let mut diags = Vec::new();
+    let raws = crate::tls::raw_records(cap, &mut diags);
+    // (position after the ciphertext record, direction, bytes to insert)
+    let mut inserts: Vec<(usize, Dir, Vec<u8>)> = Vec::new();
+    let (mut opened, mut failed, mut handshake) = (0usize, 0usize, 0usize);
+    let mut app: [(u64, Option<String>); 2] = [(0, None), (0, None)];
+    for r in raws.iter().filter(|r| r.content_type == 23 && !r.truncated && !r.decrypted) {
+        let Some(dir) = r.dir else { continue };
+        let st = if dir == Dir::C2S { &mut client } else { &mut server };
+        let header = [23, (r.version >> 8) as u8, r.version as u8, (r.length >> 8) as u8, r.length as u8];
+        let Some(plain) = st.open(suite, &header, &r.payload) else {
+            failed += 1;
+            continue;
+        };
+        opened += 1;
+        let Some((ct, content)) = tls13::inner(&plain) else { continue };
+        match ct {
+            22 | 21 => {
+                if ct == 22 {
+                    handshake += 1;
+                }
+                let mut bytes = Vec::with_capacity(content.len() + 5);
+                for part in content.chunks(1 << 14) {
+                    bytes.extend_from_slice(&[ct, 3, 3]);
+                    bytes.extend_from_slice(&(part.len() as u16).to_be_bytes());
+                    bytes.extend_from_slice(part);
+                }
+                inserts.push((r.span().end(), dir, bytes));
+            }
+            _ => {
+                let a = &mut app[if dir == Dir::C2S { 0 } else { 1 }];
+                a.0 += content.len() as u64;
+                a.1.get_or_insert_with(|| first_line(content));
+            }
+        }
+    }
+    if opened > 0 {
+        notes.push((
+            NoteSeverity::Info,
+            TextRef::new("note.decrypt.ok").arg("n", opened.to_string()).arg("handshake", handshake.to_string()).arg("suite", crate::registry::cipher_suite_name(suite_id)),
+        ));
+    }
+    if failed > 0 {
+        let key = if opened == 0 { "note.decrypt.wrong_keys" } else { "note.decrypt.some_failed" };
+        notes.push((NoteSeverity::Warning, TextRef::new(key).arg("n", failed.to_string())));
+    }
+    if app[0].0 + app[1].0 > 0 {
+        notes.push((
+            NoteSeverity::Info,
+            TextRef::new("note.decrypt.app_data")
+                .arg("c2s", app[0].0.to_string())
+                .arg("s2c", app[1].0.to_string())
+                .arg("c2s_first", app[0].1.clone().unwrap_or_else(|| "—".into()))
+                .arg("s2c_first", app[1].1.clone().unwrap_or_else(|| "—".into())),
+        ));
+    }
+    let mut out = insert(cap, inserts);
+    verify_finished(&mut out, &secrets, suite.hash, &mut notes);
+    Some(Decrypted { cap: out, notes })
+}
+
+/// A copy of `cap` with `inserts` placed right after the records they belong to, as chunks of
+/// the same direction and frame, marked decrypted. Offsets in its diagnostics move along.
+fn insert(cap: &Capture, mut inserts: Vec<(usize, Dir, Vec<u8>)>) -> Capture {
+    inserts.sort_by_key(|i| i.0);
+    let mut out = Capture { data: Vec::with_capacity(cap.data.len() + inserts.iter().map(|i| i.2.len()).sum::<usize>()), chunks: Vec::new(), decrypted: Vec::new(), ..cap.clone() };
+    let mut next = 0;
+    for c in &cap.chunks {
+        let end = c.offset + c.len;
+        let mut from = c.offset;
+        // A record ends inside (or at the end of) the chunk that holds its last byte.
+        while next < inserts.len() && inserts[next].0 <= end {
+            let (at, _, ref bytes) = inserts[next];
+            let at = at.max(from);
+            push(&mut out, c.dir, &cap.data[from..at], c.frame);
+            let o = out.data.len();
+            push(&mut out, c.dir, bytes, c.frame);
+            out.decrypted.push((o, bytes.len()));
+            from = at;
+            next += 1;
+        }
+        push(&mut out, c.dir, &cap.data[from..end], c.frame);
+    }
+    let shift = |off: usize| off + inserts.iter().filter(|i| i.0 <= off).map(|i| i.2.len()).sum::<usize>();
+    for d in out.diagnostics.iter_mut() {
+        d.offset = shift(d.offset);
+    }
+    out
+}
+
+fn push(cap: &mut Capture, dir: Option<Dir>, bytes: &[u8], frame: Option<u32>) {
+    if bytes.is_empty() {
+        return;
+    }
+    let offset = cap.data.len();
+    cap.data.extend_from_slice(bytes);
+    cap.chunks.push(ChunkIn { dir, offset, len: bytes.len(), frame });
+}
+
+/// Check both Finished messages: verify_data must be HMAC(finished_key, Transcript-Hash of the
+/// handshake messages before it), with the message_hash rule after a HelloRetryRequest
+/// (RFC 8446 §4.4.1, §4.4.4).
+fn verify_finished(cap: &mut Capture, secrets: &Secrets, hash: Hash, notes: &mut Vec<(NoteSeverity, TextRef)>) {
+    let tls = crate::tls::parse(cap);
+    let msg_bytes = |m: &crate::model::Message| -> Vec<u8> { m.pieces.iter().flat_map(|p| cap.data[p.offset..p.offset + p.len].to_vec()).collect() };
+    let hrr = tls.messages.iter().any(|m| m.name == "HelloRetryRequest");
+    let mut transcript: Vec<u8> = Vec::new();
+    let mut first_hello = hrr;
+    for m in tls.messages.iter().filter(|m| m.content_type == 22 && !m.encrypted) {
+        let bytes = msg_bytes(m);
+        if m.name == "Finished" {
+            let (who, secret) = match m.dir {
+                Some(Dir::S2C) => ("server", &secrets.server_handshake),
+                _ => ("client", &secrets.client_handshake),
+            };
+            if let Some(secret) = secret {
+                let want = tls13::verify_data(hash, secret, &hash.digest(&transcript));
+                let ok = bytes.get(4..) == Some(&want[..]);
+                let key = format!("note.finished.{}.{who}", if ok { "ok" } else { "bad" });
+                notes.push((if ok { NoteSeverity::Info } else { NoteSeverity::Danger }, TextRef::new(key)));
+            }
+            if m.dir == Some(Dir::C2S) {
+                break;
+            }
+        }
+        if first_hello && m.name == "ClientHello" {
+            // ClientHello1 is replaced by a synthetic message_hash message.
+            let h = hash.digest(&bytes);
+            transcript.extend_from_slice(&[254, 0, 0, h.len() as u8]);
+            transcript.extend_from_slice(&h);
+            first_hello = false;
+            continue;
+        }
+        transcript.extend_from_slice(&bytes);
+    }
+}

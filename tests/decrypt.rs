@@ -1,0 +1,147 @@
+//! TLS 1.3 decryption with key logs, against independent values: RFC 8448 §3 (keys,
+//! verify_data, plaintexts), the Illustrated TLS 1.3 connection (published plaintext of every
+//! record), and our own captures as tshark decrypted them with the same key logs.
+
+use std::path::Path;
+
+use serde_json::Value;
+use tls_lens::model::{Analysis, Connection, Dir};
+use tls_lens::{analyze, Options};
+
+fn data(p: &str) -> Vec<u8> {
+    std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(p)).unwrap()
+}
+
+fn text(p: &str) -> String {
+    String::from_utf8(data(p)).unwrap()
+}
+
+fn with_keylog(input: &[u8], keylog: &str) -> Analysis {
+    analyze(input, &Options { keylog: keylog.to_string(), ..Default::default() })
+}
+
+fn bytes(c: &Connection, m: &tls_lens::model::Message) -> Vec<u8> {
+    let all: Vec<u8> = (0..c.stream.hex.len() / 2).map(|i| u8::from_str_radix(&c.stream.hex[2 * i..2 * i + 2], 16).unwrap()).collect();
+    m.pieces.iter().flat_map(|p| all[p.offset..p.offset + p.len].to_vec()).collect()
+}
+
+fn hex(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+fn note_keys(c: &Connection) -> Vec<&str> {
+    c.notes.iter().map(|n| n.text_ref.key.as_str()).collect()
+}
+
+fn decrypted(c: &Connection) -> Vec<(&'static str, &str)> {
+    c.messages.iter().filter(|m| m.decrypted).map(|m| (m.dir.map(Dir::as_str).unwrap_or("?"), m.name.as_str())).collect()
+}
+
+/// RFC 8448 §3 "Simple 1-RTT Handshake": both directions' records (one per line, in the
+/// corpus files) interleaved in the RFC's order, decrypted with the derived key log.
+#[test]
+fn rfc8448_simple_1rtt() {
+    let c2s: Vec<String> = text("corpus/rfc8448/simple-1rtt.c2s.hex").lines().map(String::from).collect();
+    let s2c: Vec<String> = text("corpus/rfc8448/simple-1rtt.s2c.hex").lines().map(String::from).collect();
+    // ClientHello; ServerHello + encrypted flight; client Finished; NewSessionTicket; data and
+    // close_notify each way.
+    let order = [('C', 0), ('S', 0), ('S', 1), ('C', 1), ('S', 2), ('C', 2), ('S', 3), ('C', 3), ('S', 4)];
+    let input: String = order.iter().map(|&(d, i)| format!("{d}: {}\n", if d == 'C' { &c2s[i] } else { &s2c[i] })).collect();
+    let a = with_keylog(input.as_bytes(), &text("corpus/rfc8448/simple-1rtt.keylog"));
+    let c = &a.connections[0];
+    assert_eq!(
+        decrypted(c),
+        [("s2c", "EncryptedExtensions"), ("s2c", "Certificate"), ("s2c", "CertificateVerify"), ("s2c", "Finished"), ("c2s", "Finished"), ("s2c", "NewSessionTicket"), ("c2s", "Alert"), ("s2c", "Alert")]
+    );
+    // verify_data as in the RFC (and in simple-1rtt.txt's summary).
+    let fins: Vec<String> = c.messages.iter().filter(|m| m.decrypted && m.name == "Finished").map(|m| hex(&bytes(c, m)[4..])).collect();
+    assert_eq!(fins, ["9b9b141d906337fbd2cbdce71df4deda4ab42c309572cb7fffee5454b78f0718", "a8ec436d677634ae525ac1fcebe11a039ec17694fac6e98527b642f2edd5ce61"]);
+    let keys = note_keys(c);
+    for k in ["note.decrypt.ok", "note.finished.ok.server", "note.finished.ok.client", "note.decrypt.app_data"] {
+        assert!(keys.contains(&k), "{k} missing: {keys:?}");
+    }
+    // 50 octets of application data each way.
+    let app = c.notes.iter().find(|n| n.text_ref.key == "note.decrypt.app_data").unwrap();
+    assert!(app.text.contains("sent 50 bytes") && app.text.contains("server sent 50 bytes"), "{}", app.text);
+    // The decrypted certificate is the RFC's (CN=rsa).
+    assert_eq!(c.certificates.len(), 1);
+    assert!(c.certificates[0].subject.contains("CN=rsa"), "{}", c.certificates[0].subject);
+}
+
+/// The Illustrated TLS 1.3 connection: every decrypted message equals the published
+/// TLSInnerPlaintext (caps/server*, caps/client*) without its content-type byte.
+#[test]
+fn illustrated_tls13_plaintexts() {
+    let dir = "corpus/illustrated/illustrated-tls13/captures";
+    let a = with_keylog(&data(&format!("{dir}/capture.pcap")), &text(&format!("{dir}/keylog.txt")));
+    let c = &a.connections[0];
+    let got: Vec<Vec<u8>> = c.messages.iter().filter(|m| m.decrypted && m.content_type == 22).map(|m| bytes(c, m)).collect();
+    let want: Vec<Vec<u8>> = ["serverextensions", "servercert", "servercertverify", "serverfinished", "clientfinished", "serverticket1", "serverticket2"]
+        .iter()
+        .map(|f| {
+            let mut b = data(&format!("{dir}/caps/{f}"));
+            assert_eq!(b.pop(), Some(0x16), "{f}: inner content type handshake");
+            b
+        })
+        .collect();
+    assert_eq!(got.len(), want.len());
+    for (i, (g, w)) in got.iter().zip(&want).enumerate() {
+        assert_eq!(hex(g), hex(w), "message {i}");
+    }
+    let app = c.notes.iter().find(|n| n.text_ref.key == "note.decrypt.app_data").unwrap();
+    assert!(app.text.contains("“ping”") && app.text.contains("“pong”"), "{}", app.text);
+    assert!(note_keys(c).contains(&"note.finished.ok.server") && note_keys(c).contains(&"note.finished.ok.client"));
+}
+
+/// Our own TLS 1.3 captures (OpenSSL + curl; one with HelloRetryRequest, where the transcript
+/// starts with message_hash) against tshark's decryption with the same key logs.
+#[test]
+fn own_captures_match_tshark_decryption() {
+    for name in ["tls13", "tls13-hrr"] {
+        let want: Value = serde_json::from_slice(&data(&format!("{name}.expected.json"))).unwrap();
+        let a = with_keylog(&data(&format!("{name}.pcap")), &text(&format!("{name}.keylog")));
+        let c = &a.connections[0];
+        // tshark's list minus application data (which we open but do not list).
+        let theirs: Vec<(String, String)> = want["messages_decrypted"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| (p[0].as_str().unwrap().to_string(), p[1].as_str().unwrap().to_string()))
+            .filter(|(_, n)| n != "ApplicationData")
+            .collect();
+        let ours: Vec<(String, String)> = c
+            .messages
+            .iter()
+            .filter(|m| !m.encrypted)
+            .map(|m| (m.dir.map(Dir::as_str).unwrap_or("?").to_string(), m.name.clone()))
+            .collect();
+        assert_eq!(ours, theirs, "{name}");
+        assert_eq!(c.summary.alpn.as_deref(), want["alpn"].as_str(), "{name}: ALPN from the decrypted EncryptedExtensions");
+        let keys = note_keys(c);
+        assert!(keys.contains(&"note.finished.ok.server") && keys.contains(&"note.finished.ok.client"), "{name}: {keys:?}");
+    }
+}
+
+/// Another connection's secrets for the same client random: nothing decrypts, and it is said.
+#[test]
+fn wrong_keys_are_reported() {
+    let mut keylog = text("tls13.keylog");
+    // Flip one hex digit of every secret (the last field of each line).
+    keylog = keylog
+        .lines()
+        .map(|l| {
+            let mut parts: Vec<String> = l.split(' ').map(String::from).collect();
+            if parts.len() == 3 {
+                let s = &mut parts[2];
+                let first = if s.starts_with('0') { "1" } else { "0" };
+                s.replace_range(0..1, first);
+            }
+            parts.join(" ")
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let a = with_keylog(&data("tls13.pcap"), &keylog);
+    let c = &a.connections[0];
+    assert!(decrypted(c).is_empty());
+    assert!(note_keys(c).contains(&"note.decrypt.wrong_keys"), "{:?}", note_keys(c));
+}
