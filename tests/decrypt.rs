@@ -145,3 +145,30 @@ fn wrong_keys_are_reported() {
     assert!(decrypted(c).is_empty());
     assert!(note_keys(c).contains(&"note.decrypt.wrong_keys"), "{:?}", note_keys(c));
 }
+
+/// ChaCha20-Poly1305 (TLS_CHACHA20_POLY1305_SHA256): OpenSSL s_server/s_client on loopback
+/// (tests/data/README.md). Expected list from
+/// `tshark -r tls13-chacha.pcap -o tls.keylog_file:tls13-chacha.keylog -Y tls -T fields
+/// -e tcp.srcport -e tls.handshake.type -e tls.record.content_type`.
+#[test]
+fn chacha20_poly1305() {
+    let a = with_keylog(&data("tls13-chacha.pcap"), &text("tls13-chacha.keylog"));
+    let c = &a.connections[0];
+    assert_eq!(c.summary.cipher_suite, Some(0x1303));
+    assert_eq!(
+        decrypted(c),
+        [
+            ("s2c", "EncryptedExtensions"),
+            ("s2c", "Certificate"),
+            ("s2c", "CertificateVerify"),
+            ("s2c", "Finished"),
+            ("c2s", "Finished"),
+            ("s2c", "NewSessionTicket"),
+            ("s2c", "NewSessionTicket"),
+            ("s2c", "Alert"),
+            ("c2s", "Alert"),
+        ]
+    );
+    let keys = note_keys(c);
+    assert!(keys.contains(&"note.finished.ok.server") && keys.contains(&"note.finished.ok.client"), "{keys:?}");
+}
