@@ -61,6 +61,10 @@ enum Cmd {
         /// is not a terminal.
         #[arg(long)]
         stats: bool,
+        /// An SSLKEYLOGFILE: TLS 1.3 handshakes are decrypted for their summaries (ALPN,
+        /// certificates). pcapng Decryption Secrets Blocks are used without it.
+        #[arg(long)]
+        keylog: Option<String>,
     },
     /// Serve a directory (the web page in www/) on 127.0.0.1 for local use and browser tests.
     Serve {
@@ -81,7 +85,13 @@ pub fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
-        Cmd::Scan { file, all, lang, stats } => scan(&file, all, &lang, stats),
+        Cmd::Scan { file, all, lang, stats, keylog } => match keylog.map(std::fs::read_to_string).transpose() {
+            Ok(k) => scan(&file, all, &lang, stats, k.unwrap_or_default()),
+            Err(e) => {
+                eprintln!("tls-lens: cannot read the key log: {e}");
+                ExitCode::from(2)
+            }
+        },
         Cmd::Explain { file, json, lang, fields, color, conn, stream, keylog } => {
             let input = match read_input(&file) {
                 Ok(b) => b,
@@ -141,7 +151,7 @@ fn now() -> Option<i64> {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).ok().map(|d| d.as_secs() as i64)
 }
 
-fn scan(file: &str, all: bool, lang: &str, want_stats: bool) -> ExitCode {
+fn scan(file: &str, all: bool, lang: &str, want_stats: bool, keylog: String) -> ExitCode {
     use tls_lens::scan::{scan, ScanOptions, ScanStats};
     let Some(lang) = Lang::parse(lang) else {
         eprintln!("tls-lens: unknown language {lang:?} (use en or zh)");
@@ -165,7 +175,7 @@ fn scan(file: &str, all: bool, lang: &str, want_stats: bool) -> ExitCode {
     let started = std::time::Instant::now();
     let mut last_draw = started;
     let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-    let opts = ScanOptions { explain: Options { lang, now: now(), ..Default::default() }, all };
+    let opts = ScanOptions { explain: Options { lang, now: now(), keylog, ..Default::default() }, all };
     let emit = |line: &tls_lens::scan::ScanLine| {
         serde_json::to_writer(&mut out, line).map_err(std::io::Error::other)?;
         out.write_all(b"\n")

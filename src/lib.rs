@@ -50,41 +50,16 @@ pub fn analyze(input: &[u8], opts: &Options) -> Analysis {
     let keys = crypto::keylog::parse(&format!("{}\n{}", inp.keylog, opts.keylog));
     let mut matched = std::collections::BTreeSet::new();
     for (id, cap) in inp.captures.iter().enumerate() {
-        let mut tls = tls::parse(cap);
-        // With TLS 1.3 secrets for it: decrypt, and explain the rebuilt capture instead.
-        let decrypted = if keys.is_empty() { None } else { crypto::decrypt::tls13(cap, &tls, &keys) };
-        let cap = match decrypted {
-            Some(d) => {
-                let mut c = d.cap;
-                c.notes.extend(d.notes);
-                tls = tls::parse(&c);
-                std::borrow::Cow::Owned(c)
-            }
-            None => std::borrow::Cow::Borrowed(cap),
-        };
-        let cap = cap.as_ref();
-        let random = tls.facts.client_hello.as_ref().map(|ch| ch.random.clone()).unwrap_or_default();
-        let mut labels: Vec<&'static str> = keys.iter().filter(|e| !random.is_empty() && e.key == random).map(|e| e.label).collect();
-        labels.dedup();
-        if !labels.is_empty() {
+        let (conn, conn_diags, random) = explain_capture(id, cap, &keys, opts);
+        if !conn.keylog.is_empty() {
             matched.insert(random);
         }
-        let mut cap_notes = Vec::new();
-        if labels.contains(&"CLIENT_RANDOM") && !tls.facts.is_tls13() {
-            cap_notes.push((model::NoteSeverity::Info, model::TextRef::new("note.decrypt.tls12_later")));
-        }
-        let conn_diags = cap.diagnostics.iter().chain(tls.diagnostics.iter()).cloned();
-        diagnostics.extend(conn_diags.map(|mut d| {
+        diagnostics.extend(conn_diags.into_iter().map(|mut d| {
             if several {
                 d.connection = Some(id);
             }
             d
         }));
-        let mut conn = explain::connection(id, cap, tls, opts);
-        for (sev, r) in cap_notes {
-            conn.notes.push(model::Note { severity: sev, text: explain::render(opts.lang, &r, None), span: None, text_ref: r });
-        }
-        conn.keylog = labels;
         connections.push(conn);
     }
     let keylog = (!keys.is_empty()).then(|| {
@@ -110,6 +85,39 @@ pub fn analyze(input: &[u8], opts: &Options) -> Analysis {
         other_flows: inp.other_flows,
         diagnostics,
     }
+}
+
+/// One capture through the whole pipeline: records and messages, decryption when `keys` hold
+/// its TLS 1.3 secrets, explanation. Returns the connection and its diagnostics (offsets into
+/// its stream), and its client random. `analyze` and `scan` both go through here.
+pub fn explain_capture(id: usize, cap: &input::Capture, keys: &[crypto::keylog::Entry], opts: &Options) -> (model::Connection, Vec<model::Diagnostic>, Vec<u8>) {
+    let mut tls = tls::parse(cap);
+    // With TLS 1.3 secrets for it: decrypt, and explain the rebuilt capture instead.
+    let decrypted = if keys.is_empty() { None } else { crypto::decrypt::tls13(cap, &tls, keys) };
+    let cap = match decrypted {
+        Some(d) => {
+            let mut c = d.cap;
+            c.notes.extend(d.notes);
+            tls = tls::parse(&c);
+            std::borrow::Cow::Owned(c)
+        }
+        None => std::borrow::Cow::Borrowed(cap),
+    };
+    let cap = cap.as_ref();
+    let random = tls.facts.client_hello.as_ref().map(|ch| ch.random.clone()).unwrap_or_default();
+    let mut labels: Vec<&'static str> = keys.iter().filter(|e| !random.is_empty() && e.key == random).map(|e| e.label).collect();
+    labels.dedup();
+    let mut extra = Vec::new();
+    if labels.contains(&"CLIENT_RANDOM") && !tls.facts.is_tls13() {
+        extra.push((model::NoteSeverity::Info, model::TextRef::new("note.decrypt.tls12_later")));
+    }
+    let diags: Vec<model::Diagnostic> = cap.diagnostics.iter().chain(tls.diagnostics.iter()).cloned().collect();
+    let mut conn = explain::connection(id, cap, tls, opts);
+    for (sev, r) in extra {
+        conn.notes.push(model::Note { severity: sev, text: explain::render(opts.lang, &r, None), span: None, text_ref: r });
+    }
+    conn.keylog = labels;
+    (conn, diags, random)
 }
 
 /// Analysis as the JSON contract (`tls-lens/1`).

@@ -13,6 +13,7 @@ use serde::Serialize;
 use crate::input::{tls_capture, udp_flow};
 use crate::model::{Alert, Connection, Diagnostic, NoteSeverity, OtherFlow, Summary};
 use crate::net::{Next, PacketSource, Reassembler, RecordCounts, TcpConnection};
+use crate::crypto::keylog::{self, Entry};
 use crate::Options;
 
 /// Bytes stored per direction for the handshake (a certificate chain rarely passes 16 KB).
@@ -203,15 +204,15 @@ pub struct ScanOptions {
 }
 
 /// Summarise the stored start of a connection: as a TLS connection, or as another flow.
-fn summarise(prefix: TcpConnection, kind: &'static str, opts: &Options) -> ScanLine {
+/// With the key log's entries (`--keylog`, pcapng Decryption Secrets Blocks read so far), TLS
+/// 1.3 handshakes are decrypted as `explain` does.
+fn summarise(prefix: TcpConnection, kind: &'static str, opts: &Options, keys: &[Entry]) -> ScanLine {
     let stream = prefix.stream;
     match tls_capture(prefix, kind) {
         Ok(cap) => {
-            let tls = crate::tls::parse(&cap);
-            let mut diagnostics: Vec<Diagnostic> = cap.diagnostics.clone();
-            diagnostics.extend(tls.diagnostics.iter().cloned());
             let lean = Options { summary_only: true, ..opts.clone() };
-            let mut line = ScanLine::from_connection(crate::explain::connection(stream, &cap, tls, &lean));
+            let (conn, diagnostics, _) = crate::explain_capture(stream, &cap, keys, &lean);
+            let mut line = ScanLine::from_connection(conn);
             line.diagnostics = diagnostics;
             line
         }
@@ -260,6 +261,7 @@ pub fn scan<R: Read>(
     };
     stats.kind = kind;
     let mut src = PacketSource::new(kind);
+    let mut keys = Keys { seen: usize::MAX, extra: opts.explain.keylog.clone(), entries: Vec::new() };
     let mut reasm = Reassembler::streaming(STORE_LIMIT, PENDING_LIMIT);
     // Connections whose handshake is summarised already, waiting for their end.
     let mut open: HashMap<usize, ScanLine> = HashMap::new();
@@ -274,13 +276,13 @@ pub fn scan<R: Read>(
                 if let Some(id) = reasm.packet(&p) {
                     if !open.contains_key(&id) && reasm.handshake_over(id) {
                         if let Some(prefix) = reasm.take_prefix(id) {
-                            open.insert(id, summarise(prefix, kind, &opts.explain));
+                            open.insert(id, summarise(prefix, kind, &opts.explain, keys.update(&src.keylog)));
                         }
                     }
                     if reasm.is_closed(id) {
                         if let Some(c) = reasm.remove(id) {
                             let line = open.remove(&id);
-                            finish_line(line, c, kind, opts, &mut stats, &mut emit)?;
+                            finish_line(line, c, kind, keys.update(&src.keylog), opts, &mut stats, &mut emit)?;
                         }
                     }
                 }
@@ -334,7 +336,7 @@ pub fn scan<R: Read>(
     stats.diagnostics.extend(diags);
     for c in conns {
         let line = open.remove(&c.stream);
-        finish_line(line, c, kind, opts, &mut stats, &mut emit)?;
+        finish_line(line, c, kind, keys.update(&src.keylog), opts, &mut stats, &mut emit)?;
     }
     if opts.all {
         for f in &udp {
@@ -350,6 +352,7 @@ fn finish_line(
     line: Option<ScanLine>,
     mut c: TcpConnection,
     kind: &'static str,
+    keys: &[Entry],
     opts: &ScanOptions,
     stats: &mut ScanStats,
     emit: &mut impl FnMut(&ScanLine) -> std::io::Result<()>,
@@ -359,7 +362,7 @@ fn finish_line(
         None => {
             // Ended before its handshake was over: summarise what was stored.
             let rest = TcpConnection { data: std::mem::take(&mut c.data), chunks: std::mem::take(&mut c.chunks), diagnostics: std::mem::take(&mut c.diagnostics), ..c.clone() };
-            summarise(rest, kind, &opts.explain)
+            summarise(rest, kind, &opts.explain, keys)
         }
     };
     line.finish(&c);
@@ -372,6 +375,24 @@ fn finish_line(
         }
     }
     emit(&line)
+}
+
+/// The key log entries: given ones plus those of the Decryption Secrets Blocks read so far
+/// (parsed again only when more came).
+struct Keys {
+    seen: usize,
+    extra: String,
+    entries: Vec<Entry>,
+}
+
+impl Keys {
+    fn update(&mut self, dsb: &str) -> &[Entry] {
+        if dsb.len() != self.seen {
+            self.entries = keylog::parse(&format!("{}\n{dsb}", self.extra));
+            self.seen = dsb.len();
+        }
+        &self.entries
+    }
 }
 
 /// Read until `buf` holds at least `want` bytes or the input ends; true at the end.

@@ -172,3 +172,31 @@ fn chacha20_poly1305() {
     let keys = note_keys(c);
     assert!(keys.contains(&"note.finished.ok.server") && keys.contains(&"note.finished.ok.client"), "{keys:?}");
 }
+
+/// A pcapng with its secrets in a Decryption Secrets Block (FoxIO's
+/// chrome-cloudflare-quic-with-secrets.pcapng): the TCP connection decrypts with no key log
+/// given. tshark (which reads the DSB too) lists the handshake types S 8, 25, 15, 20 · C 20 ·
+/// S 4, 4 (`-Y "tcp && tls.handshake" -T fields -e tcp.srcport -e tls.handshake.type`); the
+/// client's first application data is the HTTP/2 connection preface.
+#[test]
+fn pcapng_decryption_secrets_block() {
+    let a = analyze(&data("corpus/ja4/pcap/chrome-cloudflare-quic-with-secrets.pcapng"), &Options::default());
+    assert!(a.input.keylog.as_ref().is_some_and(|k| k.matched >= 1));
+    let c = &a.connections[0];
+    assert_eq!(
+        decrypted(c),
+        [
+            ("s2c", "EncryptedExtensions"),
+            ("s2c", "CompressedCertificate"),
+            ("s2c", "CertificateVerify"),
+            ("s2c", "Finished"),
+            ("c2s", "Finished"),
+            ("s2c", "NewSessionTicket"),
+            ("s2c", "NewSessionTicket"),
+        ]
+    );
+    let keys = note_keys(c);
+    assert!(keys.contains(&"note.finished.ok.server") && keys.contains(&"note.finished.ok.client"), "{keys:?}");
+    let app = c.notes.iter().find(|n| n.text_ref.key == "note.decrypt.app_data").unwrap();
+    assert!(app.text.contains("PRI * HTTP/2.0"), "{}", app.text);
+}
