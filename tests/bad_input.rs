@@ -217,3 +217,17 @@ fn cli_exits_non_zero_only_when_nothing_parsed() {
     let bad = Command::new(exe).args(["explain", "-"]).stdin(std::process::Stdio::null()).output();
     assert_eq!(bad.map(|o| o.status.code()).ok().flatten(), Some(1));
 }
+
+/// Tool logs whose length fields are absurd: no allocation from them, no panic.
+#[test]
+fn tool_log_lengths_do_not_allocate() {
+    for text in [
+        ">>> TLS 1.3, Handshake [length ffffffffffffffff], ClientHello\n<<< TLS 1.3, Handshake [length 0001]\n    01\n",
+        ">>> TLS 1.3, Handshake [length ffffffff], ClientHello\n    16 03\n<<< TLS 1.3, RecordHeader [length 0005]\n    16 03 03 00 01\n",
+        "write to 0x1 [0x2] (5 bytes => 99999999999 (0x1))\n0000 - 16 03 01\nread from 0x1 [0x2] (5 bytes => 4294967295 (0x1))\n",
+        "=> Send SSL data, 18446744073709551615 bytes (0x5)\n0000: 16 03 01\n<= Recv SSL data, 4294967296 bytes (0x5)\n",
+    ] {
+        let a = run(text.as_bytes());
+        assert!(a.connections.len() <= 1, "{text}");
+    }
+}

@@ -200,3 +200,19 @@ fn pcapng_decryption_secrets_block() {
     let app = c.notes.iter().find(|n| n.text_ref.key == "note.decrypt.app_data").unwrap();
     assert!(app.text.contains("PRI * HTTP/2.0"), "{}", app.text);
 }
+
+/// Only the application traffic secrets: the handshake records stay closed (without advancing
+/// the sequence number of keys that never opened anything), application data still opens.
+#[test]
+fn application_secrets_alone() {
+    let keylog: String = text("tls13.keylog").lines().filter(|l| l.contains("_TRAFFIC_SECRET_0")).map(|l| format!("{l}\n")).collect();
+    assert_eq!(keylog.lines().count(), 2);
+    let a = with_keylog(&data("tls13.pcap"), &keylog);
+    let c = &a.connections[0];
+    let keys = note_keys(c);
+    assert!(keys.contains(&"note.decrypt.app_data"), "{keys:?}");
+    assert!(keys.contains(&"note.finished.unchecked"), "{keys:?}");
+    // Only post-handshake messages (tickets, alerts) can be read.
+    assert!(decrypted(c).iter().all(|(_, n)| matches!(*n, "NewSessionTicket" | "Alert")), "{:?}", decrypted(c));
+    assert!(!decrypted(c).is_empty());
+}

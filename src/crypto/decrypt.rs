@@ -50,6 +50,9 @@ struct Epoch {
     keys: TrafficKeys,
     /// Application secrets can be updated (KeyUpdate).
     app: bool,
+    /// Whether a record opened with these keys yet (until then a failure says nothing about
+    /// the sequence number: the record may belong to an epoch the key log lacks).
+    used: bool,
 }
 
 struct DirState {
@@ -62,7 +65,7 @@ impl DirState {
     fn new(suite: Suite, secrets: &[(Option<&Vec<u8>>, bool)]) -> DirState {
         let epochs = secrets
             .iter()
-            .filter_map(|(s, app)| s.map(|s| Epoch { secret: s.clone(), keys: tls13::traffic_keys(suite, s), app: *app }))
+            .filter_map(|(s, app)| s.map(|s| Epoch { secret: s.clone(), keys: tls13::traffic_keys(suite, s), app: *app, used: false }))
             .collect();
         DirState { epochs, at: 0, seq: 0 }
     }
@@ -75,6 +78,7 @@ impl DirState {
             if let Some(p) = tls13::open(suite, &self.epochs[e].keys, seq, header, body) {
                 self.at = e;
                 self.seq = seq + 1;
+                self.epochs[e].used = true;
                 return Some(p);
             }
         }
@@ -83,13 +87,15 @@ impl DirState {
             let secret = tls13::next_secret(suite.hash, &cur.secret);
             let keys = tls13::traffic_keys(suite, &secret);
             if let Some(p) = tls13::open(suite, &keys, 0, header, body) {
-                self.epochs.push(Epoch { secret, keys, app: true });
+                self.epochs.push(Epoch { secret, keys, app: true, used: true });
                 self.at = self.epochs.len() - 1;
                 self.seq = 1;
                 return Some(p);
             }
         }
-        self.seq += 1;
+        if self.epochs.get(self.at).is_some_and(|e| e.used) {
+            self.seq += 1;
+        }
         None
     }
 }
@@ -142,6 +148,9 @@ pub fn tls13(cap: &Capture, tls: &TlsConnection, entries: &[Entry]) -> Option<De
         let Some((ct, content)) = tls13::inner(&plain) else { continue };
         match ct {
             22 | 21 => {
+                if content.is_empty() {
+                    continue;
+                }
                 if ct == 22 {
                     handshake += 1;
                 }
@@ -153,12 +162,16 @@ pub fn tls13(cap: &Capture, tls: &TlsConnection, entries: &[Entry]) -> Option<De
                 }
                 inserts.push((r.span().end(), dir, bytes));
             }
-            _ => {
+            23 => {
                 let a = &mut app[if dir == Dir::C2S { 0 } else { 1 }];
                 a.0 += content.len() as u64;
                 a.1.get_or_insert_with(|| first_line(content));
             }
+            _ => {}
         }
+    }
+    if opened == 0 && failed == 0 {
+        return None;
     }
     if opened > 0 {
         notes.push((
@@ -181,7 +194,11 @@ pub fn tls13(cap: &Capture, tls: &TlsConnection, entries: &[Entry]) -> Option<De
         ));
     }
     let mut out = insert(cap, inserts);
-    verify_finished(&mut out, &secrets, suite.hash, &mut notes);
+    if failed == 0 {
+        verify_finished(&mut out, &secrets, suite.hash, &mut notes);
+    } else {
+        notes.push((NoteSeverity::Info, TextRef::new("note.finished.unchecked")));
+    }
     Some(Decrypted { cap: out, notes })
 }
 
@@ -211,6 +228,8 @@ fn insert(cap: &Capture, mut inserts: Vec<(usize, Dir, Vec<u8>)>) -> Capture {
     for d in out.diagnostics.iter_mut() {
         d.offset = shift(d.offset);
     }
+    // Ranges that were already rebuilt plaintext (a tool log's) move along too.
+    out.decrypted.extend(cap.decrypted.iter().map(|&(o, l)| (shift(o), l)));
     out
 }
 
@@ -232,7 +251,13 @@ fn verify_finished(cap: &mut Capture, secrets: &Secrets, hash: Hash, notes: &mut
     let hrr = tls.messages.iter().any(|m| m.name == "HelloRetryRequest");
     let mut transcript: Vec<u8> = Vec::new();
     let mut first_hello = hrr;
+    let mut server_done = false;
     for m in tls.messages.iter().filter(|m| m.content_type == 22 && !m.encrypted) {
+        // After its Finished the server may already send NewSessionTicket (RFC 8446 §4.6.1):
+        // not part of the client Finished's transcript.
+        if server_done && m.dir == Some(Dir::S2C) {
+            continue;
+        }
         let bytes = msg_bytes(m);
         if m.name == "Finished" {
             let (who, secret) = match m.dir {
@@ -248,6 +273,7 @@ fn verify_finished(cap: &mut Capture, secrets: &Secrets, hash: Hash, notes: &mut
             if m.dir == Some(Dir::C2S) {
                 break;
             }
+            server_done = true;
         }
         if first_hello && m.name == "ClientHello" {
             // ClientHello1 is replaced by a synthetic message_hash message.

@@ -224,6 +224,7 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("note.finished.bad.server", "Server Finished does NOT match the transcript: wrong keys, or the handshake was altered on the way (RFC 8446 §4.4.4)."),
     ("note.finished.bad.client", "Client Finished does NOT match the transcript: wrong keys, or the handshake was altered on the way (RFC 8446 §4.4.4)."),
     ("field.record.rebuilt", "Not on the wire: a record header rebuilt for the decrypted plaintext (its real content type, taken from the end of the TLSInnerPlaintext, and the plaintext length). On the wire this message travelled encrypted, inside a protected record (shown just before it when the capture has it). (RFC 8446 §5.2)"),
+    ("note.finished.unchecked", "The Finished messages were not checked: some protected records did not decrypt, so the transcript is incomplete."),
     ("note.dirs_inferred", "The input did not say which side sent what, so directions were inferred from the message types and their order. Mark lines with C: / S: (or > / <) to state them."),
     ("note.no_forward_secrecy", "Static RSA key exchange: no forward secrecy. Anyone who later obtains the server's private key can decrypt this recorded session."),
     ("note.old_version", "{version} is deprecated (RFC 8996; SSL 3.0: RFC 7568): use TLS 1.2 or 1.3."),

@@ -223,6 +223,7 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("note.finished.bad.server", "服务器 Finished 与握手记录不符：密钥不对，或握手在传输途中被篡改（RFC 8446 §4.4.4）。"),
     ("note.finished.bad.client", "客户端 Finished 与握手记录不符：密钥不对，或握手在传输途中被篡改（RFC 8446 §4.4.4）。"),
     ("field.record.rebuilt", "线路上并没有这个记录头：它是为解密后的明文重建的（真实的内容类型取自 TLSInnerPlaintext 的末尾，长度为明文长度）。在线路上，这条消息是加密传输的，装在一条受保护的记录里（抓包中有这条记录时，就显示在它前面）。（RFC 8446 §5.2）"),
+    ("note.finished.unchecked", "未检查 Finished：有些受保护的记录没能解密，握手记录不完整。"),
     ("note.dirs_inferred", "输入没有说明各条消息由哪一方发送，因此方向是根据消息类型及其顺序推断的。可在行首标注 C: / S:（或 > / <）来明确指定。"),
     ("note.no_forward_secrecy", "静态 RSA 密钥交换：没有前向保密。日后任何获得服务器私钥的人都能解密这次录下的会话。"),
     ("note.old_version", "{version} 已被弃用（RFC 8996；SSL 3.0：RFC 7568）：请使用 TLS 1.2 或 1.3。"),

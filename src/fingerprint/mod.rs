@@ -51,7 +51,9 @@ fn version_code(v: u16) -> &'static str {
 }
 
 /// First and last character of the first ALPN value; "00" without one. FoxIO's ja4 tools (at
-/// the corpus snapshot) write "99" when either byte is not ASCII.
+/// the corpus snapshot) write "99" when either byte is not ASCII; other bytes that are not
+/// letters or digits give the first and last hex digit of the value (JA4.md), so that "_" can
+/// never break the a_b_c format.
 fn alpn_code(first: Option<&[u8]>) -> String {
     match first {
         None | Some([]) => "00".into(),
@@ -59,6 +61,9 @@ fn alpn_code(first: Option<&[u8]>) -> String {
             let (f, l) = (b[0], b[b.len() - 1]);
             if !f.is_ascii() || !l.is_ascii() {
                 "99".into()
+            } else if !f.is_ascii_alphanumeric() || !l.is_ascii_alphanumeric() {
+                let h = crate::tls::hexs(b);
+                format!("{}{}", &h[..1], &h[h.len() - 1..])
             } else {
                 format!("{}{}", f as char, l as char)
             }
@@ -131,6 +136,8 @@ mod tests {
         ch.ext.signature_algorithms.clear();
         assert!(ja4(&ch, 't').ja4.ends_with("_6d807ffa2a79"));
         assert_eq!(alpn_code(Some(b"http/1.1")), "h1");
+        // "_x" (0x5f 0x78): not alphanumeric, so the first and last hex digit (JA4.md).
+        assert_eq!(alpn_code(Some(b"_x")), "58");
         assert_eq!(alpn_code(None), "00");
     }
 }

@@ -143,7 +143,7 @@ pub fn parse(text: &str) -> Option<ToolLog> {
         let line_no = i + 1;
         i += 1;
         if let Some((dir, kind, len, _)) = msg_header(l) {
-            let mut bytes = Vec::with_capacity(len);
+            let mut bytes = Vec::with_capacity(len.min(1 << 16));
             while bytes.len() < len && i < lines.len() {
                 let parts: Vec<&str> = lines[i].split_whitespace().collect();
                 if !lines[i].starts_with(' ') || parts.is_empty() {
@@ -165,7 +165,7 @@ pub fn parse(text: &str) -> Option<ToolLog> {
             continue;
         }
         if let Some((dir, n)) = debug_header(l) {
-            let mut bytes = Vec::with_capacity(n);
+            let mut bytes = Vec::with_capacity(n.min(1 << 16));
             while bytes.len() < n && i < lines.len() {
                 let want = (n - bytes.len()).min(16);
                 match dump_bytes(lines[i], 7, want).filter(|_| lines[i].get(4..7) == Some(" - ")) {
@@ -186,7 +186,7 @@ pub fn parse(text: &str) -> Option<ToolLog> {
             continue;
         }
         if let Some((dir, what, n)) = curl_header(l) {
-            let mut bytes = Vec::with_capacity(n);
+            let mut bytes = Vec::with_capacity(n.min(1 << 16));
             while bytes.len() < n && i < lines.len() {
                 let want = (n - bytes.len()).min(16);
                 match dump_bytes(lines[i], 6, want).filter(|_| lines[i].get(4..6) == Some(": ")) {

@@ -121,7 +121,9 @@ impl PacketSource {
                 let parsed = if *big_endian { parse_block_be(buf) } else { parse_block_le(buf) };
                 let (rest, block) = match parsed {
                     Ok(x) => x,
-                    Err(nom::Err::Incomplete(n)) if !eof => return Next::NeedMore(needed(&n)),
+                    // More bytes help only if the block itself is not all here yet: a block
+                    // whose inner lengths overrun it is corrupt, however much follows.
+                    Err(nom::Err::Incomplete(n)) if !eof && buf.len() < block_len(buf, *big_endian) => return Next::NeedMore(needed(&n)),
                     Err(_) => {
                         return Next::Error(Diagnostic::error(
                             at,
@@ -173,6 +175,15 @@ impl PacketSource {
                 }
             }
         }
+    }
+}
+
+/// The total length a pcapng block header declares (0 when it cannot be read).
+fn block_len(b: &[u8], big_endian: bool) -> usize {
+    match b.get(4..8) {
+        Some(l) if big_endian => u32::from_be_bytes([l[0], l[1], l[2], l[3]]) as usize,
+        Some(l) => u32::from_le_bytes([l[0], l[1], l[2], l[3]]) as usize,
+        None => usize::MAX,
     }
 }
 

@@ -86,7 +86,11 @@ impl RecordCounter {
             if self.have < 5 {
                 return;
             }
-            if plausible_header(&self.hdr) {
+            // In step with the stream, an empty record is fine (e.g. the CBC empty-fragment
+            // countermeasure); only the search for a header asks for a non-empty one.
+            let [t, major, minor, hi, lo] = self.hdr;
+            let len = u16::from_be_bytes([hi, lo]) as usize;
+            if (20..=24).contains(&t) && major == 3 && minor <= 4 && len <= (1 << 14) + 2048 {
                 self.record();
             } else {
                 self.lose();
@@ -442,17 +446,21 @@ impl Reassembler {
             return Some(id);
         }
         let s = &mut c.sides[side];
-        let isn = *s.isn.get_or_insert(seg.seq);
+        // Data in a SYN (TCP Fast Open) starts one after the SYN's sequence number.
+        let data_seq = seg.seq.wrapping_add(seg.syn as u32);
+        let isn = *s.isn.get_or_insert(data_seq);
         if s.first_payload.len() < 8 {
             s.first_payload.extend_from_slice(&seg.payload[..seg.payload.len().min(8)]);
         }
-        // Offset of the segment in the stream; data from before the start is trimmed.
-        let d = seg.seq.wrapping_sub(isn) as i32;
-        let (rel, payload) = if d < 0 {
-            let cut = (d.unsigned_abs() as usize).min(seg.payload.len());
+        // Offset of the segment in the stream, from where the stream stands now (so streams
+        // longer than 2 GiB work); data from before the start is trimmed.
+        let expected = isn.wrapping_add(s.next as u32);
+        let rel = s.next as i64 + data_seq.wrapping_sub(expected) as i32 as i64;
+        let (rel, payload) = if rel < 0 {
+            let cut = (rel.unsigned_abs() as usize).min(seg.payload.len());
             (0u64, &seg.payload[cut..])
         } else {
-            (d as u64, seg.payload)
+            (rel as u64, seg.payload)
         };
         if payload.is_empty() || rel + payload.len() as u64 <= s.next {
             return Some(id); // a retransmission of what we already have
@@ -616,6 +624,13 @@ mod tests {
         assert_eq!(c.data, b"abcxyz");
         assert_eq!(c.diagnostics.len(), 1);
         assert!(c.diagnostics[0].message.contains("6 byte(s) missing at stream offset 3"), "{}", c.diagnostics[0].message);
+    }
+
+    #[test]
+    fn data_in_a_syn_is_kept() {
+        // TCP Fast Open: the ClientHello rides in the SYN, at sequence number ISN + 1.
+        let (c, _) = run(&[pkt(1, 50000, 443, 100, SYN, b"hello"), pkt(2, 443, 50000, 7, SYN | ACK, b""), pkt(1, 50000, 443, 106, ACK, b" world")]);
+        assert_eq!(c[0].data, b"hello world");
     }
 
     #[test]

@@ -26,13 +26,13 @@ pub fn sslv2_hello_len(b: &[u8]) -> Option<usize> {
         return None;
     }
     let len = (((h0 & 0x7f) as usize) << 8) | h1 as usize;
-    if let Some(l) = b.get(5..11) {
-        let cs = u16::from_be_bytes([l[0], l[1]]) as usize;
-        let sid = u16::from_be_bytes([l[2], l[3]]) as usize;
-        let ch = u16::from_be_bytes([l[4], l[5]]) as usize;
-        if cs % 3 != 0 || cs == 0 || !(16..=32).contains(&ch) || 9 + cs + sid + ch != len {
-            return None;
-        }
+    // The three lengths must be there and add up.
+    let l = b.get(5..11)?;
+    let cs = u16::from_be_bytes([l[0], l[1]]) as usize;
+    let sid = u16::from_be_bytes([l[2], l[3]]) as usize;
+    let ch = u16::from_be_bytes([l[4], l[5]]) as usize;
+    if cs % 3 != 0 || cs == 0 || !(16..=32).contains(&ch) || 9 + cs + sid + ch != len {
+        return None;
     }
     Some(len)
 }
