@@ -40,7 +40,7 @@ enum Cmd {
         /// the other connections of a big capture are not even stored.
         #[arg(long)]
         stream: Option<usize>,
-        /// An SSLKEYLOGFILE with the connection's secrets: TLS 1.3 records are decrypted and
+        /// An SSLKEYLOGFILE with the connection's secrets: TLS 1.3 and 1.0-1.2 records are decrypted and
         /// their messages explained, Finished messages verified.
         #[arg(long)]
         keylog: Option<String>,
@@ -61,7 +61,7 @@ enum Cmd {
         /// is not a terminal.
         #[arg(long)]
         stats: bool,
-        /// An SSLKEYLOGFILE: TLS 1.3 handshakes are decrypted for their summaries (ALPN,
+        /// An SSLKEYLOGFILE: TLS 1.3 and 1.2 handshakes are decrypted for their summaries (ALPN,
         /// certificates). pcapng Decryption Secrets Blocks are used without it.
         #[arg(long)]
         keylog: Option<String>,

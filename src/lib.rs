@@ -92,8 +92,8 @@ pub fn analyze(input: &[u8], opts: &Options) -> Analysis {
 /// its stream), and its client random. `analyze` and `scan` both go through here.
 pub fn explain_capture(id: usize, cap: &input::Capture, keys: &[crypto::keylog::Entry], opts: &Options) -> (model::Connection, Vec<model::Diagnostic>, Vec<u8>) {
     let mut tls = tls::parse(cap);
-    // With TLS 1.3 secrets for it: decrypt, and explain the rebuilt capture instead.
-    let decrypted = if keys.is_empty() { None } else { crypto::decrypt::tls13(cap, &tls, keys) };
+    // With secrets for it in the key log: decrypt, and explain the rebuilt capture instead.
+    let decrypted = if keys.is_empty() { None } else { crypto::decrypt::tls13(cap, &tls, keys).or_else(|| crypto::decrypt::tls12(cap, &tls, keys)) };
     let cap = match decrypted {
         Some(d) => {
             let mut c = d.cap;
@@ -108,8 +108,8 @@ pub fn explain_capture(id: usize, cap: &input::Capture, keys: &[crypto::keylog::
     let mut labels: Vec<&'static str> = keys.iter().filter(|e| !random.is_empty() && e.key == random).map(|e| e.label).collect();
     labels.dedup();
     let mut extra = Vec::new();
-    if labels.contains(&"CLIENT_RANDOM") && !tls.facts.is_tls13() {
-        extra.push((model::NoteSeverity::Info, model::TextRef::new("note.decrypt.tls12_later")));
+    if labels.contains(&"CLIENT_RANDOM") && tls.facts.version().is_some_and(|v| v < 0x0301) {
+        extra.push((model::NoteSeverity::Info, model::TextRef::new("note.decrypt.ssl3")));
     }
     let diags: Vec<model::Diagnostic> = cap.diagnostics.iter().chain(tls.diagnostics.iter()).cloned().collect();
     let mut conn = explain::connection(id, cap, tls, opts);

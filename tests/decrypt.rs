@@ -216,3 +216,48 @@ fn application_secrets_alone() {
     assert!(decrypted(c).iter().all(|(_, n)| matches!(*n, "NewSessionTicket" | "Alert")), "{:?}", decrypted(c));
     assert!(!decrypted(c).is_empty());
 }
+
+/// TLS 1.2 with the master secret (CLIENT_RANDOM): our OpenSSL captures (AES-GCM with ECDHE,
+/// static RSA and DHE) as tshark decrypts them with the same key logs.
+#[test]
+fn tls12_own_captures_match_tshark() {
+    for name in ["tls12-ecdhe-rsa", "tls12-rsa", "tls12-dhe-rsa"] {
+        let want: Value = serde_json::from_slice(&data(&format!("{name}.expected.json"))).unwrap();
+        let a = with_keylog(&data(&format!("{name}.pcap")), &text(&format!("{name}.keylog")));
+        let c = &a.connections[0];
+        let theirs: Vec<(String, String)> = want["messages_decrypted"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| (p[0].as_str().unwrap().to_string(), p[1].as_str().unwrap().to_string()))
+            .filter(|(_, n)| n != "ApplicationData")
+            .collect();
+        let ours: Vec<(String, String)> = c.messages.iter().filter(|m| !m.encrypted).map(|m| (m.dir.map(Dir::as_str).unwrap_or("?").to_string(), m.name.clone())).collect();
+        assert_eq!(ours, theirs, "{name}");
+        let keys = note_keys(c);
+        for k in ["note.decrypt12.ok", "note.finished12.ok.client", "note.finished12.ok.server"] {
+            assert!(keys.contains(&k), "{name}: {k} missing from {keys:?}");
+        }
+    }
+}
+
+/// The Illustrated TLS 1.2 connection (AES-128-CBC-SHA, explicit IVs): the decrypted Finished
+/// messages equal the published plaintexts (caps/*plain: message, then the HMAC and padding
+/// length for the server's), and the data is "ping" / "pong".
+#[test]
+fn illustrated_tls12_plaintexts() {
+    let dir = "corpus/illustrated/illustrated-tls12/captures";
+    let a = with_keylog(&data(&format!("{dir}/capture.pcap")), &text(&format!("{dir}/keylog.txt")));
+    let c = &a.connections[0];
+    assert_eq!(c.summary.cipher_suite, Some(0xc013));
+    let fins: Vec<Vec<u8>> = c.messages.iter().filter(|m| m.decrypted && m.name == "Finished").map(|m| bytes(c, m)).collect();
+    assert_eq!(fins.len(), 2);
+    assert_eq!(hex(&fins[0]), hex(&data(&format!("{dir}/caps/clientfinishedplain"))));
+    assert_eq!(hex(&fins[1]), hex(&data(&format!("{dir}/caps/serverfinishedplain"))[..16]));
+    let app = c.notes.iter().find(|n| n.text_ref.key == "note.decrypt.app_data").unwrap();
+    assert!(app.text.contains("“ping”") && app.text.contains("“pong”"), "{}", app.text);
+    assert!(decrypted(c).contains(&("c2s", "Alert")));
+    assert!(c.alerts.iter().any(|x| x.name == "close_notify"), "{:?}", c.alerts);
+    let keys = note_keys(c);
+    assert!(keys.contains(&"note.finished12.ok.client") && keys.contains(&"note.finished12.ok.server"), "{keys:?}");
+}

@@ -1,4 +1,5 @@
-//! Decrypting a TLS 1.3 connection with key log secrets. Each protected record that opens
+//! Decrypting TLS 1.3 (traffic secrets) and TLS 1.0–1.2 (master secret) connections with key
+//! log secrets. Each protected record that opens
 //! with the direction's keys is followed, in a rebuilt copy of the capture, by a record holding
 //! its plaintext (inner content type, plaintext length), marked decrypted: the walker then
 //! explains the decrypted messages like plaintext ones, with spans into those bytes, right
@@ -154,13 +155,7 @@ pub fn tls13(cap: &Capture, tls: &TlsConnection, entries: &[Entry]) -> Option<De
                 if ct == 22 {
                     handshake += 1;
                 }
-                let mut bytes = Vec::with_capacity(content.len() + 5);
-                for part in content.chunks(1 << 14) {
-                    bytes.extend_from_slice(&[ct, 3, 3]);
-                    bytes.extend_from_slice(&(part.len() as u16).to_be_bytes());
-                    bytes.extend_from_slice(part);
-                }
-                inserts.push((r.span().end(), dir, bytes));
+                inserts.push((r.span().end(), dir, rebuilt(ct, content)));
             }
             23 => {
                 let a = &mut app[if dir == Dir::C2S { 0 } else { 1 }];
@@ -173,10 +168,23 @@ pub fn tls13(cap: &Capture, tls: &TlsConnection, entries: &[Entry]) -> Option<De
     if opened == 0 && failed == 0 {
         return None;
     }
+    outcome_notes(&mut notes, "note.decrypt.ok", opened, failed, handshake, &app, suite_id);
+    let mut out = insert(cap, inserts);
+    if failed == 0 {
+        verify_finished(&mut out, &secrets, suite.hash, &mut notes);
+    } else {
+        notes.push((NoteSeverity::Info, TextRef::new("note.finished.unchecked")));
+    }
+    Some(Decrypted { cap: out, notes })
+}
+
+/// The notes every decryption gives: how many records opened (and with what), how many did
+/// not, and what the application data starts with.
+fn outcome_notes(notes: &mut Vec<(NoteSeverity, TextRef)>, ok_key: &str, opened: usize, failed: usize, handshake: usize, app: &[(u64, Option<String>); 2], suite_id: u16) {
     if opened > 0 {
         notes.push((
             NoteSeverity::Info,
-            TextRef::new("note.decrypt.ok").arg("n", opened.to_string()).arg("handshake", handshake.to_string()).arg("suite", crate::registry::cipher_suite_name(suite_id)),
+            TextRef::new(ok_key).arg("n", opened.to_string()).arg("handshake", handshake.to_string()).arg("suite", crate::registry::cipher_suite_name(suite_id)),
         ));
     }
     if failed > 0 {
@@ -193,9 +201,105 @@ pub fn tls13(cap: &Capture, tls: &TlsConnection, entries: &[Entry]) -> Option<De
                 .arg("s2c_first", app[1].1.clone().unwrap_or_else(|| "—".into())),
         ));
     }
-    let mut out = insert(cap, inserts);
+}
+
+/// Plaintext records to insert after their ciphertext: `ct` (handshake or alert) content split
+/// into records of at most 2^14 bytes.
+fn rebuilt(ct: u8, content: &[u8]) -> Vec<u8> {
+    let mut bytes = Vec::with_capacity(content.len() + 5);
+    for part in content.chunks(1 << 14) {
+        bytes.extend_from_slice(&[ct, 3, 3]);
+        bytes.extend_from_slice(&(part.len() as u16).to_be_bytes());
+        bytes.extend_from_slice(part);
+    }
+    bytes
+}
+
+/// Decrypt a TLS 1.0–1.2 connection whose master secret (CLIENT_RANDOM) is in `entries`:
+/// records after each side's ChangeCipherSpec are opened with the key block's keys, their
+/// handshake messages and alerts inserted after them, both Finished messages verified.
+pub fn tls12(cap: &Capture, tls: &TlsConnection, entries: &[Entry]) -> Option<Decrypted> {
+    use super::tls12 as t12;
+    let f = &tls.facts;
+    let (ch, sh) = (f.client_hello.as_ref()?, f.server_hello.as_ref()?);
+    let version = sh.version();
+    if f.is_tls13() || !(0x0301..=0x0303).contains(&version) || ch.random.len() != 32 || sh.random.len() != 32 {
+        return None;
+    }
+    let master = entries.iter().find(|e| e.label == "CLIENT_RANDOM" && e.key == ch.random)?.secret.clone();
+    let mut notes = Vec::new();
+    let suite_id = sh.cipher_suite;
+    let Some(suite) = t12::Suite::from_id(suite_id) else {
+        notes.push((NoteSeverity::Info, TextRef::new("note.decrypt.unsupported").arg("suite", crate::registry::cipher_suite_name(suite_id))));
+        return Some(Decrypted { cap: cap.clone(), notes });
+    };
+    let etm = sh.extensions.contains(&22) && matches!(suite.cipher, t12::Cipher::AesCbc(_));
+    let (ck, sk) = t12::key_block(version, suite, &master, &ch.random, &sh.random);
+    // Per direction: keys active (after its CCS), sequence number, TLS 1.0 CBC chain IV.
+    let mut st = [(false, 0u64, ck.iv.clone(), 0usize), (false, 0u64, sk.iv.clone(), 0usize)];
+    let mut diags = Vec::new();
+    let raws = crate::tls::raw_records(cap, &mut diags);
+    let mut inserts: Vec<(usize, Dir, Vec<u8>)> = Vec::new();
+    let (mut opened, mut failed, mut handshake) = (0usize, 0usize, 0usize);
+    let mut app: [(u64, Option<String>); 2] = [(0, None), (0, None)];
+    for r in raws.iter().filter(|r| !r.truncated && !r.decrypted) {
+        let Some(dir) = r.dir else { continue };
+        let i = if dir == Dir::C2S { 0 } else { 1 };
+        let (active, seq, chain, ccs) = &mut st[i];
+        if r.content_type == 20 {
+            // A second CCS (renegotiation) brings keys this key log line does not give.
+            *ccs += 1;
+            *active = *ccs == 1;
+            *seq = 0;
+            continue;
+        }
+        if !*active || !(21..=23).contains(&r.content_type) {
+            continue;
+        }
+        let keys = if i == 0 { &ck } else { &sk };
+        let plain = t12::open(suite, keys, *seq, r.content_type, r.version, &r.payload, etm, chain);
+        *seq += 1;
+        let Some(content) = plain else {
+            failed += 1;
+            continue;
+        };
+        opened += 1;
+        match r.content_type {
+            21 | 22 if !content.is_empty() => {
+                if r.content_type == 22 {
+                    handshake += 1;
+                }
+                inserts.push((r.span().end(), dir, rebuilt(r.content_type, &content)));
+            }
+            23 => {
+                app[i].0 += content.len() as u64;
+                if !content.is_empty() {
+                    app[i].1.get_or_insert_with(|| first_line(&content));
+                }
+            }
+            _ => {}
+        }
+    }
+    if opened == 0 && failed == 0 {
+        return None;
+    }
+    outcome_notes(&mut notes, "note.decrypt12.ok", opened, failed, handshake, &app, suite_id);
+    let out = insert(cap, inserts);
     if failed == 0 {
-        verify_finished(&mut out, &secrets, suite.hash, &mut notes);
+        let t = crate::tls::parse(&out);
+        let mut transcript = Vec::new();
+        for m in t.messages.iter().filter(|m| m.content_type == 22 && !m.encrypted && m.msg_type != Some(0)) {
+            let bytes: Vec<u8> = m.pieces.iter().flat_map(|p| out.data[p.offset..p.offset + p.len].to_vec()).collect();
+            if m.name == "Finished" && m.decrypted {
+                let client = m.dir == Some(Dir::C2S);
+                let want = t12::verify_data(version, suite.prf, &master, client, &transcript);
+                let ok = bytes.get(4..) == Some(&want[..]);
+                let who = if client { "client" } else { "server" };
+                let key = format!("note.finished12.{}.{who}", if ok { "ok" } else { "bad" });
+                notes.push((if ok { NoteSeverity::Info } else { NoteSeverity::Danger }, TextRef::new(key)));
+            }
+            transcript.extend_from_slice(&bytes);
+        }
     } else {
         notes.push((NoteSeverity::Info, TextRef::new("note.finished.unchecked")));
     }

@@ -3,4 +3,5 @@
 
 pub mod decrypt;
 pub mod keylog;
+pub mod tls12;
 pub mod tls13;

@@ -277,6 +277,7 @@ fn server_hello(r: &mut Reader, out: &mut Vec<Field>, info: &mut ServerHelloInfo
     out.push(Field::new("legacy_version", version_value(v), s).note("field.ServerHello.legacy_version"));
     let (rand, s) = r.take(32, "random")?;
     info.hrr = rand == HRR_RANDOM;
+    info.random = rand.to_vec();
     let tail = &rand[24..];
     info.downgrade_sentinel = if tail == DOWNGRADE_TLS12 {
         Some("TLS 1.2")

@@ -37,6 +37,8 @@ pub struct ClientHelloInfo {
 pub struct ServerHelloInfo {
     pub legacy_version: u16,
     pub hrr: bool,
+    /// The 32-byte server random (with the client random, the seed of the TLS 1.2 key block).
+    pub random: Vec<u8>,
     pub session_id: Vec<u8>,
     pub cipher_suite: u16,
     pub extensions: Vec<u16>,
