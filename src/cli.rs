@@ -66,6 +66,23 @@ enum Cmd {
         #[arg(long)]
         keylog: Option<String>,
     },
+    /// Compare the ClientHellos of two inputs (or two connections of one capture): versions,
+    /// cipher suites, extensions and their order, groups, key shares, signature algorithms,
+    /// ALPN, SNI, JA3 and JA4, with what the differences mean.
+    Diff {
+        a: String,
+        b: String,
+        /// Which connection of A (its `id`); default the first.
+        #[arg(long, default_value_t = 0)]
+        conn_a: usize,
+        /// Which connection of B (its `id`); default the first.
+        #[arg(long, default_value_t = 0)]
+        conn_b: usize,
+        #[arg(long)]
+        json: bool,
+        #[arg(long, default_value = "en")]
+        lang: String,
+    },
     /// Serve a directory (the web page in www/) on 127.0.0.1 for local use and browser tests.
     Serve {
         #[arg(default_value = "www")]
@@ -85,6 +102,7 @@ pub fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+        Cmd::Diff { a, b, conn_a, conn_b, json, lang } => diff(&a, &b, conn_a, conn_b, json, &lang),
         Cmd::Scan { file, all, lang, stats, keylog } => match keylog.map(std::fs::read_to_string).transpose() {
             Ok(k) => scan(&file, all, &lang, stats, k.unwrap_or_default()),
             Err(e) => {
@@ -226,6 +244,68 @@ fn scan(file: &str, all: bool, lang: &str, want_stats: bool, keylog: String) -> 
             eprintln!("tls-lens: scan: {e}");
             ExitCode::from(2)
         }
+    }
+}
+
+fn diff(a: &str, b: &str, conn_a: usize, conn_b: usize, json: bool, lang: &str) -> ExitCode {
+    let Some(lang) = Lang::parse(lang) else {
+        eprintln!("tls-lens: unknown language {lang:?} (use en or zh)");
+        return ExitCode::from(2);
+    };
+    let opts = Options { lang, now: now(), ..Default::default() };
+    let mut conns = Vec::new();
+    for (file, n) in [(a, conn_a), (b, conn_b)] {
+        let input = match read_input(file) {
+            Ok(b) => b,
+            Err(e) => {
+                eprintln!("tls-lens: cannot read {file}: {e}");
+                return ExitCode::from(2);
+            }
+        };
+        let mut an = analyze(&input, &opts);
+        if n >= an.connections.len() {
+            eprintln!("tls-lens: {file} has no connection {n} (it has {})", an.connections.len());
+            return ExitCode::from(2);
+        }
+        conns.push(an.connections.swap_remove(n));
+    }
+    let label = |f: &str, n: usize| if a == b { format!("{f} #{n}") } else { f.to_string() };
+    let d = tls_lens::fingerprint::diff::diff((&label(a, conn_a), &conns[0]), (&label(b, conn_b), &conns[1]), lang);
+    let mut out = std::io::stdout().lock();
+    let res = if json {
+        serde_json::to_writer_pretty(&mut out, &d).map_err(std::io::Error::other).and_then(|_| writeln!(out))
+    } else {
+        (|| -> std::io::Result<()> {
+            writeln!(out, "A: {}\nB: {}\n", d.a, d.b)?;
+            for i in &d.items {
+                let state = if i.same { "same" } else if i.reordered { "same values, other order" } else { "differs" };
+                writeln!(out, "{:<22} {state}", i.field)?;
+                if !i.same {
+                    writeln!(out, "  A: {}", i.a.join(", "))?;
+                    writeln!(out, "  B: {}", i.b.join(", "))?;
+                    if !i.only_a.is_empty() {
+                        writeln!(out, "  only in A: {}", i.only_a.join(", "))?;
+                    }
+                    if !i.only_b.is_empty() {
+                        writeln!(out, "  only in B: {}", i.only_b.join(", "))?;
+                    }
+                }
+            }
+            if !d.notes.is_empty() {
+                writeln!(out)?;
+                for n in &d.notes {
+                    writeln!(out, "* {n}")?;
+                }
+            }
+            Ok(())
+        })()
+    };
+    match res {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            eprintln!("tls-lens: {e}");
+            ExitCode::from(2)
+        }
+        _ => ExitCode::SUCCESS,
     }
 }
 

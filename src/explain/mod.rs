@@ -522,7 +522,7 @@ mod table_tests {
                 } else if p.extension().is_some_and(|x| x == "rs") && !p.ends_with("en.rs") && !p.ends_with("zh.rs") {
                     let text = std::fs::read_to_string(&p).unwrap_or_default();
                     for lit in text.split('"').skip(1).step_by(2) {
-                        if ["msg.", "field.", "ext.", "note.", "value."].iter().any(|pre| lit.starts_with(pre)) && !lit.contains(' ') && !lit.ends_with('.') {
+                        if ["msg.", "field.", "ext.", "note.", "value.", "diff."].iter().any(|pre| lit.starts_with(pre)) && !lit.contains(' ') && !lit.ends_with('.') {
                             out.push(lit.to_string());
                         }
                     }

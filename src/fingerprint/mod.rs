@@ -9,6 +9,8 @@
 //! ALPN, "_", the signature algorithms in their order. `_r` is the raw (unhashed) form, `_o`
 //! keeps the original order (SNI and ALPN included).
 
+pub mod diff;
+
 use md5::Md5;
 use sha2::{Digest, Sha256};
 

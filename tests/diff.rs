@@ -1,0 +1,59 @@
+//! ClientHello diff: two Chrome connections of FoxIO's tls-sni.pcapng whose JA4 is equal and
+//! whose JA4_ro differs (per FoxIO's ja4.py output, tests/data/corpus/ja4/expected) must come
+//! out as "same extensions, other order"; a connection against itself as the same hello.
+
+use std::path::Path;
+
+use serde_json::Value;
+use tls_lens::explain::Lang;
+use tls_lens::fingerprint::diff::diff;
+use tls_lens::{analyze, Options};
+
+fn dir() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/corpus/ja4")
+}
+
+#[test]
+fn chrome_extension_order_is_explained() {
+    let exp: Value = serde_json::from_slice(&std::fs::read(dir().join("expected/tls-sni.pcapng.json")).unwrap()).unwrap();
+    // Two TCP streams with the same JA4 but a different original extension order.
+    let rows: Vec<(u64, String, String)> = exp
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| Some((e["stream"].as_u64()?, e["JA4.1"].as_str()?.to_string(), e["JA4_ro.1"].as_str()?.to_string())))
+        .filter(|r| r.1.starts_with('t'))
+        .collect();
+    let (x, y) = rows
+        .iter()
+        .enumerate()
+        .find_map(|(i, a)| rows[i + 1..].iter().find(|b| b.1 == a.1 && b.2.split('_').nth(2) != a.2.split('_').nth(2)).map(|b| (a.clone(), b.clone())))
+        .expect("two Chrome streams with shuffled extensions");
+    let a = analyze(&std::fs::read(dir().join("pcap/tls-sni.pcapng")).unwrap(), &Options::default());
+    let conn = |s: u64| a.connections.iter().find(|c| c.tcp_stream == Some(s as usize)).unwrap();
+    let d = diff(("A", conn(x.0)), ("B", conn(y.0)), Lang::En);
+    let get = |f: &str| d.items.iter().find(|i| i.field == f).unwrap();
+    assert!(get("extensions").reordered, "{:?}", get("extensions"));
+    assert!(get("ja4").same, "JA4 sorts the extensions");
+    assert!(!get("ja3").same, "JA3 keeps their order");
+    assert!(get("cipher_suites").same);
+    assert!(d.notes.iter().any(|n| n.contains("randomised its extension order")), "{:?}", d.notes);
+    assert!(d.notes.iter().any(|n| n.contains("JA3 differs while JA4 is the same")), "{:?}", d.notes);
+    // The same connection against itself.
+    let d = diff(("A", conn(x.0)), ("A again", conn(x.0)), Lang::Zh);
+    assert!(d.items.iter().all(|i| i.same));
+    assert!(d.notes.iter().any(|n| n.contains("完全一致")), "{:?}", d.notes);
+}
+
+#[test]
+fn different_clients_differ() {
+    // GnuTLS and Python (OpenSSL) TLS 1.3 clients (tests/data/mtu1280).
+    let d = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/mtu1280");
+    let a = analyze(&std::fs::read(d.join("gnutls-tls13.pcap")).unwrap(), &Options::default());
+    let b = analyze(&std::fs::read(d.join("python-tls13.pcap")).unwrap(), &Options::default());
+    let r = diff(("gnutls", &a.connections[0]), ("python", &b.connections[0]), Lang::En);
+    let suites = r.items.iter().find(|i| i.field == "cipher_suites").unwrap();
+    assert!(!suites.same && !suites.reordered);
+    assert_eq!(suites.a.len(), a.connections[0].summary.cipher_suites_offered.len());
+    assert!(r.notes.iter().any(|n| n.contains("cipher suite lists differ")), "{:?}", r.notes);
+}
