@@ -288,3 +288,32 @@ fn no_panic_on_damaged_tool_logs() {
     }
     assert!(n >= 10, "logs found: {n}");
 }
+
+/// Decryption on damaged captures and damaged key logs: every prefix and a byte flip at many
+/// offsets of TLS 1.3 and 1.2 captures, with their key logs; a tool log with a key log.
+#[test]
+fn no_panic_when_decrypting_damaged_input() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
+    for (cap, keys) in [("tls13-hrr.pcap", "tls13-hrr.keylog"), ("tls12-ecdhe-rsa.pcap", "tls12-ecdhe-rsa.keylog"), ("corpus/illustrated/illustrated-tls12/captures/capture.pcap", "corpus/illustrated/illustrated-tls12/captures/keylog.txt")] {
+        let bytes = std::fs::read(dir.join(cap)).unwrap_or_default();
+        let keylog = std::fs::read_to_string(dir.join(keys)).unwrap_or_default();
+        assert!(bytes.len() > 1000 && !keylog.is_empty(), "{cap}");
+        let o = Options { keylog: keylog.clone(), ..opts() };
+        for n in (0..=bytes.len()).step_by(7) {
+            let _ = analyze(&bytes[..n], &o);
+        }
+        for i in (0..bytes.len()).step_by(3) {
+            let mut b = bytes.clone();
+            b[i] ^= 0x5a;
+            let _ = analyze(&b, &o);
+        }
+        // Damaged key logs: truncated secrets, odd hex.
+        for cut in [10, 40, 100, 150, keylog.len().saturating_sub(3)] {
+            let k = Options { keylog: keylog.chars().take(cut).collect(), ..opts() };
+            let _ = analyze(&bytes, &k);
+        }
+    }
+    let log = std::fs::read(dir.join("logs/openssl-msg-tls13.txt")).unwrap_or_default();
+    let keylog = std::fs::read_to_string(dir.join("logs/openssl-msg-tls13.keylog")).unwrap_or_default();
+    let _ = analyze(&log, &Options { keylog, ..opts() });
+}
