@@ -542,3 +542,24 @@ test('l. a key log file decrypts a TLS 1.3 capture: decrypted messages and verif
     await context.close();
   }
 });
+
+test('m. "Why these values?" breaks JA4 and JA3 into pieces and shows the bytes each comes from', async () => {
+  const { context, page, consoleErrors, pageErrors } = await openPage();
+  try {
+    // Pick another step first, so that showing bytes has to switch to the ClientHello.
+    await page.click('#steps li[data-name="ServerHello"]');
+    await page.click('.fp-why summary');
+    const rows = await page.$$eval('.fp-table tr', (trs) => trs.map((tr) => tr.textContent));
+    assert.ok(rows.some((r) => /^JA4 = t12d0207h2_/.test(r)), rows.join("\n")); // curl limited to TLS 1.2: 2 suites, 7 extensions, h2
+    assert.ok(rows.some((r) => /^JA3 = md5\("771,/.test(r)), rows.join('\n'));
+    // The sorted cipher list hashed for JA4_b is in the page, as JA4_r has it.
+    assert.ok(rows.some((r) => /sha256\("[0-9a-f]{4}(,[0-9a-f]{4})*"\)/.test(r)), rows.join('\n'));
+    await page.click('.fp-table button[data-field="cipher_suites"]');
+    await page.waitForSelector('#card .card[data-name="ClientHello"]');
+    assert.ok(await page.$('#card .hex-bytes span.hl'), 'the cipher suites are highlighted');
+    assert.deepEqual(pageErrors, []);
+    assert.deepEqual(consoleErrors, []);
+  } finally {
+    await context.close();
+  }
+});

@@ -141,7 +141,9 @@ function onByte(off, byteEl) {
 
 export function bindCardHover(container) {
   container.addEventListener('mouseover', (e) => {
-    if (!active) return;
+    // Right after a jump to some bytes the card scrolls under a still mouse: keep the jump's
+    // highlight until the mouse really moves.
+    if (!active || performance.now() < pinnedUntil) return;
     const target = e.target instanceof Element ? e.target : null;
     if (!target) return;
     const row = target.closest('.field-row');
@@ -153,7 +155,8 @@ export function bindCardHover(container) {
     }
     if (!target.closest('.field-row, .hex-bytes, .hex-ascii')) clearAll();
   });
-  container.addEventListener('mouseleave', clearAll);
+  container.addEventListener('mouseleave', () => { if (performance.now() >= pinnedUntil) clearAll(); });
+  container.addEventListener('mousemove', () => { pinnedUntil = 0; });
   // Keyboard users: focusing a <summary> row shows its bytes too.
   container.addEventListener('focusin', (e) => {
     const row = e.target instanceof Element ? e.target.closest('.field-row') : null;
@@ -173,9 +176,12 @@ export function bindCardHover(container) {
   });
 }
 
+let pinnedUntil = 0;
+
 /** Highlight the bytes [off, off+len) of the shown card (and the field with exactly that span, if any). */
 export function focusSpan(off, len) {
   if (!active) return;
+  pinnedUntil = performance.now() + 1500;
   const r = active.rows.find((x) => x.off === off && x.len === len) || fieldAt(off, false);
   if (r) {
     for (let d = r.row.parentElement.closest('details'); d; d = d.parentElement.closest('details')) d.open = true;

@@ -190,6 +190,59 @@ function rowsOf(result, list) {
   return rows;
 }
 
+/** The span of the first field called `name` in a field tree. */
+function fieldSpan(fields, name) {
+  for (const f of fields || []) {
+    if (f.name === name) return f.span;
+    const inner = fieldSpan(f.children, name);
+    if (inner) return inner;
+  }
+  return null;
+}
+
+/**
+ * "Why this hash": each piece of JA4 and JA3 beside the ClientHello field it comes from, with
+ * a button that shows that field's bytes.
+ */
+function fingerprintWhy(s, conn, onShowBytes) {
+  if (!s.ja4 && !s.ja3_string) return null;
+  const ch = (conn.messages || []).find((m) => m.name === 'ClientHello');
+  const row = (label, value, field) => {
+    const span = ch && field ? fieldSpan(ch.fields, field) : null;
+    return el('tr', {},
+      el('th', { scope: 'row', text: label }),
+      el('td', {}, el('code', { class: 'fp-piece', text: value })),
+      el('td', {}, span && onShowBytes ? el('button', { type: 'button', class: 'link-btn', data: { field }, text: t('fp.show'), on: { click: () => onShowBytes(span) } }) : null));
+  };
+  const rows = [];
+  if (s.ja4) {
+    const [a = '', b = '', c = ''] = s.ja4.split('_');
+    const raw = (s.ja4_r || '').split('_');
+    rows.push(el('tr', {}, el('th', { colspan: '3', class: 'fp-h', text: 'JA4 = ' + s.ja4 })));
+    rows.push(row(t('fp.ja4.proto'), a.slice(0, 1), null));
+    rows.push(row(t('fp.ja4.version'), a.slice(1, 3), (s.supported_versions_offered || []).length ? 'supported_versions' : 'legacy_version'));
+    rows.push(row(t('fp.ja4.sni'), a.slice(3, 4), a[3] === 'd' ? 'server_name' : null));
+    rows.push(row(t('fp.ja4.ciphers'), a.slice(4, 6), 'cipher_suites'));
+    rows.push(row(t('fp.ja4.exts'), a.slice(6, 8), 'extensions'));
+    rows.push(row(t('fp.ja4.alpn'), a.slice(8, 10), a.slice(8, 10) === '00' ? null : 'application_layer_protocol_negotiation'));
+    rows.push(row(t('fp.ja4.b'), `sha256("${raw[1] || ''}") → ${b}`, 'cipher_suites'));
+    rows.push(row(t('fp.ja4.c'), `sha256("${raw.slice(2).join('_')}") → ${c}`, 'extensions'));
+  }
+  if (s.ja3_string) {
+    const p = s.ja3_string.split(',');
+    rows.push(el('tr', {}, el('th', { colspan: '3', class: 'fp-h', text: 'JA3 = md5("' + s.ja3_string + '") = ' + (s.ja3 || '') })));
+    rows.push(row(t('fp.ja3.version'), p[0] || '', 'legacy_version'));
+    rows.push(row(t('fp.ja3.ciphers'), p[1] || '', 'cipher_suites'));
+    rows.push(row(t('fp.ja3.exts'), p[2] || '', 'extensions'));
+    rows.push(row(t('fp.ja3.groups'), p[3] || '', 'supported_groups'));
+    rows.push(row(t('fp.ja3.formats'), p[4] || '', 'ec_point_formats'));
+  }
+  return el('details', { class: 'fp-why' },
+    el('summary', { text: t('fp.why') }),
+    el('p', { class: 'muted', text: t('fp.rules') }),
+    el('table', { class: 'fp-table' }, el('tbody', {}, rows)));
+}
+
 function notesList(notes) {
   if (!notes || !notes.length) return null;
   return el('section', { class: 'sum-notes', 'aria-labelledby': 'notes-h' },
@@ -329,6 +382,8 @@ export function renderSummary(container, result, opts = {}) {
   if (s.ja3) fps.push(el('div', { class: 'fp-line' }, el('span', { class: 'fp-k', text: 'JA3' }), el('code', { class: 'fp', title: s.ja3_string || '', text: s.ja3 })));
   if (s.ja3s) fps.push(el('div', { class: 'fp-line' }, el('span', { class: 'fp-k', text: 'JA3S' }), el('code', { class: 'fp', title: s.ja3s_string || '', text: s.ja3s })));
   if (s.ja4) fps.push(el('div', { class: 'fp-line' }, el('span', { class: 'fp-k', text: 'JA4' }), el('code', { class: 'fp', title: s.ja4_r || '', text: s.ja4 })));
+  const why = fingerprintWhy(s, conn, opts.onShowBytes);
+  if (why) fps.push(why);
 
   const known = s.version_name || s.cipher_suite_name || s.sni || (s.alpn_offered && s.alpn_offered.length) ||
     (conn.messages && conn.messages.length) || (conn.certificates && conn.certificates.length);
