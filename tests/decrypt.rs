@@ -29,6 +29,20 @@ fn hex(b: &[u8]) -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()
 }
 
+/// tshark's decrypted message list from an expectations file, without application data (which
+/// we open but do not list), and ours without the ciphertext records.
+fn tshark_and_ours(want: &Value, c: &Connection) -> (Vec<(String, String)>, Vec<(String, String)>) {
+    let theirs = want["messages_decrypted"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p[0].as_str().unwrap().to_string(), p[1].as_str().unwrap().to_string()))
+        .filter(|(_, n)| n != "ApplicationData")
+        .collect();
+    let ours = c.messages.iter().filter(|m| !m.encrypted).map(|m| (m.dir.map(Dir::as_str).unwrap_or("?").to_string(), m.name.clone())).collect();
+    (theirs, ours)
+}
+
 fn note_keys(c: &Connection) -> Vec<&str> {
     c.notes.iter().map(|n| n.text_ref.key.as_str()).collect()
 }
@@ -101,20 +115,7 @@ fn own_captures_match_tshark_decryption() {
         let want: Value = serde_json::from_slice(&data(&format!("{name}.expected.json"))).unwrap();
         let a = with_keylog(&data(&format!("{name}.pcap")), &text(&format!("{name}.keylog")));
         let c = &a.connections[0];
-        // tshark's list minus application data (which we open but do not list).
-        let theirs: Vec<(String, String)> = want["messages_decrypted"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|p| (p[0].as_str().unwrap().to_string(), p[1].as_str().unwrap().to_string()))
-            .filter(|(_, n)| n != "ApplicationData")
-            .collect();
-        let ours: Vec<(String, String)> = c
-            .messages
-            .iter()
-            .filter(|m| !m.encrypted)
-            .map(|m| (m.dir.map(Dir::as_str).unwrap_or("?").to_string(), m.name.clone()))
-            .collect();
+        let (theirs, ours) = tshark_and_ours(&want, c);
         assert_eq!(ours, theirs, "{name}");
         assert_eq!(c.summary.alpn.as_deref(), want["alpn"].as_str(), "{name}: ALPN from the decrypted EncryptedExtensions");
         let keys = note_keys(c);
@@ -225,14 +226,7 @@ fn tls12_own_captures_match_tshark() {
         let want: Value = serde_json::from_slice(&data(&format!("{name}.expected.json"))).unwrap();
         let a = with_keylog(&data(&format!("{name}.pcap")), &text(&format!("{name}.keylog")));
         let c = &a.connections[0];
-        let theirs: Vec<(String, String)> = want["messages_decrypted"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|p| (p[0].as_str().unwrap().to_string(), p[1].as_str().unwrap().to_string()))
-            .filter(|(_, n)| n != "ApplicationData")
-            .collect();
-        let ours: Vec<(String, String)> = c.messages.iter().filter(|m| !m.encrypted).map(|m| (m.dir.map(Dir::as_str).unwrap_or("?").to_string(), m.name.clone())).collect();
+        let (theirs, ours) = tshark_and_ours(&want, c);
         assert_eq!(ours, theirs, "{name}");
         let keys = note_keys(c);
         for k in ["note.decrypt12.ok", "note.finished12.ok.client", "note.finished12.ok.server"] {

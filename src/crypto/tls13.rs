@@ -5,7 +5,6 @@ use aes_gcm::aead::{Aead as _, KeyInit, Payload};
 use aes_gcm::{Aes128Gcm, Aes256Gcm};
 use chacha20poly1305::ChaCha20Poly1305;
 use hkdf::Hkdf;
-use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256, Sha384};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -30,18 +29,11 @@ impl Hash {
     }
 
     pub fn hmac(self, key: &[u8], data: &[u8]) -> Vec<u8> {
-        match self {
-            Hash::Sha256 => {
-                let mut m = <Hmac<Sha256> as Mac>::new_from_slice(key).expect("HMAC takes any key length");
-                m.update(data);
-                m.finalize().into_bytes().to_vec()
-            }
-            Hash::Sha384 => {
-                let mut m = <Hmac<Sha384> as Mac>::new_from_slice(key).expect("HMAC takes any key length");
-                m.update(data);
-                m.finalize().into_bytes().to_vec()
-            }
-        }
+        let h = match self {
+            Hash::Sha256 => super::tls12::MacHash::Sha256,
+            Hash::Sha384 => super::tls12::MacHash::Sha384,
+        };
+        h.hmac(key, &[data])
     }
 }
 
