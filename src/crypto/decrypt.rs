@@ -102,7 +102,7 @@ impl DirState {
 }
 
 /// First line of decrypted application data, for a note (printable ASCII only).
-fn first_line(b: &[u8]) -> String {
+pub(crate) fn first_line(b: &[u8]) -> String {
     let line: String = b.iter().take_while(|&&c| c != b'\r' && c != b'\n').take(60).map(|&c| if (0x20..0x7f).contains(&c) { c as char } else { '.' }).collect();
     if line.is_empty() {
         "—".into()

@@ -14,6 +14,8 @@ use sha2::{Digest, Sha256, Sha384};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum MacHash {
+    /// Only inside the TLS 1.0/1.1 PRF.
+    Md5,
     Sha1,
     Sha256,
     Sha384,
@@ -22,6 +24,7 @@ pub enum MacHash {
 impl MacHash {
     pub fn len(self) -> usize {
         match self {
+            MacHash::Md5 => 16,
             MacHash::Sha1 => 20,
             MacHash::Sha256 => 32,
             MacHash::Sha384 => 48,
@@ -31,7 +34,8 @@ impl MacHash {
     pub fn hmac(self, key: &[u8], parts: &[&[u8]]) -> Vec<u8> {
         macro_rules! run {
             ($h:ty) => {{
-                let mut m = <Hmac<$h> as Mac>::new_from_slice(key).expect("HMAC takes any key length");
+                // HMAC takes keys of any length: the error case cannot happen.
+                let Ok(mut m) = <Hmac<$h> as Mac>::new_from_slice(key) else { return vec![0; self.len()] };
                 for p in parts {
                     m.update(p);
                 }
@@ -39,6 +43,7 @@ impl MacHash {
             }};
         }
         match self {
+            MacHash::Md5 => run!(Md5),
             MacHash::Sha1 => run!(Sha1),
             MacHash::Sha256 => run!(Sha256),
             MacHash::Sha384 => run!(Sha384),
@@ -123,24 +128,6 @@ fn p_hash(h: MacHash, secret: &[u8], seed: &[u8], len: usize) -> Vec<u8> {
     out
 }
 
-fn p_md5(secret: &[u8], seed: &[u8], len: usize) -> Vec<u8> {
-    let hm = |parts: &[&[u8]]| {
-        let mut m = <Hmac<Md5> as Mac>::new_from_slice(secret).expect("HMAC takes any key length");
-        for p in parts {
-            m.update(p);
-        }
-        m.finalize().into_bytes().to_vec()
-    };
-    let mut out = Vec::with_capacity(len + 16);
-    let mut a = hm(&[seed]);
-    while out.len() < len {
-        out.extend(hm(&[&a, seed]));
-        a = hm(&[&a]);
-    }
-    out.truncate(len);
-    out
-}
-
 /// PRF(secret, label, seed): P_hash in TLS 1.2; P_MD5 XOR P_SHA1 over the two halves of the
 /// secret in TLS 1.0 and 1.1.
 pub fn prf(version: u16, h: MacHash, secret: &[u8], label: &str, seed: &[u8], len: usize) -> Vec<u8> {
@@ -151,7 +138,7 @@ pub fn prf(version: u16, h: MacHash, secret: &[u8], label: &str, seed: &[u8], le
     }
     let half = secret.len().div_ceil(2);
     let (s1, s2) = (&secret[..half], &secret[secret.len() - half..]);
-    let a = p_md5(s1, &s, len);
+    let a = p_hash(MacHash::Md5, s1, &s, len);
     let b = p_hash(MacHash::Sha1, s2, &s, len);
     a.iter().zip(b).map(|(x, y)| x ^ y).collect()
 }
@@ -289,6 +276,10 @@ mod tests {
         assert_eq!(out, unhex(want));
         let out = prf(0x0303, MacHash::Sha384, &unhex("b80b733d6ceefcdc71566ea48e5567df"), "test label", &unhex("cd665cf6a8447dd6ff8b27555edb7465"), 16);
         assert_eq!(out, unhex("7b0c18e9ced410ed1804f2cfa34a336a"));
+        // TLS 1.0/1.1: P_MD5 XOR P_SHA1 over the halves of the secret (RFC 2246 §5), the same
+        // inputs; expected value from Python's hmac module.
+        let out = prf(0x0301, MacHash::Sha256, &unhex("9bbe436ba940f017b17652849a71db35"), "test label", &unhex("a0ba9f936cda311827a6f796ffd5198c"), 32);
+        assert_eq!(out, unhex("661740e6f98bc901efd2738502a71c03f76dd2f86298549b1148eff06714cf0f"));
     }
 
     #[test]

@@ -351,15 +351,7 @@ fn rebuild(items: &[Item], cap: &mut Capture) {
         cap.notes.push((NoteSeverity::Info, TextRef::new("note.log.hidden").arg("c2s", hidden[0].to_string()).arg("s2c", hidden[1].to_string())));
     }
     if !app[0].is_empty() || !app[1].is_empty() {
-        let first_line = |b: &[u8]| -> String {
-            let s = String::from_utf8_lossy(b);
-            let l = s.lines().next().unwrap_or_default();
-            if l.is_empty() {
-                "—".into()
-            } else {
-                l.chars().take(80).collect()
-            }
-        };
+        use crate::crypto::decrypt::first_line;
         cap.notes.push((NoteSeverity::Info, TextRef::new("note.log.app_data").arg("sent", first_line(&app[0])).arg("received", first_line(&app[1]))));
     }
 }
