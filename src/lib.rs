@@ -9,6 +9,7 @@ pub mod fingerprint;
 pub mod input;
 pub mod model;
 pub mod net;
+pub mod quic;
 pub mod reader;
 pub mod registry;
 pub mod scan;
@@ -91,9 +92,12 @@ pub fn analyze(input: &[u8], opts: &Options) -> Analysis {
 /// its TLS 1.3 secrets, explanation. Returns the connection and its diagnostics (offsets into
 /// its stream), and its client random. `analyze` and `scan` both go through here.
 pub fn explain_capture(id: usize, cap: &input::Capture, keys: &[crypto::keylog::Entry], opts: &Options) -> (model::Connection, Vec<model::Diagnostic>, Vec<u8>) {
+    // QUIC with a key log: walk the flow again with the secrets (Initial packets need none).
+    let requic = if keys.is_empty() { None } else { quic::with_keys(cap, keys) };
+    let cap = requic.as_ref().unwrap_or(cap);
     let mut tls = tls::parse(cap);
     // With secrets for it in the key log: decrypt, and explain the rebuilt capture instead.
-    let decrypted = if keys.is_empty() { None } else { crypto::decrypt::tls13(cap, &tls, keys).or_else(|| crypto::decrypt::tls12(cap, &tls, keys)) };
+    let decrypted = if keys.is_empty() || cap.quic.is_some() { None } else { crypto::decrypt::tls13(cap, &tls, keys).or_else(|| crypto::decrypt::tls12(cap, &tls, keys)) };
     let cap = match decrypted {
         Some(d) => {
             let mut c = d.cap;

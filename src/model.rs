@@ -214,6 +214,52 @@ pub struct Connection {
     /// Labels of the key log entries for this connection's client random (e.g.
     /// "CLIENT_HANDSHAKE_TRAFFIC_SECRET"), in key log order.
     pub keylog: Vec<&'static str>,
+    /// For QUIC connections: Wireshark's `udp.stream` number and what the packets said.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub udp_stream: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quic: Option<QuicSummary>,
+}
+
+/// A QUIC connection (RFC 9000) at a glance: its version, connection IDs and packet counts.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct QuicSummary {
+    pub version: u32,
+    pub version_name: String,
+    /// The Destination Connection ID of the client's first Initial packet, from which the
+    /// Initial keys are derived (hex).
+    pub original_dcid: String,
+    pub client_scid: Option<String>,
+    pub server_scid: Option<String>,
+    /// Packets by type ("initial", "0rtt", "handshake", "retry", "version_negotiation",
+    /// "1rtt"), both directions.
+    pub packets: std::collections::BTreeMap<&'static str, u64>,
+    /// Packets whose payload was opened (Initial keys, or key log secrets).
+    pub decrypted: u64,
+    /// Datagrams of the flow not kept for analysis (later 1-RTT traffic), per direction.
+    pub datagrams_not_kept: [u64; 2],
+}
+
+/// One QUIC packet shown as a step: its header in plain words.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct QuicPacket {
+    /// "initial", "0rtt", "handshake", "retry", "version_negotiation" or "1rtt".
+    pub packet_type: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<u32>,
+    pub dcid: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scid: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub packet_number: Option<u64>,
+    /// Frame type names in order (runs of PADDING shown once).
+    pub frames: Vec<String>,
+    /// Which keys opened it: "initial" (derived from the DCID) or the key log label.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub keys: Option<String>,
+    /// The capture frame of the datagram that carried it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub frame: Option<u32>,
 }
 
 /// The bytes every `span` of this connection points into, and which direction each chunk went.
@@ -231,6 +277,10 @@ pub struct Chunk {
     /// Capture frame number (pcap/pcapng input).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub frame: Option<u32>,
+    /// Bytes that are not TLS records: "quic-packet" (a QUIC packet as it travelled, header
+    /// and protected payload) or "quic-frames" (its decrypted payload).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub layer: Option<&'static str>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -245,7 +295,7 @@ pub struct Record {
     pub encrypted: bool,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Default, Serialize)]
 pub struct Message {
     pub step: usize,
     pub dir: Option<Dir>,
@@ -267,6 +317,9 @@ pub struct Message {
     /// Index into the connection's `alerts` for Alert messages.
     #[serde(skip)]
     pub alert: Option<usize>,
+    /// For QUIC packets (content_type 0): the packet header in plain words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quic: Option<QuicPacket>,
 }
 
 #[derive(Clone, Debug, Default, Serialize)]

@@ -43,6 +43,10 @@ impl<'a> Reader<'a> {
     pub fn new(data: &'a [u8]) -> Self {
         Reader { data, pos: 0, base: 0 }
     }
+    /// A reader whose positions start at `base` (the offset of `data` in the stream bytes).
+    pub fn with_base(data: &'a [u8], base: usize) -> Self {
+        Reader { data, pos: 0, base }
+    }
     /// Position relative to the outermost buffer.
     pub fn pos(&self) -> usize {
         self.base + self.pos

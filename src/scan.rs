@@ -121,8 +121,8 @@ pub struct ScanLine {
 impl ScanLine {
     fn from_connection(c: Connection) -> ScanLine {
         ScanLine {
-            transport: "tcp",
-            stream: c.tcp_stream.unwrap_or(c.id),
+            transport: if c.quic.is_some() { "udp" } else { "tcp" },
+            stream: c.tcp_stream.or(c.udp_stream).unwrap_or(c.id),
             client: c.client.unwrap_or_default(),
             server: c.server.unwrap_or_default(),
             tls: true,
@@ -338,8 +338,20 @@ pub fn scan<R: Read>(
         let line = open.remove(&c.stream);
         finish_line(line, c, kind, keys.update(&src.keylog), opts, &mut stats, &mut emit)?;
     }
-    if opts.all {
-        for f in &udp {
+    let keys = keys.update(&src.keylog).to_vec();
+    for f in &udp {
+        if let Some(cap) = crate::input::quic_capture(f, kind) {
+            let lean = Options { summary_only: true, ..opts.explain.clone() };
+            let (conn, diagnostics, _) = crate::explain_capture(f.stream, &cap, &keys, &lean);
+            let mut line = ScanLine::from_connection(conn);
+            line.diagnostics = diagnostics;
+            line.first_frame = f.first_frame;
+            line.last_frame = f.last_frame;
+            line.packets = f.packets;
+            line.bytes = Bytes { c2s: f.dir_bytes[0], s2c: f.dir_bytes[1] };
+            stats.tls_connections += 1;
+            emit(&line)?;
+        } else if opts.all {
             stats.other_flows += 1;
             emit(&ScanLine::from_flow(udp_flow(f)))?;
         }

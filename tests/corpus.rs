@@ -34,7 +34,7 @@ fn expected(name: &str) -> Vec<Row> {
         .as_array()
         .map(|s| {
             s.iter()
-                .filter(|s| s["body"]["tls"].is_object() && s["body"]["protocol"].as_array().is_some_and(|p| p.iter().any(|x| x == "tcp")))
+                .filter(|s| s["body"]["tls"].is_object() && s["body"]["protocol"].as_array().is_some_and(|p| p.iter().any(|x| x == "tcp" || x == "quic")))
                 .map(|s| {
                     let t = &s["body"]["tls"];
                     (first(t, "version"), first(t, "cipher"), first(t, "ja3string"), first(t, "ja3sstring"))
@@ -71,7 +71,7 @@ fn arkime_sessions_match() {
     let names = [
         "badcurveball", "curl-enabled-tls13", "https-connect", "https-generalizedtime", "https3-301-get", "ldap-ssl", "mysql-tls",
         "openssl-ssl3", "openssl-tls1-tls1_2", "openssl-tls1", "openssl-tls1_1", "openssl-tls1_2-tls1", "openssl-tls1_2", "smtp-starttls",
-        "socks-https-example", "ssl-selfsign", "tls-alpn-h2", "tls-client-sessionid", "tls-split-client-hello", "tls13", "arkime_synthetic",
+        "socks-https-example", "ssl-selfsign", "tls-alpn-h2", "tls-client-sessionid", "tls-split-client-hello", "tls13", "arkime_synthetic", "quicietf", "quicietfooo",
     ];
     let mut failures = Vec::new();
     for name in names {
@@ -95,7 +95,7 @@ fn arkime_ja4_match() {
             .as_array()
             .unwrap()
             .iter()
-            .filter(|s| s["body"]["protocol"].as_array().is_some_and(|p| p.iter().any(|x| x == "tcp")))
+            .filter(|s| s["body"]["protocol"].as_array().is_some_and(|p| p.iter().any(|x| x == "tcp" || x == "quic")))
             .filter_map(|s| {
                 let t = &s["body"]["tls"];
                 Some((t["ja4"][0].as_str()?.to_string(), t["ja4_r"][0].as_str()?.to_string()))

@@ -75,7 +75,7 @@ fn scan_agrees_with_explain_on_every_capture() {
             .map(|c| {
                 let s = &c.summary;
                 let names = c.messages.iter().map(|m| m.name.clone()).collect();
-                (c.tcp_stream.unwrap(), s.sni.clone(), s.version, s.cipher_suite, s.alpn.clone(), s.ja3.clone(), s.ja3s.clone(), names)
+                (c.tcp_stream.or(c.udp_stream).unwrap(), s.sni.clone(), s.version, s.cipher_suite, s.alpn.clone(), s.ja3.clone(), s.ja3s.clone(), names)
             })
             .collect();
         let (lines, stats) = run_scan(&bytes[..], true);

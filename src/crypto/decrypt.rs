@@ -343,13 +343,13 @@ fn push(cap: &mut Capture, dir: Option<Dir>, bytes: &[u8], frame: Option<u32>) {
     }
     let offset = cap.data.len();
     cap.data.extend_from_slice(bytes);
-    cap.chunks.push(ChunkIn { dir, offset, len: bytes.len(), frame });
+    cap.chunks.push(ChunkIn { dir, offset, len: bytes.len(), frame, layer: None });
 }
 
 /// Check both Finished messages: verify_data must be HMAC(finished_key, Transcript-Hash of the
 /// handshake messages before it), with the message_hash rule after a HelloRetryRequest
 /// (RFC 8446 §4.4.1, §4.4.4).
-fn verify_finished(cap: &mut Capture, secrets: &Secrets, hash: Hash, notes: &mut Vec<(NoteSeverity, TextRef)>) {
+pub(crate) fn verify_finished(cap: &mut Capture, secrets: &Secrets, hash: Hash, notes: &mut Vec<(NoteSeverity, TextRef)>) {
     let tls = crate::tls::parse(cap);
     let msg_bytes = |m: &crate::model::Message| -> Vec<u8> { m.pieces.iter().flat_map(|p| cap.data[p.offset..p.offset + p.len].to_vec()).collect() };
     let hrr = tls.messages.iter().any(|m| m.name == "HelloRetryRequest");

@@ -3,5 +3,6 @@
 
 pub mod decrypt;
 pub mod keylog;
+pub mod quic;
 pub mod tls12;
 pub mod tls13;

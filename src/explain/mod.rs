@@ -111,7 +111,7 @@ pub fn connection(id: usize, cap: &Capture, mut tls: TlsConnection, opts: &Optio
         summary,
         stream: StreamView {
             hex: if opts.summary_only { String::new() } else { hexs(&cap.data) },
-            chunks: cap.chunks.iter().map(|c| Chunk { dir: c.dir, offset: c.offset, len: c.len, frame: c.frame }).collect(),
+            chunks: cap.chunks.iter().map(|c| Chunk { dir: c.dir, offset: c.offset, len: c.len, frame: c.frame, layer: c.layer }).collect(),
         },
         records: tls.records,
         messages,
@@ -119,6 +119,8 @@ pub fn connection(id: usize, cap: &Capture, mut tls: TlsConnection, opts: &Optio
         alerts: tls.alerts,
         notes,
         keylog: Vec::new(),
+        udp_stream: cap.udp_stream,
+        quic: cap.quic_summary.clone(),
     }
 }
 
@@ -144,6 +146,9 @@ fn texts(m: &Message, tls: &TlsConnection, s: &Summary, enc13: &mut [usize; 2]) 
     let len = m.span.len.saturating_sub(5).to_string();
     let suite = or_dash(s.cipher_suite_name.clone());
     let name = m.name.as_str();
+    if let Some(q) = &m.quic {
+        return quic_texts(m, q);
+    }
     match (name, m.encrypted) {
         ("ClientHello", _) if m.content_type == crate::tls::record::SSLV2 => {
             let ch = f.client_hello.clone().unwrap_or_default();
@@ -157,7 +162,13 @@ fn texts(m: &Message, tls: &TlsConnection, s: &Summary, enc13: &mut [usize; 2]) 
         ("ClientHello", _) => {
             let ch = f.client_hello.clone().unwrap_or_default();
             let tls13 = ch.ext.supported_versions.contains(&0x0304);
-            let key = if tls13 { "msg.ClientHello.explain.tls13" } else { "msg.ClientHello.explain" };
+            let key = if f.quic {
+                "msg.ClientHello.explain.quic"
+            } else if tls13 {
+                "msg.ClientHello.explain.tls13"
+            } else {
+                "msg.ClientHello.explain"
+            };
             (
                 TextRef::new("msg.ClientHello.title"),
                 TextRef::new(key)
@@ -289,6 +300,27 @@ fn texts(m: &Message, tls: &TlsConnection, s: &Summary, enc13: &mut [usize; 2]) 
     }
 }
 
+/// Title and explanation of a QUIC packet step.
+fn quic_texts(m: &Message, q: &crate::model::QuicPacket) -> (TextRef, TextRef) {
+    let t = q.packet_type;
+    let key = match (t, m.decrypted) {
+        ("initial", true) => format!("msg.quic.initial.explain.{}", side(m.dir)),
+        ("initial" | "handshake" | "0rtt" | "1rtt", false) => "msg.quic.protected.explain".to_string(),
+        _ => format!("msg.quic.{t}.explain"),
+    };
+    let frames = if q.frames.is_empty() { "—".to_string() } else { q.frames.join(", ") };
+    (
+        TextRef::new(format!("msg.quic.{t}.title")),
+        TextRef::new(key)
+            .arg("type", crate::quic::packet_name(t))
+            .arg("pn", q.packet_number.map(|n| n.to_string()).unwrap_or_else(|| "—".into()))
+            .arg("frames", frames)
+            .arg("dcid", q.dcid.clone())
+            .arg("keys", q.keys.clone().unwrap_or_else(|| "—".into()))
+            .arg("version", q.version.map(crate::crypto::quic::version_name).unwrap_or_else(|| "—".into())),
+    )
+}
+
 fn summary(tls: &TlsConnection) -> Summary {
     let f = &tls.facts;
     let mut s = Summary::default();
@@ -308,7 +340,7 @@ fn summary(tls: &TlsConnection) -> Summary {
             let ja3 = fingerprint::ja3_string(ch);
             s.ja3 = Some(fingerprint::md5_hex(ja3.as_bytes()));
             s.ja3_string = Some(ja3);
-            let j = fingerprint::ja4(ch, 't');
+            let j = fingerprint::ja4(ch, if f.quic { 'q' } else { 't' });
             s.ja4 = Some(j.ja4);
             s.ja4_r = Some(j.ja4_r);
             s.ja4_o = Some(j.ja4_o);

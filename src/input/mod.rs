@@ -17,6 +17,8 @@ pub struct ChunkIn {
     pub len: usize,
     /// Capture frame that carried (or completed) these bytes.
     pub frame: Option<u32>,
+    /// Not TLS records: QUIC packet bytes ("quic-packet") or decrypted frames ("quic-frames").
+    pub layer: Option<&'static str>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -44,6 +46,12 @@ pub struct Capture {
     /// connection.
     pub notes: Vec<(crate::model::NoteSeverity, TextRef)>,
     pub diagnostics: Vec<Diagnostic>,
+    /// QUIC: the UDP flow (to walk again with a key log), Wireshark's `udp.stream` number, the
+    /// packets as steps, and the connection at a glance.
+    pub quic: Option<std::sync::Arc<crate::net::UdpFlow>>,
+    pub udp_stream: Option<usize>,
+    pub quic_packets: Vec<crate::model::Message>,
+    pub quic_summary: Option<crate::model::QuicSummary>,
 }
 
 impl Capture {
@@ -55,7 +63,7 @@ impl Capture {
         self.data.extend_from_slice(bytes);
         match self.chunks.last_mut() {
             Some(last) if last.dir == dir && last.offset + last.len == offset => last.len += bytes.len(),
-            _ => self.chunks.push(ChunkIn { dir, offset, len: bytes.len(), frame: None }),
+            _ => self.chunks.push(ChunkIn { dir, offset, len: bytes.len(), frame: None, layer: None }),
         }
     }
 }
@@ -256,11 +264,19 @@ fn from_packets(packets: &[crate::net::RawPacket], kind: &'static str, diagnosti
     let (conns, udp, d) = r.finish();
     diagnostics.extend(d);
     let mut captures = Vec::new();
-    let mut other_flows: Vec<OtherFlow> = if only.is_some() { Vec::new() } else { udp.iter().map(udp_flow).collect() };
+    let mut other_flows: Vec<OtherFlow> = Vec::new();
     for c in conns.into_iter().filter(|c| only.is_none_or(|s| s == c.stream)) {
         match tls_capture(c, kind) {
             Ok(cap) => captures.push(cap),
             Err(flow) => other_flows.push(flow),
+        }
+    }
+    // QUIC connections come after the TCP ones, in udp.stream order; a QUIC flow none of whose
+    // packets opens (no Initial keys fit) is listed with the other flows.
+    for f in udp.iter().filter(|_| only.is_none()) {
+        match quic_capture(f, kind) {
+            Some(cap) => captures.push(cap),
+            None => other_flows.push(udp_flow(f)),
         }
     }
     if captures.is_empty() && !packets.is_empty() {
@@ -290,12 +306,21 @@ pub fn tls_capture(c: crate::net::TcpConnection, kind: &'static str) -> Result<C
         client: Some(endpoint(c.client)),
         server: Some(endpoint(c.server)),
         tcp_stream: Some(c.stream),
-        chunks: c.chunks.iter().map(|&(d, o, l, f)| ChunkIn { dir: Some(d), offset: o, len: l, frame: Some(f) }).collect(),
+        chunks: c.chunks.iter().map(|&(d, o, l, f)| ChunkIn { dir: Some(d), offset: o, len: l, frame: Some(f), layer: None }).collect(),
         data: c.data,
         marked: true,
         diagnostics: c.diagnostics,
         ..Default::default()
     })
+}
+
+/// A UDP flow as a QUIC connection, when it is QUIC and at least one packet opens.
+pub fn quic_capture(f: &crate::net::UdpFlow, kind: &'static str) -> Option<Capture> {
+    if !f.quic {
+        return None;
+    }
+    let cap = crate::quic::capture(f, kind, &[]);
+    cap.quic_summary.as_ref().is_some_and(|q| q.decrypted > 0).then_some(cap)
 }
 
 pub fn udp_flow(f: &crate::net::UdpFlow) -> OtherFlow {
@@ -318,8 +343,7 @@ fn looks_like(head: &[u8], port: u16, udp: bool) -> Option<&'static str> {
     if udp {
         return match head {
             // QUIC long header (RFC 9000 section 17.2): form and fixed bits, then the version.
-            [b, 0, 0, 0, 1, ..] if b & 0xc0 == 0xc0 => Some("QUIC"),
-            [b, 0x6b, 0x33, 0x43, 0xcf, ..] if b & 0xc0 == 0xc0 => Some("QUIC"),
+            _ if crate::quic::is_long_header(head) => Some("QUIC"),
             // DTLS record: content type, then 0xfeff (1.0), 0xfefd (1.2), 0xfefc (1.3) or 0x0100.
             [20..=26, 0xfe, 0xfd | 0xff | 0xfc, ..] | [20..=26, 0x01, 0x00, ..] => Some("DTLS"),
             _ if port == 53 || port == 5353 => Some("DNS"),

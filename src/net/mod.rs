@@ -7,4 +7,4 @@ mod tcp;
 
 pub use file::{read_file, Next, PacketSource, RawPacket};
 pub use packet::{decode, Decoded, Segment};
-pub use tcp::{reassemble, Endpoint, Reassembler, RecordCounts, TcpConnection, UdpFlow};
+pub use tcp::{reassemble, Datagram, Endpoint, Reassembler, RecordCounts, TcpConnection, UdpFlow};

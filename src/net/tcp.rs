@@ -149,7 +149,21 @@ pub struct TcpConnection {
     pub first_offset: usize,
 }
 
-/// A UDP flow: datagrams between two endpoints (QUIC and DTLS are not explained yet).
+/// One UDP payload of a flow, kept for QUIC.
+#[derive(Clone, Debug)]
+pub struct Datagram {
+    pub dir: Dir,
+    pub frame: u32,
+    pub bytes: Vec<u8>,
+}
+
+/// Short header (1-RTT) datagrams kept per direction, to show that application data decrypts.
+const SHORT_KEPT: usize = 4;
+/// Bytes of QUIC datagrams kept per flow when every byte is kept (`Reassembler::new`).
+const QUIC_KEEP: usize = 4 << 20;
+
+/// A UDP flow: datagrams between two endpoints. QUIC flows keep their long header datagrams
+/// (the handshake) and a few short header ones; DTLS is listed, not explained yet.
 #[derive(Clone, Debug)]
 pub struct UdpFlow {
     /// Number of the flow, as Wireshark's `udp.stream`.
@@ -161,8 +175,17 @@ pub struct UdpFlow {
     pub last_frame: u32,
     pub packets: u64,
     pub bytes: u64,
+    /// Payload bytes per direction (client to server first).
+    pub dir_bytes: [u64; 2],
     /// The first payload bytes, to tell QUIC and DTLS by content.
     pub head: Vec<u8>,
+    /// Whether the first datagram was a QUIC long header packet.
+    pub quic: bool,
+    pub datagrams: Vec<Datagram>,
+    pub stored: usize,
+    /// Datagrams seen but not kept, per direction (client to server first).
+    pub not_kept: [u64; 2],
+    short_kept: [usize; 2],
 }
 
 #[derive(Default)]
@@ -493,12 +516,43 @@ impl Reassembler {
         let i = *self.udp_index.entry(key).or_insert(next);
         if i == next {
             let head = payload[..payload.len().min(16)].to_vec();
-            self.udp.push(UdpFlow { stream: i, client: src, server: dst, first_frame: p.frame, last_frame: p.frame, packets: 0, bytes: 0, head });
+            let quic = crate::quic::is_long_header(payload);
+            self.udp.push(UdpFlow {
+                stream: i,
+                client: src,
+                server: dst,
+                first_frame: p.frame,
+                last_frame: p.frame,
+                packets: 0,
+                bytes: 0,
+                dir_bytes: [0; 2],
+                head,
+                quic,
+                datagrams: Vec::new(),
+                stored: 0,
+                not_kept: [0; 2],
+                short_kept: [0; 2],
+            });
         }
+        let limit = self.store_limit.min(QUIC_KEEP);
         let f = &mut self.udp[i];
         f.packets += 1;
         f.bytes += payload.len() as u64;
         f.last_frame = p.frame;
+        let (dir, d) = if src == f.client { (Dir::C2S, 0) } else { (Dir::S2C, 1) };
+        f.dir_bytes[d] += payload.len() as u64;
+        if f.quic {
+            let long = payload.first().is_some_and(|b| b & 0x80 != 0);
+            if f.stored + payload.len() <= limit && (long || f.short_kept[d] < SHORT_KEPT) {
+                f.stored += payload.len();
+                if !long {
+                    f.short_kept[d] += 1;
+                }
+                f.datagrams.push(Datagram { dir, frame: p.frame, bytes: payload.to_vec() });
+            } else {
+                f.not_kept[d] += 1;
+            }
+        }
     }
 
     /// Has this connection's handshake gone by? True once both directions carry application

@@ -359,6 +359,7 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
             kids.push(Field::new("data", super::hex_short(b), s));
             Ok(())
         }
+        57 | 0xffa5 => transport_parameters(body, kids, value),
         _ => {
             let (b, s) = body.rest();
             *value = if b.is_empty() { "(empty)".into() } else { nbytes(b.len()) };
@@ -426,4 +427,81 @@ fn key_share_entry(r: &mut Reader) -> ReadResult<(u16, Field)> {
         Field::new("key_exchange", super::hex_short(b), ks).note("field.key_share.key_exchange"),
     ]);
     Ok((g, f))
+}
+
+/// quic_transport_parameters (RFC 9001 §8.2, RFC 9000 §18): a sequence of (id, length, value),
+/// ids and lengths as QUIC variable-length integers.
+fn transport_parameters(body: &mut Reader, kids: &mut Vec<Field>, value: &mut String) -> ReadResult<()> {
+    use crate::quic::varint;
+    let mut names = Vec::new();
+    while !body.is_empty() {
+        let s0 = body.pos();
+        let (id, ids) = varint(body, "transport parameter id")?;
+        let (len, ls) = varint(body, "transport parameter length")?;
+        let (v, vs) = body.take(usize::try_from(len).unwrap_or(usize::MAX), "transport parameter value")?;
+        let name = transport_parameter_name(id);
+        let shown = match id {
+            0x01 | 0x03..=0x0b | 0x0e | 0x20 => {
+                let mut r = Reader::new(v);
+                match varint(&mut r, "value") {
+                    Ok((n, _)) if r.is_empty() => match id {
+                        0x01 | 0x0b => format!("{n} ms"),
+                        0x03 | 0x04..=0x07 | 0x20 => nbytes(n as usize),
+                        _ => n.to_string(),
+                    },
+                    _ => format!("malformed: {}", hexs(v)),
+                }
+            }
+            0x0c | 0x2ab2 if v.is_empty() => "(present)".into(),
+            0x11 if v.len() >= 4 && v.len() % 4 == 0 => {
+                let vs: Vec<String> = v.chunks(4).map(|c| crate::crypto::quic::version_name(u32::from_be_bytes([c[0], c[1], c[2], c[3]]))).collect();
+                format!("chosen {}; available {}", vs[0], vs[1..].join(", "))
+            }
+            _ if v.is_empty() => "(empty)".into(),
+            _ => super::hex_short(v),
+        };
+        names.push(name.clone());
+        let note = if id % 31 == 27 { "field.quic_tp.grease".to_string() } else if transport_parameter_known(id) { format!("field.quic_tp.{name}") } else { "field.quic_tp.unknown".to_string() };
+        kids.push(Field::new(name.clone(), shown, Span::new(s0, body.pos() - s0)).note(note).with_children(vec![
+            Field::new("id", format!("0x{id:x}"), ids).note("field.quic_tp.id"),
+            Field::new("length", nbytes(len as usize), ls).note("field.vector_length"),
+            Field::new("value", hexs(&v[..v.len().min(64)]), vs),
+        ]));
+    }
+    *value = format!("{} parameter(s)", names.len());
+    Ok(())
+}
+
+fn transport_parameter_known(id: u64) -> bool {
+    matches!(id, 0x00..=0x11 | 0x20 | 0x2ab2)
+}
+
+/// Names from the IANA "QUIC Transport Parameters" registry (RFC 9000 §18.2, RFC 9221,
+/// RFC 9287, RFC 9368); reserved ids 31 * N + 27 are GREASE (RFC 9000 §18.1).
+fn transport_parameter_name(id: u64) -> String {
+    let n = match id {
+        0x00 => "original_destination_connection_id",
+        0x01 => "max_idle_timeout",
+        0x02 => "stateless_reset_token",
+        0x03 => "max_udp_payload_size",
+        0x04 => "initial_max_data",
+        0x05 => "initial_max_stream_data_bidi_local",
+        0x06 => "initial_max_stream_data_bidi_remote",
+        0x07 => "initial_max_stream_data_uni",
+        0x08 => "initial_max_streams_bidi",
+        0x09 => "initial_max_streams_uni",
+        0x0a => "ack_delay_exponent",
+        0x0b => "max_ack_delay",
+        0x0c => "disable_active_migration",
+        0x0d => "preferred_address",
+        0x0e => "active_connection_id_limit",
+        0x0f => "initial_source_connection_id",
+        0x10 => "retry_source_connection_id",
+        0x11 => "version_information",
+        0x20 => "max_datagram_frame_size",
+        0x2ab2 => "grease_quic_bit",
+        _ if id % 31 == 27 => return format!("GREASE (0x{id:x})"),
+        _ => return format!("unknown (0x{id:x})"),
+    };
+    n.to_string()
 }

@@ -90,6 +90,8 @@ pub struct Facts {
     pub resumed: bool,
     /// The ALPN protocol chosen in (decrypted) EncryptedExtensions.
     pub ee_alpn: Option<String>,
+    /// The handshake travelled in QUIC CRYPTO frames (RFC 9001), not in TLS records.
+    pub quic: bool,
 }
 
 impl Facts {
@@ -239,6 +241,7 @@ fn from_log(cap: &Capture) -> TlsConnection {
             explanation: String::new(),
             fields: vec![field],
             alert: None,
+            quic: None,
         });
     }
     if info.subject.is_some() {
@@ -266,7 +269,7 @@ pub fn raw_records(cap: &Capture, diags: &mut Vec<Diagnostic>) -> Vec<RawRecord>
     for dir in [Dir::C2S, Dir::S2C] {
         let mut bytes = Vec::new();
         let mut map = PieceMap::default();
-        for c in cap.chunks.iter().filter(|c| c.dir.unwrap_or(Dir::C2S) == dir) {
+        for c in cap.chunks.iter().filter(|c| c.dir.unwrap_or(Dir::C2S) == dir && c.layer.is_none()) {
             bytes.extend_from_slice(&cap.data[c.offset..c.offset + c.len]);
             map.append(&PieceMap::contiguous(c.offset, c.len));
         }
@@ -275,6 +278,7 @@ pub fn raw_records(cap: &Capture, diags: &mut Vec<Diagnostic>) -> Vec<RawRecord>
     raw.sort_by_key(|r: &RawRecord| r.start());
     for r in raw.iter_mut() {
         r.decrypted = cap.decrypted.iter().any(|&(o, l)| (o..o + l).contains(&r.start()));
+        r.quic = r.decrypted && cap.quic_summary.is_some();
     }
     raw
 }
@@ -306,6 +310,9 @@ pub fn parse(cap: &Capture) -> TlsConnection {
     }
     w.finish();
     let mut out = w.out;
+    // QUIC: the packets that carried the handshake are steps too.
+    out.messages.extend(cap.quic_packets.iter().cloned());
+    out.facts.quic = cap.quic_summary.is_some();
     out.messages.sort_by_key(|m| m.span.offset);
     for (i, m) in out.messages.iter_mut().enumerate() {
         m.step = i + 1;
@@ -586,6 +593,7 @@ impl Walker<'_> {
             explanation: String::new(),
             fields: header_fields,
             alert: None,
+            quic: None,
         });
     }
 
@@ -609,6 +617,7 @@ impl Walker<'_> {
             explanation: String::new(),
             fields,
             alert: None,
+            quic: None,
         });
     }
 
@@ -644,6 +653,7 @@ impl Walker<'_> {
             explanation: String::new(),
             fields: all,
             alert: None,
+            quic: None,
         });
     }
 
@@ -766,7 +776,11 @@ fn record_header_field(r: &RawRecord) -> Field {
         format!("{}, {} bytes", registry::content_type_name(r.content_type), r.length),
         h,
     )
-    .note(if r.decrypted { "field.record.rebuilt" } else { "field.record" })
+    .note(match (r.quic, r.decrypted) {
+        (true, _) => "field.record.quic",
+        (_, true) => "field.record.rebuilt",
+        _ => "field.record",
+    })
     .with_children(vec![
         Field::new("type", format!("{} ({})", r.content_type, registry::content_type_name(r.content_type)), part(0, 1))
             .note("field.record.type"),

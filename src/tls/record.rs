@@ -55,6 +55,8 @@ pub struct RawRecord {
     pub truncated: bool,
     /// Rebuilt from plaintext that travelled encrypted (a tool log printed it decrypted).
     pub decrypted: bool,
+    /// Rebuilt around QUIC CRYPTO frame data (there are no TLS records in QUIC).
+    pub quic: bool,
 }
 
 impl RawRecord {
@@ -92,6 +94,7 @@ pub fn parse_records(bytes: &[u8], map: &PieceMap, dir: Option<Dir>, diags: &mut
                 payload_map: map.slice(pos + 2, have),
                 truncated: have < length,
                 decrypted: false,
+                quic: false,
             });
             pos += 2 + have;
             continue;
@@ -158,6 +161,7 @@ pub fn parse_records(bytes: &[u8], map: &PieceMap, dir: Option<Dir>, diags: &mut
             payload_map: map.slice(pos + 5, have),
             truncated,
             decrypted: false,
+                quic: false,
         });
         pos += 5 + have;
     }
