@@ -40,6 +40,9 @@ enum Cmd {
         /// the other connections of a big capture are not even stored.
         #[arg(long)]
         stream: Option<usize>,
+        /// Only the QUIC connection with this Wireshark udp.stream number.
+        #[arg(long)]
+        udp_stream: Option<usize>,
         /// An SSLKEYLOGFILE with the connection's secrets: TLS 1.3 and 1.0-1.2 records are decrypted and
         /// their messages explained, Finished messages verified.
         #[arg(long)]
@@ -110,7 +113,7 @@ pub fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
-        Cmd::Explain { file, json, lang, fields, color, conn, stream, keylog } => {
+        Cmd::Explain { file, json, lang, fields, color, conn, stream, udp_stream, keylog } => {
             let input = match read_input(&file) {
                 Ok(b) => b,
                 Err(e) => {
@@ -129,7 +132,7 @@ pub fn main() -> ExitCode {
                     return ExitCode::from(2);
                 }
             };
-            let mut a = analyze(&input, &Options { lang, now: now(), only_stream: stream, keylog, ..Default::default() });
+            let mut a = analyze(&input, &Options { lang, now: now(), only_stream: stream, only_udp_stream: udp_stream, keylog, ..Default::default() });
             if let Some(n) = conn {
                 if n >= a.connections.len() {
                     eprintln!("tls-lens: there is no connection {n} (the input has {})", a.connections.len());
@@ -354,7 +357,16 @@ fn print_text(out: &mut impl Write, a: &Analysis, fields: bool, colour: bool) ->
         let s = &conn.summary;
         writeln!(out)?;
         if let (Some(cl), Some(sv)) = (&conn.client, &conn.server) {
-            writeln!(out, "{}", c.p("1;7", &format!(" Connection #{}: {cl} -> {sv} ", conn.id)))?;
+            let which = match (conn.tcp_stream, conn.udp_stream, &conn.quic) {
+                (_, Some(u), Some(q)) => format!(" ({}, udp.stream {u})", q.version_name),
+                (Some(t), _, _) => format!(" (tcp.stream {t})"),
+                _ => String::new(),
+            };
+            writeln!(out, "{}", c.p("1;7", &format!(" Connection #{}: {cl} -> {sv}{which} ", conn.id)))?;
+        }
+        if let Some(q) = &conn.quic {
+            let packets: Vec<String> = q.packets.iter().map(|(t, n)| format!("{n} {}", tls_lens::quic::packet_name(t).trim_start_matches("QUIC "))).collect();
+            writeln!(out, "  {:<14}{} packets ({} opened); original DCID {}", "QUIC", packets.join(", "), q.decrypted, q.original_dcid)?;
         }
         let line = |k: &str, v: Option<String>| format!("  {:<14}{}", k, v.unwrap_or_else(|| "—".into()));
         writeln!(out, "{}", c.p("1", "Summary"))?;

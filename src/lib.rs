@@ -37,6 +37,8 @@ pub struct Options {
     pub summary_only: bool,
     /// For captures: explain only this connection (Wireshark's `tcp.stream` number).
     pub only_stream: Option<usize>,
+    /// For captures: explain only this QUIC connection (Wireshark's `udp.stream` number).
+    pub only_udp_stream: Option<usize>,
     /// Key log text (SSLKEYLOGFILE) given beside the input, e.g. `--keylog FILE`.
     pub keylog: String,
 }
@@ -44,9 +46,10 @@ pub struct Options {
 /// Analyse input bytes (hex text or binary TLS records) and explain every message.
 /// Never panics on any input; problems come back as `diagnostics`.
 pub fn analyze(input: &[u8], opts: &Options) -> Analysis {
-    let inp = input::read_only(input, opts.only_stream);
+    let only = opts.only_stream.map(input::Only::Tcp).or(opts.only_udp_stream.map(input::Only::Udp));
+    let inp = input::read_only(input, only);
     let mut diagnostics = inp.diagnostics;
-    let several = inp.captures.len() > 1 || matches!(inp.kind, "pcap" | "pcapng") || opts.only_stream.is_some();
+    let several = inp.captures.len() > 1 || matches!(inp.kind, "pcap" | "pcapng") || only.is_some();
     let mut connections = Vec::new();
     let keys = crypto::keylog::parse(&format!("{}\n{}", inp.keylog, opts.keylog));
     let mut matched = std::collections::BTreeSet::new();

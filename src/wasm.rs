@@ -32,10 +32,12 @@ pub fn overview(input: &[u8], lang: &str, progress: &js_sys::Function) -> Result
     to_js(&o)
 }
 
-/// Explain one connection of a capture, by its `stream` number (Wireshark's tcp.stream).
+/// Explain one connection of a capture, by its `stream` number: Wireshark's tcp.stream, or
+/// udp.stream when `transport` is "udp" (QUIC).
 #[wasm_bindgen(js_name = explainStream)]
-pub fn explain_stream(input: &[u8], stream: usize, lang: &str, keylog: Option<String>) -> Result<JsValue, JsError> {
-    to_js(&analyze(input, &Options { only_stream: Some(stream), keylog: keylog.unwrap_or_default(), ..options(lang) }))
+pub fn explain_stream(input: &[u8], stream: usize, lang: &str, keylog: Option<String>, transport: Option<String>) -> Result<JsValue, JsError> {
+    let (tcp, udp) = if transport.as_deref() == Some("udp") { (None, Some(stream)) } else { (Some(stream), None) };
+    to_js(&analyze(input, &Options { only_stream: tcp, only_udp_stream: udp, keylog: keylog.unwrap_or_default(), ..options(lang) }))
 }
 
 /// For wasm-bindgen-test: the same as `analyze` with a panic-free unwrap of the error path.

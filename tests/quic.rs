@@ -209,3 +209,26 @@ fn packets_agree_with_tshark() {
     }
     assert!(frames_checked >= 46, "{frames_checked}");
 }
+
+/// Every byte of a QUIC packet step (the packet and its decrypted frames) is covered by a
+/// field, and every field lies inside its parent.
+#[test]
+fn every_byte_of_every_packet_is_explained() {
+    fn mark(fs: &[tls_lens::model::Field], parent: tls_lens::model::Span, covered: &mut [bool], base: usize) {
+        for f in fs {
+            assert!(f.span.offset >= parent.offset && f.span.end() <= parent.end(), "{} {:?} outside {:?}", f.name, f.span, parent);
+            for i in f.span.offset..f.span.end() {
+                covered[i - base] = true;
+            }
+            mark(&f.children, f.span, covered, base);
+        }
+    }
+    let a = run(&illustrated().join("capture.pcap"), Some(&illustrated().join("keylog.txt")));
+    let c = &a.connections[0];
+    for m in c.messages.iter().filter(|m| m.quic.is_some()) {
+        let mut covered = vec![false; m.span.len];
+        mark(&m.fields, m.span, &mut covered, m.span.offset);
+        assert!(covered.iter().all(|&b| b), "step {}: {:?}", m.step, covered.iter().position(|&b| !b));
+        assert!(m.fields.iter().all(|f| f.note.is_some()), "step {}", m.step);
+    }
+}

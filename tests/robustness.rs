@@ -294,7 +294,12 @@ fn no_panic_on_damaged_tool_logs() {
 #[test]
 fn no_panic_when_decrypting_damaged_input() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
-    for (cap, keys) in [("tls13-hrr.pcap", "tls13-hrr.keylog"), ("tls12-ecdhe-rsa.pcap", "tls12-ecdhe-rsa.keylog"), ("corpus/illustrated/illustrated-tls12/captures/capture.pcap", "corpus/illustrated/illustrated-tls12/captures/keylog.txt")] {
+    for (cap, keys) in [
+        ("tls13-hrr.pcap", "tls13-hrr.keylog"),
+        ("tls12-ecdhe-rsa.pcap", "tls12-ecdhe-rsa.keylog"),
+        ("corpus/illustrated/illustrated-tls12/captures/capture.pcap", "corpus/illustrated/illustrated-tls12/captures/keylog.txt"),
+        ("corpus/illustrated/illustrated-quic/captures/capture.pcap", "corpus/illustrated/illustrated-quic/captures/keylog.txt"),
+    ] {
         let bytes = std::fs::read(dir.join(cap)).unwrap_or_default();
         let keylog = std::fs::read_to_string(dir.join(keys)).unwrap_or_default();
         assert!(bytes.len() > 1000 && !keylog.is_empty(), "{cap}");

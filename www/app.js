@@ -24,6 +24,14 @@ const SAMPLES = [
     },
   },
   {
+    file: 'quic-illustrated.pcapng',
+    binary: true,
+    label: {
+      en: 'QUIC v1 + TLS 1.3 (pcapng with its key log; The Illustrated QUIC Connection)',
+      zh: 'QUIC v1 + TLS 1.3（内嵌密钥日志的 pcapng；The Illustrated QUIC Connection）',
+    },
+  },
+  {
     file: 'tls12-ecdhe-rsa.pcap',
     binary: true, // a capture file: fetched as bytes and passed to the core as they are
     label: {
@@ -240,7 +248,7 @@ async function explainPicked() {
     state.result = { ...state.overview, connections: [] };
   } else {
     try {
-      const r = await call('explainStream', { stream: line.stream, keylog: state.keylog });
+      const r = await call('explainStream', { stream: line.stream, transport: line.transport, keylog: state.keylog });
       state.result = r.result;
     } catch (err) {
       state.result = failure(err);

@@ -1,6 +1,6 @@
 // TLS Lens worker: the wasm core runs here, off the page's main thread, so a big capture never
 // freezes the page. Requests: {id, op: 'analyze' | 'overview' | 'explainStream', bytes?, stream?,
-// lang}. Replies: {id, progress: [done, total]} while reading, then {id, result, ms} or
+// transport?, lang}. Replies: {id, progress: [done, total]} while reading, then {id, result, ms} or
 // {id, error}. The last input's bytes stay here so that picking another connection of a big
 // capture does not copy them again.
 import init, { analyze, overview, explainStream } from './pkg/tls_lens.js';
@@ -27,7 +27,7 @@ self.onmessage = async (e) => {
         }
       });
     } else if (op === 'explainStream') {
-      result = explainStream(bytes, e.data.stream, lang, e.data.keylog || undefined);
+      result = explainStream(bytes, e.data.stream, lang, e.data.keylog || undefined, e.data.transport || undefined);
     } else {
       result = analyze(bytes, lang, e.data.keylog || undefined);
     }

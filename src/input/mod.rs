@@ -89,9 +89,16 @@ pub fn read(input: &[u8]) -> Input {
     read_only(input, None)
 }
 
-/// As `read`; for captures, with `only` set, keep just that connection (`tcp.stream`): the
-/// others are neither stored nor listed.
-pub fn read_only(input: &[u8], only: Option<usize>) -> Input {
+/// One connection of a capture: Wireshark's `tcp.stream` or (QUIC) `udp.stream` number.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Only {
+    Tcp(usize),
+    Udp(usize),
+}
+
+/// As `read`; for captures, with `only` set, keep just that connection: the others are
+/// neither stored nor listed.
+pub fn read_only(input: &[u8], only: Option<Only>) -> Input {
     let head: [u8; 4] = match input.get(..4) {
         Some(h) => [h[0], h[1], h[2], h[3]],
         None => [0; 4],
@@ -241,7 +248,7 @@ fn packet_blocks(cap: &Capture) -> Option<Vec<i32>> {
 }
 
 /// pcap/pcapng: one capture per TCP connection that carries TLS records.
-fn read_capture_file(input: &[u8], kind: &'static str, only: Option<usize>) -> Input {
+fn read_capture_file(input: &[u8], kind: &'static str, only: Option<Only>) -> Input {
     let mut diagnostics = Vec::new();
     let file = crate::net::read_file(input, kind, &mut diagnostics);
     if file.packets.is_empty() && diagnostics.is_empty() {
@@ -255,9 +262,14 @@ fn read_capture_file(input: &[u8], kind: &'static str, only: Option<usize>) -> I
 
 /// Packets -> TCP reassembly -> one capture per connection that carries TLS records; the
 /// other flows are listed.
-fn from_packets(packets: &[crate::net::RawPacket], kind: &'static str, diagnostics: &mut Vec<Diagnostic>, only: Option<usize>) -> Input {
+fn from_packets(packets: &[crate::net::RawPacket], kind: &'static str, diagnostics: &mut Vec<Diagnostic>, only: Option<Only>) -> Input {
     let mut r = crate::net::Reassembler::new();
-    r.only = only;
+    // Asked for a UDP flow: store no TCP connection (they are still numbered).
+    r.only = match only {
+        Some(Only::Tcp(s)) => Some(s),
+        Some(Only::Udp(_)) => Some(usize::MAX),
+        None => None,
+    };
     for p in packets {
         r.packet(p);
     }
@@ -265,7 +277,7 @@ fn from_packets(packets: &[crate::net::RawPacket], kind: &'static str, diagnosti
     diagnostics.extend(d);
     let mut captures = Vec::new();
     let mut other_flows: Vec<OtherFlow> = Vec::new();
-    for c in conns.into_iter().filter(|c| only.is_none_or(|s| s == c.stream)) {
+    for c in conns.into_iter().filter(|c| only.is_none() || only == Some(Only::Tcp(c.stream))) {
         match tls_capture(c, kind) {
             Ok(cap) => captures.push(cap),
             Err(flow) => other_flows.push(flow),
@@ -273,7 +285,7 @@ fn from_packets(packets: &[crate::net::RawPacket], kind: &'static str, diagnosti
     }
     // QUIC connections come after the TCP ones, in udp.stream order; a QUIC flow none of whose
     // packets opens (no Initial keys fit) is listed with the other flows.
-    for f in udp.iter().filter(|_| only.is_none()) {
+    for f in udp.iter().filter(|f| only.is_none() || only == Some(Only::Udp(f.stream))) {
         match quic_capture(f, kind) {
             Some(cap) => captures.push(cap),
             None => other_flows.push(udp_flow(f)),

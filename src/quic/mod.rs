@@ -218,10 +218,15 @@ impl<'a> Walk<'a> {
                 if let Some(last) = self.packets.last_mut() {
                     last.fields.push(Field::new("datagram padding", nbytes(span.len), span).note("field.quic.datagram_padding"));
                     last.pieces.push(span);
+                    last.span = last.span.cover(span);
                 }
-                return;
+                break;
             }
             at = self.packet(dg, at);
+        }
+        // The handshake messages this datagram's CRYPTO frames completed follow its packets.
+        for stream in 0..3 {
+            self.emit(dg.dir, stream, dg.frame, false);
         }
     }
 
@@ -532,6 +537,7 @@ impl<'a> Walk<'a> {
         let fbase = self.push(dg.dir, &plain, dg.frame, Some("quic-frames"));
         let fspan = Span::new(fbase, plain.len());
         msg.pieces.push(fspan);
+        msg.span = msg.span.cover(fspan);
         msg.encrypted = false;
         msg.decrypted = true;
         let mut r = Reader::with_base(&plain, fbase);
@@ -551,7 +557,6 @@ impl<'a> Walk<'a> {
                 self.cap.diagnostics.push(Diagnostic::warning(span.offset, format!("CRYPTO frame at stream offset {off} is beyond the {CRYPTO_MAX}-byte limit: skipped")));
             }
         }
-        self.emit(dg.dir, stream, dg.frame, false);
     }
 
     /// Hand complete handshake messages on as rebuilt records (all of them at the end).

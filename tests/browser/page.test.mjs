@@ -563,3 +563,36 @@ test('m. "Why these values?" breaks JA4 and JA3 into pieces and shows the bytes 
     await context.close();
   }
 });
+
+test('n. the QUIC sample: packets and TLS messages as steps, the key derivation of an Initial packet, hex layers', async () => {
+  const { context, page, consoleErrors, pageErrors } = await openPage();
+  try {
+    await page.waitForSelector('#steps li[data-step]');
+    await page.selectOption('#samples', 'quic-illustrated.pcapng');
+    await page.waitForFunction(() => /quic-illustrated\.pcapng/.test(document.getElementById('status').textContent));
+    await page.waitForSelector('body[data-state="ready"]');
+    const steps = await stepsOf(page);
+    // The Illustrated QUIC Connection: 12 packets, 7 handshake messages (tests/quic.rs checks the bytes).
+    assert.equal(steps.filter((s) => s.name.startsWith('QUIC ')).length, 12);
+    assert.deepEqual(steps.filter((s) => !s.name.startsWith('QUIC ')).map((s) => s.name), ['ClientHello', 'ServerHello', 'EncryptedExtensions', 'Certificate', 'CertificateVerify', 'Finished', 'Finished']);
+    assert.equal(steps[0].name, 'QUIC Initial');
+    const summary = await page.textContent('#summary');
+    assert.match(summary, /example\.ulfheim\.net/);
+    assert.match(summary, /Server Finished verified/);
+    assert.match(summary, /q13d03/);
+    // The first step explains the Initial keys and shows them, computed for this packet.
+    await page.click('#steps li[data-step="1"]');
+    await page.waitForSelector('#card .card[data-name="QUIC Initial"]');
+    const card = await page.textContent('#card');
+    assert.match(card, /Destination Connection ID/);
+    assert.match(card, /b14b918124fda5c8d79847602fa3520b/, 'client Initial key (RFC 9001 derivation, as published)');
+    const off = await page.$eval('#card .hex-bytes span[data-off]', (b) => Number(b.dataset.off) + 3);
+    await page.hover(`#card .hex-bytes span[data-off="${off}"]`);
+    assert.match(await page.textContent('#hex-status'), /QUIC packet as sent/);
+    await page.screenshot({ path: join(OUT, 'n-quic.png'), fullPage: false });
+    assert.deepEqual(pageErrors, []);
+    assert.deepEqual(consoleErrors, []);
+  } finally {
+    await context.close();
+  }
+});

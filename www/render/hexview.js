@@ -116,6 +116,7 @@ export function renderHex(stream, span, pieces, chunks = []) {
     const parts = [t('hex.byte', off)];
     if (hasFrame(c)) parts.push(t('hex.frame', c.frame));
     if (c && c.dir) parts.push(dirLabel(c.dir));
+    if (c && c.layer) parts.push(t('hex.layer.' + c.layer));
     if (here.length > 1 && c) parts.push(t('hex.piece', here.indexOf(c) + 1, here.length));
     const text = parts.join(' · ');
     status.textContent = text;

@@ -121,7 +121,7 @@ function renderConnections(rows, others, ci, onPick) {
       tabindex: i === ci ? '0' : '-1',
       data: { conn: i, stream: c.stream },
     },
-      el('span', { class: 'ci-num', text: '#' + c.num }),
+      el('span', { class: 'ci-num', title: c.quic ? 'udp.stream' : 'tcp.stream', text: '#' + c.num }, c.quic ? el('span', { class: 'ci-quic', text: 'QUIC' }) : null),
       el('span', { class: 'ci-ep' }, endpoints(c) || el('span', { class: 'muted', text: t('conns.noEndpoints') })),
       s.sni ? el('span', { class: 'ci-sni', title: s.sni, text: s.sni }) : el('span', { class: 'ci-sni muted', text: t('conns.noSni') }),
       el('span', { class: 'ci-ver', text: s.version_name || '?' }),
@@ -176,11 +176,11 @@ function rowsOf(result, list) {
   if (list) {
     return list.rows.map((l) => {
       const d = l.diagnostics || [];
-      return { num: l.stream, stream: l.stream, client: l.client, server: l.server, summary: l.summary, msgs: (l.messages || []).length, problems: d.length, errors: d.filter((x) => x.severity !== 'warning').length };
+      return { num: l.stream, stream: l.stream, quic: l.transport === 'udp', client: l.client, server: l.server, summary: l.summary, msgs: (l.messages || []).length, problems: d.length, errors: d.filter((x) => x.severity !== 'warning').length };
     });
   }
   const conns = result.connections || [];
-  const rows = conns.map((c, i) => ({ num: c.tcp_stream ?? c.id ?? i, stream: c.tcp_stream, client: c.client, server: c.server, summary: c.summary, msgs: (c.messages || []).length, problems: 0, errors: 0 }));
+  const rows = conns.map((c, i) => ({ num: c.tcp_stream ?? c.udp_stream ?? c.id ?? i, stream: c.tcp_stream ?? c.udp_stream, quic: !!c.quic, client: c.client, server: c.server, summary: c.summary, msgs: (c.messages || []).length, problems: 0, errors: 0 }));
   for (const d of result.diagnostics || []) {
     const r = isNum(d.connection) ? rows[Number(d.connection)] : null;
     if (!r) continue;
@@ -337,7 +337,7 @@ export function renderSummary(container, result, opts = {}) {
   const panel = el('section', { class: 'panel summary-panel', 'aria-labelledby': 'sum-h' });
   const head = el('div', { class: 'panel-head' },
     el('h2', { id: 'sum-h' }, t('summary.heading'),
-      rows.length > 1 && conn ? el('span', { class: 'sum-conn', text: ' · ' + t('summary.connNo', conn.tcp_stream ?? conn.id ?? ci) }) : null),
+      rows.length > 1 && conn ? el('span', { class: 'sum-conn', text: ' · ' + t('summary.connNo', conn.tcp_stream ?? conn.udp_stream ?? conn.id ?? ci) + (conn.quic ? ' · ' + conn.quic.version_name : '') }) : null),
     conn && conn.client && conn.server ? el('p', { id: 'endpoints', class: 'sum-endpoints' }, endpoints(conn)) : null);
   panel.appendChild(head);
   container.appendChild(panel);
