@@ -112,7 +112,8 @@ pub fn explain_capture(id: usize, cap: &input::Capture, keys: &[crypto::keylog::
     };
     let cap = cap.as_ref();
     let random = tls.facts.client_hello.as_ref().map(|ch| ch.random.clone()).unwrap_or_default();
-    let mut labels: Vec<&'static str> = keys.iter().filter(|e| !random.is_empty() && e.key == random).map(|e| e.label).collect();
+    let last = tls.facts.last_client_random.clone().unwrap_or_default();
+    let mut labels: Vec<&'static str> = keys.iter().filter(|e| (!random.is_empty() && e.key == random) || (!last.is_empty() && e.key == last)).map(|e| e.label).collect();
     labels.dedup();
     let mut extra = Vec::new();
     if labels.contains(&"CLIENT_RANDOM") && tls.facts.version().is_some_and(|v| v < 0x0301) {
@@ -124,6 +125,7 @@ pub fn explain_capture(id: usize, cap: &input::Capture, keys: &[crypto::keylog::
         conn.notes.push(model::Note { severity: sev, text: explain::render(opts.lang, &r, None), span: None, text_ref: r });
     }
     conn.keylog = labels;
+    let random = if !last.is_empty() && keys.iter().any(|e| e.key == last) { last } else { random };
     (conn, diags, random)
 }
 

@@ -356,7 +356,12 @@ pub(crate) fn verify_finished(cap: &mut Capture, secrets: &Secrets, hash: Hash, 
     let mut transcript: Vec<u8> = Vec::new();
     let mut first_hello = hrr;
     let mut server_done = false;
-    for m in tls.messages.iter().filter(|m| m.content_type == 22 && !m.encrypted) {
+    let hs: Vec<&crate::model::Message> = tls.messages.iter().filter(|m| m.content_type == 22 && !m.encrypted).collect();
+    // A QUIC client that got a Retry sends its ClientHello again: the transcript starts at the
+    // last ClientHello before the server's first message (with an HRR, at the first one).
+    let first_server = hs.iter().position(|m| m.dir == Some(Dir::S2C)).unwrap_or(hs.len());
+    let start = if hrr { 0 } else { hs[..first_server].iter().rposition(|m| m.name == "ClientHello").unwrap_or(0) };
+    for m in hs.into_iter().skip(start) {
         // After its Finished the server may already send NewSessionTicket (RFC 8446 §4.6.1):
         // not part of the client Finished's transcript.
         if server_done && m.dir == Some(Dir::S2C) {

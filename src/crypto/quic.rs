@@ -147,7 +147,9 @@ pub fn retry_tag_ok(v: &Version, odcid: &[u8], packet: &[u8]) -> Option<bool> {
         0x6b33_43cf => (&RETRY_V2.0, &RETRY_V2.1),
         _ => return None,
     };
-    let split = packet.len().checked_sub(16)?;
+    let Some(split) = packet.len().checked_sub(16) else {
+        return Some(false);
+    };
     let mut aad = Vec::with_capacity(1 + odcid.len() + split);
     aad.push(odcid.len() as u8);
     aad.extend_from_slice(odcid);
@@ -242,6 +244,20 @@ mod tests {
         // AES header protection (RFC 9001 A.2): client hp key, sample d1b1c98d...
         let aes = PacketKeys { suite: INITIAL_SUITE, key: vec![0; 16], iv: vec![0; 12], hp: unhex("9f50449e04a0e810283a1e9933adedd2") };
         assert_eq!(hp_mask(&aes, &unhex("d1b1c98dd7689fb8ec11d242b123dc9b")).unwrap().to_vec(), unhex("437b9aec36"));
+    }
+
+    /// RFC 9001 Appendix A.4: the Retry packet for DCID 8394c8f03e515708 and its tag.
+    #[test]
+    fn rfc_retry_tag() {
+        let v1 = Version::from_number(1).unwrap();
+        let mut retry = unhex("ff000000010008f067a5502a4262b5746f6b656e04a265ba2eff4d829058fb3f0f2496ba");
+        let odcid = unhex("8394c8f03e515708");
+        assert_eq!(retry_tag_ok(&v1, &odcid, &retry), Some(true));
+        assert_eq!(retry_tag_ok(&v1, &unhex("8394c8f03e515709"), &retry), Some(false));
+        retry[15] ^= 1;
+        assert_eq!(retry_tag_ok(&v1, &odcid, &retry), Some(false));
+        assert_eq!(retry_tag_ok(&Version::from_number(0xff00001d).unwrap(), &odcid, &retry), None);
+        assert_eq!(retry_tag_ok(&v1, &odcid, &retry[..10]), Some(false));
     }
 
     /// RFC 9000 Appendix A.3's example: largest 0xa82f30ea, truncated 0x9b32 in 2 bytes.

@@ -330,6 +330,9 @@ impl<'a> Walk<'a> {
                 return Ok(Header { level: None, long: true, first, dcid, dcid_span, version_span: vspan, pn_at: all(&r), end: all(&r) });
             }
             ("retry", _) => {
+                // The client starts its Initial CRYPTO stream over (possibly with a new
+                // ClientHello) with the keys of the Retry's connection ID.
+                self.crypto[0][0] = CryptoStream::default();
                 let end = all(&r);
                 self.retry(&mut r, bytes, version, fields);
                 return Ok(Header { level: None, long: true, first, dcid, dcid_span, version_span: vspan, pn_at: end, end });

@@ -92,6 +92,9 @@ pub struct Facts {
     pub ee_alpn: Option<String>,
     /// The handshake travelled in QUIC CRYPTO frames (RFC 9001), not in TLS records.
     pub quic: bool,
+    /// The random of the last ClientHello: a QUIC client that got a Retry may start over with
+    /// a new ClientHello, and its key log entries name that one.
+    pub last_client_random: Option<Vec<u8>>,
 }
 
 impl Facts {
@@ -534,6 +537,7 @@ impl Walker<'_> {
         let mut name = registry::handshake_name(msg_type);
         match parsed.facts {
             MsgFacts::ClientHello(ch) => {
+                self.out.facts.last_client_random = Some(ch.random.clone());
                 if self.out.facts.client_hello.is_none() {
                     self.out.facts.client_hello = Some(*ch);
                 }

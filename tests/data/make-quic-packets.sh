@@ -15,3 +15,9 @@ row illustrated-quic -r $ill/capture.pcap -o tls.keylog_file:$ill/keylog.txt
 for f in chrome-cloudflare-quic-with-secrets quic-tls-handshake quic-with-several-tls-frames tls-sni; do
   row $f -r corpus/ja4/pcap/$f.pcapng
 done
+# Our own aioquic captures (make-quic-captures.py). Not v1-retry: tshark 4.0.17 keeps the
+# ClientHello from before the Retry and so decrypts nothing after it (tests/quic.rs checks
+# that capture on its own).
+for f in v1-aes128 v1-aes256 v2-chacha; do
+  row quic/$f -r quic/$f.pcap -o tls.keylog_file:quic/$f.keylog
+done
