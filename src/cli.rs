@@ -256,24 +256,24 @@ fn diff(a: &str, b: &str, conn_a: usize, conn_b: usize, json: bool, lang: &str) 
         return ExitCode::from(2);
     };
     let opts = Options { lang, now: now(), ..Default::default() };
-    let mut conns = Vec::new();
-    for (file, n) in [(a, conn_a), (b, conn_b)] {
-        let input = match read_input(file) {
-            Ok(b) => b,
+    let mut inputs = Vec::new();
+    for file in [a, b] {
+        match read_input(file) {
+            Ok(b) => inputs.push(b),
             Err(e) => {
                 eprintln!("tls-lens: cannot read {file}: {e}");
                 return ExitCode::from(2);
             }
-        };
-        let mut an = analyze(&input, &opts);
-        if n >= an.connections.len() {
-            eprintln!("tls-lens: {file} has no connection {n} (it has {})", an.connections.len());
-            return ExitCode::from(2);
         }
-        conns.push(an.connections.swap_remove(n));
     }
     let label = |f: &str, n: usize| if a == b { format!("{f} #{n}") } else { f.to_string() };
-    let d = tls_lens::fingerprint::diff::diff((&label(a, conn_a), &conns[0]), (&label(b, conn_b), &conns[1]), lang);
+    let d = match tls_lens::fingerprint::diff::diff_inputs((&label(a, conn_a), &inputs[0], conn_a), (&label(b, conn_b), &inputs[1], conn_b), &opts) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("tls-lens: {e}");
+            return ExitCode::from(2);
+        }
+    };
     let mut out = std::io::stdout().lock();
     let res = if json {
         serde_json::to_writer_pretty(&mut out, &d).map_err(std::io::Error::other).and_then(|_| writeln!(out))

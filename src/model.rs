@@ -214,11 +214,45 @@ pub struct Connection {
     /// Labels of the key log entries for this connection's client random (e.g.
     /// "CLIENT_HANDSHAKE_TRAFFIC_SECRET"), in key log order.
     pub keylog: Vec<&'static str>,
+    /// With a key log: each generation of traffic keys, how it was derived and what it opened.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub key_schedule: Vec<KeyGen>,
     /// For QUIC connections: Wireshark's `udp.stream` number and what the packets said.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub udp_stream: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub quic: Option<QuicSummary>,
+}
+
+/// One generation of keys: the secret it comes from (a key log entry, or derived from one),
+/// the keys derived from it, and what they opened.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct KeyGen {
+    /// "client_early_traffic", "client_handshake_traffic", "server_handshake_traffic",
+    /// "client_application_traffic_N", "server_application_traffic_N" (TLS 1.3);
+    /// "master_secret", "client_write", "server_write" (TLS 1.0–1.2).
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dir: Option<Dir>,
+    /// The key log label the secret came from, or how it was derived.
+    pub source: String,
+    pub values: Vec<KeyValue>,
+    /// What these keys opened: handshake message names, "Alert", "application data ×N".
+    pub protects: Vec<String>,
+    /// Records opened with these keys.
+    pub records: usize,
+    /// What this generation is for, in the chosen language.
+    pub text: String,
+    #[serde(skip)]
+    pub text_ref: TextRef,
+}
+
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct KeyValue {
+    pub name: String,
+    pub hex: String,
+    /// How it is computed (RFC notation).
+    pub formula: String,
 }
 
 /// A QUIC connection (RFC 9000) at a glance: its version, connection IDs and packet counts.

@@ -40,6 +40,14 @@ pub fn explain_stream(input: &[u8], stream: usize, lang: &str, keylog: Option<St
     to_js(&analyze(input, &Options { only_stream: tcp, only_udp_stream: udp, keylog: keylog.unwrap_or_default(), ..options(lang) }))
 }
 
+/// Compare the ClientHellos of connection `conn_a` of `a` and `conn_b` of `b` (`b` may be the
+/// same input): the `tls-lens diff --json` object.
+#[wasm_bindgen(js_name = diffHellos)]
+pub fn diff_hellos(a: &[u8], conn_a: usize, b: &[u8], conn_b: usize, lang: &str, label_a: &str, label_b: &str) -> Result<JsValue, JsError> {
+    let d = crate::fingerprint::diff::diff_inputs((label_a, a, conn_a), (label_b, b, conn_b), &options(lang)).map_err(|e| JsError::new(&e))?;
+    to_js(&d)
+}
+
 /// For wasm-bindgen-test: the same as `analyze` with a panic-free unwrap of the error path.
 pub fn analyze_for_tests(input: &[u8], lang: &str) -> JsValue {
     analyze_js(input, lang, None).unwrap_or(JsValue::NULL)

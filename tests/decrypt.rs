@@ -255,3 +255,42 @@ fn illustrated_tls12_plaintexts() {
     let keys = note_keys(c);
     assert!(keys.contains(&"note.finished12.ok.client") && keys.contains(&"note.finished12.ok.server"), "{keys:?}");
 }
+
+fn key_value<'a>(c: &'a Connection, gen: &str, name: &str) -> &'a str {
+    let g = c.key_schedule.iter().find(|g| g.name == gen).unwrap_or_else(|| panic!("no {gen} in {:?}", c.key_schedule.iter().map(|g| &g.name).collect::<Vec<_>>()));
+    &g.values.iter().find(|v| v.name == name).unwrap_or_else(|| panic!("no {name} in {gen}")).hex
+}
+
+/// The key schedule view: RFC 8448 §3's handshake keys and server finished_key, what each
+/// generation opened; the Illustrated TLS 1.2 key block (as tls12.xargs.org publishes it).
+#[test]
+fn key_schedule_matches_the_published_values() {
+    let c2s: Vec<String> = text("corpus/rfc8448/simple-1rtt.c2s.hex").lines().map(String::from).collect();
+    let s2c: Vec<String> = text("corpus/rfc8448/simple-1rtt.s2c.hex").lines().map(String::from).collect();
+    let order = [('C', 0), ('S', 0), ('S', 1), ('C', 1), ('S', 2), ('C', 2), ('S', 3), ('C', 3), ('S', 4)];
+    let input: String = order.iter().map(|&(d, i)| format!("{d}: {}\n", if d == 'C' { &c2s[i] } else { &s2c[i] })).collect();
+    let a = with_keylog(input.as_bytes(), &text("corpus/rfc8448/simple-1rtt.keylog"));
+    let c = &a.connections[0];
+    let names: Vec<&str> = c.key_schedule.iter().map(|g| g.name.as_str()).collect();
+    assert_eq!(names, ["client_handshake_traffic", "server_handshake_traffic", "client_application_traffic_0", "server_application_traffic_0"]);
+    assert_eq!(key_value(c, "server_handshake_traffic", "key"), "3fce516009c21727d0f2e4e86ee403bc");
+    assert_eq!(key_value(c, "server_handshake_traffic", "iv"), "5d313eb2671276ee13000b30");
+    assert_eq!(key_value(c, "server_handshake_traffic", "finished_key"), "008d3b66f816ea559f96b537e885c31fc068bf492c652f01f288a1d8cdc19fc8");
+    assert_eq!(key_value(c, "client_application_traffic_0", "secret"), "9e40646ce79a7f9dc05af8889bce6552875afa0b06df0087f792ebb7c17504a5");
+    let server_hs = c.key_schedule.iter().find(|g| g.name == "server_handshake_traffic").unwrap();
+    assert_eq!(server_hs.protects, ["EncryptedExtensions", "Certificate", "CertificateVerify", "Finished"]);
+    assert_eq!(server_hs.source, "SERVER_HANDSHAKE_TRAFFIC_SECRET");
+    assert!(!server_hs.text.is_empty());
+
+    let dir = "corpus/illustrated/illustrated-tls12/captures";
+    let a = with_keylog(&data(&format!("{dir}/capture.pcap")), &text(&format!("{dir}/keylog.txt")));
+    let c = &a.connections[0];
+    assert_eq!(key_value(c, "client_write", "client_write_MAC_key"), "1b7d117c7d5f690bc263cae8ef60af0f1878acc2");
+    assert_eq!(key_value(c, "server_write", "server_write_MAC_key"), "2ad8bdd8c601a617126f63540eb20906f781fad2");
+    assert_eq!(key_value(c, "client_write", "client_write_key"), "f656d037b173ef3e11169f27231a84b6");
+    assert_eq!(key_value(c, "server_write", "server_write_key"), "752a18e7a9fcb7cbcdd8f98dd8f769eb");
+    assert_eq!(key_value(c, "client_write", "client_write_IV"), "a0d2550c9238eebfef5c32251abb67d6");
+    assert_eq!(key_value(c, "server_write", "server_write_IV"), "434528db4937d540d393135e06a11bb8");
+    let client = c.key_schedule.iter().find(|g| g.name == "client_write").unwrap();
+    assert_eq!(client.protects.first().map(String::as_str), Some("Finished"));
+}

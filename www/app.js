@@ -7,6 +7,8 @@ import { el, clear, hexToBytes } from './render/dom.js';
 import { renderSteps, markSelected, bindSteps } from './render/steps.js';
 import { renderCard, bindCardHover, focusSpan } from './render/card.js';
 import { renderSummary } from './render/summary.js';
+import { renderDiff } from './render/diff.js';
+import { renderFlow, markFlow } from './render/flow.js';
 
 const SAMPLES = [
   {
@@ -44,6 +46,7 @@ const DEFAULT_SAMPLE = 'tls12-ecdhe-rsa.hex';
 const OVERVIEW_MIN = 8 * 1024 * 1024;
 const FILE_MAX = 1024 * 1024 * 1024; // beyond this a browser tab runs out of memory
 const LANG_KEY = 'tls-lens.lang';
+const LINK_MAX = 100 * 1024; // characters of compressed input a link may carry
 
 const $ = (id) => document.getElementById(id);
 const ui = {
@@ -55,6 +58,12 @@ const ui = {
   lang: $('lang'),
   status: $('status'),
   summary: $('summary'),
+  diff: $('diff-panel'),
+  flow: $('flow'),
+  flowPanel: $('flow-panel'),
+  share: $('share'),
+  shareKeylog: $('share-keylog'),
+  shareKeylogLabel: $('share-keylog-label'),
   steps: $('steps'),
   card: $('card'),
   inputPanel: $('input-panel'),
@@ -73,7 +82,12 @@ const state = {
   keylog: '',         // SSLKEYLOGFILE text from the key log picker (decryption)
   keylogName: '',
   ms: 0,              // how long the last analysis took
+  diff: freshDiff(),  // "Compare two ClientHellos": picks, the other file, the last comparison
 };
+
+function freshDiff() {
+  return { a: null, b: null, file: null, fileName: '', result: null };
+}
 
 // ---- the worker -----------------------------------------------------------------------------
 
@@ -198,6 +212,7 @@ async function run({ keepStep = false } = {}) {
   if (!keepStep) {
     state.conn = 0;
     state.step = null;
+    state.diff = freshDiff();
   }
   if (state.bytes.length > FILE_MAX) {
     state.overview = null;
@@ -223,6 +238,7 @@ async function run({ keepStep = false } = {}) {
     const r = await call('analyze', { keylog: state.keylog });
     state.result = r.result;
     state.ms = r.ms;
+    if (state.diff.result && !state.diff.result.error) await compare({ a: state.diff.a, b: state.diff.b });
   } catch (err) {
     if (String(err && err.message) === 'cancelled') {
       state.overview = null;
@@ -259,6 +275,7 @@ async function explainPicked() {
 }
 
 function finishStatus() {
+  ui.shareKeylogLabel.hidden = !state.keylog;
   const result = state.result || { input: {}, diagnostics: [] };
   const inp = (state.overview || result).input || {};
   let msg = t('status.explained', inp.bytes ?? state.bytes.length, inp.kind ?? '?', t('dirs.' + (inp.directions || 'none')));
@@ -295,7 +312,60 @@ function renderAll() {
   state.stream = conn ? hexToBytes(conn.stream.hex) : new Uint8Array(0);
   if (!messages.some((m) => m.step === state.step)) state.step = messages.length ? messages[0].step : null;
   renderSteps(ui.steps, messages, state.step);
+  renderFlow(ui.flow, messages, state.step, select);
+  ui.flowPanel.hidden = !messages.length;
   renderCard(ui.card, messages.find((m) => m.step === state.step), state.stream, conn && conn.stream.chunks);
+  renderDiffPanel();
+}
+
+/** Connections of this input as the comparison's choices (not for big captures' overviews). */
+function diffChoices() {
+  if (state.overview || !state.result) return [];
+  return (state.result.connections || []).map((c, i) => {
+    const s = c.summary || {};
+    const num = c.tcp_stream ?? c.udp_stream ?? i;
+    const ends = c.client && c.server ? ` ${c.client} → ${c.server}` : '';
+    return { label: `#${num}${c.quic ? ' QUIC' : ''}${ends}${s.sni ? ' · ' + s.sni : ''}` };
+  });
+}
+
+function renderDiffPanel() {
+  const d = state.diff;
+  renderDiff(ui.diff, {
+    conns: diffChoices(),
+    a: d.a ?? state.conn,
+    b: d.b,
+    fileName: d.fileName,
+    result: d.result,
+    onCompare: compare,
+    onFile: async (f) => {
+      d.file = new Uint8Array(await f.arrayBuffer());
+      d.fileName = f.name;
+      await compare({ a: d.a ?? state.conn, b: 'file' });
+    },
+  });
+}
+
+/** Compare two ClientHellos in the worker (the core's diff) and show the result. */
+async function compare({ a, b }) {
+  const d = state.diff;
+  d.a = a;
+  d.b = b;
+  const labels = diffChoices();
+  const other = b === 'file';
+  try {
+    const r = await call('diff', {
+      a,
+      b: other ? 0 : b,
+      bytesB: other ? d.file : undefined,
+      labelA: (labels[a] || {}).label || 'A',
+      labelB: other ? d.fileName : (labels[b] || {}).label || 'B',
+    });
+    d.result = r.result;
+  } catch (err) {
+    d.result = { error: String(err && err.message ? err.message : err) };
+  }
+  renderDiffPanel();
 }
 
 function select(step, { focus = false, scroll = false } = {}) {
@@ -305,6 +375,7 @@ function select(step, { focus = false, scroll = false } = {}) {
   const changed = step !== state.step;
   state.step = step;
   markSelected(ui.steps, step);
+  markFlow(ui.flow, step);
   if (changed || !ui.card.querySelector('.card')) renderCard(ui.card, m, state.stream, conn.stream.chunks);
   const li = ui.steps.querySelector(`li[data-step="${step}"]`);
   if (li && focus) {
@@ -328,6 +399,99 @@ function showBytes(span) {
   if (!best) return;
   select(best.step, { scroll: true });
   focusSpan(span.offset, span.len);
+}
+
+// ---- permalinks: the input, compressed, in the URL fragment (never sent to a server) ----------
+
+function toB64url(bytes) {
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+function fromB64url(s) {
+  const bin = atob(s.replace(/-/g, '+').replace(/_/g, '/'));
+  return Uint8Array.from(bin, (c) => c.charCodeAt(0));
+}
+
+async function squeeze(bytes, mode) {
+  const stream = new Blob([bytes]).stream().pipeThrough(mode === 'in' ? new CompressionStream('deflate-raw') : new DecompressionStream('deflate-raw'));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+/** The link for what is on screen: a sample by name, else the input itself, compressed. */
+async function permalink() {
+  const p = new URLSearchParams();
+  if (state.source && state.source.kind === 'binary-sample') p.set('sample', state.source.name);
+  else if (state.source && state.source.kind === 'text' && ui.samples.value) p.set('sample', ui.samples.value);
+  else {
+    p.set('in', toB64url(await squeeze(state.bytes, 'in')));
+    if (state.source && state.source.name) p.set('name', state.source.name);
+  }
+  if (state.keylog && ui.shareKeylog.checked) p.set('kl', toB64url(await squeeze(new TextEncoder().encode(state.keylog), 'in')));
+  p.set('conn', String(state.conn));
+  if (state.step !== null) p.set('step', String(state.step));
+  p.set('lang', getLang());
+  return `${location.origin}${location.pathname}#${p.toString()}`;
+}
+
+async function share() {
+  if (!state.bytes || state.overview) {
+    setStatus(t('share.tooBig', state.bytes ? Math.round(state.bytes.length / 1024) : 0), 'has-errors');
+    return;
+  }
+  const link = await permalink();
+  const inPart = new URLSearchParams(link.split('#')[1]).get('in') || '';
+  if (inPart.length > LINK_MAX) {
+    setStatus(t('share.tooBig', Math.round(inPart.length / 1024)), 'has-errors');
+    return;
+  }
+  history.replaceState(null, '', link);
+  try {
+    await navigator.clipboard.writeText(link);
+    setStatus(t('share.copied', link.length));
+  } catch {
+    setStatus(t('share.inAddressBar', link.length));
+  }
+}
+
+/** Open what a link holds; false when the fragment holds no input. */
+async function openLink() {
+  const p = new URLSearchParams(location.hash.slice(1));
+  if (!p.has('in') && !p.has('sample')) return false;
+  const lang = p.get('lang');
+  if (lang && LANGS.some((l) => l.code === lang) && lang !== getLang()) {
+    setLang(lang);
+    buildLangSelect();
+    applyStatic();
+    buildSamples();
+  }
+  if (p.has('kl')) {
+    state.keylog = new TextDecoder().decode(await squeeze(fromB64url(p.get('kl')), 'out'));
+    state.keylogName = t('share.keylogFromLink');
+  }
+  if (p.has('sample')) {
+    await loadSample(p.get('sample'));
+  } else {
+    const bytes = await squeeze(fromB64url(p.get('in')), 'out');
+    let text = null;
+    try {
+      const s = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+      if (/^[\t\n\r\x20-\x7e]*$/.test(s)) text = s;
+    } catch { /* binary */ }
+    ui.input.value = text !== null ? text.trimEnd() : '';
+    ui.samples.value = '';
+    state.bytes = bytes;
+    state.source = p.has('name') ? { kind: 'file', name: p.get('name') } : { kind: text !== null ? 'text' : 'file', name: t('share.fromLink') };
+    await run();
+  }
+  const conn = Number(p.get('conn'));
+  const step = Number(p.get('step'));
+  if (Number.isInteger(conn) && conn > 0 && state.result && conn < state.result.connections.length) state.conn = conn;
+  if (p.has('step') && Number.isInteger(step)) state.step = step;
+  renderAll();
+  if (state.step !== null) select(state.step, { scroll: true });
+  return true;
 }
 
 function explainText() {
@@ -432,6 +596,7 @@ function bind() {
     buildSamples();
     if (state.ready && state.bytes) run({ keepStep: true });
   });
+  ui.share.addEventListener('click', () => { share().catch((err) => setStatus(String(err.message || err), 'has-errors')); });
   bindSteps(ui.steps, select);
   bindCardHover(ui.card);
 }
@@ -452,6 +617,14 @@ async function boot() {
     return;
   }
   state.ready = true;
+  try {
+    if (await openLink()) {
+      buildSamples();
+      return;
+    }
+  } catch (err) {
+    setStatus(t('share.badLink') + String(err && err.message ? err.message : err), 'has-errors');
+  }
   const order = [DEFAULT_SAMPLE, ...SAMPLES.map((s) => s.file).filter((f) => f !== DEFAULT_SAMPLE)];
   for (const f of order) {
     try {

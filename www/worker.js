@@ -1,9 +1,9 @@
 // TLS Lens worker: the wasm core runs here, off the page's main thread, so a big capture never
-// freezes the page. Requests: {id, op: 'analyze' | 'overview' | 'explainStream', bytes?, stream?,
+// freezes the page. Requests: {id, op: 'analyze' | 'overview' | 'explainStream' | 'diff', bytes?, stream?,
 // transport?, lang}. Replies: {id, progress: [done, total]} while reading, then {id, result, ms} or
 // {id, error}. The last input's bytes stay here so that picking another connection of a big
 // capture does not copy them again.
-import init, { analyze, overview, explainStream } from './pkg/tls_lens.js';
+import init, { analyze, overview, explainStream, diffHellos } from './pkg/tls_lens.js';
 
 const ready = init();
 let bytes = null;
@@ -26,6 +26,9 @@ self.onmessage = async (e) => {
           self.postMessage({ id, progress: [done, total] });
         }
       });
+    } else if (op === 'diff') {
+      const d = e.data;
+      result = diffHellos(bytes, d.a, d.bytesB || bytes, d.b, lang, d.labelA, d.labelB);
     } else if (op === 'explainStream') {
       result = explainStream(bytes, e.data.stream, lang, e.data.keylog || undefined, e.data.transport || undefined);
     } else {

@@ -9,7 +9,7 @@
 use super::keylog::Entry;
 use super::tls13::{self, Hash, Suite, TrafficKeys};
 use crate::input::{Capture, ChunkIn};
-use crate::model::{Dir, NoteSeverity, TextRef};
+use crate::model::{Dir, KeyGen, KeyValue, NoteSeverity, TextRef};
 use crate::tls::TlsConnection;
 
 /// The TLS 1.3 secrets of one connection, from the key log.
@@ -47,8 +47,15 @@ pub struct Decrypted {
 }
 
 struct Epoch {
+    /// Key schedule name ("client_handshake_traffic") and where the secret came from.
+    name: String,
+    source: String,
     secret: Vec<u8>,
     keys: TrafficKeys,
+    /// Records opened with these keys, and what they held.
+    opened: usize,
+    protects: Vec<String>,
+    app_records: usize,
     /// Application secrets can be updated (KeyUpdate).
     app: bool,
     /// Whether a record opened with these keys yet (until then a failure says nothing about
@@ -63,10 +70,11 @@ struct DirState {
 }
 
 impl DirState {
-    fn new(suite: Suite, secrets: &[(Option<&Vec<u8>>, bool)]) -> DirState {
+    /// `secrets`: (secret, is an application secret, schedule name, key log label).
+    fn new(suite: Suite, secrets: &[(Option<&Vec<u8>>, bool, &str, &str)]) -> DirState {
         let epochs = secrets
             .iter()
-            .filter_map(|(s, app)| s.map(|s| Epoch { secret: s.clone(), keys: tls13::traffic_keys(suite, s), app: *app, used: false }))
+            .filter_map(|(s, app, name, label)| s.map(|s| Epoch::new(name.to_string(), label.to_string(), s.clone(), suite, *app)))
             .collect();
         DirState { epochs, at: 0, seq: 0 }
     }
@@ -88,7 +96,12 @@ impl DirState {
             let secret = tls13::next_secret(suite.hash, &cur.secret);
             let keys = tls13::traffic_keys(suite, &secret);
             if let Some(p) = tls13::open(suite, &keys, 0, header, body) {
-                self.epochs.push(Epoch { secret, keys, app: true, used: true });
+                let generation = self.epochs.iter().filter(|e| e.app).count();
+                let name = format!("{}{generation}", cur.name.trim_end_matches(char::is_numeric));
+                let mut e = Epoch::new(name, format!("KeyUpdate: HKDF-Expand-Label({}, \"traffic upd\", \"\", {})", cur.name, suite.hash.len()), secret, suite, true);
+                e.keys = keys;
+                e.used = true;
+                self.epochs.push(e);
                 self.at = self.epochs.len() - 1;
                 self.seq = 1;
                 return Some(p);
@@ -99,6 +112,75 @@ impl DirState {
         }
         None
     }
+}
+
+impl Epoch {
+    fn new(name: String, source: String, secret: Vec<u8>, suite: Suite, app: bool) -> Epoch {
+        let keys = tls13::traffic_keys(suite, &secret);
+        Epoch { name, source, secret, keys, opened: 0, protects: Vec::new(), app_records: 0, app, used: false }
+    }
+
+    /// Note what one opened record held (its inner content type and content).
+    fn record(&mut self, ct: u8, content: &[u8]) {
+        self.opened += 1;
+        match ct {
+            22 => self.protects.extend(handshake_names(content)),
+            21 => self.protects.push("Alert".into()),
+            23 => self.app_records += 1,
+            _ => {}
+        }
+    }
+
+    fn key_gen(&self, suite: Suite, dir: Dir) -> KeyGen {
+        let (n, h) = (suite.key_len(), suite.hash.len());
+        let mut values = vec![
+            KeyValue { name: "secret".into(), hex: hexs(&self.secret), formula: self.source.clone() },
+            KeyValue { name: "key".into(), hex: hexs(&self.keys.key), formula: format!("HKDF-Expand-Label(secret, \"key\", \"\", {n})") },
+            KeyValue { name: "iv".into(), hex: hexs(&self.keys.iv), formula: "HKDF-Expand-Label(secret, \"iv\", \"\", 12)".into() },
+        ];
+        if self.name.contains("handshake") {
+            let fk = tls13::expand_label(suite.hash, &self.secret, "finished", &[], h);
+            values.push(KeyValue { name: "finished_key".into(), hex: hexs(&fk), formula: format!("HKDF-Expand-Label(secret, \"finished\", \"\", {h})") });
+        }
+        let kind = if self.name.contains("early") {
+            "early"
+        } else if self.name.contains("handshake") {
+            "handshake"
+        } else if self.name.ends_with("_0") {
+            "application"
+        } else {
+            "update"
+        };
+        let mut protects = self.protects.clone();
+        if self.app_records > 0 {
+            protects.push(format!("application data ×{}", self.app_records));
+        }
+        KeyGen {
+            name: self.name.clone(),
+            dir: Some(dir),
+            source: self.source.clone(),
+            values,
+            protects,
+            records: self.opened,
+            text: String::new(),
+            text_ref: TextRef::new(format!("field.keys.{kind}")),
+        }
+    }
+}
+
+/// Names of the handshake messages in decrypted handshake content.
+fn handshake_names(mut content: &[u8]) -> Vec<String> {
+    let mut out = Vec::new();
+    while content.len() >= 4 {
+        out.push(crate::registry::handshake_name(content[0]));
+        let len = 4 + ((content[1] as usize) << 16 | (content[2] as usize) << 8 | content[3] as usize);
+        content = content.get(len..).unwrap_or_default();
+    }
+    out
+}
+
+fn hexs(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
 }
 
 /// First line of decrypted application data, for a note (printable ASCII only).
@@ -129,8 +211,21 @@ pub fn tls13(cap: &Capture, tls: &TlsConnection, entries: &[Entry]) -> Option<De
         notes.push((NoteSeverity::Info, TextRef::new("note.decrypt.unsupported").arg("suite", crate::registry::cipher_suite_name(suite_id))));
         return Some(Decrypted { cap: cap.clone(), notes });
     };
-    let mut client = DirState::new(suite, &[(secrets.client_early.as_ref(), false), (secrets.client_handshake.as_ref(), false), (secrets.client_app.as_ref(), true)]);
-    let mut server = DirState::new(suite, &[(secrets.server_handshake.as_ref(), false), (secrets.server_app.as_ref(), true)]);
+    let mut client = DirState::new(
+        suite,
+        &[
+            (secrets.client_early.as_ref(), false, "client_early_traffic", "CLIENT_EARLY_TRAFFIC_SECRET"),
+            (secrets.client_handshake.as_ref(), false, "client_handshake_traffic", "CLIENT_HANDSHAKE_TRAFFIC_SECRET"),
+            (secrets.client_app.as_ref(), true, "client_application_traffic_0", "CLIENT_TRAFFIC_SECRET_0"),
+        ],
+    );
+    let mut server = DirState::new(
+        suite,
+        &[
+            (secrets.server_handshake.as_ref(), false, "server_handshake_traffic", "SERVER_HANDSHAKE_TRAFFIC_SECRET"),
+            (secrets.server_app.as_ref(), true, "server_application_traffic_0", "SERVER_TRAFFIC_SECRET_0"),
+        ],
+    );
     let mut diags = Vec::new();
     let raws = crate::tls::raw_records(cap, &mut diags);
     // (position after the ciphertext record, direction, bytes to insert)
@@ -147,6 +242,8 @@ pub fn tls13(cap: &Capture, tls: &TlsConnection, entries: &[Entry]) -> Option<De
         };
         opened += 1;
         let Some((ct, content)) = tls13::inner(&plain) else { continue };
+        let at = st.at;
+        st.epochs[at].record(ct, content);
         match ct {
             22 | 21 => {
                 if content.is_empty() {
@@ -175,7 +272,23 @@ pub fn tls13(cap: &Capture, tls: &TlsConnection, entries: &[Entry]) -> Option<De
     } else {
         notes.push((NoteSeverity::Info, TextRef::new("note.finished.unchecked")));
     }
+    out.key_schedule = [(&client, Dir::C2S), (&server, Dir::S2C)].iter().flat_map(|(st, d)| st.epochs.iter().map(move |e| e.key_gen(suite, *d))).collect();
+    out.key_schedule.sort_by_key(|k| schedule_order(&k.name));
     Some(Decrypted { cap: out, notes })
+}
+
+/// Key schedule order (RFC 8446 §7.1): early, handshake, then application generations; the
+/// client first within each.
+fn schedule_order(name: &str) -> (u8, usize, bool) {
+    let stage = if name.contains("early") {
+        0
+    } else if name.contains("handshake") {
+        1
+    } else {
+        2
+    };
+    let generation = name.rsplit('_').next().and_then(|g| g.parse().ok()).unwrap_or(0);
+    (stage, generation, name.starts_with("server"))
 }
 
 /// The notes every decryption gives: how many records opened (and with what), how many did
@@ -237,6 +350,8 @@ pub fn tls12(cap: &Capture, tls: &TlsConnection, entries: &[Entry]) -> Option<De
     let (ck, sk) = t12::key_block(version, suite, &master, &ch.random, &sh.random);
     // Per direction: keys active (after its CCS), sequence number, TLS 1.0 CBC chain IV.
     let mut st = [(false, 0u64, ck.iv.clone(), 0usize), (false, 0u64, sk.iv.clone(), 0usize)];
+    // What each direction's keys opened: (records, handshake message names, application records).
+    let mut opened_by: [(usize, Vec<String>, usize); 2] = Default::default();
     let mut diags = Vec::new();
     let raws = crate::tls::raw_records(cap, &mut diags);
     let mut inserts: Vec<(usize, Dir, Vec<u8>)> = Vec::new();
@@ -264,6 +379,12 @@ pub fn tls12(cap: &Capture, tls: &TlsConnection, entries: &[Entry]) -> Option<De
             continue;
         };
         opened += 1;
+        opened_by[i].0 += 1;
+        match r.content_type {
+            22 => opened_by[i].1.extend(handshake_names(&content)),
+            21 => opened_by[i].1.push("Alert".into()),
+            _ => opened_by[i].2 += 1,
+        }
         match r.content_type {
             21 | 22 if !content.is_empty() => {
                 if r.content_type == 22 {
@@ -303,7 +424,62 @@ pub fn tls12(cap: &Capture, tls: &TlsConnection, entries: &[Entry]) -> Option<De
     } else {
         notes.push((NoteSeverity::Info, TextRef::new("note.finished.unchecked")));
     }
+    let mut out = out;
+    out.key_schedule = key_schedule12(version, suite, &master, [&ck, &sk], &opened_by);
     Some(Decrypted { cap: out, notes })
+}
+
+/// TLS 1.0–1.2 key schedule: the master secret from the key log, the key block from the PRF,
+/// each direction's MAC key, key and IV (RFC 5246 §6.3, §8.1).
+fn key_schedule12(version: u16, suite: super::tls12::Suite, master: &[u8], keys: [&super::tls12::DirKeys; 2], opened: &[(usize, Vec<String>, usize); 2]) -> Vec<KeyGen> {
+    use super::tls12::MacHash;
+    let prf = match (version < 0x0303, suite.prf) {
+        (true, _) => "PRF(MD5 ⊕ SHA-1)",
+        (_, MacHash::Sha384) => "PRF(SHA-384)",
+        _ => "PRF(SHA-256)",
+    };
+    let mut out = vec![KeyGen {
+        name: "master_secret".into(),
+        dir: None,
+        source: "CLIENT_RANDOM".into(),
+        values: vec![
+            KeyValue { name: "master_secret".into(), hex: hexs(master), formula: "CLIENT_RANDOM line of the key log".into() },
+            KeyValue {
+                name: "key_block".into(),
+                hex: String::new(),
+                formula: format!("{prf} of master_secret, \"key expansion\", server_random + client_random: 2 × ({} + {} + {}) bytes", suite.mac_len(), suite.key_len, suite.iv_len()),
+            },
+        ],
+        protects: Vec::new(),
+        records: 0,
+        text: String::new(),
+        text_ref: TextRef::new("field.keys.master12"),
+    }];
+    for (i, (k, side)) in keys.iter().zip(["client", "server"]).enumerate() {
+        let mut values = Vec::new();
+        if !k.mac_key.is_empty() {
+            values.push(KeyValue { name: format!("{side}_write_MAC_key"), hex: hexs(&k.mac_key), formula: "key_block".into() });
+        }
+        values.push(KeyValue { name: format!("{side}_write_key"), hex: hexs(&k.key), formula: "key_block".into() });
+        if !k.iv.is_empty() {
+            values.push(KeyValue { name: format!("{side}_write_IV"), hex: hexs(&k.iv), formula: "key_block".into() });
+        }
+        let mut protects = opened[i].1.clone();
+        if opened[i].2 > 0 {
+            protects.push(format!("application data ×{}", opened[i].2));
+        }
+        out.push(KeyGen {
+            name: format!("{side}_write"),
+            dir: Some(if i == 0 { Dir::C2S } else { Dir::S2C }),
+            source: "key_block".into(),
+            values,
+            protects,
+            records: opened[i].0,
+            text: String::new(),
+            text_ref: TextRef::new("field.keys.write12"),
+        });
+    }
+    out
 }
 
 /// A copy of `cap` with `inserts` placed right after the records they belong to, as chunks of

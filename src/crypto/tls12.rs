@@ -99,7 +99,7 @@ impl Suite {
         Some(Suite { cipher, key_len, prf })
     }
 
-    fn mac_len(self) -> usize {
+    pub(crate) fn mac_len(self) -> usize {
         match self.cipher {
             Cipher::AesCbc(h) => h.len(),
             _ => 0,
@@ -108,7 +108,7 @@ impl Suite {
 
     /// Implicit IV bytes from the key block: the 4-byte GCM salt, the 12-byte ChaCha20 IV,
     /// the CBC IV (used only by TLS 1.0, whose IVs chain from record to record).
-    fn iv_len(self) -> usize {
+    pub(crate) fn iv_len(self) -> usize {
         match self.cipher {
             Cipher::AesGcm => 4,
             Cipher::ChaCha20Poly1305 => 12,

@@ -399,4 +399,10 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("field.quic_tp.version_information", "Compatible version negotiation: the version chosen and the versions available: {value}. (RFC 9368 §3)"),
     ("field.quic_tp.max_datagram_frame_size", "The sender accepts DATAGRAM frames up to {value}. (RFC 9221 §3)"),
     ("field.quic_tp.grease_quic_bit", "The sender accepts packets whose fixed bit is 0, so that the bit can be greased. (RFC 9287 §3)"),
+    ("field.keys.early", "Client early traffic keys: from the resumption PSK's early secret, they protect 0-RTT data the client sends before the server answers (it can be replayed). (RFC 8446 §7.1, §7.3, §2.3)"),
+    ("field.keys.handshake", "Handshake traffic keys: derived from the (EC)DHE shared secret and the transcript up to the ServerHello, they encrypt the rest of this side's handshake (EncryptedExtensions to Finished). finished_key makes that side's Finished. (RFC 8446 §7.1, §7.3, §4.4.4)"),
+    ("field.keys.application", "Application traffic keys (generation 0): derived from the master secret and the transcript up to the server Finished, they protect application data and post-handshake messages such as NewSessionTicket and KeyUpdate. (RFC 8446 §7.1, §7.3)"),
+    ("field.keys.update", "Next generation of application traffic keys after a KeyUpdate: secret_N+1 = HKDF-Expand-Label(secret_N, \"traffic upd\", \"\", Hash.length), so old keys cannot be recomputed from new ones. (RFC 8446 §7.2)"),
+    ("field.keys.master12", "TLS 1.2: the 48-byte master secret (the key log's CLIENT_RANDOM line) is stretched by the PRF into the key block, which is cut into each side's MAC key, encryption key and IV. Anyone with it can decrypt the whole connection. (RFC 5246 §8.1, §6.3)"),
+    ("field.keys.write12", "This side's write keys from the key block: they protect everything it sends after its ChangeCipherSpec, starting with its Finished. (RFC 5246 §6.3, §7.1)"),
 ];

@@ -121,6 +121,15 @@ pub fn connection(id: usize, cap: &Capture, mut tls: TlsConnection, opts: &Optio
         keylog: Vec::new(),
         udp_stream: cap.udp_stream,
         quic: cap.quic_summary.clone(),
+        key_schedule: cap
+            .key_schedule
+            .iter()
+            .cloned()
+            .map(|mut k| {
+                k.text = render(lang, &k.text_ref, None);
+                k
+            })
+            .collect(),
     }
 }
 

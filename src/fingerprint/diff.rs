@@ -74,6 +74,24 @@ pub fn diff(a: (&str, &Connection), b: (&str, &Connection), lang: Lang) -> Hello
     HelloDiff { a: a.0.to_string(), b: b.0.to_string(), items, notes }
 }
 
+/// Compare connection `a.2` of input `a.1` with connection `b.2` of input `b.1` (labels `a.0`,
+/// `b.0`): both inputs go through `analyze` (the CLI's `diff`, the page's comparison).
+pub fn diff_inputs(a: (&str, &[u8], usize), b: (&str, &[u8], usize), opts: &crate::Options) -> Result<HelloDiff, String> {
+    let mut conns = Vec::new();
+    for (label, input, n) in [a, b] {
+        let mut an = crate::analyze(input, opts);
+        if n >= an.connections.len() {
+            return Err(format!("{label} has no connection {n} (it has {})", an.connections.len()));
+        }
+        let c = an.connections.swap_remove(n);
+        if c.summary.cipher_suites_offered.is_empty() {
+            return Err(format!("{label}: connection {n} has no ClientHello"));
+        }
+        conns.push(c);
+    }
+    Ok(diff((a.0, &conns[0]), (b.0, &conns[1]), opts.lang))
+}
+
 /// What the differences mean.
 fn explain(sa: &Summary, sb: &Summary, items: &[DiffItem], la: &str, lb: &str) -> Vec<TextRef> {
     let get = |f: &str| items.iter().find(|i| i.field == f);

@@ -52,6 +52,8 @@ pub struct Capture {
     pub udp_stream: Option<usize>,
     pub quic_packets: Vec<crate::model::Message>,
     pub quic_summary: Option<crate::model::QuicSummary>,
+    /// Keys derived with a key log (decryption fills it).
+    pub key_schedule: Vec<crate::model::KeyGen>,
 }
 
 impl Capture {

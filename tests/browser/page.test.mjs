@@ -2,7 +2,7 @@
 // Needs: target/release/tls-lens (serves www/), www/pkg (make wasm), Chromium at /usr/bin/chromium.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
@@ -280,15 +280,17 @@ test('g. full-page screenshot of the default page at 1280x900', async () => {
 
 const connsOf = (page) => page.$$eval('#connections li[data-conn]', (lis) => lis.map((li) => ({ conn: Number(li.dataset.conn), selected: li.getAttribute('aria-selected') === 'true', text: li.textContent })));
 
-test('h. an uploaded pcap with 10 TLS connections shows a connection picker', async () => {
+test('h. an uploaded pcap with 10 TLS connections and a QUIC one shows a connection picker', async () => {
   const { context, page, consoleErrors, pageErrors } = await openPage();
   try {
     await page.setInputFiles('#file', ARKIME_PCAP);
-    await page.waitForFunction(() => document.querySelectorAll('#connections li[data-conn]').length === 10);
+    await page.waitForFunction(() => document.querySelectorAll('#connections li[data-conn]').length === 11);
     await page.waitForSelector('body[data-state="ready"]');
     let conns = await connsOf(page);
-    assert.deepEqual(conns.map((c) => c.conn), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
-    assert.deepEqual(conns.map((c) => c.selected), [true, false, false, false, false, false, false, false, false, false]);
+    assert.deepEqual(conns.map((c) => c.conn), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    assert.deepEqual(conns.map((c) => c.selected), [true, false, false, false, false, false, false, false, false, false, false]);
+    // The QUIC connection comes after the TCP ones, numbered by udp.stream.
+    assert.match(conns[10].text, /^#67QUIC/);
     assert.match(conns[0].text, /10\.2\.6\.100:55006 → 10\.2\.6\.1:443/);
     assert.match(conns[0].text, /secure\.example\.com/);
     assert.match(conns[0].text, /TLS 1\.2/);
@@ -536,6 +538,11 @@ test('l. a key log file decrypts a TLS 1.3 capture: decrypted messages and verif
     assert.match(await page.textContent('#status'), /Key log file “tls13\.keylog”/);
     // The decrypted Certificate shows its certificate in the summary.
     assert.match(notes, /tls-lens\.example/);
+    // The key schedule: each generation from the key log, with what it opened.
+    const gens = await page.$$eval('#key-schedule .ks-gen', (lis) => lis.map((li) => li.dataset.name));
+    assert.deepEqual(gens, ['client_handshake_traffic', 'server_handshake_traffic', 'client_application_traffic_0', 'server_application_traffic_0']);
+    await page.click('#key-schedule > summary');
+    assert.match(await page.textContent('#key-schedule .ks-gen[data-name="server_handshake_traffic"]'), /EncryptedExtensions, Certificate, CertificateVerify, Finished/);
     assert.deepEqual(pageErrors, []);
     assert.deepEqual(consoleErrors, []);
   } finally {
@@ -590,6 +597,106 @@ test('n. the QUIC sample: packets and TLS messages as steps, the key derivation 
     await page.hover(`#card .hex-bytes span[data-off="${off}"]`);
     assert.match(await page.textContent('#hex-status'), /QUIC packet as sent/);
     await page.screenshot({ path: join(OUT, 'n-quic.png'), fullPage: false });
+    assert.deepEqual(pageErrors, []);
+    assert.deepEqual(consoleErrors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('o. two ClientHellos compared side by side, as `tls-lens diff` compares them', async () => {
+  const SNI_PCAP = join(ROOT, 'tests', 'data', 'corpus', 'ja4', 'pcap', 'tls-sni.pcapng');
+  const { context, page, consoleErrors, pageErrors } = await openPage();
+  try {
+    await page.setInputFiles('#file', SNI_PCAP);
+    await page.waitForFunction(() => /tls-sni\.pcapng/.test(document.getElementById('status').textContent));
+    await page.waitForSelector('body[data-state="ready"]');
+    await page.click('#diff > summary');
+    await page.selectOption('#diff-a', '0');
+    await page.selectOption('#diff-b', '1');
+    await page.click('#diff-go');
+    await page.waitForSelector('.diff-table tbody tr');
+    const rows = await page.$$eval('.diff-table tbody tr', (trs) => trs.map((tr) => ({ field: tr.dataset.field, state: tr.className })));
+    const notes = await page.$$eval('.diff-notes li', (lis) => lis.map((li) => li.textContent));
+    // The CLI's comparison of the same two connections.
+    const cli = JSON.parse(execFileSync(join(ROOT, BIN), ['diff', '--json', '--conn-a', '0', '--conn-b', '1', SNI_PCAP, SNI_PCAP]).toString());
+    assert.deepEqual(rows, cli.items.map((i) => ({ field: i.field, state: 'diff-' + (i.same ? 'same' : i.reordered ? 'reordered' : 'differs') })));
+    assert.deepEqual(notes, cli.notes);
+    assert.ok(rows.some((r) => r.state !== 'diff-same'), 'two different connections differ somewhere');
+    // B from another file: its first connection.
+    await page.setInputFiles('#diff-file', join(ROOT, 'tests', 'data', 'tls13.pcap'));
+    await page.waitForFunction(() => /tls13\.pcap/.test(document.querySelector('.diff-table thead').textContent));
+    const ja4 = await page.$eval('.diff-table tr[data-field="ja4"]', (tr) => tr.textContent);
+    assert.match(ja4, /t13d/);
+    await page.screenshot({ path: join(OUT, 'o-diff.png'), fullPage: true });
+    assert.deepEqual(pageErrors, []);
+    assert.deepEqual(consoleErrors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('p. the sequence diagram: one arrow per step, flights, encrypted dashed, click selects', async () => {
+  const { context, page, consoleErrors, pageErrors } = await openPage();
+  try {
+    await page.waitForSelector('#flow g[data-step]');
+    const arrows = await page.$$eval('#flow g[data-step]', (gs) => gs.map((g) => ({ step: Number(g.dataset.step), cls: g.getAttribute('class'), label: g.querySelector('.flow-label').textContent })));
+    const steps = await stepsOf(page);
+    assert.equal(arrows.length, steps.length);
+    assert.deepEqual(arrows.map((a) => a.label.replace(/ 🔒$/, '')), steps.map((s) => `${s.step}. ${s.name}`));
+    // The classic TLS 1.2 flights: the server's Certificate … ServerHelloDone form one flight.
+    assert.ok((await page.$$eval('#flow .flow-flight.s2c', (r) => r.length)) >= 1);
+    // The two encrypted Finished messages are dashed (encrypted class).
+    assert.equal(arrows.filter((a) => /encrypted/.test(a.cls)).length, steps.filter((s) => /🔒/.test(s.text)).length);
+    await page.click('#flow g[data-step="3"] .flow-hit');
+    await page.waitForSelector('#card .card[data-name="Certificate"]');
+    assert.match(await page.getAttribute('#flow g[data-step="3"]', 'class'), /selected/);
+    assert.equal(await page.getAttribute('#steps li[data-step="3"]', 'aria-selected'), 'true');
+    await page.screenshot({ path: join(OUT, 'p-flow.png'), fullPage: true });
+    assert.deepEqual(pageErrors, []);
+    assert.deepEqual(consoleErrors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('q. a permalink reopens the same input, connection and step; the page requests only its own files', async () => {
+  const { context, page, consoleErrors, pageErrors } = await openPage();
+  try {
+    // A pasted input goes into the link itself (compressed).
+    await explainText(page, readFileSync(TLS13_SAMPLE, 'utf8'));
+    const before = await stepsOf(page);
+    await page.click('#steps li[data-step="2"]');
+    await page.click('#share');
+    await page.waitForFunction(() => /[#&]in=/.test(location.hash));
+    const link = await page.evaluate(() => location.href);
+    assert.match(link, /[#&]step=2(&|$)/);
+    assert.ok(!/kl=/.test(link), 'no key log unless asked');
+
+    // A fresh tab opens the link: same steps, step 2 selected; every request stays on the origin.
+    const page2 = await context.newPage();
+    const requests = [];
+    page2.on('request', (r) => requests.push(r.url()));
+    const errors2 = [];
+    page2.on('pageerror', (e) => errors2.push(String(e)));
+    await page2.goto(link);
+    await page2.waitForSelector('#card .card[data-name]');
+    await page2.waitForSelector('body[data-state="ready"]');
+    assert.deepEqual(await stepsOf(page2), before);
+    assert.equal(await page2.getAttribute('#steps li[data-step="2"]', 'aria-selected'), 'true');
+    assert.equal((await page2.$eval('#input', (t) => t.value)).trim(), readFileSync(TLS13_SAMPLE, 'utf8').trim());
+    const origin = new URL(base).origin;
+    assert.ok(requests.length > 3, 'the page, its modules and the wasm were fetched');
+    assert.deepEqual(requests.filter((u) => !u.startsWith(origin + '/')), [], 'requests only to the page origin');
+    assert.ok(!requests.some((u) => /[?&](in|kl)=/.test(u)), 'the input never travels in a request');
+    assert.deepEqual(errors2, []);
+
+    // A sample is linked by name.
+    await page.selectOption('#samples', 'quic-illustrated.pcapng');
+    await page.waitForFunction(() => /quic-illustrated/.test(document.getElementById('status').textContent));
+    await page.waitForSelector('body[data-state="ready"]');
+    await page.click('#share');
+    await page.waitForFunction(() => /sample=quic-illustrated\.pcapng/.test(location.hash));
     assert.deepEqual(pageErrors, []);
     assert.deepEqual(consoleErrors, []);
   } finally {

@@ -406,4 +406,29 @@ export function renderSummary(container, result, opts = {}) {
     certsList(conn.certificates, opts.onShowBytes),
   );
   if (side.childNodes.length) panel.appendChild(side);
+  const keys = keySchedule(conn.key_schedule);
+  if (keys) panel.appendChild(keys);
+}
+
+/**
+ * The key schedule a key log gave: each generation of keys, where its secret came from, the
+ * values derived from it (with their formula) and what they opened.
+ */
+function keySchedule(gens) {
+  if (!gens || !gens.length) return null;
+  const dirText = (d) => (d === 'c2s' ? t('dir.c2s') : d === 's2c' ? t('dir.s2c') : '');
+  return el('details', { id: 'key-schedule', class: 'key-schedule' },
+    el('summary', { text: t('keys.heading', gens.length) }),
+    el('p', { class: 'help', text: t('keys.help') }),
+    el('ol', { class: 'ks-list' }, gens.map((g) => el('li', { class: ['ks-gen', g.dir || ''], data: { name: g.name } },
+      el('div', { class: 'ks-head' },
+        el('code', { class: 'ks-name', text: g.name }),
+        g.dir ? el('span', { class: ['dir-badge', g.dir], text: dirText(g.dir) }) : null,
+        el('span', { class: 'muted', text: ' · ' + g.source })),
+      el('p', { class: 'ks-text', text: g.text }),
+      el('table', { class: 'ks-values' }, el('tbody', {}, g.values.map((v) => el('tr', {},
+        el('th', { scope: 'row', text: v.name }),
+        el('td', {}, v.hex ? el('code', { class: 'ks-hex', text: v.hex }) : null, el('div', { class: 'ks-formula muted', text: v.formula })))))),
+      g.protects.length ? el('p', { class: 'ks-protects' }, el('span', { class: 'muted', text: t('keys.protects', g.records) + ' ' }), g.protects.join(', ')) : el('p', { class: 'ks-protects muted', text: t('keys.unused') }),
+    ))));
 }
