@@ -521,6 +521,22 @@ async function loadSample(file) {
   return explainText();
 }
 
+const KEYLOG_LINE = /^(CLIENT_RANDOM|CLIENT_EARLY_TRAFFIC_SECRET|CLIENT_HANDSHAKE_TRAFFIC_SECRET|SERVER_HANDSHAKE_TRAFFIC_SECRET|CLIENT_TRAFFIC_SECRET_\d+|SERVER_TRAFFIC_SECRET_\d+|EARLY_EXPORTER_SECRET|EXPORTER_SECRET|RSA)\s+[0-9a-fA-F]+\s+[0-9a-fA-F]+\s*$/;
+
+/** Text that is only an SSLKEYLOGFILE (comments and blank lines allowed). */
+function isKeylogText(text) {
+  const lines = text.split(/\r?\n/).filter((l) => l.trim() && !l.startsWith('#'));
+  return lines.length > 0 && lines.every((l) => KEYLOG_LINE.test(l.trim()));
+}
+
+async function useKeylog(f, { rerun = true } = {}) {
+  state.keylog = await f.text();
+  state.keylogName = f.name;
+  if (rerun && state.ready && state.bytes) run({ keepStep: true });
+  else if (state.result) finishStatus();
+  else setStatus(t('status.keylogFile', f.name));
+}
+
 async function loadFile(f) {
   if (!f) return;
   if (f.size > FILE_MAX) {
@@ -562,32 +578,36 @@ function bind() {
   });
   ui.keylog.addEventListener('change', async () => {
     const f = ui.keylog.files && ui.keylog.files[0];
-    if (!f) return;
-    state.keylog = await f.text();
-    state.keylogName = f.name;
     ui.keylog.value = '';
-    if (state.ready && state.bytes) run({ keepStep: true });
+    if (f) await useKeylog(f);
   });
   ui.file.addEventListener('change', () => {
     const f = ui.file.files && ui.file.files[0];
     loadFile(f).finally(() => { ui.file.value = ''; });
   });
-  // Drag and drop a file anywhere on the input panel.
-  ui.inputPanel.addEventListener('dragover', (e) => {
+  // Drag and drop anywhere on the page: a key log (dropped on the Key log button, or a file
+  // that holds only key log lines) decrypts the current input; any other file is the input.
+  document.addEventListener('dragover', (e) => {
     if (e.dataTransfer && [...e.dataTransfer.types].includes('Files')) {
       e.preventDefault();
       ui.inputPanel.classList.add('dragging');
     }
   });
-  ui.inputPanel.addEventListener('dragleave', (e) => {
-    if (!ui.inputPanel.contains(e.relatedTarget)) ui.inputPanel.classList.remove('dragging');
+  document.addEventListener('dragleave', (e) => {
+    if (!e.relatedTarget) ui.inputPanel.classList.remove('dragging');
   });
-  ui.inputPanel.addEventListener('drop', (e) => {
+  document.addEventListener('drop', async (e) => {
     ui.inputPanel.classList.remove('dragging');
-    const f = e.dataTransfer && e.dataTransfer.files && e.dataTransfer.files[0];
-    if (!f) return;
+    const files = e.dataTransfer && e.dataTransfer.files ? [...e.dataTransfer.files] : [];
+    if (!files.length) return;
     e.preventDefault();
-    loadFile(f);
+    const onKeylog = e.target instanceof Element && e.target.closest('.keylog-drop');
+    // Several files at once: key logs first, then the input.
+    const kinds = await Promise.all(files.map(async (f) => onKeylog || (f.size < 8 * 1024 * 1024 && isKeylogText(await f.text()))));
+    for (const [i, f] of files.entries()) if (kinds[i]) await useKeylog(f, { rerun: false });
+    const input = files.find((_, i) => !kinds[i]);
+    if (input) await loadFile(input);
+    else if (state.ready && state.bytes) run({ keepStep: true });
   });
   ui.lang.addEventListener('change', () => {
     setLang(ui.lang.value);

@@ -628,7 +628,7 @@ test('o. two ClientHellos compared side by side, as `tls-lens diff` compares the
     await page.waitForFunction(() => /tls13\.pcap/.test(document.querySelector('.diff-table thead').textContent));
     const ja4 = await page.$eval('.diff-table tr[data-field="ja4"]', (tr) => tr.textContent);
     assert.match(ja4, /t13d/);
-    await page.screenshot({ path: join(OUT, 'o-diff.png'), fullPage: true });
+    await page.locator('#diff').screenshot({ path: join(OUT, 'o-diff.png') });
     assert.deepEqual(pageErrors, []);
     assert.deepEqual(consoleErrors, []);
   } finally {
@@ -643,7 +643,7 @@ test('p. the sequence diagram: one arrow per step, flights, encrypted dashed, cl
     const arrows = await page.$$eval('#flow g[data-step]', (gs) => gs.map((g) => ({ step: Number(g.dataset.step), cls: g.getAttribute('class'), label: g.querySelector('.flow-label').textContent })));
     const steps = await stepsOf(page);
     assert.equal(arrows.length, steps.length);
-    assert.deepEqual(arrows.map((a) => a.label.replace(/ 🔒$/, '')), steps.map((s) => `${s.step}. ${s.name}`));
+    assert.deepEqual(arrows.map((a) => a.label.replace(/ · encrypted$/, '')), steps.map((s) => `${s.step}. ${s.name}`));
     // The classic TLS 1.2 flights: the server's Certificate … ServerHelloDone form one flight.
     assert.ok((await page.$$eval('#flow .flow-flight.s2c', (r) => r.length)) >= 1);
     // The two encrypted Finished messages are dashed (encrypted class).
@@ -697,6 +697,31 @@ test('q. a permalink reopens the same input, connection and step; the page reque
     await page.waitForSelector('body[data-state="ready"]');
     await page.click('#share');
     await page.waitForFunction(() => /sample=quic-illustrated\.pcapng/.test(location.hash));
+    assert.deepEqual(pageErrors, []);
+    assert.deepEqual(consoleErrors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('r. drag and drop anywhere: a capture and its key log dropped together are read as input and key log', async () => {
+  const { context, page, consoleErrors, pageErrors } = await openPage();
+  try {
+    const pcap = readFileSync(join(ROOT, 'tests', 'data', 'tls13.pcap')).toString('base64');
+    const keylog = readFileSync(join(ROOT, 'tests', 'data', 'tls13.keylog'), 'utf8');
+    await page.evaluate(([b64, text]) => {
+      const bin = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      const dt = new DataTransfer();
+      dt.items.add(new File([text], 'tls13.keylog', { type: 'text/plain' }));
+      dt.items.add(new File([bin], 'tls13.pcap', { type: 'application/octet-stream' }));
+      // Dropped on the step list, far from the input panel.
+      document.getElementById('steps').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    }, [pcap, keylog]);
+    await page.waitForFunction(() => document.querySelector('#steps li[data-name="EncryptedExtensions"]'));
+    await page.waitForSelector('body[data-state="ready"]');
+    assert.match(await page.textContent('#status'), /tls13\.pcap/);
+    assert.match(await page.textContent('#status'), /Key log file “tls13\.keylog”/);
+    assert.match(await page.textContent('#summary'), /Server Finished verified/);
     assert.deepEqual(pageErrors, []);
     assert.deepEqual(consoleErrors, []);
   } finally {

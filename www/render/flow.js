@@ -64,7 +64,7 @@ export function renderFlow(container, messages, selected, onSelect) {
     g.appendChild(svg('rect', { x: LEFT, y: y - ROW / 2 + 2, width: RIGHT - LEFT, height: ROW - 2, class: 'flow-hit' }));
     const [x1, x2] = c2s ? [LEFT + 2, RIGHT - 4] : [RIGHT - 2, LEFT + 4];
     g.appendChild(svg('line', { x1, y1: y + 6, x2, y2: y + 6, class: 'flow-line', 'marker-end': `url(#flow-arrow-${kind})` }));
-    const label = `${m.step}. ${m.name}${m.encrypted ? ' 🔒' : ''}`;
+    const label = `${m.step}. ${m.name}${m.encrypted ? ' · ' + t('enc.badge') : ''}`;
     g.appendChild(svg('text', { x: (LEFT + RIGHT) / 2, y: y + 1, 'text-anchor': 'middle', class: 'flow-label' }, label));
     root.appendChild(g);
   }
