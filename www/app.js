@@ -46,6 +46,7 @@ const DEFAULT_SAMPLE = 'tls12-ecdhe-rsa.hex';
 const OVERVIEW_MIN = 8 * 1024 * 1024;
 const FILE_MAX = 1024 * 1024 * 1024; // beyond this a browser tab runs out of memory
 const LANG_KEY = 'tls-lens.lang';
+const THEME_KEY = 'tls-lens.theme';
 const LINK_MAX = 100 * 1024; // characters of compressed input a link may carry
 
 const $ = (id) => document.getElementById(id);
@@ -56,6 +57,7 @@ const ui = {
   file: $('file'),
   keylog: $('keylog'),
   lang: $('lang'),
+  theme: $('theme'),
   status: $('status'),
   summary: $('summary'),
   diff: $('diff-panel'),
@@ -150,6 +152,13 @@ function showProgress(done, total) {
     ' ',
     el('button', { type: 'button', id: 'cancel', class: 'link-btn', text: t('status.cancel'), on: { click: cancel } }),
   );
+}
+
+/** Light, dark or (no attribute) the system's. */
+function applyTheme(v) {
+  if (v === 'light' || v === 'dark') document.documentElement.dataset.theme = v;
+  else delete document.documentElement.dataset.theme;
+  ui.theme.value = v === 'light' || v === 'dark' ? v : 'auto';
 }
 
 function initialLang() {
@@ -609,6 +618,10 @@ function bind() {
     if (input) await loadFile(input);
     else if (state.ready && state.bytes) run({ keepStep: true });
   });
+  ui.theme.addEventListener('change', () => {
+    applyTheme(ui.theme.value);
+    try { localStorage.setItem(THEME_KEY, ui.theme.value); } catch { /* ignore */ }
+  });
   ui.lang.addEventListener('change', () => {
     setLang(ui.lang.value);
     try { localStorage.setItem(LANG_KEY, getLang()); } catch { /* ignore */ }
@@ -622,6 +635,9 @@ function bind() {
 }
 
 async function boot() {
+  let theme = new URLSearchParams(location.search).get('theme');
+  try { theme = theme || localStorage.getItem(THEME_KEY); } catch { /* storage may be disabled */ }
+  applyTheme(theme);
   setLang(initialLang());
   buildLangSelect();
   buildSamples();

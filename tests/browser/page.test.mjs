@@ -728,3 +728,57 @@ test('r. drag and drop anywhere: a capture and its key log dropped together are 
     await context.close();
   }
 });
+
+test('s. <tls-lens> elements and the embed iframe on the embedding guide: rendered, isolated, interactive', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  try {
+    await page.goto(base + 'embed-docs.html');
+    // 1. The TLS 1.2 sample with step 3 shown first (Playwright's CSS selectors pierce shadow roots).
+    await page.waitForFunction(() => document.querySelector('#ex1')?.shadowRoot?.querySelectorAll('#steps li[data-step]').length === 10);
+    await page.waitForSelector('#ex1 .card[data-name="Certificate"]');
+    assert.equal(await page.$eval('#ex1', (e) => e.shadowRoot.querySelectorAll('.flow g[data-step]').length), 10);
+    // Hovering a byte lights up its field inside this element only.
+    const off = await page.$eval('#ex1', (e) => Number(e.shadowRoot.querySelector('.hex-bytes span.b').dataset.off) + 6);
+    await page.hover(`#ex1 .hex-bytes span[data-off="${off}"]`);
+    assert.ok(await page.$eval('#ex1', (e) => !!e.shadowRoot.querySelector('.field-row.hl')), 'a field row is highlighted');
+    // Clicking an arrow of the diagram changes the card.
+    await page.click('#ex1 .flow g[data-step="2"] .flow-hit');
+    await page.waitForSelector('#ex1 .card[data-name="ServerHello"]');
+
+    // 2. Compact, Chinese, dark: no step list or field tree; the explanation is Chinese.
+    await page.waitForFunction(() => document.querySelector('#ex2')?.shadowRoot?.querySelector('.card .explanation'));
+    const ex2 = await page.$eval('#ex2', (e) => {
+      const r = e.shadowRoot;
+      return {
+        steps: getComputedStyle(r.querySelector('.steps-panel')).display,
+        fields: getComputedStyle(r.querySelector('.card-body')).display,
+        text: r.querySelector('.card .explanation').textContent,
+        bg: getComputedStyle(r.querySelector('.tl-embed')).backgroundColor,
+      };
+    });
+    assert.equal(ex2.steps, 'none');
+    assert.equal(ex2.fields, 'none');
+    assert.match(ex2.text, /[\u4e00-\u9fff]/);
+    assert.equal(ex2.bg, 'rgb(14, 17, 23)', 'dark theme background');
+
+    // Isolation: the guide's li colour does not reach the element's steps, our styles do not reach the guide.
+    const liColor = await page.$eval('#ex1', (e) => getComputedStyle(e.shadowRoot.querySelector('#steps li.step')).color);
+    assert.notEqual(liColor, 'rgb(139, 30, 63)');
+    assert.equal(await page.$eval('main li', (li) => getComputedStyle(li).color), 'rgb(139, 30, 63)');
+    assert.match(await page.$eval('body', (b) => getComputedStyle(b).fontFamily), /Georgia/);
+
+    // 3. The iframe: the QUIC sample, compact.
+    const frame = page.frames().find((f) => /embed\.html/.test(f.url()));
+    assert.ok(frame, 'embed.html frame');
+    await frame.waitForFunction(() => document.querySelector('tls-lens')?.shadowRoot?.querySelectorAll('.flow g[data-step]').length === 19);
+    assert.equal(await frame.$eval('tls-lens', (e) => e.hasAttribute('compact')), true);
+    await page.locator('#ex2').screenshot({ path: join(OUT, 's-embed-compact.png') });
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});

@@ -6,8 +6,10 @@ import { t } from '../i18n.js';
 import { dirLabel } from './steps.js';
 import { renderHex } from './hexview.js';
 
-// What the hover handler needs about the card currently shown.
-let active = null; // { hex, rows: [{ row, off, len, depth }] }
+// What the hover handlers need about the card shown in each container (several <tls-lens>
+// elements may share a page): { hex, rows: [{ row, off, len, depth }], lit }.
+const cards = new WeakMap();
+let last = null; // the container rendered last (focusSpan's default)
 
 function fieldRow(f, depth) {
   const hasKids = f.children && f.children.length > 0;
@@ -49,7 +51,7 @@ function fieldTree(fields, depth, rows) {
  */
 export function renderCard(container, m, stream, chunks) {
   clear(container);
-  active = null;
+  cards.delete(container);
   if (!m) {
     container.appendChild(el('p', { class: 'card-empty', text: t('card.empty') }));
     return;
@@ -88,7 +90,8 @@ export function renderCard(container, m, stream, chunks) {
     ),
   );
   container.appendChild(article);
-  active = { hex, rows, lit: null };
+  cards.set(container, { hex, rows, lit: null });
+  last = container;
 }
 
 function isShown(row) {
@@ -97,7 +100,7 @@ function isShown(row) {
 }
 
 /** Innermost field containing byte `off`; with `visibleOnly`, among rows not hidden in closed <details>. */
-function fieldAt(off, visibleOnly) {
+function fieldAt(active, off, visibleOnly) {
   let best = null;
   for (const r of active.rows) {
     if (off < r.off || off >= r.off + r.len) continue;
@@ -107,70 +110,73 @@ function fieldAt(off, visibleOnly) {
   return best;
 }
 
-function setRow(row) {
+function setRow(active, row) {
   if (active.lit === row) return;
   if (active.lit) active.lit.classList.remove('hl');
   active.lit = row;
   if (row) row.classList.add('hl');
 }
 
-function clearAll() {
+function clearAll(active) {
   if (!active) return;
-  setRow(null);
+  setRow(active, null);
   active.hex.clear();
   active.hex.reset();
 }
 
-function onFieldRow(row, reveal) {
-  setRow(row);
+function onFieldRow(active, row, reveal) {
+  setRow(active, row);
   const first = active.hex.highlight(Number(row.dataset.off), Number(row.dataset.len));
   if (reveal) active.hex.reveal(first);
 }
 
-function onByte(off, byteEl) {
+function onByte(active, off, byteEl) {
   active.hex.describe(off, byteEl);
-  const r = fieldAt(off, true);
+  const r = fieldAt(active, off, true);
   if (r) {
-    setRow(r.row);
+    setRow(active, r.row);
     active.hex.highlight(r.off, r.len);
   } else {
-    setRow(null);
+    setRow(active, null);
     active.hex.highlight(off, 1);
   }
 }
 
 export function bindCardHover(container) {
   container.addEventListener('mouseover', (e) => {
+    const active = cards.get(container);
     // Right after a jump to some bytes the card scrolls under a still mouse: keep the jump's
     // highlight until the mouse really moves.
     if (!active || performance.now() < pinnedUntil) return;
     const target = e.target instanceof Element ? e.target : null;
     if (!target) return;
     const row = target.closest('.field-row');
-    if (row && container.contains(row)) { active.hex.reset(); onFieldRow(row, true); return; }
+    if (row && container.contains(row)) { active.hex.reset(); onFieldRow(active, row, true); return; }
     const b = target.closest('[data-off], [data-aoff]');
     if (b && container.contains(b) && (b.classList.contains('b') || b.classList.contains('a'))) {
-      onByte(Number(b.dataset.off ?? b.dataset.aoff), b);
+      onByte(active, Number(b.dataset.off ?? b.dataset.aoff), b);
       return;
     }
-    if (!target.closest('.field-row, .hex-bytes, .hex-ascii')) clearAll();
+    if (!target.closest('.field-row, .hex-bytes, .hex-ascii')) clearAll(active);
   });
-  container.addEventListener('mouseleave', () => { if (performance.now() >= pinnedUntil) clearAll(); });
+  container.addEventListener('mouseleave', () => { if (performance.now() >= pinnedUntil) clearAll(cards.get(container)); });
   container.addEventListener('mousemove', () => { pinnedUntil = 0; });
   // Keyboard users: focusing a <summary> row shows its bytes too.
   container.addEventListener('focusin', (e) => {
     const row = e.target instanceof Element ? e.target.closest('.field-row') : null;
-    if (active && row) onFieldRow(row, true);
+    const active = cards.get(container);
+    if (active && row) onFieldRow(active, row, true);
   });
   // Clicking a byte opens the field tree down to the innermost field and scrolls it into view.
   container.addEventListener('click', (e) => {
+    const active = cards.get(container);
     if (!active || !(e.target instanceof Element)) return;
     const b = e.target.closest('.hex-bytes .b, .hex-ascii .a');
     if (!b) return;
-    const r = fieldAt(Number(b.dataset.off ?? b.dataset.aoff), false);
+    const r = fieldAt(active, Number(b.dataset.off ?? b.dataset.aoff), false);
     if (!r) return;
     for (let d = r.row.parentElement.closest('details'); d; d = d.parentElement.closest('details')) d.open = true;
-    setRow(r.row);
+    setRow(active, r.row);
     active.hex.highlight(r.off, r.len);
     r.row.scrollIntoView({ block: 'nearest' });
   });
@@ -179,13 +185,14 @@ export function bindCardHover(container) {
 let pinnedUntil = 0;
 
 /** Highlight the bytes [off, off+len) of the shown card (and the field with exactly that span, if any). */
-export function focusSpan(off, len) {
+export function focusSpan(off, len, container = last) {
+  const active = container && cards.get(container);
   if (!active) return;
   pinnedUntil = performance.now() + 1500;
-  const r = active.rows.find((x) => x.off === off && x.len === len) || fieldAt(off, false);
+  const r = active.rows.find((x) => x.off === off && x.len === len) || fieldAt(active, off, false);
   if (r) {
     for (let d = r.row.parentElement.closest('details'); d; d = d.parentElement.closest('details')) d.open = true;
-    setRow(r.row);
+    setRow(active, r.row);
     r.row.scrollIntoView({ block: 'nearest' });
   }
   active.hex.reveal(active.hex.highlight(off, len));

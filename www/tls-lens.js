@@ -1,0 +1,179 @@
+// <tls-lens>: an explained TLS handshake for tutorial pages, as a custom element with its own
+// Shadow DOM (the page's CSS does not reach in, ours does not leak out). The core runs in the
+// same Web Worker as the main page, one worker shared by every element of a page.
+//
+//   <script type="module" src="tls-lens/tls-lens.js"></script>
+//   <tls-lens src="handshake.pcap" step="3"></tls-lens>
+//   <tls-lens lang="zh" theme="dark" compact>16 03 01 00 a5 01 00 00 a1 03 03 …</tls-lens>
+//
+// Attributes: `hex` (the input as text; the element's own text is used when absent), `src`
+// (URL of a capture or dump on the embedding site), `lang` (en | zh), `step` (the step shown
+// first), `conn` (connection index), `compact` (diagram and explanation only), `theme`
+// (light | dark; the system's by default). User-derived strings only ever become text nodes.
+import { setLang, getLang, t } from './i18n.js';
+import { el, clear, hexToBytes } from './render/dom.js';
+import { renderSteps, markSelected, bindSteps } from './render/steps.js';
+import { renderCard, bindCardHover } from './render/card.js';
+import { renderFlow, markFlow } from './render/flow.js';
+
+const BASE = new URL('.', import.meta.url);
+
+let worker = null;
+let seq = 0;
+const pending = new Map();
+
+/** Ask the shared worker to analyse `bytes`. */
+function analyse(bytes, lang) {
+  if (!worker) {
+    worker = new Worker(new URL('worker.js', BASE), { type: 'module' });
+    worker.onmessage = (e) => {
+      const p = pending.get(e.data.id);
+      if (!p || e.data.progress) return;
+      pending.delete(e.data.id);
+      if (e.data.error !== undefined) p.reject(new Error(e.data.error));
+      else p.resolve(e.data.result);
+    };
+  }
+  const id = ++seq;
+  return new Promise((resolve, reject) => {
+    pending.set(id, { resolve, reject });
+    worker.postMessage({ id, op: 'analyze', lang, bytes });
+  });
+}
+
+class TlsLens extends HTMLElement {
+  static observedAttributes = ['hex', 'src', 'lang', 'step', 'conn', 'compact'];
+
+  constructor() {
+    super();
+    this.root = this.attachShadow({ mode: 'open' });
+    this.result = null;
+    this.step = null;
+    this.loads = 0;
+  }
+
+  connectedCallback() {
+    if (!this.wrap) this.build();
+    this.load();
+  }
+
+  attributeChangedCallback(name, old, value) {
+    if (!this.wrap || old === value) return;
+    if (name === 'step') this.select(Number(value));
+    else if (name === 'compact' || name === 'conn') this.render();
+    else this.load();
+  }
+
+  get lang() {
+    const l = this.getAttribute('lang') || document.documentElement.lang || 'en';
+    return /^zh/i.test(l) ? 'zh' : 'en';
+  }
+
+  build() {
+    this.status = el('p', { class: 'tl-status', role: 'status' });
+    this.head = el('div', { class: 'tl-head' });
+    this.flow = el('div', { class: 'flow' });
+    this.steps = el('ol', { id: 'steps', class: 'tl-steps', role: 'listbox', 'aria-label': 'steps' });
+    this.card = el('section', { class: 'panel card-panel' });
+    this.wrap = el('div', { class: 'tl-embed' },
+      this.head,
+      this.status,
+      el('div', { class: 'panel tl-flow' }, this.flow),
+      el('div', { class: 'workspace' },
+        el('nav', { class: 'panel steps-panel' }, this.steps),
+        this.card));
+    this.root.append(el('link', { rel: 'stylesheet', href: new URL('style.css', BASE).href }), this.wrap);
+    bindSteps(this.steps, (step) => this.select(step));
+    bindCardHover(this.card);
+  }
+
+  /** Set the input from script: bytes (a capture) or text (any dump the core reads). */
+  set input(v) {
+    this.given = typeof v === 'string' ? new TextEncoder().encode(v) : v;
+    if (this.wrap && this.isConnected) this.load();
+  }
+
+  /** The input's bytes: set by script, the hex attribute, the src URL, or the element's own text. */
+  async bytes() {
+    if (this.given) return this.given;
+    if (this.hasAttribute('hex')) return new TextEncoder().encode(this.getAttribute('hex'));
+    if (this.hasAttribute('src')) {
+      const res = await fetch(new URL(this.getAttribute('src'), document.baseURI));
+      if (!res.ok) throw new Error(`${this.getAttribute('src')}: HTTP ${res.status}`);
+      return new Uint8Array(await res.arrayBuffer());
+    }
+    return new TextEncoder().encode(this.textContent || '');
+  }
+
+  async load() {
+    const n = ++this.loads;
+    this.status.textContent = '…';
+    try {
+      const bytes = await this.bytes();
+      const result = await analyse(bytes, this.lang);
+      if (n !== this.loads) return; // a newer load started meanwhile
+      this.result = result;
+      this.step = this.hasAttribute('step') ? Number(this.getAttribute('step')) : null;
+      this.render();
+    } catch (err) {
+      if (n === this.loads) this.status.textContent = String(err && err.message ? err.message : err);
+    }
+  }
+
+  conn() {
+    const conns = (this.result && this.result.connections) || [];
+    return conns[Math.min(Number(this.getAttribute('conn')) || 0, Math.max(0, conns.length - 1))] || null;
+  }
+
+  render() {
+    if (!this.result) return;
+    const before = getLang();
+    setLang(this.lang);
+    try {
+      const c = this.conn();
+      const messages = (c && c.messages) || [];
+      if (!messages.some((m) => m.step === this.step)) this.step = messages.length ? messages[0].step : null;
+      const errors = (this.result.diagnostics || []).filter((d) => d.severity === 'error');
+      this.status.textContent = errors.length ? errors.map((d) => d.message).join(' · ') : '';
+      clear(this.head);
+      if (c) {
+        const s = c.summary || {};
+        this.head.append(
+          el('strong', { text: s.version_name || t('summary.noConnection') }),
+          s.cipher_suite_name ? el('code', { class: 'suite', text: s.cipher_suite_name }) : null,
+          s.sni ? el('span', { class: 'sni', text: s.sni }) : null,
+          c.client && c.server ? el('span', { class: 'muted', text: `${c.client} → ${c.server}` }) : null);
+      }
+      this.wrap.classList.toggle('compact', this.hasAttribute('compact'));
+      this.stream = c ? hexToBytes(c.stream.hex) : new Uint8Array(0);
+      renderFlow(this.flow, messages, this.step, (step) => this.select(step));
+      renderSteps(this.steps, messages, this.step);
+      this.showCard();
+    } finally {
+      setLang(before);
+    }
+  }
+
+  showCard() {
+    const c = this.conn();
+    const m = c && c.messages.find((x) => x.step === this.step);
+    const before = getLang();
+    setLang(this.lang);
+    try {
+      renderCard(this.card, m, this.stream, c && c.stream.chunks);
+    } finally {
+      setLang(before);
+    }
+  }
+
+  select(step) {
+    const c = this.conn();
+    if (!c || !c.messages.some((m) => m.step === step)) return;
+    this.step = step;
+    markSelected(this.steps, step);
+    markFlow(this.flow, step);
+    this.showCard();
+  }
+}
+
+if (!customElements.get('tls-lens')) customElements.define('tls-lens', TlsLens);
