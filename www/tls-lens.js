@@ -138,11 +138,13 @@ class TlsLens extends HTMLElement {
       clear(this.head);
       if (c) {
         const s = c.summary || {};
-        this.head.append(
+        const parts = [
           el('strong', { text: s.version_name || t('summary.noConnection') }),
           s.cipher_suite_name ? el('code', { class: 'suite', text: s.cipher_suite_name }) : null,
-          s.sni ? el('span', { class: 'sni', text: s.sni }) : null,
-          c.client && c.server ? el('span', { class: 'muted', text: `${c.client} → ${c.server}` }) : null);
+          s.sni ? el('span', { class: 'sni', title: t('summary.sni'), text: s.sni }) : null,
+          c.client && c.server ? el('span', { class: 'muted', text: `${c.client} → ${c.server}` }) : null,
+        ];
+        this.head.append(...parts.filter(Boolean));
       }
       this.wrap.classList.toggle('compact', this.hasAttribute('compact'));
       this.stream = c ? hexToBytes(c.stream.hex) : new Uint8Array(0);

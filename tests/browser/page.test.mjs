@@ -764,6 +764,7 @@ test('s. <tls-lens> elements and the embed iframe on the embedding guide: render
     assert.equal(ex2.fields, 'none');
     assert.match(ex2.text, /[\u4e00-\u9fff]/);
     assert.equal(ex2.bg, 'rgb(14, 17, 23)', 'dark theme background');
+    assert.doesNotMatch(await page.$eval('#ex2', (e) => e.shadowRoot.querySelector('.tl-head').textContent), /null|undefined/);
 
     // Isolation: the guide's li colour does not reach the element's steps, our styles do not reach the guide.
     const liColor = await page.$eval('#ex1', (e) => getComputedStyle(e.shadowRoot.querySelector('#steps li.step')).color);
