@@ -7,13 +7,13 @@ WASM_TARGET := wasm32-unknown-unknown
 WASM_OUT := target/$(WASM_TARGET)/release/tls_lens.wasm
 WASM_BINDGEN_VERSION = $(shell $(CARGO) pkgid wasm-bindgen 2>/dev/null | sed 's/.*[@#]//')
 
-.PHONY: run test setup setup-test wasm cli test-rust test-wasm test-browser size clean
+.PHONY: run test setup setup-test wasm cli single test-rust test-wasm test-browser size clean
 
-run: setup wasm cli
+run: setup wasm cli single
 	@echo "TLS Lens: open http://127.0.0.1:$(PORT)/"
 	./target/release/tls-lens serve www --port $(PORT)
 
-test: setup setup-test wasm cli test-rust test-wasm test-browser
+test: setup setup-test wasm cli single test-rust test-wasm test-browser
 
 # --- set-up ---------------------------------------------------------------
 setup:
@@ -39,6 +39,10 @@ wasm:
 
 cli:
 	$(CARGO) build --release --bin tls-lens
+
+# One self-contained HTML file (JS and CSS inlined, wasm and samples embedded) for file:// use.
+single: wasm
+	node www/build/single-file.mjs target/tls-lens.html
 
 # --- tests ------------------------------------------------------------------
 test-rust:

@@ -99,7 +99,9 @@ let seq = 0;
 const pending = new Map();
 
 function startWorker() {
-  worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+  // The single-file build (www/build/single-file.mjs) brings its worker as a Blob URL.
+  const single = globalThis.TLS_LENS_WORKER_URL;
+  worker = new Worker(single || new URL('./worker.js', import.meta.url), { type: single ? 'classic' : 'module' });
   sentBytes = null;
   worker.onmessage = (e) => {
     const p = pending.get(e.data.id);
@@ -511,7 +513,11 @@ function explainText() {
 }
 
 async function loadSample(file) {
-  const res = await fetch(`samples/${encodeURIComponent(file)}`, { cache: 'no-cache' });
+  // The single-file build embeds the samples (base64).
+  const embedded = globalThis.TLS_LENS_SAMPLES && globalThis.TLS_LENS_SAMPLES[file];
+  const res = embedded
+    ? new Response(Uint8Array.from(atob(embedded), (c) => c.charCodeAt(0)))
+    : await fetch(`samples/${encodeURIComponent(file)}`, { cache: 'no-cache' });
   if (!res.ok) throw new Error(`${file}: HTTP ${res.status}`);
   const sample = SAMPLES.find((s) => s.file === file);
   if (sample && sample.binary) {

@@ -5,7 +5,8 @@
 // capture does not copy them again.
 import init, { analyze, overview, explainStream, diffHellos } from './pkg/tls_lens.js';
 
-const ready = init();
+// The single-file build puts the wasm bytes here; else the glue fetches pkg/tls_lens_bg.wasm.
+const ready = init(globalThis.TLS_LENS_WASM ? { module_or_path: globalThis.TLS_LENS_WASM } : undefined);
 let bytes = null;
 
 self.onmessage = async (e) => {

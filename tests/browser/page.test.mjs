@@ -783,3 +783,30 @@ test('s. <tls-lens> elements and the embed iframe on the embedding guide: render
     await context.close();
   }
 });
+
+test('t. the single-file build works opened from file://, under its hash-based CSP', async () => {
+  const single = join(ROOT, 'target', 'tls-lens.html');
+  if (!existsSync(single)) execFileSync('node', [join(ROOT, 'www', 'build', 'single-file.mjs'), single]);
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
+  const page = await context.newPage();
+  const errors = [];
+  const requests = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('request', (r) => requests.push(r.url()));
+  try {
+    await page.goto('file://' + single);
+    await page.waitForSelector('body[data-state="ready"]');
+    const steps = await stepsOf(page);
+    assert.equal(steps.length, 10, 'the default sample, embedded');
+    await page.selectOption('#samples', 'quic-illustrated.pcapng');
+    await page.waitForFunction(() => /quic-illustrated/.test(document.getElementById('status').textContent));
+    await page.waitForSelector('body[data-state="ready"]');
+    assert.match(await page.textContent('#summary'), /Server Finished verified/);
+    // Nothing fetched from anywhere but the file itself and its blob: worker.
+    assert.deepEqual(requests.filter((u) => !u.startsWith('file://') && !u.startsWith('blob:') && !u.startsWith('data:')), []);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
