@@ -110,6 +110,15 @@ pub fn explain_capture(id: usize, cap: &input::Capture, keys: &[crypto::keylog::
         }
         None => std::borrow::Cow::Borrowed(cap),
     };
+    // Certificates compressed with RFC 8879 (TLS over TCP; the QUIC walk does its own).
+    let inflated = if cap.quic.is_none() { tls::certcomp::expand(cap.as_ref(), &tls) } else { None };
+    let cap = match inflated {
+        Some(c) => {
+            tls = tls::parse(&c);
+            std::borrow::Cow::Owned(c)
+        }
+        None => cap,
+    };
     let cap = cap.as_ref();
     let random = tls.facts.client_hello.as_ref().map(|ch| ch.random.clone()).unwrap_or_default();
     let last = tls.facts.last_client_random.clone().unwrap_or_default();

@@ -178,7 +178,9 @@ fn chacha20_poly1305() {
 /// chrome-cloudflare-quic-with-secrets.pcapng): the TCP connection decrypts with no key log
 /// given. tshark (which reads the DSB too) lists the handshake types S 8, 25, 15, 20 · C 20 ·
 /// S 4, 4 (`-Y "tcp && tls.handshake" -T fields -e tcp.srcport -e tls.handshake.type`); the
-/// client's first application data is the HTTP/2 connection preface.
+/// client's first application data is the HTTP/2 connection preface. The Certificate after the
+/// CompressedCertificate is its decompressed content (RFC 8879; tshark shows its certificates
+/// in the same frame).
 #[test]
 fn pcapng_decryption_secrets_block() {
     let a = analyze(&data("corpus/ja4/pcap/chrome-cloudflare-quic-with-secrets.pcapng"), &Options::default());
@@ -189,6 +191,7 @@ fn pcapng_decryption_secrets_block() {
         [
             ("s2c", "EncryptedExtensions"),
             ("s2c", "CompressedCertificate"),
+            ("s2c", "Certificate"),
             ("s2c", "CertificateVerify"),
             ("s2c", "Finished"),
             ("c2s", "Finished"),
@@ -293,4 +296,28 @@ fn key_schedule_matches_the_published_values() {
     assert_eq!(key_value(c, "server_write", "server_write_IV"), "434528db4937d540d393135e06a11bb8");
     let client = c.key_schedule.iter().find(|g| g.name == "client_write").unwrap();
     assert_eq!(client.protects.first().map(String::as_str), Some("Finished"));
+}
+
+/// RFC 8879: Chrome's certificates to Cloudflare come brotli-compressed, over TCP and QUIC (the
+/// pcapng's Decryption Secrets Block opens them). Decompressed, they are the chain tshark shows
+/// for frames 8 and 51: leaf CN sni.cloudflaressl.com (SANs *.cloudflare-quic.com,
+/// sni.cloudflaressl.com, cloudflare-quic.com) issued by Cloudflare Inc ECC CA-3, whose
+/// certificate is issued by Baltimore CyberTrust Root.
+#[test]
+fn compressed_certificates_are_decompressed() {
+    let a = tls_lens::analyze(&data("corpus/ja4/pcap/chrome-cloudflare-quic-with-secrets.pcapng"), &tls_lens::Options::default());
+    assert_eq!(a.connections.len(), 2);
+    for c in &a.connections {
+        let names: Vec<&str> = c.messages.iter().filter(|m| m.quic.is_none()).map(|m| m.name.as_str()).collect();
+        let i = names.iter().position(|n| *n == "CompressedCertificate").unwrap_or_else(|| panic!("{names:?}"));
+        assert_eq!(names[i + 1], "Certificate", "{names:?}");
+        assert_eq!(c.certificates.len(), 2, "{:?}", c.certificates.iter().map(|x| &x.subject).collect::<Vec<_>>());
+        assert!(c.certificates[0].subject.contains("CN=sni.cloudflaressl.com"), "{}", c.certificates[0].subject);
+        assert!(c.certificates[0].issuer.contains("CN=Cloudflare Inc ECC CA-3"), "{}", c.certificates[0].issuer);
+        let mut san = c.certificates[0].san.clone();
+        san.sort();
+        assert_eq!(san, ["DNS:*.cloudflare-quic.com", "DNS:cloudflare-quic.com", "DNS:sni.cloudflaressl.com"]);
+        assert!(c.certificates[1].issuer.contains("Baltimore CyberTrust Root"), "{}", c.certificates[1].issuer);
+        assert!(note_keys(c).contains(&"note.certcomp.ok"), "{:?}", note_keys(c));
+    }
 }

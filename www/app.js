@@ -636,6 +636,15 @@ function bind() {
     if (state.ready && state.bytes) run({ keepStep: true });
   });
   ui.share.addEventListener('click', () => { share().catch((err) => setStatus(String(err.message || err), 'has-errors')); });
+  // Esc: back from the card (or a panel) to the selected step of the list.
+  document.addEventListener('keydown', (e) => {
+    if (e.key !== 'Escape' || e.defaultPrevented) return;
+    const li = ui.steps.querySelector('li[aria-selected="true"]');
+    if (li && !ui.steps.contains(document.activeElement)) {
+      e.preventDefault();
+      li.focus({ preventScroll: false });
+    }
+  });
   bindSteps(ui.steps, select);
   bindCardHover(ui.card);
 }

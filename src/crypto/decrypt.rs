@@ -319,11 +319,16 @@ fn outcome_notes(notes: &mut Vec<(NoteSeverity, TextRef)>, ok_key: &str, opened:
 /// Plaintext records to insert after their ciphertext: `ct` (handshake or alert) content split
 /// into records of at most 2^14 bytes.
 fn rebuilt(ct: u8, content: &[u8]) -> Vec<u8> {
-    let mut bytes = Vec::with_capacity(content.len() + 5);
-    for part in content.chunks(1 << 14) {
-        bytes.extend_from_slice(&[ct, 3, 3]);
-        bytes.extend_from_slice(&(part.len() as u16).to_be_bytes());
-        bytes.extend_from_slice(part);
+    // Handshake content: one record per complete message, so that what follows a message
+    // (a decompressed certificate) can be placed right after it.
+    let pieces = if ct == 22 { crate::tls::certcomp::split_messages(content) } else { vec![content] };
+    let mut bytes = Vec::with_capacity(content.len() + 5 * pieces.len());
+    for piece in pieces {
+        for part in piece.chunks(1 << 14) {
+            bytes.extend_from_slice(&[ct, 3, 3]);
+            bytes.extend_from_slice(&(part.len() as u16).to_be_bytes());
+            bytes.extend_from_slice(part);
+        }
     }
     bytes
 }
@@ -484,7 +489,7 @@ fn key_schedule12(version: u16, suite: super::tls12::Suite, master: &[u8], keys:
 
 /// A copy of `cap` with `inserts` placed right after the records they belong to, as chunks of
 /// the same direction and frame, marked decrypted. Offsets in its diagnostics move along.
-fn insert(cap: &Capture, mut inserts: Vec<(usize, Dir, Vec<u8>)>) -> Capture {
+pub(crate) fn insert(cap: &Capture, mut inserts: Vec<(usize, Dir, Vec<u8>)>) -> Capture {
     inserts.sort_by_key(|i| i.0);
     let mut out = Capture { data: Vec::with_capacity(cap.data.len() + inserts.iter().map(|i| i.2.len()).sum::<usize>()), chunks: Vec::new(), decrypted: Vec::new(), ..cap.clone() };
     let mut next = 0;
@@ -508,8 +513,12 @@ fn insert(cap: &Capture, mut inserts: Vec<(usize, Dir, Vec<u8>)>) -> Capture {
     for d in out.diagnostics.iter_mut() {
         d.offset = shift(d.offset);
     }
-    // Ranges that were already rebuilt plaintext (a tool log's) move along too.
-    out.decrypted.extend(cap.decrypted.iter().map(|&(o, l)| (shift(o), l)));
+    // Ranges that were already rebuilt plaintext (a tool log's, decompressed certificates)
+    // move along too.
+    // (A range that an insert falls inside grows by it.)
+    let moved = |&(o, l): &(usize, usize)| (shift(o), l + inserts.iter().filter(|i| o < i.0 && i.0 < o + l).map(|i| i.2.len()).sum::<usize>());
+    out.decrypted.extend(cap.decrypted.iter().map(moved));
+    out.inflated = cap.inflated.iter().map(moved).collect();
     out
 }
 

@@ -405,4 +405,12 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("field.keys.update", "Next generation of application traffic keys after a KeyUpdate: secret_N+1 = HKDF-Expand-Label(secret_N, \"traffic upd\", \"\", Hash.length), so old keys cannot be recomputed from new ones. (RFC 8446 §7.2)"),
     ("field.keys.master12", "TLS 1.2: the 48-byte master secret (the key log's CLIENT_RANDOM line) is stretched by the PRF into the key block, which is cut into each side's MAC key, encryption key and IV. Anyone with it can decrypt the whole connection. (RFC 5246 §8.1, §6.3)"),
     ("field.keys.write12", "This side's write keys from the key block: they protect everything it sends after its ChangeCipherSpec, starting with its Finished. (RFC 5246 §6.3, §7.1)"),
+    ("msg.CompressedCertificate.title", "Compressed Certificate"),
+    ("msg.CompressedCertificate.explain", "The sender's Certificate message, compressed with an algorithm the peer offered in compress_certificate: certificate chains are large and mostly repetitive, and a smaller first flight fits in fewer packets (for QUIC, within its anti-amplification limit). TLS Lens decompressed it: the Certificate it carries is the next step. (RFC 8879 §4)"),
+    ("field.CompressedCertificate.algorithm", "Compression algorithm: 1 zlib, 2 brotli, 3 zstd; one of those the peer listed in its compress_certificate extension. (RFC 8879 §3, §7.3)"),
+    ("field.CompressedCertificate.uncompressed_length", "Length of the Certificate message once decompressed; a different result means the peer must abort with bad_certificate. (RFC 8879 §4)"),
+    ("field.CompressedCertificate.compressed", "The compressed Certificate message. (RFC 8879 §4)"),
+    ("field.record.inflated", "Not on the wire: a record header rebuilt around the Certificate message decompressed from the CompressedCertificate just before it. (RFC 8879 §4)"),
+    ("note.certcomp.ok", "The certificate chain was sent compressed ({algorithm}: {compressed} bytes for a {size}-byte Certificate message); TLS Lens decompressed it. (RFC 8879)"),
+    ("note.certcomp.bad", "A CompressedCertificate could not be decompressed: {why}. (RFC 8879 §4)"),
 ];

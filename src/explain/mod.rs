@@ -295,7 +295,7 @@ fn texts(m: &Message, tls: &TlsConnection, s: &Summary, enc13: &mut [usize; 2]) 
             };
             (TextRef::new("msg.Alert.title").arg("name", name.clone()), TextRef::new(key).arg("name", name))
         }
-        ("ServerHelloDone" | "CertificateRequest" | "CertificateVerify" | "NewSessionTicket" | "EncryptedExtensions", _) => {
+        ("ServerHelloDone" | "CertificateRequest" | "CertificateVerify" | "NewSessionTicket" | "EncryptedExtensions" | "CompressedCertificate", _) => {
             (TextRef::new(format!("msg.{name}.title")), TextRef::new(format!("msg.{name}.explain")))
         }
         _ => {

@@ -404,4 +404,12 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("field.keys.update", "KeyUpdate 之后的下一代应用流量密钥：secret_N+1 = HKDF-Expand-Label(secret_N, \"traffic upd\", \"\", Hash.length)，因此无法由新密钥反推出旧密钥。（RFC 8446 §7.2）"),
     ("field.keys.master12", "TLS 1.2：48 字节的主密钥（密钥日志中的 CLIENT_RANDOM 行）经 PRF 扩展成密钥块，再切分为双方各自的 MAC 密钥、加密密钥和 IV。拿到它的人可以解密整条连接。（RFC 5246 §8.1、§6.3）"),
     ("field.keys.write12", "这一方从密钥块中得到的写密钥：保护它在 ChangeCipherSpec 之后发送的所有内容，从它的 Finished 开始。（RFC 5246 §6.3、§7.1）"),
+    ("msg.CompressedCertificate.title", "压缩的证书 (Compressed Certificate)"),
+    ("msg.CompressedCertificate.explain", "发送方的 Certificate 消息，用对端在 compress_certificate 中提供的算法压缩过：证书链很大且重复内容多，更小的首轮消息可以装进更少的数据包（对 QUIC 来说，可以留在防放大限制之内）。TLS Lens 已将其解压：其中携带的 Certificate 就是下一步。（RFC 8879 §4）"),
+    ("field.CompressedCertificate.algorithm", "压缩算法：1 zlib，2 brotli，3 zstd；必须是对端在 compress_certificate 扩展中列出的算法之一。（RFC 8879 §3、§7.3）"),
+    ("field.CompressedCertificate.uncompressed_length", "解压后 Certificate 消息的长度；结果不一致时，对端必须以 bad_certificate 终止连接。（RFC 8879 §4）"),
+    ("field.CompressedCertificate.compressed", "压缩后的 Certificate 消息。（RFC 8879 §4）"),
+    ("field.record.inflated", "线路上并没有这个记录头：它是为紧挨在前面的 CompressedCertificate 解压出来的 Certificate 消息重建的。（RFC 8879 §4）"),
+    ("note.certcomp.ok", "证书链是压缩后发送的（{algorithm}：用 {compressed} 字节传送了 {size} 字节的 Certificate 消息）；TLS Lens 已将其解压。（RFC 8879）"),
+    ("note.certcomp.bad", "有一条 CompressedCertificate 无法解压：{why}。（RFC 8879 §4）"),
 ];

@@ -54,6 +54,9 @@ pub struct Capture {
     pub quic_summary: Option<crate::model::QuicSummary>,
     /// Keys derived with a key log (decryption fills it).
     pub key_schedule: Vec<crate::model::KeyGen>,
+    /// Ranges of `data` holding Certificate messages decompressed from CompressedCertificate
+    /// (RFC 8879), in rebuilt records (also listed in `decrypted`).
+    pub inflated: Vec<(usize, usize)>,
 }
 
 impl Capture {

@@ -566,17 +566,24 @@ impl<'a> Walk<'a> {
     fn emit(&mut self, dir: Dir, stream: usize, frame: u32, rest: bool) {
         let s = &mut self.crypto[di(dir)][stream];
         let bytes = if rest { s.take_rest().to_vec() } else { s.take_complete().to_vec() };
-        if bytes.is_empty() {
-            return;
+        // One rebuilt record per handshake message (a CompressedCertificate's decompressed
+        // Certificate goes right after it); an incomplete tail at the end is one more.
+        for msg in crate::tls::certcomp::split_messages(&bytes) {
+            let rec = crate::tls::certcomp::records(msg);
+            let at = self.push(dir, &rec, frame, None);
+            self.cap.decrypted.push((at, rec.len()));
+            match crate::tls::certcomp::certificate_message(msg) {
+                Ok(Some((algorithm, compressed, cert))) => {
+                    self.cap.notes.push(crate::tls::certcomp::note(algorithm, compressed, &Ok(cert.clone())));
+                    let rec = crate::tls::certcomp::records(&cert);
+                    let at = self.push(dir, &rec, frame, None);
+                    self.cap.decrypted.push((at, rec.len()));
+                    self.cap.inflated.push((at, rec.len()));
+                }
+                Ok(None) => {}
+                Err(e) => self.cap.notes.push(crate::tls::certcomp::note(0, 0, &Err(e))),
+            }
         }
-        let mut rec = Vec::with_capacity(bytes.len() + 5);
-        for part in bytes.chunks(1 << 14) {
-            rec.extend_from_slice(&[22, 3, 3]);
-            rec.extend_from_slice(&(part.len() as u16).to_be_bytes());
-            rec.extend_from_slice(part);
-        }
-        let at = self.push(dir, &rec, frame, None);
-        self.cap.decrypted.push((at, rec.len()));
     }
 
     fn client_random(&self) -> Option<Vec<u8>> {

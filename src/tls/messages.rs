@@ -199,6 +199,20 @@ fn body(t: u8, r: &mut Reader, ctx: &Ctx, out: &mut Vec<Field>, facts: &mut MsgF
             out.push(Field::new("request_update", format!("{v} ({n})"), s));
             Ok(())
         }
+        25 => {
+            let (a, s) = r.u16("algorithm")?;
+            out.push(Field::new("algorithm", format!("{a} ({})", super::certcomp::algorithm_name(a)), s).note("field.CompressedCertificate.algorithm"));
+            let (n, s) = r.u24("uncompressed_length")?;
+            out.push(Field::new("uncompressed_length", nbytes(n), s).note("field.CompressedCertificate.uncompressed_length"));
+            let (mut data, ls) = r.vec(3, "compressed_certificate_message")?;
+            let (b, bs) = data.rest();
+            out.push(
+                Field::new("compressed_certificate_message", nbytes(b.len()), bs.cover(ls))
+                    .note("field.CompressedCertificate.compressed")
+                    .with_children(vec![len_field(ls, b.len())]),
+            );
+            Ok(())
+        }
         22 => {
             let (st, s) = r.u8("status_type")?;
             out.push(Field::new("status_type", format!("{st} ({})", if st == 1 { "ocsp" } else { "unknown" }), s));

@@ -3,6 +3,7 @@
 //! negotiated so far (version, suite, who has switched to encryption), and infers directions
 //! when the input did not mark them.
 
+pub mod certcomp;
 mod extensions;
 
 pub use extensions::ExtFacts;
@@ -282,6 +283,7 @@ pub fn raw_records(cap: &Capture, diags: &mut Vec<Diagnostic>) -> Vec<RawRecord>
     for r in raw.iter_mut() {
         r.decrypted = cap.decrypted.iter().any(|&(o, l)| (o..o + l).contains(&r.start()));
         r.quic = r.decrypted && cap.quic_summary.is_some();
+        r.inflated = cap.inflated.iter().any(|&(o, l)| (o..o + l).contains(&r.start()));
     }
     raw
 }
@@ -781,6 +783,7 @@ fn record_header_field(r: &RawRecord) -> Field {
         h,
     )
     .note(match (r.quic, r.decrypted) {
+        _ if r.inflated => "field.record.inflated",
         (true, _) => "field.record.quic",
         (_, true) => "field.record.rebuilt",
         _ => "field.record",

@@ -57,6 +57,8 @@ pub struct RawRecord {
     pub decrypted: bool,
     /// Rebuilt around QUIC CRYPTO frame data (there are no TLS records in QUIC).
     pub quic: bool,
+    /// Rebuilt around a Certificate decompressed from a CompressedCertificate (RFC 8879).
+    pub inflated: bool,
 }
 
 impl RawRecord {
@@ -95,6 +97,7 @@ pub fn parse_records(bytes: &[u8], map: &PieceMap, dir: Option<Dir>, diags: &mut
                 truncated: have < length,
                 decrypted: false,
                 quic: false,
+                inflated: false,
             });
             pos += 2 + have;
             continue;
@@ -162,6 +165,7 @@ pub fn parse_records(bytes: &[u8], map: &PieceMap, dir: Option<Dir>, diags: &mut
             truncated,
             decrypted: false,
                 quic: false,
+                inflated: false,
         });
         pos += 5 + have;
     }

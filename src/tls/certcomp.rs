@@ -1,0 +1,169 @@
+//! Certificate compression (RFC 8879): a CompressedCertificate message carries the Certificate
+//! message it replaces, compressed with zlib, brotli or zstd. Decompressed, that Certificate is
+//! put right after the record that carried the CompressedCertificate, in a rebuilt record (like
+//! decrypted plaintext), so its certificates are explained like any others.
+//!
+//! ```text
+//! struct {
+//!     CertificateCompressionAlgorithm algorithm;   // 1 zlib, 2 brotli, 3 zstd
+//!     uint24 uncompressed_length;
+//!     opaque compressed_certificate_message<1..2^24-1>;
+//! } CompressedCertificate;
+//! ```
+
+use std::io::Read;
+
+use crate::input::Capture;
+use crate::model::{Dir, NoteSeverity, TextRef};
+
+use super::TlsConnection;
+
+/// The algorithm names of the IANA "TLS Certificate Compression Algorithm IDs" registry.
+pub fn algorithm_name(a: u16) -> &'static str {
+    match a {
+        1 => "zlib",
+        2 => "brotli",
+        3 => "zstd",
+        _ => "unknown",
+    }
+}
+
+/// Decompress `data` with `algorithm`; the result must be exactly `expected` bytes (RFC 8879
+/// §4: otherwise the peer aborts with bad_certificate). Never more than `expected` bytes are
+/// produced, so a hostile length cannot make it allocate without bound.
+pub fn decompress(algorithm: u16, data: &[u8], expected: usize) -> Result<Vec<u8>, String> {
+    let limit = expected as u64 + 1;
+    let mut out = Vec::with_capacity(expected.min(1 << 20));
+    let res = match algorithm {
+        1 => miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(data, expected + 1).map(|v| out = v).map_err(|e| format!("zlib: {e:?}")),
+        2 => brotli_decompressor::Decompressor::new(data, 4096).take(limit).read_to_end(&mut out).map(|_| ()).map_err(|e| format!("brotli: {e}")),
+        3 => match ruzstd::decoding::StreamingDecoder::new(data) {
+            Ok(d) => d.take(limit).read_to_end(&mut out).map(|_| ()).map_err(|e| format!("zstd: {e}")),
+            Err(e) => Err(format!("zstd: {e}")),
+        },
+        a => Err(format!("unknown algorithm {a}")),
+    };
+    res?;
+    if out.len() != expected {
+        return Err(format!("{} bytes, but uncompressed_length says {expected}", if out.len() > expected { format!("more than {expected}") } else { out.len().to_string() }));
+    }
+    Ok(out)
+}
+
+/// The Certificate handshake message inside a CompressedCertificate message (`msg`: header and
+/// body). Ok(None) when it is not one.
+pub fn certificate_message(msg: &[u8]) -> Result<Option<(u16, usize, Vec<u8>)>, String> {
+    if msg.first() != Some(&25) || msg.len() < 4 + 2 + 3 + 3 {
+        return Ok(None);
+    }
+    let algorithm = u16::from_be_bytes([msg[4], msg[5]]);
+    let expected = (msg[6] as usize) << 16 | (msg[7] as usize) << 8 | msg[8] as usize;
+    let len = (msg[9] as usize) << 16 | (msg[10] as usize) << 8 | msg[11] as usize;
+    let data = msg.get(12..12 + len).ok_or("compressed_certificate_message is truncated")?;
+    let body = decompress(algorithm, data, expected)?;
+    // The compressed bytes are the Certificate message's body (what follows its 4-byte
+    // handshake header); be lenient with senders that compressed the header too.
+    let message = if body.first() == Some(&11) && body.len() >= 4 && (body[1] as usize) << 16 | (body[2] as usize) << 8 | body[3] as usize == body.len() - 4 {
+        body
+    } else {
+        let mut m = vec![11, (body.len() >> 16) as u8, (body.len() >> 8) as u8, body.len() as u8];
+        m.extend_from_slice(&body);
+        m
+    };
+    Ok(Some((algorithm, data.len(), message)))
+}
+
+/// Handshake messages one by one (4-byte header + body); an incomplete tail is the last item.
+pub fn split_messages(mut bytes: &[u8]) -> Vec<&[u8]> {
+    let mut out = Vec::new();
+    while !bytes.is_empty() {
+        let len = match bytes.get(1..4) {
+            Some(h) => 4 + ((h[0] as usize) << 16 | (h[1] as usize) << 8 | h[2] as usize),
+            None => bytes.len(),
+        };
+        let (msg, rest) = bytes.split_at(len.min(bytes.len()));
+        out.push(msg);
+        bytes = rest;
+    }
+    out
+}
+
+/// Handshake bytes in rebuilt records (content type 22, at most 2^14 bytes each).
+pub fn records(content: &[u8]) -> Vec<u8> {
+    let mut rec = Vec::with_capacity(content.len() + 5);
+    for part in content.chunks(1 << 14) {
+        rec.extend_from_slice(&[22, 3, 3, (part.len() >> 8) as u8, part.len() as u8]);
+        rec.extend_from_slice(part);
+    }
+    rec
+}
+
+/// Notes for one decompression.
+pub fn note(algorithm: u16, compressed: usize, result: &Result<Vec<u8>, String>) -> (NoteSeverity, TextRef) {
+    match result {
+        Ok(m) => (
+            NoteSeverity::Info,
+            TextRef::new("note.certcomp.ok").arg("algorithm", algorithm_name(algorithm)).arg("compressed", compressed.to_string()).arg("size", m.len().saturating_sub(4).to_string()),
+        ),
+        Err(e) => (NoteSeverity::Warning, TextRef::new("note.certcomp.bad").arg("why", e.clone())),
+    }
+}
+
+/// TLS over TCP: a copy of `cap` with each CompressedCertificate's Certificate inserted after
+/// the record that ends it. None when there is none.
+pub fn expand(cap: &Capture, tls: &TlsConnection) -> Option<Capture> {
+    let mut inserts: Vec<(usize, Dir, Vec<u8>)> = Vec::new();
+    let mut notes = Vec::new();
+    for m in tls.messages.iter().filter(|m| m.content_type == 22 && m.msg_type == Some(25) && !m.encrypted) {
+        let bytes: Vec<u8> = m.pieces.iter().flat_map(|p| cap.data.get(p.offset..p.end()).unwrap_or_default().to_vec()).collect();
+        let last = m.pieces.last().map_or(m.span.end(), |p| p.end());
+        let Some(record) = tls.records.iter().find(|r| r.span.offset < last && last <= r.span.end()) else { continue };
+        match certificate_message(&bytes) {
+            Ok(Some((algorithm, compressed, message))) => {
+                notes.push(note(algorithm, compressed, &Ok(message.clone())));
+                inserts.push((record.span.end(), m.dir.unwrap_or(Dir::S2C), records(&message)));
+            }
+            Ok(None) => {}
+            Err(e) => notes.push(note(0, 0, &Err(e))),
+        }
+    }
+    if notes.is_empty() {
+        return None;
+    }
+    // Where each inserted record lands: its position plus what was inserted before it.
+    inserts.sort_by_key(|i| i.0);
+    let mut before = 0;
+    let mut ranges = Vec::new();
+    for (at, _, rec) in &inserts {
+        ranges.push((at + before, rec.len()));
+        before += rec.len();
+    }
+    let mut out = crate::crypto::decrypt::insert(cap, inserts);
+    out.inflated.extend(ranges);
+    out.notes.extend(notes);
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn zlib_round_trip_and_length_check() {
+        let body = b"\x00\x00\x00\x05hello".to_vec();
+        let z = miniz_oxide::deflate::compress_to_vec_zlib(&body, 6);
+        assert_eq!(decompress(1, &z, body.len()).unwrap(), body);
+        assert!(decompress(1, &z, body.len() - 1).is_err(), "longer than announced");
+        assert!(decompress(1, &z, body.len() + 1).is_err(), "shorter than announced");
+        assert!(decompress(1, b"not zlib", 10).is_err());
+        assert!(decompress(9, &z, body.len()).is_err());
+        let mut msg = vec![25, 0, 0, 0, 0, 1, 0, 0, body.len() as u8, 0, 0, z.len() as u8];
+        msg.extend_from_slice(&z);
+        let n = msg.len() - 4;
+        msg[1..4].copy_from_slice(&[(n >> 16) as u8, (n >> 8) as u8, n as u8]);
+        let (alg, clen, cert) = certificate_message(&msg).unwrap().unwrap();
+        assert_eq!((alg, clen), (1, z.len()));
+        assert_eq!(cert[..4], [11, 0, 0, body.len() as u8]);
+        assert_eq!(&cert[4..], &body[..]);
+    }
+}
