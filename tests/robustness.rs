@@ -322,3 +322,21 @@ fn no_panic_when_decrypting_damaged_input() {
     let keylog = std::fs::read_to_string(dir.join("logs/openssl-msg-tls13.keylog")).unwrap_or_default();
     let _ = analyze(&log, &Options { keylog, ..opts() });
 }
+
+/// QUIC and certificate compression on damaged input: byte flips all over a pcapng whose
+/// Decryption Secrets Block opens both a TCP and a QUIC connection with brotli-compressed
+/// certificates (so damaged datagrams, frames, CRYPTO streams and compressed chains).
+#[test]
+fn no_panic_on_damaged_quic_and_compressed_certificates() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
+    let bytes = std::fs::read(dir.join("corpus/ja4/pcap/chrome-cloudflare-quic-with-secrets.pcapng")).unwrap_or_default();
+    assert!(bytes.len() > 40_000);
+    for i in (0..bytes.len()).step_by(37) {
+        let mut b = bytes.clone();
+        b[i] ^= 0x5a;
+        let _ = analyze(&b, &opts());
+    }
+    for n in (0..=bytes.len()).step_by(211) {
+        let _ = analyze(&bytes[..n], &opts());
+    }
+}
