@@ -321,3 +321,28 @@ fn compressed_certificates_are_decompressed() {
         assert!(note_keys(c).contains(&"note.certcomp.ok"), "{:?}", note_keys(c));
     }
 }
+
+/// AES-CCM (RFC 6655, RFC 8446 B.4): our OpenSSL/curl captures with TLS_AES_128_CCM_SHA256,
+/// TLS_AES_128_CCM_8_SHA256, TLS 1.2 RSA AES-128-CCM-8 and DHE-RSA AES-256-CCM. The decrypted
+/// handshake messages are the ones tshark decrypts with the same key logs (tests/data/README.md),
+/// and both Finished messages verify.
+#[test]
+fn aes_ccm_suites() {
+    let hs13 = [("s2c", "EncryptedExtensions"), ("s2c", "Certificate"), ("s2c", "CertificateVerify"), ("s2c", "Finished"), ("c2s", "Finished")];
+    for (name, suite, tls13) in [("tls13-ccm", 0x1304, true), ("tls13-ccm8", 0x1305, true), ("tls12-ccm8", 0xc0a0, false), ("tls12-dhe-ccm", 0xc09f, false)] {
+        let a = with_keylog(&data(&format!("{name}.pcap")), &text(&format!("{name}.keylog")));
+        let c = &a.connections[0];
+        assert_eq!(c.summary.cipher_suite, Some(suite), "{name}");
+        let hs: Vec<(&str, &str)> = decrypted(c).into_iter().filter(|(_, n)| *n != "Alert" && *n != "NewSessionTicket").collect();
+        if tls13 {
+            assert_eq!(hs, hs13, "{name}");
+            assert_eq!(decrypted(c).iter().filter(|(_, n)| *n == "NewSessionTicket").count(), 2, "{name}");
+        } else {
+            assert_eq!(hs, [("c2s", "Finished"), ("s2c", "Finished")], "{name}");
+        }
+        let keys = note_keys(c);
+        let ok = if tls13 { ["note.finished.ok.server", "note.finished.ok.client"] } else { ["note.finished12.ok.server", "note.finished12.ok.client"] };
+        assert!(ok.iter().all(|k| keys.contains(k)), "{name}: {keys:?}");
+        assert!(!keys.contains(&"note.decrypt.some_failed") && !keys.contains(&"note.decrypt.wrong_keys"), "{name}: {keys:?}");
+    }
+}

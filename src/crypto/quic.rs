@@ -117,9 +117,9 @@ pub fn hp_mask(keys: &PacketKeys, sample: &[u8]) -> Option<[u8; 5]> {
     let sample: &[u8; 16] = sample.try_into().ok()?;
     let mut mask = [0u8; 5];
     match keys.suite.aead {
-        Aead::Aes128Gcm | Aead::Aes256Gcm => {
+        Aead::Aes128Gcm | Aead::Aes256Gcm | Aead::Aes128Ccm | Aead::Aes128Ccm8 => {
             let mut block = aes::Block::from(*sample);
-            if keys.suite.aead == Aead::Aes128Gcm {
+            if keys.suite.aead != Aead::Aes256Gcm {
                 aes::Aes128::new_from_slice(&keys.hp).ok()?.encrypt_block(&mut block);
             } else {
                 aes::Aes256::new_from_slice(&keys.hp).ok()?.encrypt_block(&mut block);

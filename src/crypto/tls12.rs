@@ -56,6 +56,8 @@ pub enum Cipher {
     AesGcm,
     ChaCha20Poly1305,
     AesCbc(MacHash),
+    /// AES-CCM with this tag length (16, or 8 for the _CCM_8 suites; RFC 6655, RFC 7251).
+    AesCcm(usize),
 }
 
 /// What decrypting a TLS 1.2 suite takes.
@@ -81,6 +83,10 @@ impl Suite {
         let prf = if name.ends_with("SHA384") { MacHash::Sha384 } else { MacHash::Sha256 };
         let cipher = if name.contains("_GCM_") {
             Cipher::AesGcm
+        } else if name.ends_with("_CCM_8") {
+            Cipher::AesCcm(8)
+        } else if name.ends_with("_CCM") {
+            Cipher::AesCcm(16)
         } else if name.contains("CHACHA20_POLY1305") {
             Cipher::ChaCha20Poly1305
         } else if name.contains("_CBC_") {
@@ -110,7 +116,7 @@ impl Suite {
     /// the CBC IV (used only by TLS 1.0, whose IVs chain from record to record).
     pub(crate) fn iv_len(self) -> usize {
         match self.cipher {
-            Cipher::AesGcm => 4,
+            Cipher::AesGcm | Cipher::AesCcm(_) => 4,
             Cipher::ChaCha20Poly1305 => 12,
             Cipher::AesCbc(_) => 16,
         }
@@ -192,6 +198,13 @@ pub fn open(suite: Suite, keys: &DirKeys, seq: u64, t: u8, version: u16, body: &
                 16 => Aes128Gcm::new_from_slice(&keys.key).ok()?.decrypt(nonce[..].into(), payload).ok(),
                 _ => Aes256Gcm::new_from_slice(&keys.key).ok()?.decrypt(nonce[..].into(), payload).ok(),
             }
+        }
+        Cipher::AesCcm(tag) => {
+            // As GCM: a 4-byte salt from the key block and an 8-byte explicit nonce (RFC 6655 §3).
+            let (explicit, ct) = (body.get(..8)?, body.get(8..)?);
+            let plain_len = ct.len().checked_sub(tag)?;
+            let nonce: Vec<u8> = [&keys.iv[..], explicit].concat();
+            super::tls13::ccm_open(&keys.key, tag, &nonce, &ad(plain_len), ct)
         }
         Cipher::ChaCha20Poly1305 => {
             let plain_len = body.len().checked_sub(16)?;

@@ -42,6 +42,9 @@ pub enum Aead {
     Aes128Gcm,
     Aes256Gcm,
     ChaCha20Poly1305,
+    /// AES-128-CCM with a 16-byte tag, and with an 8-byte tag (RFC 8446 B.4, RFC 6655).
+    Aes128Ccm,
+    Aes128Ccm8,
 }
 
 /// A TLS 1.3 cipher suite this crate can decrypt.
@@ -52,19 +55,21 @@ pub struct Suite {
 }
 
 impl Suite {
-    /// RFC 8446 Appendix B.4. TLS_AES_128_CCM(_8)_SHA256 are not supported.
+    /// RFC 8446 Appendix B.4: all five TLS 1.3 suites.
     pub fn from_id(id: u16) -> Option<Suite> {
         match id {
             0x1301 => Some(Suite { hash: Hash::Sha256, aead: Aead::Aes128Gcm }),
             0x1302 => Some(Suite { hash: Hash::Sha384, aead: Aead::Aes256Gcm }),
             0x1303 => Some(Suite { hash: Hash::Sha256, aead: Aead::ChaCha20Poly1305 }),
+            0x1304 => Some(Suite { hash: Hash::Sha256, aead: Aead::Aes128Ccm }),
+            0x1305 => Some(Suite { hash: Hash::Sha256, aead: Aead::Aes128Ccm8 }),
             _ => None,
         }
     }
 
     pub fn key_len(self) -> usize {
         match self.aead {
-            Aead::Aes128Gcm => 16,
+            Aead::Aes128Gcm | Aead::Aes128Ccm | Aead::Aes128Ccm8 => 16,
             Aead::Aes256Gcm | Aead::ChaCha20Poly1305 => 32,
         }
     }
@@ -126,6 +131,24 @@ pub fn open(suite: Suite, keys: &TrafficKeys, seq: u64, header: &[u8], body: &[u
         Aead::Aes128Gcm => Aes128Gcm::new_from_slice(&keys.key).ok()?.decrypt((&n).into(), payload).ok(),
         Aead::Aes256Gcm => Aes256Gcm::new_from_slice(&keys.key).ok()?.decrypt((&n).into(), payload).ok(),
         Aead::ChaCha20Poly1305 => ChaCha20Poly1305::new_from_slice(&keys.key).ok()?.decrypt((&n).into(), payload).ok(),
+        Aead::Aes128Ccm => ccm_open(&keys.key, 16, &n, header, body),
+        Aead::Aes128Ccm8 => ccm_open(&keys.key, 8, &n, header, body),
+    }
+}
+
+/// AES-CCM open with a 12-byte nonce, an AES-128 or AES-256 key and a 16- or 8-byte tag
+/// (RFC 3610; TLS: RFC 6655, RFC 8446 B.4).
+pub fn ccm_open(key: &[u8], tag: usize, nonce: &[u8], aad: &[u8], body: &[u8]) -> Option<Vec<u8>> {
+    use ccm::consts::{U12, U16, U8};
+    use ccm::Ccm;
+    let nonce: &[u8; 12] = nonce.try_into().ok()?;
+    let payload = Payload { msg: body, aad };
+    match (key.len(), tag) {
+        (16, 16) => Ccm::<aes::Aes128, U16, U12>::new_from_slice(key).ok()?.decrypt(nonce.into(), payload).ok(),
+        (16, 8) => Ccm::<aes::Aes128, U8, U12>::new_from_slice(key).ok()?.decrypt(nonce.into(), payload).ok(),
+        (32, 16) => Ccm::<aes::Aes256, U16, U12>::new_from_slice(key).ok()?.decrypt(nonce.into(), payload).ok(),
+        (32, 8) => Ccm::<aes::Aes256, U8, U12>::new_from_slice(key).ok()?.decrypt(nonce.into(), payload).ok(),
+        _ => None,
     }
 }
 

@@ -664,6 +664,8 @@ fn aead_name(s: Suite) -> &'static str {
         crate::crypto::tls13::Aead::Aes128Gcm => "AES-128-GCM",
         crate::crypto::tls13::Aead::Aes256Gcm => "AES-256-GCM",
         crate::crypto::tls13::Aead::ChaCha20Poly1305 => "ChaCha20-Poly1305",
+        crate::crypto::tls13::Aead::Aes128Ccm => "AES-128-CCM",
+        crate::crypto::tls13::Aead::Aes128Ccm8 => "AES-128-CCM-8",
     }
 }
 

@@ -3,6 +3,7 @@
 #
 #   sudo ./make-captures.sh            # re-capture with the existing certs/ (keeps cert fingerprints stable)
 #   sudo REGEN_CERTS=1 ./make-captures.sh   # also make a new CA + server key/cert
+#   sudo ONLY="tls13-ccm tls12-ccm8" SKIP_EXPECTED=1 ./make-captures.sh   # only those captures
 #
 # Needs: root (tcpdump on lo), openssl 3.x, curl built with OpenSSL + nghttp2, tcpdump, tshark, python3.
 # All traffic is on 127.0.0.1 only. Ports are fixed (44301..44305).
@@ -42,6 +43,7 @@ fi
 openssl verify -CAfile "$C/ca.pem" "$C/server.pem"
 
 # ---------------------------------------------------------------- helpers
+want() { [ -z "${ONLY:-}" ] || [[ " $ONLY " == *" $1 "* ]]; }
 TCPDUMP_PID= ; SERVER_PID=
 start_capture() {  # NAME PORT
   rm -f "$D/$1.pcap"
@@ -85,39 +87,83 @@ sclient() {  # NAME PORT s_client-args...
 }
 
 # ---------------------------------------------------------------- 1. TLS 1.2 ECDHE-RSA (curl, ALPN h2)
-N=tls12-ecdhe-rsa; P=44301; echo "== $N"
+N=tls12-ecdhe-rsa; P=44301
+if want $N; then echo "== $N"
 start_capture $N $P
 start_server $N $P -tls1_2 -cipher ECDHE-RSA-AES128-GCM-SHA256 -alpn h2,http/1.1 -no_ticket
 curl_client $N $P --tls-max 1.2 --tlsv1.2 --ciphers ECDHE-RSA-AES128-GCM-SHA256
 stop_capture
+fi
 
 # ---------------------------------------------------------------- 2. TLS 1.2 static RSA (curl)
-N=tls12-rsa; P=44302; echo "== $N"
+N=tls12-rsa; P=44302
+if want $N; then echo "== $N"
 start_capture $N $P
 start_server $N $P -tls1_2 -cipher AES128-GCM-SHA256 -alpn h2,http/1.1 -no_ticket
 curl_client $N $P --tls-max 1.2 --tlsv1.2 --ciphers AES128-GCM-SHA256
 stop_capture
+fi
 
 # ---------------------------------------------------------------- 3. TLS 1.3 (curl, defaults)
-N=tls13; P=44303; echo "== $N"
+N=tls13; P=44303
+if want $N; then echo "== $N"
 start_capture $N $P
 start_server $N $P -alpn h2,http/1.1
 curl_client $N $P --tlsv1.3
 stop_capture
+fi
 
 # ---------------------------------------------------------------- 4. TLS 1.2 DHE-RSA (s_client)
-N=tls12-dhe-rsa; P=44304; echo "== $N"
+N=tls12-dhe-rsa; P=44304
+if want $N; then echo "== $N"
 start_capture $N $P
 start_server $N $P -tls1_2 -cipher DHE-RSA-AES128-GCM-SHA256 -no_ticket
 sclient $N $P -tls1_2 -cipher DHE-RSA-AES128-GCM-SHA256
 stop_capture
+fi
 
 # ---------------------------------------------------------------- 5. TLS 1.3 HelloRetryRequest (s_client)
-N=tls13-hrr; P=44305; echo "== $N"
+N=tls13-hrr; P=44305
+if want $N; then echo "== $N"
 start_capture $N $P
 start_server $N $P -groups P-256
 sclient $N $P -groups X25519:P-256
 stop_capture
+fi
+
+# ---------------------------------------------------------------- 6. TLS 1.3 AES-128-CCM (curl)
+N=tls13-ccm; P=44306
+if want $N; then echo "== $N"
+start_capture $N $P
+start_server $N $P -ciphersuites TLS_AES_128_CCM_SHA256 -alpn http/1.1
+curl_client $N $P --tlsv1.3 --tls13-ciphers TLS_AES_128_CCM_SHA256
+stop_capture
+fi
+
+# ---------------------------------------------------------------- 7. TLS 1.3 AES-128-CCM-8 (s_client)
+N=tls13-ccm8; P=44307
+if want $N; then echo "== $N"
+start_capture $N $P
+start_server $N $P -ciphersuites TLS_AES_128_CCM_8_SHA256
+sclient $N $P -ciphersuites TLS_AES_128_CCM_8_SHA256
+stop_capture
+fi
+
+# ---------------------------------------------------------------- 8. TLS 1.2 RSA AES-128-CCM-8 and DHE-RSA AES-256-CCM (curl)
+N=tls12-ccm8; P=44308
+if want $N; then echo "== $N"
+start_capture $N $P
+start_server $N $P -tls1_2 -cipher AES128-CCM8 -no_ticket
+curl_client $N $P --tls-max 1.2 --tlsv1.2 --ciphers AES128-CCM8
+stop_capture
+fi
+N=tls12-dhe-ccm; P=44309
+if want $N; then echo "== $N"
+start_capture $N $P
+start_server $N $P -tls1_2 -cipher DHE-RSA-AES256-CCM -no_ticket
+curl_client $N $P --tls-max 1.2 --tlsv1.2 --ciphers DHE-RSA-AES256-CCM
+stop_capture
+fi
 
 # ---------------------------------------------------------------- oracle + hex files
 [ "${SKIP_EXPECTED:-0}" = 1 ] || python3 "$D/make-expected.py"
