@@ -222,6 +222,9 @@ pub struct Connection {
     pub udp_stream: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub quic: Option<QuicSummary>,
+    /// A DTLS connection (its number is `udp_stream`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub dtls: bool,
 }
 
 /// One generation of keys: the secret it comes from (a key log entry, or derived from one),

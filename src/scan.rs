@@ -121,7 +121,7 @@ pub struct ScanLine {
 impl ScanLine {
     fn from_connection(c: Connection) -> ScanLine {
         ScanLine {
-            transport: if c.quic.is_some() { "udp" } else { "tcp" },
+            transport: if c.quic.is_some() || c.dtls { "udp" } else { "tcp" },
             stream: c.tcp_stream.or(c.udp_stream).unwrap_or(c.id),
             client: c.client.unwrap_or_default(),
             server: c.server.unwrap_or_default(),

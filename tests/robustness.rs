@@ -339,4 +339,12 @@ fn no_panic_on_damaged_quic_and_compressed_certificates() {
     for n in (0..=bytes.len()).step_by(211) {
         let _ = analyze(&bytes[..n], &opts());
     }
+    // DTLS: records, fragments, HelloVerifyRequest, cookies.
+    let bytes = std::fs::read(dir.join("corpus/wireshark/captures/snakeoil-dtls.pcap")).unwrap_or_default();
+    assert!(bytes.len() > 2000);
+    for i in 0..bytes.len() {
+        let mut b = bytes.clone();
+        b[i] ^= 0x5a;
+        let _ = analyze(&b, &opts());
+    }
 }

@@ -121,6 +121,7 @@ pub fn connection(id: usize, cap: &Capture, mut tls: TlsConnection, opts: &Optio
         keylog: Vec::new(),
         udp_stream: cap.udp_stream,
         quic: cap.quic_summary.clone(),
+        dtls: cap.dtls,
         key_schedule: cap
             .key_schedule
             .iter()
@@ -295,7 +296,7 @@ fn texts(m: &Message, tls: &TlsConnection, s: &Summary, enc13: &mut [usize; 2]) 
             };
             (TextRef::new("msg.Alert.title").arg("name", name.clone()), TextRef::new(key).arg("name", name))
         }
-        ("ServerHelloDone" | "CertificateRequest" | "CertificateVerify" | "NewSessionTicket" | "EncryptedExtensions" | "CompressedCertificate", _) => {
+        ("ServerHelloDone" | "CertificateRequest" | "CertificateVerify" | "NewSessionTicket" | "EncryptedExtensions" | "CompressedCertificate" | "HelloVerifyRequest", _) => {
             (TextRef::new(format!("msg.{name}.title")), TextRef::new(format!("msg.{name}.explain")))
         }
         _ => {
@@ -349,7 +350,7 @@ fn summary(tls: &TlsConnection) -> Summary {
             let ja3 = fingerprint::ja3_string(ch);
             s.ja3 = Some(fingerprint::md5_hex(ja3.as_bytes()));
             s.ja3_string = Some(ja3);
-            let j = fingerprint::ja4(ch, if f.quic { 'q' } else { 't' });
+            let j = fingerprint::ja4(ch, if f.quic { 'q' } else if f.dtls { 'd' } else { 't' });
             s.ja4 = Some(j.ja4);
             s.ja4_r = Some(j.ja4_r);
             s.ja4_o = Some(j.ja4_o);

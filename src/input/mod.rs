@@ -54,6 +54,8 @@ pub struct Capture {
     pub quic_summary: Option<crate::model::QuicSummary>,
     /// Keys derived with a key log (decryption fills it).
     pub key_schedule: Vec<crate::model::KeyGen>,
+    /// DTLS (RFC 6347, 9147): each chunk is one datagram of records with 13-byte headers.
+    pub dtls: bool,
     /// Ranges of `data` holding Certificate messages decompressed from CompressedCertificate
     /// (RFC 8879), in rebuilt records (also listed in `decrypted`).
     pub inflated: Vec<(usize, usize)>,
@@ -331,13 +333,38 @@ pub fn tls_capture(c: crate::net::TcpConnection, kind: &'static str) -> Result<C
     })
 }
 
-/// A UDP flow as a QUIC connection, when it is QUIC and at least one packet opens.
+/// A UDP flow as a QUIC connection (when at least one packet opens) or a DTLS connection.
 pub fn quic_capture(f: &crate::net::UdpFlow, kind: &'static str) -> Option<Capture> {
+    if f.dtls {
+        return Some(dtls_capture(f, kind));
+    }
     if !f.quic {
         return None;
     }
     let cap = crate::quic::capture(f, kind, &[]);
     cap.quic_summary.as_ref().is_some_and(|q| q.decrypted > 0).then_some(cap)
+}
+
+/// A DTLS flow: one chunk per datagram (records never cross datagrams).
+fn dtls_capture(f: &crate::net::UdpFlow, kind: &'static str) -> Capture {
+    let mut cap = Capture {
+        kind,
+        client: Some(endpoint(f.client)),
+        server: Some(endpoint(f.server)),
+        udp_stream: Some(f.stream),
+        marked: true,
+        dtls: true,
+        ..Default::default()
+    };
+    for d in &f.datagrams {
+        let offset = cap.data.len();
+        cap.data.extend_from_slice(&d.bytes);
+        cap.chunks.push(ChunkIn { dir: Some(d.dir), offset, len: d.bytes.len(), frame: Some(d.frame), layer: None });
+    }
+    if f.not_kept.iter().sum::<u64>() > 0 {
+        cap.notes.push((crate::model::NoteSeverity::Info, TextRef::new("note.dtls.not_kept").arg("n", f.not_kept.iter().sum::<u64>().to_string())));
+    }
+    cap
 }
 
 pub fn udp_flow(f: &crate::net::UdpFlow) -> OtherFlow {

@@ -181,6 +181,8 @@ pub struct UdpFlow {
     pub head: Vec<u8>,
     /// Whether the first datagram was a QUIC long header packet.
     pub quic: bool,
+    /// Whether the first datagram was a DTLS record (content type 20-26, version 0xfeXX).
+    pub dtls: bool,
     pub datagrams: Vec<Datagram>,
     pub stored: usize,
     /// Datagrams seen but not kept, per direction (client to server first).
@@ -517,6 +519,7 @@ impl Reassembler {
         if i == next {
             let head = payload[..payload.len().min(16)].to_vec();
             let quic = crate::quic::is_long_header(payload);
+            let dtls = matches!(payload, [20..=26, 0xfe, 0xff | 0xfd | 0xfc, ..] | [22, 0x01, 0x00, ..]);
             self.udp.push(UdpFlow {
                 stream: i,
                 client: src,
@@ -528,6 +531,7 @@ impl Reassembler {
                 dir_bytes: [0; 2],
                 head,
                 quic,
+                dtls,
                 datagrams: Vec::new(),
                 stored: 0,
                 not_kept: [0; 2],
@@ -541,8 +545,10 @@ impl Reassembler {
         f.last_frame = p.frame;
         let (dir, d) = if src == f.client { (Dir::C2S, 0) } else { (Dir::S2C, 1) };
         f.dir_bytes[d] += payload.len() as u64;
-        if f.quic {
-            let long = payload.first().is_some_and(|b| b & 0x80 != 0);
+        if f.quic || f.dtls {
+            // QUIC: long header datagrams (the handshake) and a few short header ones; DTLS:
+            // every datagram while there is room.
+            let long = f.dtls || payload.first().is_some_and(|b| b & 0x80 != 0);
             if f.stored + payload.len() <= limit && (long || f.short_kept[d] < SHORT_KEPT) {
                 f.stored += payload.len();
                 if !long {

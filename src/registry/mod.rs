@@ -32,6 +32,7 @@ pub fn version_name(v: u16) -> String {
         0x0303 => "TLS 1.2".into(),
         0x0304 => "TLS 1.3".into(),
         0xfeff => "DTLS 1.0".into(),
+        0x0100 => "DTLS 1.0 (OpenSSL's pre-RFC 0x0100)".into(),
         0xfefd => "DTLS 1.2".into(),
         0xfefc => "DTLS 1.3".into(),
         v if v >> 8 == 0x7f => format!("TLS 1.3 draft {}", v & 0xff),
@@ -323,6 +324,8 @@ pub fn cipher_suite_name(v: u16) -> String {
     match TlsCipherSuite::from_id(v) {
         Some(cs) => cs.name.to_string(),
         None if is_grease(v) => "GREASE".into(),
+        // In the IANA registry but not in tls-parser's table (draft-cragie-tls-ecjpake; Thread).
+        None if v == 0xc0ff => "TLS_ECJPAKE_WITH_AES_128_CCM_8".into(),
         None => "unknown".into(),
     }
 }

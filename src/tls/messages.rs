@@ -135,7 +135,7 @@ fn body(t: u8, r: &mut Reader, ctx: &Ctx, out: &mut Vec<Field>, facts: &mut MsgF
     match t {
         1 => {
             let mut info = ClientHelloInfo::default();
-            let res = client_hello(r, out, &mut info);
+            let res = client_hello(r, out, &mut info, ctx.dtls);
             *facts = MsgFacts::ClientHello(Box::new(info));
             res
         }
@@ -199,6 +199,16 @@ fn body(t: u8, r: &mut Reader, ctx: &Ctx, out: &mut Vec<Field>, facts: &mut MsgF
             out.push(Field::new("request_update", format!("{v} ({n})"), s));
             Ok(())
         }
+        3 if ctx.dtls => {
+            // HelloVerifyRequest (RFC 6347 §4.2.1): the server's stateless cookie.
+            let (v, s) = r.u16("server_version")?;
+            out.push(Field::new("server_version", version_value(v), s).note("field.HelloVerifyRequest.server_version"));
+            let s0 = r.pos();
+            let (mut c, ls) = r.vec(1, "cookie")?;
+            let (b, _) = c.rest();
+            out.push(Field::new("cookie", hexs(b), Span::new(s0, r.pos() - s0)).note("field.HelloVerifyRequest.cookie").with_children(vec![len_field(ls, b.len())]));
+            Ok(())
+        }
         25 => {
             let (a, s) = r.u16("algorithm")?;
             out.push(Field::new("algorithm", format!("{a} ({})", super::certcomp::algorithm_name(a)), s).note("field.CompressedCertificate.algorithm"));
@@ -232,7 +242,7 @@ fn body(t: u8, r: &mut Reader, ctx: &Ctx, out: &mut Vec<Field>, facts: &mut MsgF
 }
 
 /// RFC 8446 §4.1.2 / RFC 5246 §7.4.1.2.
-fn client_hello(r: &mut Reader, out: &mut Vec<Field>, info: &mut ClientHelloInfo) -> ReadResult<()> {
+fn client_hello(r: &mut Reader, out: &mut Vec<Field>, info: &mut ClientHelloInfo, dtls: bool) -> ReadResult<()> {
     let (v, s) = r.u16("legacy_version")?;
     info.legacy_version = v;
     out.push(Field::new("legacy_version", version_value(v), s).note("field.ClientHello.legacy_version"));
@@ -248,6 +258,17 @@ fn client_hello(r: &mut Reader, out: &mut Vec<Field>, info: &mut ClientHelloInfo
             .note(if b.is_empty() { "field.ClientHello.legacy_session_id.empty" } else { "field.ClientHello.legacy_session_id" })
             .with_children(vec![len_field(ls, b.len())]),
     );
+    if dtls {
+        // DTLS: the cookie from a HelloVerifyRequest, empty in the first ClientHello (RFC 6347 §4.2.1).
+        let s0 = r.pos();
+        let (mut c, ls) = r.vec(1, "cookie")?;
+        let (b, _) = c.rest();
+        out.push(
+            Field::new("cookie", if b.is_empty() { "(empty)".into() } else { hexs(b) }, Span::new(s0, r.pos() - s0))
+                .note(if b.is_empty() { "field.ClientHello.cookie.empty" } else { "field.ClientHello.cookie" })
+                .with_children(vec![len_field(ls, b.len())]),
+        );
+    }
     let s0 = r.pos();
     let (mut cs, ls) = r.vec(2, "cipher_suites")?;
     if cs.remaining() % 2 != 0 {
@@ -412,6 +433,10 @@ fn signature(r: &mut Reader, ctx: &Ctx, out: &mut Vec<Field>, info: &mut SkeInfo
 /// ServerKeyExchange (RFC 8422 §5.4 for ECDHE, RFC 5246 §7.4.3 for DHE).
 fn server_key_exchange(r: &mut Reader, ctx: &Ctx, out: &mut Vec<Field>, info: &mut SkeInfo) -> ReadResult<()> {
     let kx = ctx.kx.or_else(|| {
+        // A suite whose key exchange is not known (EC J-PAKE, …): the parameters stay opaque.
+        if ctx.suite.is_some() {
+            return None;
+        }
         // Without a ServerHello in the input, guess from the shape: ECParameters start with
         // curve_type named_curve (3).
         info.kx = Some(if r.clone().u8("curve_type").is_ok_and(|(v, _)| v == 3) { KeyExchange::Ecdhe } else { KeyExchange::Dhe });
@@ -467,7 +492,8 @@ fn client_key_exchange(r: &mut Reader, ctx: &Ctx, out: &mut Vec<Field>) -> ReadR
         if r.clone().u8("len").is_ok_and(|(v, _)| v as usize + 1 == rem) { Some(KeyExchange::Ecdhe) } else { None }
     });
     let (width, name, note) = match kx {
-        Some(KeyExchange::Rsa) if ctx.version == Some(0x0300) => {
+        // SSL 3.0, and OpenSSL's pre-RFC DTLS (0x0100) which kept its format: no length prefix.
+        Some(KeyExchange::Rsa) if ctx.version == Some(0x0300) || ctx.version == Some(0x0100) => {
             let (b, s) = r.rest();
             out.push(Field::new("EncryptedPreMasterSecret", hex_short(b), s).note("field.ClientKeyExchange.rsa"));
             return Ok(());

@@ -93,6 +93,8 @@ pub struct Facts {
     pub ee_alpn: Option<String>,
     /// The handshake travelled in QUIC CRYPTO frames (RFC 9001), not in TLS records.
     pub quic: bool,
+    /// DTLS (RFC 6347, 9147).
+    pub dtls: bool,
     /// The random of the last ClientHello: a QUIC client that got a Retry may start over with
     /// a new ClientHello, and its key log entries name that one.
     pub last_client_random: Option<Vec<u8>>,
@@ -106,7 +108,7 @@ impl Facts {
     /// was seen before the ServerHello.
     pub fn is_tls13(&self) -> bool {
         match self.version() {
-            Some(v) => v == 0x0304 || v >> 8 == 0x7f,
+            Some(v) => v == 0x0304 || v == 0xfefc || v >> 8 == 0x7f,
             None => self.hello_retry,
         }
     }
@@ -141,6 +143,8 @@ pub struct Ctx {
     pub kx: Option<KeyExchange>,
     pub tls13: bool,
     pub dir: Option<Dir>,
+    /// DTLS (RFC 6347): the ClientHello has a cookie, HelloVerifyRequest exists.
+    pub dtls: bool,
 }
 
 /// A handshake message's bytes being collected from one or more records.
@@ -149,6 +153,21 @@ struct Pending {
     bytes: Vec<u8>,
     map: PieceMap,
     records: Vec<PendingRec>,
+}
+
+/// A DTLS handshake message being put together from its fragments (RFC 6347 §4.2.3).
+#[derive(Default)]
+struct DtlsMsg {
+    msg_type: u8,
+    len: usize,
+    body: Vec<u8>,
+    /// (offset in the body, where those bytes are) per fragment.
+    pieces: Vec<(usize, PieceMap)>,
+    /// The first fragment's msg_type and length bytes.
+    header: Option<PieceMap>,
+    fragments: Vec<Field>,
+    records: Vec<usize>,
+    done: bool,
 }
 
 /// A record contributing to pending handshake bytes: its payload starts at `at` of the buffer
@@ -176,6 +195,9 @@ struct Walker<'a> {
     marked: bool,
     /// TLS 1.3 without markers: whether a Finished-sized encrypted record was seen per side.
     fin13: [bool; 2],
+    dtls: bool,
+    /// DTLS: messages by direction and message_seq.
+    dtls_msgs: [std::collections::BTreeMap<u16, DtlsMsg>; 3],
     /// How many CCS had been seen when the ServerHello arrived (a client CCS after a
     /// HelloRetryRequest comes before it and says nothing about the encrypted flights).
     ccs_at_server_hello: usize,
@@ -270,6 +292,14 @@ pub fn raw_records(cap: &Capture, diags: &mut Vec<Diagnostic>) -> Vec<RawRecord>
         diags.push(Diagnostic::warning(0, "bytes before the first direction marker were taken as client -> server"));
     }
     let mut raw = Vec::new();
+    if cap.dtls {
+        // DTLS: records never cross datagrams; each chunk is one datagram.
+        let mut raw: Vec<RawRecord> = Vec::new();
+        for c in cap.chunks.iter().filter(|c| c.layer.is_none()) {
+            raw.extend(record::parse_dtls_records(&cap.data[c.offset..c.offset + c.len], &PieceMap::contiguous(c.offset, c.len), c.dir, diags));
+        }
+        return raw;
+    }
     for dir in [Dir::C2S, Dir::S2C] {
         let mut bytes = Vec::new();
         let mut map = PieceMap::default();
@@ -309,6 +339,8 @@ pub fn parse(cap: &Capture) -> TlsConnection {
         ccs_at_server_hello: 0,
         server_cert_seen: false,
         last_type: [None; 2],
+        dtls: cap.dtls,
+        dtls_msgs: Default::default(),
     };
     for i in 0..raw.len() {
         w.record(i);
@@ -318,6 +350,7 @@ pub fn parse(cap: &Capture) -> TlsConnection {
     // QUIC: the packets that carried the handshake are steps too.
     out.messages.extend(cap.quic_packets.iter().cloned());
     out.facts.quic = cap.quic_summary.is_some();
+    out.facts.dtls = cap.dtls;
     out.messages.sort_by_key(|m| m.span.offset);
     for (i, m) in out.messages.iter_mut().enumerate() {
         m.step = i + 1;
@@ -328,7 +361,7 @@ pub fn parse(cap: &Capture) -> TlsConnection {
 impl Walker<'_> {
     fn ctx(&self, dir: Option<Dir>) -> Ctx {
         let f = &self.out.facts;
-        Ctx { version: f.version(), suite: f.suite(), kx: f.key_exchange(), tls13: f.is_tls13(), dir }
+        Ctx { version: f.version(), suite: f.suite(), kx: f.key_exchange(), tls13: f.is_tls13(), dir, dtls: self.dtls }
     }
 
     fn record(&mut self, i: usize) {
@@ -367,6 +400,7 @@ impl Walker<'_> {
         }
         match (r.content_type, encrypted) {
             (record::SSLV2, _) => self.sslv2_hello(i, dir),
+            (22, false) if self.dtls => self.dtls_handshake_record(i, pending_dir),
             (22, false) => self.handshake_record(i, pending_dir),
             (20, _) => self.ccs(i, dir),
             (21, false) => self.alert(i, dir),
@@ -462,6 +496,82 @@ impl Walker<'_> {
                 Some(Dir::S2C) => Dir::S2C,
                 _ => Dir::C2S,
             },
+        }
+    }
+
+    /// DTLS: each fragment (12-byte header: type, length, message_seq, fragment_offset,
+    /// fragment_length) goes into its message; a complete message is explained like a TLS one,
+    /// its fragment headers as fields. Retransmissions of complete messages are skipped.
+    fn dtls_handshake_record(&mut self, i: usize, pd: Option<Dir>) {
+        let (payload, pmap) = (self.raw[i].payload.clone(), self.raw[i].payload_map.clone());
+        let mut pos = 0;
+        while pos < payload.len() {
+            if payload.len() - pos < 12 {
+                let at = pmap.abs(pos);
+                self.out.diagnostics.push(Diagnostic::error(at, format!("truncated DTLS handshake fragment header at offset {at}: expected 12 bytes, {} left", payload.len() - pos)));
+                return;
+            }
+            let h = &payload[pos..pos + 12];
+            let u24 = |b: &[u8]| (b[0] as usize) << 16 | (b[1] as usize) << 8 | b[2] as usize;
+            let (t, len, seq, off, flen) = (h[0], u24(&h[1..4]), u16::from_be_bytes([h[4], h[5]]), u24(&h[6..9]), u24(&h[9..12]));
+            let have = flen.min(payload.len() - pos - 12);
+            let hm = pmap.slice(pos, 12);
+            let part = |o: usize, n: usize| hm.span(Span::new(o, n));
+            let frag = Field::new("DTLS fragment", format!("message_seq {seq}, bytes {off}..{} of {len}", off + flen), part(0, 12)).note("field.dtls.fragment").with_children(vec![
+                Field::new("msg_type", format!("{t} ({})", registry::handshake_name(t)), part(0, 1)).note("field.handshake.msg_type"),
+                Field::new("length", nbytes(len), part(1, 3)).note("field.handshake.length"),
+                Field::new("message_seq", seq.to_string(), part(4, 2)).note("field.dtls.message_seq"),
+                Field::new("fragment_offset", off.to_string(), part(6, 3)).note("field.dtls.fragment_offset"),
+                Field::new("fragment_length", nbytes(flen), part(9, 3)).note("field.dtls.fragment_length"),
+            ]);
+            let m = self.dtls_msgs[di(pd)].entry(seq).or_insert_with(|| DtlsMsg { msg_type: t, len, body: vec![0; len.min(1 << 24)], ..Default::default() });
+            if m.done || m.msg_type != t || m.len != len || off + have > m.body.len() {
+                let at = pmap.abs(pos);
+                let why = if m.done { "a retransmission of a message already complete" } else { "inconsistent with earlier fragments of that message" };
+                self.out.diagnostics.push(Diagnostic::warning(at, format!("DTLS handshake fragment at offset {at} (message_seq {seq}) skipped: {why}")));
+                pos += 12 + have;
+                continue;
+            }
+            m.body[off..off + have].copy_from_slice(&payload[pos + 12..pos + 12 + have]);
+            m.pieces.push((off, pmap.slice(pos + 12, have)));
+            if off == 0 {
+                m.header = Some(pmap.slice(pos, 4));
+            }
+            m.fragments.push(frag);
+            if !m.records.contains(&i) {
+                m.records.push(i);
+            }
+            pos += 12 + have;
+            // Complete when the pieces cover 0..len.
+            let mut pieces = m.pieces.clone();
+            pieces.sort_by_key(|p| p.0);
+            let mut map = match &m.header {
+                Some(h) => h.clone(),
+                None => continue,
+            };
+            let mut cur = 0;
+            for (o, pm) in &pieces {
+                if *o <= cur && o + pm.len() > cur {
+                    map.append(&pm.slice(cur - o, o + pm.len() - cur));
+                    cur = o + pm.len();
+                }
+            }
+            if cur < m.len {
+                continue;
+            }
+            m.done = true;
+            let mut bytes = vec![t, (len >> 16) as u8, (len >> 8) as u8, len as u8];
+            bytes.extend_from_slice(&m.body);
+            let recs = m.records.clone();
+            let fragments = std::mem::take(&mut m.fragments);
+            self.handshake_message(bytes, map, recs.clone(), recs, pd);
+            if let Some(msg) = self.out.messages.last_mut() {
+                // The fragment headers right after the record header(s).
+                let at = msg.fields.iter().position(|f| f.name != "record header").unwrap_or(msg.fields.len());
+                for (k, f) in fragments.into_iter().enumerate() {
+                    msg.fields.insert(at + k, f);
+                }
+            }
         }
     }
 
@@ -675,6 +785,11 @@ impl Walker<'_> {
             Some(&v) => body.push(Field::new("type", format!("{v} (change_cipher_spec)"), map.span(Span::new(0, 1))).note("field.ChangeCipherSpec.type")),
             None => self.out.diagnostics.push(Diagnostic::error(r.header.end(), "ChangeCipherSpec record is empty: expected 1 byte (value 1)")),
         }
+        if r.payload.len() > 1 {
+            // OpenSSL's pre-RFC DTLS (0x0100) sent a 2-byte message_seq after the value.
+            let key = if r.version == 0x0100 { "field.ChangeCipherSpec.dtls_bad_ver" } else { "field.trailing" };
+            body.push(Field::new("extra bytes", hexs(&r.payload[1..]), map.span(Span::new(1, r.payload.len() - 1))).note(key));
+        }
         if let Some(d) = dir {
             // TLS 1.2 abbreviated handshake (RFC 5246 §7.3): the server switches first, right
             // after ServerHello (and NewSessionTicket), with no Certificate in between.
@@ -772,6 +887,20 @@ impl Walker<'_> {
 fn record_header_field(r: &RawRecord) -> Field {
     let h = r.header;
     let part = |off: usize, len: usize| Span::new(h.offset + off, len);
+    if let Some((epoch, seq)) = r.dtls {
+        let name = registry::content_type_name(r.content_type);
+        if h.len < 13 {
+            // DTLS 1.3 unified header of a protected record.
+            return Field::new("record header", format!("DTLS 1.3 protected record (epoch bits {epoch}), {} bytes", r.length), h).note("field.dtls.unified_header");
+        }
+        return Field::new("record header", format!("{name}, epoch {epoch}, sequence {seq}, {} bytes", r.length), h).note("field.dtls.record").with_children(vec![
+            Field::new("type", format!("{} ({name})", r.content_type), part(0, 1)).note("field.record.type"),
+            Field::new("version", format!("0x{:04x} ({})", r.version, registry::version_name(r.version)), part(1, 2)).note("field.dtls.version"),
+            Field::new("epoch", epoch.to_string(), part(3, 2)).note("field.dtls.epoch"),
+            Field::new("sequence_number", seq.to_string(), part(5, 6)).note("field.dtls.sequence_number"),
+            Field::new("length", nbytes(r.length), part(11, 2)).note("field.record.length"),
+        ]);
+    }
     if r.content_type == record::SSLV2 {
         return Field::new("record header", format!("SSL 2.0 record, {} bytes", r.length), h)
             .note("field.sslv2.record")

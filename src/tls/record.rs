@@ -59,6 +59,9 @@ pub struct RawRecord {
     pub quic: bool,
     /// Rebuilt around a Certificate decompressed from a CompressedCertificate (RFC 8879).
     pub inflated: bool,
+    /// DTLS: the record's epoch and sequence number (RFC 6347 §4.1; for a DTLS 1.3 unified
+    /// header, the low bits it carries, RFC 9147 §4).
+    pub dtls: Option<(u16, u64)>,
 }
 
 impl RawRecord {
@@ -98,6 +101,7 @@ pub fn parse_records(bytes: &[u8], map: &PieceMap, dir: Option<Dir>, diags: &mut
                 decrypted: false,
                 quic: false,
                 inflated: false,
+                dtls: None,
             });
             pos += 2 + have;
             continue;
@@ -166,6 +170,7 @@ pub fn parse_records(bytes: &[u8], map: &PieceMap, dir: Option<Dir>, diags: &mut
             decrypted: false,
                 quic: false,
                 inflated: false,
+                dtls: None,
         });
         pos += 5 + have;
     }
@@ -242,4 +247,72 @@ mod tests {
         assert_eq!(recs[0].payload, vec![1, 0]);
         assert!(d[0].message.contains("declares 10"));
     }
+}
+
+/// DTLS records of one datagram (RFC 6347 §4.1; DTLS 1.3 RFC 9147 §4):
+/// `type(1) version(2) epoch(2) sequence_number(6) length(2) fragment`, or a DTLS 1.3
+/// unified header (first byte 001CSLEE) for protected records, shown as application data.
+pub fn parse_dtls_records(bytes: &[u8], map: &PieceMap, dir: Option<Dir>, diags: &mut Vec<Diagnostic>) -> Vec<RawRecord> {
+    let mut out = Vec::new();
+    let mut pos = 0usize;
+    while pos < bytes.len() {
+        let rest = &bytes[pos..];
+        let abs = map.abs(pos);
+        let record = |header_len: usize, content_type: u8, version: u16, length: usize, epoch: u16, seq: u64| -> RawRecord {
+            let have = rest.len().saturating_sub(header_len).min(length);
+            RawRecord {
+                dir,
+                content_type,
+                version,
+                length,
+                header: map.span(Span::new(pos, header_len.min(rest.len()))),
+                payload: rest[header_len.min(rest.len())..header_len.min(rest.len()) + have].to_vec(),
+                payload_map: map.slice(pos + header_len.min(rest.len()), have),
+                truncated: have < length,
+                decrypted: false,
+                quic: false,
+                inflated: false,
+                dtls: Some((epoch, seq)),
+            }
+        };
+        if rest[0] & 0xe0 == 0x20 {
+            // DTLS 1.3 unified header: C (connection ID, length unknown here: the rest is taken
+            // as the record), S (16-bit sequence number), L (length present), two epoch bits.
+            let b = rest[0];
+            let seq_len = if b & 0x08 != 0 { 2 } else { 1 };
+            let has_len = b & 0x04 != 0;
+            let header_len = 1 + seq_len + if has_len { 2 } else { 0 };
+            if b & 0x10 != 0 || rest.len() < header_len {
+                out.push(record(1, 23, 0xfefc, rest.len() - 1, u16::from(b & 3), 0));
+                break;
+            }
+            let seq = rest[1..1 + seq_len].iter().fold(0u64, |a, &x| (a << 8) | u64::from(x));
+            let length = if has_len { u16::from_be_bytes([rest[1 + seq_len], rest[2 + seq_len]]) as usize } else { rest.len() - header_len };
+            let r = record(header_len, 23, 0xfefc, length, u16::from(b & 3), seq);
+            pos += header_len + r.payload.len();
+            if r.truncated {
+                diags.push(Diagnostic::error(abs, format!("truncated DTLS 1.3 record at offset {abs}: {length} byte(s) announced, {} present", r.payload.len())));
+            }
+            out.push(r);
+            continue;
+        }
+        if rest.len() < 13 || !(20..=26).contains(&rest[0]) || !(rest[1] == 0xfe || rest[1..3] == [1, 0]) {
+            diags.push(Diagnostic::error(
+                abs,
+                format!("expected a DTLS record header at offset {abs} (content type 20-26, version 0xfeXX, epoch, sequence number, length: 13 bytes); {} byte(s) of this datagram skipped", rest.len()),
+            ));
+            break;
+        }
+        let version = u16::from_be_bytes([rest[1], rest[2]]);
+        let epoch = u16::from_be_bytes([rest[3], rest[4]]);
+        let seq = rest[5..11].iter().fold(0u64, |a, &x| (a << 8) | u64::from(x));
+        let length = u16::from_be_bytes([rest[11], rest[12]]) as usize;
+        let r = record(13, rest[0], version, length, epoch, seq);
+        if r.truncated {
+            diags.push(Diagnostic::error(abs, format!("truncated DTLS record at offset {abs}: header declares {length} byte(s), only {} present", r.payload.len())));
+        }
+        pos += 13 + r.payload.len();
+        out.push(r);
+    }
+    out
 }

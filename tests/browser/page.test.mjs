@@ -280,17 +280,19 @@ test('g. full-page screenshot of the default page at 1280x900', async () => {
 
 const connsOf = (page) => page.$$eval('#connections li[data-conn]', (lis) => lis.map((li) => ({ conn: Number(li.dataset.conn), selected: li.getAttribute('aria-selected') === 'true', text: li.textContent })));
 
-test('h. an uploaded pcap with 10 TLS connections and a QUIC one shows a connection picker', async () => {
+test('h. an uploaded pcap with 10 TLS connections, 2 DTLS and a QUIC one shows a connection picker', async () => {
   const { context, page, consoleErrors, pageErrors } = await openPage();
   try {
     await page.setInputFiles('#file', ARKIME_PCAP);
-    await page.waitForFunction(() => document.querySelectorAll('#connections li[data-conn]').length === 11);
+    await page.waitForFunction(() => document.querySelectorAll('#connections li[data-conn]').length === 13);
     await page.waitForSelector('body[data-state="ready"]');
     let conns = await connsOf(page);
-    assert.deepEqual(conns.map((c) => c.conn), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
-    assert.deepEqual(conns.map((c) => c.selected), [true, false, false, false, false, false, false, false, false, false, false]);
-    // The QUIC connection comes after the TCP ones, numbered by udp.stream.
-    assert.match(conns[10].text, /^#67QUIC/);
+    assert.deepEqual(conns.map((c) => c.conn), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    assert.deepEqual(conns.map((c) => c.selected), [true, ...Array(12).fill(false)]);
+    // DTLS and QUIC connections come after the TCP ones, numbered by udp.stream.
+    assert.match(conns[10].text, /^#8DTLS/);
+    assert.match(conns[11].text, /^#58DTLS/);
+    assert.match(conns[12].text, /^#67QUIC/);
     assert.match(conns[0].text, /10\.2\.6\.100:55006 → 10\.2\.6\.1:443/);
     assert.match(conns[0].text, /secure\.example\.com/);
     assert.match(conns[0].text, /TLS 1\.2/);

@@ -121,7 +121,7 @@ function renderConnections(rows, others, ci, onPick) {
       tabindex: i === ci ? '0' : '-1',
       data: { conn: i, stream: c.stream },
     },
-      el('span', { class: 'ci-num', title: c.quic ? 'udp.stream' : 'tcp.stream', text: '#' + c.num }, c.quic ? el('span', { class: 'ci-quic', text: 'QUIC' }) : null),
+      el('span', { class: 'ci-num', title: c.quic || c.dtls ? 'udp.stream' : 'tcp.stream', text: '#' + c.num }, c.quic ? el('span', { class: 'ci-quic', text: 'QUIC' }) : c.dtls ? el('span', { class: 'ci-quic', text: 'DTLS' }) : null),
       el('span', { class: 'ci-ep' }, endpoints(c) || el('span', { class: 'muted', text: t('conns.noEndpoints') })),
       s.sni ? el('span', { class: 'ci-sni', title: s.sni, text: s.sni }) : el('span', { class: 'ci-sni muted', text: t('conns.noSni') }),
       el('span', { class: 'ci-ver', text: s.version_name || '?' }),
@@ -176,11 +176,11 @@ function rowsOf(result, list) {
   if (list) {
     return list.rows.map((l) => {
       const d = l.diagnostics || [];
-      return { num: l.stream, stream: l.stream, quic: l.transport === 'udp', client: l.client, server: l.server, summary: l.summary, msgs: (l.messages || []).length, problems: d.length, errors: d.filter((x) => x.severity !== 'warning').length };
+      return { num: l.stream, stream: l.stream, quic: l.transport === 'udp', udp: l.transport === 'udp', client: l.client, server: l.server, summary: l.summary, msgs: (l.messages || []).length, problems: d.length, errors: d.filter((x) => x.severity !== 'warning').length };
     });
   }
   const conns = result.connections || [];
-  const rows = conns.map((c, i) => ({ num: c.tcp_stream ?? c.udp_stream ?? c.id ?? i, stream: c.tcp_stream ?? c.udp_stream, quic: !!c.quic, client: c.client, server: c.server, summary: c.summary, msgs: (c.messages || []).length, problems: 0, errors: 0 }));
+  const rows = conns.map((c, i) => ({ num: c.tcp_stream ?? c.udp_stream ?? c.id ?? i, stream: c.tcp_stream ?? c.udp_stream, quic: !!c.quic, dtls: !!c.dtls, client: c.client, server: c.server, summary: c.summary, msgs: (c.messages || []).length, problems: 0, errors: 0 }));
   for (const d of result.diagnostics || []) {
     const r = isNum(d.connection) ? rows[Number(d.connection)] : null;
     if (!r) continue;
