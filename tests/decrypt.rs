@@ -53,15 +53,19 @@ fn decrypted(c: &Connection) -> Vec<(&'static str, &str)> {
 
 /// RFC 8448 §3 "Simple 1-RTT Handshake": both directions' records (one per line, in the
 /// corpus files) interleaved in the RFC's order, decrypted with the derived key log.
-#[test]
-fn rfc8448_simple_1rtt() {
+fn rfc8448() -> Analysis {
     let c2s: Vec<String> = text("corpus/rfc8448/simple-1rtt.c2s.hex").lines().map(String::from).collect();
     let s2c: Vec<String> = text("corpus/rfc8448/simple-1rtt.s2c.hex").lines().map(String::from).collect();
     // ClientHello; ServerHello + encrypted flight; client Finished; NewSessionTicket; data and
     // close_notify each way.
     let order = [('C', 0), ('S', 0), ('S', 1), ('C', 1), ('S', 2), ('C', 2), ('S', 3), ('C', 3), ('S', 4)];
     let input: String = order.iter().map(|&(d, i)| format!("{d}: {}\n", if d == 'C' { &c2s[i] } else { &s2c[i] })).collect();
-    let a = with_keylog(input.as_bytes(), &text("corpus/rfc8448/simple-1rtt.keylog"));
+    with_keylog(input.as_bytes(), &text("corpus/rfc8448/simple-1rtt.keylog"))
+}
+
+#[test]
+fn rfc8448_simple_1rtt() {
+    let a = rfc8448();
     let c = &a.connections[0];
     assert_eq!(
         decrypted(c),
@@ -268,11 +272,7 @@ fn key_value<'a>(c: &'a Connection, gen: &str, name: &str) -> &'a str {
 /// generation opened; the Illustrated TLS 1.2 key block (as tls12.xargs.org publishes it).
 #[test]
 fn key_schedule_matches_the_published_values() {
-    let c2s: Vec<String> = text("corpus/rfc8448/simple-1rtt.c2s.hex").lines().map(String::from).collect();
-    let s2c: Vec<String> = text("corpus/rfc8448/simple-1rtt.s2c.hex").lines().map(String::from).collect();
-    let order = [('C', 0), ('S', 0), ('S', 1), ('C', 1), ('S', 2), ('C', 2), ('S', 3), ('C', 3), ('S', 4)];
-    let input: String = order.iter().map(|&(d, i)| format!("{d}: {}\n", if d == 'C' { &c2s[i] } else { &s2c[i] })).collect();
-    let a = with_keylog(input.as_bytes(), &text("corpus/rfc8448/simple-1rtt.keylog"));
+    let a = rfc8448();
     let c = &a.connections[0];
     let names: Vec<&str> = c.key_schedule.iter().map(|g| g.name.as_str()).collect();
     assert_eq!(names, ["client_handshake_traffic", "server_handshake_traffic", "client_application_traffic_0", "server_application_traffic_0"]);
