@@ -524,13 +524,27 @@ impl Walker<'_> {
                 Field::new("fragment_offset", off.to_string(), part(6, 3)).note("field.dtls.fragment_offset"),
                 Field::new("fragment_length", nbytes(flen), part(9, 3)).note("field.dtls.fragment_length"),
             ]);
-            let m = self.dtls_msgs[di(pd)].entry(seq).or_insert_with(|| DtlsMsg { msg_type: t, len, body: vec![0; len.min(1 << 24)], ..Default::default() });
-            if m.done || m.msg_type != t || m.len != len || off + have > m.body.len() {
+            // Bounded memory whatever the lengths say: at most 64 messages in progress per
+            // direction, of at most 256 KiB each, their buffers grown only as data arrives.
+            const DTLS_MSG_MAX: usize = 256 << 10;
+            let msgs = &mut self.dtls_msgs[di(pd)];
+            let too_many = !msgs.contains_key(&seq) && msgs.values().filter(|m| !m.done).count() >= 64;
+            let m = msgs.entry(seq).or_insert_with(|| DtlsMsg { msg_type: t, len, ..Default::default() });
+            if too_many || m.done || m.msg_type != t || m.len != len || off + have > len || len > DTLS_MSG_MAX {
                 let at = pmap.abs(pos);
-                let why = if m.done { "a retransmission of a message already complete" } else { "inconsistent with earlier fragments of that message" };
+                let why = if m.done {
+                    "a retransmission of a message already complete"
+                } else if len > DTLS_MSG_MAX || too_many {
+                    "more handshake data than TLS Lens keeps for one connection"
+                } else {
+                    "inconsistent with earlier fragments of that message"
+                };
                 self.out.diagnostics.push(Diagnostic::warning(at, format!("DTLS handshake fragment at offset {at} (message_seq {seq}) skipped: {why}")));
                 pos += 12 + have;
                 continue;
+            }
+            if m.body.len() < off + have {
+                m.body.resize(off + have, 0);
             }
             m.body[off..off + have].copy_from_slice(&payload[pos + 12..pos + 12 + have]);
             m.pieces.push((off, pmap.slice(pos + 12, have)));
@@ -561,7 +575,7 @@ impl Walker<'_> {
             }
             m.done = true;
             let mut bytes = vec![t, (len >> 16) as u8, (len >> 8) as u8, len as u8];
-            bytes.extend_from_slice(&m.body);
+            bytes.extend_from_slice(&m.body[..len.min(m.body.len())]);
             let recs = m.records.clone();
             let fragments = std::mem::take(&mut m.fragments);
             self.handshake_message(bytes, map, recs.clone(), recs, pd);
