@@ -57,3 +57,26 @@ fn different_clients_differ() {
     assert_eq!(suites.a.len(), a.connections[0].summary.cipher_suites_offered.len());
     assert!(r.notes.iter().any(|n| n.contains("cipher suite lists differ")), "{:?}", r.notes);
 }
+
+/// Headless Chromium 156 against OpenSSL on loopback (tests/data/chromium.pcap, made by
+/// make-captures.sh): a browser ClientHello with GREASE, ECH GREASE (0xfe0d) and an
+/// X25519MLKEM768 key share (0x11ec). Its two connections have the JA3s tshark computes
+/// (c4d24370…, 59ce5356…: the extension order is random) and one JA4.
+#[test]
+fn a_browser_hello_with_grease_ech_and_a_post_quantum_key_share() {
+    let a = analyze(&std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/chromium.pcap")).unwrap(), &Options::default());
+    assert_eq!(a.connections.len(), 2);
+    let (c0, c1) = (&a.connections[0], &a.connections[1]);
+    assert_eq!(c0.summary.ja3.as_deref(), Some("c4d24370d6f22f58f3ef1e2ed685d088"));
+    assert_eq!(c1.summary.ja3.as_deref(), Some("59ce5356a6a15d623c743de8b5dc35a1"));
+    assert_eq!(c0.summary.ja4, c1.summary.ja4);
+    for c in [c0, c1] {
+        assert!(c.summary.extensions_offered.contains(&0xfe0d), "ECH GREASE");
+        assert!(c.summary.key_share_groups.contains(&0x11ec), "X25519MLKEM768");
+        assert!(c.summary.extensions_offered.iter().any(|&e| tls_lens::registry::is_grease(e)));
+    }
+    let d = diff(("A", c0), ("B", c1), Lang::En);
+    let ext = d.items.iter().find(|i| i.field == "extensions").unwrap();
+    assert!(ext.reordered, "{ext:?}");
+    assert!(d.notes.iter().any(|n| n.contains("randomised its extension order")), "{:?}", d.notes);
+}

@@ -6,7 +6,7 @@ import { LANGS, setLang, getLang, t, applyStatic } from './i18n.js';
 import { el, clear, hexToBytes } from './render/dom.js';
 import { renderSteps, markSelected, bindSteps } from './render/steps.js';
 import { renderCard, bindCardHover, focusSpan } from './render/card.js';
-import { renderSummary } from './render/summary.js';
+import { renderSummary, resetConnFilter } from './render/summary.js';
 import { renderDiff } from './render/diff.js';
 import { renderFlow, markFlow } from './render/flow.js';
 
@@ -23,6 +23,44 @@ const SAMPLES = [
     label: {
       en: 'TLS 1.3 · simple 1-RTT handshake (RFC 8448 §3)',
       zh: 'TLS 1.3 · 简单 1-RTT 握手（RFC 8448 §3）',
+    },
+  },
+  {
+    file: 'tls13-hrr.pcapng',
+    binary: true,
+    label: {
+      en: 'TLS 1.3 with a HelloRetryRequest (pcapng with its key log; OpenSSL)',
+      zh: 'TLS 1.3 与 HelloRetryRequest（内嵌密钥日志的 pcapng；OpenSSL）',
+    },
+  },
+  {
+    file: 'go-tls12-client-cert.txt',
+    label: {
+      en: 'TLS 1.2 with a client certificate, mTLS (Go crypto/tls test transcript)',
+      zh: 'TLS 1.2 客户端证书，双向认证（Go crypto/tls 测试记录）',
+    },
+  },
+  {
+    file: 'go-tls12-resume.txt',
+    label: {
+      en: 'TLS 1.2 session resumption (Go crypto/tls test transcript)',
+      zh: 'TLS 1.2 会话恢复（Go crypto/tls 测试记录）',
+    },
+  },
+  {
+    file: 'tls-failed.pcap',
+    binary: true,
+    label: {
+      en: 'A failed handshake: protocol_version alert (TLS 1.2-only client, TLS 1.3-only server)',
+      zh: '失败的握手：protocol_version 警报（仅 TLS 1.2 的客户端，仅 TLS 1.3 的服务器）',
+    },
+  },
+  {
+    file: 'chromium.pcapng',
+    binary: true,
+    label: {
+      en: 'A browser: Chromium 156 with GREASE, ECH GREASE and an X25519MLKEM768 key share (pcapng with its key log)',
+      zh: '浏览器：Chromium 156，含 GREASE、ECH GREASE 与 X25519MLKEM768 密钥共享（内嵌密钥日志的 pcapng）',
     },
   },
   {
@@ -224,6 +262,7 @@ async function run({ keepStep = false } = {}) {
     state.conn = 0;
     state.step = null;
     state.diff = freshDiff();
+    resetConnFilter();
   }
   if (state.bytes.length > FILE_MAX) {
     state.overview = null;
@@ -352,6 +391,11 @@ function renderDiffPanel() {
     onFile: async (f) => {
       d.file = new Uint8Array(await f.arrayBuffer());
       d.fileName = f.name;
+      await compare({ a: d.a ?? state.conn, b: 'file' });
+    },
+    onText: async (text) => {
+      d.file = new TextEncoder().encode(text);
+      d.fileName = t('diff.pasted');
       await compare({ a: d.a ?? state.conn, b: 'file' });
     },
   });

@@ -812,3 +812,50 @@ test('t. the single-file build works opened from file://, under its hash-based C
     await context.close();
   }
 });
+
+test('u. every sample loads without errors; long lists filter; B of a comparison can be pasted', async () => {
+  const { context, page, consoleErrors, pageErrors } = await openPage();
+  try {
+    const samples = await page.$$eval('#samples option', (os) => os.map((o) => o.value).filter(Boolean));
+    assert.ok(samples.length >= 9, samples.join(', '));
+    for (const f of samples) {
+      await page.selectOption('#samples', f);
+      await page.waitForFunction((name) => document.getElementById('status').textContent.includes(name) || document.getElementById('input').value.length > 0, f);
+      await page.waitForSelector('body[data-state="ready"]');
+      const steps = await stepsOf(page);
+      assert.ok(steps.length >= 2, `${f}: ${steps.length} steps`);
+      assert.doesNotMatch(await page.getAttribute('#status', 'class'), /has-errors/, f);
+    }
+    // The failed handshake ends with its alert; the browser sample has its post-quantum key share.
+    await page.selectOption('#samples', 'tls-failed.pcap');
+    await page.waitForFunction(() => /tls-failed/.test(document.getElementById('status').textContent));
+    await page.waitForSelector('body[data-state="ready"]');
+    assert.deepEqual((await stepsOf(page)).map((s) => s.name), ['ClientHello', 'Alert']);
+    assert.match(await page.textContent('#summary'), /protocol_version/);
+
+    // A long list: FoxIO's tls-sni.pcapng (59 TCP and 20 QUIC connections) filtered by name.
+    await page.setInputFiles('#file', join(ROOT, 'tests', 'data', 'corpus', 'ja4', 'pcap', 'tls-sni.pcapng'));
+    await page.waitForFunction(() => /tls-sni/.test(document.getElementById('status').textContent));
+    await page.waitForSelector('body[data-state="ready"]');
+    const all = await page.$$eval('#connections li[data-conn]', (lis) => lis.length);
+    await page.fill('#conn-filter', 'fbcdn QUIC');
+    const shown = await page.$$eval('#connections li[data-conn]:not([hidden])', (lis) => lis.map((li) => li.textContent));
+    assert.ok(shown.length >= 1 && shown.length < all, `${shown.length} of ${all}`);
+    assert.ok(shown.every((t) => /fbcdn/.test(t) && /QUIC/.test(t)), shown.join('\n'));
+    // The CLI agrees on how many QUIC connections go to an fbcdn name.
+    const cli = JSON.parse(execFileSync(join(ROOT, BIN), ['explain', '--json', join(ROOT, 'tests', 'data', 'corpus', 'ja4', 'pcap', 'tls-sni.pcapng')], { maxBuffer: 1 << 28 }).toString());
+    assert.equal(shown.length, cli.connections.filter((c) => c.quic && /fbcdn/.test(c.summary.sni || '')).length);
+
+    // Comparison against a pasted input.
+    await page.click('#diff > summary');
+    await page.click('#diff .diff-paste > summary');
+    await page.fill('#diff-text', readFileSync(TLS13_SAMPLE, 'utf8'));
+    await page.click('#diff-use-text');
+    await page.waitForSelector('.diff-table tbody tr');
+    assert.match(await page.textContent('.diff-table thead'), /pasted input/);
+    assert.deepEqual(pageErrors, []);
+    assert.deepEqual(consoleErrors, []);
+  } finally {
+    await context.close();
+  }
+});

@@ -165,5 +165,26 @@ curl_client $N $P --tls-max 1.2 --tlsv1.2 --ciphers DHE-RSA-AES256-CCM
 stop_capture
 fi
 
+# ---------------------------------------------------------------- 9. a failed handshake (client TLS 1.2 only, server TLS 1.3 only)
+N=tls-failed; P=44310
+if want $N; then echo "== $N"
+start_capture $N $P
+start_server $N $P -tls1_3
+sclient $N $P -tls1_2
+stop_capture
+fi
+
+# ---------------------------------------------------------------- 10. a browser: headless Chromium (GREASE, ECH GREASE, X25519MLKEM768)
+N=chromium; P=44311
+if want $N; then echo "== $N"
+start_capture $N $P
+start_server $N $P -alpn h2,http/1.1
+rm -f "$D/$N.keylog"
+SSLKEYLOGFILE="$D/$N.keylog" timeout 20 chromium --headless=new --no-sandbox --disable-gpu --ignore-certificate-errors \
+  --host-resolver-rules="MAP $HOST 127.0.0.1" --user-data-dir="$(mktemp -d)" --dump-dom "https://$HOST:$P/" \
+  >"$LOG/$N.client.log" 2>&1 || echo "chromium exit $?" >>"$LOG/$N.client.log"
+stop_capture
+fi
+
 # ---------------------------------------------------------------- oracle + hex files
 [ "${SKIP_EXPECTED:-0}" = 1 ] || python3 "$D/make-expected.py"

@@ -83,7 +83,7 @@ if (process.env.DUMP_WORKER) writeFileSync(process.env.DUMP_WORKER, workerCode);
 // The samples the menu offers, embedded.
 const samples = {};
 for (const f of readdirSync(join(WWW, 'samples'))) {
-  if (!/\.(hex|pcap|pcapng)$/.test(f)) continue;
+  if (!/\.(hex|txt|pcap|pcapng)$/.test(f)) continue;
   samples[f] = b64(readFileSync(join(WWW, 'samples', f)));
 }
 

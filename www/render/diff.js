@@ -11,7 +11,7 @@ const OTHER = 'file';
  *   conns: [{label}] the connections of this input (with a ClientHello or not),
  *   a, b: picked indexes (b may be 'file'), fileName: the other file's name or '',
  *   result: the diff object, or {error}, or null,
- *   onCompare({a, b}), onFile(File)
+ *   onCompare({a, b}), onFile(File), onText(string)
  * }
  */
 export function renderDiff(container, opts) {
@@ -41,12 +41,20 @@ export function renderDiff(container, opts) {
     opts.onCompare({ a: Number(selA.value), b });
   });
   const fileBtn = el('label', { class: 'btn file-btn' }, file, el('span', { text: t('diff.pickFile') }));
+  // B pasted as text (any dialect the page reads).
+  const text = el('textarea', { id: 'diff-text', rows: '3', spellcheck: 'false', 'aria-label': t('diff.pasteLabel'), placeholder: t('diff.pasteLabel') });
+  const useText = el('button', { type: 'button', id: 'diff-use-text', text: t('diff.useText') });
+  useText.addEventListener('click', () => {
+    if (text.value.trim()) opts.onText(text.value);
+  });
+  const paste = el('details', { class: 'diff-paste' }, el('summary', { text: t('diff.paste') }), text, useText);
   const body = [
     el('p', { class: 'help', text: t('diff.help') }),
     el('div', { class: 'diff-pick' },
       el('label', {}, el('span', { class: 'diff-side', text: 'A' }), selA),
       el('label', {}, el('span', { class: 'diff-side', text: 'B' }), selB),
       fileBtn, go),
+    paste,
   ];
   if (result && result.error) body.push(el('p', { class: 'diff-error', role: 'alert', text: result.error }));
   else if (result) body.push(table(result), notes(result));

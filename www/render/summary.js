@@ -135,7 +135,7 @@ function renderConnections(rows, others, ci, onPick) {
     if (li) onPick(Number(li.dataset.conn));
   });
   ol.addEventListener('keydown', (e) => {
-    const items = [...ol.querySelectorAll('li[data-conn]')];
+    const items = [...ol.querySelectorAll('li[data-conn]')].filter((li) => !li.hidden);
     const cur = items.findIndex((li) => li.getAttribute('aria-selected') === 'true');
     let next;
     switch (e.key) {
@@ -147,12 +147,41 @@ function renderConnections(rows, others, ci, onPick) {
       default: return;
     }
     e.preventDefault();
-    if (next !== cur) onPick(next);
+    if (next !== cur && items[next]) onPick(Number(items[next].dataset.conn));
   });
+  // A filter for long lists: rows whose text does not contain every word are hidden.
+  let filter = null;
+  if (rows.length > 8) {
+    const shown = el('span', { class: 'muted conn-shown', 'aria-live': 'polite' });
+    const input = el('input', { type: 'search', id: 'conn-filter', class: 'conn-filter', placeholder: t('conns.filter'), 'aria-label': t('conns.filter'), value: connFilter });
+    const apply = () => {
+      connFilter = input.value;
+      const words = connFilter.toLowerCase().split(/\s+/).filter(Boolean);
+      let n = 0;
+      for (const li of ol.querySelectorAll('li[data-conn]')) {
+        const text = li.textContent.toLowerCase();
+        const hit = words.every((w) => text.includes(w));
+        li.hidden = !hit;
+        if (hit) n++;
+      }
+      shown.textContent = words.length ? t('conns.shown', n, rows.length) : '';
+    };
+    input.addEventListener('input', apply);
+    apply();
+    filter = el('div', { class: 'conn-filter-row' }, input, shown);
+  }
   return el('section', { class: 'panel conn-panel', 'aria-labelledby': 'conn-h' },
     el('h2', { id: 'conn-h', text: t('conns.heading', rows.length) }),
+    filter,
     rows.length ? el('div', { class: 'conn-scroll' }, ol) : null,
     otherFlows(others));
+}
+
+/** The connection filter's text, kept across re-renders of the same input. */
+let connFilter = '';
+
+export function resetConnFilter() {
+  connFilter = '';
 }
 
 /** UDP flows and TCP connections without TLS: listed, not explained. */
