@@ -272,9 +272,30 @@ test('g. full-page screenshot of the default page at 1280x900', async () => {
     await page.screenshot({ path: file, fullPage: true });
     assert.ok(existsSync(file));
     assert.ok(statSync(file).size > 10 * 1024, `screenshot is only ${statSync(file).size} bytes`);
+    // Budget report: the default sample painted, in ms after navigation (reported, not asserted:
+    // this machine is shared).
+    await page.waitForFunction(() => performance.getEntriesByName('tls-lens:painted').length > 0);
+    const painted = await page.evaluate(() => performance.getEntriesByName('tls-lens:painted')[0].startTime);
+    console.log(`# g: default sample painted ${painted.toFixed(0)} ms after navigation`);
     assert.deepEqual(pageErrors, []);
   } finally {
     await context.close();
+  }
+  // Dark theme at 1280 px, and the light page at 360 px (a phone).
+  for (const [name, opts, theme] of [['default-dark.png', { viewport: { width: 1280, height: 900 }, colorScheme: 'dark' }, 'dark'], ['default-360.png', { viewport: { width: 360, height: 740 } }, 'light']]) {
+    const { context: ctx, page: p, pageErrors: errs } = await openPage(opts);
+    try {
+      await p.waitForSelector('#steps li[data-step]');
+      assert.equal(await p.evaluate(() => matchMedia('(prefers-color-scheme: dark)').matches), theme === 'dark');
+      const bg = await p.evaluate(() => getComputedStyle(document.body).backgroundColor);
+      assert.equal(bg, theme === 'dark' ? 'rgb(14, 17, 23)' : 'rgb(245, 246, 249)');
+      // Nothing wider than the viewport at 360 px.
+      if (theme === 'light') assert.ok(await p.evaluate(() => document.documentElement.scrollWidth <= 372), 'no horizontal scrolling at 360 px');
+      await p.screenshot({ path: join(OUT, name), fullPage: name !== 'default-360.png' });
+      assert.deepEqual(errs, []);
+    } finally {
+      await ctx.close();
+    }
   }
 });
 
