@@ -352,6 +352,10 @@ pub fn tls12(cap: &Capture, tls: &TlsConnection, entries: &[Entry]) -> Option<De
         return Some(Decrypted { cap: cap.clone(), notes });
     };
     let etm = sh.extensions.contains(&22) && matches!(suite.cipher, t12::Cipher::AesCbc(_));
+    // How the key log's master secret was made: with extended_master_secret from the session
+    // hash (RFC 7627 §4), else from the two randoms only.
+    let ems = sh.extensions.contains(&23) && ch.ext.types.contains(&23);
+    notes.push((NoteSeverity::Info, TextRef::new(if ems { "note.decrypt12.ems" } else { "note.decrypt12.no_ems" })));
     let (ck, sk) = t12::key_block(version, suite, &master, &ch.random, &sh.random);
     // Per direction: keys active (after its CCS), sequence number, TLS 1.0 CBC chain IV.
     let mut st = [(false, 0u64, ck.iv.clone(), 0usize), (false, 0u64, sk.iv.clone(), 0usize)];

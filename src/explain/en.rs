@@ -431,4 +431,6 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("field.HelloVerifyRequest.cookie", "The stateless cookie the client must send back in its next ClientHello: typically an HMAC over the client's address and parameters with a server secret. (RFC 6347 §4.2.1)"),
     ("note.dtls.not_kept", "{n} later datagram(s) of this DTLS flow were counted but not kept."),
     ("field.ChangeCipherSpec.dtls_bad_ver", "OpenSSL's pre-RFC DTLS (version 0x0100) put the handshake message_seq after the ChangeCipherSpec byte; RFC 4347 DTLS does not."),
+    ("note.decrypt12.ems", "Both sides used extended_master_secret, so the master secret in the key log was derived from a hash of the handshake up to ClientKeyExchange (session_hash), which ties it to this very handshake. (RFC 7627 §4)"),
+    ("note.decrypt12.no_ems", "No extended_master_secret: the master secret was derived from the premaster secret and the two randoms only, which the triple-handshake attack exploits; current TLS 1.2 configurations require it. (RFC 7627 §1, §4)"),
 ];

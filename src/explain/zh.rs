@@ -430,4 +430,6 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("field.HelloVerifyRequest.cookie", "客户端必须在下一个 ClientHello 中带回的无状态 cookie：通常是服务器用自己的密钥对客户端地址和参数计算的 HMAC。（RFC 6347 §4.2.1）"),
     ("note.dtls.not_kept", "这个 DTLS 流后面的 {n} 个数据报只做了计数，没有保留。"),
     ("field.ChangeCipherSpec.dtls_bad_ver", "OpenSSL 在 RFC 之前的 DTLS（版本 0x0100）会在 ChangeCipherSpec 字节之后附上握手的 message_seq；RFC 4347 的 DTLS 没有这两个字节。"),
+    ("note.decrypt12.ems", "双方都使用了 extended_master_secret，因此密钥日志中的主密钥是由截至 ClientKeyExchange 的握手哈希（session_hash）派生的，与这次握手本身绑定。（RFC 7627 §4）"),
+    ("note.decrypt12.no_ems", "未使用 extended_master_secret：主密钥只由预主密钥和双方随机数派生，三次握手攻击正是利用了这一点；如今的 TLS 1.2 配置都要求启用它。（RFC 7627 §1、§4）"),
 ];
