@@ -529,11 +529,7 @@ async function openLink() {
     await loadSample(p.get('sample'));
   } else {
     const bytes = await squeeze(fromB64url(p.get('in')), 'out');
-    let text = null;
-    try {
-      const s = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-      if (/^[\t\n\r\x20-\x7e]*$/.test(s)) text = s;
-    } catch { /* binary */ }
+    const text = asText(bytes);
     ui.input.value = text !== null ? text.trimEnd() : '';
     ui.samples.value = '';
     state.bytes = bytes;
@@ -596,6 +592,17 @@ async function useKeylog(f, { rerun = true } = {}) {
   else setStatus(t('status.keylogFile', f.name));
 }
 
+/** The input as text for the textarea when it is small printable text, else null (binary). */
+function asText(bytes) {
+  if (bytes.length > 2 * 1024 * 1024) return null;
+  try {
+    const s = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return /^[\t\n\r\x20-\x7e]*$/.test(s) ? s : null;
+  } catch {
+    return null;
+  }
+}
+
 async function loadFile(f) {
   if (!f) return;
   if (f.size > FILE_MAX) {
@@ -603,13 +610,7 @@ async function loadFile(f) {
     return;
   }
   const buf = new Uint8Array(await f.arrayBuffer());
-  let text = null;
-  if (buf.length <= 2 * 1024 * 1024) {
-    try {
-      const s = new TextDecoder('utf-8', { fatal: true }).decode(buf);
-      if (/^[\t\n\r\x20-\x7e]*$/.test(s)) text = s;
-    } catch { /* binary */ }
-  }
+  const text = asText(buf);
   ui.input.value = text !== null ? text.trimEnd() : '';
   ui.samples.value = '';
   state.bytes = buf;

@@ -10,6 +10,7 @@ use super::keylog::Entry;
 use super::tls13::{self, Hash, Suite, TrafficKeys};
 use crate::input::{Capture, ChunkIn};
 use crate::model::{Dir, KeyGen, KeyValue, NoteSeverity, TextRef};
+use crate::tls::hexs;
 use crate::tls::TlsConnection;
 
 /// The TLS 1.3 secrets of one connection, from the key log.
@@ -169,18 +170,8 @@ impl Epoch {
 }
 
 /// Names of the handshake messages in decrypted handshake content.
-fn handshake_names(mut content: &[u8]) -> Vec<String> {
-    let mut out = Vec::new();
-    while content.len() >= 4 {
-        out.push(crate::registry::handshake_name(content[0]));
-        let len = 4 + ((content[1] as usize) << 16 | (content[2] as usize) << 8 | content[3] as usize);
-        content = content.get(len..).unwrap_or_default();
-    }
-    out
-}
-
-fn hexs(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
+fn handshake_names(content: &[u8]) -> Vec<String> {
+    crate::tls::certcomp::split_messages(content).into_iter().filter(|m| m.len() >= 4).map(|m| crate::registry::handshake_name(m[0])).collect()
 }
 
 /// First line of decrypted application data, for a note (printable ASCII only).
@@ -322,15 +313,7 @@ fn rebuilt(ct: u8, content: &[u8]) -> Vec<u8> {
     // Handshake content: one record per complete message, so that what follows a message
     // (a decompressed certificate) can be placed right after it.
     let pieces = if ct == 22 { crate::tls::certcomp::split_messages(content) } else { vec![content] };
-    let mut bytes = Vec::with_capacity(content.len() + 5 * pieces.len());
-    for piece in pieces {
-        for part in piece.chunks(1 << 14) {
-            bytes.extend_from_slice(&[ct, 3, 3]);
-            bytes.extend_from_slice(&(part.len() as u16).to_be_bytes());
-            bytes.extend_from_slice(part);
-        }
-    }
-    bytes
+    pieces.into_iter().flat_map(|p| crate::tls::record::rebuild(ct, p)).collect()
 }
 
 /// Decrypt a TLS 1.0–1.2 connection whose master secret (CLIENT_RANDOM) is in `entries`:

@@ -35,7 +35,8 @@ pub fn is_long_header(p: &[u8]) -> bool {
 /// Most CRYPTO data one direction and level may hold (a certificate chain fits many times).
 const CRYPTO_MAX: u64 = 1 << 20;
 
-/// Encryption levels (RFC 9001 §4): their packet number space and CRYPTO stream.
+/// Encryption levels (RFC 9001 §4): their packet number space and CRYPTO stream. The
+/// discriminant indexes the per-level counts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Level {
     Initial,
@@ -458,7 +459,7 @@ impl<'a> Walk<'a> {
         let Some(sample) = pkt.get(sample_at..sample_at + 16) else {
             let s = Span::new(base + h.pn_at.min(pkt.len()), pkt.len().saturating_sub(h.pn_at));
             fields.push(Field::new("protected payload", nbytes(s.len), s).note("field.quic.too_short"));
-            self.undecrypted[level_index(level)] += 1;
+            self.undecrypted[level as usize] += 1;
             return;
         };
         let candidates = self.candidates(dg.dir, level, h);
@@ -487,7 +488,7 @@ impl<'a> Walk<'a> {
             fields.push(Field::new("packet number", "protected", ps).note("field.quic.packet_number.protected"));
             let s = Span::new(base + h.pn_at + pn_guess, pkt.len().saturating_sub(h.pn_at + pn_guess));
             fields.push(Field::new("protected payload", nbytes(s.len), s).note(why));
-            self.undecrypted[level_index(level)] += 1;
+            self.undecrypted[level as usize] += 1;
             return;
         };
         self.largest[d][space] = Some(self.largest[d][space].map_or(pn, |l| l.max(pn)));
@@ -569,13 +570,13 @@ impl<'a> Walk<'a> {
         // One rebuilt record per handshake message (a CompressedCertificate's decompressed
         // Certificate goes right after it); an incomplete tail at the end is one more.
         for msg in crate::tls::certcomp::split_messages(&bytes) {
-            let rec = crate::tls::certcomp::records(msg);
+            let rec = crate::tls::record::rebuild(22, msg);
             let at = self.push(dir, &rec, frame, None);
             self.cap.decrypted.push((at, rec.len()));
             match crate::tls::certcomp::certificate_message(msg) {
                 Ok(Some((algorithm, compressed, cert))) => {
                     self.cap.notes.push(crate::tls::certcomp::note(algorithm, compressed, &Ok(cert.clone())));
-                    let rec = crate::tls::certcomp::records(&cert);
+                    let rec = crate::tls::record::rebuild(22, &cert);
                     let at = self.push(dir, &rec, frame, None);
                     self.cap.decrypted.push((at, rec.len()));
                     self.cap.inflated.push((at, rec.len()));
@@ -640,15 +641,6 @@ impl<'a> Walk<'a> {
         cap.quic_packets = std::mem::take(&mut self.packets);
         cap.quic_summary = Some(summary);
         std::mem::take(&mut self.cap)
-    }
-}
-
-fn level_index(l: Level) -> usize {
-    match l {
-        Level::Initial => 0,
-        Level::Handshake => 1,
-        Level::ZeroRtt => 2,
-        Level::OneRtt => 3,
     }
 }
 

@@ -87,16 +87,6 @@ pub fn split_messages(mut bytes: &[u8]) -> Vec<&[u8]> {
     out
 }
 
-/// Handshake bytes in rebuilt records (content type 22, at most 2^14 bytes each).
-pub fn records(content: &[u8]) -> Vec<u8> {
-    let mut rec = Vec::with_capacity(content.len() + 5);
-    for part in content.chunks(1 << 14) {
-        rec.extend_from_slice(&[22, 3, 3, (part.len() >> 8) as u8, part.len() as u8]);
-        rec.extend_from_slice(part);
-    }
-    rec
-}
-
 /// Notes for one decompression.
 pub fn note(algorithm: u16, compressed: usize, result: &Result<Vec<u8>, String>) -> (NoteSeverity, TextRef) {
     match result {
@@ -120,7 +110,7 @@ pub fn expand(cap: &Capture, tls: &TlsConnection) -> Option<Capture> {
         match certificate_message(&bytes) {
             Ok(Some((algorithm, compressed, message))) => {
                 notes.push(note(algorithm, compressed, &Ok(message.clone())));
-                inserts.push((record.span.end(), m.dir.unwrap_or(Dir::S2C), records(&message)));
+                inserts.push((record.span.end(), m.dir.unwrap_or(Dir::S2C), super::record::rebuild(22, &message)));
             }
             Ok(None) => {}
             Err(e) => notes.push(note(0, 0, &Err(e))),

@@ -249,6 +249,17 @@ mod tests {
     }
 }
 
+/// Content in rebuilt records of type `ct` (at most 2^14 bytes each): plaintext that travelled
+/// encrypted, QUIC CRYPTO data, decompressed certificates.
+pub fn rebuild(ct: u8, content: &[u8]) -> Vec<u8> {
+    let mut rec = Vec::with_capacity(content.len() + 5);
+    for part in content.chunks(1 << 14) {
+        rec.extend_from_slice(&[ct, 3, 3, (part.len() >> 8) as u8, part.len() as u8]);
+        rec.extend_from_slice(part);
+    }
+    rec
+}
+
 /// DTLS records of one datagram (RFC 6347 §4.1; DTLS 1.3 RFC 9147 §4):
 /// `type(1) version(2) epoch(2) sequence_number(6) length(2) fragment`, or a DTLS 1.3
 /// unified header (first byte 001CSLEE) for protected records, shown as application data.
