@@ -98,14 +98,14 @@ pub fn explain_capture(id: usize, cap: &input::Capture, keys: &[crypto::keylog::
     // QUIC with a key log: walk the flow again with the secrets (Initial packets need none).
     let requic = if keys.is_empty() { None } else { quic::with_keys(cap, keys) };
     let cap = requic.as_ref().unwrap_or(cap);
-    let mut tls = tls::parse(cap);
+    let mut tls = tls::parse_lean(cap, opts.summary_only);
     // With secrets for it in the key log: decrypt, and explain the rebuilt capture instead.
     let decrypted = if keys.is_empty() || cap.quic.is_some() { None } else { crypto::decrypt::tls13(cap, &tls, keys).or_else(|| crypto::decrypt::tls12(cap, &tls, keys)) };
     let cap = match decrypted {
         Some(d) => {
             let mut c = d.cap;
             c.notes.extend(d.notes);
-            tls = tls::parse(&c);
+            tls = tls::parse_lean(&c, opts.summary_only);
             std::borrow::Cow::Owned(c)
         }
         None => std::borrow::Cow::Borrowed(cap),
@@ -114,7 +114,7 @@ pub fn explain_capture(id: usize, cap: &input::Capture, keys: &[crypto::keylog::
     let inflated = if cap.quic.is_none() { tls::certcomp::expand(cap.as_ref(), &tls) } else { None };
     let cap = match inflated {
         Some(c) => {
-            tls = tls::parse(&c);
+            tls = tls::parse_lean(&c, opts.summary_only);
             std::borrow::Cow::Owned(c)
         }
         None => cap,

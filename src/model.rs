@@ -136,9 +136,52 @@ impl Field {
         self.note_ref = Some(r);
         self
     }
-    pub fn with_children(mut self, children: Vec<Field>) -> Self {
-        self.children = children;
+    pub fn with_children(mut self, children: impl Into<Vec<Field>>) -> Self {
+        self.children = children.into();
         self
+    }
+}
+
+/// Where a parser puts the fields it reads. A lean one (`Options::summary_only`, for `scan`)
+/// never builds them: the facts are read on the same walk, and building field trees (names,
+/// formatted values, notes) is most of the time a handshake takes to parse.
+#[derive(Debug, Default)]
+pub struct Fields {
+    list: Vec<Field>,
+    lean: bool,
+}
+
+impl Fields {
+    pub fn new(lean: bool) -> Self {
+        Fields { list: Vec::new(), lean }
+    }
+    /// An empty sink as lean as this one, for a field's children.
+    pub fn sub(&self) -> Fields {
+        Fields::new(self.lean)
+    }
+    /// Add the field `f` builds, unless lean.
+    pub fn add(&mut self, f: impl FnOnce() -> Field) {
+        if !self.lean {
+            self.list.push(f());
+        }
+    }
+    pub fn is_lean(&self) -> bool {
+        self.lean
+    }
+    pub fn len(&self) -> usize {
+        self.list.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+    pub fn into_vec(self) -> Vec<Field> {
+        self.list
+    }
+}
+
+impl From<Fields> for Vec<Field> {
+    fn from(f: Fields) -> Vec<Field> {
+        f.list
     }
 }
 

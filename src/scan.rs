@@ -7,11 +7,12 @@
 
 use std::collections::HashMap;
 use std::io::Read;
+use std::sync::Arc;
 
 use serde::Serialize;
 
 use crate::input::{tls_capture, udp_flow};
-use crate::model::{Alert, Connection, Diagnostic, NoteSeverity, OtherFlow, Summary};
+use crate::model::{Alert, Dir, Connection, Diagnostic, NoteSeverity, OtherFlow, Summary};
 use crate::net::{Next, PacketSource, Reassembler, RecordCounts, TcpConnection};
 use crate::crypto::keylog::{self, Entry};
 use crate::Options;
@@ -206,17 +207,21 @@ pub struct ScanOptions {
 /// Summarise the stored start of a connection: as a TLS connection, or as another flow.
 /// With the key log's entries (`--keylog`, pcapng Decryption Secrets Blocks read so far), TLS
 /// 1.3 handshakes are decrypted as `explain` does.
-fn summarise(prefix: TcpConnection, kind: &'static str, opts: &Options, keys: &[Entry]) -> ScanLine {
+fn summarise(prefix: TcpConnection, kind: &'static str, opts: &Options, keys: &[Entry]) -> (ScanLine, Vec<u8>) {
     let stream = prefix.stream;
+    // Stored bytes end where the scanner stopped keeping them, or where the connection did.
+    let stored = |d: Dir| prefix.chunks.iter().filter(|c| c.0 == d).map(|c| c.2).sum::<usize>();
+    let cut = !prefix.closed || stored(Dir::C2S) >= STORE_LIMIT || stored(Dir::S2C) >= STORE_LIMIT;
     match tls_capture(prefix, kind) {
-        Ok(cap) => {
+        Ok(mut cap) => {
+            cap.cut = cut;
             let lean = Options { summary_only: true, ..opts.clone() };
             let (conn, diagnostics, _) = crate::explain_capture(stream, &cap, keys, &lean);
             let mut line = ScanLine::from_connection(conn);
             line.diagnostics = diagnostics;
-            line
+            (line, cap.data)
         }
-        Err(flow) => ScanLine::from_flow(flow),
+        Err(flow) => (ScanLine::from_flow(flow), Vec::new()),
     }
 }
 
@@ -232,7 +237,7 @@ pub fn scan<R: Read>(
 ) -> std::io::Result<ScanStats> {
     let mut stats = ScanStats::default();
     let mut buf: Vec<u8> = Vec::with_capacity(READ_SIZE * 2);
-    let mut eof = fill(&mut r, &mut buf, 4)?;
+    let eof = fill(&mut r, &mut buf, 4)?;
     let kind = match buf.get(..4) {
         Some([0x0a, 0x0d, 0x0d, 0x0a]) => "pcapng",
         Some(m) if [[0xd4, 0xc3, 0xb2, 0xa1], [0xa1, 0xb2, 0xc3, 0xd4], [0x4d, 0x3c, 0xb2, 0xa1], [0xa1, 0xb2, 0x3c, 0x4d]].iter().any(|x| x == m) => "pcap",
@@ -260,11 +265,132 @@ pub fn scan<R: Read>(
         }
     };
     stats.kind = kind;
+    // Reading and reassembling stay on this thread; summarising handshakes (the parser, the
+    // explainer, certificates) runs beside it on another where there are threads.
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        std::thread::scope(|scope| {
+            let (jobs, job_rx) = std::sync::mpsc::sync_channel::<(Job, Arc<Vec<Entry>>)>(64);
+            let (line_tx, lines) = std::sync::mpsc::channel::<(Option<ScanLine>, Vec<u8>)>();
+            scope.spawn(move || {
+                let mut w = Summariser::new(kind, opts);
+                for (job, keys) in job_rx {
+                    if line_tx.send(w.run(job, &keys)).is_err() {
+                        break;
+                    }
+                }
+            });
+            let mut out = Out { stats: &mut stats, emit: &mut emit };
+            let res = read_packets(r, buf, eof, kind, opts, &mut out, &mut progress, |job, keys, out, reasm| {
+                jobs.send((job, keys)).map_err(|_| std::io::Error::other("the summarising thread stopped"))?;
+                lines.try_iter().try_for_each(|(l, spare)| {
+                    reasm.recycle(spare);
+                    l.map_or(Ok(()), |l| out.line(l))
+                })
+            });
+            drop(jobs);
+            let udp = res?;
+            // The remaining lines, as the summariser finishes them.
+            lines.iter().try_for_each(|(l, _)| l.map_or(Ok(()), |l| out.line(l)))?;
+            udp_lines(udp, kind, opts, &mut out)
+        })?;
+    }
+    #[cfg(target_arch = "wasm32")]
+    {
+        let mut w = Summariser::new(kind, opts);
+        let mut out = Out { stats: &mut stats, emit: &mut emit };
+        let udp = read_packets(r, buf, eof, kind, opts, &mut out, &mut progress, |job, keys, out, reasm| {
+            let (l, spare) = w.run(job, &keys);
+            reasm.recycle(spare);
+            l.map_or(Ok(()), |l| out.line(l))
+        })?;
+        udp_lines(udp, kind, opts, &mut out)?;
+    }
+    progress(stats.bytes_read, &stats);
+    Ok(stats)
+}
+
+/// Work for the summariser, in the order the reader finds it.
+enum Job {
+    /// The stored start of a connection whose handshake is over.
+    Prefix(usize, TcpConnection),
+    /// A connection that ended (or the capture did).
+    End(TcpConnection),
+}
+
+/// Turns jobs into scan lines: summarises prefixes, and completes a line when its connection ends.
+struct Summariser<'a> {
+    kind: &'static str,
+    opts: &'a ScanOptions,
+    /// Connections whose handshake is summarised already, waiting for their end.
+    open: HashMap<usize, ScanLine>,
+}
+
+impl<'a> Summariser<'a> {
+    fn new(kind: &'static str, opts: &'a ScanOptions) -> Self {
+        Summariser { kind, opts, open: HashMap::new() }
+    }
+
+    /// The line to emit, if any (TCP without TLS only with `--all`), and the buffer of the
+    /// stored bytes, for reuse.
+    fn run(&mut self, job: Job, keys: &[Entry]) -> (Option<ScanLine>, Vec<u8>) {
+        match job {
+            Job::Prefix(id, prefix) => {
+                let (line, spare) = summarise(prefix, self.kind, &self.opts.explain, keys);
+                self.open.insert(id, line);
+                (None, spare)
+            }
+            Job::End(mut c) => {
+                let (mut line, spare) = match self.open.remove(&c.stream) {
+                    Some(l) => (l, std::mem::take(&mut c.data)),
+                    None => {
+                        // Ended before its handshake was over: summarise what was stored.
+                        let rest = TcpConnection { data: std::mem::take(&mut c.data), chunks: std::mem::take(&mut c.chunks), diagnostics: std::mem::take(&mut c.diagnostics), ..c.clone() };
+                        summarise(rest, self.kind, &self.opts.explain, keys)
+                    }
+                };
+                line.finish(&c);
+                ((line.tls || self.opts.all).then_some(line), spare)
+            }
+        }
+    }
+}
+
+/// Where finished lines go: counted, then handed to the caller's `emit`.
+struct Out<'s, E> {
+    stats: &'s mut ScanStats,
+    emit: &'s mut E,
+}
+
+impl<E: FnMut(&ScanLine) -> std::io::Result<()>> Out<'_, E> {
+    fn line(&mut self, l: ScanLine) -> std::io::Result<()> {
+        if l.tls {
+            self.stats.tls_connections += 1;
+        } else {
+            self.stats.other_flows += 1;
+        }
+        (self.emit)(&l)
+    }
+}
+
+/// The reading loop: packets -> reassembler -> jobs (given to `submit` with the key log
+/// entries known so far). Returns the UDP flows, which are summarised at the end.
+#[allow(clippy::too_many_arguments)]
+fn read_packets<R: Read, E: FnMut(&ScanLine) -> std::io::Result<()>>(
+    mut r: R,
+    mut buf: Vec<u8>,
+    mut eof: bool,
+    kind: &'static str,
+    opts: &ScanOptions,
+    out: &mut Out<'_, E>,
+    progress: &mut dyn FnMut(u64, &ScanStats),
+    mut submit: impl FnMut(Job, Arc<Vec<Entry>>, &mut Out<'_, E>, &mut Reassembler) -> std::io::Result<()>,
+) -> std::io::Result<(Vec<crate::net::UdpFlow>, Arc<Vec<Entry>>)> {
     let mut src = PacketSource::new(kind);
-    let mut keys = Keys { seen: usize::MAX, extra: opts.explain.keylog.clone(), entries: Vec::new() };
+    let mut keys = Keys { seen: usize::MAX, extra: opts.explain.keylog.clone(), entries: Arc::default() };
     let mut reasm = Reassembler::streaming(STORE_LIMIT, PENDING_LIMIT);
-    // Connections whose handshake is summarised already, waiting for their end.
-    let mut open: HashMap<usize, ScanLine> = HashMap::new();
+    // Connections handed to the summariser already.
+    let mut summarised: std::collections::HashSet<usize> = std::collections::HashSet::new();
     let mut start = 0usize; // position in `buf` of file offset `at`
     let mut at = 0usize;
     let mut next_progress = 0u64;
@@ -272,17 +398,18 @@ pub fn scan<R: Read>(
         let step = src.next(&buf[start..], at, eof);
         let used = match step {
             Next::Packet(p, n) => {
-                stats.packets += 1;
+                out.stats.packets += 1;
                 if let Some(id) = reasm.packet(&p) {
-                    if !open.contains_key(&id) && reasm.handshake_over(id) {
+                    if !summarised.contains(&id) && reasm.handshake_over(id) {
                         if let Some(prefix) = reasm.take_prefix(id) {
-                            open.insert(id, summarise(prefix, kind, &opts.explain, keys.update(&src.keylog)));
+                            summarised.insert(id);
+                            submit(Job::Prefix(id, prefix), keys.update(&src.keylog), out, &mut reasm)?;
                         }
                     }
                     if reasm.is_closed(id) {
                         if let Some(c) = reasm.remove(id) {
-                            let line = open.remove(&id);
-                            finish_line(line, c, kind, keys.update(&src.keylog), opts, &mut stats, &mut emit)?;
+                            summarised.remove(&id);
+                            submit(Job::End(c), keys.update(&src.keylog), out, &mut reasm)?;
                         }
                     }
                 }
@@ -290,11 +417,11 @@ pub fn scan<R: Read>(
             }
             Next::Skip(n) => n,
             Next::Warn(d, n) => {
-                stats.diagnostics.push(d);
+                out.stats.diagnostics.push(d);
                 n
             }
             Next::Error(d) => {
-                stats.diagnostics.push(d);
+                out.stats.diagnostics.push(d);
                 break;
             }
             Next::End if eof => break,
@@ -305,7 +432,7 @@ pub fn scan<R: Read>(
                     _ => 1,
                 };
                 if need > MAX_BLOCK {
-                    stats.diagnostics.push(Diagnostic::error(
+                    out.stats.diagnostics.push(Diagnostic::error(
                         at,
                         format!("{kind} block at file offset {at} declares {need} bytes, more than the {} MB this scanner buffers; stopping here", MAX_BLOCK >> 20),
                     ));
@@ -320,25 +447,30 @@ pub fn scan<R: Read>(
         start += used;
         at += used;
         if at as u64 >= next_progress {
-            stats.peak_held = stats.peak_held.max(reasm.held_bytes());
-            stats.bytes_read = at as u64;
-            progress(at as u64, &stats);
+            out.stats.peak_held = out.stats.peak_held.max(reasm.held_bytes());
+            out.stats.bytes_read = at as u64;
+            progress(at as u64, out.stats);
             next_progress = at as u64 + (1 << 20);
         }
-        if start >= READ_SIZE && buf.len() - start < READ_SIZE / 2 {
-            // Keep the buffer small: drop what was read.
-            buf.drain(..start);
-            start = 0;
-        }
     }
-    stats.bytes_read = stats.bytes_read.max(at as u64);
+    out.stats.bytes_read = out.stats.bytes_read.max(at as u64);
     let (conns, udp, diags) = reasm.finish();
-    stats.diagnostics.extend(diags);
+    out.stats.diagnostics.extend(diags);
+    // Nothing more to store: buffers handed back now are dropped.
+    let mut done = Reassembler::streaming(0, 0);
     for c in conns {
-        let line = open.remove(&c.stream);
-        finish_line(line, c, kind, keys.update(&src.keylog), opts, &mut stats, &mut emit)?;
+        submit(Job::End(c), keys.update(&src.keylog), out, &mut done)?;
     }
-    let keys = keys.update(&src.keylog).to_vec();
+    Ok((udp, keys.update(&src.keylog)))
+}
+
+/// QUIC connections (and, with `--all`, other UDP flows), after the TCP ones.
+fn udp_lines<E: FnMut(&ScanLine) -> std::io::Result<()>>(
+    (udp, keys): (Vec<crate::net::UdpFlow>, Arc<Vec<Entry>>),
+    kind: &'static str,
+    opts: &ScanOptions,
+    out: &mut Out<'_, E>,
+) -> std::io::Result<()> {
     for f in &udp {
         if let Some(cap) = crate::input::quic_capture(f, kind) {
             let lean = Options { summary_only: true, ..opts.explain.clone() };
@@ -349,44 +481,12 @@ pub fn scan<R: Read>(
             line.last_frame = f.last_frame;
             line.packets = f.packets;
             line.bytes = Bytes { c2s: f.dir_bytes[0], s2c: f.dir_bytes[1] };
-            stats.tls_connections += 1;
-            emit(&line)?;
+            out.line(line)?;
         } else if opts.all {
-            stats.other_flows += 1;
-            emit(&ScanLine::from_flow(udp_flow(f)))?;
+            out.line(ScanLine::from_flow(udp_flow(f)))?;
         }
     }
-    progress(stats.bytes_read, &stats);
-    Ok(stats)
-}
-
-fn finish_line(
-    line: Option<ScanLine>,
-    mut c: TcpConnection,
-    kind: &'static str,
-    keys: &[Entry],
-    opts: &ScanOptions,
-    stats: &mut ScanStats,
-    emit: &mut impl FnMut(&ScanLine) -> std::io::Result<()>,
-) -> std::io::Result<()> {
-    let mut line = match line {
-        Some(l) => l,
-        None => {
-            // Ended before its handshake was over: summarise what was stored.
-            let rest = TcpConnection { data: std::mem::take(&mut c.data), chunks: std::mem::take(&mut c.chunks), diagnostics: std::mem::take(&mut c.diagnostics), ..c.clone() };
-            summarise(rest, kind, &opts.explain, keys)
-        }
-    };
-    line.finish(&c);
-    if line.tls {
-        stats.tls_connections += 1;
-    } else {
-        stats.other_flows += 1;
-        if !opts.all {
-            return Ok(());
-        }
-    }
-    emit(&line)
+    Ok(())
 }
 
 /// The key log entries: given ones plus those of the Decryption Secrets Blocks read so far
@@ -394,37 +494,25 @@ fn finish_line(
 struct Keys {
     seen: usize,
     extra: String,
-    entries: Vec<Entry>,
+    entries: Arc<Vec<Entry>>,
 }
 
 impl Keys {
-    fn update(&mut self, dsb: &str) -> &[Entry] {
+    fn update(&mut self, dsb: &str) -> Arc<Vec<Entry>> {
         if dsb.len() != self.seen {
-            self.entries = keylog::parse(&format!("{}\n{dsb}", self.extra));
+            self.entries = Arc::new(keylog::parse(&format!("{}\n{dsb}", self.extra)));
             self.seen = dsb.len();
         }
-        &self.entries
+        self.entries.clone()
     }
 }
 
 /// Read until `buf` holds at least `want` bytes or the input ends; true at the end.
 fn fill<R: Read>(r: &mut R, buf: &mut Vec<u8>, want: usize) -> std::io::Result<bool> {
     while buf.len() < want {
-        let old = buf.len();
-        let chunk = READ_SIZE.max(want - old);
-        buf.resize(old + chunk, 0);
-        let n = loop {
-            match r.read(&mut buf[old..]) {
-                Ok(n) => break n,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                Err(e) => {
-                    buf.truncate(old);
-                    return Err(e);
-                }
-            }
-        };
-        buf.truncate(old + n);
-        if n == 0 {
+        let chunk = READ_SIZE.max(want - buf.len());
+        // `read_to_end` appends without zeroing the space first.
+        if r.by_ref().take(chunk as u64).read_to_end(buf)? == 0 {
             return Ok(true);
         }
     }

@@ -86,6 +86,22 @@ fn scan_agrees_with_explain_on_every_capture() {
             assert_eq!((&g.0, &g.1, &g.2, &g.3, &g.4, &g.5, &g.6), (&w.0, &w.1, &w.2, &w.3, &w.4, &w.5, &w.6), "{}", path.display());
             assert!(w.7.starts_with(&g.7) || g.7.len() >= 10, "{}: scan messages {:?} vs {:?}", path.display(), g.7, w.7);
         }
+        // Facts read without field trees (scan's lean parse) match the full parse: the
+        // certificates, and no "truncated record" where scan stopped storing but the
+        // connection went on.
+        for c in &a.connections {
+            let stream = c.tcp_stream.or(c.udp_stream).unwrap();
+            let Some(l) = lines.iter().find(|l| l.tls && l.stream == stream && (l.transport == "udp") == c.tcp_stream.is_none()) else {
+                panic!("{}: stream {stream} not scanned", path.display());
+            };
+            let certs: Vec<(&str, &str, &[String])> = c.certificates.iter().map(|k| (k.subject.as_str(), k.issuer.as_str(), k.san.as_slice())).collect();
+            let scanned: Vec<(&str, &str, &[String])> = l.certificates.iter().map(|k| (k.subject.as_str(), k.issuer.as_str(), k.san.as_slice())).collect();
+            assert_eq!(scanned, certs, "{}: stream {stream} certificates", path.display());
+            let truncated = |m: &str| m.starts_with("truncated record");
+            let explained = a.diagnostics.iter().filter(|d| d.connection == Some(c.id) && truncated(&d.message)).count();
+            let reported = l.diagnostics.iter().filter(|d| truncated(&d.message)).count();
+            assert!(reported <= explained, "{}: stream {stream}: scan reports {reported} truncated record(s), explain {explained}", path.display());
+        }
         // Every flow is listed once, TLS or not.
         let flows: BTreeSet<(&str, usize)> = lines.iter().map(|l| (l.transport, l.stream)).collect();
         assert_eq!(flows.len(), lines.len(), "{}: a flow listed twice", path.display());

@@ -73,8 +73,18 @@ fn alpn_code(first: Option<&[u8]>) -> String {
     }
 }
 
+/// 4-digit lowercase hex values joined by ",".
 fn hex_list(v: &[u16]) -> String {
-    v.iter().map(|x| format!("{x:04x}")).collect::<Vec<_>>().join(",")
+    let mut s = String::with_capacity(v.len() * 5);
+    for (i, x) in v.iter().enumerate() {
+        if i > 0 {
+            s.push(',');
+        }
+        for shift in [12, 8, 4, 0] {
+            s.push(char::from_digit(u32::from((x >> shift) & 15), 16).unwrap_or('0'));
+        }
+    }
+    s
 }
 
 fn hash12(s: &str) -> String {

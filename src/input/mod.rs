@@ -59,6 +59,9 @@ pub struct Capture {
     /// Ranges of `data` holding Certificate messages decompressed from CompressedCertificate
     /// (RFC 8879), in rebuilt records (also listed in `decrypted`).
     pub inflated: Vec<(usize, usize)>,
+    /// Each direction's bytes end where a scanner stopped keeping them (`tls-lens scan`), not
+    /// where the connection did: a record cut off at the end is expected, not a fault.
+    pub cut: bool,
 }
 
 impl Capture {

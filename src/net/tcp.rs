@@ -382,6 +382,8 @@ pub struct Reassembler {
     /// Store the bytes of this connection only (the others are still numbered and tracked).
     pub only: Option<usize>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Emptied buffers handed back (`recycle`), for the next connections' bytes.
+    spare: Vec<Vec<u8>>,
 }
 
 impl Default for Reassembler {
@@ -407,6 +409,16 @@ impl Reassembler {
             count_records: false,
             only: None,
             diagnostics: Vec::new(),
+            spare: Vec::new(),
+        }
+    }
+
+    /// Take back a connection's byte buffer once it has been read: a scan then stores the
+    /// next connections' bytes in memory it has touched already instead of growing new buffers.
+    pub fn recycle(&mut self, mut buf: Vec<u8>) {
+        if self.spare.len() < 64 && buf.capacity() > 0 {
+            buf.clear();
+            self.spare.push(buf);
         }
     }
 
@@ -450,7 +462,11 @@ impl Reassembler {
                 self.next_stream += 1;
                 self.index.insert(key, id);
                 let limit = if self.only.is_none_or(|s| s == id) { self.store_limit } else { 0 };
-                self.live.insert(id, Conn::new(id, seg.src, seg.dst, p, limit, self.count_records));
+                let mut c = Conn::new(id, seg.src, seg.dst, p, limit, self.count_records);
+                if limit > 0 {
+                    c.data = self.spare.pop().unwrap_or_default();
+                }
+                self.live.insert(id, c);
                 id
             }
         };
@@ -562,12 +578,17 @@ impl Reassembler {
     }
 
     /// Has this connection's handshake gone by? True once both directions carry application
-    /// data records (or stored all they may), so its stored prefix can be summarised.
+    /// data records (or stored all they may), so its stored prefix can be summarised. A
+    /// client that sent ChangeCipherSpec and then a record of type 23 is done: in TLS 1.2 that
+    /// is its first request after Finished (it may send nothing more while the response comes,
+    /// and waiting for a second would store the whole response); in TLS 1.3 with the
+    /// middlebox-compatibility CCS it is its Finished.
     pub fn handshake_over(&self, id: usize) -> bool {
         self.live.get(&id).is_some_and(|c| {
-            c.sides.iter().all(|s| {
-                let app = s.counter.as_ref().map_or(0, |k| k.counts.by_type[3]);
-                app >= 2 || s.stored >= c.store_limit
+            let client = c.client_side();
+            c.sides.iter().enumerate().all(|(i, s)| {
+                let [ccs, _, _, app, _] = s.counter.as_ref().map_or([0; 5], |k| k.counts.by_type);
+                app >= 2 || (i == client && ccs >= 1 && app >= 1) || s.stored >= c.store_limit
             })
         })
     }

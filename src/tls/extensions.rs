@@ -5,7 +5,7 @@
 //! struct { ExtensionType extension_type; opaque extension_data<0..2^16-1>; } Extension;
 //! ```
 
-use crate::model::{Field, Span};
+use crate::model::{Field, Fields, Span};
 use crate::reader::{ReadError, ReadResult, Reader};
 use crate::registry::{self, is_grease};
 
@@ -37,19 +37,21 @@ pub struct ExtFacts {
 }
 
 /// Parse `extensions<..>` (2-byte length prefix) into one field with a child per extension.
-pub fn parse_list(r: &mut Reader, out: &mut Vec<Field>, ctx: ExtCtx, facts: &mut ExtFacts, note: &str) -> ReadResult<()> {
+pub fn parse_list(r: &mut Reader, out: &mut Fields, ctx: ExtCtx, facts: &mut ExtFacts, note: &str) -> ReadResult<()> {
     let start = r.pos();
     let (mut body, lspan) = r.vec(2, "extensions")?;
     let span = Span::new(start, r.pos() - start);
-    let mut kids = vec![Field::new("length", lspan_len(&body), lspan).note("field.vector_length")];
+    let mut kids = out.sub();
+    kids.add(|| Field::new("length", lspan_len(&body), lspan).note("field.vector_length"));
+    let mut n = 0;
     let res = (|| {
         while !body.is_empty() {
-            kids.push(extension(&mut body, ctx, facts)?);
+            extension(&mut body, ctx, facts, &mut kids)?;
+            n += 1;
         }
         Ok(())
     })();
-    let n = kids.len() - 1;
-    out.push(Field::new("extensions", format!("{n} extension(s)"), span).note(note).with_children(kids));
+    out.add(|| Field::new("extensions", format!("{n} extension(s)"), span).note(note).with_children(kids));
     res
 }
 
@@ -65,37 +67,34 @@ fn ext_label(t: u16) -> String {
     }
 }
 
-fn extension(r: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts) -> ReadResult<Field> {
+fn extension(r: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, list: &mut Fields) -> ReadResult<()> {
     let start = r.pos();
     let (t, tspan) = r.u16("extension_type")?;
     let (mut body, lspan) = r.vec(2, "extension_data")?;
     facts.types.push(t);
     let span = Span::new(start, r.pos() - start);
     let len = body.remaining();
-    let mut kids = vec![
-        Field::new("extension_type", format!("0x{t:04x} ({})", ext_label(t)), tspan).note(type_note(t)),
-        Field::new("length", nbytes(len), lspan).note("field.vector_length"),
-    ];
+    let mut kids = list.sub();
+    kids.add(|| Field::new("extension_type", format!("0x{t:04x} ({})", ext_label(t)), tspan).note(type_note(t)));
+    kids.add(|| Field::new("length", nbytes(len), lspan).note("field.vector_length"));
     let mut value = String::new();
     let res = decode(t, &mut body, ctx, facts, &mut kids, &mut value);
     if res.is_ok() && !body.is_empty() {
         let (rest, s) = body.rest();
-        kids.push(Field::new("trailing bytes", hexs(rest), s).note("field.ext.trailing"));
+        kids.add(|| Field::new("trailing bytes", hexs(rest), s).note("field.ext.trailing"));
     }
-    let key = match (t, ctx) {
-        (16, ExtCtx::ServerHello | ExtCtx::Other) => "ext.application_layer_protocol_negotiation.server".to_string(),
-        _ => ext_note_key(t),
-    };
-    let f = Field::new(ext_label(t), value, span).note(key).with_children(kids);
     // A broken extension body is reported but does not stop the list: its length was valid.
-    match res {
-        Ok(()) => Ok(f),
-        Err(e) => {
-            let mut f = f;
-            f.value = format!("malformed: {}", e.describe());
-            Ok(f)
-        }
+    if let Err(e) = res {
+        value = format!("malformed: {}", e.describe());
     }
+    list.add(|| {
+        let key = match (t, ctx) {
+            (16, ExtCtx::ServerHello | ExtCtx::Other) => "ext.application_layer_protocol_negotiation.server".to_string(),
+            _ => ext_note_key(t),
+        };
+        Field::new(ext_label(t), value, span).note(key).with_children(kids)
+    });
+    Ok(())
 }
 
 fn type_note(t: u16) -> &'static str {
@@ -125,11 +124,12 @@ fn u16_list(
     item: &'static str,
     name: fn(u16) -> String,
     note: &'static str,
-    kids: &mut Vec<Field>,
+    kids: &mut Fields,
 ) -> ReadResult<Vec<u16>> {
     let start = body.pos();
     let (mut list, lspan) = body.vec(width, what)?;
-    let mut items = vec![Field::new("length", nbytes(list.remaining()), lspan).note("field.vector_length")];
+    let mut items = kids.sub();
+    items.add(|| Field::new("length", nbytes(list.remaining()), lspan).note("field.vector_length"));
     let mut vals = Vec::new();
     if list.remaining() % 2 != 0 {
         return Err(ReadError::Malformed { at: list.pos(), what: format!("{what} length {} is odd: expected 2-byte entries", list.remaining()) });
@@ -137,11 +137,13 @@ fn u16_list(
     while !list.is_empty() {
         let (v, s) = list.u16(item)?;
         vals.push(v);
-        let label = if is_grease(v) { "GREASE (RFC 8701)".to_string() } else { name(v) };
-        let f = Field::new(item, format!("0x{v:04x} {label}"), s);
-        items.push(if is_grease(v) { f.note("value.grease") } else { f });
+        items.add(|| {
+            let label = if is_grease(v) { "GREASE (RFC 8701)".to_string() } else { name(v) };
+            let f = Field::new(item, format!("0x{v:04x} {label}"), s);
+            if is_grease(v) { f.note("value.grease") } else { f }
+        });
     }
-    kids.push(Field::new(what, format!("{} entries", vals.len()), Span::new(start, body.pos() - start)).note(note).with_children(items));
+    kids.add(|| Field::new(what, format!("{} entries", vals.len()), Span::new(start, body.pos() - start)).note(note).with_children(items));
     Ok(vals)
 }
 
@@ -152,23 +154,27 @@ fn u8_list(
     item: &'static str,
     name: fn(u8) -> &'static str,
     note: Option<&'static str>,
-    kids: &mut Vec<Field>,
+    kids: &mut Fields,
     value: &mut String,
 ) -> ReadResult<Vec<u8>> {
     let start = body.pos();
     let (mut list, lspan) = body.vec(1, what)?;
-    let mut items = vec![Field::new("length", nbytes(list.remaining()), lspan).note("field.vector_length")];
+    let mut items = kids.sub();
+    items.add(|| Field::new("length", nbytes(list.remaining()), lspan).note("field.vector_length"));
     let mut vals = Vec::new();
     while !list.is_empty() {
         let (v, s) = list.u8(item)?;
         vals.push(v);
-        items.push(Field::new(item, format!("{v} ({})", name(v)), s));
+        items.add(|| Field::new(item, format!("{v} ({})", name(v)), s));
     }
     *value = vals.iter().map(|&v| name(v)).collect::<Vec<_>>().join(", ");
-    let f = Field::new(what, value.clone(), Span::new(start, body.pos() - start)).with_children(items);
-    kids.push(match note {
-        Some(n) => f.note(n),
-        None => f,
+    let span = Span::new(start, body.pos() - start);
+    kids.add(|| {
+        let f = Field::new(what, value.clone(), span).with_children(items);
+        match note {
+            Some(n) => f.note(n),
+            None => f,
+        }
     });
     Ok(vals)
 }
@@ -178,12 +184,13 @@ fn names(list: &[u16], name: fn(u16) -> String) -> String {
     v.join(", ")
 }
 
-fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &mut Vec<Field>, value: &mut String) -> ReadResult<()> {
+fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &mut Fields, value: &mut String) -> ReadResult<()> {
     match t {
         0 if ctx == ExtCtx::ClientHello => {
             let start = body.pos();
             let (mut list, lspan) = body.vec(2, "server_name_list")?;
-            let mut items = vec![Field::new("length", nbytes(list.remaining()), lspan).note("field.vector_length")];
+            let mut items = kids.sub();
+            items.add(|| Field::new("length", nbytes(list.remaining()), lspan).note("field.vector_length"));
             let mut res = Ok(());
             while !list.is_empty() {
                 let s0 = list.pos();
@@ -196,7 +203,7 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
                             facts.sni = Some(host.clone());
                         }
                         *value = host.clone();
-                        items.push(
+                        items.add(|| 
                             Field::new("ServerName", host.clone(), Span::new(s0, list.pos() - s0)).with_children(vec![
                                 Field::new("name_type", format!("{nt} ({})", if nt == 0 { "host_name" } else { "unknown" }), nts).note("field.sni.name_type"),
                                 Field::new("length", nbytes(name.len()), hl).note("field.vector_length"),
@@ -210,7 +217,7 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
                     }
                 }
             }
-            kids.push(Field::new("server_name_list", value.clone(), Span::new(start, body.pos() - start)).with_children(items));
+            kids.add(|| Field::new("server_name_list", value.clone(), Span::new(start, body.pos() - start)).with_children(items));
             res
         }
         0 => {
@@ -220,7 +227,8 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
         16 => {
             let start = body.pos();
             let (mut list, lspan) = body.vec(2, "protocol_name_list")?;
-            let mut items = vec![Field::new("length", nbytes(list.remaining()), lspan).note("field.vector_length")];
+            let mut items = kids.sub();
+            items.add(|| Field::new("length", nbytes(list.remaining()), lspan).note("field.vector_length"));
             let mut protos = Vec::new();
             while !list.is_empty() {
                 let s0 = list.pos();
@@ -231,11 +239,11 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
                 }
                 let name = String::from_utf8_lossy(b).into_owned();
                 protos.push(name.clone());
-                items.push(Field::new("ProtocolName", name, Span::new(s0, list.pos() - s0)).note("field.alpn.protocol"));
+                items.add(|| Field::new("ProtocolName", name, Span::new(s0, list.pos() - s0)).note("field.alpn.protocol"));
             }
             *value = protos.join(", ");
             facts.alpn = protos;
-            kids.push(Field::new("protocol_name_list", value.clone(), Span::new(start, body.pos() - start)).with_children(items));
+            kids.add(|| Field::new("protocol_name_list", value.clone(), Span::new(start, body.pos() - start)).with_children(items));
             Ok(())
         }
         10 => {
@@ -272,7 +280,7 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
             let (v, s) = body.u16("selected_version")?;
             *value = registry::version_name(v);
             facts.supported_versions = vec![v];
-            kids.push(Field::new("selected_version", format!("0x{v:04x} ({})", registry::version_name(v)), s).note("field.versions.selected"));
+            kids.add(|| Field::new("selected_version", format!("0x{v:04x} ({})", registry::version_name(v)), s).note("field.versions.selected"));
             Ok(())
         }
         51 => key_share(body, ctx, facts, kids, value),
@@ -283,7 +291,7 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
                 *value = "empty (asks for a new ticket)".into();
             } else {
                 *value = format!("{} byte ticket (resumption attempt)", b.len());
-                kids.push(Field::new("ticket", super::hex_short(b), s).note("field.session_ticket.ticket"));
+                kids.add(|| Field::new("ticket", super::hex_short(b), s).note("field.session_ticket.ticket"));
             }
             Ok(())
         }
@@ -296,7 +304,7 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
             let (mut rc, lspan) = body.vec(1, "renegotiated_connection")?;
             let (b, _) = rc.rest();
             *value = if b.is_empty() { "empty (initial handshake)".into() } else { format!("{} bytes (renegotiation)", b.len()) };
-            kids.push(
+            kids.add(|| 
                 Field::new("renegotiated_connection", if b.is_empty() { "(empty)".into() } else { hexs(b) }, Span::new(start, body.pos() - start))
                     .note("field.reneg.renegotiated_connection")
                     .with_children(vec![Field::new("length", nbytes(b.len()), lspan).note("field.vector_length")]),
@@ -305,15 +313,15 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
         }
         5 if ctx == ExtCtx::ClientHello => {
             let (st, s) = body.u8("status_type")?;
-            kids.push(Field::new("status_type", format!("{st} ({})", if st == 1 { "ocsp" } else { "unknown" }), s).note("field.status_request.status_type"));
+            kids.add(|| Field::new("status_type", format!("{st} ({})", if st == 1 { "ocsp" } else { "unknown" }), s).note("field.status_request.status_type"));
             let s0 = body.pos();
             let (mut ids, _) = body.vec(2, "responder_id_list")?;
             let (b, _) = ids.rest();
-            kids.push(Field::new("responder_id_list", nbytes(b.len()), Span::new(s0, body.pos() - s0)));
+            kids.add(|| Field::new("responder_id_list", nbytes(b.len()), Span::new(s0, body.pos() - s0)));
             let s0 = body.pos();
             let (mut exts, _) = body.vec(2, "request_extensions")?;
             let (b, _) = exts.rest();
-            kids.push(Field::new("request_extensions", nbytes(b.len()), Span::new(s0, body.pos() - s0)));
+            kids.add(|| Field::new("request_extensions", nbytes(b.len()), Span::new(s0, body.pos() - s0)));
             *value = "OCSP stapling requested".into();
             Ok(())
         }
@@ -333,13 +341,13 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
             let (b, s) = body.rest();
             let zeros = b.iter().all(|&x| x == 0);
             *value = format!("{} bytes{}", b.len(), if zeros { " of zeros" } else { " (not all zero!)" });
-            kids.push(Field::new("padding", nbytes(b.len()), s));
+            kids.add(|| Field::new("padding", nbytes(b.len()), s));
             Ok(())
         }
         28 => {
             let (v, s) = body.u16("RecordSizeLimit")?;
             *value = nbytes(v as usize);
-            kids.push(Field::new("RecordSizeLimit", v.to_string(), s));
+            kids.add(|| Field::new("RecordSizeLimit", v.to_string(), s));
             Ok(())
         }
         27 => {
@@ -356,7 +364,7 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
             facts.psk = true;
             let (b, s) = body.rest();
             *value = if ctx == ExtCtx::ClientHello { format!("{} bytes of identities and binders", b.len()) } else { "server accepted a PSK".into() };
-            kids.push(Field::new("data", super::hex_short(b), s));
+            kids.add(|| Field::new("data", super::hex_short(b), s));
             Ok(())
         }
         57 | 0xffa5 => transport_parameters(body, kids, value),
@@ -364,7 +372,7 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
             let (b, s) = body.rest();
             *value = if b.is_empty() { "(empty)".into() } else { nbytes(b.len()) };
             if !b.is_empty() {
-                kids.push(Field::new("extension_data", super::hex_short(b), s));
+                kids.add(|| Field::new("extension_data", super::hex_short(b), s));
             }
             Ok(())
         }
@@ -373,27 +381,25 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
 
 /// key_share (RFC 8446 §4.2.8): ClientHello `KeyShareEntry client_shares<0..2^16-1>`;
 /// ServerHello one `KeyShareEntry server_share`; HelloRetryRequest `NamedGroup selected_group`.
-fn key_share(body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &mut Vec<Field>, value: &mut String) -> ReadResult<()> {
+fn key_share(body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &mut Fields, value: &mut String) -> ReadResult<()> {
     match ctx {
         ExtCtx::HelloRetryRequest => {
             let (g, s) = body.u16("selected_group")?;
             *value = format!("retry with {}", registry::group_name(g));
             facts.key_share_groups = vec![g];
-            kids.push(Field::new("selected_group", format!("0x{g:04x} {}", registry::group_name(g)), s).note("field.key_share.selected_group"));
+            kids.add(|| Field::new("selected_group", format!("0x{g:04x} {}", registry::group_name(g)), s).note("field.key_share.selected_group"));
             Ok(())
         }
         ExtCtx::ClientHello => {
             let start = body.pos();
             let (mut list, lspan) = body.vec(2, "client_shares")?;
-            let mut items = vec![Field::new("length", nbytes(list.remaining()), lspan).note("field.vector_length")];
+            let mut items = kids.sub();
+            items.add(|| Field::new("length", nbytes(list.remaining()), lspan).note("field.vector_length"));
             let mut groups = Vec::new();
             let mut res = Ok(());
             while !list.is_empty() {
-                match key_share_entry(&mut list) {
-                    Ok((g, f)) => {
-                        groups.push(g);
-                        items.push(f);
-                    }
+                match key_share_entry(&mut list, &mut items) {
+                    Ok(g) => groups.push(g),
                     Err(e) => {
                         res = Err(e);
                         break;
@@ -402,36 +408,38 @@ fn key_share(body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &mut Ve
             }
             *value = names(&groups, registry::group_name);
             facts.key_share_groups = groups;
-            kids.push(Field::new("client_shares", value.clone(), Span::new(start, body.pos() - start)).note("field.key_share.client_shares").with_children(items));
+            kids.add(|| Field::new("client_shares", value.clone(), Span::new(start, body.pos() - start)).note("field.key_share.client_shares").with_children(items));
             res
         }
         _ => {
-            let (g, f) = key_share_entry(body)?;
+            let g = key_share_entry(body, kids)?;
             *value = registry::group_name(g);
             facts.key_share_groups = vec![g];
-            kids.push(f);
             Ok(())
         }
     }
 }
 
-fn key_share_entry(r: &mut Reader) -> ReadResult<(u16, Field)> {
+fn key_share_entry(r: &mut Reader, out: &mut Fields) -> ReadResult<u16> {
     let s0 = r.pos();
     let (g, gs) = r.u16("group")?;
     let (mut ke, ls) = r.vec(2, "key_exchange")?;
     let (b, ks) = ke.rest();
-    let label = if is_grease(g) { "GREASE".to_string() } else { registry::group_name(g) };
-    let f = Field::new("KeyShareEntry", format!("{label}, {} byte key", b.len()), Span::new(s0, r.pos() - s0)).with_children(vec![
-        Field::new("group", format!("0x{g:04x} {label}"), gs).note(if is_grease(g) { "value.grease" } else { "field.key_share.group" }),
-        Field::new("length", nbytes(b.len()), ls).note("field.vector_length"),
-        Field::new("key_exchange", super::hex_short(b), ks).note("field.key_share.key_exchange"),
-    ]);
-    Ok((g, f))
+    let span = Span::new(s0, r.pos() - s0);
+    out.add(|| {
+        let label = if is_grease(g) { "GREASE".to_string() } else { registry::group_name(g) };
+        Field::new("KeyShareEntry", format!("{label}, {} byte key", b.len()), span).with_children(vec![
+            Field::new("group", format!("0x{g:04x} {label}"), gs).note(if is_grease(g) { "value.grease" } else { "field.key_share.group" }),
+            Field::new("length", nbytes(b.len()), ls).note("field.vector_length"),
+            Field::new("key_exchange", super::hex_short(b), ks).note("field.key_share.key_exchange"),
+        ])
+    });
+    Ok(g)
 }
 
 /// quic_transport_parameters (RFC 9001 §8.2, RFC 9000 §18): a sequence of (id, length, value),
 /// ids and lengths as QUIC variable-length integers.
-fn transport_parameters(body: &mut Reader, kids: &mut Vec<Field>, value: &mut String) -> ReadResult<()> {
+fn transport_parameters(body: &mut Reader, kids: &mut Fields, value: &mut String) -> ReadResult<()> {
     use crate::quic::varint;
     let mut names = Vec::new();
     while !body.is_empty() {
@@ -462,7 +470,7 @@ fn transport_parameters(body: &mut Reader, kids: &mut Vec<Field>, value: &mut St
         };
         names.push(name.clone());
         let note = if id % 31 == 27 { "field.quic_tp.grease".to_string() } else if transport_parameter_known(id) { format!("field.quic_tp.{name}") } else { "field.quic_tp.unknown".to_string() };
-        kids.push(Field::new(name.clone(), shown, Span::new(s0, body.pos() - s0)).note(note).with_children(vec![
+        kids.add(|| Field::new(name.clone(), shown, Span::new(s0, body.pos() - s0)).note(note).with_children(vec![
             Field::new("id", format!("0x{id:x}"), ids).note("field.quic_tp.id"),
             Field::new("length", nbytes(len as usize), ls).note("field.vector_length"),
             Field::new("value", hexs(&v[..v.len().min(64)]), vs),

@@ -4,7 +4,7 @@
 use super::extensions::{self, ExtCtx, ExtFacts};
 use super::record::RawRecord;
 use super::{hex_short, hexs, nbytes, ClientHelloInfo, Ctx, MsgFacts, ParsedBody, ServerHelloInfo, SkeInfo};
-use crate::model::{Certificate, Field, Span};
+use crate::model::{Certificate, Field, Fields, Span};
 use crate::reader::{ReadError, ReadResult, Reader};
 use crate::registry::{self, is_grease, KeyExchange, RecordProtection};
 
@@ -53,58 +53,58 @@ fn sslv2_cipher_name(v: u32) -> String {
 /// The body of an SSL 2.0-format CLIENT-HELLO (after its 2-byte header), RFC 5246 Appendix
 /// E.2: fields, the facts (random = the challenge, right-aligned in 32 bytes), and the error.
 pub fn sslv2_client_hello(b: &[u8]) -> (Vec<Field>, ClientHelloInfo, Option<ReadError>) {
-    let mut out = Vec::new();
+    let mut out = Fields::new(false);
     let mut info = ClientHelloInfo { sslv2: true, ..Default::default() };
     let mut r = Reader::new(b);
     let error = (|| -> ReadResult<()> {
         let (t, s) = r.u8("msg_type")?;
-        out.push(Field::new("msg_type", format!("{t} (SSL 2.0 CLIENT-HELLO)"), s).note("field.sslv2.msg_type"));
+        out.add(|| Field::new("msg_type", format!("{t} (SSL 2.0 CLIENT-HELLO)"), s).note("field.sslv2.msg_type"));
         let (v, s) = r.u16("version")?;
         info.legacy_version = v;
-        out.push(Field::new("version", version_value(v), s).note("field.sslv2.version"));
+        out.add(|| Field::new("version", version_value(v), s).note("field.sslv2.version"));
         let (cs, s1) = r.u16("cipher_spec_length")?;
         let (sid, s2) = r.u16("session_id_length")?;
         let (ch, s3) = r.u16("challenge_length")?;
-        out.push(Field::new("cipher_spec_length", nbytes(cs as usize), s1).note("field.vector_length"));
-        out.push(Field::new("session_id_length", nbytes(sid as usize), s2).note("field.vector_length"));
-        out.push(Field::new("challenge_length", nbytes(ch as usize), s3).note("field.vector_length"));
+        out.add(|| Field::new("cipher_spec_length", nbytes(cs as usize), s1).note("field.vector_length"));
+        out.add(|| Field::new("session_id_length", nbytes(sid as usize), s2).note("field.vector_length"));
+        out.add(|| Field::new("challenge_length", nbytes(ch as usize), s3).note("field.vector_length"));
         let s0 = r.pos();
-        let mut kids = Vec::new();
+        let mut kids = out.sub();
         for _ in 0..cs / 3 {
             let (x, s) = r.take(3, "cipher_spec")?;
             let v = u32::from_be_bytes([0, x[0], x[1], x[2]]);
             if v >> 16 == 0 {
                 info.cipher_suites.push(v as u16);
             }
-            kids.push(Field::new("cipher_spec", format!("0x{v:06x} {}", sslv2_cipher_name(v)), s));
+            kids.add(|| Field::new("cipher_spec", format!("0x{v:06x} {}", sslv2_cipher_name(v)), s));
         }
-        out.push(Field::new("cipher_specs", format!("{} specs", kids.len()), Span::new(s0, r.pos() - s0)).note("field.sslv2.cipher_specs").with_children(kids));
+        out.add(|| Field::new("cipher_specs", format!("{} specs", cs / 3), Span::new(s0, r.pos() - s0)).note("field.sslv2.cipher_specs").with_children(kids));
         let (id, s) = r.take(sid as usize, "session_id")?;
         info.session_id = id.to_vec();
         if !id.is_empty() {
-            out.push(Field::new("session_id", hexs(id), s));
+            out.add(|| Field::new("session_id", hexs(id), s));
         }
         let (c, s) = r.take(ch as usize, "challenge")?;
         let mut random = vec![0u8; 32usize.saturating_sub(c.len())];
         random.extend_from_slice(&c[c.len().saturating_sub(32)..]);
         info.random = random;
-        out.push(Field::new("challenge", hexs(c), s).note("field.sslv2.challenge"));
+        out.add(|| Field::new("challenge", hexs(c), s).note("field.sslv2.challenge"));
         Ok(())
     })()
     .err();
-    (out, info, error)
+    (out.into_vec(), info, error)
 }
 
 /// Parse one complete (or, at the end of input, truncated) handshake message.
 pub fn parse_handshake(bytes: &[u8], ctx: &Ctx) -> ParsedBody {
-    let mut fields = Vec::new();
+    let mut fields = Fields::new(ctx.lean);
     let mut facts = MsgFacts::None;
     let mut r = Reader::new(bytes);
     let error = (|| -> ReadResult<()> {
         let (t, ts) = r.u8("msg_type")?;
-        fields.push(Field::new("msg_type", format!("{t} ({})", registry::handshake_name(t)), ts).note("field.handshake.msg_type"));
+        fields.add(|| Field::new("msg_type", format!("{t} ({})", registry::handshake_name(t)), ts).note("field.handshake.msg_type"));
         let (len, ls) = r.u24("length")?;
-        fields.push(Field::new("length", nbytes(len), ls).note("field.handshake.length"));
+        fields.add(|| Field::new("length", nbytes(len), ls).note("field.handshake.length"));
         let mut body = match r.sub(len, "handshake message body") {
             Ok(b) => b,
             Err(e) => {
@@ -117,21 +117,21 @@ pub fn parse_handshake(bytes: &[u8], ctx: &Ctx) -> ParsedBody {
         body_checked(t, &mut body, ctx, &mut fields, &mut facts)
     })()
     .err();
-    ParsedBody { fields, facts, error }
+    ParsedBody { fields: fields.into_vec(), facts, error }
 }
 
-fn body_checked(t: u8, r: &mut Reader, ctx: &Ctx, out: &mut Vec<Field>, facts: &mut MsgFacts) -> ReadResult<()> {
+fn body_checked(t: u8, r: &mut Reader, ctx: &Ctx, out: &mut Fields, facts: &mut MsgFacts) -> ReadResult<()> {
     body(t, r, ctx, out, facts)?;
     if !r.is_empty() {
         let at = r.pos();
         let (rest, s) = r.rest();
-        out.push(Field::new("trailing bytes", hex_short(rest), s).note("field.trailing"));
+        out.add(|| Field::new("trailing bytes", hex_short(rest), s).note("field.trailing"));
         return Err(ReadError::Malformed { at, what: format!("{} unexpected byte(s) after the message body", rest.len()) });
     }
     Ok(())
 }
 
-fn body(t: u8, r: &mut Reader, ctx: &Ctx, out: &mut Vec<Field>, facts: &mut MsgFacts) -> ReadResult<()> {
+fn body(t: u8, r: &mut Reader, ctx: &Ctx, out: &mut Fields, facts: &mut MsgFacts) -> ReadResult<()> {
     match t {
         1 => {
             let mut info = ClientHelloInfo::default();
@@ -167,11 +167,11 @@ fn body(t: u8, r: &mut Reader, ctx: &Ctx, out: &mut Vec<Field>, facts: &mut MsgF
             // signature (RFC 2246 §7.4.8).
             if ctx.version.is_none_or(|v| v >= 0x0303) {
                 let (a, s) = r.u16("algorithm")?;
-                out.push(Field::new("algorithm", format!("0x{a:04x} {}", registry::signature_scheme_name(a)), s).note("field.CertificateVerify.algorithm"));
+                out.add(|| Field::new("algorithm", format!("0x{a:04x} {}", registry::signature_scheme_name(a)), s).note("field.CertificateVerify.algorithm"));
             }
             let (mut sig, ls) = r.vec(2, "signature")?;
             let (b, ss) = sig.rest();
-            out.push(Field::new("signature", hex_short(b), ss.cover(ls)).note("field.CertificateVerify.signature"));
+            out.add(|| Field::new("signature", hex_short(b), ss.cover(ls)).note("field.CertificateVerify.signature"));
             Ok(())
         }
         16 => {
@@ -186,7 +186,7 @@ fn body(t: u8, r: &mut Reader, ctx: &Ctx, out: &mut Vec<Field>, facts: &mut MsgF
         }
         20 => {
             let (b, s) = r.rest();
-            out.push(Field::new("verify_data", hexs(b), s).note("field.Finished.verify_data"));
+            out.add(|| Field::new("verify_data", hexs(b), s).note("field.Finished.verify_data"));
             Ok(())
         }
         24 => {
@@ -196,27 +196,27 @@ fn body(t: u8, r: &mut Reader, ctx: &Ctx, out: &mut Vec<Field>, facts: &mut MsgF
                 1 => "update_requested",
                 _ => "unknown",
             };
-            out.push(Field::new("request_update", format!("{v} ({n})"), s));
+            out.add(|| Field::new("request_update", format!("{v} ({n})"), s));
             Ok(())
         }
         3 if ctx.dtls => {
             // HelloVerifyRequest (RFC 6347 §4.2.1): the server's stateless cookie.
             let (v, s) = r.u16("server_version")?;
-            out.push(Field::new("server_version", version_value(v), s).note("field.HelloVerifyRequest.server_version"));
+            out.add(|| Field::new("server_version", version_value(v), s).note("field.HelloVerifyRequest.server_version"));
             let s0 = r.pos();
             let (mut c, ls) = r.vec(1, "cookie")?;
             let (b, _) = c.rest();
-            out.push(Field::new("cookie", hexs(b), Span::new(s0, r.pos() - s0)).note("field.HelloVerifyRequest.cookie").with_children(vec![len_field(ls, b.len())]));
+            out.add(|| Field::new("cookie", hexs(b), Span::new(s0, r.pos() - s0)).note("field.HelloVerifyRequest.cookie").with_children(vec![len_field(ls, b.len())]));
             Ok(())
         }
         25 => {
             let (a, s) = r.u16("algorithm")?;
-            out.push(Field::new("algorithm", format!("{a} ({})", super::certcomp::algorithm_name(a)), s).note("field.CompressedCertificate.algorithm"));
+            out.add(|| Field::new("algorithm", format!("{a} ({})", super::certcomp::algorithm_name(a)), s).note("field.CompressedCertificate.algorithm"));
             let (n, s) = r.u24("uncompressed_length")?;
-            out.push(Field::new("uncompressed_length", nbytes(n), s).note("field.CompressedCertificate.uncompressed_length"));
+            out.add(|| Field::new("uncompressed_length", nbytes(n), s).note("field.CompressedCertificate.uncompressed_length"));
             let (mut data, ls) = r.vec(3, "compressed_certificate_message")?;
             let (b, bs) = data.rest();
-            out.push(
+            out.add(|| 
                 Field::new("compressed_certificate_message", nbytes(b.len()), bs.cover(ls))
                     .note("field.CompressedCertificate.compressed")
                     .with_children(vec![len_field(ls, b.len())]),
@@ -225,16 +225,16 @@ fn body(t: u8, r: &mut Reader, ctx: &Ctx, out: &mut Vec<Field>, facts: &mut MsgF
         }
         22 => {
             let (st, s) = r.u8("status_type")?;
-            out.push(Field::new("status_type", format!("{st} ({})", if st == 1 { "ocsp" } else { "unknown" }), s));
+            out.add(|| Field::new("status_type", format!("{st} ({})", if st == 1 { "ocsp" } else { "unknown" }), s));
             let (mut resp, ls) = r.vec(3, "OCSPResponse")?;
             let (b, bs) = resp.rest();
-            out.push(Field::new("OCSPResponse", nbytes(b.len()), bs.cover(ls)).note("field.CertificateStatus.response"));
+            out.add(|| Field::new("OCSPResponse", nbytes(b.len()), bs.cover(ls)).note("field.CertificateStatus.response"));
             Ok(())
         }
         _ => {
             let (b, s) = r.rest();
             if !b.is_empty() {
-                out.push(Field::new("body", hex_short(b), s).note("field.handshake.body"));
+                out.add(|| Field::new("body", hex_short(b), s).note("field.handshake.body"));
             }
             Ok(())
         }
@@ -242,18 +242,18 @@ fn body(t: u8, r: &mut Reader, ctx: &Ctx, out: &mut Vec<Field>, facts: &mut MsgF
 }
 
 /// RFC 8446 §4.1.2 / RFC 5246 §7.4.1.2.
-fn client_hello(r: &mut Reader, out: &mut Vec<Field>, info: &mut ClientHelloInfo, dtls: bool) -> ReadResult<()> {
+fn client_hello(r: &mut Reader, out: &mut Fields, info: &mut ClientHelloInfo, dtls: bool) -> ReadResult<()> {
     let (v, s) = r.u16("legacy_version")?;
     info.legacy_version = v;
-    out.push(Field::new("legacy_version", version_value(v), s).note("field.ClientHello.legacy_version"));
+    out.add(|| Field::new("legacy_version", version_value(v), s).note("field.ClientHello.legacy_version"));
     let (rand, s) = r.take(32, "random")?;
     info.random = rand.to_vec();
-    out.push(Field::new("random", hexs(rand), s).note("field.ClientHello.random"));
+    out.add(|| Field::new("random", hexs(rand), s).note("field.ClientHello.random"));
     let s0 = r.pos();
     let (mut sid, ls) = r.vec(1, "legacy_session_id")?;
     let (b, _) = sid.rest();
     info.session_id = b.to_vec();
-    out.push(
+    out.add(|| 
         Field::new("legacy_session_id", if b.is_empty() { "(empty)".into() } else { hexs(b) }, Span::new(s0, r.pos() - s0))
             .note(if b.is_empty() { "field.ClientHello.legacy_session_id.empty" } else { "field.ClientHello.legacy_session_id" })
             .with_children(vec![len_field(ls, b.len())]),
@@ -263,7 +263,7 @@ fn client_hello(r: &mut Reader, out: &mut Vec<Field>, info: &mut ClientHelloInfo
         let s0 = r.pos();
         let (mut c, ls) = r.vec(1, "cookie")?;
         let (b, _) = c.rest();
-        out.push(
+        out.add(|| 
             Field::new("cookie", if b.is_empty() { "(empty)".into() } else { hexs(b) }, Span::new(s0, r.pos() - s0))
                 .note(if b.is_empty() { "field.ClientHello.cookie.empty" } else { "field.ClientHello.cookie" })
                 .with_children(vec![len_field(ls, b.len())]),
@@ -274,27 +274,39 @@ fn client_hello(r: &mut Reader, out: &mut Vec<Field>, info: &mut ClientHelloInfo
     if cs.remaining() % 2 != 0 {
         return Err(ReadError::Malformed { at: ls.offset, what: format!("cipher_suites length {} is odd", cs.remaining()) });
     }
-    let mut kids = vec![len_field(ls, cs.remaining())];
+    let mut kids = out.sub();
+    kids.add(|| len_field(ls, cs.remaining()));
     while !cs.is_empty() {
         let (v, s) = cs.u16("CipherSuite")?;
         info.cipher_suites.push(v);
-        let f = Field::new("CipherSuite", suite_value(v), s);
-        kids.push(if is_grease(v) { f.note("value.grease") } else if v == 0x00ff { f.note("field.ClientHello.scsv_reneg") } else if v == 0x5600 { f.note("field.ClientHello.scsv_fallback") } else { f });
+        kids.add(|| {
+            let f = Field::new("CipherSuite", suite_value(v), s);
+            if is_grease(v) {
+                f.note("value.grease")
+            } else if v == 0x00ff {
+                f.note("field.ClientHello.scsv_reneg")
+            } else if v == 0x5600 {
+                f.note("field.ClientHello.scsv_fallback")
+            } else {
+                f
+            }
+        });
     }
-    out.push(
+    out.add(|| 
         Field::new("cipher_suites", format!("{} suites", info.cipher_suites.len()), Span::new(s0, r.pos() - s0))
             .note("field.ClientHello.cipher_suites")
             .with_children(kids),
     );
     let s0 = r.pos();
     let (mut cm, ls) = r.vec(1, "legacy_compression_methods")?;
-    let mut kids = vec![len_field(ls, cm.remaining())];
+    let mut kids = out.sub();
+    kids.add(|| len_field(ls, cm.remaining()));
     while !cm.is_empty() {
         let (m, s) = cm.u8("CompressionMethod")?;
         info.compression.push(m);
-        kids.push(Field::new("CompressionMethod", format!("{m} ({})", if m == 0 { "null" } else if m == 1 { "DEFLATE" } else { "unknown" }), s));
+        kids.add(|| Field::new("CompressionMethod", format!("{m} ({})", if m == 0 { "null" } else if m == 1 { "DEFLATE" } else { "unknown" }), s));
     }
-    out.push(
+    out.add(|| 
         Field::new("legacy_compression_methods", format!("{:?}", info.compression), Span::new(s0, r.pos() - s0))
             .note("field.ClientHello.legacy_compression_methods")
             .with_children(kids),
@@ -306,10 +318,10 @@ fn client_hello(r: &mut Reader, out: &mut Vec<Field>, info: &mut ClientHelloInfo
 }
 
 /// RFC 8446 §4.1.3 / RFC 5246 §7.4.1.3 (HelloRetryRequest shares the ServerHello layout).
-fn server_hello(r: &mut Reader, out: &mut Vec<Field>, info: &mut ServerHelloInfo) -> ReadResult<()> {
+fn server_hello(r: &mut Reader, out: &mut Fields, info: &mut ServerHelloInfo) -> ReadResult<()> {
     let (v, s) = r.u16("legacy_version")?;
     info.legacy_version = v;
-    out.push(Field::new("legacy_version", version_value(v), s).note("field.ServerHello.legacy_version"));
+    out.add(|| Field::new("legacy_version", version_value(v), s).note("field.ServerHello.legacy_version"));
     let (rand, s) = r.take(32, "random")?;
     info.hrr = rand == HRR_RANDOM;
     info.random = rand.to_vec();
@@ -328,7 +340,7 @@ fn server_hello(r: &mut Reader, out: &mut Vec<Field>, info: &mut ServerHelloInfo
     } else {
         "field.ServerHello.random"
     };
-    out.push(Field::new("random", hexs(rand), s).note(note));
+    out.add(|| Field::new("random", hexs(rand), s).note(note));
     // TLS 1.3 drafts before -22 put the version here and had no session id and no
     // compression method.
     let draft = v >> 8 == 0x7f;
@@ -339,7 +351,7 @@ fn server_hello(r: &mut Reader, out: &mut Vec<Field>, info: &mut ServerHelloInfo
         let (mut sid, ls) = r.vec(1, "legacy_session_id_echo")?;
         let (b, _) = sid.rest();
         info.session_id = b.to_vec();
-        out.push(
+        out.add(|| 
             Field::new("legacy_session_id_echo", if b.is_empty() { "(empty)".into() } else { hexs(b) }, Span::new(s0, r.pos() - s0))
                 .note("field.ServerHello.legacy_session_id_echo")
                 .with_children(vec![len_field(ls, b.len())]),
@@ -347,10 +359,10 @@ fn server_hello(r: &mut Reader, out: &mut Vec<Field>, info: &mut ServerHelloInfo
     }
     let (cs, s) = r.u16("cipher_suite")?;
     info.cipher_suite = cs;
-    out.push(Field::new("cipher_suite", suite_value(cs), s).note("field.ServerHello.cipher_suite"));
+    out.add(|| Field::new("cipher_suite", suite_value(cs), s).note("field.ServerHello.cipher_suite"));
     if !draft {
         let (cm, s) = r.u8("legacy_compression_method")?;
-        out.push(Field::new("legacy_compression_method", format!("{cm} ({})", if cm == 0 { "null" } else { "DEFLATE or unknown" }), s).note("field.ServerHello.legacy_compression_method"));
+        out.add(|| Field::new("legacy_compression_method", format!("{cm} ({})", if cm == 0 { "null" } else { "DEFLATE or unknown" }), s).note("field.ServerHello.legacy_compression_method"));
     }
     if r.is_empty() {
         return Ok(());
@@ -368,16 +380,17 @@ fn server_hello(r: &mut Reader, out: &mut Vec<Field>, info: &mut ServerHelloInfo
 
 /// Certificate: TLS 1.2 `ASN.1Cert certificate_list<0..2^24-1>` (RFC 5246 §7.4.2); TLS 1.3 adds
 /// `certificate_request_context` and per-entry extensions (RFC 8446 §4.4.2).
-fn certificate(r: &mut Reader, ctx: &Ctx, out: &mut Vec<Field>, certs: &mut Vec<Certificate>) -> ReadResult<()> {
+fn certificate(r: &mut Reader, ctx: &Ctx, out: &mut Fields, certs: &mut Vec<Certificate>) -> ReadResult<()> {
     if ctx.tls13 {
         let s0 = r.pos();
         let (mut c, ls) = r.vec(1, "certificate_request_context")?;
         let (b, _) = c.rest();
-        out.push(Field::new("certificate_request_context", if b.is_empty() { "(empty)".into() } else { hexs(b) }, Span::new(s0, r.pos() - s0)).with_children(vec![len_field(ls, b.len())]));
+        out.add(|| Field::new("certificate_request_context", if b.is_empty() { "(empty)".into() } else { hexs(b) }, Span::new(s0, r.pos() - s0)).with_children(vec![len_field(ls, b.len())]));
     }
     let s0 = r.pos();
     let (mut list, ls) = r.vec(3, "certificate_list")?;
-    let mut kids = vec![len_field(ls, list.remaining())];
+    let mut kids = out.sub();
+    kids.add(|| len_field(ls, list.remaining()));
     let res = (|| -> ReadResult<()> {
         while !list.is_empty() {
             let e0 = list.pos();
@@ -385,13 +398,13 @@ fn certificate(r: &mut Reader, ctx: &Ctx, out: &mut Vec<Field>, certs: &mut Vec<
             let der_at = der_r.pos();
             let (der, _) = der_r.rest();
             let idx = certs.len();
-            let mut ckids = vec![len_field(dl, der.len())];
-            let value = match crate::x509::summarize(der, None) {
+            let mut ckids = kids.sub();
+            ckids.add(|| len_field(dl, der.len()));
+            let value = match crate::x509::summarize(der, None, ctx.lean) {
                 Ok((mut c, fields)) => {
                     let v = c.subject.clone();
-                    for mut f in fields {
-                        f.span = Span::new(f.span.offset + der_at, f.span.len);
-                        ckids.push(f);
+                    for f in fields {
+                        ckids.add(|| Field { span: Span::new(f.span.offset + der_at, f.span.len), ..f });
                     }
                     c.span = Span::new(der_at, der.len());
                     certs.push(c);
@@ -403,18 +416,18 @@ fn certificate(r: &mut Reader, ctx: &Ctx, out: &mut Vec<Field>, certs: &mut Vec<
                 let x0 = list.pos();
                 let (mut ex, xl) = list.vec(2, "extensions")?;
                 let (b, _) = ex.rest();
-                ckids.push(Field::new("extensions", nbytes(b.len()), Span::new(x0, list.pos() - x0)).with_children(vec![len_field(xl, b.len())]));
+                ckids.add(|| Field::new("extensions", nbytes(b.len()), Span::new(x0, list.pos() - x0)).with_children(vec![len_field(xl, b.len())]));
             }
             let note = if idx == 0 { "field.Certificate.leaf" } else { "field.Certificate.chain" };
-            kids.push(Field::new(format!("certificate[{idx}]"), value, Span::new(e0, list.pos() - e0)).note(note).with_children(ckids));
+            kids.add(|| Field::new(format!("certificate[{idx}]"), value, Span::new(e0, list.pos() - e0)).note(note).with_children(ckids));
         }
         Ok(())
     })();
-    out.push(Field::new("certificate_list", format!("{} certificate(s)", certs.len()), Span::new(s0, r.pos() - s0)).note("field.Certificate.certificate_list").with_children(kids));
+    out.add(|| Field::new("certificate_list", format!("{} certificate(s)", certs.len()), Span::new(s0, r.pos() - s0)).note("field.Certificate.certificate_list").with_children(kids));
     res
 }
 
-fn signature(r: &mut Reader, ctx: &Ctx, out: &mut Vec<Field>, info: &mut SkeInfo) -> ReadResult<()> {
+fn signature(r: &mut Reader, ctx: &Ctx, out: &mut Fields, info: &mut SkeInfo) -> ReadResult<()> {
     if r.is_empty() {
         return Ok(());
     }
@@ -422,16 +435,16 @@ fn signature(r: &mut Reader, ctx: &Ctx, out: &mut Vec<Field>, info: &mut SkeInfo
     if ctx.version.is_none_or(|v| v >= 0x0303) {
         let (a, s) = r.u16("SignatureAndHashAlgorithm")?;
         info.sig_scheme = Some(a);
-        out.push(Field::new("signature_algorithm", format!("0x{a:04x} {}", registry::signature_scheme_name(a)), s).note("field.ServerKeyExchange.signature_algorithm"));
+        out.add(|| Field::new("signature_algorithm", format!("0x{a:04x} {}", registry::signature_scheme_name(a)), s).note("field.ServerKeyExchange.signature_algorithm"));
     }
     let (mut sig, ls) = r.vec(2, "signature")?;
     let (b, ss) = sig.rest();
-    out.push(Field::new("signature", hex_short(b), ss.cover(ls)).note("field.ServerKeyExchange.signature"));
+    out.add(|| Field::new("signature", hex_short(b), ss.cover(ls)).note("field.ServerKeyExchange.signature"));
     Ok(())
 }
 
 /// ServerKeyExchange (RFC 8422 §5.4 for ECDHE, RFC 5246 §7.4.3 for DHE).
-fn server_key_exchange(r: &mut Reader, ctx: &Ctx, out: &mut Vec<Field>, info: &mut SkeInfo) -> ReadResult<()> {
+fn server_key_exchange(r: &mut Reader, ctx: &Ctx, out: &mut Fields, info: &mut SkeInfo) -> ReadResult<()> {
     let kx = ctx.kx.or_else(|| {
         // A suite whose key exchange is not known (EC J-PAKE, …): the parameters stay opaque.
         if ctx.suite.is_some() {
@@ -445,18 +458,18 @@ fn server_key_exchange(r: &mut Reader, ctx: &Ctx, out: &mut Vec<Field>, info: &m
     match kx {
         Some(KeyExchange::Ecdhe) => {
             let (ct, s) = r.u8("curve_type")?;
-            out.push(Field::new("curve_type", format!("{ct} ({})", if ct == 3 { "named_curve" } else { "other" }), s).note("field.ServerKeyExchange.curve_type"));
+            out.add(|| Field::new("curve_type", format!("{ct} ({})", if ct == 3 { "named_curve" } else { "other" }), s).note("field.ServerKeyExchange.curve_type"));
             if ct != 3 {
                 return Err(ReadError::Malformed { at: s.offset, what: format!("curve_type {ct}: only named_curve (3) is allowed (RFC 8422 §5.4)") });
             }
             let (g, s) = r.u16("namedcurve")?;
             info.group = Some(g);
-            out.push(Field::new("named_curve", format!("0x{g:04x} {}", registry::group_name(g)), s).note("field.ServerKeyExchange.named_curve"));
+            out.add(|| Field::new("named_curve", format!("0x{g:04x} {}", registry::group_name(g)), s).note("field.ServerKeyExchange.named_curve"));
             let s0 = r.pos();
             let (mut p, ls) = r.vec(1, "public")?;
             let (b, _) = p.rest();
             info.public_len = b.len();
-            out.push(Field::new("public", hex_short(b), Span::new(s0, r.pos() - s0)).note("field.ServerKeyExchange.public").with_children(vec![len_field(ls, b.len())]));
+            out.add(|| Field::new("public", hex_short(b), Span::new(s0, r.pos() - s0)).note("field.ServerKeyExchange.public").with_children(vec![len_field(ls, b.len())]));
             signature(r, ctx, out, info)
         }
         Some(KeyExchange::Dhe) => {
@@ -472,20 +485,20 @@ fn server_key_exchange(r: &mut Reader, ctx: &Ctx, out: &mut Vec<Field>, info: &m
                 if name == "dh_Ys" {
                     info.public_len = b.len();
                 }
-                out.push(Field::new(name, hex_short(b), Span::new(s0, r.pos() - s0)).note(note).with_children(vec![len_field(ls, b.len())]));
+                out.add(|| Field::new(name, hex_short(b), Span::new(s0, r.pos() - s0)).note(note).with_children(vec![len_field(ls, b.len())]));
             }
             signature(r, ctx, out, info)
         }
         _ => {
             let (b, s) = r.rest();
-            out.push(Field::new("params", hex_short(b), s).note("field.handshake.body"));
+            out.add(|| Field::new("params", hex_short(b), s).note("field.handshake.body"));
             Ok(())
         }
     }
 }
 
 /// ClientKeyExchange (RFC 5246 §7.4.7, RFC 8422 §5.7).
-fn client_key_exchange(r: &mut Reader, ctx: &Ctx, out: &mut Vec<Field>) -> ReadResult<()> {
+fn client_key_exchange(r: &mut Reader, ctx: &Ctx, out: &mut Fields) -> ReadResult<()> {
     let kx = ctx.kx.or_else(|| {
         // Without a ServerHello: a 1-byte length equal to the rest means an EC point.
         let rem = r.remaining();
@@ -495,7 +508,7 @@ fn client_key_exchange(r: &mut Reader, ctx: &Ctx, out: &mut Vec<Field>) -> ReadR
         // SSL 3.0, and OpenSSL's pre-RFC DTLS (0x0100) which kept its format: no length prefix.
         Some(KeyExchange::Rsa) if ctx.version == Some(0x0300) || ctx.version == Some(0x0100) => {
             let (b, s) = r.rest();
-            out.push(Field::new("EncryptedPreMasterSecret", hex_short(b), s).note("field.ClientKeyExchange.rsa"));
+            out.add(|| Field::new("EncryptedPreMasterSecret", hex_short(b), s).note("field.ClientKeyExchange.rsa"));
             return Ok(());
         }
         Some(KeyExchange::Rsa) => (2, "EncryptedPreMasterSecret", "field.ClientKeyExchange.rsa"),
@@ -503,28 +516,29 @@ fn client_key_exchange(r: &mut Reader, ctx: &Ctx, out: &mut Vec<Field>) -> ReadR
         Some(KeyExchange::Dhe) => (2, "dh_Yc", "field.ClientKeyExchange.dhe"),
         _ => {
             let (b, s) = r.rest();
-            out.push(Field::new("exchange_keys", hex_short(b), s).note("field.handshake.body"));
+            out.add(|| Field::new("exchange_keys", hex_short(b), s).note("field.handshake.body"));
             return Ok(());
         }
     };
     let s0 = r.pos();
     let (mut v, ls) = r.vec(width, "exchange_keys")?;
     let (b, _) = v.rest();
-    out.push(Field::new(name, hex_short(b), Span::new(s0, r.pos() - s0)).note(note).with_children(vec![len_field(ls, b.len())]));
+    out.add(|| Field::new(name, hex_short(b), Span::new(s0, r.pos() - s0)).note(note).with_children(vec![len_field(ls, b.len())]));
     Ok(())
 }
 
-fn certificate_request(r: &mut Reader, ctx: &Ctx, out: &mut Vec<Field>) -> ReadResult<()> {
+fn certificate_request(r: &mut Reader, ctx: &Ctx, out: &mut Fields) -> ReadResult<()> {
     if ctx.tls13 {
         let s0 = r.pos();
         let (mut c, ls) = r.vec(1, "certificate_request_context")?;
         let (b, _) = c.rest();
-        out.push(Field::new("certificate_request_context", hexs(b), Span::new(s0, r.pos() - s0)).with_children(vec![len_field(ls, b.len())]));
+        out.add(|| Field::new("certificate_request_context", hexs(b), Span::new(s0, r.pos() - s0)).with_children(vec![len_field(ls, b.len())]));
         return extensions::parse_list(r, out, ExtCtx::Other, &mut ExtFacts::default(), "field.CertificateRequest.extensions");
     }
     let s0 = r.pos();
     let (mut types, ls) = r.vec(1, "certificate_types")?;
-    let mut kids = vec![len_field(ls, types.remaining())];
+    let mut kids = out.sub();
+    kids.add(|| len_field(ls, types.remaining()));
     while !types.is_empty() {
         let (t, s) = types.u8("ClientCertificateType")?;
         let n = match t {
@@ -537,41 +551,42 @@ fn certificate_request(r: &mut Reader, ctx: &Ctx, out: &mut Vec<Field>) -> ReadR
             66 => "ecdsa_fixed_ecdh",
             _ => "unknown",
         };
-        kids.push(Field::new("ClientCertificateType", format!("{t} ({n})"), s));
+        kids.add(|| Field::new("ClientCertificateType", format!("{t} ({n})"), s));
     }
-    out.push(Field::new("certificate_types", format!("{} type(s)", kids.len() - 1), Span::new(s0, r.pos() - s0)).note("field.CertificateRequest.certificate_types").with_children(kids));
+    out.add(|| Field::new("certificate_types", format!("{} type(s)", kids.len() - 1), Span::new(s0, r.pos() - s0)).note("field.CertificateRequest.certificate_types").with_children(kids));
     if ctx.version.is_none_or(|v| v >= 0x0303) {
         let s0 = r.pos();
         let (mut algs, ls) = r.vec(2, "supported_signature_algorithms")?;
-        let mut kids = vec![len_field(ls, algs.remaining())];
+        let mut kids = out.sub();
+        kids.add(|| len_field(ls, algs.remaining()));
         while !algs.is_empty() {
             let (a, s) = algs.u16("SignatureScheme")?;
-            kids.push(Field::new("SignatureScheme", format!("0x{a:04x} {}", registry::signature_scheme_name(a)), s));
+            kids.add(|| Field::new("SignatureScheme", format!("0x{a:04x} {}", registry::signature_scheme_name(a)), s));
         }
-        out.push(Field::new("supported_signature_algorithms", format!("{} scheme(s)", kids.len() - 1), Span::new(s0, r.pos() - s0)).with_children(kids));
+        out.add(|| Field::new("supported_signature_algorithms", format!("{} scheme(s)", kids.len() - 1), Span::new(s0, r.pos() - s0)).with_children(kids));
     }
     let s0 = r.pos();
     let (mut cas, ls) = r.vec(2, "certificate_authorities")?;
     let (b, _) = cas.rest();
-    out.push(Field::new("certificate_authorities", nbytes(b.len()), Span::new(s0, r.pos() - s0)).note("field.CertificateRequest.certificate_authorities").with_children(vec![len_field(ls, b.len())]));
+    out.add(|| Field::new("certificate_authorities", nbytes(b.len()), Span::new(s0, r.pos() - s0)).note("field.CertificateRequest.certificate_authorities").with_children(vec![len_field(ls, b.len())]));
     Ok(())
 }
 
-fn new_session_ticket(r: &mut Reader, ctx: &Ctx, out: &mut Vec<Field>) -> ReadResult<()> {
+fn new_session_ticket(r: &mut Reader, ctx: &Ctx, out: &mut Fields) -> ReadResult<()> {
     let (l, s) = r.u32("ticket_lifetime")?;
-    out.push(Field::new(if ctx.tls13 { "ticket_lifetime" } else { "ticket_lifetime_hint" }, format!("{l} seconds"), s).note("field.NewSessionTicket.lifetime"));
+    out.add(|| Field::new(if ctx.tls13 { "ticket_lifetime" } else { "ticket_lifetime_hint" }, format!("{l} seconds"), s).note("field.NewSessionTicket.lifetime"));
     if ctx.tls13 {
         let (a, s) = r.u32("ticket_age_add")?;
-        out.push(Field::new("ticket_age_add", a.to_string(), s));
+        out.add(|| Field::new("ticket_age_add", a.to_string(), s));
         let s0 = r.pos();
         let (mut n, _) = r.vec(1, "ticket_nonce")?;
         let (b, _) = n.rest();
-        out.push(Field::new("ticket_nonce", hexs(b), Span::new(s0, r.pos() - s0)));
+        out.add(|| Field::new("ticket_nonce", hexs(b), Span::new(s0, r.pos() - s0)));
     }
     let s0 = r.pos();
     let (mut t, ls) = r.vec(2, "ticket")?;
     let (b, _) = t.rest();
-    out.push(Field::new("ticket", hex_short(b), Span::new(s0, r.pos() - s0)).note("field.NewSessionTicket.ticket").with_children(vec![len_field(ls, b.len())]));
+    out.add(|| Field::new("ticket", hex_short(b), Span::new(s0, r.pos() - s0)).note("field.NewSessionTicket.ticket").with_children(vec![len_field(ls, b.len())]));
     if ctx.tls13 {
         return extensions::parse_list(r, out, ExtCtx::Other, &mut ExtFacts::default(), "field.NewSessionTicket.extensions");
     }

@@ -145,6 +145,8 @@ pub struct Ctx {
     pub dir: Option<Dir>,
     /// DTLS (RFC 6347): the ClientHello has a cookie, HelloVerifyRequest exists.
     pub dtls: bool,
+    /// Read only the facts; build no fields (see `model::Fields`).
+    pub lean: bool,
 }
 
 /// A handshake message's bytes being collected from one or more records.
@@ -204,6 +206,8 @@ struct Walker<'a> {
     server_cert_seen: bool,
     /// Content type of the previous record per direction.
     last_type: [Option<u8>; 2],
+    /// Facts only, no fields (`parse_lean`).
+    lean: bool,
 }
 
 fn di(d: Option<Dir>) -> usize {
@@ -301,13 +305,21 @@ pub fn raw_records(cap: &Capture, diags: &mut Vec<Diagnostic>) -> Vec<RawRecord>
         return raw;
     }
     for dir in [Dir::C2S, Dir::S2C] {
-        let mut bytes = Vec::new();
+        let in_dir = |c: &&crate::input::ChunkIn| c.dir.unwrap_or(Dir::C2S) == dir && c.layer.is_none();
+        let mut bytes = Vec::with_capacity(cap.chunks.iter().filter(in_dir).map(|c| c.len).sum());
         let mut map = PieceMap::default();
-        for c in cap.chunks.iter().filter(|c| c.dir.unwrap_or(Dir::C2S) == dir && c.layer.is_none()) {
+        for c in cap.chunks.iter().filter(in_dir) {
             bytes.extend_from_slice(&cap.data[c.offset..c.offset + c.len]);
             map.append(&PieceMap::contiguous(c.offset, c.len));
         }
-        raw.extend(record::parse_records(&bytes, &map, Some(dir), diags));
+        let mut d = Vec::new();
+        let recs = record::parse_records(&bytes, &map, Some(dir), &mut d);
+        // A truncated record (or header) ends the bytes, so it is the last diagnostic.
+        if cap.cut && d.last().is_some_and(|x| x.message.starts_with("truncated record")) {
+            d.pop();
+        }
+        diags.append(&mut d);
+        raw.extend(recs);
     }
     raw.sort_by_key(|r: &RawRecord| r.start());
     for r in raw.iter_mut() {
@@ -320,6 +332,11 @@ pub fn raw_records(cap: &Capture, diags: &mut Vec<Diagnostic>) -> Vec<RawRecord>
 
 /// Parse a capture's bytes as the records of one TLS connection.
 pub fn parse(cap: &Capture) -> TlsConnection {
+    parse_lean(cap, false)
+}
+
+/// `parse`; when `lean`, messages get names, spans and facts but no fields (for summaries).
+pub fn parse_lean(cap: &Capture, lean: bool) -> TlsConnection {
     if !cap.log.is_empty() {
         return from_log(cap);
     }
@@ -327,7 +344,14 @@ pub fn parse(cap: &Capture) -> TlsConnection {
     let raw = raw_records(cap, &mut diags);
     let mut w = Walker {
         raw: &raw,
-        out: TlsConnection { diagnostics: diags, dirs_inferred: !cap.marked, ..Default::default() },
+        out: TlsConnection {
+            diagnostics: diags,
+            dirs_inferred: !cap.marked,
+            // About one message per record.
+            records: Vec::with_capacity(raw.len()),
+            messages: Vec::with_capacity(raw.len() + cap.quic_packets.len()),
+            ..Default::default()
+        },
         pending: Default::default(),
         encrypted: [false; 2],
         ccs_seen: Vec::new(),
@@ -341,6 +365,7 @@ pub fn parse(cap: &Capture) -> TlsConnection {
         last_type: [None; 2],
         dtls: cap.dtls,
         dtls_msgs: Default::default(),
+        lean,
     };
     for i in 0..raw.len() {
         w.record(i);
@@ -351,7 +376,9 @@ pub fn parse(cap: &Capture) -> TlsConnection {
     out.messages.extend(cap.quic_packets.iter().cloned());
     out.facts.quic = cap.quic_summary.is_some();
     out.facts.dtls = cap.dtls;
-    out.messages.sort_by_key(|m| m.span.offset);
+    if !out.messages.is_sorted_by_key(|m| m.span.offset) {
+        out.messages.sort_by_key(|m| m.span.offset);
+    }
     for (i, m) in out.messages.iter_mut().enumerate() {
         m.step = i + 1;
     }
@@ -361,7 +388,7 @@ pub fn parse(cap: &Capture) -> TlsConnection {
 impl Walker<'_> {
     fn ctx(&self, dir: Option<Dir>) -> Ctx {
         let f = &self.out.facts;
-        Ctx { version: f.version(), suite: f.suite(), kx: f.key_exchange(), tls13: f.is_tls13(), dir, dtls: self.dtls }
+        Ctx { version: f.version(), suite: f.suite(), kx: f.key_exchange(), tls13: f.is_tls13(), dir, dtls: self.dtls, lean: self.lean }
     }
 
     fn record(&mut self, i: usize) {
@@ -649,9 +676,10 @@ impl Walker<'_> {
         let mut span = map.span(Span::new(0, bytes.len()));
         let mut header_fields = Vec::new();
         for &r in &owned {
-            let f = record_header_field(&self.raw[r]);
-            span = span.cover(f.span);
-            header_fields.push(f);
+            span = span.cover(self.raw[r].header);
+            if !self.lean {
+                header_fields.push(record_header_field(&self.raw[r]));
+            }
         }
         header_fields.extend(fields);
         if let Some(e) = parsed.error {
@@ -729,7 +757,7 @@ impl Walker<'_> {
 
     fn record_message(&mut self, i: usize, dir: Option<Dir>, name: &str, msg_type: Option<u8>, encrypted: bool, body: Vec<Field>) {
         let r = &self.raw[i];
-        let mut fields = vec![record_header_field(r)];
+        let mut fields = if self.lean { Vec::new() } else { vec![record_header_field(r)] };
         fields.extend(body);
         self.push_message(Message {
             step: 0,
@@ -844,7 +872,7 @@ impl Walker<'_> {
     fn opaque(&mut self, i: usize, dir: Option<Dir>) {
         let r = &self.raw[i];
         let ctx = self.ctx(dir);
-        let body = messages::encrypted_record_fields(r, &ctx);
+        let body = if self.lean { Vec::new() } else { messages::encrypted_record_fields(r, &ctx) };
         let k = di(dir).min(1);
         self.enc_count[k] += 1;
         if ctx.tls13 && !self.marked && Some(r.payload.len()) == self.finished13_len() {

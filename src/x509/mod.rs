@@ -50,8 +50,11 @@ fn ip_string(b: &[u8]) -> String {
 }
 
 /// Summarise one DER certificate. Spans are relative to the start of `der`. `now` (Unix
-/// seconds) adds a note when the certificate is not valid at that time.
-pub fn summarize(der: &[u8], now: Option<i64>) -> Result<(Certificate, Vec<Field>), String> {
+/// seconds) adds a note when the certificate is not valid at that time. `lean`: no fields.
+pub fn summarize(der: &[u8], now: Option<i64>, lean: bool) -> Result<(Certificate, Vec<Field>), String> {
+    if lean {
+        return summary_cached(der).map(|c| (c, Vec::new()));
+    }
     let (_, cert) = X509Certificate::from_der(der).map_err(|e| format!("not a valid X.509 certificate: {e}"))?;
     let whole = Span::new(0, der.len());
     let at = |inner: &[u8]| sub_span(der, inner).unwrap_or(whole);
@@ -109,6 +112,9 @@ pub fn summarize(der: &[u8], now: Option<i64>) -> Result<(Certificate, Vec<Field
         is_ca: cert.is_ca(),
         span: whole,
     };
+    if lean {
+        return Ok((c, Vec::new()));
+    }
     let validity_note = match now {
         Some(t) if t > na => "field.cert.validity.expired",
         Some(t) if t < nb => "field.cert.validity.not_yet",
@@ -133,6 +139,31 @@ pub fn summarize(der: &[u8], now: Option<i64>) -> Result<(Certificate, Vec<Field
     Ok((c, fields))
 }
 
+/// Certificates parsed lately by this thread (`scan` meets the same chains over and over: a
+/// capture of a busy server sends one chain per connection), by SHA-256 of the DER.
+const CACHE_SIZE: usize = 256;
+
+thread_local! {
+    static SEEN: std::cell::RefCell<std::collections::HashMap<[u8; 32], Certificate>> = Default::default();
+}
+
+/// `summarize` without fields, for summaries: a certificate seen before is not parsed again.
+fn summary_cached(der: &[u8]) -> Result<Certificate, String> {
+    let fp: [u8; 32] = Sha256::digest(der).into();
+    if let Some(c) = SEEN.with(|m| m.borrow().get(&fp).cloned()) {
+        return Ok(c);
+    }
+    let (c, _) = summarize(der, None, false)?;
+    SEEN.with(|m| {
+        let mut m = m.borrow_mut();
+        if m.len() >= CACHE_SIZE {
+            m.clear();
+        }
+        m.insert(fp, c.clone());
+    });
+    Ok(c)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -148,6 +179,6 @@ mod tests {
 
     #[test]
     fn garbage_is_an_error_not_a_panic() {
-        assert!(summarize(&[0x30, 0x82, 0xff], None).is_err());
+        assert!(summarize(&[0x30, 0x82, 0xff], None, false).is_err());
     }
 }
