@@ -320,7 +320,7 @@ impl<'a> Walk<'a> {
                 while r.remaining() >= 4 {
                     let (v, s) = r.u32("supported version")?;
                     list.push(qc::version_name(v));
-                    kids.push(Field::new("supported version", format!("0x{v:08x} ({})", qc::version_name(v)), s));
+                    kids.push(Field::new("supported version", format!("0x{v:08x} ({})", qc::version_name(v)), s).note("field.quic.supported_version"));
                 }
                 fields.push(Field::new("supported versions", list.join(", "), Span::new(start, r.pos() - start)).note("field.quic.supported_versions").with_children(kids));
                 return Ok(Header { level: None, long: true, first, dcid, dcid_span, version_span: vspan, pn_at: all(&r), end: all(&r) });
@@ -849,7 +849,7 @@ fn frames(r: &mut Reader, out: &mut Vec<Field>, names: &mut Vec<String>, crypto:
                 names.push(format!("unknown 0x{t:x}"));
                 out.push(Field::new(format!("frame 0x{t:x}"), format!("unknown frame type; {} not parsed", nbytes(rest.len())), Span::new(start, r.pos() - start)).note("field.quic.frame.unknown").with_children(vec![
                     Field::new("frame type", format!("0x{t:x}"), ts).note("field.quic.frame_type"),
-                    Field::new("rest", nbytes(rest.len()), s),
+                    Field::new("rest", nbytes(rest.len()), s).note("field.quic.frame.unparsed"),
                 ]));
                 return Err(ReadError::Malformed { at: start, what: format!("unknown QUIC frame type 0x{t:x}: the rest of the payload cannot be parsed") });
             }

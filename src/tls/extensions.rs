@@ -108,7 +108,7 @@ fn type_note(t: u16) -> &'static str {
 /// Explanation key for an extension.
 fn ext_note_key(t: u16) -> String {
     match t {
-        0 | 5 | 10 | 11 | 13 | 16 | 21 | 22 | 23 | 27 | 28 | 35 | 41 | 42 | 43 | 44 | 45 | 50 | 51 | 0xff01 | 18 | 0xfe0d | 0x4469 | 0x44cd | 57 => {
+        0 | 5 | 10 | 11 | 13 | 16 | 21 | 22 | 23 | 27 | 28 | 35 | 41 | 42 | 43 | 44 | 45 | 50 | 51 | 0xff01 | 18 | 0xfe0d | 0x4469 | 0x44cd | 57 | 0x3374 | 0x7550 => {
             format!("ext.{}", registry::extension_name(t).split(' ').next().unwrap_or_default())
         }
         t if is_grease(t) => "ext.grease".into(),
@@ -117,6 +117,7 @@ fn ext_note_key(t: u16) -> String {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn u16_list(
     body: &mut Reader,
     width: usize,
@@ -124,6 +125,7 @@ fn u16_list(
     item: &'static str,
     name: fn(u16) -> String,
     note: &'static str,
+    item_note: &'static str,
     kids: &mut Fields,
 ) -> ReadResult<Vec<u16>> {
     let start = body.pos();
@@ -139,8 +141,7 @@ fn u16_list(
         vals.push(v);
         items.add(|| {
             let label = if is_grease(v) { "GREASE (RFC 8701)".to_string() } else { name(v) };
-            let f = Field::new(item, format!("0x{v:04x} {label}"), s);
-            if is_grease(v) { f.note("value.grease") } else { f }
+            Field::new(item, format!("0x{v:04x} {label}"), s).note(if is_grease(v) { "value.grease" } else { item_note })
         });
     }
     kids.add(|| Field::new(what, format!("{} entries", vals.len()), Span::new(start, body.pos() - start)).note(note).with_children(items));
@@ -148,12 +149,14 @@ fn u16_list(
 }
 
 /// A `uint8 list<1..2^8-1>` of named one-byte values; `value` becomes their names.
+#[allow(clippy::too_many_arguments)]
 fn u8_list(
     body: &mut Reader,
     what: &'static str,
     item: &'static str,
     name: fn(u8) -> &'static str,
-    note: Option<&'static str>,
+    note: &'static str,
+    item_note: &'static str,
     kids: &mut Fields,
     value: &mut String,
 ) -> ReadResult<Vec<u8>> {
@@ -165,17 +168,11 @@ fn u8_list(
     while !list.is_empty() {
         let (v, s) = list.u8(item)?;
         vals.push(v);
-        items.add(|| Field::new(item, format!("{v} ({})", name(v)), s));
+        items.add(|| Field::new(item, format!("{v} ({})", name(v)), s).note(item_note));
     }
     *value = vals.iter().map(|&v| name(v)).collect::<Vec<_>>().join(", ");
     let span = Span::new(start, body.pos() - start);
-    kids.add(|| {
-        let f = Field::new(what, value.clone(), span).with_children(items);
-        match note {
-            Some(n) => f.note(n),
-            None => f,
-        }
-    });
+    kids.add(|| Field::new(what, value.clone(), span).note(note).with_children(items));
     Ok(vals)
 }
 
@@ -204,7 +201,7 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
                         }
                         *value = host.clone();
                         items.add(|| 
-                            Field::new("ServerName", host.clone(), Span::new(s0, list.pos() - s0)).with_children(vec![
+                            Field::new("ServerName", host.clone(), Span::new(s0, list.pos() - s0)).note("field.sni.entry").with_children(vec![
                                 Field::new("name_type", format!("{nt} ({})", if nt == 0 { "host_name" } else { "unknown" }), nts).note("field.sni.name_type"),
                                 Field::new("length", nbytes(name.len()), hl).note("field.vector_length"),
                                 Field::new("host_name", host, hs).note("field.sni.host_name"),
@@ -217,7 +214,7 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
                     }
                 }
             }
-            kids.add(|| Field::new("server_name_list", value.clone(), Span::new(start, body.pos() - start)).with_children(items));
+            kids.add(|| Field::new("server_name_list", value.clone(), Span::new(start, body.pos() - start)).note("field.sni.list").with_children(items));
             res
         }
         0 => {
@@ -243,11 +240,11 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
             }
             *value = protos.join(", ");
             facts.alpn = protos;
-            kids.add(|| Field::new("protocol_name_list", value.clone(), Span::new(start, body.pos() - start)).with_children(items));
+            kids.add(|| Field::new("protocol_name_list", value.clone(), Span::new(start, body.pos() - start)).note("field.alpn.list").with_children(items));
             Ok(())
         }
         10 => {
-            let v = u16_list(body, 2, "named_group_list", "NamedGroup", registry::group_name, "field.groups.list", kids)?;
+            let v = u16_list(body, 2, "named_group_list", "NamedGroup", registry::group_name, "field.groups.list", "field.groups.group", kids)?;
             *value = names(&v, registry::group_name);
             facts.groups = v;
             Ok(())
@@ -258,12 +255,12 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
                 1 => "ansiX962_compressed_prime",
                 2 => "ansiX962_compressed_char2",
                 _ => "unknown",
-            }, None, kids, value)?;
+            }, "field.ec_point_formats.list", "field.ec_point_formats.format", kids, value)?;
             facts.ec_point_formats = v;
             Ok(())
         }
         13 | 50 => {
-            let v = u16_list(body, 2, "supported_signature_algorithms", "SignatureScheme", registry::signature_scheme_name, "field.sigalgs.list", kids)?;
+            let v = u16_list(body, 2, "supported_signature_algorithms", "SignatureScheme", registry::signature_scheme_name, "field.sigalgs.list", "field.sigalgs.scheme", kids)?;
             *value = format!("{} schemes", v.len());
             if t == 13 {
                 facts.signature_algorithms = v;
@@ -271,7 +268,7 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
             Ok(())
         }
         43 if ctx == ExtCtx::ClientHello => {
-            let v = u16_list(body, 1, "versions", "ProtocolVersion", registry::version_name, "field.versions.list", kids)?;
+            let v = u16_list(body, 1, "versions", "ProtocolVersion", registry::version_name, "field.versions.list", "field.versions.version", kids)?;
             *value = names(&v, registry::version_name);
             facts.supported_versions = v;
             Ok(())
@@ -317,11 +314,11 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
             let s0 = body.pos();
             let (mut ids, _) = body.vec(2, "responder_id_list")?;
             let (b, _) = ids.rest();
-            kids.add(|| Field::new("responder_id_list", nbytes(b.len()), Span::new(s0, body.pos() - s0)));
+            kids.add(|| Field::new("responder_id_list", nbytes(b.len()), Span::new(s0, body.pos() - s0)).note("field.status_request.responder_id_list"));
             let s0 = body.pos();
             let (mut exts, _) = body.vec(2, "request_extensions")?;
             let (b, _) = exts.rest();
-            kids.add(|| Field::new("request_extensions", nbytes(b.len()), Span::new(s0, body.pos() - s0)));
+            kids.add(|| Field::new("request_extensions", nbytes(b.len()), Span::new(s0, body.pos() - s0)).note("field.status_request.request_extensions"));
             *value = "OCSP stapling requested".into();
             Ok(())
         }
@@ -334,20 +331,20 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
                 0 => "psk_ke",
                 1 => "psk_dhe_ke",
                 _ => "unknown",
-            }, Some("field.psk_modes.list"), kids, value)?;
+            }, "field.psk_modes.list", "field.psk_modes.mode", kids, value)?;
             Ok(())
         }
         21 => {
             let (b, s) = body.rest();
             let zeros = b.iter().all(|&x| x == 0);
             *value = format!("{} bytes{}", b.len(), if zeros { " of zeros" } else { " (not all zero!)" });
-            kids.add(|| Field::new("padding", nbytes(b.len()), s));
+            kids.add(|| Field::new("padding", nbytes(b.len()), s).note(if zeros { "field.padding.zeros" } else { "field.padding.not_zero" }));
             Ok(())
         }
         28 => {
             let (v, s) = body.u16("RecordSizeLimit")?;
             *value = nbytes(v as usize);
-            kids.add(|| Field::new("RecordSizeLimit", v.to_string(), s));
+            kids.add(|| Field::new("RecordSizeLimit", v.to_string(), s).note("field.record_size_limit.value"));
             Ok(())
         }
         27 => {
@@ -356,27 +353,175 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
                 2 => "brotli".into(),
                 3 => "zstd".into(),
                 _ => "unknown".into(),
-            }, "field.compress_certificate.list", kids)?;
+            }, "field.compress_certificate.list", "field.compress_certificate.algorithm", kids)?;
             *value = format!("{} algorithm(s)", v.len());
             Ok(())
         }
         41 => {
             facts.psk = true;
-            let (b, s) = body.rest();
-            *value = if ctx == ExtCtx::ClientHello { format!("{} bytes of identities and binders", b.len()) } else { "server accepted a PSK".into() };
-            kids.add(|| Field::new("data", super::hex_short(b), s));
+            pre_shared_key(body, ctx, kids, value)
+        }
+        15 => {
+            // HeartbeatMode (RFC 6520 §2).
+            let (m, s) = body.u8("mode")?;
+            let name = match m {
+                1 => "peer_allowed_to_send",
+                2 => "peer_not_allowed_to_send",
+                _ => "unknown",
+            };
+            *value = name.into();
+            kids.add(|| Field::new("mode", format!("{m} ({name})"), s).note("field.heartbeat.mode"));
             Ok(())
         }
+        42 if ctx == ExtCtx::Other && body.remaining() == 4 => {
+            // In NewSessionTicket: uint32 max_early_data_size (RFC 8446 §4.2.10).
+            let (n, s) = body.u32("max_early_data_size")?;
+            *value = format!("up to {} of 0-RTT data", nbytes(n as usize));
+            kids.add(|| Field::new("max_early_data_size", nbytes(n as usize), s).note("field.early_data.max_early_data_size"));
+            Ok(())
+        }
+        0x4469 | 0x44cd if ctx == ExtCtx::ClientHello => {
+            // ALPS: ProtocolName supported_protocols<2..2^16-1> (draft-vvv-tls-alps §3).
+            let start = body.pos();
+            let (mut list, lspan) = body.vec(2, "supported_protocols")?;
+            let mut items = kids.sub();
+            items.add(|| Field::new("length", nbytes(list.remaining()), lspan).note("field.vector_length"));
+            let mut protos = Vec::new();
+            while !list.is_empty() {
+                let s0 = list.pos();
+                let (mut p, _) = list.vec(1, "ProtocolName")?;
+                let (b, _) = p.rest();
+                let name = String::from_utf8_lossy(b).into_owned();
+                items.add(|| Field::new("ProtocolName", name.clone(), Span::new(s0, list.pos() - s0)).note("field.alps.protocol"));
+                protos.push(name);
+            }
+            *value = protos.join(", ");
+            kids.add(|| Field::new("supported_protocols", value.clone(), Span::new(start, body.pos() - start)).note("field.alps.list").with_children(items));
+            Ok(())
+        }
+        0xfe0d if ctx == ExtCtx::ClientHello => ech_client_hello(body, kids, value),
         57 | 0xffa5 => transport_parameters(body, kids, value),
         _ => {
             let (b, s) = body.rest();
             *value = if b.is_empty() { "(empty)".into() } else { nbytes(b.len()) };
             if !b.is_empty() {
-                kids.add(|| Field::new("extension_data", super::hex_short(b), s));
+                let note = if is_grease(t) {
+                    "field.ext.grease_data"
+                } else if registry::extension_rfc(t).is_some() {
+                    "field.ext.data"
+                } else {
+                    "field.ext.unknown_data"
+                };
+                kids.add(|| Field::new("extension_data", super::hex_short(b), s).note(note));
             }
             Ok(())
         }
     }
+}
+
+/// pre_shared_key (RFC 8446 §4.2.11). ClientHello: `PskIdentity identities<7..2^16-1>` (each
+/// `opaque identity<1..2^16-1>; uint32 obfuscated_ticket_age`) then `PskBinderEntry
+/// binders<33..2^16-1>` (each `opaque <32..255>`). ServerHello: `uint16 selected_identity`.
+fn pre_shared_key(body: &mut Reader, ctx: ExtCtx, kids: &mut Fields, value: &mut String) -> ReadResult<()> {
+    if ctx != ExtCtx::ClientHello {
+        let (i, s) = body.u16("selected_identity")?;
+        *value = format!("server accepted identity {i}");
+        kids.add(|| Field::new("selected_identity", i.to_string(), s).note("field.pre_shared_key.selected_identity"));
+        return Ok(());
+    }
+    let start = body.pos();
+    let (mut ids, lspan) = body.vec(2, "identities")?;
+    let mut items = kids.sub();
+    items.add(|| Field::new("length", nbytes(ids.remaining()), lspan).note("field.vector_length"));
+    let mut n = 0;
+    while !ids.is_empty() {
+        let s0 = ids.pos();
+        let (mut id, il) = ids.vec(2, "identity")?;
+        let (b, is) = id.rest();
+        let (age, ages) = ids.u32("obfuscated_ticket_age")?;
+        n += 1;
+        items.add(|| {
+            Field::new("PskIdentity", format!("{} identity", nbytes(b.len())), Span::new(s0, ids.pos() - s0)).note("field.pre_shared_key.identity_entry").with_children(vec![
+                Field::new("length", nbytes(b.len()), il).note("field.vector_length"),
+                Field::new("identity", super::hex_short(b), is).note("field.pre_shared_key.identity"),
+                Field::new("obfuscated_ticket_age", age.to_string(), ages).note("field.pre_shared_key.obfuscated_ticket_age"),
+            ])
+        });
+    }
+    kids.add(|| Field::new("identities", format!("{n} identity(ies)"), Span::new(start, body.pos() - start)).note("field.pre_shared_key.identities").with_children(items));
+    let start = body.pos();
+    let (mut bs, lspan) = body.vec(2, "binders")?;
+    let mut items = kids.sub();
+    items.add(|| Field::new("length", nbytes(bs.remaining()), lspan).note("field.vector_length"));
+    let mut m = 0;
+    while !bs.is_empty() {
+        let s0 = bs.pos();
+        let (mut b, bl) = bs.vec(1, "PskBinderEntry")?;
+        let (v, vs) = b.rest();
+        m += 1;
+        items.add(|| {
+            Field::new("PskBinderEntry", hexs(v), Span::new(s0, bs.pos() - s0))
+                .note("field.pre_shared_key.binder")
+                .with_children(vec![Field::new("length", nbytes(v.len()), bl).note("field.vector_length"), Field::new("binder", hexs(v), vs).note("field.pre_shared_key.binder_value")])
+        });
+    }
+    kids.add(|| Field::new("binders", format!("{m} binder(s)"), Span::new(start, body.pos() - start)).note("field.pre_shared_key.binders").with_children(items));
+    *value = format!("{n} identity(ies), {m} binder(s)");
+    Ok(())
+}
+
+/// encrypted_client_hello in a ClientHello (RFC 9849 §5): `ECHClientHelloType type`; for
+/// outer (0): `HpkeSymmetricCipherSuite cipher_suite` (kdf_id, aead_id), `uint8 config_id`,
+/// `opaque enc<0..2^16-1>`, `opaque payload<1..2^16-1>`; inner (1) has nothing more.
+fn ech_client_hello(body: &mut Reader, kids: &mut Fields, value: &mut String) -> ReadResult<()> {
+    let (t, ts) = body.u8("type")?;
+    let tn = match t {
+        0 => "outer",
+        1 => "inner",
+        _ => "unknown",
+    };
+    kids.add(|| Field::new("type", format!("{t} ({tn})"), ts).note("field.ech.type"));
+    if t != 0 {
+        *value = format!("ECHClientHello {tn}");
+        return Ok(());
+    }
+    let (kdf, ks) = body.u16("kdf_id")?;
+    let (aead, aspan) = body.u16("aead_id")?;
+    let kdf_name = match kdf {
+        1 => "HKDF-SHA256",
+        2 => "HKDF-SHA384",
+        3 => "HKDF-SHA512",
+        _ => "unknown KDF",
+    };
+    let aead_name = match aead {
+        1 => "AES-128-GCM",
+        2 => "AES-256-GCM",
+        3 => "ChaCha20Poly1305",
+        0xffff => "export-only",
+        _ => "unknown AEAD",
+    };
+    kids.add(|| Field::new("kdf_id", format!("0x{kdf:04x} {kdf_name}"), ks).note("field.ech.kdf_id"));
+    kids.add(|| Field::new("aead_id", format!("0x{aead:04x} {aead_name}"), aspan).note("field.ech.aead_id"));
+    let (cid, cs) = body.u8("config_id")?;
+    kids.add(|| Field::new("config_id", cid.to_string(), cs).note("field.ech.config_id"));
+    let s0 = body.pos();
+    let (mut enc, el) = body.vec(2, "enc")?;
+    let (e, _) = enc.rest();
+    kids.add(|| {
+        Field::new("enc", if e.is_empty() { "(empty)".into() } else { super::hex_short(e) }, Span::new(s0, body.pos() - s0))
+            .note("field.ech.enc")
+            .with_children(vec![Field::new("length", nbytes(e.len()), el).note("field.vector_length")])
+    });
+    let s0 = body.pos();
+    let (mut pl, pll) = body.vec(2, "payload")?;
+    let (p, _) = pl.rest();
+    kids.add(|| {
+        Field::new("payload", super::hex_short(p), Span::new(s0, body.pos() - s0))
+            .note("field.ech.payload")
+            .with_children(vec![Field::new("length", nbytes(p.len()), pll).note("field.vector_length")])
+    });
+    *value = format!("outer, {kdf_name} + {aead_name}, config {cid}, {} byte payload", p.len());
+    Ok(())
 }
 
 /// key_share (RFC 8446 §4.2.8): ClientHello `KeyShareEntry client_shares<0..2^16-1>`;
@@ -428,7 +573,7 @@ fn key_share_entry(r: &mut Reader, out: &mut Fields) -> ReadResult<u16> {
     let span = Span::new(s0, r.pos() - s0);
     out.add(|| {
         let label = if is_grease(g) { "GREASE".to_string() } else { registry::group_name(g) };
-        Field::new("KeyShareEntry", format!("{label}, {} byte key", b.len()), span).with_children(vec![
+        Field::new("KeyShareEntry", format!("{label}, {} byte key", b.len()), span).note("field.key_share.entry").with_children(vec![
             Field::new("group", format!("0x{g:04x} {label}"), gs).note(if is_grease(g) { "value.grease" } else { "field.key_share.group" }),
             Field::new("length", nbytes(b.len()), ls).note("field.vector_length"),
             Field::new("key_exchange", super::hex_short(b), ks).note("field.key_share.key_exchange"),
@@ -473,7 +618,7 @@ fn transport_parameters(body: &mut Reader, kids: &mut Fields, value: &mut String
         kids.add(|| Field::new(name.clone(), shown, Span::new(s0, body.pos() - s0)).note(note).with_children(vec![
             Field::new("id", format!("0x{id:x}"), ids).note("field.quic_tp.id"),
             Field::new("length", nbytes(len as usize), ls).note("field.vector_length"),
-            Field::new("value", hexs(&v[..v.len().min(64)]), vs),
+            Field::new("value", hexs(&v[..v.len().min(64)]), vs).note("field.quic_tp.value"),
         ]));
     }
     *value = format!("{} parameter(s)", names.len());

@@ -76,13 +76,13 @@ pub fn sslv2_client_hello(b: &[u8]) -> (Vec<Field>, ClientHelloInfo, Option<Read
             if v >> 16 == 0 {
                 info.cipher_suites.push(v as u16);
             }
-            kids.add(|| Field::new("cipher_spec", format!("0x{v:06x} {}", sslv2_cipher_name(v)), s));
+            kids.add(|| Field::new("cipher_spec", format!("0x{v:06x} {}", sslv2_cipher_name(v)), s).note(if v >> 16 == 0 { "field.sslv2.cipher_spec.tls" } else { "field.sslv2.cipher_spec.ssl2" }));
         }
         out.add(|| Field::new("cipher_specs", format!("{} specs", cs / 3), Span::new(s0, r.pos() - s0)).note("field.sslv2.cipher_specs").with_children(kids));
         let (id, s) = r.take(sid as usize, "session_id")?;
         info.session_id = id.to_vec();
         if !id.is_empty() {
-            out.add(|| Field::new("session_id", hexs(id), s));
+            out.add(|| Field::new("session_id", hexs(id), s).note("field.sslv2.session_id"));
         }
         let (c, s) = r.take(ch as usize, "challenge")?;
         let mut random = vec![0u8; 32usize.saturating_sub(c.len())];
@@ -196,7 +196,7 @@ fn body(t: u8, r: &mut Reader, ctx: &Ctx, out: &mut Fields, facts: &mut MsgFacts
                 1 => "update_requested",
                 _ => "unknown",
             };
-            out.add(|| Field::new("request_update", format!("{v} ({n})"), s));
+            out.add(|| Field::new("request_update", format!("{v} ({n})"), s).note("field.KeyUpdate.request_update"));
             Ok(())
         }
         3 if ctx.dtls => {
@@ -225,7 +225,7 @@ fn body(t: u8, r: &mut Reader, ctx: &Ctx, out: &mut Fields, facts: &mut MsgFacts
         }
         22 => {
             let (st, s) = r.u8("status_type")?;
-            out.add(|| Field::new("status_type", format!("{st} ({})", if st == 1 { "ocsp" } else { "unknown" }), s));
+            out.add(|| Field::new("status_type", format!("{st} ({})", if st == 1 { "ocsp" } else { "unknown" }), s).note("field.CertificateStatus.status_type"));
             let (mut resp, ls) = r.vec(3, "OCSPResponse")?;
             let (b, bs) = resp.rest();
             out.add(|| Field::new("OCSPResponse", nbytes(b.len()), bs.cover(ls)).note("field.CertificateStatus.response"));
@@ -280,16 +280,15 @@ fn client_hello(r: &mut Reader, out: &mut Fields, info: &mut ClientHelloInfo, dt
         let (v, s) = cs.u16("CipherSuite")?;
         info.cipher_suites.push(v);
         kids.add(|| {
-            let f = Field::new("CipherSuite", suite_value(v), s);
-            if is_grease(v) {
-                f.note("value.grease")
+            Field::new("CipherSuite", suite_value(v), s).note(if is_grease(v) {
+                "value.grease"
             } else if v == 0x00ff {
-                f.note("field.ClientHello.scsv_reneg")
+                "field.ClientHello.scsv_reneg"
             } else if v == 0x5600 {
-                f.note("field.ClientHello.scsv_fallback")
+                "field.ClientHello.scsv_fallback"
             } else {
-                f
-            }
+                "field.ClientHello.cipher_suite"
+            })
         });
     }
     out.add(|| 
@@ -304,7 +303,7 @@ fn client_hello(r: &mut Reader, out: &mut Fields, info: &mut ClientHelloInfo, dt
     while !cm.is_empty() {
         let (m, s) = cm.u8("CompressionMethod")?;
         info.compression.push(m);
-        kids.add(|| Field::new("CompressionMethod", format!("{m} ({})", if m == 0 { "null" } else if m == 1 { "DEFLATE" } else { "unknown" }), s));
+        kids.add(|| Field::new("CompressionMethod", format!("{m} ({})", if m == 0 { "null" } else if m == 1 { "DEFLATE" } else { "unknown" }), s).note(if m == 0 { "field.ClientHello.compression_null" } else { "field.ClientHello.compression_other" }));
     }
     out.add(|| 
         Field::new("legacy_compression_methods", format!("{:?}", info.compression), Span::new(s0, r.pos() - s0))
@@ -385,7 +384,11 @@ fn certificate(r: &mut Reader, ctx: &Ctx, out: &mut Fields, certs: &mut Vec<Cert
         let s0 = r.pos();
         let (mut c, ls) = r.vec(1, "certificate_request_context")?;
         let (b, _) = c.rest();
-        out.add(|| Field::new("certificate_request_context", if b.is_empty() { "(empty)".into() } else { hexs(b) }, Span::new(s0, r.pos() - s0)).with_children(vec![len_field(ls, b.len())]));
+        out.add(|| {
+            Field::new("certificate_request_context", if b.is_empty() { "(empty)".into() } else { hexs(b) }, Span::new(s0, r.pos() - s0))
+                .note(if b.is_empty() { "field.Certificate.request_context.empty" } else { "field.Certificate.request_context" })
+                .with_children(vec![len_field(ls, b.len())])
+        });
     }
     let s0 = r.pos();
     let (mut list, ls) = r.vec(3, "certificate_list")?;
@@ -416,7 +419,7 @@ fn certificate(r: &mut Reader, ctx: &Ctx, out: &mut Fields, certs: &mut Vec<Cert
                 let x0 = list.pos();
                 let (mut ex, xl) = list.vec(2, "extensions")?;
                 let (b, _) = ex.rest();
-                ckids.add(|| Field::new("extensions", nbytes(b.len()), Span::new(x0, list.pos() - x0)).with_children(vec![len_field(xl, b.len())]));
+                ckids.add(|| Field::new("extensions", nbytes(b.len()), Span::new(x0, list.pos() - x0)).note("field.Certificate.entry_extensions").with_children(vec![len_field(xl, b.len())]));
             }
             let note = if idx == 0 { "field.Certificate.leaf" } else { "field.Certificate.chain" };
             kids.add(|| Field::new(format!("certificate[{idx}]"), value, Span::new(e0, list.pos() - e0)).note(note).with_children(ckids));
@@ -532,7 +535,7 @@ fn certificate_request(r: &mut Reader, ctx: &Ctx, out: &mut Fields) -> ReadResul
         let s0 = r.pos();
         let (mut c, ls) = r.vec(1, "certificate_request_context")?;
         let (b, _) = c.rest();
-        out.add(|| Field::new("certificate_request_context", hexs(b), Span::new(s0, r.pos() - s0)).with_children(vec![len_field(ls, b.len())]));
+        out.add(|| Field::new("certificate_request_context", hexs(b), Span::new(s0, r.pos() - s0)).note("field.CertificateRequest.context").with_children(vec![len_field(ls, b.len())]));
         return extensions::parse_list(r, out, ExtCtx::Other, &mut ExtFacts::default(), "field.CertificateRequest.extensions");
     }
     let s0 = r.pos();
@@ -551,7 +554,7 @@ fn certificate_request(r: &mut Reader, ctx: &Ctx, out: &mut Fields) -> ReadResul
             66 => "ecdsa_fixed_ecdh",
             _ => "unknown",
         };
-        kids.add(|| Field::new("ClientCertificateType", format!("{t} ({n})"), s));
+        kids.add(|| Field::new("ClientCertificateType", format!("{t} ({n})"), s).note("field.CertificateRequest.certificate_type"));
     }
     out.add(|| Field::new("certificate_types", format!("{} type(s)", kids.len() - 1), Span::new(s0, r.pos() - s0)).note("field.CertificateRequest.certificate_types").with_children(kids));
     if ctx.version.is_none_or(|v| v >= 0x0303) {
@@ -561,9 +564,9 @@ fn certificate_request(r: &mut Reader, ctx: &Ctx, out: &mut Fields) -> ReadResul
         kids.add(|| len_field(ls, algs.remaining()));
         while !algs.is_empty() {
             let (a, s) = algs.u16("SignatureScheme")?;
-            kids.add(|| Field::new("SignatureScheme", format!("0x{a:04x} {}", registry::signature_scheme_name(a)), s));
+            kids.add(|| Field::new("SignatureScheme", format!("0x{a:04x} {}", registry::signature_scheme_name(a)), s).note("field.sigalgs.scheme"));
         }
-        out.add(|| Field::new("supported_signature_algorithms", format!("{} scheme(s)", kids.len() - 1), Span::new(s0, r.pos() - s0)).with_children(kids));
+        out.add(|| Field::new("supported_signature_algorithms", format!("{} scheme(s)", kids.len() - 1), Span::new(s0, r.pos() - s0)).note("field.sigalgs.list").with_children(kids));
     }
     let s0 = r.pos();
     let (mut cas, ls) = r.vec(2, "certificate_authorities")?;
@@ -577,11 +580,11 @@ fn new_session_ticket(r: &mut Reader, ctx: &Ctx, out: &mut Fields) -> ReadResult
     out.add(|| Field::new(if ctx.tls13 { "ticket_lifetime" } else { "ticket_lifetime_hint" }, format!("{l} seconds"), s).note("field.NewSessionTicket.lifetime"));
     if ctx.tls13 {
         let (a, s) = r.u32("ticket_age_add")?;
-        out.add(|| Field::new("ticket_age_add", a.to_string(), s));
+        out.add(|| Field::new("ticket_age_add", a.to_string(), s).note("field.NewSessionTicket.ticket_age_add"));
         let s0 = r.pos();
         let (mut n, _) = r.vec(1, "ticket_nonce")?;
         let (b, _) = n.rest();
-        out.add(|| Field::new("ticket_nonce", hexs(b), Span::new(s0, r.pos() - s0)));
+        out.add(|| Field::new("ticket_nonce", hexs(b), Span::new(s0, r.pos() - s0)).note("field.NewSessionTicket.ticket_nonce"));
     }
     let s0 = r.pos();
     let (mut t, ls) = r.vec(2, "ticket")?;
