@@ -322,6 +322,11 @@ fn compressed_certificates_are_decompressed() {
         assert_eq!(san, ["DNS:*.cloudflare-quic.com", "DNS:cloudflare-quic.com", "DNS:sni.cloudflaressl.com"]);
         assert!(c.certificates[1].issuer.contains("Baltimore CyberTrust Root"), "{}", c.certificates[1].issuer);
         assert!(note_keys(c).contains(&"note.certcomp.ok"), "{:?}", note_keys(c));
+        // The transcript holds the CompressedCertificate as sent, not the Certificate rebuilt
+        // from it (RFC 8879 §4): both Finished messages verify, over TCP and over QUIC.
+        for k in ["note.finished.ok.server", "note.finished.ok.client"] {
+            assert!(note_keys(c).contains(&k), "{}: {:?}", c.id, note_keys(c));
+        }
     }
 }
 

@@ -80,3 +80,82 @@ fn every_iana_extension_has_a_name() {
     assert_eq!(registry::extension_name(63), "unknown");
     assert_eq!(registry::extension_name(0x0a0a), "GREASE");
 }
+
+fn note_keys(path: &str) -> Vec<Vec<String>> {
+    let bytes = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(path)).unwrap();
+    let a = analyze(&bytes, &Options { now: Some(1_800_000_000), ..Default::default() });
+    a.connections.iter().map(|c| c.notes.iter().map(|n| n.text_ref.key.clone()).collect()).collect()
+}
+
+/// Security notes against facts tshark 4.0.17 shows for the same bytes (`-Y
+/// tls.handshake.type==2 -T fields -e tls.handshake.extension.type`, and `-V` for the
+/// certificates): extended_master_secret (23) and renegotiation_info (65281) in the
+/// ServerHello, the certificate key size and signature algorithm, pre_shared_key (41) with
+/// key_share (51), early_data (42) in the ClientHello.
+#[test]
+fn security_notes_agree_with_tshark() {
+    let has = |v: &[String], k: &str| v.iter().any(|x| x == k);
+    // ServerHello extensions 65281, 11, 35: no EMS, secure renegotiation present.
+    let n = &note_keys("corpus/arkime/pcap/openssl-tls1_2.pcap")[0];
+    assert!(has(n, "note.no_ems") && !has(n, "note.no_reneg_info"), "{n:?}");
+    // Certificates signed with sha1WithRSAEncryption (1.2.840.113549.1.1.5).
+    assert!(has(n, "note.cert_weak_signature") && has(n, "note.good_config"), "{n:?}");
+    // No ServerHello extensions at all.
+    let n = &note_keys("corpus/arkime/pcap/mysql-tls.pcap")[0];
+    assert!(has(n, "note.no_ems") && has(n, "note.no_reneg_info"), "{n:?}");
+    // 23, 65281, 11, 16: both present.
+    for p in ["corpus/flowtest/pcap/tls12_alpn.pcap", "tls12-ecdhe-rsa.pcap"] {
+        let n = &note_keys(p)[0];
+        assert!(!has(n, "note.no_ems") && !has(n, "note.no_reneg_info") && !has(n, "note.good_config"), "{p}: {n:?}");
+    }
+    // A self-signed certificate with a 1024-bit RSA modulus (subjectPublicKey 30 81 89 02 81 81 00 …).
+    let n = &note_keys("corpus/arkime/pcap/ssl-selfsign.pcap")[0];
+    assert!(has(n, "note.weak_cert_key"), "{n:?}");
+    // Stream 1: ClientHello with early_data (42); ServerHello 43, 51, 41: PSK with a key share.
+    let n = &note_keys("corpus/flowtest/pcap/tls13_0rtt.pcap")[1];
+    assert!(has(n, "note.psk_dhe") && has(n, "note.early_data") && !has(n, "note.psk_ke"), "{n:?}");
+    // Stream 0: a full handshake (ServerHello 43, 51).
+    let n = &note_keys("corpus/flowtest/pcap/tls13_0rtt.pcap")[0];
+    assert!(!has(n, "note.psk_dhe") && !has(n, "note.early_data"), "{n:?}");
+}
+
+/// The explanation of a fatal alert names its likely cause: tls-failed.pcap ends with a fatal
+/// protocol_version alert (tshark: level 2, description 70).
+#[test]
+fn alerts_are_explained_with_their_likely_cause() {
+    let bytes = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/tls-failed.pcap")).unwrap();
+    for (lang, want) in [(Lang::En, "no TLS version both sides accept"), (Lang::Zh, "致命警报 protocol_version")] {
+        let a = analyze(&bytes, &Options { lang, ..Default::default() });
+        let m = a.connections[0].messages.iter().find(|m| m.name == "Alert").expect("an alert");
+        assert!(m.explanation.contains(want), "{lang:?}: {}", m.explanation);
+    }
+}
+
+/// RFC 6520 §4: a heartbeat message is type, payload_length, payload and at least 16 bytes of
+/// padding. One whose payload_length exceeds what the record carries (a Heartbleed probe) is
+/// flagged; a well-formed one is not.
+#[test]
+fn heartbeats_are_decoded_and_overreads_flagged() {
+    // Record: type 24, version 0x0302; message: heartbeat_request, payload_length, payload, padding.
+    let record = |payload_length: u16, payload: &[u8], padding: usize| {
+        let mut msg = vec![1u8];
+        msg.extend_from_slice(&payload_length.to_be_bytes());
+        msg.extend_from_slice(payload);
+        msg.extend(std::iter::repeat_n(0xaa, padding));
+        let mut r = vec![24u8, 3, 2];
+        r.extend_from_slice(&(msg.len() as u16).to_be_bytes());
+        r.extend(msg);
+        r.iter().map(|b| format!("{b:02x}")).collect::<String>()
+    };
+    let ok = analyze(format!("C: {}", record(4, b"ping", 16)).as_bytes(), &Options::default());
+    let m = &ok.connections[0].messages[0];
+    assert_eq!(m.name, "Heartbeat");
+    let names: Vec<&str> = m.fields.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(names, ["record header", "type", "payload_length", "payload", "padding"]);
+    assert_eq!(m.fields[3].value, "70696e67");
+    assert!(!ok.connections[0].notes.iter().any(|n| n.text_ref.key == "note.heartbleed"));
+    // payload_length 16384 with 1 byte of payload and no padding: what Heartbleed sent.
+    let bad = analyze(format!("C: {}", record(16384, b"x", 0)).as_bytes(), &Options::default());
+    assert!(bad.connections[0].notes.iter().any(|n| n.text_ref.key == "note.heartbleed"));
+    assert!(bad.diagnostics.iter().any(|d| d.message.contains("16384-byte payload")), "{:?}", bad.diagnostics);
+}

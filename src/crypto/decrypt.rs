@@ -539,6 +539,11 @@ pub(crate) fn verify_finished(cap: &mut Capture, secrets: &Secrets, hash: Hash, 
         if server_done && m.dir == Some(Dir::S2C) {
             continue;
         }
+        // A Certificate decompressed from CompressedCertificate was never sent: the transcript
+        // holds the CompressedCertificate message as it was (RFC 8879 §4).
+        if cap.inflated.iter().any(|&(o, l)| (o..o + l).contains(&m.span.offset)) {
+            continue;
+        }
         let bytes = msg_bytes(m);
         if m.name == "Finished" {
             let (who, secret) = match m.dir {

@@ -56,6 +56,11 @@ pub fn render(lang: Lang, r: &TextRef, value: Option<&str>) -> String {
     let template = lookup(lang, &r.key).or_else(|| lookup(Lang::En, &r.key)).unwrap_or(&r.key);
     let mut out = template.to_string();
     for (k, v) in &r.args {
+        // "@key": a word that is itself translated (e.g. an alert level).
+        let v = match v.strip_prefix('@') {
+            Some(key) => lookup(lang, key).or_else(|| lookup(Lang::En, key)).unwrap_or(v),
+            None => v.as_str(),
+        };
         out = out.replace(&format!("{{{k}}}"), v);
     }
     if let Some(v) = value {
@@ -194,8 +199,13 @@ fn texts(m: &Message, tls: &TlsConnection, s: &Summary, enc13: &mut [usize; 2]) 
             (TextRef::new("msg.HelloRetryRequest.title"), TextRef::new("msg.HelloRetryRequest.explain").arg("group", g))
         }
         ("ServerHello", _) => {
+            let psk = f.server_hello.as_ref().filter(|sh| sh.psk_selected);
             let key = if s.version.is_some_and(|v| v >> 8 == 0x7f) {
                 "msg.ServerHello.explain.tls13draft"
+            } else if f.is_tls13() && psk.is_some_and(|sh| sh.key_share_group.is_some()) {
+                "msg.ServerHello.explain.tls13.psk_dhe"
+            } else if f.is_tls13() && psk.is_some() {
+                "msg.ServerHello.explain.tls13.psk_ke"
             } else if f.is_tls13() {
                 "msg.ServerHello.explain.tls13"
             } else if f.resumed {
@@ -287,16 +297,27 @@ fn texts(m: &Message, tls: &TlsConnection, s: &Summary, enc13: &mut [usize; 2]) 
         ("Alert", false) => {
             let a = m.alert.and_then(|i| tls.alerts.get(i));
             let (name, level) = a.map(|a| (a.name.clone(), a.level)).unwrap_or(("unknown".into(), None));
+            // Alerts with a known typical cause have their own text (RFC 8446 §6.2, RFC 5246 §7.2.2).
+            let specific = format!("msg.Alert.explain.{name}");
             let key = if name == "close_notify" {
                 "msg.Alert.explain.close_notify"
+            } else if lookup(Lang::En, &specific).is_some() {
+                specific.as_str()
             } else if level == Some(2) {
                 "msg.Alert.explain.fatal"
             } else {
                 "msg.Alert.explain.warning"
             };
-            (TextRef::new("msg.Alert.title").arg("name", name.clone()), TextRef::new(key).arg("name", name))
+            let level = match level {
+                Some(1) => "@word.warning",
+                Some(2) => "@word.fatal",
+                _ => "@word.unknown_level",
+            };
+            (TextRef::new("msg.Alert.title").arg("name", name.clone()), TextRef::new(key).arg("name", name).arg("level", level))
         }
-        ("ServerHelloDone" | "CertificateRequest" | "CertificateVerify" | "NewSessionTicket" | "EncryptedExtensions" | "CompressedCertificate" | "HelloVerifyRequest", _) => {
+        ("Heartbeat", true) => (TextRef::new("msg.Heartbeat.title"), TextRef::new("msg.Heartbeat.explain.encrypted").arg("len", len)),
+        ("NewSessionTicket", _) if f.is_tls13() => (TextRef::new("msg.NewSessionTicket.title"), TextRef::new("msg.NewSessionTicket.explain.tls13")),
+        ("ServerHelloDone" | "CertificateRequest" | "CertificateVerify" | "NewSessionTicket" | "EncryptedExtensions" | "CompressedCertificate" | "HelloVerifyRequest" | "HelloRequest" | "EndOfEarlyData" | "KeyUpdate" | "CertificateStatus" | "Heartbeat", _) => {
             (TextRef::new(format!("msg.{name}.title")), TextRef::new(format!("msg.{name}.explain")))
         }
         _ => {
@@ -449,6 +470,29 @@ fn notes(tls: &TlsConnection, s: &Summary, opts: &Options) -> Vec<Note> {
             }
         }
     }
+    if let (Some(sh), false) = (&f.server_hello, f.is_tls13()) {
+        // TLS 1.0-1.2 (and SSL 3.0): the two extensions every current configuration requires.
+        if !sh.extensions.contains(&23) && !f.resumed {
+            out.push(note(Warning, TextRef::new("note.no_ems")));
+        }
+        if !sh.extensions.contains(&0xff01) {
+            out.push(note(Warning, TextRef::new("note.no_reneg_info")));
+        }
+    }
+    if let Some(bits) = f.ske.as_ref().and_then(|k| k.dh_p_bits) {
+        if bits < 2048 {
+            out.push(note(if bits < 1024 { Danger } else { Warning }, TextRef::new("note.weak_dh").arg("bits", bits.to_string())));
+        }
+    }
+    if let Some(sh) = f.server_hello.as_ref().filter(|sh| sh.psk_selected && f.is_tls13()) {
+        out.push(note(if sh.key_share_group.is_some() { Info } else { Warning }, TextRef::new(if sh.key_share_group.is_some() { "note.psk_dhe" } else { "note.psk_ke" })));
+    }
+    if f.client_hello.as_ref().is_some_and(|ch| ch.ext.types.contains(&42)) {
+        out.push(note(Warning, TextRef::new("note.early_data")));
+    }
+    if f.heartbleed {
+        out.push(note(Danger, TextRef::new("note.heartbleed")));
+    }
     if f.hello_retry {
         out.push(note(Info, TextRef::new("note.hrr")));
     }
@@ -480,10 +524,47 @@ fn notes(tls: &TlsConnection, s: &Summary, opts: &Options) -> Vec<Note> {
             out.push(note(Warning, TextRef::new("note.self_signed").arg("subject", leaf.subject.clone())));
         }
     }
+    // Certificates: key size, signature hash, and the order of the server's chain (each
+    // certificate is issued by the next one, RFC 8446 §4.4.2, RFC 5246 §7.4.2).
+    for c in &tls.certificates {
+        if let Some(bits) = c.public_key.strip_prefix("RSA ").and_then(|r| r.strip_suffix(" bit")).and_then(|b| b.parse::<u32>().ok()) {
+            if bits < 2048 {
+                out.push(note(Danger, TextRef::new("note.weak_cert_key").arg("subject", c.subject.clone()).arg("key", c.public_key.clone())));
+            }
+        }
+        let alg = c.signature_algorithm.to_ascii_lowercase();
+        if !c.self_signed && (alg.contains("sha1") || alg.contains("md5")) {
+            out.push(note(Warning, TextRef::new("note.cert_weak_signature").arg("subject", c.subject.clone()).arg("alg", c.signature_algorithm.clone())));
+        }
+    }
+    if let Some(m) = tls.messages.iter().find(|m| m.name == "Certificate" && m.dir == Some(Dir::S2C)) {
+        let chain: Vec<_> = tls.certificates.iter().filter(|c| c.span.offset >= m.span.offset && c.span.end() <= m.span.end()).collect();
+        if let Some(w) = chain.windows(2).find(|w| w[0].issuer != w[1].subject) {
+            out.push(note(Warning, TextRef::new("note.chain_order").arg("subject", w[0].subject.clone()).arg("issuer", w[0].issuer.clone()).arg("next", w[1].subject.clone())));
+        }
+    }
     for a in &tls.alerts {
         if a.level == Some(2) {
             out.push(note(Danger, TextRef::new("note.fatal_alert").arg("name", a.name.clone())));
         }
+    }
+    // After a weakness of the configuration: what a good one looks like.
+    const CONFIG: [&str; 12] = [
+        "note.old_version",
+        "note.weak_cipher",
+        "note.no_forward_secrecy",
+        "note.sha1_signature",
+        "note.no_ems",
+        "note.no_reneg_info",
+        "note.weak_dh",
+        "note.psk_ke",
+        "note.weak_cert_key",
+        "note.cert_weak_signature",
+        "note.sslv2_hello",
+        "note.suite_version_mismatch",
+    ];
+    if out.iter().any(|n| CONFIG.contains(&n.text_ref.key.as_str())) {
+        out.push(note(Info, TextRef::new("note.good_config")));
     }
     out
 }
@@ -564,7 +645,9 @@ mod table_tests {
                 } else if p.extension().is_some_and(|x| x == "rs") && !p.ends_with("en.rs") && !p.ends_with("zh.rs") {
                     let text = std::fs::read_to_string(&p).unwrap_or_default();
                     for lit in text.split('"').skip(1).step_by(2) {
-                        if ["msg.", "field.", "ext.", "note.", "value.", "diff."].iter().any(|pre| lit.starts_with(pre)) && !lit.contains(' ') && !lit.ends_with('.') {
+                        // "@key" arguments are looked up as keys too (see `render`).
+                        let lit = lit.strip_prefix('@').unwrap_or(lit);
+                        if ["msg.", "field.", "ext.", "note.", "value.", "diff.", "word."].iter().any(|pre| lit.starts_with(pre)) && !lit.contains(' ') && !lit.ends_with('.') {
                             out.push(lit.to_string());
                         }
                     }

@@ -72,7 +72,7 @@ const HANDSHAKE_TYPES: &[(u16, &str, &str)] = &[
     (14, "ServerHelloDone", "RFC 5246"),
     (15, "CertificateVerify", "RFC 8446"),
     (16, "ClientKeyExchange", "RFC 5246"),
-    (17, "ClientCertificateRequest", "RFC 8879"),
+    (17, "ClientCertificateRequest", "RFC 9261"),
     (20, "Finished", "RFC 8446"),
     (21, "CertificateURL", "RFC 6066"),
     (22, "CertificateStatus", "RFC 6066"),

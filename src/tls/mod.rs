@@ -98,6 +98,8 @@ pub struct Facts {
     /// The random of the last ClientHello: a QUIC client that got a Retry may start over with
     /// a new ClientHello, and its key log entries name that one.
     pub last_client_random: Option<Vec<u8>>,
+    /// A plaintext heartbeat claimed more payload than it carried (RFC 6520 §4).
+    pub heartbleed: bool,
 }
 
 impl Facts {
@@ -401,7 +403,7 @@ impl Walker<'_> {
         let encrypted = match r.content_type {
             _ if r.decrypted => false,
             23 => true,
-            22 | 21 => is_enc(dir, self) || (self.out.facts.is_tls13() && r.content_type == 22 && self.after_server_hello_tls13(dir)),
+            22 | 21 | 24 => is_enc(dir, self) || (self.out.facts.is_tls13() && r.content_type == 22 && self.after_server_hello_tls13(dir)),
             _ => false,
         };
         self.out.records.push(Record {
@@ -431,6 +433,7 @@ impl Walker<'_> {
             (22, false) => self.handshake_record(i, pending_dir),
             (20, _) => self.ccs(i, dir),
             (21, false) => self.alert(i, dir),
+            (24, false) => self.heartbeat(i, dir),
             _ => self.opaque(i, dir),
         }
         if let Some(d) = dir {
@@ -866,6 +869,48 @@ impl Walker<'_> {
         self.out.alerts.push(Alert { dir, level, description: desc, name, encrypted: false });
         self.record_message(i, dir, "Alert", None, false, body);
         self.link_alert();
+    }
+
+    /// A plaintext heartbeat message (RFC 6520 §4): type, payload_length, payload, at least 16
+    /// bytes of padding. A payload_length larger than what the record holds is what Heartbleed
+    /// requests looked like (CVE-2014-0160): a vulnerable peer answered with that much memory.
+    fn heartbeat(&mut self, i: usize, dir: Option<Dir>) {
+        let r = &self.raw[i];
+        let map = r.payload_map.clone();
+        let p = &r.payload;
+        let mut body = Vec::new();
+        let at = |o: usize, l: usize| map.span(Span::new(o, l));
+        if let Some(&t) = p.first() {
+            let n = match t {
+                1 => "heartbeat_request",
+                2 => "heartbeat_response",
+                _ => "unknown",
+            };
+            body.push(Field::new("type", format!("{t} ({n})"), at(0, 1)).note("field.Heartbeat.type"));
+        }
+        let mut overread = None;
+        if let Some(len) = p.get(1..3).map(|b| u16::from_be_bytes([b[0], b[1]]) as usize) {
+            let have = p.len().saturating_sub(3);
+            let payload = len.min(have);
+            body.push(Field::new("payload_length", nbytes(len), at(1, 2)).note("field.Heartbeat.payload_length"));
+            body.push(Field::new("payload", hex_short(&p[3..3 + payload]), at(3, payload)).note("field.Heartbeat.payload"));
+            if have > payload {
+                body.push(Field::new("padding", nbytes(have - payload), at(3 + payload, have - payload)).note("field.Heartbeat.padding"));
+            }
+            // RFC 6520 §4: the whole message must fit in the record with 16 bytes of padding.
+            if len + 16 > have {
+                overread = Some((len, have));
+            }
+        }
+        if let Some((len, have)) = overread {
+            let at = r.header.offset;
+            self.out.diagnostics.push(Diagnostic::warning(
+                at,
+                format!("heartbeat at offset {at} claims a {len}-byte payload but its record holds {have} byte(s) after the header fields (RFC 6520 §4: such a message must be discarded; Heartbleed, CVE-2014-0160, answered it)"),
+            ));
+            self.out.facts.heartbleed = true;
+        }
+        self.record_message(i, dir, "Heartbeat", None, false, body);
     }
 
     /// Records whose content cannot be read without keys.
