@@ -139,7 +139,9 @@ const pending = new Map();
 function startWorker() {
   // The single-file build (www/build/single-file.mjs) brings its worker as a Blob URL.
   const single = globalThis.TLS_LENS_WORKER_URL;
-  worker = new Worker(single || new URL('./worker.js', import.meta.url), { type: single ? 'classic' : 'module' });
+  // boot.js started the first one early (see index.html); a restart makes a new one.
+  worker = globalThis.TLS_LENS_EARLY_WORKER || new Worker(single || new URL('./worker.js', import.meta.url), { type: single ? 'classic' : 'module' });
+  globalThis.TLS_LENS_EARLY_WORKER = null;
   sentBytes = null;
   worker.onmessage = (e) => {
     const p = pending.get(e.data.id);
@@ -707,6 +709,7 @@ async function boot() {
   try {
     startWorker();
     await call('ping');
+    performance.mark('tls-lens:core-ready');
   } catch (err) {
     setStatus(t('status.wasmFailed') + String(err && err.message ? err.message : err), 'has-errors');
     document.body.dataset.state = 'error';
