@@ -268,6 +268,9 @@ pub struct Connection {
     /// A DTLS connection (its number is `udp_stream`).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub dtls: bool,
+    /// When its first packet was captured (ISO 8601 UTC), for pcap and pcapng input.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub captured_at: Option<String>,
 }
 
 /// One generation of keys: the secret it comes from (a key log entry, or derived from one),

@@ -159,3 +159,30 @@ fn heartbeats_are_decoded_and_overreads_flagged() {
     assert!(bad.connections[0].notes.iter().any(|n| n.text_ref.key == "note.heartbleed"));
     assert!(bad.diagnostics.iter().any(|d| d.message.contains("16384-byte payload")), "{:?}", bad.diagnostics);
 }
+
+/// Certificates are judged at the time of the capture (its first packet's timestamp, which
+/// `captured_at` reports as capinfos does), then against today.
+#[test]
+fn certificates_are_judged_when_captured() {
+    let conn = |path: &str| {
+        let bytes = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(path)).unwrap();
+        analyze(&bytes, &Options { now: Some(1_800_000_000), ..Default::default() }).connections.remove(0)
+    };
+    let keys = |c: &tls_lens::model::Connection| c.notes.iter().map(|n| n.text_ref.key.clone()).collect::<Vec<_>>();
+    // capinfos -a: "First packet time: 2014-10-15 01:51:36.106156"; Google's 2014 chain was
+    // valid then and has expired since.
+    let c = conn("corpus/arkime/pcap/openssl-tls1_2.pcap");
+    assert_eq!(c.captured_at.as_deref(), Some("2014-10-15T01:51:36Z"));
+    assert_eq!(keys(&c).iter().filter(|k| *k == "note.cert_expired.since_capture").count(), 3, "{:?}", keys(&c));
+    assert!(!keys(&c).iter().any(|k| k == "note.cert_expired"), "{:?}", keys(&c));
+    // pcapng (Enhanced Packet Blocks, microsecond resolution): "2022-11-10 21:06:45.114955".
+    let c = conn("corpus/ja4/pcap/chrome-cloudflare-quic-with-secrets.pcapng");
+    assert_eq!(c.captured_at.as_deref(), Some("2022-11-10T21:06:45Z"));
+    // flowtest rewrote its timestamps to 2000-01-01 12:35:29: before the certificates' notBefore.
+    let c = conn("corpus/flowtest/pcap/tls12_alpn.pcap");
+    assert_eq!(c.captured_at.as_deref(), Some("2000-01-01T12:35:29Z"));
+    assert!(keys(&c).iter().any(|k| k == "note.cert_not_yet_valid.at_capture"), "{:?}", keys(&c));
+    // Hex input has no time: judged against today only.
+    let c = conn("tls12-ecdhe-rsa.hex");
+    assert_eq!(c.captured_at, None);
+}

@@ -548,4 +548,7 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("word.fatal", "fatal"),
     ("word.warning", "warning"),
     ("word.unknown_level", "unknown-level"),
+    ("note.cert_expired.at_capture", "Certificate {subject} had already expired ({not_after}) when this handshake was captured ({captured}): clients that check validity reject it. (RFC 5280 §4.1.2.5, §6.1.3)"),
+    ("note.cert_not_yet_valid.at_capture", "Certificate {subject} was not yet valid (from {not_before}) by the capture's timestamp ({captured}): either the certificate was used before its time (a server or client clock set wrong), or the capture's clock was wrong or its timestamps were rewritten, as anonymised test captures often are. (RFC 5280 §4.1.2.5)"),
+    ("note.cert_expired.since_capture", "Certificate {subject} was valid when this handshake was captured ({captured}); it has expired since ({not_after}). (RFC 5280 §4.1.2.5)"),
 ];

@@ -86,7 +86,7 @@ fn or_dash(s: Option<String>) -> String {
 pub fn connection(id: usize, cap: &Capture, mut tls: TlsConnection, opts: &Options) -> Connection {
     let lang = opts.lang;
     let summary = summary(&tls);
-    let mut notes = notes(&tls, &summary, opts);
+    let mut notes = notes(&tls, &summary, opts, cap.time);
     notes.extend(cap.notes.iter().map(|(sev, r)| Note { severity: *sev, text: String::new(), span: None, text_ref: r.clone() }));
     for n in notes.iter_mut() {
         n.text = render(lang, &n.text_ref, None);
@@ -127,6 +127,7 @@ pub fn connection(id: usize, cap: &Capture, mut tls: TlsConnection, opts: &Optio
         udp_stream: cap.udp_stream,
         quic: cap.quic_summary.clone(),
         dtls: cap.dtls,
+        captured_at: cap.time.map(crate::x509::iso_time),
         key_schedule: cap
             .key_schedule
             .iter()
@@ -418,7 +419,7 @@ fn note(sev: NoteSeverity, r: TextRef) -> Note {
     Note { severity: sev, text: String::new(), span: None, text_ref: r }
 }
 
-fn notes(tls: &TlsConnection, s: &Summary, opts: &Options) -> Vec<Note> {
+fn notes(tls: &TlsConnection, s: &Summary, opts: &Options, captured: Option<i64>) -> Vec<Note> {
     use NoteSeverity::*;
     let f = &tls.facts;
     let mut out = Vec::new();
@@ -505,14 +506,21 @@ fn notes(tls: &TlsConnection, s: &Summary, opts: &Options) -> Vec<Note> {
     if f.client_hello.as_ref().is_some_and(|ch| ch.ext.sni.is_none()) {
         out.push(note(Info, TextRef::new("note.no_sni")));
     }
+    // Validity when the handshake happened (the capture's time), and today. A certificate of
+    // an old capture that has expired since was fine when it was used.
     let now = opts.now.map(crate::x509::iso_time);
+    // Timestamps before SSL existed (1995) are a capture clock that was never set.
+    let then = captured.filter(|&t| t >= 788_918_400).map(crate::x509::iso_time);
     for c in &tls.certificates {
-        if let Some(now) = &now {
-            if *now > c.not_after {
-                out.push(note(Danger, TextRef::new("note.cert_expired").arg("subject", c.subject.clone()).arg("not_after", c.not_after.clone())));
-            } else if *now < c.not_before {
-                out.push(note(Danger, TextRef::new("note.cert_not_yet_valid").arg("subject", c.subject.clone()).arg("not_before", c.not_before.clone())));
-            }
+        let cert = |key: &str| TextRef::new(key).arg("subject", c.subject.clone()).arg("not_after", c.not_after.clone()).arg("not_before", c.not_before.clone());
+        match (&then, &now) {
+            (Some(t), _) if *t > c.not_after => out.push(note(Danger, cert("note.cert_expired.at_capture").arg("captured", t.clone()))),
+            (Some(t), _) if *t < c.not_before => out.push(note(Warning, cert("note.cert_not_yet_valid.at_capture").arg("captured", t.clone()))),
+            (Some(t), Some(n)) if *n > c.not_after => out.push(note(Info, cert("note.cert_expired.since_capture").arg("captured", t.clone()))),
+            (Some(_), _) => {}
+            (None, Some(n)) if *n > c.not_after => out.push(note(Danger, cert("note.cert_expired"))),
+            (None, Some(n)) if *n < c.not_before => out.push(note(Danger, cert("note.cert_not_yet_valid"))),
+            (None, _) => {}
         }
     }
     // The server's certificate comes first: it is sent before any client certificate.

@@ -547,4 +547,7 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("word.fatal", "致命"),
     ("word.warning", "警告"),
     ("word.unknown_level", "未知级别"),
+    ("note.cert_expired.at_capture", "捕获这次握手时（{captured}），证书 {subject} 已经过期（{not_after}）：检查有效期的客户端会拒绝它。（RFC 5280 §4.1.2.5、§6.1.3）"),
+    ("note.cert_not_yet_valid.at_capture", "按捕获文件的时间戳（{captured}），证书 {subject} 当时尚未生效（自 {not_before} 起有效）：要么证书被提前使用（服务器或客户端时钟设置错误），要么捕获设备的时钟不对或时间戳被改写过（匿名化的测试抓包常这样做）。（RFC 5280 §4.1.2.5）"),
+    ("note.cert_expired.since_capture", "捕获这次握手时（{captured}），证书 {subject} 还在有效期内；它后来已过期（{not_after}）。（RFC 5280 §4.1.2.5）"),
 ];

@@ -62,6 +62,8 @@ pub struct Capture {
     /// Each direction's bytes end where a scanner stopped keeping them (`tls-lens scan`), not
     /// where the connection did: a record cut off at the end is expected, not a fault.
     pub cut: bool,
+    /// When the connection's first packet was captured (Unix seconds), if the file says.
+    pub time: Option<i64>,
 }
 
 impl Capture {
@@ -196,7 +198,7 @@ pub fn read_only(input: &[u8], only: Option<Only>) -> Input {
             .enumerate()
             .map(|(i, &s)| {
                 let e = starts.get(i + 1).copied().unwrap_or(cap.data.len());
-                crate::net::RawPacket { frame: i as u32 + 1, linktype: linktypes[i], data: &cap.data[s..e], file_offset: s }
+                crate::net::RawPacket { frame: i as u32 + 1, linktype: linktypes[i], data: &cap.data[s..e], file_offset: s, ts: None }
             })
             .collect();
         let mut out = from_packets(&packets, "hexdump", &mut diagnostics, only);
@@ -332,6 +334,7 @@ pub fn tls_capture(c: crate::net::TcpConnection, kind: &'static str) -> Result<C
         data: c.data,
         marked: true,
         diagnostics: c.diagnostics,
+        time: c.first_ts,
         ..Default::default()
     })
 }
@@ -357,6 +360,7 @@ fn dtls_capture(f: &crate::net::UdpFlow, kind: &'static str) -> Capture {
         udp_stream: Some(f.stream),
         marked: true,
         dtls: true,
+        time: f.first_ts,
         ..Default::default()
     };
     for d in &f.datagrams {

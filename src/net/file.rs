@@ -19,6 +19,8 @@ pub struct RawPacket<'a> {
     pub linktype: i32,
     pub data: &'a [u8],
     pub file_offset: usize,
+    /// When it was captured (Unix seconds), if the file says.
+    pub ts: Option<i64>,
 }
 
 /// What a capture file holds.
@@ -47,7 +49,8 @@ pub enum Next<'a> {
 
 enum Format {
     Pcap { header_read: bool, big_endian: bool, linktype: i32 },
-    Pcapng { big_endian: bool, interfaces: Vec<i32> },
+    /// Per interface: link type, timestamp units per second, timestamp offset (seconds).
+    Pcapng { big_endian: bool, interfaces: Vec<(i32, u64, i64)> },
 }
 
 /// A reader of pcap or pcapng blocks that keeps the state between them (byte order,
@@ -99,7 +102,7 @@ impl PacketSource {
                 match parsed {
                     Ok((rest, block)) => {
                         self.frames += 1;
-                        let p = RawPacket { frame: self.frames, linktype: *linktype, data: block.data, file_offset: at + 16 };
+                        let p = RawPacket { frame: self.frames, linktype: *linktype, data: block.data, file_offset: at + 16, ts: Some(i64::from(block.ts_sec)) };
                         Next::Packet(p, used(rest))
                     }
                     Err(nom::Err::Incomplete(n)) if !eof => Next::NeedMore(needed(&n)),
@@ -133,25 +136,34 @@ impl PacketSource {
                 };
                 let n = used(rest);
                 let offset_of = |data: &[u8]| at + (data.as_ptr() as usize - buf.as_ptr() as usize);
-                let packet = |lt: i32, data: &'a [u8], frames: &mut u32| {
+                let packet = |lt: i32, data: &'a [u8], frames: &mut u32, ts: Option<i64>| {
                     *frames += 1;
-                    Next::Packet(RawPacket { frame: *frames, linktype: lt, data, file_offset: offset_of(data) }, n)
+                    Next::Packet(RawPacket { frame: *frames, linktype: lt, data, file_offset: offset_of(data), ts }, n)
+                };
+                // pcapng timestamps: a 64-bit count of the interface's units since 1970 (pcapng §4.3).
+                let seconds = |high: u32, low: u32, units: u64, offset: i64| {
+                    let t = (u64::from(high) << 32) | u64::from(low);
+                    i64::try_from(t.checked_div(units)?).ok()?.checked_add(offset)
                 };
                 match block {
                     Block::InterfaceDescription(idb) => {
-                        interfaces.push(idb.linktype.0);
+                        let units = pcap_parser::build_ts_resolution(idb.if_tsresol).unwrap_or(0);
+                        interfaces.push((idb.linktype.0, units, idb.if_tsoffset));
                         Next::Skip(n)
                     }
                     Block::EnhancedPacket(epb) => match interfaces.get(epb.if_id as usize) {
-                        Some(&lt) => packet(lt, &epb.data[..(epb.caplen as usize).min(epb.data.len())], &mut self.frames),
+                        Some(&(lt, units, offset)) => {
+                            let ts = seconds(epb.ts_high, epb.ts_low, units, offset);
+                            packet(lt, &epb.data[..(epb.caplen as usize).min(epb.data.len())], &mut self.frames, ts)
+                        }
                         None => {
                             self.frames += 1;
                             Next::Warn(Diagnostic::warning(at, format!("packet block at file offset {at} names interface {} that was not described; skipped", epb.if_id)), n)
                         }
                     },
                     Block::SimplePacket(spb) => {
-                        let lt = interfaces.first().copied().unwrap_or(1);
-                        packet(lt, &spb.data[..(spb.origlen as usize).min(spb.data.len())], &mut self.frames)
+                        let lt = interfaces.first().map_or(1, |i| i.0);
+                        packet(lt, &spb.data[..(spb.origlen as usize).min(spb.data.len())], &mut self.frames, None)
                     }
                     Block::DecryptionSecrets(dsb) => {
                         let len = (dsb.secrets_len as usize).min(dsb.data.len());
@@ -168,8 +180,12 @@ impl PacketSource {
                         let if_id = if be { u16::from_be_bytes([b[0], b[1]]) } else { u16::from_le_bytes([b[0], b[1]]) } as usize;
                         let c = [b[12], b[13], b[14], b[15]];
                         let caplen = (if be { u32::from_be_bytes(c) } else { u32::from_le_bytes(c) } as usize).min(b.len() - 20);
-                        let lt = interfaces.get(if_id).copied().unwrap_or(1);
-                        packet(lt, &b[20..20 + caplen], &mut self.frames)
+                        let (lt, units, offset) = interfaces.get(if_id).copied().unwrap_or((1, 0, 0));
+                        let word = |i: usize| {
+                            let c = [b[i], b[i + 1], b[i + 2], b[i + 3]];
+                            if be { u32::from_be_bytes(c) } else { u32::from_le_bytes(c) }
+                        };
+                        packet(lt, &b[20..20 + caplen], &mut self.frames, seconds(word(4), word(8), units, offset))
                     }
                     _ => Next::Skip(n),
                 }

@@ -147,6 +147,8 @@ pub struct TcpConnection {
     pub closed: bool,
     /// File offset of the first packet, for diagnostics about the whole connection.
     pub first_offset: usize,
+    /// When the first packet was captured (Unix seconds), if the file says.
+    pub first_ts: Option<i64>,
 }
 
 /// One UDP payload of a flow, kept for QUIC.
@@ -173,6 +175,8 @@ pub struct UdpFlow {
     pub server: Endpoint,
     pub first_frame: u32,
     pub last_frame: u32,
+    /// When the first datagram was captured (Unix seconds), if the file says.
+    pub first_ts: Option<i64>,
     pub packets: u64,
     pub bytes: u64,
     /// Payload bytes per direction (client to server first).
@@ -218,6 +222,7 @@ struct Conn {
     last_frame: u32,
     packets: u64,
     first_offset: usize,
+    first_ts: Option<i64>,
     /// Bytes per side to keep in `data` (usize::MAX: all).
     store_limit: usize,
 }
@@ -242,6 +247,7 @@ impl Conn {
             last_frame: p.frame,
             packets: 0,
             first_offset: p.file_offset,
+            first_ts: p.ts,
             store_limit,
         }
     }
@@ -346,6 +352,7 @@ impl Conn {
             records: self.sides[0].counter.as_ref().map(|_| [counts(&self.sides[cs]), counts(&self.sides[ss])]),
             closed: self.closed(),
             first_offset: self.first_offset,
+            first_ts: self.first_ts,
         }
     }
 
@@ -542,6 +549,7 @@ impl Reassembler {
                 server: dst,
                 first_frame: p.frame,
                 last_frame: p.frame,
+                first_ts: p.ts,
                 packets: 0,
                 bytes: 0,
                 dir_bytes: [0; 2],
@@ -659,7 +667,7 @@ mod tests {
     }
 
     fn run(pkts: &[Vec<u8>]) -> (Vec<TcpConnection>, Vec<Diagnostic>) {
-        let raw: Vec<RawPacket> = pkts.iter().enumerate().map(|(i, d)| RawPacket { frame: i as u32 + 1, linktype: 101, data: d, file_offset: 0 }).collect();
+        let raw: Vec<RawPacket> = pkts.iter().enumerate().map(|(i, d)| RawPacket { frame: i as u32 + 1, linktype: 101, data: d, file_offset: 0, ts: None }).collect();
         let mut diags = Vec::new();
         let (c, _) = reassemble(&raw, &mut diags);
         (c, diags)

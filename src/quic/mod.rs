@@ -186,6 +186,7 @@ impl<'a> Walk<'a> {
                 server: Some(std::net::SocketAddr::new(flow.server.0, flow.server.1).to_string()),
                 marked: true,
                 udp_stream: Some(flow.stream),
+                time: flow.first_ts,
                 ..Default::default()
             },
             packets: Vec::new(),

@@ -407,6 +407,8 @@ export function renderSummary(container, result, opts = {}) {
   if (s.resumed) flags.push(t('summary.resumed'));
   if (s.client_auth) flags.push(t('summary.clientAuth'));
   if (!flags.length && s.version_name) flags.push(t('summary.full'));
+  // When a capture file recorded it: certificates are judged at that time too.
+  if (conn.captured_at) flags.push(t('summary.captured', conn.captured_at.replace('T', ' ').replace('Z', ' UTC')));
   const fps = [];
   if (s.ja3) fps.push(el('div', { class: 'fp-line' }, el('span', { class: 'fp-k', text: 'JA3' }), el('code', { class: 'fp', title: s.ja3_string || '', text: s.ja3 })));
   if (s.ja3s) fps.push(el('div', { class: 'fp-line' }, el('span', { class: 'fp-k', text: 'JA3S' }), el('code', { class: 'fp', title: s.ja3s_string || '', text: s.ja3s })));
