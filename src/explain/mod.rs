@@ -50,6 +50,15 @@ fn lookup(lang: Lang, key: &str) -> Option<&'static str> {
     index.get(key).copied()
 }
 
+/// "@key" is a word to look up in the language's table (English if missing); anything else
+/// stays as it is.
+pub fn word(lang: Lang, s: &str) -> String {
+    match s.strip_prefix('@') {
+        Some(key) => lookup(lang, key).or_else(|| lookup(Lang::En, key)).unwrap_or(key).to_string(),
+        None => s.to_string(),
+    }
+}
+
 /// Fill a text: the language's template (English if missing, the key itself as last resort)
 /// with `{placeholders}` replaced.
 pub fn render(lang: Lang, r: &TextRef, value: Option<&str>) -> String {
@@ -85,7 +94,12 @@ fn or_dash(s: Option<String>) -> String {
 /// Build the explained connection.
 pub fn connection(id: usize, cap: &Capture, mut tls: TlsConnection, opts: &Options) -> Connection {
     let lang = opts.lang;
-    let summary = summary(&tls);
+    let mut summary = summary(&tls);
+    if let Some(p) = summary.cipher_suite_parts.as_mut() {
+        for f in [&mut p.key_exchange, &mut p.authentication, &mut p.cipher, &mut p.mode, &mut p.mac, &mut p.prf] {
+            *f = word(lang, f);
+        }
+    }
     let mut notes = notes(&tls, &summary, opts, cap.time);
     notes.extend(cap.notes.iter().map(|(sev, r)| Note { severity: *sev, text: String::new(), span: None, text_ref: r.clone() }));
     for n in notes.iter_mut() {

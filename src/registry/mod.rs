@@ -388,24 +388,26 @@ pub fn suite_protection(v: u16, version: u16) -> RecordProtection {
     }
 }
 
+/// A cipher suite taken apart. Descriptions that need words are "@word.…" text keys, which
+/// `explain` puts in the reader's language.
 pub fn suite_parts(v: u16) -> Option<SuiteParts> {
     let cs = TlsCipherSuite::from_id(v)?;
     let kx = match cs.kx {
-        TlsCipherKx::Null => "none",
+        TlsCipherKx::Null => "@word.kx.none",
         TlsCipherKx::Psk => "PSK",
         TlsCipherKx::Krb5 => "Kerberos",
         TlsCipherKx::Srp => "SRP",
-        TlsCipherKx::Rsa => "RSA (static: the client encrypts the premaster secret to the server's key)",
-        TlsCipherKx::Dh => "DH (static)",
-        TlsCipherKx::Dhe => "DHE (ephemeral finite-field Diffie-Hellman)",
-        TlsCipherKx::Ecdh => "ECDH (static)",
-        TlsCipherKx::Ecdhe => "ECDHE (ephemeral elliptic-curve Diffie-Hellman)",
-        TlsCipherKx::Aecdh => "anonymous ECDH",
+        TlsCipherKx::Rsa => "@word.kx.rsa",
+        TlsCipherKx::Dh => "@word.kx.dh",
+        TlsCipherKx::Dhe => "@word.kx.dhe",
+        TlsCipherKx::Ecdh => "@word.kx.ecdh",
+        TlsCipherKx::Ecdhe => "@word.kx.ecdhe",
+        TlsCipherKx::Aecdh => "@word.kx.aecdh",
         TlsCipherKx::Eccpwd => "ECCPWD",
-        TlsCipherKx::Tls13 => "negotiated separately (TLS 1.3: key_share extension)",
+        TlsCipherKx::Tls13 => "@word.kx.tls13",
     };
     let au = match cs.au {
-        TlsCipherAu::Null => "none",
+        TlsCipherAu::Null => "@word.kx.none",
         TlsCipherAu::Psk => "PSK",
         TlsCipherAu::Krb5 => "Kerberos",
         TlsCipherAu::Srp => "SRP",
@@ -416,10 +418,10 @@ pub fn suite_parts(v: u16) -> Option<SuiteParts> {
         TlsCipherAu::Dhe => "DHE",
         TlsCipherAu::Ecdsa => "ECDSA",
         TlsCipherAu::Eccpwd => "ECCPWD",
-        TlsCipherAu::Tls13 => "negotiated separately (TLS 1.3: signature_algorithms)",
+        TlsCipherAu::Tls13 => "@word.au.tls13",
     };
     let enc = match cs.enc {
-        TlsCipherEnc::Null => "none",
+        TlsCipherEnc::Null => "@word.kx.none",
         TlsCipherEnc::Des => "DES",
         TlsCipherEnc::TripleDes => "3DES",
         TlsCipherEnc::Rc2 => "RC2",
@@ -435,23 +437,23 @@ pub fn suite_parts(v: u16) -> Option<SuiteParts> {
     };
     let mode = match cs.enc_mode {
         TlsCipherEncMode::Null if cs.enc == TlsCipherEnc::Chacha20_Poly1305 => "AEAD",
-        TlsCipherEncMode::Null => "stream/none",
+        TlsCipherEncMode::Null => "@word.mode.stream",
         TlsCipherEncMode::Cbc => "CBC",
         TlsCipherEncMode::Ccm => "CCM",
         TlsCipherEncMode::Gcm => "GCM",
     };
     let mac = match cs.mac {
-        TlsCipherMac::Null => "none",
+        TlsCipherMac::Null => "@word.kx.none",
         TlsCipherMac::HmacMd5 => "HMAC-MD5",
         TlsCipherMac::HmacSha1 => "HMAC-SHA1",
         TlsCipherMac::HmacSha256 => "HMAC-SHA256",
         TlsCipherMac::HmacSha384 => "HMAC-SHA384",
         TlsCipherMac::HmacSha512 => "HMAC-SHA512",
-        TlsCipherMac::Aead => "AEAD (integrity built into the cipher)",
+        TlsCipherMac::Aead => "@word.mac.aead",
     };
     let prf = match cs.prf {
-        TlsPRF::Default => "version default (MD5+SHA1 before TLS 1.2, SHA-256 in TLS 1.2)",
-        TlsPRF::Null => "none",
+        TlsPRF::Default => "@word.prf.default",
+        TlsPRF::Null => "@word.kx.none",
         TlsPRF::Md5AndSha1 => "MD5+SHA1",
         TlsPRF::Sha1 => "SHA-1",
         TlsPRF::Sha256 => "SHA-256",
