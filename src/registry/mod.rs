@@ -388,7 +388,7 @@ pub fn suite_protection(v: u16, version: u16) -> RecordProtection {
     }
 }
 
-/// A cipher suite taken apart. Descriptions that need words are "@word.…" text keys, which
+/// A cipher suite taken apart. Descriptions that need words are @word text keys, which
 /// `explain` puts in the reader's language.
 pub fn suite_parts(v: u16) -> Option<SuiteParts> {
     let cs = TlsCipherSuite::from_id(v)?;
