@@ -105,6 +105,8 @@ pub fn connection(id: usize, cap: &Capture, mut tls: TlsConnection, opts: &Optio
     for n in notes.iter_mut() {
         n.text = render(lang, &n.text_ref, None);
     }
+    // Most severe first; the advice on a good configuration closes the list.
+    notes.sort_by_key(|n| (n.text_ref.key == "note.good_config", std::cmp::Reverse(n.severity as u8)));
     let mut messages = std::mem::take(&mut tls.messages);
     let mut enc13 = [0usize; 2];
     for m in messages.iter_mut() {
