@@ -186,3 +186,22 @@ fn certificates_are_judged_when_captured() {
     let c = conn("tls12-ecdhe-rsa.hex");
     assert_eq!(c.captured_at, None);
 }
+
+/// Certificate extensions as fields, against `openssl x509 -text` of the same DER (the leaf of
+/// openssl-tls1_2.pcap, exported with `tshark -T fields -e tls.handshake.certificate`).
+#[test]
+fn certificate_extensions_are_fields() {
+    let bytes = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/corpus/arkime/pcap/openssl-tls1_2.pcap")).unwrap();
+    let a = analyze(&bytes, &Options::default());
+    let m = a.connections[0].messages.iter().find(|m| m.name == "Certificate").unwrap();
+    let list = m.fields.iter().find(|f| f.name == "certificate_list").unwrap();
+    let leaf = list.children.iter().find(|f| f.name == "certificate[0]").unwrap();
+    let get = |n: &str| leaf.children.iter().find(|f| f.name == n).map(|f| f.value.as_str()).unwrap_or_else(|| panic!("{n}: {:?}", leaf.children.iter().map(|f| &f.name).collect::<Vec<_>>()));
+    assert_eq!(get("extendedKeyUsage"), "serverAuth, clientAuth");
+    assert_eq!(get("authorityInfoAccess"), "id-ad-caIssuers: http://pki.google.com/GIAG2.crt, id-ad-ocsp: http://clients1.google.com/ocsp");
+    assert_eq!(get("subjectKeyIdentifier"), "b734e85dec5e043e22f764003c59d28f5b078ba5");
+    assert_eq!(get("basicConstraints (critical)"), "CA: false");
+    assert_eq!(get("authorityKeyIdentifier"), "4add06161bbcf668b576f581b6bb621aba5a812f");
+    assert_eq!(get("certificatePolicies"), "1.3.6.1.4.1.11129.2.5.1");
+    assert_eq!(get("crlDistributionPoints"), "http://pki.google.com/GIAG2.crl");
+}

@@ -266,7 +266,16 @@ fn texts(m: &Message, tls: &TlsConnection, s: &Summary, enc13: &mut [usize; 2]) 
                 TextRef::new(key)
                     .arg("group", ske.group.map(registry::group_name).unwrap_or_else(|| "—".into()))
                     .arg("bits", ske.dh_p_bits.map(|b| b.to_string()).unwrap_or_else(|| "—".into()))
-                    .arg("sig", ske.sig_scheme.map(registry::signature_scheme_name).unwrap_or_else(|| "—".into())),
+                    .arg(
+                        "sig",
+                        match ske.sig_scheme {
+                            Some(s) => registry::signature_scheme_name(s),
+                            // Before TLS 1.2 the version fixes the hash (RFC 4346 §7.4.3, RFC 4492 §5.4).
+                            None if tls.certificates.first().is_some_and(|c| c.public_key.starts_with("EC")) => "@word.sig.ecdsa_sha1".into(),
+                            None if tls.certificates.first().is_some_and(|c| c.public_key.starts_with("RSA")) => "@word.sig.rsa_md5_sha1".into(),
+                            None => "—".into(),
+                        },
+                    ),
             )
         }
         ("ClientKeyExchange", _) => {

@@ -130,6 +130,11 @@ pub fn summarize(der: &[u8], now: Option<i64>, lean: bool) -> Result<(Certificat
     if let Some(s) = san_span {
         fields.push(Field::new("subjectAltName", san.join(", "), s).note("field.cert.san"));
     }
+    for e in cert.iter_extensions() {
+        if let Some(f) = extension_field(e, &at) {
+            fields.push(f);
+        }
+    }
     fields.push(Field::new("signatureAlgorithm", signature_algorithm, at(&cert.signature_value.data)).note("field.cert.signature"));
     // x509-parser keeps no raw slice for the validity: it is what lies between issuer and subject.
     let (is, ss) = (at(cert.issuer().as_raw()), at(cert.subject().as_raw()));
@@ -137,6 +142,77 @@ pub fn summarize(der: &[u8], now: Option<i64>, lean: bool) -> Result<(Certificat
         v.span = if is != whole && ss != whole && ss.offset > is.end() { Span::new(is.end(), ss.offset - is.end()) } else { whole };
     }
     Ok((c, fields))
+}
+
+fn general_name(n: &GeneralName) -> String {
+    match n {
+        GeneralName::DNSName(s) => format!("DNS:{s}"),
+        GeneralName::URI(s) => s.to_string(),
+        GeneralName::RFC822Name(s) => format!("email:{s}"),
+        GeneralName::IPAddress(b) => format!("IP:{}", ip_string(b)),
+        GeneralName::DirectoryName(d) => d.to_string(),
+        other => format!("{other:?}"),
+    }
+}
+
+/// A certificate extension as a field (RFC 5280 §4.2), except subjectAltName which has its own.
+fn extension_field(e: &X509Extension, at: &dyn Fn(&[u8]) -> Span) -> Option<Field> {
+    use x509_parser::extensions::{DistributionPointName, ParsedExtension as P};
+    let name = oid_name(&e.oid);
+    let critical = if e.critical { " (critical)" } else { "" };
+    let (value, note) = match e.parsed_extension() {
+        P::SubjectAlternativeName(_) => return None,
+        P::BasicConstraints(b) => {
+            let path = b.path_len_constraint.map(|n| format!(", at most {n} CA(s) below")).unwrap_or_default();
+            (format!("CA: {}{path}", b.ca), "field.cert.ext.basic_constraints")
+        }
+        P::KeyUsage(k) => (k.to_string(), "field.cert.ext.key_usage"),
+        P::ExtendedKeyUsage(k) => {
+            let mut v: Vec<String> = [(k.server_auth, "serverAuth"), (k.client_auth, "clientAuth"), (k.code_signing, "codeSigning"), (k.email_protection, "emailProtection"), (k.time_stamping, "timeStamping"), (k.ocsp_signing, "OCSPSigning"), (k.any, "any")]
+                .iter()
+                .filter(|x| x.0)
+                .map(|x| x.1.to_string())
+                .collect();
+            v.extend(k.other.iter().map(oid_name));
+            (v.join(", "), "field.cert.ext.eku")
+        }
+        P::AuthorityInfoAccess(a) => {
+            let v: Vec<String> = a.accessdescs.iter().map(|d| format!("{}: {}", oid_name(&d.access_method), general_name(&d.access_location))).collect();
+            (v.join(", "), "field.cert.ext.aia")
+        }
+        P::CRLDistributionPoints(c) => {
+            let v: Vec<String> = c
+                .points
+                .iter()
+                .filter_map(|p| match &p.distribution_point {
+                    Some(DistributionPointName::FullName(names)) => Some(names.iter().map(general_name).collect::<Vec<_>>().join(", ")),
+                    _ => None,
+                })
+                .collect();
+            (v.join(", "), "field.cert.ext.crl")
+        }
+        P::SCT(list) => {
+            let v: Vec<String> = list.iter().map(|s| format!("log {}…", crate::tls::hexs(&s.id.key_id[..8]))).collect();
+            (format!("{} SCT(s): {}", list.len(), v.join(", ")), "field.cert.ext.sct")
+        }
+        P::SubjectKeyIdentifier(k) => (crate::tls::hexs(k.0), "field.cert.ext.ski"),
+        P::AuthorityKeyIdentifier(k) => (k.key_identifier.as_ref().map(|k| crate::tls::hexs(k.0)).unwrap_or_else(|| "—".into()), "field.cert.ext.aki"),
+        P::CertificatePolicies(p) => (p.iter().map(|x| policy_name(&x.policy_id.to_id_string())).collect::<Vec<_>>().join(", "), "field.cert.ext.policies"),
+        _ => (crate::tls::hex_short(e.value), "field.cert.ext.other"),
+    };
+    Some(Field::new(format!("{name}{critical}"), value, at(e.value)).note(note))
+}
+
+/// CA/Browser Forum policy identifiers (Baseline Requirements §7.1.6.1) by name.
+fn policy_name(oid: &str) -> String {
+    match oid {
+        "2.23.140.1.2.1" => "domain validated (2.23.140.1.2.1)".into(),
+        "2.23.140.1.2.2" => "organization validated (2.23.140.1.2.2)".into(),
+        "2.23.140.1.2.3" => "individual validated (2.23.140.1.2.3)".into(),
+        "2.23.140.1.1" => "extended validation (2.23.140.1.1)".into(),
+        "2.5.29.32.0" => "anyPolicy".into(),
+        _ => oid.to_string(),
+    }
 }
 
 /// Certificates parsed lately by this thread (`scan` meets the same chains over and over: a
