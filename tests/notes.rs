@@ -205,3 +205,49 @@ fn certificate_extensions_are_fields() {
     assert_eq!(get("certificatePolicies"), "1.3.6.1.4.1.11129.2.5.1");
     assert_eq!(get("crlDistributionPoints"), "http://pki.google.com/GIAG2.crl");
 }
+
+fn mark(fields: &[Field], covered: &mut [bool], base: usize) {
+    for f in fields {
+        for o in f.span.offset.max(base)..f.span.end() {
+            if let Some(c) = covered.get_mut(o - base) {
+                *c = true;
+            }
+        }
+        mark(&f.children, covered, base);
+    }
+}
+
+/// Every byte of every message of every capture in tests/data (decrypted where a key log is
+/// there, QUIC packets included) lies under some field, and every field inside its parent
+/// (tests/robustness.rs checks the same on the hex fixtures).
+#[test]
+fn every_byte_of_every_captured_message_is_covered() {
+    let mut messages = 0;
+    let mut problems = Vec::new();
+    for path in inputs().iter().filter(|p| matches!(p.extension().and_then(|x| x.to_str()), Some("pcap" | "pcapng"))) {
+        let bytes = std::fs::read(path).unwrap();
+        let keylog = std::fs::read_to_string(path.with_extension("keylog")).unwrap_or_default();
+        let a = analyze(&bytes, &Options { keylog, ..Default::default() });
+        for c in &a.connections {
+            for m in &c.messages {
+                messages += 1;
+                let mut covered = vec![false; m.span.len];
+                mark(&m.fields, &mut covered, m.span.offset);
+                if let Some(i) = covered.iter().position(|c| !c) {
+                    problems.push(format!("{} conn {} step {} {}: byte {} not covered", path.display(), c.id, m.step, m.name, i + m.span.offset));
+                }
+                fn nested(fields: &[Field], parent: tls_lens::model::Span, path: &str, out: &mut Vec<String>) {
+                    for f in fields {
+                        if f.span.offset < parent.offset || f.span.end() > parent.end() {
+                            out.push(format!("{path}/{}: span {:?} outside {:?}", f.name, f.span, parent));
+                        }
+                        nested(&f.children, f.span, &format!("{path}/{}", f.name), out);
+                    }
+                }
+                nested(&m.fields, m.span, &format!("{} {}", path.display(), m.name), &mut problems);
+            }
+        }
+    }
+    assert!(messages > 1500, "only {messages} messages");
+    assert!(problems.is_empty(), "{} problem(s):\n{}", problems.len(), problems.iter().take(20).cloned().collect::<Vec<_>>().join("\n"));
+}
