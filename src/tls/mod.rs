@@ -403,6 +403,9 @@ impl Walker<'_> {
         let encrypted = match r.content_type {
             _ if r.decrypted => false,
             23 => true,
+            // A plaintext alert is 2 bytes; a longer one is protected (seen when a capture
+            // starts after the handshake).
+            21 if r.payload.len() > 2 => true,
             22 | 21 | 24 => is_enc(dir, self) || (self.out.facts.is_tls13() && r.content_type == 22 && self.after_server_hello_tls13(dir)),
             _ => false,
         };
@@ -613,6 +616,8 @@ impl Walker<'_> {
                 // The fragment headers right after the record header(s).
                 let at = msg.fields.iter().position(|f| f.name != "record header").unwrap_or(msg.fields.len());
                 for (k, f) in fragments.into_iter().enumerate() {
+                    // With an empty body the message would end inside the 12-byte header.
+                    msg.span = msg.span.cover(f.span);
                     msg.fields.insert(at + k, f);
                 }
             }
