@@ -288,6 +288,7 @@ async function run({ keepStep = false } = {}) {
     }
     state.overview = null;
     const r = await call('analyze', { keylog: state.keylog });
+    performance.mark('tls-lens:analysed', { detail: r.ms });
     state.result = r.result;
     state.ms = r.ms;
     if (state.diff.result && !state.diff.result.error) await compare({ a: state.diff.a, b: state.diff.b });
@@ -305,6 +306,7 @@ async function run({ keepStep = false } = {}) {
     state.result = failure(err);
   }
   renderAll();
+  performance.mark('tls-lens:rendered');
   finishStatus();
 }
 
