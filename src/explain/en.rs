@@ -575,4 +575,5 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("field.cert.ext.aki", "Authority key identifier: the id of the key that signed this certificate ({value}): it helps find the issuer when several share a name. (RFC 5280 §4.2.1.1)"),
     ("field.cert.ext.policies", "Certificate policies: under which rules it was issued ({value}); the CA/Browser Forum identifiers tell domain, organization or extended validation. (RFC 5280 §4.2.1.4, Baseline Requirements §7.1.6.1)"),
     ("field.cert.ext.other", "Another certificate extension, shown as bytes ({value}). (RFC 5280 §4.2)"),
+    ("msg.ServerHello.explain.tls13draft.late", "The server chooses {version}, a late pre-standard draft of TLS 1.3: as in the final RFC 8446 the version travels in supported_versions while legacy_version says TLS 1.2, and the server answers the client's key share on {group}. It picks {suite}; everything after this message is encrypted. Drafts used their own version numbers (0x7f00 + draft) because their messages and key schedule differ from the final TLS 1.3, with which they cannot interoperate. (RFC 8446 §4.1.3, §4.2.1, draft-ietf-tls-tls13)"),
 ];

@@ -217,7 +217,9 @@ fn texts(m: &Message, tls: &TlsConnection, s: &Summary, enc13: &mut [usize; 2]) 
         }
         ("ServerHello", _) => {
             let psk = f.server_hello.as_ref().filter(|sh| sh.psk_selected);
-            let key = if s.version.is_some_and(|v| v >> 8 == 0x7f) {
+            let key = if s.version.is_some_and(|v| v >> 8 == 0x7f && v & 0xff >= 22) {
+                "msg.ServerHello.explain.tls13draft.late"
+            } else if s.version.is_some_and(|v| v >> 8 == 0x7f) {
                 "msg.ServerHello.explain.tls13draft"
             } else if f.is_tls13() && psk.is_some_and(|sh| sh.key_share_group.is_some()) {
                 "msg.ServerHello.explain.tls13.psk_dhe"

@@ -574,4 +574,5 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("field.cert.ext.aki", "颁发机构密钥标识符：为这张证书签名的密钥的标识（{value}），在多个签发者同名时帮助找到正确的那个。（RFC 5280 §4.2.1.1）"),
     ("field.cert.ext.policies", "证书策略：证书依据哪些规则签发（{value}）；CA/浏览器论坛的标识区分域名验证、组织验证和扩展验证。（RFC 5280 §4.2.1.4、基线要求 §7.1.6.1）"),
     ("field.cert.ext.other", "其他证书扩展，以字节形式显示（{value}）。（RFC 5280 §4.2）"),
+    ("msg.ServerHello.explain.tls13draft.late", "服务器选择了 {version}，这是 TLS 1.3 的一个后期预标准草案：与最终的 RFC 8446 一样，版本号放在 supported_versions 中，legacy_version 仍写 TLS 1.2，服务器用 {group} 上的 key share 回应客户端。它选择了 {suite}；此消息之后的一切都被加密。草案使用自己的版本号（0x7f00 + 草案号），因为它们的消息和密钥派生与最终版 TLS 1.3 不同，无法互通。（RFC 8446 §4.1.3、§4.2.1、draft-ietf-tls-tls13）"),
 ];
