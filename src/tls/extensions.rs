@@ -222,25 +222,9 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
             Ok(())
         }
         16 => {
-            let start = body.pos();
-            let (mut list, lspan) = body.vec(2, "protocol_name_list")?;
-            let mut items = kids.sub();
-            items.add(|| Field::new("length", nbytes(list.remaining()), lspan).note("field.vector_length"));
-            let mut protos = Vec::new();
-            while !list.is_empty() {
-                let s0 = list.pos();
-                let (mut p, _) = list.vec(1, "ProtocolName")?;
-                let (b, _) = p.rest();
-                if protos.is_empty() {
-                    facts.alpn_first = Some(b.to_vec());
-                }
-                let name = String::from_utf8_lossy(b).into_owned();
-                protos.push(name.clone());
-                items.add(|| Field::new("ProtocolName", name, Span::new(s0, list.pos() - s0)).note("field.alpn.protocol"));
-            }
-            *value = protos.join(", ");
+            let (protos, first) = protocol_list(body, "protocol_name_list", "field.alpn.list", "field.alpn.protocol", kids, value)?;
+            facts.alpn_first = first;
             facts.alpn = protos;
-            kids.add(|| Field::new("protocol_name_list", value.clone(), Span::new(start, body.pos() - start)).note("field.alpn.list").with_children(items));
             Ok(())
         }
         10 => {
@@ -380,25 +364,8 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
             kids.add(|| Field::new("max_early_data_size", nbytes(n as usize), s).note("field.early_data.max_early_data_size"));
             Ok(())
         }
-        0x4469 | 0x44cd if ctx == ExtCtx::ClientHello => {
-            // ALPS: ProtocolName supported_protocols<2..2^16-1> (draft-vvv-tls-alps §3).
-            let start = body.pos();
-            let (mut list, lspan) = body.vec(2, "supported_protocols")?;
-            let mut items = kids.sub();
-            items.add(|| Field::new("length", nbytes(list.remaining()), lspan).note("field.vector_length"));
-            let mut protos = Vec::new();
-            while !list.is_empty() {
-                let s0 = list.pos();
-                let (mut p, _) = list.vec(1, "ProtocolName")?;
-                let (b, _) = p.rest();
-                let name = String::from_utf8_lossy(b).into_owned();
-                items.add(|| Field::new("ProtocolName", name.clone(), Span::new(s0, list.pos() - s0)).note("field.alps.protocol"));
-                protos.push(name);
-            }
-            *value = protos.join(", ");
-            kids.add(|| Field::new("supported_protocols", value.clone(), Span::new(start, body.pos() - start)).note("field.alps.list").with_children(items));
-            Ok(())
-        }
+        // ALPS: ProtocolName supported_protocols<2..2^16-1> (draft-vvv-tls-alps §3).
+        0x4469 | 0x44cd if ctx == ExtCtx::ClientHello => protocol_list(body, "supported_protocols", "field.alps.list", "field.alps.protocol", kids, value).map(|_| ()),
         0xfe0d if ctx == ExtCtx::ClientHello => ech_client_hello(body, kids, value),
         57 | 0xffa5 => transport_parameters(body, kids, value),
         _ => {
@@ -417,6 +384,29 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
             Ok(())
         }
     }
+}
+
+/// A `ProtocolName <2..2^16-1>` list (ALPN, RFC 7301 §3.1; ALPS): the names, and the first
+/// one's bytes as sent (JA4 reads its first and last byte).
+fn protocol_list(body: &mut Reader, what: &'static str, note: &'static str, item_note: &'static str, kids: &mut Fields, value: &mut String) -> ReadResult<(Vec<String>, Option<Vec<u8>>)> {
+    let start = body.pos();
+    let (mut list, lspan) = body.vec(2, what)?;
+    let mut items = kids.sub();
+    items.add(|| Field::new("length", nbytes(list.remaining()), lspan).note("field.vector_length"));
+    let mut protos = Vec::new();
+    let mut first = None;
+    while !list.is_empty() {
+        let s0 = list.pos();
+        let (mut p, _) = list.vec(1, "ProtocolName")?;
+        let (b, _) = p.rest();
+        first.get_or_insert_with(|| b.to_vec());
+        let name = String::from_utf8_lossy(b).into_owned();
+        items.add(|| Field::new("ProtocolName", name.clone(), Span::new(s0, list.pos() - s0)).note(item_note));
+        protos.push(name);
+    }
+    *value = protos.join(", ");
+    kids.add(|| Field::new(what, value.clone(), Span::new(start, body.pos() - start)).note(note).with_children(items));
+    Ok((protos, first))
 }
 
 /// pre_shared_key (RFC 8446 §4.2.11). ClientHello: `PskIdentity identities<7..2^16-1>` (each
