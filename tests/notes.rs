@@ -251,3 +251,35 @@ fn every_byte_of_every_captured_message_is_covered() {
     assert!(messages > 1500, "only {messages} messages");
     assert!(problems.is_empty(), "{} problem(s):\n{}", problems.len(), problems.iter().take(20).cloned().collect::<Vec<_>>().join("\n"));
 }
+
+/// Extensions decoded into their fields, against tshark 4.0.17 with the key log
+/// (`-V`): tls13-exts.pcap's ClientHellos ask for "Maximum Fragment Length: 512 (1)", which
+/// EncryptedExtensions echoes; the CertificateRequest's certificate_authorities holds one
+/// "Distinguished Name: (id-at-commonName=TLS Lens Test CA)".
+#[test]
+fn less_common_extensions_are_decoded() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
+    let bytes = std::fs::read(dir.join("tls13-exts.pcap")).unwrap();
+    let keylog = std::fs::read_to_string(dir.join("tls13-exts.keylog")).unwrap();
+    let a = analyze(&bytes, &Options { keylog, ..Default::default() });
+    fn find<'a>(fields: &'a [Field], name: &str, out: &mut Vec<&'a Field>) {
+        for f in fields {
+            if f.name == name {
+                out.push(f);
+            }
+            find(&f.children, name, out);
+        }
+    }
+    let c = &a.connections[0];
+    let names: Vec<&str> = c.messages.iter().map(|m| m.name.as_str()).collect();
+    for (msg, field, want) in [
+        ("ClientHello", "MaxFragmentLength", "1 (512 bytes)"),
+        ("EncryptedExtensions", "MaxFragmentLength", "1 (512 bytes)"),
+        ("CertificateRequest", "DistinguishedName", "CN=TLS Lens Test CA"),
+    ] {
+        let m = c.messages.iter().find(|m| m.name == msg).unwrap_or_else(|| panic!("{msg} in {names:?}"));
+        let mut found = Vec::new();
+        find(&m.fields, field, &mut found);
+        assert_eq!(found.first().map(|f| f.value.as_str()), Some(want), "{msg}/{field}");
+    }
+}

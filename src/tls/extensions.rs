@@ -280,6 +280,131 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
             *value = "(empty)".into();
             Ok(())
         }
+        1 => {
+            // MaxFragmentLength (RFC 6066 §4): 1..4 = 2^9..2^12 bytes.
+            let (v, s) = body.u8("MaxFragmentLength")?;
+            let bytes = match v {
+                1..=4 => nbytes(1 << (8 + v)),
+                _ => "invalid".into(),
+            };
+            *value = bytes.clone();
+            kids.add(|| Field::new("MaxFragmentLength", format!("{v} ({bytes})"), s).note("field.max_fragment_length.value"));
+            Ok(())
+        }
+        19 | 20 => {
+            // RFC 7250 §3: a list in ClientHello, the chosen one in ServerHello/EncryptedExtensions.
+            let name = |t: u8| match t {
+                0 => "X509",
+                1 => "OpenPGP",
+                2 => "RawPublicKey",
+                3 => "1609Dot2",
+                _ => "unknown",
+            };
+            if ctx == ExtCtx::ClientHello {
+                u8_list(body, "certificate_types", "CertificateType", name, "field.cert_type.list", "field.cert_type.type", kids, value)?;
+            } else {
+                let (t, s) = body.u8("certificate_type")?;
+                *value = name(t).into();
+                kids.add(|| Field::new("certificate_type", format!("{t} ({})", name(t)), s).note("field.cert_type.selected"));
+            }
+            Ok(())
+        }
+        14 => {
+            // use_srtp (RFC 5764 §4.1.1): protection profiles, then an MKI.
+            let v = u16_list(body, 2, "SRTPProtectionProfiles", "SRTPProtectionProfile", srtp_profile_name, "field.use_srtp.profiles", "field.use_srtp.profile", kids)?;
+            let s0 = body.pos();
+            let (mut mki, ls) = body.vec(1, "srtp_mki")?;
+            let (b, _) = mki.rest();
+            kids.add(|| {
+                Field::new("srtp_mki", if b.is_empty() { "(empty)".into() } else { hexs(b) }, Span::new(s0, body.pos() - s0))
+                    .note("field.use_srtp.mki")
+                    .with_children(vec![Field::new("length", nbytes(b.len()), ls).note("field.vector_length")])
+            });
+            *value = names(&v, srtp_profile_name);
+            Ok(())
+        }
+        44 => {
+            // Cookie (RFC 8446 §4.2.2): opaque cookie<1..2^16-1>.
+            let s0 = body.pos();
+            let (mut c, ls) = body.vec(2, "cookie")?;
+            let (b, _) = c.rest();
+            *value = nbytes(b.len());
+            kids.add(|| Field::new("cookie", super::hex_short(b), Span::new(s0, body.pos() - s0)).note("field.cookie.value").with_children(vec![Field::new("length", nbytes(b.len()), ls).note("field.vector_length")]));
+            Ok(())
+        }
+        47 => {
+            // certificate_authorities (RFC 8446 §4.2.4): DistinguishedName authorities<3..2^16-1>.
+            let start = body.pos();
+            let (mut list, lspan) = body.vec(2, "authorities")?;
+            let mut items = kids.sub();
+            items.add(|| Field::new("length", nbytes(list.remaining()), lspan).note("field.vector_length"));
+            let mut n = 0;
+            while !list.is_empty() {
+                let s0 = list.pos();
+                let (mut dn, _) = list.vec(2, "DistinguishedName")?;
+                let (b, _) = dn.rest();
+                n += 1;
+                items.add(|| {
+                    let name = crate::x509::dn_string(b).unwrap_or_else(|| super::hex_short(b));
+                    Field::new("DistinguishedName", name, Span::new(s0, list.pos() - s0)).note("field.certificate_authorities.name")
+                });
+            }
+            *value = format!("{n} certificate authority name(s)");
+            kids.add(|| Field::new("authorities", value.clone(), Span::new(start, body.pos() - start)).note("field.certificate_authorities.list").with_children(items));
+            Ok(())
+        }
+        34 if ctx == ExtCtx::ClientHello => {
+            // delegated_credential (RFC 9345 §4.1.1): the signature schemes accepted in a DC.
+            let v = u16_list(body, 2, "supported_signature_algorithms", "SignatureScheme", registry::signature_scheme_name, "field.delegated_credential.list", "field.sigalgs.scheme", kids)?;
+            *value = format!("{} schemes", v.len());
+            Ok(())
+        }
+        58 if ctx == ExtCtx::ClientHello => {
+            // ticket_request (RFC 9149 §3): how many tickets the client would like.
+            let (new, s1) = body.u8("new_session_count")?;
+            let (res, s2) = body.u8("resumption_count")?;
+            *value = format!("{new} new, {res} on resumption");
+            kids.add(|| Field::new("new_session_count", new.to_string(), s1).note("field.ticket_request.new_session_count"));
+            kids.add(|| Field::new("resumption_count", res.to_string(), s2).note("field.ticket_request.resumption_count"));
+            Ok(())
+        }
+        54 => {
+            // connection_id (RFC 9146 §3): opaque cid<0..2^8-1>.
+            let s0 = body.pos();
+            let (mut c, ls) = body.vec(1, "cid")?;
+            let (b, _) = c.rest();
+            *value = if b.is_empty() { "(empty: no CID wanted for its records)".into() } else { hexs(b) };
+            kids.add(|| Field::new("cid", if b.is_empty() { "(empty)".into() } else { hexs(b) }, Span::new(s0, body.pos() - s0)).note("field.connection_id.cid").with_children(vec![Field::new("length", nbytes(b.len()), ls).note("field.vector_length")]));
+            Ok(())
+        }
+        18 if body.remaining() > 0 => {
+            // SignedCertificateTimestampList (RFC 6962 §3.3): SerializedSCT sct_list<1..2^16-1>.
+            let start = body.pos();
+            let (mut list, lspan) = body.vec(2, "sct_list")?;
+            let mut items = kids.sub();
+            items.add(|| Field::new("length", nbytes(list.remaining()), lspan).note("field.vector_length"));
+            let mut n = 0;
+            while !list.is_empty() {
+                let s0 = list.pos();
+                let (mut sct, _) = list.vec(2, "SerializedSCT")?;
+                let (b, _) = sct.rest();
+                n += 1;
+                items.add(|| {
+                    // version(1) log_id(32) timestamp(8, ms) ...
+                    let shown = match (b.first(), b.get(1..33), b.get(33..41)) {
+                        (Some(0), Some(id), Some(ts)) => {
+                            let ms = u64::from_be_bytes([ts[0], ts[1], ts[2], ts[3], ts[4], ts[5], ts[6], ts[7]]);
+                            format!("v1, log {}…, {}", hexs(&id[..8]), crate::x509::iso_time((ms / 1000) as i64))
+                        }
+                        _ => super::hex_short(b),
+                    };
+                    Field::new("SignedCertificateTimestamp", shown, Span::new(s0, list.pos() - s0)).note("field.sct.entry")
+                });
+            }
+            *value = format!("{n} SCT(s)");
+            kids.add(|| Field::new("sct_list", value.clone(), Span::new(start, body.pos() - start)).note("field.sct.list").with_children(items));
+            Ok(())
+        }
         0xff01 => {
             let start = body.pos();
             let (mut rc, lspan) = body.vec(1, "renegotiated_connection")?;
@@ -384,6 +509,20 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
             Ok(())
         }
     }
+}
+
+/// SRTP protection profiles (RFC 5764 §4.1.2, RFC 7714 §14.2).
+fn srtp_profile_name(v: u16) -> String {
+    match v {
+        0x0001 => "SRTP_AES128_CM_HMAC_SHA1_80",
+        0x0002 => "SRTP_AES128_CM_HMAC_SHA1_32",
+        0x0005 => "SRTP_NULL_HMAC_SHA1_80",
+        0x0006 => "SRTP_NULL_HMAC_SHA1_32",
+        0x0007 => "SRTP_AEAD_AES_128_GCM",
+        0x0008 => "SRTP_AEAD_AES_256_GCM",
+        _ => "unknown",
+    }
+    .into()
 }
 
 /// A `ProtocolName <2..2^16-1>` list (ALPN, RFC 7301 §3.1; ALPS): the names, and the first

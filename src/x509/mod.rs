@@ -144,6 +144,11 @@ pub fn summarize(der: &[u8], now: Option<i64>, lean: bool) -> Result<(Certificat
     Ok((c, fields))
 }
 
+/// A DER DistinguishedName as text (RFC 4514 style, as x509-parser writes it).
+pub fn dn_string(der: &[u8]) -> Option<String> {
+    x509_parser::x509::X509Name::from_der(der).ok().map(|(_, n)| n.to_string())
+}
+
 fn general_name(n: &GeneralName) -> String {
     match n {
         GeneralName::DNSName(s) => format!("DNS:{s}"),

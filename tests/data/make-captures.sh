@@ -186,5 +186,16 @@ SSLKEYLOGFILE="$D/$N.keylog" timeout 20 chromium --headless=new --no-sandbox --d
 stop_capture
 fi
 
+# ---------------------------------------------------------------- 11. less common extensions: a server that asks
+# for a client certificate naming its CA (certificate_authorities, TLS 1.3, encrypted: key log) after a
+# HelloRetryRequest (P-256 only), and max_fragment_length from the client (echoed in EncryptedExtensions)
+N=tls13-exts; P=44312
+if want $N; then echo "== $N"
+start_capture $N $P
+start_server $N $P -groups P-256 -verify 1 -CAfile "$C/ca.pem"
+sclient $N $P -maxfraglen 512
+stop_capture
+fi
+
 # ---------------------------------------------------------------- oracle + hex files
 [ "${SKIP_EXPECTED:-0}" = 1 ] || python3 "$D/make-expected.py"
