@@ -450,6 +450,8 @@ pub struct SuiteParts {
     pub key_bits: u16,
     pub mac: String,
     pub prf: String,
+    /// IANA's "Recommended" column says Y.
+    pub iana_recommended: bool,
 }
 
 #[derive(Clone, Debug, Default, Serialize)]

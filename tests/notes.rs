@@ -283,3 +283,15 @@ fn less_common_extensions_are_decoded() {
         assert_eq!(found.first().map(|f| f.value.as_str()), Some(want), "{msg}/{field}");
     }
 }
+
+/// The IANA "Recommended" column of the TLS Cipher Suites registry (tls-parameters-4.csv):
+/// "0xC0,0x2F",TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,Y,Y; "0x00,0x9C",TLS_RSA_WITH_AES_128_GCM_SHA256,Y,N;
+/// "0x13,0x04",TLS_AES_128_CCM_SHA256,Y,Y; "0x13,0x05",TLS_AES_128_CCM_8_SHA256,Y,N;
+/// "0xCC,0xA8" ...CHACHA20_POLY1305,Y,Y; "0xC0,0x13" ...AES_128_CBC_SHA,Y,N.
+#[test]
+fn iana_recommended_suites() {
+    for (v, want) in [(0xc02f, true), (0x009c, false), (0x1304, true), (0x1305, false), (0xcca8, true), (0xc013, false), (0x1301, true)] {
+        assert_eq!(registry::suite_recommended(v), want, "0x{v:04x}");
+        assert_eq!(registry::suite_parts(v).map(|p| p.iana_recommended), Some(want), "0x{v:04x}");
+    }
+}

@@ -592,4 +592,5 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("field.connection_id.cid", "The connection ID the sender wants in the records it receives ({value}): with it, DTLS records stay attached to the connection when the peer's address changes (NAT rebinding). (RFC 9146 §3)"),
     ("field.sct.list", "Signed certificate timestamps delivered in the handshake rather than in the certificate: {value}. (RFC 6962 §3.3)"),
     ("field.sct.entry", "One SCT: the CT log that saw the certificate and when ({value}). (RFC 6962 §3.2)"),
+    ("field.ClientHello.cipher_suite.recommended", "One cipher suite the client can use: {value}, one of those IANA marks Recommended (an AEAD cipher, and with TLS 1.2 an ephemeral key exchange). Before TLS 1.3 the name spells out the key exchange, the authentication, the bulk cipher with its mode, and the MAC or PRF hash; a TLS 1.3 suite names only the AEAD cipher and the hash, because key exchange and signatures are negotiated in extensions. (RFC 5246 §7.4.1.2, RFC 8446 §4.1.2, Appendix B.4, RFC 8447 §8)"),
 ];

@@ -388,6 +388,18 @@ pub fn suite_protection(v: u16, version: u16) -> RecordProtection {
     }
 }
 
+/// Cipher suites the IANA TLS Cipher Suites registry marks "Recommended: Y" (RFC 8447 §8;
+/// registry snapshot of tls-parameters-4.csv): AEAD suites with forward secrecy, and the
+/// TLS 1.3 ones except CCM_8.
+const RECOMMENDED_SUITES: [u16; 24] = [
+    0x009e, 0x009f, 0x00aa, 0x00ab, 0x1301, 0x1302, 0x1303, 0x1304, 0xc02b, 0xc02c, 0xc02f, 0xc030, 0xc09e, 0xc09f, 0xc0a6, 0xc0a7, 0xcca8, 0xcca9, 0xccaa,
+    0xccac, 0xccad, 0xd001, 0xd002, 0xd005,
+];
+
+pub fn suite_recommended(v: u16) -> bool {
+    RECOMMENDED_SUITES.contains(&v)
+}
+
 /// A cipher suite taken apart. Descriptions that need words are @word text keys, which
 /// `explain` puts in the reader's language.
 pub fn suite_parts(v: u16) -> Option<SuiteParts> {
@@ -469,6 +481,7 @@ pub fn suite_parts(v: u16) -> Option<SuiteParts> {
         key_bits: cs.enc_size,
         mac: mac.into(),
         prf: prf.into(),
+        iana_recommended: suite_recommended(v),
     })
 }
 

@@ -286,6 +286,8 @@ fn client_hello(r: &mut Reader, out: &mut Fields, info: &mut ClientHelloInfo, dt
                 "field.ClientHello.scsv_reneg"
             } else if v == 0x5600 {
                 "field.ClientHello.scsv_fallback"
+            } else if registry::suite_recommended(v) {
+                "field.ClientHello.cipher_suite.recommended"
             } else {
                 "field.ClientHello.cipher_suite"
             })

@@ -30,6 +30,9 @@ function suiteParts(p) {
     const v = k === 'key_bits' ? t('parts.bits', p[k]) : String(p[k]);
     items.push(el('li', {}, el('span', { class: 'part-k', text: t('parts.' + k) }), el('span', { class: 'part-v', text: v })));
   }
+  if (p.iana_recommended !== undefined) {
+    items.push(el('li', {}, el('span', { class: 'part-k', text: 'IANA' }), el('span', { class: 'part-v', text: t(p.iana_recommended ? 'parts.recommended' : 'parts.notRecommended') })));
+  }
   return items.length ? el('ul', { class: 'suite-parts' }, items) : null;
 }
 
