@@ -592,4 +592,6 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("field.sct.list", "在握手中（而不是在证书里）提供的签名证书时间戳：{value}。（RFC 6962 §3.3）"),
     ("field.sct.entry", "一个 SCT：哪个 CT 日志在何时记录了这张证书（{value}）。（RFC 6962 §3.2）"),
     ("field.ClientHello.cipher_suite.recommended", "客户端可用的一个密码套件：{value}，属于 IANA 标为“推荐”（Recommended）的套件（AEAD 加密，TLS 1.2 下还要求临时密钥交换）。TLS 1.3 之前，套件名依次写明密钥交换、身份认证、对称加密算法及其模式、MAC 或 PRF 哈希；TLS 1.3 的套件名只包含 AEAD 算法和哈希，因为密钥交换和签名改在扩展中协商。（RFC 5246 §7.4.1.2、RFC 8446 §4.1.2、附录 B.4、RFC 8447 §8）"),
+    ("field.groups.group.recommended", "客户端可用于密钥交换的一个群：{value}，属于 IANA 标为“推荐”的四个群之一（x25519、x448、secp256r1、secp384r1）。（RFC 8446 §4.2.7、RFC 8422 §5.1.1、RFC 8447 §9）"),
+    ("field.sigalgs.scheme.recommended", "发送方接受的一种签名算法：{value}，属于 IANA 标为“推荐”的算法（RSA-PSS、EdDSA，或配合 SHA-2 的 ECDSA、RSA PKCS#1 v1.5）。名称里写明算法、曲线或填充方式以及哈希。（RFC 8446 §4.2.3、RFC 8447 §11）"),
 ];

@@ -236,6 +236,18 @@ pub fn group_name(v: u16) -> String {
     name_or(GROUPS, v)
 }
 
+/// Groups IANA's TLS Supported Groups registry marks "Recommended: Y" (tls-parameters-8.csv):
+/// secp256r1, secp384r1, x25519, x448.
+pub fn group_recommended(v: u16) -> bool {
+    matches!(v, 23 | 24 | 29 | 30)
+}
+
+/// Signature schemes IANA's TLS SignatureScheme registry marks "Recommended: Y"
+/// (tls-signaturescheme.csv): RSA PKCS#1 v1.5 and ECDSA with SHA-2, RSA-PSS, EdDSA.
+pub fn signature_scheme_recommended(v: u16) -> bool {
+    matches!(v, 0x0401 | 0x0403 | 0x0501 | 0x0503 | 0x0601 | 0x0603 | 0x0804..=0x080b)
+}
+
 /// TLS SignatureScheme registry, plus the TLS 1.2 (hash, signature) pairs of RFC 5246 §7.4.1.4.1.
 const SIGNATURE_SCHEMES: &[(u16, &str, &str)] = &[
     (0x0101, "rsa_pkcs1_md5 (TLS 1.2 pair)", "RFC 5246"),

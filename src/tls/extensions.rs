@@ -125,7 +125,7 @@ fn u16_list(
     item: &'static str,
     name: fn(u16) -> String,
     note: &'static str,
-    item_note: &'static str,
+    item_note: fn(u16) -> &'static str,
     kids: &mut Fields,
 ) -> ReadResult<Vec<u16>> {
     let start = body.pos();
@@ -141,7 +141,7 @@ fn u16_list(
         vals.push(v);
         items.add(|| {
             let label = if is_grease(v) { "GREASE (RFC 8701)".to_string() } else { name(v) };
-            Field::new(item, format!("0x{v:04x} {label}"), s).note(if is_grease(v) { "value.grease" } else { item_note })
+            Field::new(item, format!("0x{v:04x} {label}"), s).note(if is_grease(v) { "value.grease" } else { item_note(v) })
         });
     }
     kids.add(|| Field::new(what, format!("{} entries", vals.len()), Span::new(start, body.pos() - start)).note(note).with_children(items));
@@ -228,7 +228,7 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
             Ok(())
         }
         10 => {
-            let v = u16_list(body, 2, "named_group_list", "NamedGroup", registry::group_name, "field.groups.list", "field.groups.group", kids)?;
+            let v = u16_list(body, 2, "named_group_list", "NamedGroup", registry::group_name, "field.groups.list", group_note, kids)?;
             *value = names(&v, registry::group_name);
             facts.groups = v;
             Ok(())
@@ -244,7 +244,7 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
             Ok(())
         }
         13 | 50 => {
-            let v = u16_list(body, 2, "supported_signature_algorithms", "SignatureScheme", registry::signature_scheme_name, "field.sigalgs.list", "field.sigalgs.scheme", kids)?;
+            let v = u16_list(body, 2, "supported_signature_algorithms", "SignatureScheme", registry::signature_scheme_name, "field.sigalgs.list", scheme_note, kids)?;
             *value = format!("{} schemes", v.len());
             if t == 13 {
                 facts.signature_algorithms = v;
@@ -252,7 +252,7 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
             Ok(())
         }
         43 if ctx == ExtCtx::ClientHello => {
-            let v = u16_list(body, 1, "versions", "ProtocolVersion", registry::version_name, "field.versions.list", "field.versions.version", kids)?;
+            let v = u16_list(body, 1, "versions", "ProtocolVersion", registry::version_name, "field.versions.list", |_| "field.versions.version", kids)?;
             *value = names(&v, registry::version_name);
             facts.supported_versions = v;
             Ok(())
@@ -311,7 +311,7 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
         }
         14 => {
             // use_srtp (RFC 5764 §4.1.1): protection profiles, then an MKI.
-            let v = u16_list(body, 2, "SRTPProtectionProfiles", "SRTPProtectionProfile", srtp_profile_name, "field.use_srtp.profiles", "field.use_srtp.profile", kids)?;
+            let v = u16_list(body, 2, "SRTPProtectionProfiles", "SRTPProtectionProfile", srtp_profile_name, "field.use_srtp.profiles", |_| "field.use_srtp.profile", kids)?;
             let s0 = body.pos();
             let (mut mki, ls) = body.vec(1, "srtp_mki")?;
             let (b, _) = mki.rest();
@@ -355,7 +355,7 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
         }
         34 if ctx == ExtCtx::ClientHello => {
             // delegated_credential (RFC 9345 §4.1.1): the signature schemes accepted in a DC.
-            let v = u16_list(body, 2, "supported_signature_algorithms", "SignatureScheme", registry::signature_scheme_name, "field.delegated_credential.list", "field.sigalgs.scheme", kids)?;
+            let v = u16_list(body, 2, "supported_signature_algorithms", "SignatureScheme", registry::signature_scheme_name, "field.delegated_credential.list", scheme_note, kids)?;
             *value = format!("{} schemes", v.len());
             Ok(())
         }
@@ -462,7 +462,7 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
                 2 => "brotli".into(),
                 3 => "zstd".into(),
                 _ => "unknown".into(),
-            }, "field.compress_certificate.list", "field.compress_certificate.algorithm", kids)?;
+            }, "field.compress_certificate.list", |_| "field.compress_certificate.algorithm", kids)?;
             *value = format!("{} algorithm(s)", v.len());
             Ok(())
         }
@@ -508,6 +508,24 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
             }
             Ok(())
         }
+    }
+}
+
+/// A group's note: IANA's Recommended ones say so.
+fn group_note(v: u16) -> &'static str {
+    if registry::group_recommended(v) {
+        "field.groups.group.recommended"
+    } else {
+        "field.groups.group"
+    }
+}
+
+/// A signature scheme's note: IANA's Recommended ones say so.
+fn scheme_note(v: u16) -> &'static str {
+    if registry::signature_scheme_recommended(v) {
+        "field.sigalgs.scheme.recommended"
+    } else {
+        "field.sigalgs.scheme"
     }
 }
 

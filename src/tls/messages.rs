@@ -566,7 +566,7 @@ fn certificate_request(r: &mut Reader, ctx: &Ctx, out: &mut Fields) -> ReadResul
         kids.add(|| len_field(ls, algs.remaining()));
         while !algs.is_empty() {
             let (a, s) = algs.u16("SignatureScheme")?;
-            kids.add(|| Field::new("SignatureScheme", format!("0x{a:04x} {}", registry::signature_scheme_name(a)), s).note("field.sigalgs.scheme"));
+            kids.add(|| Field::new("SignatureScheme", format!("0x{a:04x} {}", registry::signature_scheme_name(a)), s).note(if registry::signature_scheme_recommended(a) { "field.sigalgs.scheme.recommended" } else { "field.sigalgs.scheme" }));
         }
         out.add(|| Field::new("supported_signature_algorithms", format!("{} scheme(s)", kids.len() - 1), Span::new(s0, r.pos() - s0)).note("field.sigalgs.list").with_children(kids));
     }
