@@ -595,4 +595,8 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("field.ClientHello.cipher_suite.recommended", "One cipher suite the client can use: {value}, one of those IANA marks Recommended (an AEAD cipher, and with TLS 1.2 an ephemeral key exchange). Before TLS 1.3 the name spells out the key exchange, the authentication, the bulk cipher with its mode, and the MAC or PRF hash; a TLS 1.3 suite names only the AEAD cipher and the hash, because key exchange and signatures are negotiated in extensions. (RFC 5246 §7.4.1.2, RFC 8446 §4.1.2, Appendix B.4, RFC 8447 §8)"),
     ("field.groups.group.recommended", "One group the client can do key exchange on: {value}, one of the four IANA marks Recommended (x25519, x448, secp256r1, secp384r1). (RFC 8446 §4.2.7, RFC 8422 §5.1.1, RFC 8447 §9)"),
     ("field.sigalgs.scheme.recommended", "One signature scheme the sender accepts: {value}, one IANA marks Recommended (RSA-PSS, EdDSA, ECDSA or RSA PKCS#1 v1.5 with SHA-2). The name gives the algorithm, curve or padding, and hash. (RFC 8446 §4.2.3, RFC 8447 §11)"),
+    ("field.oid_filters.list", "Certificate extension filters: the client certificate the server asks for must carry these extensions with these values ({value}). (RFC 8446 §4.2.5)"),
+    ("field.oid_filters.filter", "One filter: a certificate extension ({value}) and the values it must contain. (RFC 8446 §4.2.5)"),
+    ("field.oid_filters.oid", "The certificate extension's object identifier: {value}. (RFC 8446 §4.2.5)"),
+    ("field.oid_filters.values", "The DER-encoded values the extension must include ({value}); for extendedKeyUsage, every listed purpose must be present. (RFC 8446 §4.2.5)"),
 ];

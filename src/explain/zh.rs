@@ -594,4 +594,8 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("field.ClientHello.cipher_suite.recommended", "客户端可用的一个密码套件：{value}，属于 IANA 标为“推荐”（Recommended）的套件（AEAD 加密，TLS 1.2 下还要求临时密钥交换）。TLS 1.3 之前，套件名依次写明密钥交换、身份认证、对称加密算法及其模式、MAC 或 PRF 哈希；TLS 1.3 的套件名只包含 AEAD 算法和哈希，因为密钥交换和签名改在扩展中协商。（RFC 5246 §7.4.1.2、RFC 8446 §4.1.2、附录 B.4、RFC 8447 §8）"),
     ("field.groups.group.recommended", "客户端可用于密钥交换的一个群：{value}，属于 IANA 标为“推荐”的四个群之一（x25519、x448、secp256r1、secp384r1）。（RFC 8446 §4.2.7、RFC 8422 §5.1.1、RFC 8447 §9）"),
     ("field.sigalgs.scheme.recommended", "发送方接受的一种签名算法：{value}，属于 IANA 标为“推荐”的算法（RSA-PSS、EdDSA，或配合 SHA-2 的 ECDSA、RSA PKCS#1 v1.5）。名称里写明算法、曲线或填充方式以及哈希。（RFC 8446 §4.2.3、RFC 8447 §11）"),
+    ("field.oid_filters.list", "证书扩展过滤器：服务器所要求的客户端证书必须带有这些扩展及相应的值（{value}）。（RFC 8446 §4.2.5）"),
+    ("field.oid_filters.filter", "一个过滤器：一个证书扩展（{value}）及其必须包含的值。（RFC 8446 §4.2.5）"),
+    ("field.oid_filters.oid", "该证书扩展的对象标识符：{value}。（RFC 8446 §4.2.5）"),
+    ("field.oid_filters.values", "该扩展必须包含的 DER 编码值（{value}）；对 extendedKeyUsage 而言，列出的每种用途都必须存在。（RFC 8446 §4.2.5）"),
 ];

@@ -368,6 +368,35 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
             kids.add(|| Field::new("resumption_count", res.to_string(), s2).note("field.ticket_request.resumption_count"));
             Ok(())
         }
+        48 => {
+            // oid_filters (RFC 8446 §4.2.5): OIDFilter filters<0..2^16-1>, each an extension OID
+            // and the DER values a client certificate's extension must hold.
+            let start = body.pos();
+            let (mut list, lspan) = body.vec(2, "filters")?;
+            let mut items = kids.sub();
+            items.add(|| Field::new("length", nbytes(list.remaining()), lspan).note("field.vector_length"));
+            let mut n = 0;
+            while !list.is_empty() {
+                let s0 = list.pos();
+                let (mut oid, ol) = list.vec(1, "certificate_extension_oid")?;
+                let (o, os) = oid.rest();
+                let (mut vals, vl) = list.vec(2, "certificate_extension_values")?;
+                let (v, vs) = vals.rest();
+                n += 1;
+                items.add(|| {
+                    let name = crate::x509::oid_text(o);
+                    Field::new("OIDFilter", name.clone(), Span::new(s0, list.pos() - s0)).note("field.oid_filters.filter").with_children(vec![
+                        Field::new("length", nbytes(o.len()), ol).note("field.vector_length"),
+                        Field::new("certificate_extension_oid", name, os).note("field.oid_filters.oid"),
+                        Field::new("length", nbytes(v.len()), vl).note("field.vector_length"),
+                        Field::new("certificate_extension_values", if v.is_empty() { "(empty)".into() } else { super::hex_short(v) }, vs).note("field.oid_filters.values"),
+                    ])
+                });
+            }
+            *value = format!("{n} filter(s)");
+            kids.add(|| Field::new("filters", value.clone(), Span::new(start, body.pos() - start)).note("field.oid_filters.list").with_children(items));
+            Ok(())
+        }
         54 => {
             // connection_id (RFC 9146 §3): opaque cid<0..2^8-1>.
             let s0 = body.pos();
@@ -804,4 +833,36 @@ fn transport_parameter_name(id: u64) -> String {
         _ => return format!("unknown (0x{id:x})"),
     };
     n.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn find<'a>(fields: &'a [Field], name: &str) -> Option<&'a Field> {
+        fields.iter().find_map(|f| if f.name == name { Some(f) } else { find(&f.children, name) })
+    }
+
+    /// RFC 8446 §4.2.5: an oid_filters extension asking for extKeyUsage (2.5.29.37, RFC 5280
+    /// §4.2.1.12) with serverAuth (1.3.6.1.5.5.7.3.1): filters<..> = one OIDFilter of a 3-byte OID
+    /// and 12 bytes of DER values.
+    #[test]
+    fn oid_filters_are_decoded() {
+        let bytes = [
+            0x00, 0x18, // extensions length
+            0x00, 0x30, 0x00, 0x14, // oid_filters, 20 bytes
+            0x00, 0x12, // filters length
+            0x03, 0x55, 0x1d, 0x25, // certificate_extension_oid
+            0x00, 0x0c, 0x30, 0x0a, 0x06, 0x08, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x01,
+        ];
+        let mut out = Fields::new(false);
+        let mut facts = ExtFacts::default();
+        parse_list(&mut Reader::new(&bytes), &mut out, ExtCtx::Other, &mut facts, "field.ClientHello.extensions").unwrap();
+        let fields = out.into_vec();
+        let oid = find(&fields, "certificate_extension_oid").unwrap();
+        assert!(oid.value.contains("2.5.29.37"), "{}", oid.value);
+        assert_eq!(oid.span, Span::new(9, 3));
+        assert_eq!(find(&fields, "certificate_extension_values").unwrap().value, "300a06082b06010505070301");
+        assert_eq!(find(&fields, "oid_filters").unwrap().value, "1 filter(s)");
+    }
 }

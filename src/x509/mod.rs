@@ -144,6 +144,15 @@ pub fn summarize(der: &[u8], now: Option<i64>, lean: bool) -> Result<(Certificat
     Ok((c, fields))
 }
 
+/// An OID's content bytes (no tag or length) as its name, or dotted numbers when unnamed.
+pub fn oid_text(content: &[u8]) -> String {
+    let oid = x509_parser::der_parser::oid::Oid::new(std::borrow::Cow::Borrowed(content));
+    match x509_parser::objects::oid2sn(&oid, x509_parser::objects::oid_registry()) {
+        Ok(s) => format!("{s} ({})", oid.to_id_string()),
+        Err(_) => oid.to_id_string(),
+    }
+}
+
 /// A DER DistinguishedName as text (RFC 4514 style, as x509-parser writes it).
 pub fn dn_string(der: &[u8]) -> Option<String> {
     x509_parser::x509::X509Name::from_der(der).ok().map(|(_, n)| n.to_string())
