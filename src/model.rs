@@ -165,9 +165,6 @@ impl Fields {
             self.list.push(f());
         }
     }
-    pub fn is_lean(&self) -> bool {
-        self.lean
-    }
     pub fn len(&self) -> usize {
         self.list.len()
     }

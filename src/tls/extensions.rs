@@ -9,7 +9,7 @@ use crate::model::{Field, Fields, Span};
 use crate::reader::{ReadError, ReadResult, Reader};
 use crate::registry::{self, is_grease};
 
-use super::{hexs, nbytes};
+use super::{hexs, len_field, nbytes};
 
 /// Which message the extensions are in: some extensions have a different body per message.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -42,7 +42,7 @@ pub fn parse_list(r: &mut Reader, out: &mut Fields, ctx: ExtCtx, facts: &mut Ext
     let (mut body, lspan) = r.vec(2, "extensions")?;
     let span = Span::new(start, r.pos() - start);
     let mut kids = out.sub();
-    kids.add(|| Field::new("length", lspan_len(&body), lspan).note("field.vector_length"));
+    kids.add(|| len_field(lspan, body.remaining()));
     let mut n = 0;
     let res = (|| {
         while !body.is_empty() {
@@ -53,10 +53,6 @@ pub fn parse_list(r: &mut Reader, out: &mut Fields, ctx: ExtCtx, facts: &mut Ext
     })();
     out.add(|| Field::new("extensions", format!("{n} extension(s)"), span).note(note).with_children(kids));
     res
-}
-
-fn lspan_len(body: &Reader) -> String {
-    nbytes(body.remaining())
 }
 
 fn ext_label(t: u16) -> String {
@@ -76,7 +72,7 @@ fn extension(r: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, list: &mut Field
     let len = body.remaining();
     let mut kids = list.sub();
     kids.add(|| Field::new("extension_type", format!("0x{t:04x} ({})", ext_label(t)), tspan).note(type_note(t)));
-    kids.add(|| Field::new("length", nbytes(len), lspan).note("field.vector_length"));
+    kids.add(|| len_field(lspan, len));
     let mut value = String::new();
     let res = decode(t, &mut body, ctx, facts, &mut kids, &mut value);
     if res.is_ok() && !body.is_empty() {
@@ -131,7 +127,7 @@ fn u16_list(
     let start = body.pos();
     let (mut list, lspan) = body.vec(width, what)?;
     let mut items = kids.sub();
-    items.add(|| Field::new("length", nbytes(list.remaining()), lspan).note("field.vector_length"));
+    items.add(|| len_field(lspan, list.remaining()));
     let mut vals = Vec::new();
     if list.remaining() % 2 != 0 {
         return Err(ReadError::Malformed { at: list.pos(), what: format!("{what} length {} is odd: expected 2-byte entries", list.remaining()) });
@@ -163,7 +159,7 @@ fn u8_list(
     let start = body.pos();
     let (mut list, lspan) = body.vec(1, what)?;
     let mut items = kids.sub();
-    items.add(|| Field::new("length", nbytes(list.remaining()), lspan).note("field.vector_length"));
+    items.add(|| len_field(lspan, list.remaining()));
     let mut vals = Vec::new();
     while !list.is_empty() {
         let (v, s) = list.u8(item)?;
@@ -187,7 +183,7 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
             let start = body.pos();
             let (mut list, lspan) = body.vec(2, "server_name_list")?;
             let mut items = kids.sub();
-            items.add(|| Field::new("length", nbytes(list.remaining()), lspan).note("field.vector_length"));
+            items.add(|| len_field(lspan, list.remaining()));
             let mut res = Ok(());
             while !list.is_empty() {
                 let s0 = list.pos();
@@ -203,7 +199,7 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
                         items.add(|| 
                             Field::new("ServerName", host.clone(), Span::new(s0, list.pos() - s0)).note("field.sni.entry").with_children(vec![
                                 Field::new("name_type", format!("{nt} ({})", if nt == 0 { "host_name" } else { "unknown" }), nts).note("field.sni.name_type"),
-                                Field::new("length", nbytes(name.len()), hl).note("field.vector_length"),
+                                len_field(hl, name.len()),
                                 Field::new("host_name", host, hs).note("field.sni.host_name"),
                             ]),
                         );
@@ -318,7 +314,7 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
             kids.add(|| {
                 Field::new("srtp_mki", if b.is_empty() { "(empty)".into() } else { hexs(b) }, Span::new(s0, body.pos() - s0))
                     .note("field.use_srtp.mki")
-                    .with_children(vec![Field::new("length", nbytes(b.len()), ls).note("field.vector_length")])
+                    .with_children(vec![len_field(ls, b.len())])
             });
             *value = names(&v, srtp_profile_name);
             Ok(())
@@ -329,28 +325,14 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
             let (mut c, ls) = body.vec(2, "cookie")?;
             let (b, _) = c.rest();
             *value = nbytes(b.len());
-            kids.add(|| Field::new("cookie", super::hex_short(b), Span::new(s0, body.pos() - s0)).note("field.cookie.value").with_children(vec![Field::new("length", nbytes(b.len()), ls).note("field.vector_length")]));
+            kids.add(|| Field::new("cookie", super::hex_short(b), Span::new(s0, body.pos() - s0)).note("field.cookie.value").with_children(vec![len_field(ls, b.len())]));
             Ok(())
         }
         47 => {
             // certificate_authorities (RFC 8446 §4.2.4): DistinguishedName authorities<3..2^16-1>.
-            let start = body.pos();
-            let (mut list, lspan) = body.vec(2, "authorities")?;
-            let mut items = kids.sub();
-            items.add(|| Field::new("length", nbytes(list.remaining()), lspan).note("field.vector_length"));
-            let mut n = 0;
-            while !list.is_empty() {
-                let s0 = list.pos();
-                let (mut dn, _) = list.vec(2, "DistinguishedName")?;
-                let (b, _) = dn.rest();
-                n += 1;
-                items.add(|| {
-                    let name = crate::x509::dn_string(b).unwrap_or_else(|| super::hex_short(b));
-                    Field::new("DistinguishedName", name, Span::new(s0, list.pos() - s0)).note("field.certificate_authorities.name")
-                });
-            }
+            let shown = |b: &[u8]| crate::x509::dn_string(b).unwrap_or_else(|| super::hex_short(b));
+            let n = opaque_list(body, ("authorities", "field.certificate_authorities.list"), ("DistinguishedName", "field.certificate_authorities.name"), shown, kids)?;
             *value = format!("{n} certificate authority name(s)");
-            kids.add(|| Field::new("authorities", value.clone(), Span::new(start, body.pos() - start)).note("field.certificate_authorities.list").with_children(items));
             Ok(())
         }
         34 if ctx == ExtCtx::ClientHello => {
@@ -374,7 +356,7 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
             let start = body.pos();
             let (mut list, lspan) = body.vec(2, "filters")?;
             let mut items = kids.sub();
-            items.add(|| Field::new("length", nbytes(list.remaining()), lspan).note("field.vector_length"));
+            items.add(|| len_field(lspan, list.remaining()));
             let mut n = 0;
             while !list.is_empty() {
                 let s0 = list.pos();
@@ -386,9 +368,9 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
                 items.add(|| {
                     let name = crate::x509::oid_text(o);
                     Field::new("OIDFilter", name.clone(), Span::new(s0, list.pos() - s0)).note("field.oid_filters.filter").with_children(vec![
-                        Field::new("length", nbytes(o.len()), ol).note("field.vector_length"),
+                        len_field(ol, o.len()),
                         Field::new("certificate_extension_oid", name, os).note("field.oid_filters.oid"),
-                        Field::new("length", nbytes(v.len()), vl).note("field.vector_length"),
+                        len_field(vl, v.len()),
                         Field::new("certificate_extension_values", if v.is_empty() { "(empty)".into() } else { super::hex_short(v) }, vs).note("field.oid_filters.values"),
                     ])
                 });
@@ -403,35 +385,21 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
             let (mut c, ls) = body.vec(1, "cid")?;
             let (b, _) = c.rest();
             *value = if b.is_empty() { "(empty: no CID wanted for its records)".into() } else { hexs(b) };
-            kids.add(|| Field::new("cid", if b.is_empty() { "(empty)".into() } else { hexs(b) }, Span::new(s0, body.pos() - s0)).note("field.connection_id.cid").with_children(vec![Field::new("length", nbytes(b.len()), ls).note("field.vector_length")]));
+            kids.add(|| Field::new("cid", if b.is_empty() { "(empty)".into() } else { hexs(b) }, Span::new(s0, body.pos() - s0)).note("field.connection_id.cid").with_children(vec![len_field(ls, b.len())]));
             Ok(())
         }
         18 if body.remaining() > 0 => {
-            // SignedCertificateTimestampList (RFC 6962 §3.3): SerializedSCT sct_list<1..2^16-1>.
-            let start = body.pos();
-            let (mut list, lspan) = body.vec(2, "sct_list")?;
-            let mut items = kids.sub();
-            items.add(|| Field::new("length", nbytes(list.remaining()), lspan).note("field.vector_length"));
-            let mut n = 0;
-            while !list.is_empty() {
-                let s0 = list.pos();
-                let (mut sct, _) = list.vec(2, "SerializedSCT")?;
-                let (b, _) = sct.rest();
-                n += 1;
-                items.add(|| {
-                    // version(1) log_id(32) timestamp(8, ms) ...
-                    let shown = match (b.first(), b.get(1..33), b.get(33..41)) {
-                        (Some(0), Some(id), Some(ts)) => {
-                            let ms = u64::from_be_bytes([ts[0], ts[1], ts[2], ts[3], ts[4], ts[5], ts[6], ts[7]]);
-                            format!("v1, log {}…, {}", hexs(&id[..8]), crate::x509::iso_time((ms / 1000) as i64))
-                        }
-                        _ => super::hex_short(b),
-                    };
-                    Field::new("SignedCertificateTimestamp", shown, Span::new(s0, list.pos() - s0)).note("field.sct.entry")
-                });
-            }
+            // SignedCertificateTimestampList (RFC 6962 §3.3): SerializedSCT sct_list<1..2^16-1>,
+            // each version(1) log_id(32) timestamp(8, ms) ...
+            let shown = |b: &[u8]| match (b.first(), b.get(1..33), b.get(33..41)) {
+                (Some(0), Some(id), Some(ts)) => {
+                    let ms = u64::from_be_bytes([ts[0], ts[1], ts[2], ts[3], ts[4], ts[5], ts[6], ts[7]]);
+                    format!("v1, log {}…, {}", hexs(&id[..8]), crate::x509::iso_time((ms / 1000) as i64))
+                }
+                _ => super::hex_short(b),
+            };
+            let n = opaque_list(body, ("sct_list", "field.sct.list"), ("SignedCertificateTimestamp", "field.sct.entry"), shown, kids)?;
             *value = format!("{n} SCT(s)");
-            kids.add(|| Field::new("sct_list", value.clone(), Span::new(start, body.pos() - start)).note("field.sct.list").with_children(items));
             Ok(())
         }
         0xff01 => {
@@ -442,7 +410,7 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
             kids.add(|| 
                 Field::new("renegotiated_connection", if b.is_empty() { "(empty)".into() } else { hexs(b) }, Span::new(start, body.pos() - start))
                     .note("field.reneg.renegotiated_connection")
-                    .with_children(vec![Field::new("length", nbytes(b.len()), lspan).note("field.vector_length")]),
+                    .with_children(vec![len_field(lspan, b.len())]),
             );
             Ok(())
         }
@@ -558,6 +526,25 @@ fn scheme_note(v: u16) -> &'static str {
     }
 }
 
+/// A `<..2^16-1>` list of `opaque <..2^16-1>` entries, each shown by `shown`; the list field gets
+/// the entry count as its value. Returns that count.
+fn opaque_list(body: &mut Reader, (what, note): (&'static str, &'static str), (item, item_note): (&'static str, &'static str), shown: impl Fn(&[u8]) -> String, kids: &mut Fields) -> ReadResult<usize> {
+    let start = body.pos();
+    let (mut list, lspan) = body.vec(2, what)?;
+    let mut items = kids.sub();
+    items.add(|| len_field(lspan, list.remaining()));
+    let mut n = 0;
+    while !list.is_empty() {
+        let s0 = list.pos();
+        let (mut entry, _) = list.vec(2, item)?;
+        let (b, _) = entry.rest();
+        n += 1;
+        items.add(|| Field::new(item, shown(b), Span::new(s0, list.pos() - s0)).note(item_note));
+    }
+    kids.add(|| Field::new(what, format!("{n} entries"), Span::new(start, body.pos() - start)).note(note).with_children(items));
+    Ok(n)
+}
+
 /// SRTP protection profiles (RFC 5764 §4.1.2, RFC 7714 §14.2).
 fn srtp_profile_name(v: u16) -> String {
     match v {
@@ -578,7 +565,7 @@ fn protocol_list(body: &mut Reader, what: &'static str, note: &'static str, item
     let start = body.pos();
     let (mut list, lspan) = body.vec(2, what)?;
     let mut items = kids.sub();
-    items.add(|| Field::new("length", nbytes(list.remaining()), lspan).note("field.vector_length"));
+    items.add(|| len_field(lspan, list.remaining()));
     let mut protos = Vec::new();
     let mut first = None;
     while !list.is_empty() {
@@ -608,7 +595,7 @@ fn pre_shared_key(body: &mut Reader, ctx: ExtCtx, kids: &mut Fields, value: &mut
     let start = body.pos();
     let (mut ids, lspan) = body.vec(2, "identities")?;
     let mut items = kids.sub();
-    items.add(|| Field::new("length", nbytes(ids.remaining()), lspan).note("field.vector_length"));
+    items.add(|| len_field(lspan, ids.remaining()));
     let mut n = 0;
     while !ids.is_empty() {
         let s0 = ids.pos();
@@ -618,7 +605,7 @@ fn pre_shared_key(body: &mut Reader, ctx: ExtCtx, kids: &mut Fields, value: &mut
         n += 1;
         items.add(|| {
             Field::new("PskIdentity", format!("{} identity", nbytes(b.len())), Span::new(s0, ids.pos() - s0)).note("field.pre_shared_key.identity_entry").with_children(vec![
-                Field::new("length", nbytes(b.len()), il).note("field.vector_length"),
+                len_field(il, b.len()),
                 Field::new("identity", super::hex_short(b), is).note("field.pre_shared_key.identity"),
                 Field::new("obfuscated_ticket_age", age.to_string(), ages).note("field.pre_shared_key.obfuscated_ticket_age"),
             ])
@@ -628,7 +615,7 @@ fn pre_shared_key(body: &mut Reader, ctx: ExtCtx, kids: &mut Fields, value: &mut
     let start = body.pos();
     let (mut bs, lspan) = body.vec(2, "binders")?;
     let mut items = kids.sub();
-    items.add(|| Field::new("length", nbytes(bs.remaining()), lspan).note("field.vector_length"));
+    items.add(|| len_field(lspan, bs.remaining()));
     let mut m = 0;
     while !bs.is_empty() {
         let s0 = bs.pos();
@@ -638,7 +625,7 @@ fn pre_shared_key(body: &mut Reader, ctx: ExtCtx, kids: &mut Fields, value: &mut
         items.add(|| {
             Field::new("PskBinderEntry", hexs(v), Span::new(s0, bs.pos() - s0))
                 .note("field.pre_shared_key.binder")
-                .with_children(vec![Field::new("length", nbytes(v.len()), bl).note("field.vector_length"), Field::new("binder", hexs(v), vs).note("field.pre_shared_key.binder_value")])
+                .with_children(vec![len_field(bl, v.len()), Field::new("binder", hexs(v), vs).note("field.pre_shared_key.binder_value")])
         });
     }
     kids.add(|| Field::new("binders", format!("{m} binder(s)"), Span::new(start, body.pos() - start)).note("field.pre_shared_key.binders").with_children(items));
@@ -686,7 +673,7 @@ fn ech_client_hello(body: &mut Reader, kids: &mut Fields, value: &mut String) ->
     kids.add(|| {
         Field::new("enc", if e.is_empty() { "(empty)".into() } else { super::hex_short(e) }, Span::new(s0, body.pos() - s0))
             .note("field.ech.enc")
-            .with_children(vec![Field::new("length", nbytes(e.len()), el).note("field.vector_length")])
+            .with_children(vec![len_field(el, e.len())])
     });
     let s0 = body.pos();
     let (mut pl, pll) = body.vec(2, "payload")?;
@@ -694,7 +681,7 @@ fn ech_client_hello(body: &mut Reader, kids: &mut Fields, value: &mut String) ->
     kids.add(|| {
         Field::new("payload", super::hex_short(p), Span::new(s0, body.pos() - s0))
             .note("field.ech.payload")
-            .with_children(vec![Field::new("length", nbytes(p.len()), pll).note("field.vector_length")])
+            .with_children(vec![len_field(pll, p.len())])
     });
     *value = format!("outer, {kdf_name} + {aead_name}, config {cid}, {} byte payload", p.len());
     Ok(())
@@ -715,7 +702,7 @@ fn key_share(body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &mut Fi
             let start = body.pos();
             let (mut list, lspan) = body.vec(2, "client_shares")?;
             let mut items = kids.sub();
-            items.add(|| Field::new("length", nbytes(list.remaining()), lspan).note("field.vector_length"));
+            items.add(|| len_field(lspan, list.remaining()));
             let mut groups = Vec::new();
             let mut res = Ok(());
             while !list.is_empty() {
@@ -751,7 +738,7 @@ fn key_share_entry(r: &mut Reader, out: &mut Fields) -> ReadResult<u16> {
         let label = if is_grease(g) { "GREASE".to_string() } else { registry::group_name(g) };
         Field::new("KeyShareEntry", format!("{label}, {} byte key", b.len()), span).note("field.key_share.entry").with_children(vec![
             Field::new("group", format!("0x{g:04x} {label}"), gs).note(if is_grease(g) { "value.grease" } else { "field.key_share.group" }),
-            Field::new("length", nbytes(b.len()), ls).note("field.vector_length"),
+            len_field(ls, b.len()),
             Field::new("key_exchange", super::hex_short(b), ks).note("field.key_share.key_exchange"),
         ])
     });
@@ -793,7 +780,7 @@ fn transport_parameters(body: &mut Reader, kids: &mut Fields, value: &mut String
         let note = if id % 31 == 27 { "field.quic_tp.grease".to_string() } else if transport_parameter_known(id) { format!("field.quic_tp.{name}") } else { "field.quic_tp.unknown".to_string() };
         kids.add(|| Field::new(name.clone(), shown, Span::new(s0, body.pos() - s0)).note(note).with_children(vec![
             Field::new("id", format!("0x{id:x}"), ids).note("field.quic_tp.id"),
-            Field::new("length", nbytes(len as usize), ls).note("field.vector_length"),
+            len_field(ls, len as usize),
             Field::new("value", hexs(&v[..v.len().min(64)]), vs).note("field.quic_tp.value"),
         ]));
     }

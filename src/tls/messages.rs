@@ -3,7 +3,7 @@
 
 use super::extensions::{self, ExtCtx, ExtFacts};
 use super::record::RawRecord;
-use super::{hex_short, hexs, nbytes, ClientHelloInfo, Ctx, MsgFacts, ParsedBody, ServerHelloInfo, SkeInfo};
+use super::{hex_short, hexs, len_field, nbytes, ClientHelloInfo, Ctx, MsgFacts, ParsedBody, ServerHelloInfo, SkeInfo};
 use crate::model::{Certificate, Field, Fields, Span};
 use crate::reader::{ReadError, ReadResult, Reader};
 use crate::registry::{self, is_grease, KeyExchange, RecordProtection};
@@ -29,10 +29,6 @@ fn suite_value(v: u16) -> String {
     } else {
         format!("0x{v:04x} {}", registry::cipher_suite_name(v))
     }
-}
-
-fn len_field(s: Span, n: usize) -> Field {
-    Field::new("length", nbytes(n), s).note("field.vector_length")
 }
 
 /// SSL 2.0 cipher kinds (draft-hickman-netscape-ssl-00); 0x00xxyy is TLS suite 0xxxyy.

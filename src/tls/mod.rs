@@ -1033,6 +1033,11 @@ pub struct ParsedBody {
     pub error: Option<ReadError>,
 }
 
+/// The length prefix of a vector, as a field.
+pub(crate) fn len_field(s: Span, n: usize) -> Field {
+    Field::new("length", nbytes(n), s).note("field.vector_length")
+}
+
 /// "1 byte", "2 bytes".
 pub(crate) fn nbytes(n: usize) -> String {
     if n == 1 {
