@@ -304,3 +304,17 @@ fn iana_recommended_suites() {
         assert_eq!(registry::signature_scheme_recommended(v), want, "scheme 0x{v:04x}");
     }
 }
+
+/// With max_fragment_length 512 the server's Certificate spans four encrypted records: once
+/// decrypted it is one message, and the ciphertext records between its pieces are not reported
+/// as interrupting it (tshark with the key log: frame 9 carries 9 records, Certificate across them).
+#[test]
+fn a_decrypted_message_across_records_is_not_interrupted() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
+    let bytes = std::fs::read(dir.join("tls13-exts.pcap")).unwrap();
+    let keylog = std::fs::read_to_string(dir.join("tls13-exts.keylog")).unwrap();
+    let a = analyze(&bytes, &Options { keylog, ..Default::default() });
+    let cert = a.connections[0].messages.iter().find(|m| m.name == "Certificate" && m.decrypted).unwrap();
+    assert!(cert.pieces.len() >= 4, "{:?}", cert.pieces);
+    assert!(!a.diagnostics.iter().any(|d| d.message.contains("interrupts")), "{:?}", a.diagnostics);
+}

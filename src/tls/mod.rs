@@ -422,7 +422,10 @@ impl Walker<'_> {
         let pending_dir = if self.marked { dir } else { None };
         if r.content_type != 22 || encrypted {
             let p = &self.pending[di(pending_dir)];
-            if !p.bytes.is_empty() {
+            // A decrypted capture keeps each ciphertext record before the plaintext rebuilt from
+            // it: the ciphertext carrying the next piece of a decrypted message is no interruption.
+            let rebuilt = encrypted && p.records.first().is_some_and(|x| self.raw[x.rec].decrypted);
+            if !p.bytes.is_empty() && !rebuilt {
                 let at = r.start();
                 self.out.diagnostics.push(Diagnostic::warning(
                     at,
