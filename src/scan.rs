@@ -230,8 +230,24 @@ fn summarise(prefix: TcpConnection, kind: &'static str, opts: &Options, keys: &[
 /// about every megabyte. Text inputs and raw records are read whole and analysed as `explain`
 /// does.
 pub fn scan<R: Read>(
+    r: R,
+    opts: &ScanOptions,
+    emit: impl FnMut(&ScanLine) -> std::io::Result<()>,
+    progress: impl FnMut(u64, &ScanStats),
+) -> std::io::Result<ScanStats> {
+    scan_queued(r, opts, QUEUE, emit, progress)
+}
+
+/// Handshakes waiting for the summarising thread before the reading thread takes one itself.
+const QUEUE: usize = 64;
+
+/// `scan` with another queue length between the two threads (tests: with 0, the work is
+/// shared between them on nearly every connection).
+#[doc(hidden)]
+pub fn scan_queued<R: Read>(
     mut r: R,
     opts: &ScanOptions,
+    queue: usize,
     mut emit: impl FnMut(&ScanLine) -> std::io::Result<()>,
     mut progress: impl FnMut(u64, &ScanStats),
 ) -> std::io::Result<ScanStats> {
@@ -270,33 +286,65 @@ pub fn scan<R: Read>(
     #[cfg(not(target_arch = "wasm32"))]
     {
         std::thread::scope(|scope| {
-            let (jobs, job_rx) = std::sync::mpsc::sync_channel::<(Job, Arc<Vec<Entry>>)>(64);
-            let (line_tx, lines) = std::sync::mpsc::channel::<(Option<ScanLine>, Vec<u8>)>();
+            let (jobs, job_rx) = std::sync::mpsc::sync_channel::<(u64, Job, Arc<Vec<Entry>>)>(queue);
+            let (line_tx, lines) = std::sync::mpsc::channel::<(u64, Option<ScanLine>, Vec<u8>)>();
             scope.spawn(move || {
                 let mut w = Summariser::new(kind, opts);
-                for (job, keys) in job_rx {
-                    if line_tx.send(w.run(job, &keys)).is_err() {
+                for (seq, job, keys) in job_rx {
+                    let (l, spare) = w.run(job, &keys);
+                    if line_tx.send((seq, l, spare)).is_err() {
                         break;
                     }
                 }
             });
+            // When the other thread has a backlog, this one summarises the next handshake itself
+            // (and later ends that connection too, since its half-made line is here).
+            let mut here = Summariser::new(kind, opts);
+            let (mut mine, mut there) = (std::collections::HashSet::new(), std::collections::HashSet::new());
+            let mut order = InOrder::default();
             let mut out = Out { stats: &mut stats, emit: &mut emit };
             let res = read_packets(r, buf, eof, kind, opts, &mut out, &mut progress, |job, keys, out, reasm| {
-                jobs.send((job, keys)).map_err(|_| std::io::Error::other("the summarising thread stopped"))?;
-                lines.try_iter().try_for_each(|(l, spare)| {
+                let seq = order.ticket(&job);
+                // A connection's end goes where its handshake was summarised; other work goes to
+                // the other thread unless it is busy.
+                let busy = |e: std::sync::mpsc::TrySendError<(u64, Job, Arc<Vec<Entry>>)>| match e {
+                    std::sync::mpsc::TrySendError::Full((_, job, keys)) => Ok(Some((job, keys))),
+                    std::sync::mpsc::TrySendError::Disconnected(_) => Err(std::io::Error::other("the summarising thread stopped")),
+                };
+                let local = match &job {
+                    Job::End(c) if mine.remove(&c.stream) => Some((job, keys)),
+                    Job::End(c) if there.remove(&c.stream) => {
+                        jobs.send((seq, job, keys)).map_err(|_| std::io::Error::other("the summarising thread stopped"))?;
+                        None
+                    }
+                    Job::End(_) => jobs.try_send((seq, job, keys)).map_or_else(busy, |()| Ok(None))?,
+                    Job::Prefix(id, _) => {
+                        let id = *id;
+                        let local = jobs.try_send((seq, job, keys)).map_or_else(busy, |()| Ok(None))?;
+                        if local.is_some() { &mut mine } else { &mut there }.insert(id);
+                        local
+                    }
+                };
+                if let Some((job, keys)) = local {
+                    let (l, spare) = here.run(job, &keys);
                     reasm.recycle(spare);
-                    l.map_or(Ok(()), |l| out.line(l))
+                    order.done(seq, l, out)?;
+                }
+                lines.try_iter().try_for_each(|(seq, l, spare)| {
+                    reasm.recycle(spare);
+                    order.done(seq, l, out)
                 })
             });
             drop(jobs);
             let udp = res?;
             // The remaining lines, as the summariser finishes them.
-            lines.iter().try_for_each(|(l, _)| l.map_or(Ok(()), |l| out.line(l)))?;
+            lines.iter().try_for_each(|(seq, l, _)| order.done(seq, l, &mut out))?;
             udp_lines(udp, kind, opts, &mut out)
         })?;
     }
     #[cfg(target_arch = "wasm32")]
     {
+        let _ = queue;
         let mut w = Summariser::new(kind, opts);
         let mut out = Out { stats: &mut stats, emit: &mut emit };
         let udp = read_packets(r, buf, eof, kind, opts, &mut out, &mut progress, |job, keys, out, reasm| {
@@ -370,6 +418,42 @@ impl<E: FnMut(&ScanLine) -> std::io::Result<()>> Out<'_, E> {
             self.stats.other_flows += 1;
         }
         (self.emit)(&l)
+    }
+}
+
+/// Lines leave in the order their connections ended, whichever thread finished them: each job
+/// that ends a connection takes a ticket, and a line waits for the ones before it.
+#[derive(Default)]
+struct InOrder {
+    next_ticket: u64,
+    next_out: u64,
+    waiting: std::collections::BTreeMap<u64, Option<ScanLine>>,
+}
+
+impl InOrder {
+    /// The job's ticket (`u64::MAX` for jobs that make no line).
+    fn ticket(&mut self, job: &Job) -> u64 {
+        match job {
+            Job::Prefix(..) => u64::MAX,
+            Job::End(_) => {
+                self.next_ticket += 1;
+                self.next_ticket - 1
+            }
+        }
+    }
+
+    fn done<E: FnMut(&ScanLine) -> std::io::Result<()>>(&mut self, ticket: u64, line: Option<ScanLine>, out: &mut Out<'_, E>) -> std::io::Result<()> {
+        if ticket == u64::MAX {
+            return Ok(());
+        }
+        self.waiting.insert(ticket, line);
+        while let Some(l) = self.waiting.remove(&self.next_out) {
+            self.next_out += 1;
+            if let Some(l) = l {
+                out.line(l)?;
+            }
+        }
+        Ok(())
     }
 }
 

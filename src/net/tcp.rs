@@ -472,6 +472,12 @@ impl Reassembler {
                 let mut c = Conn::new(id, seg.src, seg.dst, p, limit, self.count_records);
                 if limit > 0 {
                     c.data = self.spare.pop().unwrap_or_default();
+                    // Streaming: room for both directions' limit at once, so the buffer never
+                    // grows (each growth is a fresh allocation the kernel must zero) and recycled
+                    // buffers all fit.
+                    if let Some(room) = limit.checked_mul(2).filter(|&r| r <= 1 << 20) {
+                        c.data.reserve_exact(room);
+                    }
                 }
                 self.live.insert(id, c);
                 id

@@ -292,7 +292,7 @@ fn from_log(cap: &Capture) -> TlsConnection {
 /// else as one stream. Records rebuilt from decrypted plaintext are flagged.
 pub fn raw_records(cap: &Capture, diags: &mut Vec<Diagnostic>) -> Vec<RawRecord> {
     if !cap.marked {
-        return record::parse_records(&cap.data, &PieceMap::contiguous(0, cap.data.len()), None, diags);
+        return record::parse_records(&bytes::Bytes::copy_from_slice(&cap.data), &PieceMap::contiguous(0, cap.data.len()), None, diags);
     }
     if cap.chunks.first().is_some_and(|c| c.dir.is_none()) {
         diags.push(Diagnostic::warning(0, "bytes before the first direction marker were taken as client -> server"));
@@ -302,7 +302,7 @@ pub fn raw_records(cap: &Capture, diags: &mut Vec<Diagnostic>) -> Vec<RawRecord>
         // DTLS: records never cross datagrams; each chunk is one datagram.
         let mut raw: Vec<RawRecord> = Vec::new();
         for c in cap.chunks.iter().filter(|c| c.layer.is_none()) {
-            raw.extend(record::parse_dtls_records(&cap.data[c.offset..c.offset + c.len], &PieceMap::contiguous(c.offset, c.len), c.dir, diags));
+            raw.extend(record::parse_dtls_records(&bytes::Bytes::copy_from_slice(&cap.data[c.offset..c.offset + c.len]), &PieceMap::contiguous(c.offset, c.len), c.dir, diags));
         }
         return raw;
     }
@@ -315,7 +315,7 @@ pub fn raw_records(cap: &Capture, diags: &mut Vec<Diagnostic>) -> Vec<RawRecord>
             map.append(&PieceMap::contiguous(c.offset, c.len));
         }
         let mut d = Vec::new();
-        let recs = record::parse_records(&bytes, &map, Some(dir), &mut d);
+        let recs = record::parse_records(&bytes.into(), &map, Some(dir), &mut d);
         // A truncated record (or header) ends the bytes, so it is the last diagnostic.
         if cap.cut && d.last().is_some_and(|x| x.message.starts_with("truncated record")) {
             d.pop();

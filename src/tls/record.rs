@@ -10,6 +10,8 @@
 //! } TLSPlaintext;
 //! ```
 
+use bytes::Bytes;
+
 use crate::model::{Diagnostic, Dir, Span};
 use crate::reader::PieceMap;
 
@@ -49,7 +51,8 @@ pub struct RawRecord {
     pub length: usize,
     /// Absolute span of the 5-byte header (covering, if split across chunks).
     pub header: Span,
-    pub payload: Vec<u8>,
+    /// A cheap view into the direction's stream (no copy per record).
+    pub payload: Bytes,
     /// Payload positions -> absolute offsets.
     pub payload_map: PieceMap,
     pub truncated: bool,
@@ -78,7 +81,7 @@ impl RawRecord {
 /// Parse the records of one direction. `bytes` is the direction's stream and `map` says where
 /// each of its bytes lies in the stream bytes. Stops at the first thing that is not a record
 /// header, with a diagnostic naming the offset and what was expected.
-pub fn parse_records(bytes: &[u8], map: &PieceMap, dir: Option<Dir>, diags: &mut Vec<Diagnostic>) -> Vec<RawRecord> {
+pub fn parse_records(bytes: &Bytes, map: &PieceMap, dir: Option<Dir>, diags: &mut Vec<Diagnostic>) -> Vec<RawRecord> {
     let mut out = Vec::new();
     let mut pos = 0usize;
     while pos < bytes.len() {
@@ -95,7 +98,7 @@ pub fn parse_records(bytes: &[u8], map: &PieceMap, dir: Option<Dir>, diags: &mut
                 version: u16::from_be_bytes([rest[3], rest[4]]),
                 length,
                 header: map.span(Span::new(pos, 2)),
-                payload: rest[2..2 + have].to_vec(),
+                payload: bytes.slice(pos + 2..pos + 2 + have),
                 payload_map: map.slice(pos + 2, have),
                 truncated: have < length,
                 decrypted: false,
@@ -164,7 +167,7 @@ pub fn parse_records(bytes: &[u8], map: &PieceMap, dir: Option<Dir>, diags: &mut
             version,
             length,
             header: map.span(Span::new(pos, 5)),
-            payload: rest[5..5 + have].to_vec(),
+            payload: bytes.slice(pos + 5..pos + 5 + have),
             payload_map: map.slice(pos + 5, have),
             truncated,
             decrypted: false,
@@ -216,7 +219,7 @@ mod tests {
     fn records_and_garbage() {
         let data = [0x14, 3, 3, 0, 1, 1, 0x15, 3, 3, 0, 2, 2, 40, 0xde, 0xad];
         let mut d = Vec::new();
-        let recs = parse_records(&data, &PieceMap::contiguous(0, data.len()), None, &mut d);
+        let recs = parse_records(&Bytes::copy_from_slice(&data), &PieceMap::contiguous(0, data.len()), None, &mut d);
         assert_eq!(recs.len(), 2);
         assert_eq!(recs[1].payload, vec![2, 40]);
         assert_eq!(recs[1].span(), Span::new(6, 7));
@@ -229,7 +232,7 @@ mod tests {
     fn resynchronises_after_garbage_in_the_middle() {
         let data = [0x14, 3, 3, 0, 1, 1, 0xde, 0xad, 0xbe, 0x15, 3, 3, 0, 2, 1, 0];
         let mut d = Vec::new();
-        let recs = parse_records(&data, &PieceMap::contiguous(0, data.len()), None, &mut d);
+        let recs = parse_records(&Bytes::copy_from_slice(&data), &PieceMap::contiguous(0, data.len()), None, &mut d);
         assert_eq!(recs.iter().map(|r| r.content_type).collect::<Vec<_>>(), [0x14, 0x15]);
         assert_eq!(recs[1].header.offset, 9);
         assert_eq!(d.len(), 1);
@@ -241,7 +244,7 @@ mod tests {
     fn truncated_record_keeps_what_is_there() {
         let data = [0x16, 3, 1, 0, 10, 1, 0];
         let mut d = Vec::new();
-        let recs = parse_records(&data, &PieceMap::contiguous(0, data.len()), None, &mut d);
+        let recs = parse_records(&Bytes::copy_from_slice(&data), &PieceMap::contiguous(0, data.len()), None, &mut d);
         assert_eq!(recs.len(), 1);
         assert!(recs[0].truncated);
         assert_eq!(recs[0].payload, vec![1, 0]);
@@ -263,7 +266,7 @@ pub fn rebuild(ct: u8, content: &[u8]) -> Vec<u8> {
 /// DTLS records of one datagram (RFC 6347 §4.1; DTLS 1.3 RFC 9147 §4):
 /// `type(1) version(2) epoch(2) sequence_number(6) length(2) fragment`, or a DTLS 1.3
 /// unified header (first byte 001CSLEE) for protected records, shown as application data.
-pub fn parse_dtls_records(bytes: &[u8], map: &PieceMap, dir: Option<Dir>, diags: &mut Vec<Diagnostic>) -> Vec<RawRecord> {
+pub fn parse_dtls_records(bytes: &Bytes, map: &PieceMap, dir: Option<Dir>, diags: &mut Vec<Diagnostic>) -> Vec<RawRecord> {
     let mut out = Vec::new();
     let mut pos = 0usize;
     while pos < bytes.len() {
@@ -277,7 +280,7 @@ pub fn parse_dtls_records(bytes: &[u8], map: &PieceMap, dir: Option<Dir>, diags:
                 version,
                 length,
                 header: map.span(Span::new(pos, header_len.min(rest.len()))),
-                payload: rest[header_len.min(rest.len())..header_len.min(rest.len()) + have].to_vec(),
+                payload: bytes.slice(pos + header_len.min(rest.len())..pos + header_len.min(rest.len()) + have),
                 payload_map: map.slice(pos + header_len.min(rest.len()), have),
                 truncated: have < length,
                 decrypted: false,
