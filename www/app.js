@@ -140,7 +140,11 @@ function startWorker() {
   // The single-file build (www/build/single-file.mjs) brings its worker as a Blob URL.
   const single = globalThis.TLS_LENS_WORKER_URL;
   // boot.js started the first one early (see index.html); a restart makes a new one.
-  worker = globalThis.TLS_LENS_EARLY_WORKER || new Worker(single || new URL('./worker.js', import.meta.url), { type: single ? 'classic' : 'module' });
+  worker = globalThis.TLS_LENS_EARLY_WORKER;
+  if (!worker) {
+    worker = new Worker(single || new URL('./worker.js', import.meta.url), { type: single ? 'classic' : 'module' });
+    globalThis.TLS_LENS_EARLY = null; // its answer would come from the old worker
+  }
   globalThis.TLS_LENS_EARLY_WORKER = null;
   sentBytes = null;
   worker.onmessage = (e) => {
@@ -165,6 +169,8 @@ function startWorker() {
 function call(op, extra = {}, onProgress = null) {
   const id = ++seq;
   const msg = { id, op, lang: getLang(), ...extra };
+  const early = takeEarly(msg);
+  if (early) return early;
   if (state.bytes && sentBytes !== state.bytes) {
     msg.bytes = state.bytes;
     sentBytes = state.bytes;
@@ -173,6 +179,28 @@ function call(op, extra = {}, onProgress = null) {
     pending.set(id, { resolve, reject, onProgress });
     worker.postMessage(msg);
   });
+}
+
+/**
+ * boot.js's analysis of the default sample, when this call asks for exactly that (same bytes,
+ * same language, no key log): the worker holds those bytes already. Used once.
+ */
+function takeEarly(msg) {
+  const early = globalThis.TLS_LENS_EARLY;
+  if (!early || msg.op !== 'analyze' || msg.keylog || msg.lang !== early.lang || !sameBytes(state.bytes, early.bytes)) return null;
+  globalThis.TLS_LENS_EARLY = null;
+  sentBytes = state.bytes;
+  return early.reply.then((d) => {
+    if (!d) throw new Error('the early analysis did not run');
+    if (d.error !== undefined) throw new Error(d.error);
+    return d;
+  });
+}
+
+function sameBytes(a, b) {
+  if (!a || !b || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** Stop a long analysis: the worker is dropped and a fresh one started. */
@@ -559,9 +587,11 @@ function explainText() {
 async function loadSample(file) {
   // The single-file build embeds the samples (base64).
   const embedded = globalThis.TLS_LENS_SAMPLES && globalThis.TLS_LENS_SAMPLES[file];
+  // boot.js fetched the default sample already.
+  const early = globalThis.TLS_LENS_EARLY && globalThis.TLS_LENS_EARLY.file === file ? await globalThis.TLS_LENS_EARLY.text : null;
   const res = embedded
     ? new Response(Uint8Array.from(atob(embedded), (c) => c.charCodeAt(0)))
-    : await fetch(`samples/${encodeURIComponent(file)}`, { cache: 'no-cache' });
+    : early !== null ? new Response(early) : await fetch(`samples/${encodeURIComponent(file)}`, { cache: 'no-cache' });
   if (!res.ok) throw new Error(`${file}: HTTP ${res.status}`);
   const sample = SAMPLES.find((s) => s.file === file);
   if (sample && sample.binary) {

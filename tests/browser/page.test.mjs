@@ -79,11 +79,13 @@ async function openPage(opts = {}) {
   const page = await context.newPage();
   const consoleErrors = [];
   const pageErrors = [];
+  const requests = [];
   page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
   page.on('pageerror', (e) => pageErrors.push(String(e)));
+  page.on('request', (r) => requests.push(r.url()));
   await page.goto(base);
   await page.waitForSelector('body[data-state="ready"]');
-  return { context, page, consoleErrors, pageErrors };
+  return { context, page, consoleErrors, pageErrors, requests };
 }
 
 async function explainText(page, text) {
@@ -96,11 +98,15 @@ async function explainText(page, text) {
 const stepsOf = (page) => page.$$eval('#steps li[data-step]', (lis) => lis.map((li) => ({ step: Number(li.dataset.step), dir: li.dataset.dir, name: li.dataset.name, text: li.textContent })));
 
 test('a. default sample (TLS 1.2 ECDHE-RSA) loads with its 10 steps and no errors', async () => {
-  const { context, page, consoleErrors, pageErrors } = await openPage();
+  const { context, page, consoleErrors, pageErrors, requests } = await openPage();
   try {
     await page.waitForSelector('#steps li[data-step]');
     const steps = await stepsOf(page);
     assert.equal(steps.length, 10);
+    // boot.js fetched the sample and had the worker analyse it before app.js asked: one fetch,
+    // and app.js took that answer (it clears TLS_LENS_EARLY when it does).
+    assert.equal(requests.filter((u) => u.endsWith('/samples/tls12-ecdhe-rsa.hex')).length, 1);
+    assert.equal(await page.evaluate(() => globalThis.TLS_LENS_EARLY), null);
     assert.deepEqual(steps.map((s) => s.name), ['ClientHello', 'ServerHello', 'Certificate', 'ServerKeyExchange', 'ServerHelloDone', 'ClientKeyExchange', 'ChangeCipherSpec', 'Finished', 'ChangeCipherSpec', 'Finished']);
     assert.deepEqual(steps.map((s) => s.dir), ['c2s', 's2c', 's2c', 's2c', 's2c', 'c2s', 'c2s', 'c2s', 's2c', 's2c']);
     assert.deepEqual(steps.map((s) => s.step), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
@@ -259,6 +265,16 @@ test('f. switching to 简体中文 re-renders the explanations in Chinese', asyn
     assert.deepEqual(pageErrors, []);
   } finally {
     await context.close();
+  }
+  // A Chinese browser opens the page in Chinese, with boot.js's early analysis (made in Chinese).
+  const zh = await openPage({ locale: 'zh-CN' });
+  try {
+    await zh.page.waitForSelector('#card .explanation');
+    assert.match(await zh.page.textContent('#card .explanation'), /[\u4e00-\u9fff]/);
+    assert.equal(await zh.page.evaluate(() => globalThis.TLS_LENS_EARLY), null);
+    assert.deepEqual(zh.pageErrors, []);
+  } finally {
+    await zh.context.close();
   }
 });
 
