@@ -307,14 +307,15 @@ pub fn scan_queued<R: Read>(
                 let seq = order.ticket(&job);
                 // A connection's end goes where its handshake was summarised; other work goes to
                 // the other thread unless it is busy.
+                let stopped = || std::io::Error::other("the summarising thread stopped");
                 let busy = |e: std::sync::mpsc::TrySendError<(u64, Job, Arc<Vec<Entry>>)>| match e {
                     std::sync::mpsc::TrySendError::Full((_, job, keys)) => Ok(Some((job, keys))),
-                    std::sync::mpsc::TrySendError::Disconnected(_) => Err(std::io::Error::other("the summarising thread stopped")),
+                    std::sync::mpsc::TrySendError::Disconnected(_) => Err(stopped()),
                 };
                 let local = match &job {
                     Job::End(c) if mine.remove(&c.stream) => Some((job, keys)),
                     Job::End(c) if there.remove(&c.stream) => {
-                        jobs.send((seq, job, keys)).map_err(|_| std::io::Error::other("the summarising thread stopped"))?;
+                        jobs.send((seq, job, keys)).map_err(|_| stopped())?;
                         None
                     }
                     Job::End(_) => jobs.try_send((seq, job, keys)).map_or_else(busy, |()| Ok(None))?,
