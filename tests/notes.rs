@@ -2,26 +2,15 @@
 //! and dump in tests/data (with its key log where there is one, so decrypted messages count),
 //! and every extension code point IANA assigned has a name.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use tls_lens::model::Field;
 use tls_lens::{analyze, registry, Lang, Options};
 
 fn inputs() -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data")];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if matches!(p.extension().and_then(|x| x.to_str()), Some("pcap" | "pcapng" | "hex" | "txt" | "test")) {
-                out.push(p);
-            }
-        }
-    }
-    out.sort();
-    out
+    common::data_files(&["pcap", "pcapng", "hex", "txt", "test"])
 }
 
 /// Where a field without a note sits: message / parent / ... / field.

@@ -1,26 +1,15 @@
 //! Bad input never panics, and every byte of every message is explained by some field.
 //! Fixtures: every `*.hex` under tests/data (real captures, see tests/data/README.md).
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use tls_lens::model::{Field, Span};
 use tls_lens::{analyze, Lang, Options};
 
 fn fixtures() -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data")];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.extension().is_some_and(|x| x == "hex") {
-                out.push(p);
-            }
-        }
-    }
-    out.sort();
-    out
+    common::data_files(&["hex"])
 }
 
 fn opts() -> Options {

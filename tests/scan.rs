@@ -3,31 +3,18 @@
 //! by tshark), survive any read size, and hold a bounded amount of memory however long the
 //! capture is.
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use tls_lens::scan::{scan, ScanLine, ScanOptions, ScanStats};
+use common::data;
 use tls_lens::{analyze, Options};
 
-fn data() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data")
-}
-
 fn captures() -> Vec<PathBuf> {
-    fn walk(d: &Path, out: &mut Vec<PathBuf>) {
-        for e in std::fs::read_dir(d).unwrap().flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                walk(&p, out);
-            } else if matches!(p.extension().and_then(|x| x.to_str()), Some("pcap" | "pcapng")) {
-                out.push(p);
-            }
-        }
-    }
-    let mut v = Vec::new();
-    walk(&data(), &mut v);
-    v.sort();
+    let v = common::data_files(&["pcap", "pcapng"]);
     assert!(v.len() > 40, "expected the test captures, found {}", v.len());
     v
 }
