@@ -1,0 +1,22 @@
+// empty: answers at once. floor: the floor wasm reads the default sample. core: the real core does.
+const mode = new URL(self.location).searchParams.get('m');
+const sample = mode === 'empty' ? null : fetch('s.hex').then((r) => r.text());
+let ms = 0;
+if (mode === 'floor') {
+  const { default: init, summary } = await import('./floor/page_floor.js');
+  await init();
+  const hex = (await sample).replace(/[^0-9a-f]/gi, '');
+  const bytes = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(hex.substr(2 * i, 2), 16);
+  const t0 = performance.now();
+  if (!summary(bytes).includes('cert')) throw new Error('floor wasm read no certificate');
+  ms = performance.now() - t0;
+} else if (mode === 'core') {
+  const { default: init, analyze } = await import('./pkg/tls_lens.js');
+  await init();
+  const bytes = new TextEncoder().encode((await sample).trimEnd());
+  const t0 = performance.now();
+  if (!analyze(bytes, 'en').connections.length) throw new Error('core read no connection');
+  ms = performance.now() - t0;
+}
+postMessage(ms);
