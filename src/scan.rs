@@ -5,7 +5,7 @@
 //! explainer as `analyze`. After that, records are only counted, by their headers, and their
 //! payloads skipped without being copied.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use std::io::Read;
 use std::sync::Arc;
 
@@ -300,7 +300,7 @@ pub fn scan_queued<R: Read>(
             // When the other thread has a backlog, this one summarises the next handshake itself
             // (and later ends that connection too, since its half-made line is here).
             let mut here = Summariser::new(kind, opts);
-            let (mut mine, mut there) = (std::collections::HashSet::new(), std::collections::HashSet::new());
+            let (mut mine, mut there) = (HashSet::new(), HashSet::new());
             let mut order = InOrder::default();
             let mut out = Out { stats: &mut stats, emit: &mut emit };
             let res = read_packets(r, buf, eof, kind, opts, &mut out, &mut progress, |job, keys, out, reasm| {
@@ -475,7 +475,7 @@ fn read_packets<R: Read, E: FnMut(&ScanLine) -> std::io::Result<()>>(
     let mut keys = Keys { seen: usize::MAX, extra: opts.explain.keylog.clone(), entries: Arc::default() };
     let mut reasm = Reassembler::streaming(STORE_LIMIT, PENDING_LIMIT);
     // Connections handed to the summariser already.
-    let mut summarised: std::collections::HashSet<usize> = std::collections::HashSet::new();
+    let mut summarised: HashSet<usize> = HashSet::new();
     let mut start = 0usize; // position in `buf` of file offset `at`
     let mut at = 0usize;
     let mut next_progress = 0u64;

@@ -8,7 +8,9 @@
 //! connection. The `Reassembler` takes one packet at a time; for `tls-lens scan` it can stop
 //! storing a connection's bytes after a prefix and still count its TLS records by length.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use foldhash::{HashMap, HashMapExt};
 use std::net::IpAddr;
 
 use super::file::RawPacket;
