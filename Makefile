@@ -31,12 +31,17 @@ setup-test:
 	    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y chromium >/dev/null; }; }
 
 # --- build ------------------------------------------------------------------
-# The page's core is built for size (opt-level "z": 16% smaller than the CLI's opt-level 3).
+# The page's cores are built for size (opt-level "z": 16% smaller than the CLI's opt-level 3).
+# Two of them: tls_lens_lite (no decryption, QUIC or certificate compression; what the page
+# loads first) and tls_lens (everything; loaded when an input needs it).
+WASM_BUILD = $(CARGO) build --release --lib --target $(WASM_TARGET) --config 'profile.release.opt-level="z"'
 wasm:
-	$(CARGO) build --release --lib --target $(WASM_TARGET) --config 'profile.release.opt-level="z"'
+	$(WASM_BUILD) --no-default-features
+	wasm-bindgen --target web --no-typescript --out-dir www/pkg --out-name tls_lens_lite $(WASM_OUT)
+	$(WASM_BUILD)
 	wasm-bindgen --target web --no-typescript --out-dir www/pkg $(WASM_OUT)
-	node_modules/.bin/wasm-opt -Oz \
-	  www/pkg/tls_lens_bg.wasm -o www/pkg/tls_lens_bg.wasm
+	for w in tls_lens_lite_bg tls_lens_bg; do \
+	  node_modules/.bin/wasm-opt -Oz www/pkg/$$w.wasm -o www/pkg/$$w.wasm || exit 1; done
 
 cli:
 	$(CARGO) build --release --bin tls-lens
@@ -56,8 +61,8 @@ test-browser:
 	node --test tests/browser/
 
 size: wasm
-	@raw=$$(stat -c %s www/pkg/tls_lens_bg.wasm); gz=$$(gzip -9c www/pkg/tls_lens_bg.wasm | wc -c); \
-	  echo "wasm: $$raw bytes raw, $$gz bytes gzipped"
+	@for w in tls_lens_lite_bg tls_lens_bg; do \
+	  echo "$$w.wasm: $$(stat -c %s www/pkg/$$w.wasm) bytes raw, $$(gzip -9c www/pkg/$$w.wasm | wc -c) bytes gzipped"; done
 
 clean:
 	$(CARGO) clean

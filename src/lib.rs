@@ -25,6 +25,30 @@ pub use wasm::analyze_for_tests as wasm_analyze_for_tests;
 pub use explain::Lang;
 pub use model::Analysis;
 
+/// Built without the `full` feature (the page's first core): the analyses since the last call
+/// met something only the full core explains (a key log, QUIC, a compressed certificate), so
+/// their answer is not the one to show. Reading it resets it. Always false in a full build.
+pub fn needs_full_core() -> bool {
+    #[cfg(not(feature = "full"))]
+    return lite::NEEDS_FULL.with(|f| f.replace(false));
+    #[cfg(feature = "full")]
+    false
+}
+
+#[cfg(not(feature = "full"))]
+mod lite {
+    thread_local! {
+        pub(crate) static NEEDS_FULL: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    }
+
+    /// Note that this input needs the full core.
+    pub(crate) fn want_full() {
+        NEEDS_FULL.with(|f| f.set(true));
+    }
+}
+#[cfg(not(feature = "full"))]
+pub(crate) use lite::want_full;
+
 /// How to analyse and explain.
 #[derive(Clone, Debug, Default)]
 pub struct Options {
@@ -96,28 +120,40 @@ pub fn analyze(input: &[u8], opts: &Options) -> Analysis {
 /// its stream), and its client random. `analyze` and `scan` both go through here.
 pub fn explain_capture(id: usize, cap: &input::Capture, keys: &[crypto::keylog::Entry], opts: &Options) -> (model::Connection, Vec<model::Diagnostic>, Vec<u8>) {
     // QUIC with a key log: walk the flow again with the secrets (Initial packets need none).
+    #[cfg(feature = "full")]
     let requic = if keys.is_empty() { None } else { quic::with_keys(cap, keys) };
+    #[cfg(feature = "full")]
     let cap = requic.as_ref().unwrap_or(cap);
+    #[cfg_attr(not(feature = "full"), allow(unused_mut))]
     let mut tls = tls::parse_lean(cap, opts.summary_only);
-    // With secrets for it in the key log: decrypt, and explain the rebuilt capture instead.
-    let decrypted = if keys.is_empty() || cap.quic.is_some() { None } else { crypto::decrypt::tls13(cap, &tls, keys).or_else(|| crypto::decrypt::tls12(cap, &tls, keys)) };
-    let cap = match decrypted {
-        Some(d) => {
-            let mut c = d.cap;
-            c.notes.extend(d.notes);
-            tls = tls::parse_lean(&c, opts.summary_only);
-            std::borrow::Cow::Owned(c)
+    #[cfg(not(feature = "full"))]
+    if !keys.is_empty() || cap.quic.is_some() || tls::certcomp::present(&tls) {
+        want_full();
+    }
+    #[cfg(not(feature = "full"))]
+    let cap = std::borrow::Cow::Borrowed(cap);
+    #[cfg(feature = "full")]
+    let cap = {
+        // With secrets for it in the key log: decrypt, and explain the rebuilt capture instead.
+        let decrypted = if keys.is_empty() || cap.quic.is_some() { None } else { crypto::decrypt::tls13(cap, &tls, keys).or_else(|| crypto::decrypt::tls12(cap, &tls, keys)) };
+        let cap = match decrypted {
+            Some(d) => {
+                let mut c = d.cap;
+                c.notes.extend(d.notes);
+                tls = tls::parse_lean(&c, opts.summary_only);
+                std::borrow::Cow::Owned(c)
+            }
+            None => std::borrow::Cow::Borrowed(cap),
+        };
+        // Certificates compressed with RFC 8879 (TLS over TCP; the QUIC walk does its own).
+        let inflated = if cap.quic.is_none() { tls::certcomp::expand(cap.as_ref(), &tls) } else { None };
+        match inflated {
+            Some(c) => {
+                tls = tls::parse_lean(&c, opts.summary_only);
+                std::borrow::Cow::Owned(c)
+            }
+            None => cap,
         }
-        None => std::borrow::Cow::Borrowed(cap),
-    };
-    // Certificates compressed with RFC 8879 (TLS over TCP; the QUIC walk does its own).
-    let inflated = if cap.quic.is_none() { tls::certcomp::expand(cap.as_ref(), &tls) } else { None };
-    let cap = match inflated {
-        Some(c) => {
-            tls = tls::parse_lean(&c, opts.summary_only);
-            std::borrow::Cow::Owned(c)
-        }
-        None => cap,
     };
     let cap = cap.as_ref();
     let random = tls.facts.client_hello.as_ref().map(|ch| ch.random.clone()).unwrap_or_default();

@@ -424,6 +424,7 @@ impl<E: FnMut(&ScanLine) -> std::io::Result<()>> Out<'_, E> {
 
 /// Lines leave in the order their connections ended, whichever thread finished them: each job
 /// that ends a connection takes a ticket, and a line waits for the ones before it.
+#[cfg(not(target_arch = "wasm32"))]
 #[derive(Default)]
 struct InOrder {
     next_ticket: u64,
@@ -431,6 +432,7 @@ struct InOrder {
     waiting: std::collections::BTreeMap<u64, Option<ScanLine>>,
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 impl InOrder {
     /// The job's ticket (`u64::MAX` for jobs that make no line).
     fn ticket(&mut self, job: &Job) -> u64 {

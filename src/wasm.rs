@@ -9,7 +9,28 @@ use crate::{analyze, Lang, Options};
 /// throws for bad input: problems are in `diagnostics`.
 #[wasm_bindgen(js_name = analyze)]
 pub fn analyze_js(input: &[u8], lang: &str, keylog: Option<String>) -> Result<JsValue, JsError> {
-    to_js(&analyze(input, &Options { keylog: keylog.unwrap_or_default(), ..options(lang) }))
+    answer(|| Ok(analyze(input, &Options { keylog: keylog.unwrap_or_default(), ..options(lang) })))
+}
+
+/// What a core built without the `full` feature throws when the input needs the full one (a
+/// key log, QUIC, compressed certificates): the page's worker then loads that and asks again.
+pub const NEEDS_FULL: &str = "tls-lens: this input needs the full core";
+
+/// "full", or "lite" for the page's first core (no decryption, QUIC or certificate compression).
+#[wasm_bindgen]
+pub fn core() -> String {
+    if cfg!(feature = "full") { "full" } else { "lite" }.to_string()
+}
+
+/// Run one analysis and hand its answer to JavaScript, unless this core cannot give the whole
+/// answer.
+fn answer<T: Serialize>(run: impl FnOnce() -> Result<T, JsError>) -> Result<JsValue, JsError> {
+    crate::needs_full_core();
+    let v = run()?;
+    if crate::needs_full_core() {
+        return Err(JsError::new(NEEDS_FULL));
+    }
+    to_js(&v)
 }
 
 fn options(lang: &str) -> Options {
@@ -26,10 +47,11 @@ fn to_js<T: Serialize>(v: &T) -> Result<JsValue, JsError> {
 #[wasm_bindgen]
 pub fn overview(input: &[u8], lang: &str, progress: &js_sys::Function) -> Result<JsValue, JsError> {
     let total = JsValue::from_f64(input.len() as f64);
-    let o = crate::scan::overview(input, &options(lang), |done| {
-        let _ = progress.call2(&JsValue::NULL, &JsValue::from_f64(done as f64), &total);
-    });
-    to_js(&o)
+    answer(|| {
+        Ok(crate::scan::overview(input, &options(lang), |done| {
+            let _ = progress.call2(&JsValue::NULL, &JsValue::from_f64(done as f64), &total);
+        }))
+    })
 }
 
 /// Explain one connection of a capture, by its `stream` number: Wireshark's tcp.stream, or
@@ -37,15 +59,14 @@ pub fn overview(input: &[u8], lang: &str, progress: &js_sys::Function) -> Result
 #[wasm_bindgen(js_name = explainStream)]
 pub fn explain_stream(input: &[u8], stream: usize, lang: &str, keylog: Option<String>, transport: Option<String>) -> Result<JsValue, JsError> {
     let (tcp, udp) = if transport.as_deref() == Some("udp") { (None, Some(stream)) } else { (Some(stream), None) };
-    to_js(&analyze(input, &Options { only_stream: tcp, only_udp_stream: udp, keylog: keylog.unwrap_or_default(), ..options(lang) }))
+    answer(|| Ok(analyze(input, &Options { only_stream: tcp, only_udp_stream: udp, keylog: keylog.unwrap_or_default(), ..options(lang) })))
 }
 
 /// Compare the ClientHellos of connection `conn_a` of `a` and `conn_b` of `b` (`b` may be the
 /// same input): the `tls-lens diff --json` object.
 #[wasm_bindgen(js_name = diffHellos)]
 pub fn diff_hellos(a: &[u8], conn_a: usize, b: &[u8], conn_b: usize, lang: &str, label_a: &str, label_b: &str) -> Result<JsValue, JsError> {
-    let d = crate::fingerprint::diff::diff_inputs((label_a, a, conn_a), (label_b, b, conn_b), &options(lang)).map_err(|e| JsError::new(&e))?;
-    to_js(&d)
+    answer(|| crate::fingerprint::diff::diff_inputs((label_a, a, conn_a), (label_b, b, conn_b), &options(lang)).map_err(|e| JsError::new(&e)))
 }
 
 /// For wasm-bindgen-test: the same as `analyze` with a panic-free unwrap of the error path.

@@ -347,8 +347,17 @@ pub fn quic_capture(f: &crate::net::UdpFlow, kind: &'static str) -> Option<Captu
     if !f.quic {
         return None;
     }
-    let cap = crate::quic::capture(f, kind, &[]);
-    cap.quic_summary.as_ref().is_some_and(|q| q.decrypted > 0).then_some(cap)
+    // Even QUIC's Initial packets are encrypted.
+    #[cfg(not(feature = "full"))]
+    {
+        crate::want_full();
+        None
+    }
+    #[cfg(feature = "full")]
+    {
+        let cap = crate::quic::capture(f, kind, &[]);
+        cap.quic_summary.as_ref().is_some_and(|q| q.decrypted > 0).then_some(cap)
+    }
 }
 
 /// A DTLS flow: one chunk per datagram (records never cross datagrams).

@@ -100,10 +100,20 @@ pub fn note(algorithm: u16, compressed: usize, result: &Result<Vec<u8>, String>)
 
 /// TLS over TCP: a copy of `cap` with each CompressedCertificate's Certificate inserted after
 /// the record that ends it. None when there is none.
+/// A CompressedCertificate message the parser could read (not still encrypted).
+fn readable(m: &crate::model::Message) -> bool {
+    m.content_type == 22 && m.msg_type == Some(25) && !m.encrypted
+}
+
+/// Does the connection hold a CompressedCertificate to expand?
+pub fn present(tls: &TlsConnection) -> bool {
+    tls.messages.iter().any(readable)
+}
+
 pub fn expand(cap: &Capture, tls: &TlsConnection) -> Option<Capture> {
     let mut inserts: Vec<(usize, Dir, Vec<u8>)> = Vec::new();
     let mut notes = Vec::new();
-    for m in tls.messages.iter().filter(|m| m.content_type == 22 && m.msg_type == Some(25) && !m.encrypted) {
+    for m in tls.messages.iter().filter(|m| readable(m)) {
         let bytes: Vec<u8> = m.pieces.iter().flat_map(|p| cap.data.get(p.offset..p.end()).unwrap_or_default().to_vec()).collect();
         let last = m.pieces.last().map_or(m.span.end(), |p| p.end());
         let Some(record) = tls.records.iter().find(|r| r.span.offset < last && last <= r.span.end()) else { continue };

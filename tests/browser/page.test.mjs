@@ -3,11 +3,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import net from 'node:net';
 import http from 'node:http';
+import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -56,7 +57,7 @@ async function waitForServer(url, ms = 15000) {
 
 before(async () => {
   assert.ok(existsSync(join(ROOT, BIN)), `${BIN} is missing: build it first (make)`);
-  assert.ok(existsSync(join(ROOT, 'www', 'pkg', 'tls_lens_bg.wasm')), 'www/pkg is missing: run make wasm');
+  for (const w of ['tls_lens_bg.wasm', 'tls_lens_lite_bg.wasm']) assert.ok(existsSync(join(ROOT, 'www', 'pkg', w)), 'www/pkg is missing: run make wasm');
   const port = await freePort();
   server = spawn(BIN, ['serve', 'www', '--port', String(port)], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
   base = `http://127.0.0.1:${port}/`;
@@ -107,6 +108,9 @@ test('a. default sample (TLS 1.2 ECDHE-RSA) loads with its 10 steps and no error
     // and app.js took that answer (it clears TLS_LENS_EARLY when it does).
     assert.equal(requests.filter((u) => u.endsWith('/samples/tls12-ecdhe-rsa.hex')).length, 1);
     assert.equal(await page.evaluate(() => globalThis.TLS_LENS_EARLY), null);
+    // The lite core answered; the full one (decryption, QUIC) was never fetched.
+    assert.equal(requests.filter((u) => u.endsWith('/pkg/tls_lens_lite_bg.wasm')).length, 1);
+    assert.deepEqual(requests.filter((u) => u.endsWith('/pkg/tls_lens_bg.wasm')), []);
     assert.deepEqual(steps.map((s) => s.name), ['ClientHello', 'ServerHello', 'Certificate', 'ServerKeyExchange', 'ServerHelloDone', 'ClientKeyExchange', 'ChangeCipherSpec', 'Finished', 'ChangeCipherSpec', 'Finished']);
     assert.deepEqual(steps.map((s) => s.dir), ['c2s', 's2c', 's2c', 's2c', 's2c', 'c2s', 'c2s', 'c2s', 's2c', 's2c']);
     assert.deepEqual(steps.map((s) => s.step), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
@@ -279,9 +283,14 @@ test('f. switching to 简体中文 re-renders the explanations in Chinese', asyn
 });
 
 test('g. full-page screenshot of the default page at 1280x900', async () => {
-  const { context, page, pageErrors } = await openPage();
+  const { context, page, pageErrors, requests } = await openPage();
   try {
     await page.waitForSelector('#steps li[data-step]');
+    // Budget report: every file the default page fetched (the worker's too), gzipped.
+    const files = [...new Set(requests.map((u) => new URL(u).pathname))].map((p) => join(ROOT, 'www', p === '/' ? 'index.html' : p));
+    assert.ok(files.every((f) => existsSync(f)), files.join(', '));
+    const gz = files.reduce((n, f) => n + gzipSync(readFileSync(f), { level: 9 }).length, 0);
+    console.log(`# g: the default page fetched ${files.length} files, ${(gz / 1024).toFixed(0)} KB gzipped`);
     mkdirSync(OUT, { recursive: true });
     const file = join(OUT, 'default.png');
     rmSync(file, { force: true });
@@ -565,13 +574,14 @@ test('k. a 100 MB capture is listed in a worker with progress, then explained co
 });
 
 test('l. a key log file decrypts a TLS 1.3 capture: decrypted messages and verified Finished', async () => {
-  const { context, page, consoleErrors, pageErrors } = await openPage();
+  const { context, page, consoleErrors, pageErrors, requests } = await openPage();
   try {
     await page.setInputFiles('#file', join(ROOT, 'tests', 'data', 'tls13.pcap'));
     await page.waitForFunction(() => /tls13\.pcap/.test(document.getElementById('status').textContent));
     await page.waitForSelector('body[data-state="ready"]');
     let steps = await stepsOf(page);
     assert.ok(!steps.some((s) => s.name === 'EncryptedExtensions'), 'nothing decrypted without keys');
+    assert.deepEqual(requests.filter((u) => u.endsWith('/pkg/tls_lens_bg.wasm')), [], 'the lite core read the capture');
     await page.setInputFiles('#keylog', join(ROOT, 'tests', 'data', 'tls13.keylog'));
     await page.waitForFunction(() => document.querySelector('#steps li[data-name="EncryptedExtensions"]'));
     await page.waitForSelector('body[data-state="ready"]');
@@ -588,6 +598,7 @@ test('l. a key log file decrypts a TLS 1.3 capture: decrypted messages and verif
     // The key schedule: each generation from the key log, with what it opened.
     const gens = await page.$$eval('#key-schedule .ks-gen', (lis) => lis.map((li) => li.dataset.name));
     assert.deepEqual(gens, ['client_handshake_traffic', 'server_handshake_traffic', 'client_application_traffic_0', 'server_application_traffic_0']);
+    assert.equal(requests.filter((u) => u.endsWith('/pkg/tls_lens_bg.wasm')).length, 1, 'the key log brought the full core');
     await page.click('#key-schedule > summary');
     assert.match(await page.textContent('#key-schedule .ks-gen[data-name="server_handshake_traffic"]'), /EncryptedExtensions, Certificate, CertificateVerify, Finished/);
     assert.deepEqual(pageErrors, []);
@@ -619,7 +630,7 @@ test('m. "Why these values?" breaks JA4 and JA3 into pieces and shows the bytes 
 });
 
 test('n. the QUIC sample: packets and TLS messages as steps, the key derivation of an Initial packet, hex layers', async () => {
-  const { context, page, consoleErrors, pageErrors } = await openPage();
+  const { context, page, consoleErrors, pageErrors, requests } = await openPage();
   try {
     await page.waitForSelector('#steps li[data-step]');
     await page.selectOption('#samples', 'quic-illustrated.pcapng');
@@ -628,6 +639,8 @@ test('n. the QUIC sample: packets and TLS messages as steps, the key derivation 
     const steps = await stepsOf(page);
     // The Illustrated QUIC Connection: 12 packets, 7 handshake messages (tests/quic.rs checks the bytes).
     assert.equal(steps.filter((s) => s.name.startsWith('QUIC ')).length, 12);
+    // QUIC is encrypted even without a key log: the lite core sent it to the full one.
+    assert.equal(requests.filter((u) => u.endsWith('/pkg/tls_lens_bg.wasm')).length, 1);
     assert.deepEqual(steps.filter((s) => !s.name.startsWith('QUIC ')).map((s) => s.name), ['ClientHello', 'ServerHello', 'EncryptedExtensions', 'Certificate', 'CertificateVerify', 'Finished', 'Finished']);
     assert.equal(steps[0].name, 'QUIC Initial');
     const summary = await page.textContent('#summary');
@@ -900,6 +913,75 @@ test('u. every sample loads without errors; long lists filter; B of a comparison
     assert.match(await page.textContent('.diff-table thead'), /pasted input/);
     assert.deepEqual(pageErrors, []);
     assert.deepEqual(consoleErrors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+/** Every file under `dir` whose name ends in one of `exts`. */
+function filesUnder(dir, exts) {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) return filesUnder(p, exts);
+    return exts.some((x) => e.name.endsWith(x)) ? [p] : [];
+  });
+}
+
+test('v. the lite core answers every input exactly as the full one, or hands it to the full one', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  try {
+    // Any page of the site: its CSP allows same-origin modules and wasm.
+    await page.goto(base + 'embed.html');
+    assert.deepEqual(await page.evaluate(async () => {
+      const lite = await import('./pkg/tls_lens_lite.js');
+      const full = await import('./pkg/tls_lens.js');
+      await lite.default();
+      await full.default();
+      globalThis.cores = { lite, full };
+      return [lite.core(), full.core()];
+    }), ['lite', 'full']);
+    const files = [...filesUnder(join(ROOT, 'www', 'samples'), ['.hex', '.txt', '.pcap', '.pcapng']), ...filesUnder(join(ROOT, 'tests', 'data'), ['.hex', '.txt', '.pcap', '.pcapng', '.test', '.bin'])]
+      .filter((f) => statSync(f).size < 2e6 && !f.includes('/dumps/'));
+    const handed = [];
+    let same = 0;
+    for (const f of files) {
+      const keylogFile = f.replace(/\.[^.]+$/, '.keylog');
+      const keylog = existsSync(keylogFile) ? readFileSync(keylogFile, 'utf8') : null;
+      const r = await page.evaluate(({ bytes, keylog }) => {
+        const b = new Uint8Array(bytes);
+        const { lite, full } = globalThis.cores;
+        const out = { full: JSON.stringify(full.analyze(b, 'en')) };
+        try {
+          out.lite = JSON.stringify(lite.analyze(b, 'en'));
+        } catch (e) {
+          out.error = String(e.message);
+        }
+        if (keylog) {
+          try {
+            lite.analyze(b, 'en', keylog);
+            out.withKeylog = 'answered';
+          } catch (e) {
+            out.withKeylog = String(e.message);
+          }
+        }
+        return out;
+      }, { bytes: [...readFileSync(f)], keylog });
+      const name = f.slice(ROOT.length + 1);
+      if (r.error !== undefined) {
+        assert.equal(r.error, 'tls-lens: this input needs the full core', name);
+        handed.push(name);
+      } else {
+        assert.ok(r.lite === r.full, `${name}: the lite core's answer differs from the full one's`);
+        same++;
+      }
+      // A key log (with secrets in it) is for decryption, which only the full core does.
+      if (keylog && /^[A-Z_0-9]+ [0-9a-fA-F]+ [0-9a-fA-F]+/m.test(keylog) && JSON.parse(r.full).connections.length > 0) assert.equal(r.withKeylog, 'tls-lens: this input needs the full core', `${name} with its key log`);
+    }
+    // QUIC (encrypted even without a key log) and captures carrying their key log go to the full core.
+    for (const f of ['www/samples/quic-illustrated.pcapng', 'www/samples/chromium.pcapng']) assert.ok(handed.includes(f), `${f} was not handed over: ${handed.join(', ')}`);
+    assert.ok(same > 100, `${same} of ${files.length} inputs answered by the lite core`);
+    console.log(`lite core: ${same} of ${files.length} inputs answered as the full core does; ${handed.length} handed to it`);
   } finally {
     await context.close();
   }
