@@ -1,4 +1,4 @@
-// Loads site/page.html?m=empty|floor|core in fresh headless Chromium contexts and prints, per mode,
+// Loads site/page.html?m=empty|floor|lite|core in fresh headless Chromium contexts and prints, per mode,
 // when the worker's answer reached the page (ms after navigation) and how long its analysis took.
 import { chromium } from 'playwright-core';
 import { spawn } from 'node:child_process';
@@ -11,7 +11,7 @@ await new Promise((r) => setTimeout(r, 500));
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: ['--no-sandbox'] });
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 try {
-  for (const mode of ['empty', 'floor', 'core']) {
+  for (const mode of ['empty', 'floor', 'lite', 'core']) {
     const at = [];
     const took = [];
     for (let i = 0; i < runs; i++) {

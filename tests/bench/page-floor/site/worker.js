@@ -1,4 +1,5 @@
-// empty: answers at once. floor: the floor wasm reads the default sample. core: the real core does.
+// empty: answers at once. floor: the floor wasm reads the default sample. core / lite: the page's
+// full / lite core analyses it.
 const mode = new URL(self.location).searchParams.get('m');
 const sample = mode === 'empty' ? null : fetch('s.hex').then((r) => r.text());
 let ms = 0;
@@ -11,8 +12,8 @@ if (mode === 'floor') {
   const t0 = performance.now();
   if (!summary(bytes).includes('cert')) throw new Error('floor wasm read no certificate');
   ms = performance.now() - t0;
-} else if (mode === 'core') {
-  const { default: init, analyze } = await import('./pkg/tls_lens.js');
+} else if (mode === 'core' || mode === 'lite') {
+  const { default: init, analyze } = await import(mode === 'lite' ? './pkg/tls_lens_lite.js' : './pkg/tls_lens.js');
   await init();
   const bytes = new TextEncoder().encode((await sample).trimEnd());
   const t0 = performance.now();
