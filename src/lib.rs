@@ -45,9 +45,14 @@ mod lite {
     pub(crate) fn want_full() {
         NEEDS_FULL.with(|f| f.set(true));
     }
+
+    /// Has this input needed the full core so far? (Long reads stop early then.)
+    pub(crate) fn wants_full() -> bool {
+        NEEDS_FULL.with(|f| f.get())
+    }
 }
 #[cfg(not(feature = "full"))]
-pub(crate) use lite::want_full;
+pub(crate) use lite::{want_full, wants_full};
 
 /// How to analyse and explain.
 #[derive(Clone, Debug, Default)]

@@ -631,6 +631,11 @@ pub fn overview(input: &[u8], opts: &Options, mut progress: impl FnMut(u64)) -> 
         input,
         &so,
         |l| {
+            // The lite core stops reading once the capture needs the full one (QUIC).
+            #[cfg(not(feature = "full"))]
+            if crate::wants_full() {
+                return Err(std::io::Error::other("this capture needs the full core"));
+            }
             if l.tls { &mut connections } else { &mut other_flows }.push(l.clone());
             Ok(())
         },

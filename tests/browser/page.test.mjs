@@ -951,11 +951,18 @@ test('v. the lite core answers every input exactly as the full one, or hands it 
       const r = await page.evaluate(({ bytes, keylog }) => {
         const b = new Uint8Array(bytes);
         const { lite, full } = globalThis.cores;
-        const out = { full: JSON.stringify(full.analyze(b, 'en')) };
-        try {
-          out.lite = JSON.stringify(lite.analyze(b, 'en'));
-        } catch (e) {
-          out.error = String(e.message);
+        // analyze, and for captures also the overview the page uses for big ones: each answer is
+        // the full core's, or the lite core says it needs the full one.
+        const capture = b[0] === 0x0a || b[0] === 0xd4 || b[0] === 0xa1 || b[0] === 0x4d;
+        const asks = [(core) => core.analyze(b, 'en'), ...(capture ? [(core) => core.overview(b, 'en', () => {})] : [])];
+        const out = { full: [], lite: [] };
+        for (const ask of asks) {
+          out.full.push(JSON.stringify(ask(full)));
+          try {
+            out.lite.push(JSON.stringify(ask(lite)));
+          } catch (e) {
+            out.lite.push({ error: String(e.message) });
+          }
         }
         if (keylog) {
           try {
@@ -968,15 +975,17 @@ test('v. the lite core answers every input exactly as the full one, or hands it 
         return out;
       }, { bytes: [...readFileSync(f)], keylog });
       const name = f.slice(ROOT.length + 1);
-      if (r.error !== undefined) {
-        assert.equal(r.error, 'tls-lens: this input needs the full core', name);
-        handed.push(name);
-      } else {
-        assert.ok(r.lite === r.full, `${name}: the lite core's answer differs from the full one's`);
-        same++;
-      }
+      r.lite.forEach((l, i) => {
+        const what = `${name} (${i ? 'overview' : 'analyze'})`;
+        if (l.error !== undefined) assert.equal(l.error, 'tls-lens: this input needs the full core', what);
+        else assert.ok(l === r.full[i], `${what}: the lite core's answer differs from the full one's`);
+      });
+      if (r.lite[0].error !== undefined) handed.push(name);
+      else same++;
+      // What one answer needs, the other does too.
+      assert.ok(r.lite.every((l) => (l.error !== undefined) === (r.lite[0].error !== undefined)), name);
       // A key log (with secrets in it) is for decryption, which only the full core does.
-      if (keylog && /^[A-Z_0-9]+ [0-9a-fA-F]+ [0-9a-fA-F]+/m.test(keylog) && JSON.parse(r.full).connections.length > 0) assert.equal(r.withKeylog, 'tls-lens: this input needs the full core', `${name} with its key log`);
+      if (keylog && /^[A-Z_0-9]+ [0-9a-fA-F]+ [0-9a-fA-F]+/m.test(keylog) && JSON.parse(r.full[0]).connections.length > 0) assert.equal(r.withKeylog, 'tls-lens: this input needs the full core', `${name} with its key log`);
     }
     // QUIC (encrypted even without a key log) and captures carrying their key log go to the full core.
     for (const f of ['www/samples/quic-illustrated.pcapng', 'www/samples/chromium.pcapng']) assert.ok(handed.includes(f), `${f} was not handed over: ${handed.join(', ')}`);
