@@ -98,8 +98,6 @@ pub fn note(algorithm: u16, compressed: usize, result: &Result<Vec<u8>, String>)
     }
 }
 
-/// TLS over TCP: a copy of `cap` with each CompressedCertificate's Certificate inserted after
-/// the record that ends it. None when there is none.
 /// A CompressedCertificate message the parser could read (not still encrypted).
 fn readable(m: &crate::model::Message) -> bool {
     m.content_type == 22 && m.msg_type == Some(25) && !m.encrypted
@@ -110,6 +108,8 @@ pub fn present(tls: &TlsConnection) -> bool {
     tls.messages.iter().any(readable)
 }
 
+/// TLS over TCP: a copy of `cap` with each CompressedCertificate's Certificate inserted after
+/// the record that ends it. None when there is none.
 pub fn expand(cap: &Capture, tls: &TlsConnection) -> Option<Capture> {
     let mut inserts: Vec<(usize, Dir, Vec<u8>)> = Vec::new();
     let mut notes = Vec::new();
