@@ -32,12 +32,14 @@ setup-test:
 
 # --- build ------------------------------------------------------------------
 # The page's cores are built for size (opt-level "z": 16% smaller than the CLI's opt-level 3).
-# Two of them: tls_lens_lite (no decryption, QUIC or certificate compression; what the page
-# loads first) and tls_lens (everything; loaded when an input needs it).
+# Two of them: tls_lens_lite (no decryption, QUIC or certificate compression, and no texts: it
+# fetches those of its language, texts-<lang>.tsv; what the page loads first) and tls_lens
+# (everything; loaded when an input needs it). The CLI writes the texts.
 WASM_BUILD = $(CARGO) build --release --lib --target $(WASM_TARGET) --config 'profile.release.opt-level="z"'
-wasm:
+wasm: cli
 	$(WASM_BUILD) --no-default-features
 	wasm-bindgen --target web --no-typescript --out-dir www/pkg --out-name tls_lens_lite $(WASM_OUT)
+	for l in en zh; do ./target/release/tls-lens texts $$l > www/pkg/texts-$$l.tsv || exit 1; done
 	$(WASM_BUILD)
 	wasm-bindgen --target web --no-typescript --out-dir www/pkg $(WASM_OUT)
 	for w in tls_lens_lite_bg tls_lens_bg; do \

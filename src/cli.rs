@@ -93,6 +93,10 @@ enum Cmd {
         #[arg(long, default_value_t = 8080)]
         port: u16,
     },
+    /// Print the explanation texts of a language (en or zh), one `key<TAB>text` line each:
+    /// `make wasm` writes them to www/pkg/texts-<lang>.tsv for the page's lite core.
+    #[command(hide = true)]
+    Texts { lang: String },
 }
 
 pub fn main() -> ExitCode {
@@ -106,6 +110,19 @@ pub fn main() -> ExitCode {
             }
         },
         Cmd::Diff { a, b, conn_a, conn_b, json, lang } => diff(&a, &b, conn_a, conn_b, json, &lang),
+        Cmd::Texts { lang } => match tls_lens::Lang::parse(&lang) {
+            Some(l) => match std::io::Write::write_all(&mut std::io::stdout(), tls_lens::explain::texts_tsv(l).as_bytes()) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("tls-lens: texts: {e}");
+                    ExitCode::from(2)
+                }
+            },
+            None => {
+                eprintln!("tls-lens: texts: no language {lang:?} (en or zh)");
+                ExitCode::from(2)
+            }
+        },
         Cmd::Scan { file, all, lang, stats, keylog } => match keylog.map(std::fs::read_to_string).transpose() {
             Ok(k) => scan(&file, all, &lang, stats, k.unwrap_or_default()),
             Err(e) => {

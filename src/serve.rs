@@ -28,6 +28,7 @@ fn mime(path: &Path) -> &'static str {
         "svg" => "image/svg+xml",
         "png" => "image/png",
         "txt" | "hex" | "log" => "text/plain; charset=utf-8",
+        "tsv" => "text/tab-separated-values; charset=utf-8",
         "pcap" | "pcapng" => "application/octet-stream",
         _ => "application/octet-stream",
     }

@@ -9,7 +9,7 @@ use crate::{analyze, Lang, Options};
 /// throws for bad input: problems are in `diagnostics`.
 #[wasm_bindgen(js_name = analyze)]
 pub fn analyze_js(input: &[u8], lang: &str, keylog: Option<String>) -> Result<JsValue, JsError> {
-    answer(|| Ok(analyze(input, &Options { keylog: keylog.unwrap_or_default(), ..options(lang) })))
+    answer(|| Ok(analyze(input, &Options { keylog: keylog.unwrap_or_default(), ..options(lang)? })))
 }
 
 /// What a core built without the `full` feature throws when the input needs the full one (a
@@ -33,8 +33,23 @@ fn answer<T: Serialize>(run: impl FnOnce() -> Result<T, JsError>) -> Result<JsVa
     to_js(&v)
 }
 
-fn options(lang: &str) -> Options {
-    Options { lang: Lang::parse(lang).unwrap_or_default(), now: Some((js_sys::Date::now() / 1000.0) as i64), ..Default::default() }
+fn options(lang: &str) -> Result<Options, JsError> {
+    let lang = Lang::parse(lang).unwrap_or_default();
+    if !crate::explain::has_texts(lang) {
+        return Err(JsError::new(&format!("tls-lens: the texts for \"{}\" are not loaded (setTexts)", lang.code())));
+    }
+    Ok(Options { lang, now: Some((js_sys::Date::now() / 1000.0) as i64), ..Default::default() })
+}
+
+/// Give the lite core the texts of a language: the contents of `pkg/texts-<lang>.tsv`
+/// (`tls-lens texts <lang>`). The full core has them built in and ignores this.
+#[wasm_bindgen(js_name = setTexts)]
+pub fn set_texts(lang: &str, tsv: &str) -> Result<(), JsError> {
+    let Some(lang) = Lang::parse(lang) else { return Err(JsError::new(&format!("tls-lens: no language \"{lang}\""))) };
+    #[cfg(not(feature = "full"))]
+    crate::explain::set_texts(lang, tsv).map_err(|e| JsError::new(&e))?;
+    let _ = (lang, tsv);
+    Ok(())
 }
 
 fn to_js<T: Serialize>(v: &T) -> Result<JsValue, JsError> {
@@ -48,7 +63,7 @@ fn to_js<T: Serialize>(v: &T) -> Result<JsValue, JsError> {
 pub fn overview(input: &[u8], lang: &str, progress: &js_sys::Function) -> Result<JsValue, JsError> {
     let total = JsValue::from_f64(input.len() as f64);
     answer(|| {
-        Ok(crate::scan::overview(input, &options(lang), |done| {
+        Ok(crate::scan::overview(input, &options(lang)?, |done| {
             let _ = progress.call2(&JsValue::NULL, &JsValue::from_f64(done as f64), &total);
         }))
     })
@@ -59,14 +74,14 @@ pub fn overview(input: &[u8], lang: &str, progress: &js_sys::Function) -> Result
 #[wasm_bindgen(js_name = explainStream)]
 pub fn explain_stream(input: &[u8], stream: usize, lang: &str, keylog: Option<String>, transport: Option<String>) -> Result<JsValue, JsError> {
     let (tcp, udp) = if transport.as_deref() == Some("udp") { (None, Some(stream)) } else { (Some(stream), None) };
-    answer(|| Ok(analyze(input, &Options { only_stream: tcp, only_udp_stream: udp, keylog: keylog.unwrap_or_default(), ..options(lang) })))
+    answer(|| Ok(analyze(input, &Options { only_stream: tcp, only_udp_stream: udp, keylog: keylog.unwrap_or_default(), ..options(lang)? })))
 }
 
 /// Compare the ClientHellos of connection `conn_a` of `a` and `conn_b` of `b` (`b` may be the
 /// same input): the `tls-lens diff --json` object.
 #[wasm_bindgen(js_name = diffHellos)]
 pub fn diff_hellos(a: &[u8], conn_a: usize, b: &[u8], conn_b: usize, lang: &str, label_a: &str, label_b: &str) -> Result<JsValue, JsError> {
-    answer(|| crate::fingerprint::diff::diff_inputs((label_a, a, conn_a), (label_b, b, conn_b), &options(lang)).map_err(|e| JsError::new(&e)))
+    answer(|| crate::fingerprint::diff::diff_inputs((label_a, a, conn_a), (label_b, b, conn_b), &options(lang)?).map_err(|e| JsError::new(&e)))
 }
 
 /// For wasm-bindgen-test: the same as `analyze` with a panic-free unwrap of the error path.

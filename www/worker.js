@@ -4,10 +4,10 @@
 // or {id, error}. The last input's bytes stay here so that picking another connection of a big
 // capture does not copy them again.
 //
-// Two cores: the lite one (no decryption, QUIC or certificate compression: a third smaller) is
-// loaded first; when an input needs more (it throws NEEDS_FULL) or comes with a key log, the full
-// one is loaded and answers from then on.
-import initLite, { analyze as analyzeLite, overview as overviewLite, explainStream as explainStreamLite, diffHellos as diffHellosLite } from './pkg/tls_lens_lite.js';
+// Two cores: the lite one (no decryption, QUIC or certificate compression, and its texts fetched
+// for the language asked for: 40% smaller) is loaded first; when an input needs more (it throws
+// NEEDS_FULL) or comes with a key log, the full one is loaded and answers from then on.
+import initLite, { analyze as analyzeLite, overview as overviewLite, explainStream as explainStreamLite, diffHellos as diffHellosLite, setTexts } from './pkg/tls_lens_lite.js';
 import initFull, { analyze, overview, explainStream, diffHellos } from './pkg/tls_lens.js';
 
 const NEEDS_FULL = 'tls-lens: this input needs the full core';
@@ -18,8 +18,18 @@ const FULL = { name: 'full', analyze, overview, explainStream, diffHellos };
 // fetches pkg/tls_lens_bg.wasm when it is first needed.
 let full = null;
 const loadFull = () => (full ??= initFull(globalThis.TLS_LENS_WASM ? { module_or_path: globalThis.TLS_LENS_WASM } : undefined).then(() => FULL));
-let current = globalThis.TLS_LENS_WASM ? loadFull() : initLite().then(() => LITE);
+const lite = globalThis.TLS_LENS_WASM ? null : initLite();
+let current = lite ? lite.then(() => LITE) : loadFull();
 let bytes = null;
+
+// The lite core's texts, per language: fetched once, beside the wasm.
+const texts = {};
+const loadTexts = (lang) => (texts[lang] ??= Promise.all([lite, fetch(new URL(`pkg/texts-${lang}.tsv`, import.meta.url))]).then(async ([, r]) => {
+  if (!r.ok) throw new Error(`texts-${lang}.tsv: HTTP ${r.status}`);
+  setTexts(lang, await r.text());
+}));
+// The page's likely language, fetched while the wasm compiles.
+if (lite) loadTexts((self.navigator.languages || []).some((l) => /^zh\b/i.test(l)) ? 'zh' : 'en').catch(() => {});
 
 function run(core, d, id) {
   if (d.op === 'ping') return true;
@@ -45,6 +55,8 @@ self.onmessage = async (e) => {
   try {
     let core = await current;
     if (d.bytes) bytes = d.bytes;
+    // The lite core explains in a language once it has its texts (else the full one does).
+    if (core === LITE && d.op !== 'ping') core = await loadTexts(d.lang === 'zh' ? 'zh' : 'en').then(() => LITE, () => (current = loadFull()));
     // A key log is there to decrypt: only the full core can.
     if (d.keylog && core !== FULL) core = await (current = loadFull());
     let t0 = performance.now();

@@ -1,7 +1,11 @@
 //! Explanation stage: the TLS view of a connection -> titles, explanations, field notes,
-//! summary and security notes, in the chosen language. Texts are data (`en.rs`, `zh.rs`).
+//! summary and security notes, in the chosen language. Texts are data (`en.rs`, `zh.rs`),
+//! built in; the page's lite core is given them at run time instead (`set_texts`, from the
+//! `texts-<lang>.tsv` files `tls-lens texts` writes), so that it carries neither language.
 
+#[cfg(feature = "full")]
 mod en;
+#[cfg(feature = "full")]
 mod zh;
 
 use crate::input::Capture;
@@ -33,6 +37,7 @@ impl Lang {
             _ => None,
         }
     }
+    #[cfg(feature = "full")]
     pub fn table(self) -> &'static [(&'static str, &'static str)] {
         match self {
             Lang::En => en::TEXTS,
@@ -41,13 +46,58 @@ impl Lang {
     }
 }
 
+type Index = std::collections::HashMap<&'static str, &'static str>;
+static INDEX: [std::sync::OnceLock<Index>; 2] = [std::sync::OnceLock::new(), std::sync::OnceLock::new()];
+
+/// The language's texts by key: built in, or (lite core) as given to `set_texts`.
+fn index(lang: Lang) -> Option<&'static Index> {
+    #[cfg(feature = "full")]
+    return Some(INDEX[lang as usize].get_or_init(|| lang.table().iter().copied().collect()));
+    #[cfg(not(feature = "full"))]
+    INDEX[lang as usize].get()
+}
+
 fn lookup(lang: Lang, key: &str) -> Option<&'static str> {
-    use std::collections::HashMap;
-    use std::sync::OnceLock;
-    type Index = HashMap<&'static str, &'static str>;
-    static INDEX: [OnceLock<Index>; 2] = [OnceLock::new(), OnceLock::new()];
-    let index = INDEX[lang as usize].get_or_init(|| lang.table().iter().copied().collect());
-    index.get(key).copied()
+    index(lang)?.get(key).copied()
+}
+
+/// Is there a text for `key` (in whichever language is at hand: both have the same keys)?
+fn known(key: &str) -> bool {
+    [Lang::En, Lang::Zh].into_iter().any(|l| lookup(l, key).is_some())
+}
+
+/// Can this core explain in `lang` now? Always, with built-in texts.
+pub fn has_texts(lang: Lang) -> bool {
+    index(lang).is_some()
+}
+
+/// A language's texts for the lite core (`set_texts`): one `key<TAB>text` line each, sorted by
+/// key. No key or text holds a tab or a line break (a test checks).
+#[cfg(feature = "full")]
+pub fn texts_tsv(lang: Lang) -> String {
+    let mut all: Vec<(&str, &str)> = lang.table().to_vec();
+    all.sort_unstable();
+    all.iter().map(|(k, v)| format!("{k}\t{v}\n")).collect()
+}
+
+/// The lite core's texts for `lang`, as `texts_tsv` writes them. Once per language (later calls
+/// are ignored).
+#[cfg(not(feature = "full"))]
+pub fn set_texts(lang: Lang, tsv: &str) -> Result<(), String> {
+    if has_texts(lang) {
+        return Ok(());
+    }
+    let mut index = Index::new();
+    for (n, line) in tsv.lines().enumerate() {
+        let Some((k, v)) = line.split_once('\t') else { return Err(format!("texts for {}: line {} has no tab", lang.code(), n + 1)) };
+        // Kept for the life of the page, like built-in texts.
+        index.insert(Box::leak(k.into()), Box::leak(v.into()));
+    }
+    if index.is_empty() {
+        return Err(format!("texts for {}: empty", lang.code()));
+    }
+    let _ = INDEX[lang as usize].set(index);
+    Ok(())
 }
 
 /// "@key" is a word to look up in the language's table (English if missing); anything else
@@ -117,7 +167,7 @@ pub fn connection(id: usize, cap: &Capture, mut tls: TlsConnection, opts: &Optio
         let (t, mut e) = texts(m, &tls, &summary, &mut enc13);
         // Steps from a log have no bytes: use the wording that does not count them.
         let log_key = format!("msg.{}.log", e.key.trim_start_matches("msg."));
-        if m.span.len == 0 && lookup(Lang::En, &log_key).is_some() {
+        if m.span.len == 0 && known(&log_key) {
             e.key = log_key;
         }
         m.title = render(lang, &t, None);
@@ -329,7 +379,7 @@ fn texts(m: &Message, tls: &TlsConnection, s: &Summary, enc13: &mut [usize; 2]) 
             let specific = format!("msg.Alert.explain.{name}");
             let key = if name == "close_notify" {
                 "msg.Alert.explain.close_notify"
-            } else if lookup(Lang::En, &specific).is_some() {
+            } else if known(&specific) {
                 specific.as_str()
             } else if level == Some(2) {
                 "msg.Alert.explain.fatal"
@@ -644,6 +694,17 @@ mod table_tests {
 
     fn placeholders(s: &str) -> BTreeSet<String> {
         s.split('{').skip(1).filter_map(|p| p.split_once('}').map(|(n, _)| n.to_string())).collect()
+    }
+
+    #[test]
+    fn texts_hold_no_tab_or_line_break() {
+        // texts_tsv's format for the lite core depends on it.
+        for lang in [Lang::En, Lang::Zh] {
+            for (k, v) in lang.table() {
+                assert!(!k.contains(['\t', '\n', '\r']) && !v.contains(['\t', '\n', '\r']), "{k}");
+            }
+            assert_eq!(texts_tsv(lang).lines().count(), lang.table().len());
+        }
     }
 
     #[test]

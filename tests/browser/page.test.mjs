@@ -939,8 +939,16 @@ test('v. the lite core answers every input exactly as the full one, or hands it 
       await lite.default();
       await full.default();
       globalThis.cores = { lite, full };
-      return [lite.core(), full.core()];
-    }), ['lite', 'full']);
+      // The lite core has no texts of its own: without them it says so.
+      let without;
+      try {
+        lite.analyze(new Uint8Array([0x16, 3, 1, 0, 0]), 'en');
+      } catch (e) {
+        without = String(e.message);
+      }
+      for (const lang of ['en', 'zh']) lite.setTexts(lang, await (await fetch(`./pkg/texts-${lang}.tsv`)).text());
+      return [lite.core(), full.core(), without];
+    }), ['lite', 'full', 'tls-lens: the texts for "en" are not loaded (setTexts)']);
     const files = [...filesUnder(join(ROOT, 'www', 'samples'), ['.hex', '.txt', '.pcap', '.pcapng']), ...filesUnder(join(ROOT, 'tests', 'data'), ['.hex', '.txt', '.pcap', '.pcapng', '.test', '.bin'])]
       .filter((f) => statSync(f).size < 2e6 && !f.includes('/dumps/'));
     const handed = [];
@@ -954,8 +962,8 @@ test('v. the lite core answers every input exactly as the full one, or hands it 
         // analyze, and for captures also the overview the page uses for big ones: each answer is
         // the full core's, or the lite core says it needs the full one.
         const capture = b[0] === 0x0a || b[0] === 0xd4 || b[0] === 0xa1 || b[0] === 0x4d;
-        const asks = [(core) => core.analyze(b, 'en'), ...(capture ? [(core) => core.overview(b, 'en', () => {})] : [])];
-        const out = { full: [], lite: [] };
+        const asks = [(core) => core.analyze(b, 'en'), ...(capture ? [(core) => core.overview(b, 'en', () => {})] : []), (core) => core.analyze(b, 'zh')];
+        const out = { full: [], lite: [], what: ['analyze', ...(capture ? ['overview'] : []), 'analyze in Chinese'] };
         for (const ask of asks) {
           out.full.push(JSON.stringify(ask(full)));
           try {
@@ -976,7 +984,7 @@ test('v. the lite core answers every input exactly as the full one, or hands it 
       }, { bytes: [...readFileSync(f)], keylog });
       const name = f.slice(ROOT.length + 1);
       r.lite.forEach((l, i) => {
-        const what = `${name} (${i ? 'overview' : 'analyze'})`;
+        const what = `${name} (${r.what[i]})`;
         if (l.error !== undefined) assert.equal(l.error, 'tls-lens: this input needs the full core', what);
         else assert.ok(l === r.full[i], `${what}: the lite core's answer differs from the full one's`);
       });
