@@ -13,8 +13,10 @@ if (mode === 'floor') {
   if (!summary(bytes).includes('cert')) throw new Error('floor wasm read no certificate');
   ms = performance.now() - t0;
 } else if (mode === 'core' || mode === 'lite') {
-  const { default: init, analyze } = await import(mode === 'lite' ? './pkg/tls_lens_lite.js' : './pkg/tls_lens.js');
+  const { default: init, analyze, setTexts } = await import(mode === 'lite' ? './pkg/tls_lens_lite.js' : './pkg/tls_lens.js');
+  const texts = mode === 'lite' ? fetch('pkg/texts-en.tsv').then((r) => r.text()) : null;
   await init();
+  if (texts) setTexts('en', await texts);
   const bytes = new TextEncoder().encode((await sample).trimEnd());
   const t0 = performance.now();
   if (!analyze(bytes, 'en').connections.length) throw new Error('core read no connection');
