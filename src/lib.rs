@@ -45,14 +45,9 @@ mod lite {
     pub(crate) fn want_full() {
         NEEDS_FULL.with(|f| f.set(true));
     }
-
-    /// Has this input needed the full core so far? (Long reads stop early then.)
-    pub(crate) fn wants_full() -> bool {
-        NEEDS_FULL.with(|f| f.get())
-    }
 }
 #[cfg(not(feature = "full"))]
-pub(crate) use lite::{want_full, wants_full};
+pub(crate) use lite::want_full;
 
 /// How to analyse and explain.
 #[derive(Clone, Debug, Default)]
@@ -121,8 +116,10 @@ pub fn analyze(input: &[u8], opts: &Options) -> Analysis {
 }
 
 /// One capture through the whole pipeline: records and messages, decryption when `keys` hold
-/// its TLS 1.3 secrets, explanation. Returns the connection and its diagnostics (offsets into
-/// its stream), and its client random. `analyze` and `scan` both go through here.
+/// its secrets, explanation. Returns the connection and its diagnostics (offsets into its
+/// stream), and its client random. `analyze` and `scan` both go through here. (Without the
+/// `full` feature there is no decryption, QUIC or certificate decompression: such input is
+/// marked for the full core instead.)
 pub fn explain_capture(id: usize, cap: &input::Capture, keys: &[crypto::keylog::Entry], opts: &Options) -> (model::Connection, Vec<model::Diagnostic>, Vec<u8>) {
     // QUIC with a key log: walk the flow again with the secrets (Initial packets need none).
     #[cfg(feature = "full")]

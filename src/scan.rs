@@ -206,7 +206,7 @@ pub struct ScanOptions {
 
 /// Summarise the stored start of a connection: as a TLS connection, or as another flow.
 /// With the key log's entries (`--keylog`, pcapng Decryption Secrets Blocks read so far), TLS
-/// 1.3 handshakes are decrypted as `explain` does.
+/// 1.3 handshakes are decrypted as `explain` does (`explain_capture`).
 fn summarise(prefix: TcpConnection, kind: &'static str, opts: &Options, keys: &[Entry]) -> (ScanLine, Vec<u8>) {
     let stream = prefix.stream;
     // Stored bytes end where the scanner stopped keeping them, or where the connection did.
@@ -631,11 +631,6 @@ pub fn overview(input: &[u8], opts: &Options, mut progress: impl FnMut(u64)) -> 
         input,
         &so,
         |l| {
-            // The lite core stops reading once the capture needs the full one (QUIC).
-            #[cfg(not(feature = "full"))]
-            if crate::wants_full() {
-                return Err(std::io::Error::other("this capture needs the full core"));
-            }
             if l.tls { &mut connections } else { &mut other_flows }.push(l.clone());
             Ok(())
         },

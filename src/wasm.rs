@@ -6,7 +6,9 @@ use crate::{analyze, Lang, Options};
 
 /// Analyse `input` (hex text or raw bytes) and return the `tls-lens/1` JSON object.
 /// `lang` is "en" or "zh"; `keylog` (optional) is SSLKEYLOGFILE text for decryption. Never
-/// throws for bad input: problems are in `diagnostics`.
+/// throws for bad input: problems are in `diagnostics`. The lite core throws `NEEDS_FULL` for
+/// input it cannot explain whole (a key log, QUIC, compressed certificates), and says so when
+/// it has not been given the language's texts (`setTexts`).
 #[wasm_bindgen(js_name = analyze)]
 pub fn analyze_js(input: &[u8], lang: &str, keylog: Option<String>) -> Result<JsValue, JsError> {
     answer(|| Ok(analyze(input, &Options { keylog: keylog.unwrap_or_default(), ..options(lang)? })))
@@ -26,11 +28,13 @@ pub fn core() -> String {
 /// answer.
 fn answer<T: Serialize>(run: impl FnOnce() -> Result<T, JsError>) -> Result<JsValue, JsError> {
     crate::needs_full_core();
-    let v = run()?;
+    let v = run();
+    // Before any error of its own: what the lite core could not see may be why it failed (a
+    // comparison with a QUIC-only capture finds no connection in it).
     if crate::needs_full_core() {
         return Err(JsError::new(NEEDS_FULL));
     }
-    to_js(&v)
+    to_js(&v?)
 }
 
 fn options(lang: &str) -> Result<Options, JsError> {

@@ -142,7 +142,7 @@ function startWorker() {
   // boot.js started the first one early (see index.html); a restart makes a new one.
   worker = globalThis.TLS_LENS_EARLY_WORKER;
   if (!worker) {
-    worker = new Worker(single || new URL('./worker.js', import.meta.url), { type: single ? 'classic' : 'module' });
+    worker = new Worker(single || new URL(`./worker.js?lang=${getLang()}`, import.meta.url), { type: single ? 'classic' : 'module' });
     globalThis.TLS_LENS_EARLY = null; // its answer would come from the old worker
   }
   globalThis.TLS_LENS_EARLY_WORKER = null;

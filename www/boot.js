@@ -5,18 +5,19 @@
 // answer when it asks for the same bytes in the same language (else it asks again).
 'use strict';
 (() => {
+  // The language app.js will pick (its initialLang): ?lang=, then the saved choice, then the browser's.
+  let lang = new URLSearchParams(location.search).get('lang');
+  try { lang = lang || localStorage.getItem('tls-lens.lang'); } catch { /* storage may be disabled */ }
+  if (!lang) lang = (navigator.languages || [navigator.language || 'en']).some((l) => /^zh\b/i.test(l)) ? 'zh' : 'en';
   let worker;
   try {
-    worker = new Worker('worker.js', { type: 'module' });
+    // The worker fetches the texts of that language while its core compiles.
+    worker = new Worker(`worker.js?lang=${encodeURIComponent(lang)}`, { type: 'module' });
   } catch {
     return;
   }
   globalThis.TLS_LENS_EARLY_WORKER = worker;
   if (location.hash.length > 1) return;
-  // The language app.js will pick (its initialLang): ?lang=, then the saved choice, then the browser's.
-  let lang = new URLSearchParams(location.search).get('lang');
-  try { lang = lang || localStorage.getItem('tls-lens.lang'); } catch { /* storage may be disabled */ }
-  if (!lang) lang = (navigator.languages || [navigator.language || 'en']).some((l) => /^zh\b/i.test(l)) ? 'zh' : 'en';
   const early = { file: 'tls12-ecdhe-rsa.hex', lang, bytes: null };
   early.text = fetch(`samples/${early.file}`, { cache: 'no-cache' }).then((r) => (r.ok ? r.text() : null), () => null);
   early.reply = early.text.then((text) => {

@@ -1,12 +1,14 @@
 // TLS Lens worker: the wasm core runs here, off the page's main thread, so a big capture never
 // freezes the page. Requests: {id, op: 'analyze' | 'overview' | 'explainStream' | 'diff', bytes?, stream?,
 // transport?, lang}. Replies: {id, progress: [done, total]} while reading, then {id, result, ms, core}
-// or {id, error}. The last input's bytes stay here so that picking another connection of a big
-// capture does not copy them again.
+// or {id, error}, in the order the requests came. The last input's bytes stay here so that
+// picking another connection of a big capture does not copy them again.
 //
-// Two cores: the lite one (no decryption, QUIC or certificate compression, and its texts fetched
-// for the language asked for: 40% smaller) is loaded first; when an input needs more (it throws
-// NEEDS_FULL) or comes with a key log, the full one is loaded and answers from then on.
+// Two cores: the lite one (no decryption, QUIC or certificate compression, and no texts: it gets
+// those of the language asked for; about 44% smaller) is loaded first; when an input needs more
+// (it throws NEEDS_FULL), comes with a key log, or is a big capture (listed with 'overview': the
+// full core's download is small beside it, and one core holds one copy of it), the full one is
+// loaded and answers from then on.
 import initLite, { analyze as analyzeLite, overview as overviewLite, explainStream as explainStreamLite, diffHellos as diffHellosLite, setTexts } from './pkg/tls_lens_lite.js';
 import initFull, { analyze, overview, explainStream, diffHellos } from './pkg/tls_lens.js';
 
@@ -14,63 +16,103 @@ const NEEDS_FULL = 'tls-lens: this input needs the full core';
 const LITE = { name: 'lite', analyze: analyzeLite, overview: overviewLite, explainStream: explainStreamLite, diffHellos: diffHellosLite };
 const FULL = { name: 'full', analyze, overview, explainStream, diffHellos };
 
+// A load that failed is tried again by the next request.
+const retryable = (load) => {
+  let p = null;
+  return () => (p ??= load().catch((err) => {
+    p = null;
+    throw err;
+  }));
+};
+
 // The single-file build puts the full core's bytes here and uses only that one; else the glue
 // fetches pkg/tls_lens_bg.wasm when it is first needed.
-let full = null;
-const loadFull = () => (full ??= initFull(globalThis.TLS_LENS_WASM ? { module_or_path: globalThis.TLS_LENS_WASM } : undefined).then(() => FULL));
-const lite = globalThis.TLS_LENS_WASM ? null : initLite();
-let current = lite ? lite.then(() => LITE) : loadFull();
-let bytes = null;
+const single = globalThis.TLS_LENS_WASM;
+const loadFull = retryable(() => initFull(single ? { module_or_path: single } : undefined).then(() => FULL));
+const loadLite = retryable(() => initLite().then(() => LITE));
+let fullOnly = !!single;
 
-// The lite core's texts, per language: fetched once, beside the wasm.
+// The lite core's texts, per language, fetched beside the wasm.
+const code = (lang) => (/^(zh|cn|chinese)/i.test(lang || '') ? 'zh' : 'en');
 const texts = {};
-const loadTexts = (lang) => (texts[lang] ??= Promise.all([lite, fetch(new URL(`pkg/texts-${lang}.tsv`, import.meta.url))]).then(async ([, r]) => {
-  if (!r.ok) throw new Error(`texts-${lang}.tsv: HTTP ${r.status}`);
-  setTexts(lang, await r.text());
-}));
-// The page's likely language, fetched while the wasm compiles.
-if (lite) loadTexts((self.navigator.languages || []).some((l) => /^zh\b/i.test(l)) ? 'zh' : 'en').catch(() => {});
+const loadTexts = (lang) => {
+  texts[lang] ??= retryable(() => Promise.all([loadLite(), fetch(new URL(`pkg/texts-${lang}.tsv`, import.meta.url))]).then(async ([, r]) => {
+    if (!r.ok) throw new Error(`texts-${lang}.tsv: HTTP ${r.status}`);
+    setTexts(lang, await r.text());
+  }));
+  return texts[lang]();
+};
+// Start at once: the lite core and the texts of the page's language (boot.js and app.js name it
+// in the worker's URL).
+if (!single) {
+  const lang = new URL(self.location.href).searchParams.get('lang') || ((self.navigator.languages || []).some((l) => /^zh\b/i.test(l)) ? 'zh' : 'en');
+  loadTexts(code(lang)).catch(() => {});
+}
 
-function run(core, d, id) {
+/** The core for this request: the lite one while it can, else the full one. */
+async function coreFor(d) {
+  if (!fullOnly && !d.keylog && d.op !== 'overview') {
+    try {
+      await loadTexts(code(d.lang));
+      return LITE;
+    } catch {
+      // Not loadable here: the full core has everything built in.
+    }
+  }
+  return loadFull();
+}
+
+function run(core, d, input) {
   if (d.op === 'ping') return true;
   if (d.op === 'overview') {
     let last = 0;
-    return core.overview(bytes, d.lang, (done, total) => {
+    return core.overview(input, d.lang, (done, total) => {
       const now = performance.now();
       if (now - last > 50 || done === total) {
         last = now;
-        self.postMessage({ id, progress: [done, total] });
+        self.postMessage({ id: d.id, progress: [done, total] });
       }
     });
   }
-  if (d.op === 'diff') return core.diffHellos(bytes, d.a, d.bytesB || bytes, d.b, d.lang, d.labelA, d.labelB);
-  if (d.op === 'explainStream') return core.explainStream(bytes, d.stream, d.lang, d.keylog || undefined, d.transport || undefined);
-  return core.analyze(bytes, d.lang, d.keylog || undefined);
+  if (d.op === 'diff') return core.diffHellos(input, d.a, d.bytesB || input, d.b, d.lang, d.labelA, d.labelB);
+  if (d.op === 'explainStream') return core.explainStream(input, d.stream, d.lang, d.keylog || undefined, d.transport || undefined);
+  return core.analyze(input, d.lang, d.keylog || undefined);
 }
 
 const needsFull = (err) => String(err && err.message ? err.message : err) === NEEDS_FULL;
 
-self.onmessage = async (e) => {
-  const d = e.data;
+let bytes = null;
+
+async function handle(d) {
   try {
-    let core = await current;
     if (d.bytes) bytes = d.bytes;
-    // The lite core explains in a language once it has its texts (else the full one does).
-    if (core === LITE && d.op !== 'ping') core = await loadTexts(d.lang === 'zh' ? 'zh' : 'en').then(() => LITE, () => (current = loadFull()));
-    // A key log is there to decrypt: only the full core can.
-    if (d.keylog && core !== FULL) core = await (current = loadFull());
+    const input = bytes;
+    if (d.op === 'ping') {
+      await (single ? loadFull() : loadLite());
+      self.postMessage({ id: d.id, result: true, ms: 0 });
+      return;
+    }
+    let core = await coreFor(d);
     let t0 = performance.now();
     let result;
     try {
-      result = run(core, d, d.id);
+      result = run(core, d, input);
     } catch (err) {
       if (core === FULL || !needsFull(err)) throw err;
-      core = await (current = loadFull());
+      fullOnly = true;
+      core = await loadFull();
       t0 = performance.now();
-      result = run(core, d, d.id);
+      result = run(core, d, input);
     }
+    if (core === FULL) fullOnly = true;
     self.postMessage({ id: d.id, result, ms: performance.now() - t0, core: core.name });
   } catch (err) {
     self.postMessage({ id: d.id, error: String(err && err.message ? err.message : err) });
   }
+}
+
+// One request at a time, in order: each sees the bytes that came with it or before it.
+let queue = Promise.resolve();
+self.onmessage = (e) => {
+  queue = queue.then(() => handle(e.data));
 };

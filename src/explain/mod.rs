@@ -683,7 +683,7 @@ mod tests {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "full"))]
 mod table_tests {
     use super::*;
     use std::collections::BTreeSet;

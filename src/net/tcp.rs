@@ -550,10 +550,6 @@ impl Reassembler {
         if i == next {
             let head = payload[..payload.len().min(16)].to_vec();
             let quic = crate::quic::is_long_header(payload);
-            #[cfg(not(feature = "full"))]
-            if quic {
-                crate::want_full();
-            }
             let dtls = matches!(payload, [20..=26, 0xfe, 0xff | 0xfd | 0xfc, ..] | [22, 0x01, 0x00, ..]);
             self.udp.push(UdpFlow {
                 stream: i,

@@ -57,7 +57,7 @@ async function waitForServer(url, ms = 15000) {
 
 before(async () => {
   assert.ok(existsSync(join(ROOT, BIN)), `${BIN} is missing: build it first (make)`);
-  for (const w of ['tls_lens_bg.wasm', 'tls_lens_lite_bg.wasm']) assert.ok(existsSync(join(ROOT, 'www', 'pkg', w)), 'www/pkg is missing: run make wasm');
+  for (const w of ['tls_lens_bg.wasm', 'tls_lens_lite_bg.wasm', 'texts-en.tsv', 'texts-zh.tsv']) assert.ok(existsSync(join(ROOT, 'www', 'pkg', w)), 'www/pkg is missing: run make wasm');
   const port = await freePort();
   server = spawn(BIN, ['serve', 'www', '--port', String(port)], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
   base = `http://127.0.0.1:${port}/`;
@@ -995,6 +995,24 @@ test('v. the lite core answers every input exactly as the full one, or hands it 
       // A key log (with secrets in it) is for decryption, which only the full core does.
       if (keylog && /^[A-Z_0-9]+ [0-9a-fA-F]+ [0-9a-fA-F]+/m.test(keylog) && JSON.parse(r.full[0]).connections.length > 0) assert.equal(r.withKeylog, 'tls-lens: this input needs the full core', `${name} with its key log`);
     }
+    // The worker answers requests in order, each on its own bytes, while its cores and texts
+    // are still loading (several <tls-lens> elements share one worker).
+    const replies = await page.evaluate(async (inputs) => {
+      const w = new Worker('./worker.js?lang=en', { type: 'module' });
+      const got = [];
+      const done = new Promise((resolve) => {
+        w.onmessage = (e) => {
+          if (e.data.progress) return;
+          got.push(e.data);
+          if (got.length === inputs.length) resolve();
+        };
+      });
+      inputs.forEach(([text, lang, keylog], i) => w.postMessage({ id: i, op: 'analyze', bytes: new TextEncoder().encode(text), lang, keylog }));
+      await done;
+      w.terminate();
+      return got.map((d) => [d.id, d.core, d.error || d.result.connections.map((c) => c.summary.version_name).join()]);
+    }, [[readFileSync(TLS12_SAMPLE, 'utf8'), 'en'], [readFileSync(TLS13_SAMPLE, 'utf8'), 'zh'], [readFileSync(TLS12_SAMPLE, 'utf8'), 'en', readFileSync(join(ROOT, 'tests', 'data', 'tls12-ecdhe-rsa.keylog'), 'utf8')], [readFileSync(TLS13_SAMPLE, 'utf8'), 'en']]);
+    assert.deepEqual(replies, [[0, 'lite', 'TLS 1.2'], [1, 'lite', 'TLS 1.3'], [2, 'full', 'TLS 1.2'], [3, 'full', 'TLS 1.3']]);
     // QUIC (encrypted even without a key log) and captures carrying their key log go to the full core.
     for (const f of ['www/samples/quic-illustrated.pcapng', 'www/samples/chromium.pcapng']) assert.ok(handed.includes(f), `${f} was not handed over: ${handed.join(', ')}`);
     assert.ok(same > 100, `${same} of ${files.length} inputs answered by the lite core`);
