@@ -241,16 +241,20 @@ fn every_byte_of_every_captured_message_is_covered() {
     assert!(problems.is_empty(), "{} problem(s):\n{}", problems.len(), problems.iter().take(20).cloned().collect::<Vec<_>>().join("\n"));
 }
 
+/// tests/data/tls13-exts.pcap analysed with its key log.
+fn exts_with_keylog() -> tls_lens::Analysis {
+    let bytes = std::fs::read(common::data().join("tls13-exts.pcap")).unwrap();
+    let keylog = std::fs::read_to_string(common::data().join("tls13-exts.keylog")).unwrap();
+    analyze(&bytes, &Options { keylog, ..Default::default() })
+}
+
 /// Extensions decoded into their fields, against tshark 4.0.17 with the key log
 /// (`-V`): tls13-exts.pcap's ClientHellos ask for "Maximum Fragment Length: 512 (1)", which
 /// EncryptedExtensions echoes; the CertificateRequest's certificate_authorities holds one
 /// "Distinguished Name: (id-at-commonName=TLS Lens Test CA)".
 #[test]
 fn less_common_extensions_are_decoded() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
-    let bytes = std::fs::read(dir.join("tls13-exts.pcap")).unwrap();
-    let keylog = std::fs::read_to_string(dir.join("tls13-exts.keylog")).unwrap();
-    let a = analyze(&bytes, &Options { keylog, ..Default::default() });
+    let a = exts_with_keylog();
     fn find<'a>(fields: &'a [Field], name: &str, out: &mut Vec<&'a Field>) {
         for f in fields {
             if f.name == name {
@@ -299,10 +303,7 @@ fn iana_recommended_suites() {
 /// as interrupting it (tshark with the key log: frame 9 carries 9 records, Certificate across them).
 #[test]
 fn a_decrypted_message_across_records_is_not_interrupted() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
-    let bytes = std::fs::read(dir.join("tls13-exts.pcap")).unwrap();
-    let keylog = std::fs::read_to_string(dir.join("tls13-exts.keylog")).unwrap();
-    let a = analyze(&bytes, &Options { keylog, ..Default::default() });
+    let a = exts_with_keylog();
     let cert = a.connections[0].messages.iter().find(|m| m.name == "Certificate" && m.decrypted).unwrap();
     assert!(cert.pieces.len() >= 4, "{:?}", cert.pieces);
     assert!(!a.diagnostics.iter().any(|d| d.message.contains("interrupts")), "{:?}", a.diagnostics);
