@@ -101,7 +101,7 @@ pub struct ScanLine {
     pub bytes: Bytes,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub summary: Option<Summary>,
-    /// Names of the messages of the handshake part (as `explain` lists them).
+    /// Names of the messages of the handshake, up to each side's Finished (as `explain` lists them).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub messages: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -303,3 +303,26 @@ fn shared_work_gives_the_same_lines_in_the_same_order() {
         assert_eq!(run(0), reference);
     }
 }
+
+/// Scan keeps a connection's bytes up to the end of its handshake, the Finished of each side
+/// (RFC 5246 §7.3, RFC 8446 §2), and no further: its messages are `explain`'s up to the last
+/// Finished. With the key logs every Finished is decrypted and named. tls13-hrr has the
+/// client's ChangeCipherSpec before its second ClientHello (RFC 8446 §D.4), which must not be
+/// taken for a TLS 1.2 side's encrypted Finished.
+#[test]
+fn scan_keeps_each_handshake_up_to_its_last_finished() {
+    for name in ["tls12-rsa", "tls12-ecdhe-rsa", "tls12-dhe-rsa", "tls13", "tls13-hrr", "tls13-chacha"] {
+        let bytes = std::fs::read(data().join(format!("{name}.pcap"))).unwrap();
+        let keylog = std::fs::read_to_string(data().join(format!("{name}.keylog"))).unwrap();
+        let explain = Options { keylog: keylog.clone(), ..Options::default() };
+        let a = analyze(&bytes, &explain);
+        let want: Vec<String> = a.connections[0].messages.iter().map(|m| m.name.clone()).collect();
+        let last = want.iter().rposition(|n| n == "Finished").unwrap();
+        assert!(want.iter().filter(|n| *n == "Finished").count() >= 2, "{name}: {want:?}");
+        let mut lines = Vec::new();
+        scan(&bytes[..], &ScanOptions { explain, all: false }, |l| Ok(lines.push(l.clone())), |_, _| {}).unwrap();
+        assert_eq!(lines.len(), 1, "{name}");
+        assert_eq!(lines[0].messages, want[..=last], "{name}: explain lists {want:?}");
+        assert!(want.len() > last + 1, "{name}: the capture goes on after the handshake");
+    }
+}

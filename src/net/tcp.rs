@@ -47,6 +47,25 @@ struct RecordCounter {
     remaining: u64,
     offset: u64,
     hunting: bool,
+    /// The current record is a handshake record after this side's ChangeCipherSpec: its first
+    /// four payload bytes tell an encrypted Finished from a plaintext message (a second
+    /// ClientHello after HelloRetryRequest, a ServerHello after it).
+    after_ccs: bool,
+    peek: [u8; 4],
+    peek_have: usize,
+    /// Stream offset just past this side's encrypted Finished (TLS 1.0-1.2): the end of its
+    /// handshake.
+    finished_end: Option<u64>,
+}
+
+/// Whether a handshake record of `len` payload bytes that starts with `head` holds a plaintext
+/// handshake message rather than an encrypted Finished. A plaintext message has a known type
+/// and fits in the record, or the record is too big for a Finished (at most 12 bytes of
+/// verify_data plus IV, MAC and 255 bytes of CBC padding: RFC 5246 §6.2.3.2). Random bytes pass
+/// with odds of about 1 in 600,000.
+fn plaintext_handshake(head: &[u8; 4], len: usize) -> bool {
+    let n = ((head[1] as usize) << 16) | ((head[2] as usize) << 8) | head[3] as usize;
+    len >= 512 || (crate::registry::handshake_known(head[0]) && n + 4 <= len)
 }
 
 fn plausible_header(h: &[u8; 5]) -> bool {
@@ -59,9 +78,21 @@ impl RecordCounter {
         while !b.is_empty() {
             if self.remaining > 0 {
                 let n = (self.remaining).min(b.len() as u64) as usize;
+                if self.after_ccs {
+                    let k = n.min(4 - self.peek_have);
+                    self.peek[self.peek_have..self.peek_have + k].copy_from_slice(&b[..k]);
+                    self.peek_have += k;
+                }
                 self.remaining -= n as u64;
                 self.offset += n as u64;
                 b = &b[n..];
+                if self.remaining == 0 && self.after_ccs {
+                    self.after_ccs = false;
+                    let len = u16::from_be_bytes([self.hdr[3], self.hdr[4]]) as usize;
+                    if self.peek_have == 4 && !plaintext_handshake(&self.peek, len) {
+                        self.finished_end = Some(self.offset);
+                    }
+                }
                 continue;
             }
             if self.hunting {
@@ -110,6 +141,13 @@ impl RecordCounter {
         }
         self.offset += 5;
         self.remaining = len;
+        self.after_ccs = t == 22 && len > 0 && self.counts.by_type[0] > 0 && self.finished_end.is_none();
+        self.peek_have = 0;
+    }
+
+    /// Stream offset of the next byte to feed.
+    fn pos(&self) -> u64 {
+        self.offset + self.have as u64
     }
 
     fn lose(&mut self) {
@@ -123,6 +161,7 @@ impl RecordCounter {
         self.remaining = 0;
         self.have = 0;
         self.hunting = true;
+        self.after_ccs = false;
     }
 }
 
@@ -264,10 +303,18 @@ impl Conn {
         }
         let s = &mut self.sides[side];
         s.bytes += bytes.len() as u64;
+        let mut keep = bytes.len().min(self.store_limit.saturating_sub(s.stored));
         if let Some(c) = s.counter.as_mut() {
+            // Streaming: a side that has sent its encrypted Finished (TLS 1.0-1.2) has nothing
+            // more for the handshake; what it sends after it is only counted.
+            let (start, done_before) = (c.pos(), c.finished_end);
             c.feed(bytes);
+            match (done_before, c.finished_end) {
+                (Some(_), _) => keep = 0,
+                (None, Some(end)) => keep = keep.min(end.saturating_sub(start) as usize),
+                _ => {}
+            }
         }
-        let keep = bytes.len().min(self.store_limit.saturating_sub(s.stored));
         if keep == 0 {
             return;
         }
@@ -604,7 +651,8 @@ impl Reassembler {
             let client = c.client_side();
             c.sides.iter().enumerate().all(|(i, s)| {
                 let [ccs, _, _, app, _] = s.counter.as_ref().map_or([0; 5], |k| k.counts.by_type);
-                app >= 2 || (i == client && ccs >= 1 && app >= 1) || s.stored >= c.store_limit
+                let finished = s.counter.as_ref().is_some_and(|k| k.finished_end.is_some());
+                finished || app >= 2 || (i == client && ccs >= 1 && app >= 1) || s.stored >= c.store_limit
             })
         })
     }
@@ -683,6 +731,48 @@ mod tests {
 
     const SYN: u8 = 0x02;
     const ACK: u8 = 0x10;
+
+    fn rec(t: u8, payload: &[u8]) -> Vec<u8> {
+        let mut r = vec![t, 3, 3, (payload.len() >> 8) as u8, payload.len() as u8];
+        r.extend_from_slice(payload);
+        r
+    }
+
+    /// Feeds `stream` one byte at a time (the worst split) and returns the Finished's end.
+    fn finished_end(stream: &[u8]) -> Option<u64> {
+        let mut c = RecordCounter::default();
+        stream.iter().for_each(|b| c.feed(std::slice::from_ref(b)));
+        c.finished_end
+    }
+
+    #[test]
+    fn the_encrypted_finished_after_change_cipher_spec_ends_a_tls12_side() {
+        // TLS 1.2 client: ClientKeyExchange, ChangeCipherSpec, then 40 bytes of AES-GCM
+        // Finished (8 explicit nonce + 16 Finished + 16 tag, RFC 5288 §3) and application data.
+        let enc_finished: Vec<u8> = (0..40u8).map(|i| i.wrapping_mul(97).wrapping_add(0xa3)).collect();
+        let mut s = rec(22, &[16, 0, 0, 2, 1, 0x41]);
+        s.extend(rec(20, &[1]));
+        let end = s.len() + 5 + 40;
+        s.extend(rec(22, &enc_finished));
+        s.extend(rec(23, &[0x55; 300]));
+        assert_eq!(finished_end(&s), Some(end as u64));
+        // No ChangeCipherSpec, no Finished: a handshake record alone says nothing.
+        assert_eq!(finished_end(&rec(22, &enc_finished)), None);
+        // TLS 1.3 with HelloRetryRequest (RFC 8446 §4.1.4, D.4): the client's CCS comes before its
+        // second ClientHello, a plaintext handshake record; its Finished is content type 23.
+        let mut ch2 = vec![1, 0, 0, 60];
+        ch2.extend([0x42; 60]);
+        let mut s = rec(22, &ch2);
+        s.extend(rec(20, &[1]));
+        s.extend(rec(22, &ch2));
+        s.extend(rec(23, &enc_finished));
+        assert_eq!(finished_end(&s), None);
+        // A ServerHello after the server's CCS (HelloRetryRequest, CCS, ServerHello) is plaintext too.
+        let mut s = rec(20, &[1]);
+        let sh: Vec<u8> = [2, 0, 0, 40].into_iter().chain([0x17; 40]).collect();
+        s.extend(rec(22, &sh));
+        assert_eq!(finished_end(&s), None);
+    }
 
     #[test]
     fn out_of_order_retransmitted_and_overlapping_segments() {
