@@ -214,9 +214,14 @@ fn scan(file: &str, all: bool, lang: &str, want_stats: bool, keylog: String) -> 
     let mut last_draw = started;
     let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     let opts = ScanOptions { explain: Options { lang, now: now(), keylog, ..Default::default() }, all };
+    // Each line is written whole into a reused buffer (serde_json's many small writes are
+    // cheaper into a Vec than through BufWriter), then passed on in one write.
+    let mut json = Vec::with_capacity(8 << 10);
     let emit = |line: &tls_lens::scan::ScanLine| {
-        serde_json::to_writer(&mut out, line).map_err(std::io::Error::other)?;
-        out.write_all(b"\n")
+        json.clear();
+        serde_json::to_writer(&mut json, line).map_err(std::io::Error::other)?;
+        json.push(b'\n');
+        out.write_all(&json)
     };
     let progress = |done: u64, s: &ScanStats| {
         if !tty || last_draw.elapsed().as_millis() < 150 {

@@ -20,9 +20,22 @@ use crate::tls::ClientHelloInfo;
 /// JA3 string: SSLVersion,Ciphers,Extensions,EllipticCurves,EllipticCurvePointFormats, in
 /// decimal, values joined by '-', GREASE left out.
 pub fn ja3_string(ch: &ClientHelloInfo) -> String {
-    let j = |v: &[u16]| v.iter().filter(|&&x| !is_grease(x)).map(|x| x.to_string()).collect::<Vec<_>>().join("-");
-    let pf: Vec<String> = ch.ext.ec_point_formats.iter().map(|x| x.to_string()).collect();
-    format!("{},{},{},{},{}", ch.legacy_version, j(&ch.cipher_suites), j(&ch.ext.types), j(&ch.ext.groups), pf.join("-"))
+    use std::fmt::Write;
+    let mut s = String::with_capacity(16 + 6 * (ch.cipher_suites.len() + ch.ext.types.len() + ch.ext.groups.len()));
+    let _ = write!(s, "{}", ch.legacy_version);
+    let lists: [&mut dyn Iterator<Item = u16>; 4] = [
+        &mut ch.cipher_suites.iter().copied().filter(|&x| !is_grease(x)),
+        &mut ch.ext.types.iter().copied().filter(|&x| !is_grease(x)),
+        &mut ch.ext.groups.iter().copied().filter(|&x| !is_grease(x)),
+        &mut ch.ext.ec_point_formats.iter().map(|&x| u16::from(x)),
+    ];
+    for list in lists {
+        s.push(',');
+        for (i, v) in list.enumerate() {
+            let _ = if i == 0 { write!(s, "{v}") } else { write!(s, "-{v}") };
+        }
+    }
+    s
 }
 
 pub fn md5_hex(b: &[u8]) -> String {
