@@ -17,6 +17,8 @@ use super::file::RawPacket;
 use super::packet::{decode, Decoded};
 use crate::model::{Diagnostic, Dir};
 
+/// Stored bytes a streaming connection's buffer starts with room for.
+const INITIAL_ROOM: usize = 16 << 10;
 /// Bytes held out of order per direction before we give up waiting and report a gap.
 const MAX_PENDING: usize = 32 << 20;
 
@@ -521,11 +523,12 @@ impl Reassembler {
                 let mut c = Conn::new(id, seg.src, seg.dst, p, limit, self.count_records);
                 if limit > 0 {
                     c.data = self.spare.pop().unwrap_or_default();
-                    // Streaming: room for both directions' limit at once, so the buffer never
-                    // grows (each growth is a fresh allocation the kernel must zero) and recycled
-                    // buffers all fit.
+                    // Streaming: room for a usual handshake (a few KB each way) from the start;
+                    // recycled buffers keep what they grew to. Reserving the whole limit made
+                    // every queued connection hold 128 KB, mostly untouched, and with huge pages
+                    // the kernel zeroes far more than is used.
                     if let Some(room) = limit.checked_mul(2).filter(|&r| r <= 1 << 20) {
-                        c.data.reserve_exact(room);
+                        c.data.reserve_exact(room.min(INITIAL_ROOM));
                     }
                 }
                 self.live.insert(id, c);
