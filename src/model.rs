@@ -168,6 +168,10 @@ impl Fields {
     pub fn len(&self) -> usize {
         self.list.len()
     }
+    /// Whether fields are dropped (a lean parse: facts only).
+    pub fn is_lean(&self) -> bool {
+        self.lean
+    }
     pub fn is_empty(&self) -> bool {
         self.list.is_empty()
     }

@@ -176,17 +176,20 @@ impl PieceMap {
     }
     /// Absolute span covering relative span `s` (including any bytes between its pieces).
     pub fn span(&self, s: Span) -> Span {
-        if s.len == 0 {
-            return Span::new(self.abs(s.offset), 0);
-        }
-        let sub = self.slice(s.offset, s.len);
-        match (sub.pieces.first(), sub.pieces.last()) {
-            (Some(a), Some(b)) => {
-                let start = sub.pieces.iter().map(|p| p.abs).min().unwrap_or(a.abs);
-                let end = sub.pieces.iter().map(|p| p.abs + p.len).max().unwrap_or(b.abs + b.len);
-                Span::new(start, end - start)
+        let end = s.offset + s.len;
+        let mut cover: Option<(usize, usize)> = None;
+        if s.len > 0 {
+            for p in &self.pieces {
+                let (a, b) = (s.offset.max(p.rel), end.min(p.rel + p.len));
+                if a < b {
+                    let (lo, hi) = (p.abs + (a - p.rel), p.abs + (b - p.rel));
+                    cover = Some(cover.map_or((lo, hi), |(x, y)| (x.min(lo), y.max(hi))));
+                }
             }
-            _ => Span::new(self.abs(s.offset), 0),
+        }
+        match cover {
+            Some((lo, hi)) => Span::new(lo, hi - lo),
+            None => Span::new(self.abs(s.offset), 0),
         }
     }
     /// The absolute pieces as spans.

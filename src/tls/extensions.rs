@@ -55,6 +55,20 @@ pub fn parse_list(r: &mut Reader, out: &mut Fields, ctx: ExtCtx, facts: &mut Ext
     res
 }
 
+/// An extension's one-line value, built only when fields are (not in lean parses).
+struct Value {
+    text: String,
+    lean: bool,
+}
+
+impl Value {
+    fn set(&mut self, f: impl FnOnce() -> String) {
+        if !self.lean {
+            self.text = f();
+        }
+    }
+}
+
 fn ext_label(t: u16) -> String {
     if is_grease(t) {
         format!("GREASE (0x{t:04x})")
@@ -73,7 +87,7 @@ fn extension(r: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, list: &mut Field
     let mut kids = list.sub();
     kids.add(|| Field::new("extension_type", format!("0x{t:04x} ({})", ext_label(t)), tspan).note(type_note(t)));
     kids.add(|| len_field(lspan, len));
-    let mut value = String::new();
+    let mut value = Value { text: String::new(), lean: kids.is_lean() };
     let res = decode(t, &mut body, ctx, facts, &mut kids, &mut value);
     if res.is_ok() && !body.is_empty() {
         let (rest, s) = body.rest();
@@ -81,14 +95,14 @@ fn extension(r: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, list: &mut Field
     }
     // A broken extension body is reported but does not stop the list: its length was valid.
     if let Err(e) = res {
-        value = format!("malformed: {}", e.describe());
+        value.set(|| format!("malformed: {}", e.describe()));
     }
     list.add(|| {
         let key = match (t, ctx) {
             (16, ExtCtx::ServerHello | ExtCtx::Other) => "ext.application_layer_protocol_negotiation.server".to_string(),
             _ => ext_note_key(t),
         };
-        Field::new(ext_label(t), value, span).note(key).with_children(kids)
+        Field::new(ext_label(t), value.text, span).note(key).with_children(kids)
     });
     Ok(())
 }
@@ -154,7 +168,7 @@ fn u8_list(
     note: &'static str,
     item_note: &'static str,
     kids: &mut Fields,
-    value: &mut String,
+    value: &mut Value,
 ) -> ReadResult<Vec<u8>> {
     let start = body.pos();
     let (mut list, lspan) = body.vec(1, what)?;
@@ -166,9 +180,9 @@ fn u8_list(
         vals.push(v);
         items.add(|| Field::new(item, format!("{v} ({})", name(v)), s).note(item_note));
     }
-    *value = vals.iter().map(|&v| name(v)).collect::<Vec<_>>().join(", ");
+    value.set(|| vals.iter().map(|&v| name(v)).collect::<Vec<_>>().join(", "));
     let span = Span::new(start, body.pos() - start);
-    kids.add(|| Field::new(what, value.clone(), span).note(note).with_children(items));
+    kids.add(|| Field::new(what, value.text.clone(), span).note(note).with_children(items));
     Ok(vals)
 }
 
@@ -177,7 +191,7 @@ fn names(list: &[u16], name: fn(u16) -> String) -> String {
     v.join(", ")
 }
 
-fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &mut Fields, value: &mut String) -> ReadResult<()> {
+fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &mut Fields, value: &mut Value) -> ReadResult<()> {
     match t {
         0 if ctx == ExtCtx::ClientHello => {
             let start = body.pos();
@@ -195,7 +209,7 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
                         if nt == 0 && facts.sni.is_none() {
                             facts.sni = Some(host.clone());
                         }
-                        *value = host.clone();
+                        value.set(|| host.clone());
                         items.add(|| 
                             Field::new("ServerName", host.clone(), Span::new(s0, list.pos() - s0)).note("field.sni.entry").with_children(vec![
                                 Field::new("name_type", format!("{nt} ({})", if nt == 0 { "host_name" } else { "unknown" }), nts).note("field.sni.name_type"),
@@ -210,11 +224,11 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
                     }
                 }
             }
-            kids.add(|| Field::new("server_name_list", value.clone(), Span::new(start, body.pos() - start)).note("field.sni.list").with_children(items));
+            kids.add(|| Field::new("server_name_list", value.text.clone(), Span::new(start, body.pos() - start)).note("field.sni.list").with_children(items));
             res
         }
         0 => {
-            *value = "(empty: the server used the name)".into();
+            value.set(|| "(empty: the server used the name)".into());
             Ok(())
         }
         16 => {
@@ -225,7 +239,7 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
         }
         10 => {
             let v = u16_list(body, 2, "named_group_list", "NamedGroup", registry::group_name, "field.groups.list", group_note, kids)?;
-            *value = names(&v, registry::group_name);
+            value.set(|| names(&v, registry::group_name));
             facts.groups = v;
             Ok(())
         }
@@ -241,7 +255,7 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
         }
         13 | 50 => {
             let v = u16_list(body, 2, "supported_signature_algorithms", "SignatureScheme", registry::signature_scheme_name, "field.sigalgs.list", scheme_note, kids)?;
-            *value = format!("{} schemes", v.len());
+            value.set(|| format!("{} schemes", v.len()));
             if t == 13 {
                 facts.signature_algorithms = v;
             }
@@ -249,13 +263,13 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
         }
         43 if ctx == ExtCtx::ClientHello => {
             let v = u16_list(body, 1, "versions", "ProtocolVersion", registry::version_name, "field.versions.list", |_| "field.versions.version", kids)?;
-            *value = names(&v, registry::version_name);
+            value.set(|| names(&v, registry::version_name));
             facts.supported_versions = v;
             Ok(())
         }
         43 => {
             let (v, s) = body.u16("selected_version")?;
-            *value = registry::version_name(v);
+            value.set(|| registry::version_name(v));
             facts.supported_versions = vec![v];
             kids.add(|| Field::new("selected_version", format!("0x{v:04x} ({})", registry::version_name(v)), s).note("field.versions.selected"));
             Ok(())
@@ -265,15 +279,15 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
             let (b, s) = body.rest();
             facts.session_ticket_len = Some(b.len());
             if b.is_empty() {
-                *value = "empty (asks for a new ticket)".into();
+                value.set(|| "empty (asks for a new ticket)".into());
             } else {
-                *value = format!("{} byte ticket (resumption attempt)", b.len());
+                value.set(|| format!("{} byte ticket (resumption attempt)", b.len()));
                 kids.add(|| Field::new("ticket", super::hex_short(b), s).note("field.session_ticket.ticket"));
             }
             Ok(())
         }
         23 | 22 | 49 => {
-            *value = "(empty)".into();
+            value.set(|| "(empty)".into());
             Ok(())
         }
         1 => {
@@ -283,7 +297,7 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
                 1..=4 => nbytes(1 << (8 + v)),
                 _ => "invalid".into(),
             };
-            *value = bytes.clone();
+            value.set(|| bytes.clone());
             kids.add(|| Field::new("MaxFragmentLength", format!("{v} ({bytes})"), s).note("field.max_fragment_length.value"));
             Ok(())
         }
@@ -300,7 +314,7 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
                 u8_list(body, "certificate_types", "CertificateType", name, "field.cert_type.list", "field.cert_type.type", kids, value)?;
             } else {
                 let (t, s) = body.u8("certificate_type")?;
-                *value = name(t).into();
+                value.set(|| name(t).into());
                 kids.add(|| Field::new("certificate_type", format!("{t} ({})", name(t)), s).note("field.cert_type.selected"));
             }
             Ok(())
@@ -316,7 +330,7 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
                     .note("field.use_srtp.mki")
                     .with_children(vec![len_field(ls, b.len())])
             });
-            *value = names(&v, srtp_profile_name);
+            value.set(|| names(&v, srtp_profile_name));
             Ok(())
         }
         44 => {
@@ -324,7 +338,7 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
             let s0 = body.pos();
             let (mut c, ls) = body.vec(2, "cookie")?;
             let (b, _) = c.rest();
-            *value = nbytes(b.len());
+            value.set(|| nbytes(b.len()));
             kids.add(|| Field::new("cookie", super::hex_short(b), Span::new(s0, body.pos() - s0)).note("field.cookie.value").with_children(vec![len_field(ls, b.len())]));
             Ok(())
         }
@@ -332,20 +346,20 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
             // certificate_authorities (RFC 8446 §4.2.4): DistinguishedName authorities<3..2^16-1>.
             let shown = |b: &[u8]| crate::x509::dn_string(b).unwrap_or_else(|| super::hex_short(b));
             let n = opaque_list(body, ("authorities", "field.certificate_authorities.list"), ("DistinguishedName", "field.certificate_authorities.name"), shown, kids)?;
-            *value = format!("{n} certificate authority name(s)");
+            value.set(|| format!("{n} certificate authority name(s)"));
             Ok(())
         }
         34 if ctx == ExtCtx::ClientHello => {
             // delegated_credential (RFC 9345 §4.1.1): the signature schemes accepted in a DC.
             let v = u16_list(body, 2, "supported_signature_algorithms", "SignatureScheme", registry::signature_scheme_name, "field.delegated_credential.list", scheme_note, kids)?;
-            *value = format!("{} schemes", v.len());
+            value.set(|| format!("{} schemes", v.len()));
             Ok(())
         }
         58 if ctx == ExtCtx::ClientHello => {
             // ticket_request (RFC 9149 §3): how many tickets the client would like.
             let (new, s1) = body.u8("new_session_count")?;
             let (res, s2) = body.u8("resumption_count")?;
-            *value = format!("{new} new, {res} on resumption");
+            value.set(|| format!("{new} new, {res} on resumption"));
             kids.add(|| Field::new("new_session_count", new.to_string(), s1).note("field.ticket_request.new_session_count"));
             kids.add(|| Field::new("resumption_count", res.to_string(), s2).note("field.ticket_request.resumption_count"));
             Ok(())
@@ -375,8 +389,8 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
                     ])
                 });
             }
-            *value = format!("{n} filter(s)");
-            kids.add(|| Field::new("filters", value.clone(), Span::new(start, body.pos() - start)).note("field.oid_filters.list").with_children(items));
+            value.set(|| format!("{n} filter(s)"));
+            kids.add(|| Field::new("filters", value.text.clone(), Span::new(start, body.pos() - start)).note("field.oid_filters.list").with_children(items));
             Ok(())
         }
         54 => {
@@ -384,7 +398,7 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
             let s0 = body.pos();
             let (mut c, ls) = body.vec(1, "cid")?;
             let (b, _) = c.rest();
-            *value = if b.is_empty() { "(empty: no CID wanted for its records)".into() } else { hexs(b) };
+            value.set(|| if b.is_empty() { "(empty: no CID wanted for its records)".into() } else { hexs(b) });
             kids.add(|| Field::new("cid", if b.is_empty() { "(empty)".into() } else { hexs(b) }, Span::new(s0, body.pos() - s0)).note("field.connection_id.cid").with_children(vec![len_field(ls, b.len())]));
             Ok(())
         }
@@ -399,14 +413,14 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
                 _ => super::hex_short(b),
             };
             let n = opaque_list(body, ("sct_list", "field.sct.list"), ("SignedCertificateTimestamp", "field.sct.entry"), shown, kids)?;
-            *value = format!("{n} SCT(s)");
+            value.set(|| format!("{n} SCT(s)"));
             Ok(())
         }
         0xff01 => {
             let start = body.pos();
             let (mut rc, lspan) = body.vec(1, "renegotiated_connection")?;
             let (b, _) = rc.rest();
-            *value = if b.is_empty() { "empty (initial handshake)".into() } else { format!("{} bytes (renegotiation)", b.len()) };
+            value.set(|| if b.is_empty() { "empty (initial handshake)".into() } else { format!("{} bytes (renegotiation)", b.len()) });
             kids.add(|| 
                 Field::new("renegotiated_connection", if b.is_empty() { "(empty)".into() } else { hexs(b) }, Span::new(start, body.pos() - start))
                     .note("field.reneg.renegotiated_connection")
@@ -425,11 +439,11 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
             let (mut exts, _) = body.vec(2, "request_extensions")?;
             let (b, _) = exts.rest();
             kids.add(|| Field::new("request_extensions", nbytes(b.len()), Span::new(s0, body.pos() - s0)).note("field.status_request.request_extensions"));
-            *value = "OCSP stapling requested".into();
+            value.set(|| "OCSP stapling requested".into());
             Ok(())
         }
         5 => {
-            *value = "(empty: the server will staple an OCSP response)".into();
+            value.set(|| "(empty: the server will staple an OCSP response)".into());
             Ok(())
         }
         45 => {
@@ -443,13 +457,13 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
         21 => {
             let (b, s) = body.rest();
             let zeros = b.iter().all(|&x| x == 0);
-            *value = format!("{} bytes{}", b.len(), if zeros { " of zeros" } else { " (not all zero!)" });
+            value.set(|| format!("{} bytes{}", b.len(), if zeros { " of zeros" } else { " (not all zero!)" }));
             kids.add(|| Field::new("padding", nbytes(b.len()), s).note(if zeros { "field.padding.zeros" } else { "field.padding.not_zero" }));
             Ok(())
         }
         28 => {
             let (v, s) = body.u16("RecordSizeLimit")?;
-            *value = nbytes(v as usize);
+            value.set(|| nbytes(v as usize));
             kids.add(|| Field::new("RecordSizeLimit", v.to_string(), s).note("field.record_size_limit.value"));
             Ok(())
         }
@@ -460,7 +474,7 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
                 3 => "zstd".into(),
                 _ => "unknown".into(),
             }, "field.compress_certificate.list", |_| "field.compress_certificate.algorithm", kids)?;
-            *value = format!("{} algorithm(s)", v.len());
+            value.set(|| format!("{} algorithm(s)", v.len()));
             Ok(())
         }
         41 => {
@@ -475,14 +489,14 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
                 2 => "peer_not_allowed_to_send",
                 _ => "unknown",
             };
-            *value = name.into();
+            value.set(|| name.into());
             kids.add(|| Field::new("mode", format!("{m} ({name})"), s).note("field.heartbeat.mode"));
             Ok(())
         }
         42 if ctx == ExtCtx::Other && body.remaining() == 4 => {
             // In NewSessionTicket: uint32 max_early_data_size (RFC 8446 §4.2.10).
             let (n, s) = body.u32("max_early_data_size")?;
-            *value = format!("up to {} of 0-RTT data", nbytes(n as usize));
+            value.set(|| format!("up to {} of 0-RTT data", nbytes(n as usize)));
             kids.add(|| Field::new("max_early_data_size", nbytes(n as usize), s).note("field.early_data.max_early_data_size"));
             Ok(())
         }
@@ -492,7 +506,7 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
         57 | 0xffa5 => transport_parameters(body, kids, value),
         _ => {
             let (b, s) = body.rest();
-            *value = if b.is_empty() { "(empty)".into() } else { nbytes(b.len()) };
+            value.set(|| if b.is_empty() { "(empty)".into() } else { nbytes(b.len()) });
             if !b.is_empty() {
                 let note = if is_grease(t) {
                     "field.ext.grease_data"
@@ -561,7 +575,7 @@ fn srtp_profile_name(v: u16) -> String {
 
 /// A `ProtocolName <2..2^16-1>` list (ALPN, RFC 7301 §3.1; ALPS): the names, and the first
 /// one's bytes as sent (JA4 reads its first and last byte).
-fn protocol_list(body: &mut Reader, what: &'static str, note: &'static str, item_note: &'static str, kids: &mut Fields, value: &mut String) -> ReadResult<(Vec<String>, Option<Vec<u8>>)> {
+fn protocol_list(body: &mut Reader, what: &'static str, note: &'static str, item_note: &'static str, kids: &mut Fields, value: &mut Value) -> ReadResult<(Vec<String>, Option<Vec<u8>>)> {
     let start = body.pos();
     let (mut list, lspan) = body.vec(2, what)?;
     let mut items = kids.sub();
@@ -577,18 +591,18 @@ fn protocol_list(body: &mut Reader, what: &'static str, note: &'static str, item
         items.add(|| Field::new("ProtocolName", name.clone(), Span::new(s0, list.pos() - s0)).note(item_note));
         protos.push(name);
     }
-    *value = protos.join(", ");
-    kids.add(|| Field::new(what, value.clone(), Span::new(start, body.pos() - start)).note(note).with_children(items));
+    value.set(|| protos.join(", "));
+    kids.add(|| Field::new(what, value.text.clone(), Span::new(start, body.pos() - start)).note(note).with_children(items));
     Ok((protos, first))
 }
 
 /// pre_shared_key (RFC 8446 §4.2.11). ClientHello: `PskIdentity identities<7..2^16-1>` (each
 /// `opaque identity<1..2^16-1>; uint32 obfuscated_ticket_age`) then `PskBinderEntry
 /// binders<33..2^16-1>` (each `opaque <32..255>`). ServerHello: `uint16 selected_identity`.
-fn pre_shared_key(body: &mut Reader, ctx: ExtCtx, kids: &mut Fields, value: &mut String) -> ReadResult<()> {
+fn pre_shared_key(body: &mut Reader, ctx: ExtCtx, kids: &mut Fields, value: &mut Value) -> ReadResult<()> {
     if ctx != ExtCtx::ClientHello {
         let (i, s) = body.u16("selected_identity")?;
-        *value = format!("server accepted identity {i}");
+        value.set(|| format!("server accepted identity {i}"));
         kids.add(|| Field::new("selected_identity", i.to_string(), s).note("field.pre_shared_key.selected_identity"));
         return Ok(());
     }
@@ -629,14 +643,14 @@ fn pre_shared_key(body: &mut Reader, ctx: ExtCtx, kids: &mut Fields, value: &mut
         });
     }
     kids.add(|| Field::new("binders", format!("{m} binder(s)"), Span::new(start, body.pos() - start)).note("field.pre_shared_key.binders").with_children(items));
-    *value = format!("{n} identity(ies), {m} binder(s)");
+    value.set(|| format!("{n} identity(ies), {m} binder(s)"));
     Ok(())
 }
 
 /// encrypted_client_hello in a ClientHello (RFC 9849 §5): `ECHClientHelloType type`; for
 /// outer (0): `HpkeSymmetricCipherSuite cipher_suite` (kdf_id, aead_id), `uint8 config_id`,
 /// `opaque enc<0..2^16-1>`, `opaque payload<1..2^16-1>`; inner (1) has nothing more.
-fn ech_client_hello(body: &mut Reader, kids: &mut Fields, value: &mut String) -> ReadResult<()> {
+fn ech_client_hello(body: &mut Reader, kids: &mut Fields, value: &mut Value) -> ReadResult<()> {
     let (t, ts) = body.u8("type")?;
     let tn = match t {
         0 => "outer",
@@ -645,7 +659,7 @@ fn ech_client_hello(body: &mut Reader, kids: &mut Fields, value: &mut String) ->
     };
     kids.add(|| Field::new("type", format!("{t} ({tn})"), ts).note("field.ech.type"));
     if t != 0 {
-        *value = format!("ECHClientHello {tn}");
+        value.set(|| format!("ECHClientHello {tn}"));
         return Ok(());
     }
     let (kdf, ks) = body.u16("kdf_id")?;
@@ -683,17 +697,17 @@ fn ech_client_hello(body: &mut Reader, kids: &mut Fields, value: &mut String) ->
             .note("field.ech.payload")
             .with_children(vec![len_field(pll, p.len())])
     });
-    *value = format!("outer, {kdf_name} + {aead_name}, config {cid}, {} byte payload", p.len());
+    value.set(|| format!("outer, {kdf_name} + {aead_name}, config {cid}, {} byte payload", p.len()));
     Ok(())
 }
 
 /// key_share (RFC 8446 §4.2.8): ClientHello `KeyShareEntry client_shares<0..2^16-1>`;
 /// ServerHello one `KeyShareEntry server_share`; HelloRetryRequest `NamedGroup selected_group`.
-fn key_share(body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &mut Fields, value: &mut String) -> ReadResult<()> {
+fn key_share(body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &mut Fields, value: &mut Value) -> ReadResult<()> {
     match ctx {
         ExtCtx::HelloRetryRequest => {
             let (g, s) = body.u16("selected_group")?;
-            *value = format!("retry with {}", registry::group_name(g));
+            value.set(|| format!("retry with {}", registry::group_name(g)));
             facts.key_share_groups = vec![g];
             kids.add(|| Field::new("selected_group", format!("0x{g:04x} {}", registry::group_name(g)), s).note("field.key_share.selected_group"));
             Ok(())
@@ -714,14 +728,14 @@ fn key_share(body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &mut Fi
                     }
                 }
             }
-            *value = names(&groups, registry::group_name);
+            value.set(|| names(&groups, registry::group_name));
             facts.key_share_groups = groups;
-            kids.add(|| Field::new("client_shares", value.clone(), Span::new(start, body.pos() - start)).note("field.key_share.client_shares").with_children(items));
+            kids.add(|| Field::new("client_shares", value.text.clone(), Span::new(start, body.pos() - start)).note("field.key_share.client_shares").with_children(items));
             res
         }
         _ => {
             let g = key_share_entry(body, kids)?;
-            *value = registry::group_name(g);
+            value.set(|| registry::group_name(g));
             facts.key_share_groups = vec![g];
             Ok(())
         }
@@ -747,7 +761,7 @@ fn key_share_entry(r: &mut Reader, out: &mut Fields) -> ReadResult<u16> {
 
 /// quic_transport_parameters (RFC 9001 §8.2, RFC 9000 §18): a sequence of (id, length, value),
 /// ids and lengths as QUIC variable-length integers.
-fn transport_parameters(body: &mut Reader, kids: &mut Fields, value: &mut String) -> ReadResult<()> {
+fn transport_parameters(body: &mut Reader, kids: &mut Fields, value: &mut Value) -> ReadResult<()> {
     use crate::quic::varint;
     let mut names = Vec::new();
     while !body.is_empty() {
@@ -784,7 +798,7 @@ fn transport_parameters(body: &mut Reader, kids: &mut Fields, value: &mut String
             Field::new("value", hexs(&v[..v.len().min(64)]), vs).note("field.quic_tp.value"),
         ]));
     }
-    *value = format!("{} parameter(s)", names.len());
+    value.set(|| format!("{} parameter(s)", names.len()));
     Ok(())
 }
 
