@@ -476,8 +476,6 @@ fn read_packets<R: Read, E: FnMut(&ScanLine) -> std::io::Result<()>>(
     let mut src = PacketSource::new(kind);
     let mut keys = Keys { seen: usize::MAX, extra: opts.explain.keylog.clone(), entries: Arc::default() };
     let mut reasm = Reassembler::streaming(STORE_LIMIT, PENDING_LIMIT);
-    // Connections handed to the summariser already.
-    let mut summarised: HashSet<usize> = HashSet::new();
     let mut start = 0usize; // position in `buf` of file offset `at`
     let mut at = 0usize;
     let mut next_progress = 0u64;
@@ -486,16 +484,14 @@ fn read_packets<R: Read, E: FnMut(&ScanLine) -> std::io::Result<()>>(
         let used = match step {
             Next::Packet(p, n) => {
                 out.stats.packets += 1;
-                if let Some(id) = reasm.packet(&p) {
-                    if !summarised.contains(&id) && reasm.handshake_over(id) {
-                        if let Some(prefix) = reasm.take_prefix(id) {
-                            summarised.insert(id);
-                            submit(Job::Prefix(id, prefix), keys.update(&src.keylog), out, &mut reasm)?;
+                if let Some(seen) = reasm.packet_seen(&p) {
+                    if seen.handshake_over {
+                        if let Some(prefix) = reasm.take_prefix(seen.id) {
+                            submit(Job::Prefix(seen.id, prefix), keys.update(&src.keylog), out, &mut reasm)?;
                         }
                     }
-                    if reasm.is_closed(id) {
-                        if let Some(c) = reasm.remove(id) {
-                            summarised.remove(&id);
+                    if seen.closed {
+                        if let Some(c) = reasm.remove(seen.id) {
                             submit(Job::End(c), keys.update(&src.keylog), out, &mut reasm)?;
                         }
                     }

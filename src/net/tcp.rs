@@ -268,6 +268,17 @@ struct Conn {
     first_ts: Option<i64>,
     /// Bytes per side to keep in `data` (usize::MAX: all).
     store_limit: usize,
+    /// The stored prefix was handed out (`Reassembler::take_prefix`).
+    taken: bool,
+}
+
+/// What a packet did to its TCP connection (`Reassembler::packet_seen`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Seen {
+    pub id: usize,
+    /// The handshake has gone by and the stored prefix is still here.
+    pub handshake_over: bool,
+    pub closed: bool,
 }
 
 impl Conn {
@@ -292,7 +303,22 @@ impl Conn {
             first_offset: p.file_offset,
             first_ts: p.ts,
             store_limit,
+            taken: false,
         }
+    }
+
+    /// Has the handshake gone by? True once each direction has sent its encrypted Finished
+    /// (TLS 1.0-1.2), two application_data records, or all it may store. A client that sent
+    /// ChangeCipherSpec and then an application_data record is done too: in TLS 1.3 with the
+    /// middlebox-compatibility CCS that record is its Finished, which follows the server's
+    /// whole flight.
+    fn handshake_over(&self) -> bool {
+        let client = self.client_side();
+        self.sides.iter().enumerate().all(|(i, s)| {
+            let [ccs, _, _, app, _] = s.counter.as_ref().map_or([0; 5], |k| k.counts.by_type);
+            let finished = s.counter.as_ref().is_some_and(|k| k.finished_end.is_some());
+            finished || app >= 2 || (i == client && ccs >= 1 && app >= 1) || s.stored >= self.store_limit
+        })
     }
 
     fn closed(&self) -> bool {
@@ -643,31 +669,20 @@ impl Reassembler {
         }
     }
 
-    /// Has this connection's handshake gone by? True once both directions carry application
-    /// data records (or stored all they may), so its stored prefix can be summarised. A
-    /// client that sent ChangeCipherSpec and then a record of type 23 is done: in TLS 1.2 that
-    /// is its first request after Finished (it may send nothing more while the response comes,
-    /// and waiting for a second would store the whole response); in TLS 1.3 with the
-    /// middlebox-compatibility CCS it is its Finished.
-    pub fn handshake_over(&self, id: usize) -> bool {
-        self.live.get(&id).is_some_and(|c| {
-            let client = c.client_side();
-            c.sides.iter().enumerate().all(|(i, s)| {
-                let [ccs, _, _, app, _] = s.counter.as_ref().map_or([0; 5], |k| k.counts.by_type);
-                let finished = s.counter.as_ref().is_some_and(|k| k.finished_end.is_some());
-                finished || app >= 2 || (i == client && ccs >= 1 && app >= 1) || s.stored >= c.store_limit
-            })
-        })
-    }
-
-    pub fn is_closed(&self, id: usize) -> bool {
-        self.live.get(&id).is_some_and(Conn::closed)
+    /// Add one packet (`packet`) and say what it did to its TCP connection: whether the
+    /// connection's handshake has now gone by (its stored prefix not taken yet) and whether it
+    /// is closed. One map lookup more than `packet`, not three.
+    pub fn packet_seen(&mut self, p: &RawPacket) -> Option<Seen> {
+        let id = self.packet(p)?;
+        let c = self.live.get(&id)?;
+        Some(Seen { id, handshake_over: !c.taken && c.handshake_over(), closed: c.closed() })
     }
 
     /// The bytes stored so far for a connection; from now on it stores none (streaming mode).
     pub fn take_prefix(&mut self, id: usize) -> Option<TcpConnection> {
         let c = self.live.get_mut(&id)?;
         c.store_limit = 0;
+        c.taken = true;
         Some(c.take())
     }
 
