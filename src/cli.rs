@@ -190,7 +190,7 @@ fn now() -> Option<i64> {
 }
 
 fn scan(file: &str, all: bool, lang: &str, want_stats: bool, keylog: String) -> ExitCode {
-    use tls_lens::scan::{scan, ScanOptions, ScanStats};
+    use tls_lens::scan::{scan_json, ScanOptions, ScanStats};
     let Some(lang) = Lang::parse(lang) else {
         eprintln!("tls-lens: unknown language {lang:?} (use en or zh)");
         return ExitCode::from(2);
@@ -214,15 +214,8 @@ fn scan(file: &str, all: bool, lang: &str, want_stats: bool, keylog: String) -> 
     let mut last_draw = started;
     let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     let opts = ScanOptions { explain: Options { lang, now: now(), keylog, ..Default::default() }, all };
-    // Each line is written whole into a reused buffer (serde_json's many small writes are
-    // cheaper into a Vec than through BufWriter), then passed on in one write.
-    let mut json = Vec::with_capacity(8 << 10);
-    let emit = |line: &tls_lens::scan::ScanLine| {
-        json.clear();
-        serde_json::to_writer(&mut json, line).map_err(std::io::Error::other)?;
-        json.push(b'\n');
-        out.write_all(&json)
-    };
+    // Lines come as JSON text, serialized by the thread that finished them.
+    let emit = |line: &[u8]| out.write_all(line);
     let progress = |done: u64, s: &ScanStats| {
         if !tty || last_draw.elapsed().as_millis() < 150 {
             return;
@@ -233,7 +226,7 @@ fn scan(file: &str, all: bool, lang: &str, want_stats: bool, keylog: String) -> 
         let of = total.map(|t| format!(" / {:.1}", mb(t))).unwrap_or_default();
         eprint!("\r\x1b[2Kscan: {:.1}{of} MB{pct}, {} packets, {} TLS connections done", mb(done), s.packets, s.tls_connections);
     };
-    let res = scan(reader, &opts, emit, progress);
+    let res = scan_json(reader, &opts, emit, progress);
     let res = res.and_then(|s| out.flush().map(|_| s));
     if tty {
         eprint!("\r\x1b[2K");

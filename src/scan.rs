@@ -5,7 +5,7 @@
 //! explainer as `analyze`. After that, records are only counted, by their headers, and their
 //! payloads skipped without being copied.
 
-use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
+use foldhash::{HashMap, HashMapExt};
 use std::io::Read;
 use std::sync::Arc;
 
@@ -232,10 +232,21 @@ fn summarise(prefix: TcpConnection, kind: &'static str, opts: &Options, keys: &[
 pub fn scan<R: Read>(
     r: R,
     opts: &ScanOptions,
-    emit: impl FnMut(&ScanLine) -> std::io::Result<()>,
+    mut emit: impl FnMut(&ScanLine) -> std::io::Result<()>,
     progress: impl FnMut(u64, &ScanStats),
 ) -> std::io::Result<ScanStats> {
-    scan_queued(r, opts, QUEUE, emit, progress)
+    run(r, opts, QUEUE, Emit::Line(&mut emit), progress)
+}
+
+/// `scan`, with each line as its JSON text (one line, ending in a newline) for `write`. The
+/// thread that finished a line serializes it, so the reading thread is not the one doing it.
+pub fn scan_json<R: Read>(
+    r: R,
+    opts: &ScanOptions,
+    mut write: impl FnMut(&[u8]) -> std::io::Result<()>,
+    progress: impl FnMut(u64, &ScanStats),
+) -> std::io::Result<ScanStats> {
+    run(r, opts, QUEUE, Emit::Json(&mut write), progress)
 }
 
 /// Handshakes waiting for the summarising thread before the reading thread takes one itself.
@@ -245,12 +256,61 @@ const QUEUE: usize = 64;
 /// shared between them on nearly every connection).
 #[doc(hidden)]
 pub fn scan_queued<R: Read>(
-    mut r: R,
+    r: R,
     opts: &ScanOptions,
     queue: usize,
     mut emit: impl FnMut(&ScanLine) -> std::io::Result<()>,
+    progress: impl FnMut(u64, &ScanStats),
+) -> std::io::Result<ScanStats> {
+    run(r, opts, queue, Emit::Line(&mut emit), progress)
+}
+
+/// Where finished lines go: to the caller as lines, or as their JSON text.
+enum Emit<'e> {
+    Line(&'e mut dyn FnMut(&ScanLine) -> std::io::Result<()>),
+    Json(&'e mut dyn FnMut(&[u8]) -> std::io::Result<()>),
+}
+
+impl Emit<'_> {
+    fn json(&self) -> bool {
+        matches!(self, Emit::Json(_))
+    }
+}
+
+/// A finished line on its way out: the line, or (for `scan_json`) its text, serialized where
+/// the line was made.
+enum Done {
+    Line(ScanLine),
+    Json { tls: bool, text: Vec<u8> },
+}
+
+impl Done {
+    fn new(l: ScanLine, json: bool) -> Done {
+        if json {
+            Done::Json { tls: l.tls, text: json_line(&l) }
+        } else {
+            Done::Line(l)
+        }
+    }
+}
+
+/// A line's JSON text, with its newline.
+fn json_line(l: &ScanLine) -> Vec<u8> {
+    let mut text = Vec::with_capacity(4 << 10);
+    // Serializing plain structs into a Vec cannot fail.
+    let _ = serde_json::to_writer(&mut text, l);
+    text.push(b'\n');
+    text
+}
+
+fn run<R: Read>(
+    mut r: R,
+    opts: &ScanOptions,
+    queue: usize,
+    emit: Emit<'_>,
     mut progress: impl FnMut(u64, &ScanStats),
 ) -> std::io::Result<ScanStats> {
+    let json = emit.json();
     let mut stats = ScanStats::default();
     let mut buf: Vec<u8> = Vec::with_capacity(READ_SIZE * 2);
     let eof = fill(&mut r, &mut buf, 4)?;
@@ -264,17 +324,16 @@ pub fn scan_queued<R: Read>(
             let a = crate::analyze(&buf, &opts.explain);
             stats.kind = "text";
             stats.diagnostics = a.diagnostics.iter().filter(|d| d.connection.is_none()).cloned().collect();
+            let mut out = Out { stats: &mut stats, emit };
             for c in a.connections {
                 let diags: Vec<Diagnostic> = a.diagnostics.iter().filter(|d| d.connection == Some(c.id)).cloned().collect();
                 let mut line = ScanLine::from_connection(c);
                 line.diagnostics = diags;
-                stats.tls_connections += 1;
-                emit(&line)?;
+                out.line(Done::Line(line))?;
             }
             if opts.all {
                 for f in a.other_flows {
-                    stats.other_flows += 1;
-                    emit(&ScanLine::from_flow(f))?;
+                    out.line(Done::Line(ScanLine::from_flow(f)))?;
                 }
             }
             return Ok(stats);
@@ -287,9 +346,9 @@ pub fn scan_queued<R: Read>(
     {
         std::thread::scope(|scope| {
             let (jobs, job_rx) = std::sync::mpsc::sync_channel::<(u64, Job, Arc<Vec<Entry>>)>(queue);
-            let (line_tx, lines) = std::sync::mpsc::channel::<(u64, Option<ScanLine>, Vec<u8>)>();
+            let (line_tx, lines) = std::sync::mpsc::channel::<(u64, Option<Done>, Vec<u8>)>();
             scope.spawn(move || {
-                let mut w = Summariser::new(kind, opts);
+                let mut w = Summariser::new(kind, opts, json);
                 for (seq, job, keys) in job_rx {
                     let (l, spare) = w.run(job, &keys);
                     if line_tx.send((seq, l, spare)).is_err() {
@@ -299,10 +358,10 @@ pub fn scan_queued<R: Read>(
             });
             // When the other thread has a backlog, this one summarises the next handshake itself
             // (and later ends that connection too, since its half-made line is here).
-            let mut here = Summariser::new(kind, opts);
-            let (mut mine, mut there) = (HashSet::new(), HashSet::new());
+            let mut here = Summariser::new(kind, opts, json);
+            let (mut mine, mut there) = (foldhash::HashSet::<usize>::default(), foldhash::HashSet::<usize>::default());
             let mut order = InOrder::default();
-            let mut out = Out { stats: &mut stats, emit: &mut emit };
+            let mut out = Out { stats: &mut stats, emit };
             let res = read_packets(r, buf, eof, kind, opts, &mut out, &mut progress, |job, keys, out, reasm| {
                 let seq = order.ticket(&job);
                 // A connection's end goes where its handshake was summarised; other work goes to
@@ -346,8 +405,8 @@ pub fn scan_queued<R: Read>(
     #[cfg(target_arch = "wasm32")]
     {
         let _ = queue;
-        let mut w = Summariser::new(kind, opts);
-        let mut out = Out { stats: &mut stats, emit: &mut emit };
+        let mut w = Summariser::new(kind, opts, json);
+        let mut out = Out { stats: &mut stats, emit };
         let udp = read_packets(r, buf, eof, kind, opts, &mut out, &mut progress, |job, keys, out, reasm| {
             let (l, spare) = w.run(job, &keys);
             reasm.recycle(spare);
@@ -371,18 +430,20 @@ enum Job {
 struct Summariser<'a> {
     kind: &'static str,
     opts: &'a ScanOptions,
+    /// Finished lines leave as JSON text (`scan_json`).
+    json: bool,
     /// Connections whose handshake is summarised already, waiting for their end.
     open: HashMap<usize, ScanLine>,
 }
 
 impl<'a> Summariser<'a> {
-    fn new(kind: &'static str, opts: &'a ScanOptions) -> Self {
-        Summariser { kind, opts, open: HashMap::new() }
+    fn new(kind: &'static str, opts: &'a ScanOptions, json: bool) -> Self {
+        Summariser { kind, opts, json, open: HashMap::new() }
     }
 
     /// The line to emit, if any (TCP without TLS only with `--all`), and the buffer of the
     /// stored bytes, for reuse.
-    fn run(&mut self, job: Job, keys: &[Entry]) -> (Option<ScanLine>, Vec<u8>) {
+    fn run(&mut self, job: Job, keys: &[Entry]) -> (Option<Done>, Vec<u8>) {
         match job {
             Job::Prefix(id, prefix) => {
                 let (line, spare) = summarise(prefix, self.kind, &self.opts.explain, keys);
@@ -399,26 +460,36 @@ impl<'a> Summariser<'a> {
                     }
                 };
                 line.finish(&c);
-                ((line.tls || self.opts.all).then_some(line), spare)
+                ((line.tls || self.opts.all).then(|| Done::new(line, self.json)), spare)
             }
         }
     }
 }
 
-/// Where finished lines go: counted, then handed to the caller's `emit`.
-struct Out<'s, E> {
+/// Where finished lines go: counted, then handed to the caller.
+struct Out<'s, 'e> {
     stats: &'s mut ScanStats,
-    emit: &'s mut E,
+    emit: Emit<'e>,
 }
 
-impl<E: FnMut(&ScanLine) -> std::io::Result<()>> Out<'_, E> {
-    fn line(&mut self, l: ScanLine) -> std::io::Result<()> {
-        if l.tls {
+impl Out<'_, '_> {
+    fn line(&mut self, d: Done) -> std::io::Result<()> {
+        let tls = match &d {
+            Done::Line(l) => l.tls,
+            Done::Json { tls, .. } => *tls,
+        };
+        if tls {
             self.stats.tls_connections += 1;
         } else {
             self.stats.other_flows += 1;
         }
-        (self.emit)(&l)
+        match (d, &mut self.emit) {
+            (Done::Line(l), Emit::Line(f)) => f(&l),
+            (Done::Json { text, .. }, Emit::Json(f)) => f(&text),
+            (Done::Line(l), Emit::Json(f)) => f(&json_line(&l)),
+            // Lines are serialized only for `Emit::Json`.
+            (Done::Json { .. }, Emit::Line(_)) => Ok(()),
+        }
     }
 }
 
@@ -429,7 +500,7 @@ impl<E: FnMut(&ScanLine) -> std::io::Result<()>> Out<'_, E> {
 struct InOrder {
     next_ticket: u64,
     next_out: u64,
-    waiting: std::collections::BTreeMap<u64, Option<ScanLine>>,
+    waiting: std::collections::BTreeMap<u64, Option<Done>>,
 }
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -445,7 +516,7 @@ impl InOrder {
         }
     }
 
-    fn done<E: FnMut(&ScanLine) -> std::io::Result<()>>(&mut self, ticket: u64, line: Option<ScanLine>, out: &mut Out<'_, E>) -> std::io::Result<()> {
+    fn done(&mut self, ticket: u64, line: Option<Done>, out: &mut Out<'_, '_>) -> std::io::Result<()> {
         if ticket == u64::MAX {
             return Ok(());
         }
@@ -463,15 +534,15 @@ impl InOrder {
 /// The reading loop: packets -> reassembler -> jobs (given to `submit` with the key log
 /// entries known so far). Returns the UDP flows, which are summarised at the end.
 #[allow(clippy::too_many_arguments)]
-fn read_packets<R: Read, E: FnMut(&ScanLine) -> std::io::Result<()>>(
+fn read_packets<R: Read>(
     mut r: R,
     mut buf: Vec<u8>,
     mut eof: bool,
     kind: &'static str,
     opts: &ScanOptions,
-    out: &mut Out<'_, E>,
+    out: &mut Out<'_, '_>,
     progress: &mut dyn FnMut(u64, &ScanStats),
-    mut submit: impl FnMut(Job, Arc<Vec<Entry>>, &mut Out<'_, E>, &mut Reassembler) -> std::io::Result<()>,
+    mut submit: impl FnMut(Job, Arc<Vec<Entry>>, &mut Out<'_, '_>, &mut Reassembler) -> std::io::Result<()>,
 ) -> std::io::Result<(Vec<crate::net::UdpFlow>, Arc<Vec<Entry>>)> {
     let mut src = PacketSource::new(kind);
     let mut keys = Keys { seen: usize::MAX, extra: opts.explain.keylog.clone(), entries: Arc::default() };
@@ -548,11 +619,11 @@ fn read_packets<R: Read, E: FnMut(&ScanLine) -> std::io::Result<()>>(
 }
 
 /// QUIC connections (and, with `--all`, other UDP flows), after the TCP ones.
-fn udp_lines<E: FnMut(&ScanLine) -> std::io::Result<()>>(
+fn udp_lines(
     (udp, keys): (Vec<crate::net::UdpFlow>, Arc<Vec<Entry>>),
     kind: &'static str,
     opts: &ScanOptions,
-    out: &mut Out<'_, E>,
+    out: &mut Out<'_, '_>,
 ) -> std::io::Result<()> {
     for f in &udp {
         if let Some(cap) = crate::input::quic_capture(f, kind) {
@@ -564,9 +635,9 @@ fn udp_lines<E: FnMut(&ScanLine) -> std::io::Result<()>>(
             line.last_frame = f.last_frame;
             line.packets = f.packets;
             line.bytes = Bytes { c2s: f.dir_bytes[0], s2c: f.dir_bytes[1] };
-            out.line(line)?;
+            out.line(Done::Line(line))?;
         } else if opts.all {
-            out.line(ScanLine::from_flow(udp_flow(f)))?;
+            out.line(Done::Line(ScanLine::from_flow(udp_flow(f))))?;
         }
     }
     Ok(())

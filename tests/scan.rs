@@ -326,3 +326,18 @@ fn scan_keeps_each_handshake_up_to_its_last_finished() {
         assert!(want.len() > last + 1, "{name}: the capture goes on after the handshake");
     }
 }
+
+/// `scan_json` (what the CLI prints) is `scan`'s lines as JSON, one per line, in the same
+/// order, for every capture, though its lines are serialized on whichever thread finished them.
+#[test]
+fn scan_json_prints_the_lines_scan_gives() {
+    for path in captures() {
+        let bytes = std::fs::read(&path).unwrap();
+        let (lines, stats) = run_scan(&bytes[..], true);
+        let want: String = lines.iter().map(|l| serde_json::to_string(l).unwrap() + "\n").collect();
+        let mut got = Vec::new();
+        let s2 = tls_lens::scan::scan_json(&bytes[..], &opts(true), |b| Ok(got.extend_from_slice(b)), |_, _| {}).unwrap();
+        assert_eq!(String::from_utf8(got).unwrap(), want, "{}", path.display());
+        assert_eq!((s2.tls_connections, s2.other_flows), (stats.tls_connections, stats.other_flows), "{}", path.display());
+    }
+}
