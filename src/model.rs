@@ -372,7 +372,7 @@ pub struct Record {
     pub index: usize,
     pub dir: Option<Dir>,
     pub content_type: u8,
-    pub content_type_name: String,
+    pub content_type_name: &'static str,
     pub version: u16,
     pub length: usize,
     pub span: Span,

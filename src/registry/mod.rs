@@ -16,10 +16,14 @@ fn lookup(table: &[(u16, &'static str, &'static str)], v: u16) -> Option<(&'stat
 
 /// "name" for a code point, "GREASE" for RFC 8701 values, "unknown" otherwise.
 fn name_or(table: &[(u16, &'static str, &'static str)], v: u16) -> String {
+    static_name_or(table, v).to_string()
+}
+
+fn static_name_or(table: &[(u16, &'static str, &'static str)], v: u16) -> &'static str {
     match lookup(table, v) {
-        Some((n, _)) => n.to_string(),
-        None if is_grease(v) => "GREASE".to_string(),
-        None => "unknown".to_string(),
+        Some((n, _)) => n,
+        None if is_grease(v) => "GREASE",
+        None => "unknown",
     }
 }
 
@@ -51,8 +55,8 @@ const CONTENT_TYPES: &[(u16, &str, &str)] = &[
     (26, "ack", "RFC 9147"),
 ];
 
-pub fn content_type_name(v: u8) -> String {
-    name_or(CONTENT_TYPES, v as u16)
+pub fn content_type_name(v: u8) -> &'static str {
+    static_name_or(CONTENT_TYPES, v as u16)
 }
 
 /// Handshake types: (code, message name as in the RFCs' prose, RFC).
