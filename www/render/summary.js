@@ -110,8 +110,8 @@ function endpoints(c) {
 /**
  * The connection picker: one row per connection (endpoints, SNI, version, cipher suite, message
  * and problem counts). A listbox of <li role="option" data-conn="i">; click or arrow keys pick.
- * Rows: {num, client, server, summary, msgs, problems, errors}. Flows that are not TLS
- * (UDP, other TCP) are listed below it.
+ * Rows: {num, client, server, summary, msgs, hs, problems, errors} (hs: msgs counts only the
+ * handshake, as scan lines list it). Flows that are not TLS (UDP, other TCP) are listed below it.
  */
 function renderConnections(rows, others, ci, onPick) {
   const ol = el('ol', { id: 'connections', class: 'conn-list', role: 'listbox', 'aria-labelledby': 'conn-h' });
@@ -129,7 +129,7 @@ function renderConnections(rows, others, ci, onPick) {
       s.sni ? el('span', { class: 'ci-sni', title: s.sni, text: s.sni }) : el('span', { class: 'ci-sni muted', text: t('conns.noSni') }),
       el('span', { class: 'ci-ver', text: s.version_name || '?' }),
       el('span', { class: 'ci-suite', title: s.cipher_suite_name || '', text: s.cipher_suite_name || '—' }),
-      el('span', { class: 'ci-msgs', text: t('conns.msgs', c.msgs) }),
+      el('span', { class: 'ci-msgs', title: c.hs ? t('conns.hsMsgs') : null, text: t('conns.msgs', c.msgs) }),
       c.problems ? el('span', { class: ['ci-prob', c.errors ? 'error' : 'warning'], text: t('conns.problems', c.problems) }) : el('span', { class: 'ci-prob none', text: '' }),
     ));
   });
@@ -208,7 +208,7 @@ function rowsOf(result, list) {
   if (list) {
     return list.rows.map((l) => {
       const d = l.diagnostics || [];
-      return { num: l.stream, stream: l.stream, quic: l.transport === 'udp', udp: l.transport === 'udp', client: l.client, server: l.server, summary: l.summary, msgs: (l.messages || []).length, problems: d.length, errors: d.filter((x) => x.severity !== 'warning').length };
+      return { num: l.stream, stream: l.stream, quic: l.transport === 'udp', udp: l.transport === 'udp', client: l.client, server: l.server, summary: l.summary, msgs: (l.messages || []).length, hs: true, problems: d.length, errors: d.filter((x) => x.severity !== 'warning').length };
     });
   }
   const conns = result.connections || [];
