@@ -306,12 +306,18 @@ fn shared_work_gives_the_same_lines_in_the_same_order() {
 
 /// Scan keeps a connection's bytes up to the end of its handshake, the Finished of each side
 /// (RFC 5246 §7.3, RFC 8446 §2), and no further: its messages are `explain`'s up to the last
-/// Finished. With the key logs every Finished is decrypted and named. tls13-hrr has the
-/// client's ChangeCipherSpec before its second ClientHello (RFC 8446 §D.4), which must not be
+/// Finished. With the key logs every Finished is decrypted and named. Among them: AEAD records
+/// whose explicit nonce is zero (tls12-ccm8, tls12-dhe-ccm, GnuTLS), and the client's
+/// ChangeCipherSpec before its second ClientHello (tls13-hrr, RFC 8446 §D.4), which must not be
 /// taken for a TLS 1.2 side's encrypted Finished.
 #[test]
 fn scan_keeps_each_handshake_up_to_its_last_finished() {
-    for name in ["tls12-rsa", "tls12-ecdhe-rsa", "tls12-dhe-rsa", "tls13", "tls13-hrr", "tls13-chacha"] {
+    let mut names: Vec<String> = ["tls12-rsa", "tls12-ecdhe-rsa", "tls12-dhe-rsa", "tls12-ccm8", "tls12-dhe-ccm", "tls13", "tls13-hrr", "tls13-chacha", "tls13-ccm"]
+        .iter()
+        .map(|n| n.to_string())
+        .collect();
+    names.extend(["gnutls-tls12", "gnutls-tls13", "openssl-tls12-mtu", "python-tls12", "python-tls13"].iter().map(|n| format!("mtu1280/{n}")));
+    for name in names {
         let bytes = std::fs::read(data().join(format!("{name}.pcap"))).unwrap();
         let keylog = std::fs::read_to_string(data().join(format!("{name}.keylog"))).unwrap();
         let explain = Options { keylog: keylog.clone(), ..Options::default() };

@@ -50,24 +50,39 @@ struct RecordCounter {
     offset: u64,
     hunting: bool,
     /// The current record is a handshake record after this side's ChangeCipherSpec: its first
-    /// four payload bytes tell an encrypted Finished from a plaintext message (a second
-    /// ClientHello after HelloRetryRequest, a ServerHello after it).
+    /// four payload bytes tell an encrypted message (a TLS 1.0-1.2 Finished) from a plaintext
+    /// one (TLS 1.3's second ClientHello, or a ServerHello, after HelloRetryRequest).
     after_ccs: bool,
     peek: [u8; 4],
     peek_have: usize,
-    /// Stream offset just past this side's encrypted Finished (TLS 1.0-1.2): the end of its
-    /// handshake.
-    finished_end: Option<u64>,
+    /// Bytes of a plaintext hello that go on into the next handshake records.
+    plain_left: u64,
+    /// This side sent an encrypted handshake record after its ChangeCipherSpec (TLS 1.0-1.2).
+    encrypted_hs: bool,
+    /// Where the first application_data record after that starts, as a stream offset: this
+    /// side's handshake is over there (its Finished, and NextProtocol or ChannelID before it,
+    /// came first).
+    handshake_end: Option<u64>,
 }
 
-/// Whether a handshake record of `len` payload bytes that starts with `head` holds a plaintext
-/// handshake message rather than an encrypted Finished. A plaintext message has a known type
-/// and fits in the record, or the record is too big for a Finished (at most 12 bytes of
-/// verify_data plus IV, MAC and 255 bytes of CBC padding: RFC 5246 §6.2.3.2). Random bytes pass
-/// with odds of about 1 in 600,000.
-fn plaintext_handshake(head: &[u8; 4], len: usize) -> bool {
-    let n = ((head[1] as usize) << 16) | ((head[2] as usize) << 8) | head[3] as usize;
-    len >= 512 || (crate::registry::handshake_known(head[0]) && n + 4 <= len)
+/// Reads a handshake record of `len` payload bytes, sent after a ChangeCipherSpec, that starts
+/// with `head`: `Some(rest)` if it holds a plaintext message, with `rest` of its bytes still to
+/// come in the next records; `None` if it is encrypted. After ChangeCipherSpec only a ClientHello
+/// (TLS 1.3's second, after HelloRetryRequest) or a ServerHello (after HelloRetryRequest with the
+/// compatibility CCS) is plaintext (RFC 8446 §4.1.4, D.4). An encrypted TLS 1.0-1.2 handshake
+/// record of fewer than 512 bytes (a Finished: 12 bytes of verify_data plus IV, MAC and at most
+/// 255 bytes of CBC padding, RFC 5246 §6.2.3.2) passes for a hello with odds of about 1 in 4
+/// million; an AEAD record whose explicit nonce is the sequence number (RFC 5288 §3), so starts
+/// with zeros, never does.
+fn plaintext_handshake(head: &[u8; 4], len: usize) -> Option<u64> {
+    let n = ((head[1] as u64) << 16) | ((head[2] as u64) << 8) | head[3] as u64;
+    let hello = matches!(head[0], 1 | 2);
+    match (hello, n + 4 <= len as u64) {
+        (true, true) => Some(0),
+        (true, false) if len >= 512 => Some(n + 4 - len as u64),
+        _ if len >= 512 => Some(0),
+        _ => None,
+    }
 }
 
 fn plausible_header(h: &[u8; 5]) -> bool {
@@ -91,8 +106,13 @@ impl RecordCounter {
                 if self.remaining == 0 && self.after_ccs {
                     self.after_ccs = false;
                     let len = u16::from_be_bytes([self.hdr[3], self.hdr[4]]) as usize;
-                    if self.peek_have == 4 && !plaintext_handshake(&self.peek, len) {
-                        self.finished_end = Some(self.offset);
+                    if self.plain_left > 0 {
+                        self.plain_left = self.plain_left.saturating_sub(len as u64);
+                    } else if self.peek_have == 4 {
+                        match plaintext_handshake(&self.peek, len) {
+                            Some(rest) => self.plain_left = rest,
+                            None => self.encrypted_hs = true,
+                        }
                     }
                 }
                 continue;
@@ -113,6 +133,11 @@ impl RecordCounter {
                     self.record();
                 }
                 continue;
+            }
+            // The first byte of a header is its content type: application data after this
+            // side's encrypted handshake ends the handshake before the rest of the header comes.
+            if self.have == 0 && b[0] == 23 && self.encrypted_hs && self.handshake_end.is_none() {
+                self.handshake_end = Some(self.offset);
             }
             let n = (5 - self.have).min(b.len());
             self.hdr[self.have..self.have + n].copy_from_slice(&b[..n]);
@@ -140,10 +165,13 @@ impl RecordCounter {
         self.counts.by_type[(t - 20) as usize] += 1;
         if t == 23 {
             self.counts.app_bytes += len;
+            if self.encrypted_hs && self.handshake_end.is_none() {
+                self.handshake_end = Some(self.offset);
+            }
         }
         self.offset += 5;
         self.remaining = len;
-        self.after_ccs = t == 22 && len > 0 && self.counts.by_type[0] > 0 && self.finished_end.is_none();
+        self.after_ccs = t == 22 && len > 0 && self.counts.by_type[0] > 0 && !self.encrypted_hs;
         self.peek_have = 0;
     }
 
@@ -164,6 +192,7 @@ impl RecordCounter {
         self.have = 0;
         self.hunting = true;
         self.after_ccs = false;
+        self.plain_left = 0;
     }
 }
 
@@ -307,16 +336,17 @@ impl Conn {
         }
     }
 
-    /// Has the handshake gone by? True once each direction has sent its encrypted Finished
-    /// (TLS 1.0-1.2), two application_data records, or all it may store. A client that sent
-    /// ChangeCipherSpec and then an application_data record is done too: in TLS 1.3 with the
-    /// middlebox-compatibility CCS that record is its Finished, which follows the server's
-    /// whole flight.
+    /// Has the handshake gone by? True once each direction has sent an encrypted handshake
+    /// record (its TLS 1.0-1.2 Finished), two application_data records, or all it may store. A
+    /// client that sent ChangeCipherSpec and then an application_data record is done too: in
+    /// TLS 1.3 with the middlebox-compatibility CCS that record is its Finished, which follows
+    /// the server's whole flight; in TLS 1.2 (when its Finished was not recognised) it is its
+    /// first request, and waiting for a second would store the whole response.
     fn handshake_over(&self) -> bool {
         let client = self.client_side();
         self.sides.iter().enumerate().all(|(i, s)| {
             let [ccs, _, _, app, _] = s.counter.as_ref().map_or([0; 5], |k| k.counts.by_type);
-            let finished = s.counter.as_ref().is_some_and(|k| k.finished_end.is_some());
+            let finished = s.counter.as_ref().is_some_and(|k| k.encrypted_hs);
             finished || app >= 2 || (i == client && ccs >= 1 && app >= 1) || s.stored >= self.store_limit
         })
     }
@@ -333,11 +363,11 @@ impl Conn {
         s.bytes += bytes.len() as u64;
         let mut keep = bytes.len().min(self.store_limit.saturating_sub(s.stored));
         if let Some(c) = s.counter.as_mut() {
-            // Streaming: a side that has sent its encrypted Finished (TLS 1.0-1.2) has nothing
-            // more for the handshake; what it sends after it is only counted.
-            let (start, done_before) = (c.pos(), c.finished_end);
+            // Streaming: a side whose handshake is over (TLS 1.0-1.2: it sent its encrypted
+            // Finished, then application data) stores nothing more; the rest is only counted.
+            let (start, done_before) = (c.pos(), c.handshake_end);
             c.feed(bytes);
-            match (done_before, c.finished_end) {
+            match (done_before, c.handshake_end) {
                 (Some(_), _) => keep = 0,
                 (None, Some(end)) => keep = keep.min(end.saturating_sub(start) as usize),
                 _ => {}
@@ -756,26 +786,48 @@ mod tests {
         r
     }
 
-    /// Feeds `stream` one byte at a time (the worst split) and returns the Finished's end.
-    fn finished_end(stream: &[u8]) -> Option<u64> {
+    /// Feeds `stream` one byte at a time (the worst split): whether an encrypted handshake
+    /// record came after ChangeCipherSpec, and where the handshake ended.
+    fn handshake_end(stream: &[u8]) -> (bool, Option<u64>) {
         let mut c = RecordCounter::default();
         stream.iter().for_each(|b| c.feed(std::slice::from_ref(b)));
-        c.finished_end
+        (c.encrypted_hs, c.handshake_end)
+    }
+
+    /// 40 bytes of an AES-GCM Finished record (RFC 5288 §3: 8 bytes of explicit nonce, 16 of
+    /// Finished, 16 of tag), the nonce being the sequence number 0 (as Go, NSS, GnuTLS and
+    /// BoringSSL send it; tests/data/tls12-ccm8.pcap and tls12-dhe-ccm.pcap have it) or random.
+    fn gcm_finished(zero_nonce: bool) -> Vec<u8> {
+        let body = (0..40u8).map(|i| i.wrapping_mul(97).wrapping_add(0xa3));
+        body.enumerate().map(|(i, b)| if zero_nonce && i < 8 { 0 } else { b }).collect()
+    }
+
+    /// ClientKeyExchange, ChangeCipherSpec, Finished, application data: where the Finished ends.
+    fn tls12_client(zero_nonce: bool) -> (Vec<u8>, usize) {
+        let mut s = rec(22, &[16, 0, 0, 2, 1, 0x41]);
+        s.extend(rec(20, &[1]));
+        s.extend(rec(22, &gcm_finished(zero_nonce)));
+        let end = s.len();
+        s.extend(rec(23, &[0x55; 300]));
+        (s, end)
     }
 
     #[test]
     fn the_encrypted_finished_after_change_cipher_spec_ends_a_tls12_side() {
-        // TLS 1.2 client: ClientKeyExchange, ChangeCipherSpec, then 40 bytes of AES-GCM
-        // Finished (8 explicit nonce + 16 Finished + 16 tag, RFC 5288 §3) and application data.
-        let enc_finished: Vec<u8> = (0..40u8).map(|i| i.wrapping_mul(97).wrapping_add(0xa3)).collect();
-        let mut s = rec(22, &[16, 0, 0, 2, 1, 0x41]);
-        s.extend(rec(20, &[1]));
-        let end = s.len() + 5 + 40;
-        s.extend(rec(22, &enc_finished));
-        s.extend(rec(23, &[0x55; 300]));
-        assert_eq!(finished_end(&s), Some(end as u64));
-        // No ChangeCipherSpec, no Finished: a handshake record alone says nothing.
-        assert_eq!(finished_end(&rec(22, &enc_finished)), None);
+        for zero_nonce in [true, false] {
+            let (s, end) = tls12_client(zero_nonce);
+            assert_eq!(handshake_end(&s), (true, Some(end as u64)), "zero nonce: {zero_nonce}");
+        }
+        // No ChangeCipherSpec: a handshake record alone says nothing.
+        assert_eq!(handshake_end(&rec(22, &gcm_finished(false))), (false, None));
+        // NPN (draft-agl-tls-nextprotoneg): an encrypted NextProtocol before the Finished. Both
+        // are kept: the handshake ends where application data begins.
+        let mut s = rec(20, &[1]);
+        s.extend(rec(22, &gcm_finished(true)));
+        s.extend(rec(22, &gcm_finished(false)));
+        let end = s.len();
+        s.extend(rec(23, &[0x55; 30]));
+        assert_eq!(handshake_end(&s), (true, Some(end as u64)));
         // TLS 1.3 with HelloRetryRequest (RFC 8446 §4.1.4, D.4): the client's CCS comes before its
         // second ClientHello, a plaintext handshake record; its Finished is content type 23.
         let mut ch2 = vec![1, 0, 0, 60];
@@ -783,13 +835,41 @@ mod tests {
         let mut s = rec(22, &ch2);
         s.extend(rec(20, &[1]));
         s.extend(rec(22, &ch2));
-        s.extend(rec(23, &enc_finished));
-        assert_eq!(finished_end(&s), None);
+        s.extend(rec(23, &gcm_finished(false)));
+        assert_eq!(handshake_end(&s), (false, None));
+        // The same with a second ClientHello of 700 bytes split over two records, the second short.
+        let mut s = rec(20, &[1]);
+        s.extend(rec(22, &[&[1u8, 0, 2, 0xb8][..], &[0x42; 596]].concat()));
+        s.extend(rec(22, &[0x9d; 100]));
+        s.extend(rec(23, &gcm_finished(false)));
+        assert_eq!(handshake_end(&s), (false, None));
         // A ServerHello after the server's CCS (HelloRetryRequest, CCS, ServerHello) is plaintext too.
         let mut s = rec(20, &[1]);
-        let sh: Vec<u8> = [2, 0, 0, 40].into_iter().chain([0x17; 40]).collect();
-        s.extend(rec(22, &sh));
-        assert_eq!(finished_end(&s), None);
+        s.extend(rec(22, &[&[2u8, 0, 0, 40][..], &[0x17; 40]].concat()));
+        assert_eq!(handshake_end(&s), (false, None));
+    }
+
+    /// In streaming mode a TLS 1.2 side stores its bytes up to the start of its first
+    /// application data record and not one more, however the segments cut the records.
+    #[test]
+    fn a_tls12_side_stores_its_handshake_and_no_application_data() {
+        let (s, end) = tls12_client(true);
+        for cuts in [vec![], vec![end - 20], vec![end - 20, end + 2], vec![end + 3]] {
+            let mut r = Reassembler::streaming(64 << 10, 1 << 20);
+            let mut bounds = vec![0];
+            bounds.extend(&cuts);
+            bounds.push(s.len());
+            let mut pkts = vec![pkt(1, 50000, 443, 99, SYN, b""), pkt(2, 443, 50000, 7, SYN | ACK, b"")];
+            for w in bounds.windows(2) {
+                pkts.push(pkt(1, 50000, 443, 100 + w[0] as u32, ACK, &s[w[0]..w[1]]));
+            }
+            let raw: Vec<RawPacket> = pkts.iter().enumerate().map(|(i, d)| RawPacket { frame: i as u32 + 1, linktype: 101, data: d, file_offset: 0, ts: None }).collect();
+            let ids: Vec<Seen> = raw.iter().filter_map(|p| r.packet_seen(p)).collect();
+            let id = ids[0].id;
+            let c = r.take_prefix(id).unwrap_or_else(|| panic!("connection {id}"));
+            assert_eq!(c.data, s[..end], "segments cut at {cuts:?}");
+            assert_eq!(c.records.map(|[a, _]| a.by_type), Some([1, 0, 2, 1, 0]), "all records counted");
+        }
     }
 
     #[test]

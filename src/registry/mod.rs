@@ -87,11 +87,6 @@ const HANDSHAKE_TYPES: &[(u16, &str, &str)] = &[
     (254, "MessageHash", "RFC 8446"),
 ];
 
-/// Whether `v` is a registered handshake type.
-pub fn handshake_known(v: u8) -> bool {
-    lookup(HANDSHAKE_TYPES, v as u16).is_some()
-}
-
 pub fn handshake_name(v: u8) -> String {
     match lookup(HANDSHAKE_TYPES, v as u16) {
         Some((n, _)) => n.to_string(),
