@@ -101,7 +101,9 @@ pub struct ScanLine {
     pub bytes: Bytes,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub summary: Option<Summary>,
-    /// Names of the messages of the handshake, up to each side's Finished (as `explain` lists them).
+    /// Names of the messages of the handshake (as `explain` lists them): a TLS 1.0-1.2 side's up
+    /// to its Finished; in TLS 1.3, up to the client's Finished (what the server sent before it
+    /// included).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub messages: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -265,6 +267,18 @@ pub fn scan_queued<R: Read>(
     run(r, opts, queue, Emit::Line(&mut emit), progress)
 }
 
+/// `scan_json` with another queue length (tests).
+#[doc(hidden)]
+pub fn scan_json_queued<R: Read>(
+    r: R,
+    opts: &ScanOptions,
+    queue: usize,
+    mut write: impl FnMut(&[u8]) -> std::io::Result<()>,
+    progress: impl FnMut(u64, &ScanStats),
+) -> std::io::Result<ScanStats> {
+    run(r, opts, queue, Emit::Json(&mut write), progress)
+}
+
 /// Where finished lines go: to the caller as lines, or as their JSON text.
 enum Emit<'e> {
     Line(&'e mut dyn FnMut(&ScanLine) -> std::io::Result<()>),
@@ -285,22 +299,22 @@ enum Done {
 }
 
 impl Done {
+    /// The line as it leaves its thread: serialized there when `json`. A line that does not
+    /// serialize goes on as it is, and `Out::line` reports the error.
     fn new(l: ScanLine, json: bool) -> Done {
-        if json {
-            Done::Json { tls: l.tls, text: json_line(&l) }
-        } else {
-            Done::Line(l)
+        match json.then(|| json_line(&l)) {
+            Some(Ok(text)) => Done::Json { tls: l.tls, text },
+            _ => Done::Line(l),
         }
     }
 }
 
 /// A line's JSON text, with its newline.
-fn json_line(l: &ScanLine) -> Vec<u8> {
+fn json_line(l: &ScanLine) -> std::io::Result<Vec<u8>> {
     let mut text = Vec::with_capacity(4 << 10);
-    // Serializing plain structs into a Vec cannot fail.
-    let _ = serde_json::to_writer(&mut text, l);
+    serde_json::to_writer(&mut text, l).map_err(std::io::Error::other)?;
     text.push(b'\n');
-    text
+    Ok(text)
 }
 
 fn run<R: Read>(
@@ -486,9 +500,10 @@ impl Out<'_, '_> {
         match (d, &mut self.emit) {
             (Done::Line(l), Emit::Line(f)) => f(&l),
             (Done::Json { text, .. }, Emit::Json(f)) => f(&text),
-            (Done::Line(l), Emit::Json(f)) => f(&json_line(&l)),
-            // Lines are serialized only for `Emit::Json`.
-            (Done::Json { .. }, Emit::Line(_)) => Ok(()),
+            (Done::Line(l), Emit::Json(f)) => f(&json_line(&l)?),
+            // Lines are serialized only for `Emit::Json` (the summarisers are made with
+            // `emit.json()`); were one not, it must not vanish silently.
+            (Done::Json { .. }, Emit::Line(_)) => Err(std::io::Error::other("tls-lens: internal error: a scan line was serialized for a caller that wants lines")),
         }
     }
 }

@@ -334,7 +334,8 @@ fn scan_keeps_each_handshake_up_to_its_last_finished() {
 }
 
 /// `scan_json` (what the CLI prints) is `scan`'s lines as JSON, one per line, in the same
-/// order, for every capture, though its lines are serialized on whichever thread finished them.
+/// order, for every capture, though its lines are serialized on whichever thread finished them
+/// (with no queue between the threads, both do).
 #[test]
 fn scan_json_prints_the_lines_scan_gives() {
     for path in captures() {
@@ -345,5 +346,9 @@ fn scan_json_prints_the_lines_scan_gives() {
         let s2 = tls_lens::scan::scan_json(&bytes[..], &opts(true), |b| Ok(got.extend_from_slice(b)), |_, _| {}).unwrap();
         assert_eq!(String::from_utf8(got).unwrap(), want, "{}", path.display());
         assert_eq!((s2.tls_connections, s2.other_flows), (stats.tls_connections, stats.other_flows), "{}", path.display());
+        // With no queue the reading thread summarises, and serializes, most lines itself.
+        let mut shared = Vec::new();
+        tls_lens::scan::scan_json_queued(&bytes[..], &opts(true), 0, |b| Ok(shared.extend_from_slice(b)), |_, _| {}).unwrap();
+        assert_eq!(String::from_utf8(shared).unwrap(), want, "{} (queue 0)", path.display());
     }
 }

@@ -231,25 +231,30 @@ fn policy_name(oid: &str) -> String {
 
 /// Certificates parsed lately by this thread (`scan` meets the same chains over and over: a
 /// capture of a busy server sends one chain per connection), by their DER bytes (a fast hash,
-/// and equal bytes on a hit).
+/// and equal bytes on a hit). At most CACHE_SIZE certificates and CACHE_BYTES of DER.
 const CACHE_SIZE: usize = 256;
+const CACHE_BYTES: usize = 2 << 20;
 
 thread_local! {
-    static SEEN: std::cell::RefCell<foldhash::HashMap<Box<[u8]>, Certificate>> = Default::default();
+    static SEEN: std::cell::RefCell<(foldhash::HashMap<Box<[u8]>, Certificate>, usize)> = Default::default();
 }
 
 /// `summarize` without fields, for summaries: a certificate seen before is not parsed again.
 fn summary_cached(der: &[u8]) -> Result<Certificate, String> {
-    if let Some(c) = SEEN.with(|m| m.borrow().get(der).cloned()) {
+    if let Some(c) = SEEN.with(|m| m.borrow().0.get(der).cloned()) {
         return Ok(c);
     }
     let (c, _) = summarize(der, None, false)?;
     SEEN.with(|m| {
-        let mut m = m.borrow_mut();
-        if m.len() >= CACHE_SIZE {
-            m.clear();
+        let (map, bytes) = &mut *m.borrow_mut();
+        if map.len() >= CACHE_SIZE || *bytes + der.len() > CACHE_BYTES {
+            map.clear();
+            *bytes = 0;
         }
-        m.insert(der.into(), c.clone());
+        if der.len() <= CACHE_BYTES {
+            *bytes += der.len();
+            map.insert(der.into(), c.clone());
+        }
     });
     Ok(c)
 }

@@ -29,6 +29,7 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT"
 B=tests/bench
 RUNS=${RUNS:-5}
+case $RUNS in ''|*[!0-9]*|0) echo "RUNS must be a whole number of at least 1" >&2; exit 2 ;; esac
 VERIFY=${VERIFY:-1}
 TL=${TLS_LENS:-target/release/tls-lens}
 SIZES=("$@")
@@ -82,6 +83,7 @@ block() {
   BEST=- BEST_RSS=- BLOCK_RC=0
   measure /dev/null "$@"
   printf '   %-9s warm-up: %7.3f s  %7.1f MiB  exit %s\n' "$label" "$SECS" "$(awk -v k="$RSS_KB" 'BEGIN { print k / 1024 }')" "$RC"
+  [ "$RC" = 0 ] || BLOCK_RC=$RC
   for ((r = 1; r <= RUNS; r++)); do
     measure /dev/null "$@"
     printf '   %-9s run %d:   %7.3f s  %7.1f MiB  exit %s\n' "$label" "$r" "$SECS" "$(awk -v k="$RSS_KB" 'BEGIN { print k / 1024 }')" "$RC"
@@ -104,7 +106,7 @@ for MB in "${SIZES[@]}"; do
   BYTES=$(stat -c %s "$CAP")
   FILE_MB=$(python3 -c "print(f'{$BYTES/1e6:.1f}')")
   CONNS=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['connections'])" "$CAP.json" 2>/dev/null || echo "?")
-  PKTS=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['packets'])" "$CAP.json" 2>/dev/null || echo "?")
+  PKTS=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1])).get('packets') or '?')" "$CAP.json" 2>/dev/null || echo "?")
   echo "== $CAP: $FILE_MB MB, $CONNS connections, $PKTS packets (from $CAP.json)"
   cat "$CAP" >/dev/null   # warm-up: both tools then read from the page cache
 

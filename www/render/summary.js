@@ -208,7 +208,7 @@ function rowsOf(result, list) {
   if (list) {
     return list.rows.map((l) => {
       const d = l.diagnostics || [];
-      return { num: l.stream, stream: l.stream, quic: l.transport === 'udp', udp: l.transport === 'udp', client: l.client, server: l.server, summary: l.summary, msgs: (l.messages || []).length, hs: true, problems: d.length, errors: d.filter((x) => x.severity !== 'warning').length };
+      return { num: l.stream, stream: l.stream, quic: l.transport === 'udp', udp: l.transport === 'udp', client: l.client, server: l.server, summary: l.summary, msgs: (l.messages || []).length, hs: l.transport === 'tcp', problems: d.length, errors: d.filter((x) => x.severity !== 'warning').length };
     });
   }
   const conns = result.connections || [];
