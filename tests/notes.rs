@@ -120,6 +120,24 @@ fn alerts_are_explained_with_their_likely_cause() {
     }
 }
 
+/// A fatal alert after both Finished messages ends the connection, not the handshake. In
+/// tls12-rsa.pcap with its key log (tshark: Finished in frames 8 and 9, application data in 10
+/// and 11, then in frame 14 an alert of level 2, description 50) it is "after"; in
+/// tls-failed.pcap the protocol_version alert answers the ClientHello.
+#[test]
+fn a_fatal_alert_after_the_handshake_is_told_apart() {
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
+    let keys = |n: &str| {
+        let o = Options { keylog: std::fs::read_to_string(data.join(format!("{n}.keylog"))).unwrap(), ..Default::default() };
+        let a = analyze(&std::fs::read(data.join(format!("{n}.pcap"))).unwrap(), &o);
+        a.connections[0].notes.iter().map(|n| n.text_ref.key.clone()).collect::<Vec<_>>()
+    };
+    let after = keys("tls12-rsa");
+    assert!(after.iter().any(|k| k == "note.fatal_alert.after") && !after.iter().any(|k| k == "note.fatal_alert"), "{after:?}");
+    let during = keys("tls-failed");
+    assert!(during.iter().any(|k| k == "note.fatal_alert") && !during.iter().any(|k| k == "note.fatal_alert.after"), "{during:?}");
+}
+
 /// RFC 6520 §4: a heartbeat message is type, payload_length, payload and at least 16 bytes of
 /// padding. One whose payload_length exceeds what the record carries (a Heartbleed probe) is
 /// flagged; a well-formed one is not.

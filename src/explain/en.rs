@@ -254,6 +254,7 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("note.resumed", "This is a resumed session: no certificate and no key exchange, keys come from an earlier master secret."),
     ("note.tls13_keys", "TLS 1.3 encrypts every handshake message after the ServerHello. Without a key log only the record sizes are visible."),
     ("note.fatal_alert", "The handshake ended with a fatal alert: {name}."),
+    ("note.fatal_alert.after", "The connection ended with a fatal alert after the handshake had completed (both Finished messages were sent): {name}. The TLS setup worked; what the peer rejected came later, such as the application data."),
     ("note.suite_version_mismatch", "The server chose {suite} with {version}: TLS 1.3 cipher suites only work with TLS 1.3 and older suites never with it, so a correct peer must refuse this. (RFC 8446 §B.4)"),
     ("note.log_no_bytes", "This is a log without bytes (for example curl -v): each TLS line is explained, but field-level detail needs the bytes, such as a pcap, curl --trace output or a hex dump. The certificate and the chosen values come from the log's own report; the server name is the host curl connected to."),
     ("note.no_sni", "The ClientHello has no server_name: the server cannot tell which site the client wants."),

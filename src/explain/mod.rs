@@ -628,9 +628,13 @@ fn notes(tls: &TlsConnection, s: &Summary, opts: &Options, captured: Option<i64>
             out.push(note(Warning, TextRef::new("note.chain_order").arg("subject", w[0].subject.clone()).arg("issuer", w[0].issuer.clone()).arg("next", w[1].subject.clone())));
         }
     }
-    for a in &tls.alerts {
+    for (k, a) in tls.alerts.iter().enumerate() {
         if a.level == Some(2) {
-            out.push(note(Danger, TextRef::new("note.fatal_alert").arg("name", a.name.clone())));
+            // After both sides' Finished the handshake is over: the alert ends the connection.
+            let before = tls.messages.iter().position(|m| m.alert == Some(k)).map_or(&[][..], |at| &tls.messages[..at]);
+            let finished = |d: Dir| before.iter().any(|m| m.name == "Finished" && m.dir == Some(d));
+            let key = if finished(Dir::C2S) && finished(Dir::S2C) { "note.fatal_alert.after" } else { "note.fatal_alert" };
+            out.push(note(Danger, TextRef::new(key).arg("name", a.name.clone())));
         }
     }
     // After a weakness of the configuration: what a good one looks like.

@@ -253,6 +253,7 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("note.resumed", "这是一次恢复的会话：没有证书，也没有密钥交换，密钥来自之前的主密钥。"),
     ("note.tls13_keys", "TLS 1.3 会加密 ServerHello 之后的每条握手消息。没有密钥日志时只能看到记录的大小。"),
     ("note.fatal_alert", "握手以致命警报结束：{name}。"),
+    ("note.fatal_alert.after", "握手完成之后（双方都已发送 Finished），连接以致命警报结束：{name}。TLS 的建立是成功的；对端拒绝的是之后的内容，例如应用数据。"),
     ("note.suite_version_mismatch", "服务器在 {version} 下选择了 {suite}：TLS 1.3 的密码套件只能用于 TLS 1.3，旧的套件也不能用于 TLS 1.3，因此正确的对端必须拒绝。(RFC 8446 §B.4)"),
     ("note.log_no_bytes", "这是一份没有字节的日志（例如 curl -v）：每条 TLS 行都会被解释，但字段级的细节需要字节，例如 pcap、curl --trace 输出或十六进制转储。证书和协商结果来自日志本身的报告；服务器名是 curl 连接的主机名。"),
     ("note.no_sni", "ClientHello 中没有 server_name：服务器无法得知客户端要访问的是哪个网站。"),
