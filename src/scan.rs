@@ -234,10 +234,10 @@ fn summarise(prefix: TcpConnection, kind: &'static str, opts: &Options, keys: &[
 pub fn scan<R: Read>(
     r: R,
     opts: &ScanOptions,
-    mut emit: impl FnMut(&ScanLine) -> std::io::Result<()>,
+    emit: impl FnMut(&ScanLine) -> std::io::Result<()>,
     progress: impl FnMut(u64, &ScanStats),
 ) -> std::io::Result<ScanStats> {
-    run(r, opts, QUEUE, Emit::Line(&mut emit), progress)
+    scan_queued(r, opts, QUEUE, emit, progress)
 }
 
 /// `scan`, with each line as its JSON text (one line, ending in a newline) for `write`. The
@@ -245,10 +245,10 @@ pub fn scan<R: Read>(
 pub fn scan_json<R: Read>(
     r: R,
     opts: &ScanOptions,
-    mut write: impl FnMut(&[u8]) -> std::io::Result<()>,
+    write: impl FnMut(&[u8]) -> std::io::Result<()>,
     progress: impl FnMut(u64, &ScanStats),
 ) -> std::io::Result<ScanStats> {
-    run(r, opts, QUEUE, Emit::Json(&mut write), progress)
+    scan_json_queued(r, opts, QUEUE, write, progress)
 }
 
 /// Handshakes waiting for the summarising thread before the reading thread takes one itself.

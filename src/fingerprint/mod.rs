@@ -23,18 +23,16 @@ pub fn ja3_string(ch: &ClientHelloInfo) -> String {
     use std::fmt::Write;
     let mut s = String::with_capacity(16 + 6 * (ch.cipher_suites.len() + ch.ext.types.len() + ch.ext.groups.len()));
     let _ = write!(s, "{}", ch.legacy_version);
-    let lists: [&mut dyn Iterator<Item = u16>; 4] = [
-        &mut ch.cipher_suites.iter().copied().filter(|&x| !is_grease(x)),
-        &mut ch.ext.types.iter().copied().filter(|&x| !is_grease(x)),
-        &mut ch.ext.groups.iter().copied().filter(|&x| !is_grease(x)),
-        &mut ch.ext.ec_point_formats.iter().map(|&x| u16::from(x)),
-    ];
-    for list in lists {
+    let mut list = |values: &mut dyn Iterator<Item = u16>| {
         s.push(',');
-        for (i, v) in list.enumerate() {
-            let _ = if i == 0 { write!(s, "{v}") } else { write!(s, "-{v}") };
+        for (i, v) in values.enumerate() {
+            let _ = write!(s, "{}{v}", if i == 0 { "" } else { "-" });
         }
+    };
+    for v in [&ch.cipher_suites, &ch.ext.types, &ch.ext.groups] {
+        list(&mut v.iter().copied().filter(|&x| !is_grease(x)));
     }
+    list(&mut ch.ext.ec_point_formats.iter().map(|&x| u16::from(x)));
     s
 }
 

@@ -165,6 +165,7 @@ impl RecordCounter {
         self.counts.by_type[(t - 20) as usize] += 1;
         if t == 23 {
             self.counts.app_bytes += len;
+            // A header found by hunting skipped the first-byte check in `feed`.
             if self.encrypted_hs && self.handshake_end.is_none() {
                 self.handshake_end = Some(self.offset);
             }
