@@ -6,6 +6,7 @@
 pub mod crypto;
 pub mod explain;
 pub mod fingerprint;
+pub mod handshake;
 pub mod input;
 pub mod model;
 pub mod net;
@@ -167,7 +168,8 @@ pub fn explain_capture(id: usize, cap: &input::Capture, keys: &[crypto::keylog::
         extra.push((model::NoteSeverity::Info, model::TextRef::new("note.decrypt.ssl3")));
     }
     let diags: Vec<model::Diagnostic> = cap.diagnostics.iter().chain(tls.diagnostics.iter()).cloned().collect();
-    let mut conn = explain::connection(id, cap, tls, opts);
+    let hs = handshake::derive(&tls);
+    let mut conn = explain::connection(id, cap, tls, hs, opts);
     for (sev, r) in extra {
         conn.notes.push(model::Note { severity: sev, text: explain::render(opts.lang, &r, None), span: None, text_ref: r });
     }

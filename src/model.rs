@@ -249,6 +249,8 @@ pub struct Connection {
     pub client: Option<String>,
     pub server: Option<String>,
     pub summary: Summary,
+    /// What kind of handshake this was, derived once from its messages (see `handshake`).
+    pub handshake: Handshake,
     pub stream: StreamView,
     pub records: Vec<Record>,
     pub messages: Vec<Message>,
@@ -497,4 +499,64 @@ pub struct Note {
     pub span: Option<Span>,
     #[serde(skip)]
     pub text_ref: TextRef,
+}
+
+/// The handshake of one connection as a whole: what kind it was and what was negotiated,
+/// derived once from its messages (src/handshake.rs). Every explanation and note is written
+/// from this and the message's own values. `null` means the input cannot show it (a log
+/// without extensions, an encrypted message without a key log).
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Handshake {
+    /// The negotiated version (ServerHello), or null before one.
+    pub version: Option<u16>,
+    /// "full", "psk_dhe" / "psk_ke" (TLS 1.3 resumption or external PSK, with or without a
+    /// fresh (EC)DHE), "ticket" / "session_id" (TLS 1.0-1.2 abbreviated handshake), or
+    /// "incomplete" (no ServerHello).
+    pub mode: &'static str,
+    /// A HelloRetryRequest: the group it asked for and whether it carried a cookie.
+    pub hello_retry: Option<Retry>,
+    /// 0-RTT: "none", "offered" (outcome not visible), "accepted" or "rejected".
+    pub early_data: &'static str,
+    /// "ecdhe", "dhe", "rsa", "psk", "psk_ecdhe", "psk_dhe" or "other"; null before the
+    /// ServerHello and in a TLS 1.0-1.2 abbreviated handshake (none took place).
+    pub key_exchange: Option<&'static str>,
+    /// The (EC)DHE group, when the messages name it.
+    pub group: Option<u16>,
+    /// TLS 1.0-1.2: extended_master_secret (RFC 7627), encrypt_then_mac (RFC 7366) and
+    /// renegotiation_info (RFC 5746) negotiated; null for TLS 1.3 or when not visible.
+    pub extended_master_secret: Option<bool>,
+    pub encrypt_then_mac: Option<bool>,
+    pub renegotiation_info: Option<bool>,
+    /// The connection renegotiated: a HelloRequest, or a ClientHello after a finished handshake.
+    pub renegotiation: bool,
+    /// The server asked for a client certificate (CertificateRequest).
+    pub client_auth_requested: bool,
+    /// Certificates the client sent (0: an empty Certificate), null if it sent none visible.
+    pub client_certificates: Option<usize>,
+    /// The client offered TLS 1.3 (supported_versions).
+    pub offered_tls13: bool,
+    /// The ServerHello random ends with the TLS 1.3 downgrade sentinel ("TLS 1.2" / "TLS 1.1
+    /// or below").
+    pub downgrade_sentinel: Option<&'static str>,
+    /// TLS 1.3 PSKs offered in the (last) ClientHello: identities, modes, and the identity
+    /// the server selected.
+    pub psk_identities: usize,
+    pub psk_modes: Vec<&'static str>,
+    pub psk_selected_identity: Option<u16>,
+    /// TLS 1.0-1.2: the ClientHello presented a session ticket (its length) or a session id
+    /// to resume.
+    pub ticket_presented: Option<usize>,
+    pub session_id_presented: bool,
+    /// How the server proved it holds its certificate's key: "certificate_verify",
+    /// "server_key_exchange", "rsa_key_transport" (implicitly, by decrypting the premaster
+    /// secret) or null (no certificate: resumption or PSK).
+    pub server_proof: Option<&'static str>,
+    /// The input has no bytes (a log like curl -v): extensions and field values are unknown.
+    pub from_log: bool,
+}
+
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Retry {
+    pub group: Option<u16>,
+    pub cookie: bool,
 }

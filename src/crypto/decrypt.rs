@@ -132,7 +132,8 @@ impl Epoch {
         }
     }
 
-    fn key_gen(&self, suite: Suite, dir: Dir) -> KeyGen {
+    /// `psk`: the handshake used a PSK, with (Some(true)) or without (Some(false)) (EC)DHE.
+    fn key_gen(&self, suite: Suite, dir: Dir, psk: Option<bool>) -> KeyGen {
         let (n, h) = (suite.key_len(), suite.hash.len());
         let mut values = vec![
             KeyValue { name: "secret".into(), hex: hexs(&self.secret), formula: self.source.clone() },
@@ -146,7 +147,11 @@ impl Epoch {
         let kind = if self.name.contains("early") {
             "early"
         } else if self.name.contains("handshake") {
-            "handshake"
+            match psk {
+                Some(true) => "handshake.psk_dhe",
+                Some(false) => "handshake.psk_ke",
+                None => "handshake",
+            }
         } else if self.name.ends_with("_0") {
             "application"
         } else {
@@ -263,7 +268,8 @@ pub fn tls13(cap: &Capture, tls: &TlsConnection, entries: &[Entry]) -> Option<De
     } else {
         notes.push((NoteSeverity::Info, TextRef::new("note.finished.unchecked")));
     }
-    out.key_schedule = [(&client, Dir::C2S), (&server, Dir::S2C)].iter().flat_map(|(st, d)| st.epochs.iter().map(move |e| e.key_gen(suite, *d))).collect();
+    let psk = tls.facts.server_hello.as_ref().filter(|sh| sh.psk_selected).map(|sh| sh.key_share_group.is_some());
+    out.key_schedule = [(&client, Dir::C2S), (&server, Dir::S2C)].iter().flat_map(|(st, d)| st.epochs.iter().map(move |e| e.key_gen(suite, *d, psk))).collect();
     out.key_schedule.sort_by_key(|k| schedule_order(&k.name));
     Some(Decrypted { cap: out, notes })
 }
@@ -338,7 +344,14 @@ pub fn tls12(cap: &Capture, tls: &TlsConnection, entries: &[Entry]) -> Option<De
     // How the key log's master secret was made: with extended_master_secret from the session
     // hash (RFC 7627 §4), else from the two randoms only.
     let ems = sh.extensions.contains(&23) && ch.ext.types.contains(&23);
-    notes.push((NoteSeverity::Info, TextRef::new(if ems { "note.decrypt12.ems" } else { "note.decrypt12.no_ems" })));
+    // In an abbreviated handshake the master secret is the resumed session's (RFC 5246 §7.3).
+    let key = match (ems, f.resumed) {
+        (true, false) => "note.decrypt12.ems",
+        (false, false) => "note.decrypt12.no_ems",
+        (true, true) => "note.decrypt12.ems.resumed",
+        (false, true) => "note.decrypt12.no_ems.resumed",
+    };
+    notes.push((NoteSeverity::Info, TextRef::new(key)));
     let (ck, sk) = t12::key_block(version, suite, &master, &ch.random, &sh.random);
     // Per direction: keys active (after its CCS), sequence number, TLS 1.0 CBC chain IV.
     let mut st = [(false, 0u64, ck.iv.clone(), 0usize), (false, 0u64, sk.iv.clone(), 0usize)];
@@ -417,13 +430,13 @@ pub fn tls12(cap: &Capture, tls: &TlsConnection, entries: &[Entry]) -> Option<De
         notes.push((NoteSeverity::Info, TextRef::new("note.finished.unchecked")));
     }
     let mut out = out;
-    out.key_schedule = key_schedule12(version, suite, &master, [&ck, &sk], &opened_by);
+    out.key_schedule = key_schedule12(version, suite, &master, [&ck, &sk], &opened_by, ems, f.resumed);
     Some(Decrypted { cap: out, notes })
 }
 
 /// TLS 1.0–1.2 key schedule: the master secret from the key log, the key block from the PRF,
 /// each direction's MAC key, key and IV (RFC 5246 §6.3, §8.1).
-fn key_schedule12(version: u16, suite: super::tls12::Suite, master: &[u8], keys: [&super::tls12::DirKeys; 2], opened: &[(usize, Vec<String>, usize); 2]) -> Vec<KeyGen> {
+fn key_schedule12(version: u16, suite: super::tls12::Suite, master: &[u8], keys: [&super::tls12::DirKeys; 2], opened: &[(usize, Vec<String>, usize); 2], ems: bool, resumed: bool) -> Vec<KeyGen> {
     use super::tls12::MacHash;
     let prf = match (version < 0x0303, suite.prf) {
         (true, _) => "PRF(MD5 ⊕ SHA-1)",
@@ -435,7 +448,16 @@ fn key_schedule12(version: u16, suite: super::tls12::Suite, master: &[u8], keys:
         dir: None,
         source: "CLIENT_RANDOM".into(),
         values: vec![
-            KeyValue { name: "master_secret".into(), hex: hexs(master), formula: "CLIENT_RANDOM line of the key log".into() },
+            KeyValue {
+                name: "master_secret".into(),
+                hex: hexs(master),
+                // How it was made (RFC 7627 §4, RFC 5246 §8.1); the value is the key log's.
+                formula: match (resumed, ems) {
+                    (true, _) => "the resumed session's master secret (CLIENT_RANDOM line of the key log)".into(),
+                    (false, true) => format!("{prf}(pre_master_secret, \"extended master secret\", session_hash), session_hash = Hash(ClientHello … ClientKeyExchange) (CLIENT_RANDOM line of the key log)"),
+                    (false, false) => format!("{prf}(pre_master_secret, \"master secret\", client_random + server_random) (CLIENT_RANDOM line of the key log)"),
+                },
+            },
             KeyValue {
                 name: "key_block".into(),
                 hex: String::new(),
@@ -445,7 +467,11 @@ fn key_schedule12(version: u16, suite: super::tls12::Suite, master: &[u8], keys:
         protects: Vec::new(),
         records: 0,
         text: String::new(),
-        text_ref: TextRef::new("field.keys.master12"),
+        text_ref: TextRef::new(match (resumed, ems) {
+            (true, _) => "field.keys.master12.resumed",
+            (false, true) => "field.keys.master12.ems",
+            (false, false) => "field.keys.master12",
+        }),
     }];
     for (i, (k, side)) in keys.iter().zip(["client", "server"]).enumerate() {
         let mut values = Vec::new();
@@ -526,6 +552,7 @@ pub(crate) fn verify_finished(cap: &mut Capture, secrets: &Secrets, hash: Hash, 
     let msg_bytes = |m: &crate::model::Message| -> Vec<u8> { m.pieces.iter().flat_map(|p| cap.data[p.offset..p.offset + p.len].to_vec()).collect() };
     let hrr = tls.messages.iter().any(|m| m.name == "HelloRetryRequest");
     let mut transcript: Vec<u8> = Vec::new();
+    let mut transcript_types: Vec<u8> = Vec::new();
     let mut first_hello = hrr;
     let mut server_done = false;
     let hs: Vec<&crate::model::Message> = tls.messages.iter().filter(|m| m.content_type == 22 && !m.encrypted).collect();
@@ -553,13 +580,22 @@ pub(crate) fn verify_finished(cap: &mut Capture, secrets: &Secrets, hash: Hash, 
             if let Some(secret) = secret {
                 let want = tls13::verify_data(hash, secret, &hash.digest(&transcript));
                 let ok = bytes.get(4..) == Some(&want[..]);
-                let key = format!("note.finished.{}.{who}", if ok { "ok" } else { "bad" });
+                // With a PSK there is no CertificateVerify: the transcript ends with
+                // EncryptedExtensions (RFC 8446 §4.4.4).
+                let cv = transcript_types.contains(&crate::registry::ht::CERTIFICATE_VERIFY);
+                let key = match (ok, who, cv) {
+                    (true, "server", false) => "note.finished.ok.server.psk".to_string(),
+                    _ => format!("note.finished.{}.{who}", if ok { "ok" } else { "bad" }),
+                };
                 notes.push((if ok { NoteSeverity::Info } else { NoteSeverity::Danger }, TextRef::new(key)));
             }
             if m.dir == Some(Dir::C2S) {
                 break;
             }
             server_done = true;
+        }
+        if let Some(t) = m.msg_type {
+            transcript_types.push(t);
         }
         if first_hello && m.name == "ClientHello" {
             // ClientHello1 is replaced by a synthetic message_hash message.

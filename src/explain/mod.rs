@@ -11,7 +11,9 @@ mod zh;
 use crate::input::Capture;
 use crate::model::{Chunk, Connection, Field, Message, Note, NoteSeverity, StreamView, Summary, TextRef};
 use crate::model::Dir;
-use crate::registry::{self, is_grease, KeyExchange, RecordProtection};
+use crate::handshake::{answered_hello, psk_mode_name, resumed};
+use crate::model::Handshake;
+use crate::registry::{self, ct, ext, ht, is_grease, ver, KeyExchange, RecordProtection};
 use crate::tls::{hexs, TlsConnection};
 use crate::fingerprint;
 use crate::Options;
@@ -110,21 +112,40 @@ pub fn word(lang: Lang, s: &str) -> String {
 }
 
 /// Fill a text: the language's template (English if missing, the key itself as last resort)
-/// with `{placeholders}` replaced.
+/// with `{placeholders}` replaced. An argument "@key" is itself a text of the table (a word,
+/// or a sentence that is there only for some handshakes), filled with the same arguments.
 pub fn render(lang: Lang, r: &TextRef, value: Option<&str>) -> String {
-    let template = lookup(lang, &r.key).or_else(|| lookup(Lang::En, &r.key)).unwrap_or(&r.key);
-    let mut out = template.to_string();
-    for (k, v) in &r.args {
-        // "@key": a word that is itself translated (e.g. an alert level).
-        let v = match v.strip_prefix('@') {
-            Some(key) => lookup(lang, key).or_else(|| lookup(Lang::En, key)).unwrap_or(v),
-            None => v.as_str(),
+    fill(lang, &r.key, &r.args, value, 2)
+}
+
+fn fill(lang: Lang, key: &str, args: &[(&'static str, String)], value: Option<&str>, depth: u8) -> String {
+    let template = lookup(lang, key).or_else(|| lookup(Lang::En, key)).unwrap_or(key);
+    // One pass over the template, so that a value (an SNI, say) that holds "{...}" is never
+    // filled in again.
+    let mut out = String::with_capacity(template.len() + 64);
+    let mut rest = template;
+    while let Some(i) = rest.find('{') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        let Some(j) = after.find('}') else {
+            out.push_str(&rest[i..]);
+            rest = "";
+            break;
         };
-        out = out.replace(&format!("{{{k}}}"), v);
+        let name = &after[..j];
+        let arg = args.iter().find(|(k, _)| *k == name).map(|(_, v)| v.as_str());
+        match (arg, name) {
+            (Some(v), _) => match v.strip_prefix('@') {
+                Some(sub) if depth > 0 => out.push_str(&fill(lang, sub, args, value, depth - 1)),
+                Some(sub) => out.push_str(lookup(lang, sub).or_else(|| lookup(Lang::En, sub)).unwrap_or(v)),
+                None => out.push_str(v),
+            },
+            (None, "value") if value.is_some() => out.push_str(value.unwrap_or_default()),
+            _ => out.push_str(&rest[i..i + j + 2]),
+        }
+        rest = &after[j + 1..];
     }
-    if let Some(v) = value {
-        out = out.replace("{value}", v);
-    }
+    out.push_str(rest);
     out
 }
 
@@ -142,15 +163,16 @@ fn or_dash(s: Option<String>) -> String {
 }
 
 /// Build the explained connection.
-pub fn connection(id: usize, cap: &Capture, mut tls: TlsConnection, opts: &Options) -> Connection {
+pub fn connection(id: usize, cap: &Capture, mut tls: TlsConnection, hs: Handshake, opts: &Options) -> Connection {
     let lang = opts.lang;
     let mut summary = summary(&tls);
+    summary.resumed = resumed(&hs);
     if let Some(p) = summary.cipher_suite_parts.as_mut() {
         for f in [&mut p.key_exchange, &mut p.authentication, &mut p.cipher, &mut p.mode, &mut p.mac, &mut p.prf] {
             *f = word(lang, f);
         }
     }
-    let mut notes = notes(&tls, &summary, opts, cap.time);
+    let mut notes = notes(&tls, &hs, &summary, opts, cap.time);
     notes.extend(cap.notes.iter().map(|(sev, r)| Note { severity: *sev, text: String::new(), span: None, text_ref: r.clone() }));
     for n in notes.iter_mut() {
         n.text = render(lang, &n.text_ref, None);
@@ -158,13 +180,19 @@ pub fn connection(id: usize, cap: &Capture, mut tls: TlsConnection, opts: &Optio
     // Most severe first; the advice on a good configuration closes the list.
     notes.sort_by_key(|n| (n.text_ref.key == "note.good_config", std::cmp::Reverse(n.severity as u8)));
     let mut messages = std::mem::take(&mut tls.messages);
-    let mut enc13 = [0usize; 2];
-    for m in messages.iter_mut() {
+    let mut walk = Walk { decrypted: messages.iter().any(|m| m.decrypted), ..Default::default() };
+    // A record that a key log opened is followed by what it held, marked decrypted.
+    let opened: Vec<Option<(Option<u8>, String)>> = (0..messages.len())
+        .map(|i| messages.get(i + 1).filter(|n| n.decrypted && n.span.offset >= messages[i].span.end()).map(|n| (n.msg_type.filter(|_| n.content_type == ct::HANDSHAKE), n.name.clone())))
+        .collect();
+    for (i, m) in messages.iter_mut().enumerate() {
         if opts.summary_only {
             m.fields = Vec::new();
             continue;
         }
-        let (t, mut e) = texts(m, &tls, &summary, &mut enc13);
+        walk.opened = opened[i].is_some();
+        (walk.inner, walk.inner_name) = opened[i].clone().unwrap_or_default();
+        let (t, mut e) = texts(m, &tls, &hs, &summary, &mut walk);
         // Steps from a log have no bytes: use the wording that does not count them.
         let log_key = format!("msg.{}.log", e.key.trim_start_matches("msg."));
         if m.span.len == 0 && known(&log_key) {
@@ -180,6 +208,7 @@ pub fn connection(id: usize, cap: &Capture, mut tls: TlsConnection, opts: &Optio
         client: cap.client.clone(),
         server: cap.server.clone(),
         summary,
+        handshake: hs,
         stream: StreamView {
             hex: if opts.summary_only { String::new() } else { hexs(&cap.data) },
             chunks: cap.chunks.iter().map(|c| Chunk { dir: c.dir, offset: c.offset, len: c.len, frame: c.frame, layer: c.layer }).collect(),
@@ -222,14 +251,61 @@ fn side(d: Option<Dir>) -> &'static str {
     }
 }
 
-/// Title and explanation for one message, chosen by what the handshake negotiated.
-fn texts(m: &Message, tls: &TlsConnection, s: &Summary, enc13: &mut [usize; 2]) -> (TextRef, TextRef) {
+/// Where the walk over a connection's messages is: what came before the message at hand.
+#[derive(Default)]
+struct Walk {
+    /// Encrypted TLS 1.3 records seen per direction (c2s, s2c).
+    enc13: [usize; 2],
+    /// A HelloRetryRequest has been explained: the next ClientHello is the retry.
+    after_retry: bool,
+    /// Handshake message types seen so far (for what a Finished covers).
+    seen: Vec<(Option<Dir>, u8)>,
+    /// Some record of the connection was decrypted with a key log.
+    decrypted: bool,
+    /// The message at hand is a record that the key log opened (its content follows): the
+    /// handshake type and name of what it held.
+    opened: bool,
+    inner: Option<u8>,
+    inner_name: String,
+    /// Client records taken for 0-RTT data (without keys).
+    early13: usize,
+    /// Application data records seen per direction, and whether the server's Finished (or
+    /// its encrypted flight) came before.
+    app: [usize; 2],
+}
+
+/// An optional sentence: "@key" when `cond`, else nothing.
+fn opt(cond: bool, key: &'static str) -> String {
+    if cond {
+        format!("@{key}")
+    } else {
+        String::new()
+    }
+}
+
+/// The (EC)DHE secret and the transcript hash name for a TLS 1.0-1.2 suite's PRF.
+fn prf_hash(version: Option<u16>, suite: Option<u16>) -> &'static str {
+    match (version, suite.and_then(registry::suite_parts).map(|p| p.prf)) {
+        (Some(v), _) if v < ver::TLS12 => "MD5 + SHA-1",
+        (_, Some(p)) if p == "SHA-384" => "SHA-384",
+        _ => "SHA-256",
+    }
+}
+
+/// Title and explanation for one message, written from the handshake model and the message's
+/// own values.
+fn texts(m: &Message, tls: &TlsConnection, hs: &Handshake, s: &Summary, w: &mut Walk) -> (TextRef, TextRef) {
     let f = &tls.facts;
     let len = m.span.len.saturating_sub(5).to_string();
     let suite = or_dash(s.cipher_suite_name.clone());
     let name = m.name.as_str();
     if let Some(q) = &m.quic {
         return quic_texts(m, q);
+    }
+    let tls13 = f.is_tls13();
+    let code = if m.content_type == ct::HANDSHAKE { m.msg_type } else { None };
+    if let Some(t) = code.filter(|_| !m.encrypted) {
+        w.seen.push((m.dir, t));
     }
     match (name, m.encrypted) {
         ("ClientHello", _) if m.content_type == crate::tls::record::SSLV2 => {
@@ -241,69 +317,82 @@ fn texts(m: &Message, tls: &TlsConnection, s: &Summary, enc13: &mut [usize; 2]) 
                     .arg("suites", ch.cipher_suites.len().to_string()),
             )
         }
-        ("ClientHello", _) => {
-            let ch = f.client_hello.clone().unwrap_or_default();
-            let tls13 = ch.ext.supported_versions.contains(&0x0304);
-            let key = if f.quic {
-                "msg.ClientHello.explain.quic"
-            } else if tls13 {
-                "msg.ClientHello.explain.tls13"
-            } else {
-                "msg.ClientHello.explain"
-            };
+        ("ClientHello", _) => client_hello_texts(tls, hs, w),
+        ("HelloRetryRequest", _) => {
+            w.after_retry = true;
+            let r = hs.hello_retry.clone().unwrap_or_default();
+            let g = r.group.map(registry::group_name).unwrap_or_else(|| "—".into());
+            let key = if r.group.is_some() { "msg.HelloRetryRequest.explain" } else { "msg.HelloRetryRequest.explain.cookie_only" };
             (
-                TextRef::new("msg.ClientHello.title"),
+                TextRef::new("msg.HelloRetryRequest.title"),
                 TextRef::new(key)
-                    .arg("suites", ch.cipher_suites.iter().filter(|&&c| !is_grease(c) && c != 0x00ff && c != 0x5600).count().to_string())
-                    .arg("sni", or_dash(ch.ext.sni.clone()))
-                    .arg("alpn", if ch.ext.alpn.is_empty() { "—".into() } else { ch.ext.alpn.join(", ") })
-                    .arg("versions", names_list(&ch.ext.supported_versions, registry::version_name))
-                    .arg("key_shares", names_list(&ch.ext.key_share_groups, registry::group_name)),
+                    .arg("group", g)
+                    .arg("s_cookie", opt(r.cookie, "msg.HelloRetryRequest.s.cookie"))
+                    .arg("cookie", f.hrr.as_ref().and_then(|h| h.cookie_len).unwrap_or(0).to_string()),
             )
         }
-        ("HelloRetryRequest", _) => {
-            let g = s.hrr_group.map(registry::group_name).unwrap_or_else(|| "—".into());
-            (TextRef::new("msg.HelloRetryRequest.title"), TextRef::new("msg.HelloRetryRequest.explain").arg("group", g))
-        }
         ("ServerHello", _) => {
-            let psk = f.server_hello.as_ref().filter(|sh| sh.psk_selected);
             let key = if s.version.is_some_and(|v| v >> 8 == 0x7f && v & 0xff >= 22) {
                 "msg.ServerHello.explain.tls13draft.late"
             } else if s.version.is_some_and(|v| v >> 8 == 0x7f) {
                 "msg.ServerHello.explain.tls13draft"
-            } else if f.is_tls13() && psk.is_some_and(|sh| sh.key_share_group.is_some()) {
-                "msg.ServerHello.explain.tls13.psk_dhe"
-            } else if f.is_tls13() && psk.is_some() {
-                "msg.ServerHello.explain.tls13.psk_ke"
-            } else if f.is_tls13() {
-                "msg.ServerHello.explain.tls13"
-            } else if f.resumed {
-                "msg.ServerHello.explain.resumed"
             } else {
-                "msg.ServerHello.explain"
+                match hs.mode {
+                    "psk_dhe" => "msg.ServerHello.explain.tls13.psk_dhe",
+                    "psk_ke" => "msg.ServerHello.explain.tls13.psk_ke",
+                    _ if tls13 && hs.group.is_some() => "msg.ServerHello.explain.tls13",
+                    _ if tls13 => "msg.ServerHello.explain.tls13.nogroup",
+                    "ticket" => "msg.ServerHello.explain.resumed.ticket",
+                    "session_id" => "msg.ServerHello.explain.resumed",
+                    _ if hs.from_log => "msg.ServerHello.explain.log",
+                    _ => "msg.ServerHello.explain",
+                }
             };
+            let offered = answered_psk_count(hs);
             (
                 TextRef::new("msg.ServerHello.title"),
                 TextRef::new(key)
                     .arg("version", or_dash(s.version_name.clone()))
                     .arg("suite", suite)
                     .arg("alpn", or_dash(s.alpn.clone()))
-                    .arg("group", or_dash(s.group_name.clone())),
+                    .arg("group", or_dash(s.group_name.clone()))
+                    .arg("identity", hs.psk_selected_identity.map(|i| i.to_string()).unwrap_or_else(|| "—".into()))
+                    .arg("psk_ids", offered)
+                    .arg("s_retry", opt(hs.hello_retry.is_some() && tls13, "msg.ServerHello.s.after_retry"))
+                    .arg("s_alpn", opt(s.alpn.is_some() && !tls13, "msg.ServerHello.s.alpn"))
+                    .arg("s_ems", match (hs.extended_master_secret, hs.mode) {
+                        (Some(true), "full") => "@msg.ServerHello.s.ems".into(),
+                        _ => String::new(),
+                    }),
             )
         }
         ("Certificate", false) => {
             let d = side(m.dir);
             let certs: Vec<_> = tls.certificates.iter().filter(|c| c.span.offset >= m.span.offset && c.span.end() <= m.span.end()).collect();
             let leaf = certs.first();
+            let proof = match hs.server_proof {
+                Some("certificate_verify") => "msg.Certificate.s.proof.cv",
+                Some("server_key_exchange") => "msg.Certificate.s.proof.ske",
+                Some("rsa_key_transport") => "msg.Certificate.s.proof.rsa",
+                _ if tls13 => "msg.Certificate.s.proof.cv",
+                _ => "msg.Certificate.s.proof.unknown",
+            };
+            let key = match (d, certs.is_empty()) {
+                ("c2s", true) => "msg.Certificate.explain.c2s.empty".to_string(),
+                _ => format!("msg.Certificate.explain.{d}"),
+            };
             (
                 TextRef::new(format!("msg.Certificate.title.{d}")),
-                TextRef::new(format!("msg.Certificate.explain.{d}"))
+                TextRef::new(key)
                     .arg("count", certs.len().to_string())
                     .arg("subject", leaf.map(|c| c.subject.clone()).unwrap_or_else(|| "—".into()))
                     .arg("issuer", leaf.map(|c| c.issuer.clone()).unwrap_or_else(|| "—".into()))
                     .arg("not_before", leaf.map(|c| c.not_before.clone()).unwrap_or_else(|| "—".into()))
                     .arg("not_after", leaf.map(|c| c.not_after.clone()).unwrap_or_else(|| "—".into()))
-                    .arg("sni", or_dash(s.sni.clone())),
+                    .arg("s_sni", if s.sni.is_some() { "@msg.Certificate.s.sni" } else { "@msg.Certificate.s.no_sni" })
+                    .arg("sni", or_dash(s.sni.clone()))
+                    .arg("s_proof", format!("@{proof}"))
+                    .arg("rfc", if tls13 { "RFC 8446 §4.4.2" } else { "RFC 5246 §7.4.2" }),
             )
         }
         ("ServerKeyExchange", _) => {
@@ -337,12 +426,46 @@ fn texts(m: &Message, tls: &TlsConnection, s: &Summary, enc13: &mut [usize; 2]) 
                 Some(KeyExchange::Rsa) => "msg.ClientKeyExchange.explain.rsa",
                 _ => "msg.ClientKeyExchange.explain",
             };
+            // RFC 7627 §4 (with EMS) or RFC 5246 §8.1: how the master secret is made.
+            let ms = match hs.extended_master_secret {
+                Some(true) => "@msg.ClientKeyExchange.s.ms.ems",
+                Some(false) => "@msg.ClientKeyExchange.s.ms.plain",
+                None => "@msg.ClientKeyExchange.s.ms.unknown",
+            };
             let body_len = m.span.len.saturating_sub(5 + 4 + 2).to_string();
-            (TextRef::new("msg.ClientKeyExchange.title"), TextRef::new(key).arg("len", body_len))
+            (
+                TextRef::new("msg.ClientKeyExchange.title"),
+                TextRef::new(key).arg("len", body_len).arg("s_ms", ms).arg("hash", prf_hash(hs.version, s.cipher_suite)),
+            )
         }
+        ("CertificateVerify", false) => {
+            let d = side(m.dir);
+            let scheme = f.cert_verify.iter().find(|(dir, _)| *dir == m.dir).map(|&(_, sc)| sc);
+            // Which offer the scheme came from: the ClientHello's signature_algorithms (server)
+            // or the CertificateRequest's (client; TLS 1.2 lists them in the message itself).
+            let offer = if m.dir == Some(Dir::S2C) { answered_hello(tls).map(|c| c.ext.signature_algorithms.clone()).unwrap_or_default() } else { Vec::new() };
+            let pos = scheme.and_then(|sc| offer.iter().filter(|&&x| !is_grease(x)).position(|&x| x == sc));
+            let key = match (tls13, hs.version) {
+                (true, _) => format!("msg.CertificateVerify.explain.tls13.{d}"),
+                (false, Some(v)) if v < ver::TLS12 => "msg.CertificateVerify.explain.tls10".to_string(),
+                _ => "msg.CertificateVerify.explain.tls12".to_string(),
+            };
+            (
+                TextRef::new("msg.CertificateVerify.title"),
+                TextRef::new(key)
+                    .arg("scheme", scheme.map(registry::signature_scheme_name).unwrap_or_else(|| "—".into()))
+                    .arg("s_offer", opt(pos.is_some(), "msg.CertificateVerify.s.offer"))
+                    .arg("pos", pos.map(|p| (p + 1).to_string()).unwrap_or_default())
+                    .arg("n", offer.iter().filter(|&&x| !is_grease(x)).count().to_string())
+                    .arg("last", last_before(w, m.dir, tls13)),
+            )
+        }
+        ("CertificateVerify", true) => (TextRef::new("msg.CertificateVerify.title"), TextRef::new("msg.CertificateVerify.explain")),
         ("ChangeCipherSpec", _) => {
             let key = if f.is_tls13() || (f.hello_retry && f.server_hello.is_none()) {
                 "msg.ChangeCipherSpec.explain.tls13".to_string()
+            } else if resumed(hs) {
+                format!("msg.ChangeCipherSpec.explain.{}.resumed", side(m.dir))
             } else {
                 format!("msg.ChangeCipherSpec.explain.{}", side(m.dir))
             };
@@ -350,27 +473,109 @@ fn texts(m: &Message, tls: &TlsConnection, s: &Summary, enc13: &mut [usize; 2]) 
         }
         ("Finished", true) => {
             let d = side(m.dir);
-            let variant = if f.resumed { ".resumed" } else { "" };
-            (TextRef::new(format!("msg.Finished.title.{d}")), TextRef::new(format!("msg.Finished.explain.{d}{variant}")).arg("len", len))
+            let variant = if resumed(hs) { ".resumed" } else { "" };
+            (
+                TextRef::new(format!("msg.Finished.title.{d}")),
+                TextRef::new(format!("msg.Finished.explain.{d}{variant}")).arg("len", len).arg("s_vd", verify_data_sentence(hs, m.dir)).arg("hash", prf_hash(hs.version, s.cipher_suite)),
+            )
         }
-        ("Finished", false) => (TextRef::new("msg.Finished.title.plain"), TextRef::new("msg.Finished.explain.plain")),
+        ("Finished", false) => {
+            let d = side(m.dir);
+            let vd_len = m.span.len.saturating_sub(5 + 4).to_string();
+            let key = match (tls13, hs.version) {
+                (true, _) => format!("msg.Finished.explain.tls13.{d}"),
+                (false, Some(v)) if v < ver::TLS10 => "msg.Finished.explain.plain".to_string(),
+                (false, Some(_)) => format!("msg.Finished.explain.tls12.{d}"),
+                _ => "msg.Finished.explain.plain".to_string(),
+            };
+            let hash = s.cipher_suite_parts.as_ref().map(|p| p.prf.clone()).filter(|p| !p.starts_with('@')).unwrap_or_else(|| prf_hash(hs.version, s.cipher_suite).to_string());
+            let title = if m.decrypted { format!("msg.Finished.title.{d}.decrypted") } else { "msg.Finished.title.plain".to_string() };
+            (
+                TextRef::new(title),
+                TextRef::new(key)
+                    .arg("len", vd_len)
+                    .arg("s_vd", verify_data_sentence(hs, m.dir))
+                    .arg("hash", if tls13 { hash } else { prf_hash(hs.version, s.cipher_suite).to_string() })
+                    .arg("last", last_before(w, m.dir, tls13)),
+            )
+        }
         ("EncryptedRecord", _) => {
             let k = if m.dir == Some(Dir::C2S) { 0 } else { 1 };
-            enc13[k] += 1;
-            // The server's flight comes first; the client's first encrypted record carries its
-            // Finished; anything later is application data or post-handshake messages.
-            let phase = match (k, enc13[0]) {
-                (1, 0) => "server_flight",
-                (0, 1) => "client_flight",
+            w.enc13[k] += 1;
+            let seen = |d: Dir, t: u8| w.seen.iter().any(|&(sd, st)| sd == Some(d) && st == t);
+            let any_server_hello = w.seen.iter().any(|&(_, t)| t == ht::SERVER_HELLO);
+            // Which keys protect it (RFC 8446 §2.3, §4.5, §7.3): the client's 0-RTT data and its
+            // EndOfEarlyData under the early traffic keys, each side's handshake messages under
+            // its handshake traffic keys until its own Finished, then application traffic keys.
+            let epoch = match m.dir {
+                Some(Dir::C2S) if w.inner == Some(ht::END_OF_EARLY_DATA) => "early",
+                Some(Dir::C2S) if hs.early_data != "none" && !any_server_hello => "early",
+                Some(Dir::C2S) if hs.early_data == "accepted" && !seen(Dir::C2S, ht::END_OF_EARLY_DATA) && w.opened => "early",
+                Some(Dir::C2S) if !seen(Dir::C2S, ht::FINISHED) => "handshake",
+                Some(Dir::S2C) if !seen(Dir::S2C, ht::FINISHED) => "handshake",
                 _ => "application",
             };
+            if w.opened {
+                let keys = match epoch {
+                    "early" => "@word.keys13.early".to_string(),
+                    e => format!("@word.keys13.{e}.{}", side(m.dir)),
+                };
+                return (
+                    TextRef::new("msg.EncryptedRecord.title.opened").arg("inner", w.inner_name.clone()),
+                    TextRef::new("msg.EncryptedRecord.explain.opened").arg("len", len).arg("inner", w.inner_name.clone()).arg("keys", keys).arg("s_from", key_source(hs, epoch)),
+                );
+            }
+            // Without keys: the server's flight comes first; the client's first encrypted
+            // record after the ServerHello carries its Finished; anything later is application
+            // data or post-handshake messages.
+            let phase = match (k, w.enc13[0], w.enc13[1]) {
+                _ if epoch == "early" => "early_data",
+                (1, 0, _) => "server_flight",
+                (0, _, _) if epoch == "handshake" && w.enc13[0] - w.early13 == 1 => "client_flight",
+                (1, _, _) if epoch == "handshake" && w.enc13[0] == 0 => "server_flight",
+                _ => "application",
+            };
+            if phase == "early_data" {
+                w.early13 += 1;
+            }
             (
                 TextRef::new(format!("msg.EncryptedRecord.title.{phase}")),
-                TextRef::new(format!("msg.EncryptedRecord.explain.{phase}")).arg("len", len),
+                TextRef::new(format!("msg.EncryptedRecord.explain.{phase}"))
+                    .arg("len", len)
+                    .arg("s_psk", opt(matches!(hs.mode, "psk_dhe" | "psk_ke"), "msg.EncryptedRecord.s.psk_flight"))
+                    .arg("s_from", key_source(hs, "handshake"))
+                    .arg("s_keys", if w.decrypted {
+                        // TLS 1.3 application data is opened but not shown as steps.
+                        "@msg.EncryptedRecord.s.app_opened"
+                    } else {
+                        "@msg.EncryptedRecord.s.need_keys"
+                    })
+                    .arg("s_outcome", format!("@msg.early_data.s.{}", hs.early_data)),
             )
         }
         ("EncryptedHandshake", _) => (TextRef::new("msg.EncryptedHandshake.title"), TextRef::new("msg.EncryptedHandshake.explain").arg("len", len)),
-        ("ApplicationData", _) => (TextRef::new("msg.ApplicationData.title"), TextRef::new("msg.ApplicationData.explain").arg("len", len)),
+        ("ApplicationData", _) => {
+            let k = if m.dir == Some(Dir::C2S) { 0 } else { 1 };
+            w.app[k] += 1;
+            let plain = m.span.len.saturating_sub(5);
+            // Before the server's Finished, client application data is 0-RTT early data.
+            let server_finished = w.seen.iter().any(|&(d, t)| d == Some(Dir::S2C) && t == ht::FINISHED) || w.enc13[1] > 0;
+            let key = if tls13 && k == 0 && hs.early_data != "none" && !server_finished {
+                "msg.ApplicationData.explain.early"
+            } else if m.decrypted && k == 0 && w.app[0] <= 2 && plain <= 1 && hs.version == Some(ver::TLS10) && cbc(s) {
+                "msg.ApplicationData.explain.beast"
+            } else if m.decrypted {
+                "msg.ApplicationData.explain.decrypted"
+            } else if tls13 {
+                "msg.ApplicationData.explain.tls13"
+            } else {
+                "msg.ApplicationData.explain"
+            };
+            (
+                TextRef::new(if m.decrypted { "msg.ApplicationData.title.decrypted" } else { "msg.ApplicationData.title" }),
+                TextRef::new(key).arg("len", len).arg("s_outcome", format!("@msg.early_data.s.{}", hs.early_data)),
+            )
+        }
         ("Alert", true) => (TextRef::new("msg.Alert.title.encrypted"), TextRef::new("msg.Alert.explain.encrypted")),
         ("Alert", false) => {
             let a = m.alert.and_then(|i| tls.alerts.get(i));
@@ -395,7 +600,23 @@ fn texts(m: &Message, tls: &TlsConnection, s: &Summary, enc13: &mut [usize; 2]) 
         }
         ("Heartbeat", true) => (TextRef::new("msg.Heartbeat.title"), TextRef::new("msg.Heartbeat.explain.encrypted").arg("len", len)),
         ("NewSessionTicket", _) if f.is_tls13() => (TextRef::new("msg.NewSessionTicket.title"), TextRef::new("msg.NewSessionTicket.explain.tls13")),
-        ("ServerHelloDone" | "CertificateRequest" | "CertificateVerify" | "NewSessionTicket" | "EncryptedExtensions" | "CompressedCertificate" | "HelloVerifyRequest" | "HelloRequest" | "EndOfEarlyData" | "KeyUpdate" | "CertificateStatus" | "Heartbeat", _) => {
+        ("NewSessionTicket", _) => {
+            let key = match hs.mode {
+                "ticket" => "msg.NewSessionTicket.explain.renewed",
+                _ => "msg.NewSessionTicket.explain",
+            };
+            (TextRef::new("msg.NewSessionTicket.title"), TextRef::new(key))
+        }
+        ("CertificateRequest", _) if tls13 => (TextRef::new("msg.CertificateRequest.title"), TextRef::new("msg.CertificateRequest.explain.tls13")),
+        ("EncryptedExtensions", _) => (
+            TextRef::new("msg.EncryptedExtensions.title"),
+            TextRef::new("msg.EncryptedExtensions.explain").arg("s_early", match hs.early_data {
+                "accepted" => "@msg.EncryptedExtensions.s.early_accepted".to_string(),
+                "rejected" => "@msg.EncryptedExtensions.s.early_rejected".to_string(),
+                _ => String::new(),
+            }),
+        ),
+        ("ServerHelloDone" | "CertificateRequest" | "CompressedCertificate" | "HelloVerifyRequest" | "HelloRequest" | "EndOfEarlyData" | "KeyUpdate" | "CertificateStatus" | "Heartbeat", _) => {
             (TextRef::new(format!("msg.{name}.title")), TextRef::new(format!("msg.{name}.explain")))
         }
         _ => {
@@ -407,6 +628,119 @@ fn texts(m: &Message, tls: &TlsConnection, s: &Summary, enc13: &mut [usize; 2]) 
             )
         }
     }
+}
+
+fn cbc(s: &Summary) -> bool {
+    s.cipher_suite.is_some_and(|cs| matches!(registry::suite_protection(cs, s.version.unwrap_or(ver::TLS12)), RecordProtection::Cbc { .. }))
+        || s.cipher_suite_parts.as_ref().is_some_and(|p| p.mode == "CBC")
+}
+
+/// What the keys of a TLS 1.3 epoch come from, as a sentence (RFC 8446 §7.1).
+fn key_source(hs: &Handshake, epoch: &str) -> &'static str {
+    match (epoch, hs.mode) {
+        ("early", _) => "@msg.EncryptedRecord.s.from.early",
+        ("application", _) => "@msg.EncryptedRecord.s.from.master",
+        (_, "psk_dhe") => "@msg.EncryptedRecord.s.from.psk_dhe",
+        (_, "psk_ke") => "@msg.EncryptedRecord.s.from.psk_ke",
+        _ => "@msg.EncryptedRecord.s.from.dhe",
+    }
+}
+
+/// How many PSK identities the ServerHello chose from.
+fn answered_psk_count(hs: &Handshake) -> String {
+    if hs.psk_identities == 0 {
+        "—".into()
+    } else {
+        hs.psk_identities.to_string()
+    }
+}
+
+/// The last handshake message before the one at hand (what its transcript hash ends with):
+/// in TLS 1.3 the server's NewSessionTicket is not part of the client's transcript.
+fn last_before(w: &Walk, dir: Option<Dir>, tls13: bool) -> String {
+    let before = &w.seen[..w.seen.len().saturating_sub(1)];
+    before
+        .iter()
+        .rev()
+        .find(|&&(d, t)| !(tls13 && t == ht::NEW_SESSION_TICKET && d != dir))
+        .map(|&(d, t)| match (t, d) {
+            // "the server's Finished": which Finished matters for what the transcript covers.
+            (ht::FINISHED, Some(Dir::S2C)) => "@word.msg.finished.s2c".to_string(),
+            (ht::FINISHED, Some(Dir::C2S)) => "@word.msg.finished.c2s".to_string(),
+            _ => registry::handshake_name(t),
+        })
+        .unwrap_or_else(|| "—".into())
+}
+
+/// The Finished formula of this version, as a sentence (RFC 2246 §7.4.9, RFC 5246 §7.4.9;
+/// SSL 3.0 and TLS 1.3 have their own texts).
+fn verify_data_sentence(hs: &Handshake, dir: Option<Dir>) -> String {
+    let who = side(dir);
+    match hs.version {
+        Some(v) if v < ver::TLS10 => "@msg.Finished.s.vd.ssl3".into(),
+        Some(v) if v < ver::TLS12 => format!("@msg.Finished.s.vd.tls10.{who}"),
+        _ => format!("@msg.Finished.s.vd.tls12.{who}"),
+    }
+}
+
+/// The ClientHello's text: which hello it is (first, retry after an HRR), what it offers, and
+/// only what it sent.
+fn client_hello_texts(tls: &TlsConnection, hs: &Handshake, w: &mut Walk) -> (TextRef, TextRef) {
+    let f = &tls.facts;
+    let retry = std::mem::take(&mut w.after_retry);
+    let ch = if retry { f.client_hello2.clone().or_else(|| f.client_hello.clone()) } else { f.client_hello.clone() }.unwrap_or_default();
+    let e = &ch.ext;
+    let tls13 = e.supported_versions.contains(&ver::TLS13);
+    let sent = |t: u16| e.types.contains(&t);
+    let key = if retry {
+        "msg.ClientHello.explain.retry"
+    } else if f.quic {
+        "msg.ClientHello.explain.quic"
+    } else if hs.from_log {
+        "msg.ClientHello.explain.log"
+    } else if tls13 {
+        "msg.ClientHello.explain.tls13"
+    } else {
+        "msg.ClientHello.explain"
+    };
+    let resume = if tls13 || hs.from_log {
+        String::new()
+    } else if e.session_ticket_len.is_some_and(|n| n > 0) {
+        "@msg.ClientHello.s.ticket".into()
+    } else if !ch.session_id.is_empty() {
+        "@msg.ClientHello.s.session_id".into()
+    } else if e.session_ticket_len == Some(0) {
+        "@msg.ClientHello.s.ticket_request".into()
+    } else {
+        String::new()
+    };
+    let title = if retry { "msg.ClientHello.title.retry" } else { "msg.ClientHello.title" };
+    let r = TextRef::new(key)
+        .arg("suites", ch.cipher_suites.iter().filter(|&&c| !is_grease(c) && c != 0x00ff && c != 0x5600).count().to_string())
+        .arg("sni", or_dash(e.sni.clone()))
+        .arg("alpn", if e.alpn.is_empty() { "—".into() } else { e.alpn.join(", ") })
+        .arg("versions", names_list(&e.supported_versions, registry::version_name))
+        .arg("key_shares", names_list(&e.key_share_groups, registry::group_name))
+        .arg("groups", names_list(&e.groups, registry::group_name))
+        .arg("n_sigalgs", e.signature_algorithms.iter().filter(|&&x| !is_grease(x)).count().to_string())
+        .arg("s_sni", if e.sni.is_some() { "@msg.ClientHello.s.sni".to_string() } else { "@msg.ClientHello.s.no_sni".to_string() })
+        .arg("s_alpn", opt(sent(ext::ALPN), "msg.ClientHello.s.alpn"))
+        .arg("s_groups", opt(sent(ext::SUPPORTED_GROUPS) && !e.groups.is_empty(), "msg.ClientHello.s.groups"))
+        .arg("s_sigalgs", opt(sent(ext::SIGNATURE_ALGORITHMS), "msg.ClientHello.s.sigalgs"))
+        .arg("s_no_exts", opt(e.types.is_empty() && !hs.from_log, "msg.ClientHello.s.no_extensions"))
+        .arg("s_keyshare", if e.key_share_groups.is_empty() { "@msg.ClientHello.s.keyshare_empty".to_string() } else { "@msg.ClientHello.s.keyshare".to_string() })
+        .arg("s_psk", opt(e.psk_identities > 0, "msg.ClientHello.s.psk"))
+        .arg("psk_ids", e.psk_identities.to_string())
+        .arg("psk_modes", if e.psk_modes.is_empty() { "—".to_string() } else { e.psk_modes.iter().map(|&m| psk_mode_name(m)).collect::<Vec<_>>().join(", ") })
+        .arg("s_early", opt(!retry && sent(ext::EARLY_DATA), "msg.ClientHello.s.early_data"))
+        .arg("s_resume", resume)
+        .arg("ticket", e.session_ticket_len.unwrap_or(0).to_string())
+        .arg("sid", ch.session_id.len().to_string())
+        .arg("group", hs.hello_retry.as_ref().and_then(|r| r.group).map(registry::group_name).unwrap_or_else(|| "—".into()))
+        .arg("s_cookie", opt(retry && sent(ext::COOKIE), "msg.ClientHello.s.cookie"))
+        .arg("cookie", e.cookie_len.unwrap_or(0).to_string())
+        .arg("s_same_share", if retry && hs.hello_retry.as_ref().and_then(|r| r.group).is_some_and(|g| e.key_share_groups == [g]) { "@msg.ClientHello.s.retry_share_ok".to_string() } else if retry { "@msg.ClientHello.s.retry_share_other".to_string() } else { String::new() });
+    (TextRef::new(title), r)
 }
 
 /// Title and explanation of a QUIC packet step.
@@ -496,12 +830,15 @@ fn note(sev: NoteSeverity, r: TextRef) -> Note {
     Note { severity: sev, text: String::new(), span: None, text_ref: r }
 }
 
-fn notes(tls: &TlsConnection, s: &Summary, opts: &Options, captured: Option<i64>) -> Vec<Note> {
+fn notes(tls: &TlsConnection, hs: &Handshake, s: &Summary, opts: &Options, captured: Option<i64>) -> Vec<Note> {
     use NoteSeverity::*;
     let f = &tls.facts;
     let mut out = Vec::new();
-    if tls.messages.iter().any(|m| m.fields.iter().any(|f| f.name == "log line")) {
+    if hs.from_log {
         out.push(note(Info, TextRef::new("note.log_no_bytes")));
+        if hs.version.is_some_and(|v| v < ver::TLS13) {
+            out.push(note(Info, TextRef::new("note.log_unknown_extensions")));
+        }
     }
     if tls.dirs_inferred && !tls.messages.is_empty() {
         out.push(note(Info, TextRef::new("note.dirs_inferred")));
@@ -528,8 +865,17 @@ fn notes(tls: &TlsConnection, s: &Summary, opts: &Options, captured: Option<i64>
         if !f.is_tls13() && registry::suite_key_exchange(cs) == Some(KeyExchange::Rsa) {
             out.push(note(Warning, TextRef::new("note.no_forward_secrecy")));
         }
-        if matches!(registry::suite_protection(cs, s.version.unwrap_or(0x0303)), RecordProtection::Cbc { .. }) {
-            out.push(note(Info, TextRef::new("note.cbc")));
+        if !f.is_tls13() && matches!(registry::suite_protection(cs, s.version.unwrap_or(ver::TLS12)), RecordProtection::Cbc { .. }) {
+            // RFC 7366: with encrypt_then_mac the MAC covers the ciphertext, and the padding
+            // oracles of MAC-then-encrypt (Lucky 13) do not apply.
+            match hs.encrypt_then_mac {
+                Some(true) => out.push(note(Info, TextRef::new("note.cbc.etm"))),
+                Some(false) => out.push(note(Warning, TextRef::new("note.cbc"))),
+                None => out.push(note(Info, TextRef::new("note.cbc.unknown"))),
+            }
+            if hs.version.is_some_and(|v| v <= ver::TLS10) {
+                out.push(note(Info, TextRef::new("note.beast").arg("version", or_dash(s.version_name.clone()))));
+            }
         }
     }
     if let Some(scheme) = f.ske.as_ref().and_then(|k| k.sig_scheme) {
@@ -537,50 +883,57 @@ fn notes(tls: &TlsConnection, s: &Summary, opts: &Options, captured: Option<i64>
             out.push(note(Warning, TextRef::new("note.sha1_signature").arg("scheme", registry::signature_scheme_name(scheme))));
         }
     }
-    if let Some(sh) = &f.server_hello {
-        if let Some(v) = sh.downgrade_sentinel {
-            // Only a client that offered TLS 1.3 has been downgraded (RFC 8446 §4.1.3).
-            let offered13 = f.client_hello.as_ref().is_some_and(|ch| ch.ext.supported_versions.contains(&0x0304));
-            if offered13 {
-                out.push(note(Danger, TextRef::new("note.downgrade").arg("version", v)));
-            } else {
-                out.push(note(Info, TextRef::new("note.downgrade.expected").arg("version", v)));
-            }
-        }
+    // Only a client that offered TLS 1.3 has been downgraded (RFC 8446 §4.1.3).
+    match (hs.downgrade_sentinel, hs.offered_tls13 && !f.is_tls13() && hs.version.is_some()) {
+        (Some(v), true) => out.push(note(Danger, TextRef::new("note.downgrade").arg("version", v))),
+        (Some(v), false) => out.push(note(Info, TextRef::new("note.downgrade.expected").arg("version", v))),
+        (None, true) => out.push(note(Info, TextRef::new("note.offered13").arg("version", or_dash(s.version_name.clone())))),
+        (None, false) => {}
     }
-    if let (Some(sh), false) = (&f.server_hello, f.is_tls13()) {
-        // TLS 1.0-1.2 (and SSL 3.0): the two extensions every current configuration requires.
-        if !sh.extensions.contains(&23) && !f.resumed {
-            out.push(note(Warning, TextRef::new("note.no_ems")));
-        }
-        if !sh.extensions.contains(&0xff01) {
-            out.push(note(Warning, TextRef::new("note.no_reneg_info")));
-        }
+    // TLS 1.0-1.2 (and SSL 3.0): the two extensions every current configuration requires.
+    // A resumed session keeps the master secret of the session it resumes (RFC 7627 §5.3).
+    if hs.extended_master_secret == Some(false) {
+        out.push(note(Warning, TextRef::new(if resumed(hs) { "note.no_ems.resumed" } else { "note.no_ems" })));
+    }
+    if hs.renegotiation_info == Some(false) {
+        out.push(note(Warning, TextRef::new("note.no_reneg_info")));
     }
     if let Some(bits) = f.ske.as_ref().and_then(|k| k.dh_p_bits) {
         if bits < 2048 {
             out.push(note(if bits < 1024 { Danger } else { Warning }, TextRef::new("note.weak_dh").arg("bits", bits.to_string())));
         }
     }
-    if let Some(sh) = f.server_hello.as_ref().filter(|sh| sh.psk_selected && f.is_tls13()) {
-        out.push(note(if sh.key_share_group.is_some() { Info } else { Warning }, TextRef::new(if sh.key_share_group.is_some() { "note.psk_dhe" } else { "note.psk_ke" })));
+    match hs.mode {
+        "psk_dhe" => out.push(note(Info, TextRef::new("note.psk_dhe").arg("identity", hs.psk_selected_identity.map(|i| i.to_string()).unwrap_or_else(|| "—".into())))),
+        "psk_ke" => out.push(note(Warning, TextRef::new("note.psk_ke"))),
+        "ticket" => out.push(note(Info, TextRef::new("note.resumed.ticket"))),
+        "session_id" => out.push(note(Info, TextRef::new("note.resumed"))),
+        _ => {}
     }
-    if f.client_hello.as_ref().is_some_and(|ch| ch.ext.types.contains(&42)) {
-        out.push(note(Warning, TextRef::new("note.early_data")));
+    match hs.early_data {
+        "accepted" => out.push(note(Warning, TextRef::new("note.early_data.accepted"))),
+        "rejected" => out.push(note(Info, TextRef::new("note.early_data.rejected"))),
+        "offered" => out.push(note(Warning, TextRef::new("note.early_data"))),
+        _ => {}
     }
     if f.heartbleed {
         out.push(note(Danger, TextRef::new("note.heartbleed")));
     }
-    if f.hello_retry {
-        out.push(note(Info, TextRef::new("note.hrr")));
+    if let Some(r) = &hs.hello_retry {
+        let key = match (r.group, r.cookie) {
+            (Some(_), true) => "note.hrr.group_cookie",
+            (Some(_), false) => "note.hrr",
+            (None, _) => "note.hrr.cookie",
+        };
+        out.push(note(Info, TextRef::new(key).arg("group", r.group.map(registry::group_name).unwrap_or_else(|| "—".into()))));
     }
-    if f.resumed {
-        out.push(note(Info, TextRef::new("note.resumed")));
+    if hs.renegotiation {
+        out.push(note(Info, TextRef::new("note.renegotiation")));
     }
     if f.is_tls13() && tls.messages.iter().any(|m| m.name == "EncryptedRecord") && !tls.messages.iter().any(|m| m.decrypted) {
         out.push(note(Info, TextRef::new("note.tls13_keys")));
     }
-    if f.client_hello.as_ref().is_some_and(|ch| ch.ext.sni.is_none()) {
+    if f.client_hello.as_ref().is_some_and(|ch| ch.ext.sni.is_none() && !ch.sslv2) && !hs.from_log {
         out.push(note(Info, TextRef::new("note.no_sni")));
     }
     // Validity when the handshake happened (the capture's time), and today. A certificate of
@@ -595,8 +948,9 @@ fn notes(tls: &TlsConnection, s: &Summary, opts: &Options, captured: Option<i64>
             (Some(t), _) if *t < c.not_before => out.push(note(Warning, cert("note.cert_not_yet_valid.at_capture").arg("captured", t.clone()))),
             (Some(t), Some(n)) if *n > c.not_after => out.push(note(Info, cert("note.cert_expired.since_capture").arg("captured", t.clone()))),
             (Some(_), _) => {}
-            (None, Some(n)) if *n > c.not_after => out.push(note(Danger, cert("note.cert_expired"))),
-            (None, Some(n)) if *n < c.not_before => out.push(note(Danger, cert("note.cert_not_yet_valid"))),
+            // The input does not say when the handshake happened: only today can be judged.
+            (None, Some(n)) if *n > c.not_after => out.push(note(Warning, cert("note.cert_expired").arg("today", n[..10.min(n.len())].to_string()))),
+            (None, Some(n)) if *n < c.not_before => out.push(note(Warning, cert("note.cert_not_yet_valid").arg("today", n[..10.min(n.len())].to_string()))),
             (None, _) => {}
         }
     }
@@ -638,8 +992,9 @@ fn notes(tls: &TlsConnection, s: &Summary, opts: &Options, captured: Option<i64>
         }
     }
     // After a weakness of the configuration: what a good one looks like.
-    const CONFIG: [&str; 12] = [
+    const CONFIG: [&str; 13] = [
         "note.old_version",
+        "note.no_ems.resumed",
         "note.weak_cipher",
         "note.no_forward_secrecy",
         "note.sha1_signature",

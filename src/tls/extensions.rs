@@ -34,6 +34,16 @@ pub struct ExtFacts {
     pub key_share_groups: Vec<u16>,
     pub session_ticket_len: Option<usize>,
     pub psk: bool,
+    /// pre_shared_key in a ClientHello: how many identities were offered.
+    pub psk_identities: usize,
+    /// pre_shared_key in a ServerHello: the identity the server chose.
+    pub psk_selected_identity: Option<u16>,
+    /// psk_key_exchange_modes: 0 psk_ke, 1 psk_dhe_ke (RFC 8446 §4.2.9).
+    pub psk_modes: Vec<u8>,
+    /// cookie (RFC 8446 §4.2.2): its length.
+    pub cookie_len: Option<usize>,
+    /// renegotiation_info: the length of renegotiated_connection.
+    pub reneg_info_len: Option<usize>,
 }
 
 /// Parse `extensions<..>` (2-byte length prefix) into one field with a child per extension.
@@ -100,6 +110,18 @@ fn extension(r: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, list: &mut Field
     list.add(|| {
         let key = match (t, ctx) {
             (16, ExtCtx::ServerHello | ExtCtx::Other) => "ext.application_layer_protocol_negotiation.server".to_string(),
+            // What this session_ticket says (RFC 5077 §3.2): ask for a ticket, present one, or
+            // (from the server) promise a NewSessionTicket.
+            (35, ExtCtx::ClientHello) if len == 0 => "ext.session_ticket.request".to_string(),
+            (35, ExtCtx::ClientHello) => "ext.session_ticket.present".to_string(),
+            (35, _) => "ext.session_ticket.server".to_string(),
+            (22, ExtCtx::ServerHello) => "ext.encrypt_then_mac.server".to_string(),
+            (23, ExtCtx::ServerHello) => "ext.extended_master_secret.server".to_string(),
+            (41, ExtCtx::ServerHello) => "ext.pre_shared_key.server".to_string(),
+            (42, ExtCtx::Other) => "ext.early_data.server".to_string(),
+            (44, ExtCtx::HelloRetryRequest) => "ext.cookie.hrr".to_string(),
+            (51, ExtCtx::HelloRetryRequest) => "ext.key_share.hrr".to_string(),
+            (51, ExtCtx::ServerHello) => "ext.key_share.server".to_string(),
             _ => ext_note_key(t),
         };
         Field::new(ext_label(t), value.text, span).note(key).with_children(kids)
@@ -338,6 +360,7 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
             let s0 = body.pos();
             let (mut c, ls) = body.vec(2, "cookie")?;
             let (b, _) = c.rest();
+            facts.cookie_len = Some(b.len());
             value.set(|| nbytes(b.len()));
             kids.add(|| Field::new("cookie", super::hex_short(b), Span::new(s0, body.pos() - s0)).note("field.cookie.value").with_children(vec![len_field(ls, b.len())]));
             Ok(())
@@ -420,6 +443,7 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
             let start = body.pos();
             let (mut rc, lspan) = body.vec(1, "renegotiated_connection")?;
             let (b, _) = rc.rest();
+            facts.reneg_info_len = Some(b.len());
             value.set(|| if b.is_empty() { "empty (initial handshake)".into() } else { format!("{} bytes (renegotiation)", b.len()) });
             kids.add(|| 
                 Field::new("renegotiated_connection", if b.is_empty() { "(empty)".into() } else { hexs(b) }, Span::new(start, body.pos() - start))
@@ -447,7 +471,7 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
             Ok(())
         }
         45 => {
-            u8_list(body, "ke_modes", "PskKeyExchangeMode", |m| match m {
+            facts.psk_modes = u8_list(body, "ke_modes", "PskKeyExchangeMode", |m| match m {
                 0 => "psk_ke",
                 1 => "psk_dhe_ke",
                 _ => "unknown",
@@ -479,7 +503,7 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
         }
         41 => {
             facts.psk = true;
-            pre_shared_key(body, ctx, kids, value)
+            pre_shared_key(body, ctx, facts, kids, value)
         }
         15 => {
             // HeartbeatMode (RFC 6520 §2).
@@ -599,9 +623,10 @@ fn protocol_list(body: &mut Reader, what: &'static str, note: &'static str, item
 /// pre_shared_key (RFC 8446 §4.2.11). ClientHello: `PskIdentity identities<7..2^16-1>` (each
 /// `opaque identity<1..2^16-1>; uint32 obfuscated_ticket_age`) then `PskBinderEntry
 /// binders<33..2^16-1>` (each `opaque <32..255>`). ServerHello: `uint16 selected_identity`.
-fn pre_shared_key(body: &mut Reader, ctx: ExtCtx, kids: &mut Fields, value: &mut Value) -> ReadResult<()> {
+fn pre_shared_key(body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &mut Fields, value: &mut Value) -> ReadResult<()> {
     if ctx != ExtCtx::ClientHello {
         let (i, s) = body.u16("selected_identity")?;
+        facts.psk_selected_identity = Some(i);
         value.set(|| format!("server accepted identity {i}"));
         kids.add(|| Field::new("selected_identity", i.to_string(), s).note("field.pre_shared_key.selected_identity"));
         return Ok(());
@@ -617,6 +642,7 @@ fn pre_shared_key(body: &mut Reader, ctx: ExtCtx, kids: &mut Fields, value: &mut
         let (b, is) = id.rest();
         let (age, ages) = ids.u32("obfuscated_ticket_age")?;
         n += 1;
+        facts.psk_identities = n;
         items.add(|| {
             Field::new("PskIdentity", format!("{} identity", nbytes(b.len())), Span::new(s0, ids.pos() - s0)).note("field.pre_shared_key.identity_entry").with_children(vec![
                 len_field(il, b.len()),

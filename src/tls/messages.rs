@@ -163,6 +163,7 @@ fn body(t: u8, r: &mut Reader, ctx: &Ctx, out: &mut Fields, facts: &mut MsgFacts
             // signature (RFC 2246 §7.4.8).
             if ctx.version.is_none_or(|v| v >= 0x0303) {
                 let (a, s) = r.u16("algorithm")?;
+                *facts = MsgFacts::CertificateVerify(a);
                 out.add(|| Field::new("algorithm", format!("0x{a:04x} {}", registry::signature_scheme_name(a)), s).note("field.CertificateVerify.algorithm"));
             }
             let (mut sig, ls) = r.vec(2, "signature")?;
@@ -372,6 +373,8 @@ fn server_hello(r: &mut Reader, out: &mut Fields, info: &mut ServerHelloInfo) ->
     info.alpn = ef.alpn.into_iter().next();
     info.key_share_group = ef.key_share_groups.first().copied();
     info.psk_selected = ef.psk;
+    info.psk_selected_identity = ef.psk_selected_identity;
+    info.cookie_len = ef.cookie_len;
     res
 }
 

@@ -47,6 +47,10 @@ pub struct ServerHelloInfo {
     pub alpn: Option<String>,
     pub key_share_group: Option<u16>,
     pub psk_selected: bool,
+    /// pre_shared_key's selected_identity (RFC 8446 §4.2.11).
+    pub psk_selected_identity: Option<u16>,
+    /// A HelloRetryRequest's cookie length (RFC 8446 §4.2.2).
+    pub cookie_len: Option<usize>,
     pub downgrade_sentinel: Option<&'static str>,
 }
 
@@ -76,13 +80,21 @@ pub enum MsgFacts {
     CertificateRequest,
     /// TLS 1.3 EncryptedExtensions (read when decrypted): where the chosen ALPN is.
     EncryptedExtensions(Box<ExtFacts>),
+    /// CertificateVerify (TLS 1.2 and 1.3): its signature scheme.
+    CertificateVerify(u16),
 }
 
 /// What the handshake negotiated, as far as the plaintext shows.
 #[derive(Clone, Debug, Default)]
 pub struct Facts {
     pub client_hello: Option<ClientHelloInfo>,
+    /// The second ClientHello, sent in answer to a HelloRetryRequest (RFC 8446 §4.1.4).
+    pub client_hello2: Option<ClientHelloInfo>,
     pub server_hello: Option<ServerHelloInfo>,
+    /// TLS 1.3 EncryptedExtensions, when decrypted.
+    pub encrypted_extensions: Option<ExtFacts>,
+    /// CertificateVerify signature schemes, by the side that sent them.
+    pub cert_verify: Vec<(Option<Dir>, u16)>,
     pub hello_retry: bool,
     /// The HelloRetryRequest, if any (its `key_share_group` is the group it asks for).
     pub hrr: Option<ServerHelloInfo>,
@@ -135,6 +147,9 @@ pub struct TlsConnection {
     pub facts: Facts,
     pub dirs_inferred: bool,
     pub diagnostics: Vec<Diagnostic>,
+    /// Read from a log that names the messages but has none of their bytes (curl -v): the
+    /// extensions sent are unknown.
+    pub from_log: bool,
 }
 
 /// Context the message parsers need from earlier messages.
@@ -224,7 +239,7 @@ fn di(d: Option<Dir>) -> usize {
 fn from_log(cap: &Capture) -> TlsConnection {
     let info = cap.log_info.clone().unwrap_or_default();
     let suite = info.cipher.as_deref().and_then(crate::input::curl_log::iana_suite);
-    let mut out = TlsConnection::default();
+    let mut out = TlsConnection { from_log: true, ..Default::default() };
     out.facts.client_hello = Some(ClientHelloInfo {
         ext: ExtFacts { sni: info.host.clone(), alpn: info.alpn_offered.clone(), ..Default::default() },
         ..Default::default()
@@ -705,6 +720,8 @@ impl Walker<'_> {
                 self.out.facts.last_client_random = Some(ch.random.clone());
                 if self.out.facts.client_hello.is_none() {
                     self.out.facts.client_hello = Some(*ch);
+                } else if self.out.facts.hello_retry && self.out.facts.client_hello2.is_none() {
+                    self.out.facts.client_hello2 = Some(*ch);
                 }
             }
             MsgFacts::ServerHello(sh) => {
@@ -734,7 +751,11 @@ impl Walker<'_> {
             }
             MsgFacts::ServerKeyExchange(s) => self.out.facts.ske = Some(s),
             MsgFacts::CertificateRequest => self.out.facts.client_auth = true,
-            MsgFacts::EncryptedExtensions(e) => self.out.facts.ee_alpn = e.alpn.first().cloned(),
+            MsgFacts::EncryptedExtensions(e) => {
+                self.out.facts.ee_alpn = e.alpn.first().cloned();
+                self.out.facts.encrypted_extensions = Some(*e);
+            }
+            MsgFacts::CertificateVerify(scheme) => self.out.facts.cert_verify.push((dir, scheme)),
             MsgFacts::None => {}
         }
         if msg_type == 14 {
@@ -1017,7 +1038,8 @@ fn record_header_field(r: &RawRecord) -> Field {
             .note("field.record.type"),
         Field::new("legacy_record_version", format!("0x{:04x} ({})", r.version, registry::version_name(r.version)), part(1, 2))
             .note("field.record.legacy_record_version"),
-        Field::new("length", r.length.to_string(), part(3, 2)).note("field.record.length"),
+        // Protected records may exceed the plaintext limit (RFC 8446 §5.2, RFC 5246 §6.2.3).
+        Field::new("length", r.length.to_string(), part(3, 2)).note(if r.content_type == registry::ct::APPLICATION_DATA && !r.decrypted { "field.record.length.protected" } else { "field.record.length" }),
     ])
 }
 
