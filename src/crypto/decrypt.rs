@@ -228,6 +228,8 @@ pub fn tls13(cap: &Capture, tls: &TlsConnection, entries: &[Entry]) -> Option<De
     let mut inserts: Vec<(usize, Dir, Vec<u8>)> = Vec::new();
     let (mut opened, mut failed, mut handshake) = (0usize, 0usize, 0usize);
     let mut app: [(u64, Option<String>); 2] = [(0, None), (0, None)];
+    // (record offset, plaintext length) of the application data opened.
+    let mut app_plain: Vec<(usize, usize)> = Vec::new();
     for r in raws.iter().filter(|r| r.content_type == 23 && !r.truncated && !r.decrypted) {
         let Some(dir) = r.dir else { continue };
         let st = if dir == Dir::C2S { &mut client } else { &mut server };
@@ -251,6 +253,7 @@ pub fn tls13(cap: &Capture, tls: &TlsConnection, entries: &[Entry]) -> Option<De
                 inserts.push((r.span().end(), dir, rebuilt(ct, content)));
             }
             23 => {
+                app_plain.push((r.header.offset, content.len()));
                 let a = &mut app[if dir == Dir::C2S { 0 } else { 1 }];
                 a.0 += content.len() as u64;
                 a.1.get_or_insert_with(|| first_line(content));
@@ -262,7 +265,9 @@ pub fn tls13(cap: &Capture, tls: &TlsConnection, entries: &[Entry]) -> Option<De
         return None;
     }
     outcome_notes(&mut notes, "note.decrypt.ok", opened, failed, handshake, &app, suite_id);
+    let app_plain = shifted(&inserts, app_plain);
     let mut out = insert(cap, inserts);
+    out.app_plain = app_plain;
     if failed == 0 {
         verify_finished(&mut out, &secrets, suite.hash, &mut notes);
     } else {
@@ -362,6 +367,8 @@ pub fn tls12(cap: &Capture, tls: &TlsConnection, entries: &[Entry]) -> Option<De
     let mut inserts: Vec<(usize, Dir, Vec<u8>)> = Vec::new();
     let (mut opened, mut failed, mut handshake) = (0usize, 0usize, 0usize);
     let mut app: [(u64, Option<String>); 2] = [(0, None), (0, None)];
+    // (record offset, plaintext length) of the application data opened.
+    let mut app_plain: Vec<(usize, usize)> = Vec::new();
     for r in raws.iter().filter(|r| !r.truncated && !r.decrypted) {
         let Some(dir) = r.dir else { continue };
         let i = if dir == Dir::C2S { 0 } else { 1 };
@@ -398,6 +405,7 @@ pub fn tls12(cap: &Capture, tls: &TlsConnection, entries: &[Entry]) -> Option<De
                 inserts.push((r.span().end(), dir, rebuilt(r.content_type, &content)));
             }
             23 => {
+                app_plain.push((r.header.offset, content.len()));
                 app[i].0 += content.len() as u64;
                 if !content.is_empty() {
                     app[i].1.get_or_insert_with(|| first_line(&content));
@@ -410,7 +418,9 @@ pub fn tls12(cap: &Capture, tls: &TlsConnection, entries: &[Entry]) -> Option<De
         return None;
     }
     outcome_notes(&mut notes, "note.decrypt12.ok", opened, failed, handshake, &app, suite_id);
-    let out = insert(cap, inserts);
+    let app_plain = shifted(&inserts, app_plain);
+    let mut out = insert(cap, inserts);
+    out.app_plain = app_plain;
     if failed == 0 {
         let t = crate::tls::parse(&out);
         let mut transcript = Vec::new();
@@ -502,6 +512,11 @@ fn key_schedule12(version: u16, suite: super::tls12::Suite, master: &[u8], keys:
 
 /// A copy of `cap` with `inserts` placed right after the records they belong to, as chunks of
 /// the same direction and frame, marked decrypted. Offsets in its diagnostics move along.
+/// Offsets of the original bytes as they are after `insert` puts `inserts` in.
+fn shifted(inserts: &[(usize, Dir, Vec<u8>)], v: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
+    v.into_iter().map(|(o, l)| (o + inserts.iter().filter(|i| i.0 <= o).map(|i| i.2.len()).sum::<usize>(), l)).collect()
+}
+
 pub(crate) fn insert(cap: &Capture, mut inserts: Vec<(usize, Dir, Vec<u8>)>) -> Capture {
     inserts.sort_by_key(|i| i.0);
     let mut out = Capture { data: Vec::with_capacity(cap.data.len() + inserts.iter().map(|i| i.2.len()).sum::<usize>()), chunks: Vec::new(), decrypted: Vec::new(), ..cap.clone() };

@@ -191,6 +191,7 @@ pub fn connection(id: usize, cap: &Capture, mut tls: TlsConnection, hs: Handshak
             continue;
         }
         walk.opened = opened[i].is_some();
+        walk.plain = cap.app_plain.iter().find(|&&(o, _)| o == m.span.offset).map(|&(_, l)| l);
         (walk.inner, walk.inner_name) = opened[i].clone().unwrap_or_default();
         let (t, mut e) = texts(m, &tls, &hs, &summary, &mut walk);
         // Steps from a log have no bytes: use the wording that does not count them.
@@ -269,6 +270,8 @@ struct Walk {
     inner_name: String,
     /// Client records taken for 0-RTT data (without keys).
     early13: usize,
+    /// The plaintext length of the application data record at hand, when a key log opened it.
+    plain: Option<usize>,
     /// Application data records seen per direction, and whether the server's Finished (or
     /// its encrypted flight) came before.
     app: [usize; 2],
@@ -471,6 +474,10 @@ fn texts(m: &Message, tls: &TlsConnection, hs: &Handshake, s: &Summary, w: &mut 
             };
             (TextRef::new(format!("msg.ChangeCipherSpec.title.{}", side(m.dir))), TextRef::new(key))
         }
+        ("Finished", true) if tls13 => {
+            let d = side(m.dir);
+            (TextRef::new(format!("msg.Finished.title.{d}")), TextRef::new(format!("msg.Finished.explain.tls13enc.{d}")))
+        }
         ("Finished", true) => {
             let d = side(m.dir);
             let variant = if resumed(hs) { ".resumed" } else { "" };
@@ -562,9 +569,9 @@ fn texts(m: &Message, tls: &TlsConnection, hs: &Handshake, s: &Summary, w: &mut 
             let server_finished = w.seen.iter().any(|&(d, t)| d == Some(Dir::S2C) && t == ht::FINISHED) || w.enc13[1] > 0;
             let key = if tls13 && k == 0 && hs.early_data != "none" && !server_finished {
                 "msg.ApplicationData.explain.early"
-            } else if m.decrypted && k == 0 && w.app[0] <= 2 && plain <= 1 && hs.version == Some(ver::TLS10) && cbc(s) {
+            } else if w.plain.is_some_and(|p| p <= 1) && hs.version.is_some_and(|v| v <= ver::TLS10) && cbc(s) {
                 "msg.ApplicationData.explain.beast"
-            } else if m.decrypted {
+            } else if m.decrypted || w.plain.is_some() {
                 "msg.ApplicationData.explain.decrypted"
             } else if tls13 {
                 "msg.ApplicationData.explain.tls13"
@@ -572,8 +579,8 @@ fn texts(m: &Message, tls: &TlsConnection, hs: &Handshake, s: &Summary, w: &mut 
                 "msg.ApplicationData.explain"
             };
             (
-                TextRef::new(if m.decrypted { "msg.ApplicationData.title.decrypted" } else { "msg.ApplicationData.title" }),
-                TextRef::new(key).arg("len", len).arg("s_outcome", format!("@msg.early_data.s.{}", hs.early_data)),
+                TextRef::new(if m.decrypted || w.plain.is_some() { "msg.ApplicationData.title.decrypted" } else { "msg.ApplicationData.title" }),
+                TextRef::new(key).arg("len", len).arg("plain", w.plain.unwrap_or(plain).to_string()).arg("s_outcome", format!("@msg.early_data.s.{}", hs.early_data)),
             )
         }
         ("Alert", true) => (TextRef::new("msg.Alert.title.encrypted"), TextRef::new("msg.Alert.explain.encrypted")),
@@ -865,7 +872,7 @@ fn notes(tls: &TlsConnection, hs: &Handshake, s: &Summary, opts: &Options, captu
         if !f.is_tls13() && registry::suite_key_exchange(cs) == Some(KeyExchange::Rsa) {
             out.push(note(Warning, TextRef::new("note.no_forward_secrecy")));
         }
-        if !f.is_tls13() && matches!(registry::suite_protection(cs, s.version.unwrap_or(ver::TLS12)), RecordProtection::Cbc { .. }) {
+        if !f.is_tls13() && cbc(s) {
             // RFC 7366: with encrypt_then_mac the MAC covers the ciphertext, and the padding
             // oracles of MAC-then-encrypt (Lucky 13) do not apply.
             match hs.encrypt_then_mac {
@@ -949,6 +956,7 @@ fn notes(tls: &TlsConnection, hs: &Handshake, s: &Summary, opts: &Options, captu
             (Some(t), Some(n)) if *n > c.not_after => out.push(note(Info, cert("note.cert_expired.since_capture").arg("captured", t.clone()))),
             (Some(_), _) => {}
             // The input does not say when the handshake happened: only today can be judged.
+            (None, Some(n)) if *n > c.not_after && tls.log_verified => out.push(note(Info, cert("note.cert_expired.log_verified").arg("today", n[..10.min(n.len())].to_string()))),
             (None, Some(n)) if *n > c.not_after => out.push(note(Warning, cert("note.cert_expired").arg("today", n[..10.min(n.len())].to_string()))),
             (None, Some(n)) if *n < c.not_before => out.push(note(Warning, cert("note.cert_not_yet_valid").arg("today", n[..10.min(n.len())].to_string()))),
             (None, _) => {}

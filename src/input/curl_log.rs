@@ -29,6 +29,8 @@ pub struct LogInfo {
     pub issuer: Option<String>,
     pub start: Option<String>,
     pub expire: Option<String>,
+    /// curl printed "SSL certificate verify ok.": the chain was valid when the log was made.
+    pub verify_ok: bool,
 }
 
 fn version(v: &str) -> Option<u16> {
@@ -82,6 +84,8 @@ pub fn parse(text: &str) -> Option<(Vec<LogMessage>, LogInfo)> {
             info.start = Some(curl_date(p));
         } else if let Some(p) = l.strip_prefix("expire date: ") {
             info.expire = Some(curl_date(p));
+        } else if l.starts_with("SSL certificate verify ok") {
+            info.verify_ok = true;
         }
     }
     (!msgs.is_empty()).then_some((msgs, info))

@@ -150,6 +150,8 @@ pub struct TlsConnection {
     /// Read from a log that names the messages but has none of their bytes (curl -v): the
     /// extensions sent are unknown.
     pub from_log: bool,
+    /// The log says the tool verified the certificate when the log was made.
+    pub log_verified: bool,
 }
 
 /// Context the message parsers need from earlier messages.
@@ -239,9 +241,11 @@ fn di(d: Option<Dir>) -> usize {
 fn from_log(cap: &Capture) -> TlsConnection {
     let info = cap.log_info.clone().unwrap_or_default();
     let suite = info.cipher.as_deref().and_then(crate::input::curl_log::iana_suite);
-    let mut out = TlsConnection { from_log: true, ..Default::default() };
+    let mut out = TlsConnection { from_log: true, log_verified: info.verify_ok, ..Default::default() };
+    // curl sends no server_name for an IP address: SNI carries host names only (RFC 6066 §3).
+    let sni = info.host.clone().filter(|h| h.trim_matches(['[', ']']).parse::<std::net::IpAddr>().is_err());
     out.facts.client_hello = Some(ClientHelloInfo {
-        ext: ExtFacts { sni: info.host.clone(), alpn: info.alpn_offered.clone(), ..Default::default() },
+        ext: ExtFacts { sni, alpn: info.alpn_offered.clone(), ..Default::default() },
         ..Default::default()
     });
     if let Some(v) = info.version {

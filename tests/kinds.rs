@@ -1,0 +1,312 @@
+//! The story of each kind of handshake, on real captures of that kind (tests/data/kinds, made by
+//! OpenSSL, GnuTLS and Python with their key logs). The oracle is tshark: facts.tsv holds what
+//! its dissector says of every connection (version, suite, ServerHello extensions, how it
+//! resumed, 0-RTT outcome, EMS, EtM, client certificate, HelloRetryRequest and cookie). The
+//! texts are checked for the facts each kind must state, in English and in Chinese.
+
+mod common;
+
+use tls_lens::model::{Connection, NoteSeverity};
+use tls_lens::{analyze, Lang, Options};
+
+fn kinds() -> std::path::PathBuf {
+    common::data().join("kinds")
+}
+
+fn run(name: &str, lang: Lang) -> Vec<Connection> {
+    let dir = kinds();
+    let bytes = std::fs::read(dir.join(format!("{name}.pcap"))).unwrap();
+    let keylog = std::fs::read_to_string(dir.join(format!("{name}.keylog"))).unwrap();
+    // The capture's own time judges its certificates; "now" is only for "expired since".
+    let a = analyze(&bytes, &Options { lang, keylog, now: Some(1_800_000_000), ..Default::default() });
+    assert!(!a.connections.is_empty(), "{name}: no connection");
+    a.connections
+}
+
+fn conn(name: &str, stream: usize, lang: Lang) -> Connection {
+    run(name, lang).into_iter().find(|c| c.tcp_stream == Some(stream)).unwrap_or_else(|| panic!("{name}: no tcp.stream {stream}"))
+}
+
+/// The explanation of the `n`-th message (0-based) named `msg`.
+fn text(c: &Connection, msg: &str, n: usize) -> String {
+    let m = c.messages.iter().filter(|m| m.name == msg).nth(n).unwrap_or_else(|| panic!("no {msg} #{n}"));
+    m.explanation.clone()
+}
+
+fn notes(c: &Connection) -> String {
+    c.notes.iter().map(|n| format!("[{:?}] {}", n.severity, n.text)).collect::<Vec<_>>().join("\n")
+}
+
+fn all_text(c: &Connection) -> String {
+    let mut s = notes(c);
+    for m in &c.messages {
+        s.push('\n');
+        s.push_str(&m.title);
+        s.push('\n');
+        s.push_str(&m.explanation);
+    }
+    s
+}
+
+#[test]
+fn every_connection_agrees_with_tshark() {
+    let facts = std::fs::read_to_string(kinds().join("facts.tsv")).unwrap();
+    let mut lines = facts.lines();
+    let head: Vec<&str> = lines.next().unwrap().split('\t').collect();
+    let col = |row: &[&str], name: &str| row[head.iter().position(|h| *h == name).unwrap()].to_string();
+    let mut checked = 0;
+    for line in lines.filter(|l| !l.trim().is_empty()) {
+        let row: Vec<&str> = line.split('\t').collect();
+        let name = col(&row, "name");
+        let stream: usize = col(&row, "stream").parse().unwrap();
+        let c = conn(&name, stream, Lang::En);
+        let h = &c.handshake;
+        let at = format!("{name} stream {stream}");
+        let hex = |s: String| u16::from_str_radix(s.trim_start_matches("0x"), 16).unwrap();
+        assert_eq!(h.version, Some(hex(col(&row, "version"))), "{at}: version");
+        assert_eq!(c.summary.cipher_suite, Some(hex(col(&row, "cipher_suite"))), "{at}: suite");
+        let mode = match (col(&row, "resumed_by").as_str(), col(&row, "psk_mode").as_str()) {
+            ("none", _) => "full",
+            ("psk", "psk_dhe_ke") => "psk_dhe",
+            ("psk", "psk_ke") => "psk_ke",
+            ("ticket", _) => "ticket",
+            ("session_id", _) => "session_id",
+            other => panic!("{at}: {other:?}"),
+        };
+        assert_eq!(h.mode, mode, "{at}: mode");
+        assert_eq!(c.summary.resumed, mode != "full", "{at}: summary.resumed");
+        assert_eq!(h.early_data, col(&row, "early_data"), "{at}: early_data");
+        if h.version.is_some_and(|v| v < 0x0304) {
+            assert_eq!(h.extended_master_secret, Some(col(&row, "ems") == "1"), "{at}: EMS");
+            assert_eq!(h.encrypt_then_mac, Some(col(&row, "etm") == "1"), "{at}: EtM");
+            let sh: Vec<&str> = col(&row, "sh_extensions").leak().split(',').collect();
+            assert_eq!(h.renegotiation_info, Some(sh.contains(&"65281")), "{at}: renegotiation_info");
+        } else {
+            assert_eq!((h.extended_master_secret, h.encrypt_then_mac), (None, None), "{at}: TLS 1.3 has neither");
+        }
+        assert_eq!(h.client_certificates.is_some_and(|n| n > 0), col(&row, "client_cert") == "1", "{at}: client certificate");
+        assert_eq!(h.hello_retry.is_some(), col(&row, "hrr") == "1", "{at}: HRR");
+        assert_eq!(h.hello_retry.as_ref().is_some_and(|r| r.cookie), col(&row, "hrr_cookie") == "1", "{at}: HRR cookie");
+        // Every connection decrypted and its Finished messages verified (tshark decrypts them all).
+        let n = notes(&c);
+        assert!(n.contains("Server Finished verified") && n.contains("Client Finished verified"), "{at}: {n}");
+        checked += 1;
+    }
+    assert!(checked >= 25, "facts.tsv rows checked: {checked}");
+}
+
+#[test]
+fn the_retried_client_hello_is_told_as_the_retry() {
+    // tshark: the HelloRetryRequest selects group 23 (secp256r1) with a 120-byte cookie.
+    for (lang, retry, group, cookie, msg_hash) in [
+        (Lang::En, "second ClientHello", "exactly one public key, for secp256r1", "cookie from the HelloRetryRequest (120 bytes)", "message_hash"),
+        (Lang::Zh, "第二个 ClientHello", "只包含一个公钥，即服务器要求的 secp256r1", "cookie（120 字节）", "message_hash"),
+    ] {
+        let c = conn("tls13-hrr-cookie", 0, lang);
+        let first = text(&c, "ClientHello", 0);
+        let second = text(&c, "ClientHello", 1);
+        assert!(!first.contains(retry), "{first}");
+        for want in [retry, group, cookie, msg_hash] {
+            assert!(second.contains(want), "{lang:?}: want {want:?} in {second}");
+        }
+        // The second hello does not claim the one-round-trip key share of a first hello.
+        assert!(!second.contains("x25519"), "{second}");
+        let hrr = text(&c, "HelloRetryRequest", 0);
+        assert!(hrr.contains("secp256r1") && hrr.contains("120"), "{hrr}");
+    }
+    // A cookie-only retry names no group.
+    let c = conn("tls13-hrr-cookie-only", 0, Lang::En);
+    assert_eq!(c.handshake.hello_retry.as_ref().and_then(|r| r.group), None);
+    assert!(text(&c, "HelloRetryRequest", 0).contains("names no group"));
+}
+
+#[test]
+fn tls13_psk_resumption_says_what_the_psk_did() {
+    let full = conn("tls13-psk-dhe", 0, Lang::En);
+    assert!(!full.summary.resumed);
+    for lang in [Lang::En, Lang::Zh] {
+        let c = conn("tls13-psk-dhe", 1, lang);
+        assert!(c.summary.resumed);
+        assert_eq!(c.handshake.psk_identities, 1);
+        assert_eq!(c.handshake.psk_selected_identity, Some(0));
+        assert_eq!(c.handshake.psk_modes, vec!["psk_dhe_ke"]);
+        let ch = text(&c, "ClientHello", 0);
+        let sh = text(&c, "ServerHello", 0);
+        let n = notes(&c);
+        let ks: String = c.key_schedule.iter().map(|k| k.text.clone()).collect();
+        match lang {
+            Lang::En => {
+                assert!(ch.contains("1 pre-shared key") && ch.contains("binder") && ch.contains("psk_dhe_ke"), "{ch}");
+                assert!(sh.contains("identity 0 of the 1") && sh.contains("psk_dhe_ke") && sh.contains("forward secrecy"), "{sh}");
+                // No CertificateVerify in a PSK handshake: the Finished note must not cite one.
+                assert!(n.contains("ClientHello … EncryptedExtensions") && !n.contains("CertificateVerify)"), "{n}");
+                assert!(ks.contains("HKDF-Extract(0, PSK)"), "{ks}");
+            }
+            Lang::Zh => {
+                assert!(ch.contains("预共享密钥") && ch.contains("binder"), "{ch}");
+                assert!(sh.contains("第 0 个") && sh.contains("前向保密"), "{sh}");
+                assert!(n.contains("EncryptedExtensions"), "{n}");
+            }
+        }
+        assert!(!c.messages.iter().any(|m| m.name == "CertificateVerify"), "a PSK handshake has no CertificateVerify");
+    }
+    let ke = conn("tls13-psk-ke", 1, Lang::En);
+    assert_eq!(ke.handshake.mode, "psk_ke");
+    assert_eq!(ke.handshake.key_exchange, Some("psk"));
+    assert!(text(&ke, "ServerHello", 0).contains("psk_ke"));
+    assert!(ke.notes.iter().any(|n| n.severity == NoteSeverity::Warning && n.text.contains("no forward secrecy")), "{}", notes(&ke));
+    // GnuTLS resumes the same way.
+    let g = conn("gnutls-tls13-resume", 1, Lang::En);
+    assert_eq!((g.handshake.mode, g.summary.resumed), ("psk_dhe", true));
+}
+
+#[test]
+fn early_data_is_told_as_early_data_with_its_outcome() {
+    let c = conn("tls13-0rtt", 1, Lang::En);
+    let early = c.messages.iter().find(|m| m.dir == Some(tls_lens::model::Dir::C2S) && m.content_type == 23).unwrap();
+    assert!(early.explanation.contains("client_early_traffic_secret") && early.explanation.contains("replayed") && early.explanation.contains("accepted"), "{}", early.explanation);
+    assert!(!early.explanation.contains("RFC 5246"), "{}", early.explanation);
+    assert!(text(&c, "EncryptedExtensions", 0).contains("accepted the client's 0-RTT"));
+    assert!(c.messages.iter().any(|m| m.name == "EndOfEarlyData"));
+    assert!(all_text(&c).contains("EndOfEarlyData inside"), "the record holding EndOfEarlyData is named");
+    assert!(notes(&c).contains("accepted 0-RTT"));
+
+    let r = conn("tls13-0rtt-rejected", 1, Lang::En);
+    assert_eq!(r.handshake.early_data, "rejected");
+    assert!(!r.messages.iter().any(|m| m.name == "EndOfEarlyData"));
+    assert!(notes(&r).contains("rejected"), "{}", notes(&r));
+    let zh = conn("tls13-0rtt-rejected", 1, Lang::Zh);
+    assert!(notes(&zh).contains("拒绝"), "{}", notes(&zh));
+}
+
+#[test]
+fn tls12_resumption_says_what_was_presented() {
+    // tshark: the resumed ClientHello carries a 176-byte ticket.
+    let t = conn("tls12-ticket", 1, Lang::En);
+    assert_eq!(t.handshake.ticket_presented, Some(176));
+    let ch = text(&t, "ClientHello", 0);
+    assert!(ch.contains("session ticket (176 bytes)"), "{ch}");
+    assert!(notes(&t).contains("ticket key") && notes(&t).contains("RFC 5077 §5.8"), "{}", notes(&t));
+    // The abbreviated handshake has no ClientKeyExchange: no note may point at one.
+    assert!(!all_text(&t).contains("up to ClientKeyExchange"), "{}", all_text(&t));
+    assert_eq!(t.handshake.key_exchange, None);
+    let first = conn("tls12-ticket", 0, Lang::En);
+    assert!(text(&first, "ClientHello", 0).contains("send me one"), "an empty session_ticket asks for a ticket");
+
+    let s = conn("tls12-sessid", 1, Lang::En);
+    let ch = text(&s, "ClientHello", 0);
+    assert!(ch.contains("legacy_session_id (32 bytes)"), "{ch}");
+    assert!(text(&s, "ServerHello", 0).contains("echoes the session id"));
+    let zh = conn("tls12-sessid", 1, Lang::Zh);
+    assert!(text(&zh, "ServerHello", 0).contains("简化握手"));
+
+    let p = conn("python-tls12-resume", 1, Lang::En);
+    assert_eq!(p.handshake.mode, "ticket");
+}
+
+#[test]
+fn the_master_secret_formula_follows_extended_master_secret() {
+    let ems = conn("tls12-etm", 0, Lang::En);
+    let cke = text(&ems, "ClientKeyExchange", 0);
+    assert!(cke.contains("\"extended master secret\", session_hash") && !cke.contains("\"master secret\", client_random"), "{cke}");
+    let ms = &ems.key_schedule[0].values[0].formula;
+    assert!(ms.contains("extended master secret"), "{ms}");
+    let zh = conn("tls12-etm", 0, Lang::Zh);
+    assert!(text(&zh, "ClientKeyExchange", 0).contains("extended master secret"));
+
+    let plain = conn("tls12-noems", 0, Lang::En);
+    let cke = text(&plain, "ClientKeyExchange", 0);
+    assert!(cke.contains("\"master secret\", client_random + server_random"), "{cke}");
+    assert!(notes(&plain).contains("No extended_master_secret"), "{}", notes(&plain));
+    let zh = conn("tls12-noems", 0, Lang::Zh);
+    assert!(notes(&zh).contains("三重握手攻击") && !notes(&zh).contains("三次握手"), "{}", notes(&zh));
+}
+
+#[test]
+fn cbc_notes_hold_only_for_what_was_negotiated() {
+    let etm = conn("tls12-etm", 0, Lang::En);
+    assert!(!notes(&etm).contains("Lucky 13)") || notes(&etm).contains("do not apply"), "{}", notes(&etm));
+    assert!(!etm.notes.iter().any(|n| n.severity != NoteSeverity::Info && n.text.contains("Lucky 13")), "{}", notes(&etm));
+    let mte = conn("tls12-noetm", 0, Lang::En);
+    assert!(mte.notes.iter().any(|n| n.severity == NoteSeverity::Warning && n.text.contains("Lucky 13")), "{}", notes(&mte));
+    // TLS 1.0 CBC: the empty records OpenSSL sends before data are the BEAST countermeasure
+    // (tshark with the key log: plaintext length 0).
+    let t10 = conn("tls10", 0, Lang::En);
+    let beast = t10.messages.iter().filter(|m| m.explanation.contains("BEAST")).count();
+    assert_eq!(beast, 2, "{}", all_text(&t10));
+    let fin = t10.messages.iter().find(|m| m.name == "Finished" && m.decrypted).unwrap();
+    assert!(fin.explanation.contains("MD5(handshake_messages) + SHA-1(handshake_messages)"), "{}", fin.explanation);
+}
+
+#[test]
+fn certificate_verify_says_what_is_signed() {
+    let c = conn("tls13-mtls", 0, Lang::En);
+    let cv: Vec<&str> = c.messages.iter().filter(|m| m.name == "CertificateVerify").map(|m| m.explanation.as_str()).collect();
+    assert_eq!(cv.len(), 2);
+    assert!(cv[0].contains("64 bytes of 0x20") && cv[0].contains("\"TLS 1.3, server CertificateVerify\"") && cv[0].contains("signature_algorithms"), "{}", cv[0]);
+    assert!(cv[1].contains("\"TLS 1.3, client CertificateVerify\""), "{}", cv[1]);
+    assert!(text(&c, "CertificateRequest", 0).contains("signature_algorithms (required)"));
+    assert!(!text(&c, "CertificateRequest", 0).contains("certificate types"));
+    let zh = conn("tls13-mtls", 0, Lang::Zh);
+    assert!(text(&zh, "CertificateVerify", 0).contains("64 个 0x20"));
+    let t12 = conn("tls12-mtls", 0, Lang::En);
+    assert!(text(&t12, "CertificateVerify", 0).contains("up to and including ClientKeyExchange"));
+    // tshark: the client's Certificate holds two entries (821 and 811 bytes: its own and the CA).
+    assert_eq!(t12.handshake.client_certificates, Some(2));
+}
+
+#[test]
+fn a_client_that_offered_tls13_and_got_tls12_is_told_so() {
+    let c = conn("tls12-from13", 0, Lang::En);
+    assert!(c.handshake.offered_tls13);
+    assert_eq!(c.handshake.downgrade_sentinel, None);
+    let n = notes(&c);
+    assert!(n.contains("offered TLS 1.3, but the server chose TLS 1.2") && n.contains("does not end with the downgrade sentinel"), "{n}");
+    assert!(!c.notes.iter().any(|n| n.severity == NoteSeverity::Danger && n.text.contains("downgrade")), "{n}");
+}
+
+/// A ClientHello with no extensions at all (built here: record header, handshake header,
+/// version, random, empty session id, two suites, null compression).
+#[test]
+fn no_claim_about_extensions_that_were_not_sent() {
+    let mut body = vec![0x03, 0x03];
+    body.extend([0x11; 32]);
+    body.extend([0x00, 0x00, 0x04, 0xc0, 0x2f, 0x00, 0x9c, 0x01, 0x00]);
+    let mut hs = vec![0x01, 0x00, 0x00, body.len() as u8];
+    hs.extend(&body);
+    let mut rec = vec![0x16, 0x03, 0x01, 0x00, hs.len() as u8];
+    rec.extend(&hs);
+    let hex: String = rec.iter().map(|b| format!("{b:02x}")).collect();
+    for lang in [Lang::En, Lang::Zh] {
+        let a = analyze(hex.as_bytes(), &Options { lang, ..Default::default() });
+        let c = &a.connections[0];
+        let ch = &c.messages[0].explanation;
+        match lang {
+            Lang::En => {
+                assert!(ch.contains("2 cipher suite(s)") && ch.contains("no extensions at all"), "{ch}");
+                assert!(!ch.contains("supported_groups lists") && !ch.contains("signature_algorithms lists") && !ch.contains("ALPN:"), "{ch}");
+            }
+            Lang::Zh => assert!(ch.contains("完全没有发送扩展") && !ch.contains("supported_groups 列出"), "{ch}"),
+        }
+    }
+}
+
+#[test]
+fn a_log_without_bytes_claims_nothing_it_cannot_show() {
+    let log = std::fs::read(common::data().join("corpus/seed/curl-vvv-head.txt")).unwrap();
+    for lang in [Lang::En, Lang::Zh] {
+        let a = analyze(&log, &Options { lang, now: Some(1_800_000_000), ..Default::default() });
+        let c = &a.connections[0];
+        let n = notes(c);
+        assert_eq!((c.handshake.extended_master_secret, c.handshake.renegotiation_info), (None, None));
+        // No "EMS missing" or "renegotiation_info missing"; say they are unknown instead.
+        assert!(!c.notes.iter().any(|n| n.severity != NoteSeverity::Info), "{n}");
+        // curl said "SSL certificate verify ok" when it made the log.
+        match lang {
+            Lang::En => assert!(n.contains("unknown") && n.contains("verify ok") && n.contains("valid then"), "{n}"),
+            Lang::Zh => assert!(n.contains("无法知道") && n.contains("当时它是有效的"), "{n}"),
+        }
+        let ch = text(c, "ClientHello", 0);
+        assert!(!ch.contains("elliptic curves and signature algorithms it accepts"), "{ch}");
+    }
+}
