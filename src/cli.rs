@@ -351,9 +351,12 @@ impl Paint {
 
 fn print_text(out: &mut impl Write, a: &Analysis, fields: bool, colour: bool) -> std::io::Result<()> {
     let c = Paint(colour);
-    writeln!(out, "{}", c.p("1", &format!("TLS Lens — input: {} ({} bytes, directions {})", a.input.kind, a.input.bytes, a.input.directions)))?;
+    // Every label in the output's language (the texts word.cli.*).
+    let lang = tls_lens::Lang::parse(a.lang).unwrap_or_default();
+    let w = |key: &str| tls_lens::explain::word(lang, key);
+    writeln!(out, "{}", c.p("1", &format!("TLS Lens — {}: {} ({} {}, {} {})", w("@word.cli.input"), a.input.kind, a.input.bytes, w("@word.cli.bytes"), w("@word.cli.directions"), w(&format!("@word.cli.dirs.{}", a.input.directions)))))?;
     if a.connections.len() > 1 {
-        writeln!(out, "{} connections:", a.connections.len())?;
+        writeln!(out, "{} {}:", a.connections.len(), w("@word.cli.connections"))?;
         for c in &a.connections {
             let s = &c.summary;
             writeln!(
@@ -377,40 +380,56 @@ fn print_text(out: &mut impl Write, a: &Analysis, fields: bool, colour: bool) ->
                 (Some(t), _, _) => format!(" (tcp.stream {t})"),
                 _ => String::new(),
             };
-            writeln!(out, "{}", c.p("1;7", &format!(" Connection #{}: {cl} -> {sv}{which} ", conn.id)))?;
+            writeln!(out, "{}", c.p("1;7", &format!(" {} #{}: {cl} -> {sv}{which} ", w("@word.cli.connection"), conn.id)))?;
         }
         if let Some(q) = &conn.quic {
             let packets: Vec<String> = q.packets.iter().map(|(t, n)| format!("{n} {}", tls_lens::quic::packet_name(t).trim_start_matches("QUIC "))).collect();
             writeln!(out, "  {:<14}{} packets ({} opened); original DCID {}", "QUIC", packets.join(", "), q.decrypted, q.original_dcid)?;
         }
-        let line = |k: &str, v: Option<String>| format!("  {:<14}{}", k, v.unwrap_or_else(|| "—".into()));
-        writeln!(out, "{}", c.p("1", "Summary"))?;
-        writeln!(out, "{}", line("version", s.version_name.clone()))?;
-        writeln!(out, "{}", line("cipher suite", s.cipher_suite.map(|v| format!("0x{v:04x} {}", s.cipher_suite_name.clone().unwrap_or_default()))))?;
-        writeln!(out, "{}", line("key exchange", s.key_exchange.clone().map(|k| match &s.group_name { Some(g) => format!("{k}, {g}"), None => k })))?;
+        // Labels are padded to 14 columns (CJK characters count double on a terminal).
+        let line = |k: &str, v: Option<String>| {
+            let width: usize = k.chars().map(|ch| if ch as u32 >= 0x2e80 { 2 } else { 1 }).sum();
+            format!("  {k}{}{}", " ".repeat(14usize.saturating_sub(width).max(1)), v.unwrap_or_else(|| "—".into()))
+        };
+        writeln!(out, "{}", c.p("1", &w("@word.cli.summary")))?;
+        writeln!(out, "{}", line(&w("@word.cli.version"), s.version_name.clone()))?;
+        let h = &conn.handshake;
+        let mut kind = vec![w(&format!("@word.mode.{}", h.mode))];
+        if h.hello_retry.is_some() {
+            kind.push(w("@word.mode.hrr"));
+        }
+        if h.early_data != "none" {
+            kind.push(w(&format!("@word.early.{}", h.early_data)));
+        }
+        if h.renegotiation {
+            kind.push(w("@word.mode.renegotiation"));
+        }
+        writeln!(out, "{}", line(&w("@word.cli.handshake"), Some(kind.join(", "))))?;
+        writeln!(out, "{}", line(&w("@word.cli.suite"), s.cipher_suite.map(|v| format!("0x{v:04x} {}", s.cipher_suite_name.clone().unwrap_or_default()))))?;
+        writeln!(out, "{}", line(&w("@word.cli.kx"), s.key_exchange.clone().map(|k| match &s.group_name { Some(g) => format!("{k}, {g}"), None => k })))?;
         writeln!(out, "{}", line("SNI", s.sni.clone()))?;
         let chosen = match (&s.alpn, s.version) {
             (Some(a), _) => a.clone(),
             // TLS 1.3 sends the choice in EncryptedExtensions.
-            (None, Some(0x0304)) if !s.alpn_offered.is_empty() => "— (sent encrypted in TLS 1.3)".into(),
+            (None, Some(0x0304)) if !s.alpn_offered.is_empty() => w("@word.cli.alpn_encrypted"),
             (None, _) => "—".into(),
         };
-        writeln!(out, "{}", line("ALPN", Some(format!("offered [{}], chosen {chosen}", s.alpn_offered.join(", ")))))?;
+        writeln!(out, "{}", line("ALPN", Some(format!("{} [{}], {} {chosen}", w("@word.cli.offered"), s.alpn_offered.join(", "), w("@word.cli.chosen")))))?;
         if let Some(leaf) = conn.certificates.first() {
-            writeln!(out, "{}", line("certificate", Some(leaf.subject.clone())))?;
-            writeln!(out, "{}", line("  issuer", Some(leaf.issuer.clone())))?;
-            writeln!(out, "{}", line("  valid", Some(format!("{} .. {}", leaf.not_before, leaf.not_after))))?;
+            writeln!(out, "{}", line(&w("@word.cli.certificate"), Some(leaf.subject.clone())))?;
+            writeln!(out, "{}", line(&format!("  {}", w("@word.cli.issuer")), Some(leaf.issuer.clone())))?;
+            writeln!(out, "{}", line(&format!("  {}", w("@word.cli.valid")), Some(format!("{} .. {}", leaf.not_before, leaf.not_after))))?;
         }
         writeln!(out)?;
-        writeln!(out, "{}", c.p("1", "Steps"))?;
+        writeln!(out, "{}", c.p("1", &w("@word.cli.steps")))?;
         for m in &conn.messages {
             let dir = match m.dir {
-                Some(Dir::C2S) => c.p("36", "[client -> server]"),
-                Some(Dir::S2C) => c.p("35", "[server -> client]"),
-                None => "[direction unknown]".into(),
+                Some(Dir::C2S) => c.p("36", &w("@word.cli.c2s")),
+                Some(Dir::S2C) => c.p("35", &w("@word.cli.s2c")),
+                None => w("@word.cli.dir_unknown"),
             };
             let inferred = if m.dir_inferred { "*" } else { "" };
-            let name = if m.encrypted { format!("{} (encrypted)", m.name) } else if m.decrypted { format!("{} (decrypted)", m.name) } else { m.name.clone() };
+            let name = if m.encrypted { format!("{} {}", m.name, w("@word.cli.encrypted")) } else if m.decrypted { format!("{} {}", m.name, w("@word.cli.decrypted")) } else { m.name.clone() };
             let at = if m.span.len > 0 { c.p("2", &format!("@{}+{}", m.span.offset, m.span.len)) } else { String::new() };
             writeln!(out, "{:>3}. {dir}{inferred} {}  {at}", m.step, c.p("1", &name))?;
             writeln!(out, "     {}", c.p("4", &m.title))?;
@@ -422,11 +441,11 @@ fn print_text(out: &mut impl Write, a: &Analysis, fields: bool, colour: bool) ->
             }
         }
         if conn.messages.iter().any(|m| m.dir_inferred) {
-            writeln!(out, "  * direction inferred from the message order")?;
+            writeln!(out, "  * {}", w("@word.cli.inferred"))?;
         }
         if !conn.notes.is_empty() {
             writeln!(out)?;
-            writeln!(out, "{}", c.p("1", "Notes"))?;
+            writeln!(out, "{}", c.p("1", &w("@word.cli.notes")))?;
             for n in &conn.notes {
                 let tag = match n.severity {
                     NoteSeverity::Info => c.p("34", "info"),
@@ -439,7 +458,7 @@ fn print_text(out: &mut impl Write, a: &Analysis, fields: bool, colour: bool) ->
     }
     if !a.diagnostics.is_empty() {
         writeln!(out)?;
-        writeln!(out, "{}", c.p("1", "Diagnostics"))?;
+        writeln!(out, "{}", c.p("1", &w("@word.cli.diagnostics")))?;
         for d in &a.diagnostics {
             let tag = match d.severity {
                 Severity::Error => c.p("31", "error"),

@@ -407,7 +407,12 @@ export function renderSummary(container, result, opts = {}) {
     : null;
   const flags = [];
   if (s.hello_retry) flags.push(t('summary.hrr') + (s.hrr_group ? ` (${hex4(s.hrr_group)})` : ''));
-  if (s.resumed) flags.push(t('summary.resumed'));
+  // The handshake model says how it resumed and what became of 0-RTT (scan lines lack it).
+  const hs = conn.handshake;
+  if (hs && s.resumed && ['psk_dhe', 'psk_ke', 'ticket', 'session_id'].includes(hs.mode)) flags.push(t('summary.mode.' + hs.mode));
+  else if (s.resumed) flags.push(t('summary.resumed'));
+  if (hs && ['offered', 'accepted', 'rejected'].includes(hs.early_data)) flags.push(t('summary.early.' + hs.early_data));
+  if (hs && hs.renegotiation) flags.push(t('summary.renegotiation'));
   if (s.client_auth) flags.push(t('summary.clientAuth'));
   if (!flags.length && s.version_name) flags.push(t('summary.full'));
   // When a capture file recorded it: certificates are judged at that time too.
