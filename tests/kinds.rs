@@ -310,3 +310,42 @@ fn a_log_without_bytes_claims_nothing_it_cannot_show() {
         assert!(!ch.contains("elliptic curves and signature algorithms it accepts"), "{ch}");
     }
 }
+
+/// No text shows an unfilled value ("—" where a sentence needed one), cites TLS 1.3's alert
+/// section for a TLS 1.2 alert, or leaves a placeholder unfilled, on any capture of a kind.
+#[test]
+fn no_text_shows_a_missing_value_or_the_wrong_version_s_rfc() {
+    let names: Vec<String> = std::fs::read_dir(kinds())
+        .unwrap()
+        .flatten()
+        .filter_map(|e| e.file_name().to_str().and_then(|n| n.strip_suffix(".pcap")).map(String::from))
+        .collect();
+    assert!(names.len() >= 19);
+    for name in &names {
+        for lang in [Lang::En, Lang::Zh] {
+            for c in run(name, lang) {
+                let all = all_text(&c);
+                for bad in ["“—”", "asked for —", "要求的是 —", "{", "}"] {
+                    assert!(!all.contains(bad), "{name} {lang:?}: {bad:?} in\n{all}");
+                }
+                if c.handshake.version.is_some_and(|v| v < 0x0304) {
+                    for m in c.messages.iter().filter(|m| m.name == "Alert") {
+                        assert!(!m.explanation.contains("RFC 8446"), "{name}: {}", m.explanation);
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn an_alert_after_the_handshake_is_not_blamed_on_the_handshake() {
+    // tls12-rsa: OpenSSL's server sent decode_error 1.6 ms after the client's FIN (tshark
+    // frames 13-14), 3 s after the last data.
+    let keylog = std::fs::read_to_string(common::data().join("tls12-rsa.keylog")).unwrap();
+    let a = analyze(&std::fs::read(common::data().join("tls12-rsa.pcap")).unwrap(), &Options { keylog, ..Default::default() });
+    let n = notes(&a.connections[0]);
+    assert!(n.contains("handshake itself worked") && n.contains("without a close_notify"), "{n}");
+    let alert = a.connections[0].messages.iter().rev().find(|m| m.name == "Alert").unwrap();
+    assert!(alert.explanation.contains("RFC 5246 §7.2.2"), "{}", alert.explanation);
+}

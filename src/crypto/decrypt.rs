@@ -309,7 +309,12 @@ fn outcome_notes(notes: &mut Vec<(NoteSeverity, TextRef)>, ok_key: &str, opened:
     if app[0].0 + app[1].0 > 0 {
         notes.push((
             NoteSeverity::Info,
-            TextRef::new("note.decrypt.app_data")
+            // One side may have sent nothing: say so instead of quoting nothing.
+            TextRef::new(match (app[0].0, app[1].0) {
+                (_, 0) => "note.decrypt.app_data.c2s_only",
+                (0, _) => "note.decrypt.app_data.s2c_only",
+                _ => "note.decrypt.app_data",
+            })
                 .arg("c2s", app[0].0.to_string())
                 .arg("s2c", app[1].0.to_string())
                 .arg("c2s_first", app[0].1.clone().unwrap_or_else(|| "—".into()))
@@ -432,7 +437,13 @@ pub fn tls12(cap: &Capture, tls: &TlsConnection, entries: &[Entry]) -> Option<De
                 let ok = bytes.get(4..) == Some(&want[..]);
                 let who = if client { "client" } else { "server" };
                 let key = format!("note.finished12.{}.{who}", if ok { "ok" } else { "bad" });
-                notes.push((if ok { NoteSeverity::Info } else { NoteSeverity::Danger }, TextRef::new(key)));
+                // The PRF's hash (RFC 5246 §7.4.9) or, before TLS 1.2, MD5 + SHA-1 (RFC 2246 §7.4.9).
+                let hash = match (version < 0x0303, suite.prf) {
+                    (true, _) => "MD5(handshake_messages) + SHA-1(handshake_messages)",
+                    (_, t12::MacHash::Sha384) => "SHA-384(handshake_messages)",
+                    _ => "SHA-256(handshake_messages)",
+                };
+                notes.push((if ok { NoteSeverity::Info } else { NoteSeverity::Danger }, TextRef::new(key).arg("hash", hash)));
             }
             transcript.extend_from_slice(&bytes);
         }
@@ -504,7 +515,7 @@ fn key_schedule12(version: u16, suite: super::tls12::Suite, master: &[u8], keys:
             protects,
             records: opened[i].0,
             text: String::new(),
-            text_ref: TextRef::new("field.keys.write12"),
+            text_ref: TextRef::new("field.keys.write12").arg("mac", k.mac_key.len().to_string()).arg("key", k.key.len().to_string()).arg("iv", k.iv.len().to_string()),
         });
     }
     out

@@ -395,7 +395,11 @@ fn texts(m: &Message, tls: &TlsConnection, hs: &Handshake, s: &Summary, w: &mut 
                     .arg("s_sni", if s.sni.is_some() { "@msg.Certificate.s.sni" } else { "@msg.Certificate.s.no_sni" })
                     .arg("sni", or_dash(s.sni.clone()))
                     .arg("s_proof", format!("@{proof}"))
-                    .arg("rfc", if tls13 { "RFC 8446 §4.4.2" } else { "RFC 5246 §7.4.2" }),
+                    .arg("rfc", match (tls13, d) {
+                        (true, _) => "RFC 8446 §4.4.2",
+                        (false, "c2s") => "RFC 5246 §7.4.6, §7.4.8",
+                        _ => "RFC 5246 §7.4.2",
+                    }),
             )
         }
         ("ServerKeyExchange", _) => {
@@ -405,9 +409,15 @@ fn texts(m: &Message, tls: &TlsConnection, hs: &Handshake, s: &Summary, w: &mut 
                 Some(KeyExchange::Dhe) => "msg.ServerKeyExchange.explain.dhe",
                 _ => "msg.ServerKeyExchange.explain",
             };
+            let rfc = match hs.version {
+                Some(v) if v < ver::TLS11 => "RFC 2246 §7.4.3",
+                Some(v) if v < ver::TLS12 => "RFC 4346 §7.4.3",
+                _ => "RFC 5246 §7.4.3",
+            };
             (
                 TextRef::new("msg.ServerKeyExchange.title"),
                 TextRef::new(key)
+                    .arg("rfc", rfc)
                     .arg("group", ske.group.map(registry::group_name).unwrap_or_else(|| "—".into()))
                     .arg("bits", ske.dh_p_bits.map(|b| b.to_string()).unwrap_or_else(|| "—".into()))
                     .arg(
@@ -580,10 +590,26 @@ fn texts(m: &Message, tls: &TlsConnection, hs: &Handshake, s: &Summary, w: &mut 
             };
             (
                 TextRef::new(if m.decrypted || w.plain.is_some() { "msg.ApplicationData.title.decrypted" } else { "msg.ApplicationData.title" }),
-                TextRef::new(key).arg("len", len).arg("plain", w.plain.unwrap_or(plain).to_string()).arg("s_outcome", format!("@msg.early_data.s.{}", hs.early_data)),
+                TextRef::new(key)
+                    .arg("len", len)
+                    .arg("plain", w.plain.unwrap_or(plain).to_string())
+                    .arg("s_outcome", format!("@msg.early_data.s.{}", hs.early_data))
+                    .arg("s_overhead", overhead(s, hs))
+                    .arg("tag", protection(s).map(|p| match p {
+                        RecordProtection::AeadExplicitNonce { tag } | RecordProtection::AeadImplicitNonce { tag } => tag,
+                        RecordProtection::Cbc { mac, .. } => mac,
+                        RecordProtection::Other => 0,
+                    }).unwrap_or(0).to_string())
+                    .arg("iv", match protection(s) {
+                        Some(RecordProtection::Cbc { block, .. }) if hs.version.is_some_and(|v| v >= ver::TLS11) => block,
+                        _ => 0,
+                    }.to_string()),
             )
         }
-        ("Alert", true) => (TextRef::new("msg.Alert.title.encrypted"), TextRef::new("msg.Alert.explain.encrypted")),
+        ("Alert", true) => (
+            TextRef::new("msg.Alert.title.encrypted"),
+            TextRef::new("msg.Alert.explain.encrypted").arg("rfc_alert", if tls13 { "RFC 8446 §6" } else { "RFC 5246 §7.2" }),
+        ),
         ("Alert", false) => {
             let a = m.alert.and_then(|i| tls.alerts.get(i));
             let (name, level) = a.map(|a| (a.name.clone(), a.level)).unwrap_or(("unknown".into(), None));
@@ -603,7 +629,11 @@ fn texts(m: &Message, tls: &TlsConnection, hs: &Handshake, s: &Summary, w: &mut 
                 Some(2) => "@word.fatal",
                 _ => "@word.unknown_level",
             };
-            (TextRef::new("msg.Alert.title").arg("name", name.clone()), TextRef::new(key).arg("name", name).arg("level", level))
+            let (rfc_alert, rfc_close) = if tls13 || hs.version.is_none() { ("RFC 8446 §6.2", "RFC 8446 §6.1") } else { ("RFC 5246 §7.2.2", "RFC 5246 §7.2.1") };
+            (
+                TextRef::new("msg.Alert.title").arg("name", name.clone()),
+                TextRef::new(key).arg("name", name).arg("level", level).arg("rfc_alert", rfc_alert).arg("rfc_close", rfc_close),
+            )
         }
         ("Heartbeat", true) => (TextRef::new("msg.Heartbeat.title"), TextRef::new("msg.Heartbeat.explain.encrypted").arg("len", len)),
         ("NewSessionTicket", _) if f.is_tls13() => (TextRef::new("msg.NewSessionTicket.title"), TextRef::new("msg.NewSessionTicket.explain.tls13")),
@@ -612,7 +642,15 @@ fn texts(m: &Message, tls: &TlsConnection, hs: &Handshake, s: &Summary, w: &mut 
                 "ticket" => "msg.NewSessionTicket.explain.renewed",
                 _ => "msg.NewSessionTicket.explain",
             };
-            (TextRef::new("msg.NewSessionTicket.title"), TextRef::new(key))
+            let n = w.seen.iter().filter(|&&(_, t)| t == ht::NEW_SESSION_TICKET).count();
+            let (lifetime, tlen) = f.tickets.get(n.saturating_sub(1)).copied().unwrap_or((0, None));
+            (
+                TextRef::new("msg.NewSessionTicket.title"),
+                TextRef::new(key)
+                    .arg("ticket", tlen.map(|l| l.to_string()).unwrap_or_else(|| "—".into()))
+                    .arg("lifetime", lifetime.to_string())
+                    .arg("s_hint", if lifetime == 0 { "@msg.NewSessionTicket.s.no_hint" } else { "@msg.NewSessionTicket.s.hint" }),
+            )
         }
         ("CertificateRequest", _) if tls13 => (TextRef::new("msg.CertificateRequest.title"), TextRef::new("msg.CertificateRequest.explain.tls13")),
         ("EncryptedExtensions", _) => (
@@ -634,6 +672,23 @@ fn texts(m: &Message, tls: &TlsConnection, hs: &Handshake, s: &Summary, w: &mut 
                 TextRef::new(key).arg("name", name.to_string()).arg("type", t),
             )
         }
+    }
+}
+
+fn protection(s: &Summary) -> Option<RecordProtection> {
+    s.cipher_suite.map(|cs| registry::suite_protection(cs, s.version.unwrap_or(ver::TLS12)))
+}
+
+/// What a protected TLS 1.0-1.2 record holds besides the plaintext, for this suite
+/// (RFC 5246 §6.2.3, RFC 5288 §3, RFC 7905 §2, RFC 7366 §3).
+fn overhead(s: &Summary, hs: &Handshake) -> String {
+    match protection(s) {
+        Some(RecordProtection::AeadExplicitNonce { .. }) => "@msg.ApplicationData.s.aead_explicit".into(),
+        Some(RecordProtection::AeadImplicitNonce { .. }) => "@msg.ApplicationData.s.aead_implicit".into(),
+        Some(RecordProtection::Cbc { .. }) if hs.encrypt_then_mac == Some(true) => "@msg.ApplicationData.s.cbc_etm".into(),
+        Some(RecordProtection::Cbc { .. }) => "@msg.ApplicationData.s.cbc".into(),
+        _ if cbc(s) => "@msg.ApplicationData.s.cbc10".into(),
+        _ => "@msg.ApplicationData.s.other".into(),
     }
 }
 
@@ -746,7 +801,23 @@ fn client_hello_texts(tls: &TlsConnection, hs: &Handshake, w: &mut Walk) -> (Tex
         .arg("group", hs.hello_retry.as_ref().and_then(|r| r.group).map(registry::group_name).unwrap_or_else(|| "—".into()))
         .arg("s_cookie", opt(retry && sent(ext::COOKIE), "msg.ClientHello.s.cookie"))
         .arg("cookie", e.cookie_len.unwrap_or(0).to_string())
-        .arg("s_same_share", if retry && hs.hello_retry.as_ref().and_then(|r| r.group).is_some_and(|g| e.key_share_groups == [g]) { "@msg.ClientHello.s.retry_share_ok".to_string() } else if retry { "@msg.ClientHello.s.retry_share_other".to_string() } else { String::new() });
+        .arg("s_same_share", match hs.hello_retry.as_ref().map(|r| r.group) {
+            _ if !retry => String::new(),
+            Some(Some(g)) if e.key_share_groups == [g] => "@msg.ClientHello.s.retry_share_ok".to_string(),
+            Some(Some(_)) => "@msg.ClientHello.s.retry_share_other".to_string(),
+            _ => "@msg.ClientHello.s.retry_share_kept".to_string(),
+        })
+        .arg("s_ems", opt(!tls13 && sent(ext::EXTENDED_MASTER_SECRET), "msg.ClientHello.s.ems"))
+        .arg("s_etm", opt(!tls13 && sent(ext::ENCRYPT_THEN_MAC), "msg.ClientHello.s.etm"))
+        .arg("s_reneg", if tls13 {
+            String::new()
+        } else if sent(ext::RENEGOTIATION_INFO) {
+            "@msg.ClientHello.s.reneg_ext".to_string()
+        } else if ch.cipher_suites.contains(&0x00ff) {
+            "@msg.ClientHello.s.reneg_scsv".to_string()
+        } else {
+            String::new()
+        });
     (TextRef::new(title), r)
 }
 
@@ -844,7 +915,9 @@ fn notes(tls: &TlsConnection, hs: &Handshake, s: &Summary, opts: &Options, captu
     if hs.from_log {
         out.push(note(Info, TextRef::new("note.log_no_bytes")));
         if hs.version.is_some_and(|v| v < ver::TLS13) {
-            out.push(note(Info, TextRef::new("note.log_unknown_extensions")));
+            // An AEAD suite never uses encrypt_then_mac (RFC 7366 §3): only CBC leaves it open.
+            let etm = if cbc(s) { "@note.s.etm_unknown" } else { "@note.s.etm_aead" };
+            out.push(note(Info, TextRef::new("note.log_unknown_extensions").arg("s_etm", etm)));
         }
     }
     if tls.dirs_inferred && !tls.messages.is_empty() {
@@ -996,7 +1069,10 @@ fn notes(tls: &TlsConnection, hs: &Handshake, s: &Summary, opts: &Options, captu
             let before = tls.messages.iter().position(|m| m.alert == Some(k)).map_or(&[][..], |at| &tls.messages[..at]);
             let finished = |d: Dir| before.iter().any(|m| m.name == "Finished" && m.dir == Some(d));
             let key = if finished(Dir::C2S) && finished(Dir::S2C) { "note.fatal_alert.after" } else { "note.fatal_alert" };
-            out.push(note(Danger, TextRef::new(key).arg("name", a.name.clone())));
+            // decode_error after a completed handshake is what OpenSSL 3 sends when the peer
+            // closes TCP without close_notify (SSL_R_UNEXPECTED_EOF_WHILE_READING).
+            let eof = key == "note.fatal_alert.after" && a.description == Some(50);
+            out.push(note(Danger, TextRef::new(key).arg("name", a.name.clone()).arg("s_eof", opt(eof, "note.s.decode_error_eof"))));
         }
     }
     // After a weakness of the configuration: what a good one looks like.

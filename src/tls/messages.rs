@@ -174,7 +174,7 @@ fn body(t: u8, r: &mut Reader, ctx: &Ctx, out: &mut Fields, facts: &mut MsgFacts
         16 => {
             client_key_exchange(r, ctx, out)
         }
-        4 => new_session_ticket(r, ctx, out),
+        4 => new_session_ticket(r, ctx, out, facts),
         8 => {
             let mut ee = ExtFacts::default();
             let res = extensions::parse_list(r, out, ExtCtx::Other, &mut ee, "field.EncryptedExtensions.extensions");
@@ -576,8 +576,9 @@ fn certificate_request(r: &mut Reader, ctx: &Ctx, out: &mut Fields) -> ReadResul
     Ok(())
 }
 
-fn new_session_ticket(r: &mut Reader, ctx: &Ctx, out: &mut Fields) -> ReadResult<()> {
+fn new_session_ticket(r: &mut Reader, ctx: &Ctx, out: &mut Fields, facts: &mut MsgFacts) -> ReadResult<()> {
     let (l, s) = r.u32("ticket_lifetime")?;
+    *facts = MsgFacts::NewSessionTicket { lifetime: l, len: None };
     out.add(|| Field::new(if ctx.tls13 { "ticket_lifetime" } else { "ticket_lifetime_hint" }, format!("{l} seconds"), s).note("field.NewSessionTicket.lifetime"));
     if ctx.tls13 {
         let (a, s) = r.u32("ticket_age_add")?;
@@ -590,6 +591,7 @@ fn new_session_ticket(r: &mut Reader, ctx: &Ctx, out: &mut Fields) -> ReadResult
     let s0 = r.pos();
     let (mut t, ls) = r.vec(2, "ticket")?;
     let (b, _) = t.rest();
+    *facts = MsgFacts::NewSessionTicket { lifetime: l, len: Some(b.len()) };
     out.add(|| Field::new("ticket", hex_short(b), Span::new(s0, r.pos() - s0)).note("field.NewSessionTicket.ticket").with_children(vec![len_field(ls, b.len())]));
     if ctx.tls13 {
         return extensions::parse_list(r, out, ExtCtx::Other, &mut ExtFacts::default(), "field.NewSessionTicket.extensions");

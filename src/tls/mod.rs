@@ -82,6 +82,8 @@ pub enum MsgFacts {
     EncryptedExtensions(Box<ExtFacts>),
     /// CertificateVerify (TLS 1.2 and 1.3): its signature scheme.
     CertificateVerify(u16),
+    /// NewSessionTicket: the lifetime (hint, in TLS 1.2) in seconds and the ticket's length.
+    NewSessionTicket { lifetime: u32, len: Option<usize> },
 }
 
 /// What the handshake negotiated, as far as the plaintext shows.
@@ -95,6 +97,8 @@ pub struct Facts {
     pub encrypted_extensions: Option<ExtFacts>,
     /// CertificateVerify signature schemes, by the side that sent them.
     pub cert_verify: Vec<(Option<Dir>, u16)>,
+    /// NewSessionTickets in order: (lifetime in seconds, ticket length).
+    pub tickets: Vec<(u32, Option<usize>)>,
     pub hello_retry: bool,
     /// The HelloRetryRequest, if any (its `key_share_group` is the group it asks for).
     pub hrr: Option<ServerHelloInfo>,
@@ -760,6 +764,7 @@ impl Walker<'_> {
                 self.out.facts.encrypted_extensions = Some(*e);
             }
             MsgFacts::CertificateVerify(scheme) => self.out.facts.cert_verify.push((dir, scheme)),
+            MsgFacts::NewSessionTicket { lifetime, len } => self.out.facts.tickets.push((lifetime, len)),
             MsgFacts::None => {}
         }
         if msg_type == 14 {
