@@ -431,7 +431,7 @@ pub fn tls12(cap: &Capture, tls: &TlsConnection, entries: &[Entry]) -> Option<De
         let mut transcript = Vec::new();
         for m in t.messages.iter().filter(|m| m.content_type == 22 && !m.encrypted && m.msg_type != Some(0)) {
             let bytes: Vec<u8> = m.pieces.iter().flat_map(|p| out.data[p.offset..p.offset + p.len].to_vec()).collect();
-            if m.name == "Finished" && m.decrypted {
+            if m.msg_type == Some(crate::registry::ht::FINISHED) && m.decrypted {
                 let client = m.dir == Some(Dir::C2S);
                 let want = t12::verify_data(version, suite.prf, &master, client, &transcript);
                 let ok = bytes.get(4..) == Some(&want[..]);
@@ -576,7 +576,7 @@ fn push(cap: &mut Capture, dir: Option<Dir>, bytes: &[u8], frame: Option<u32>) {
 pub(crate) fn verify_finished(cap: &mut Capture, secrets: &Secrets, hash: Hash, notes: &mut Vec<(NoteSeverity, TextRef)>) {
     let tls = crate::tls::parse(cap);
     let msg_bytes = |m: &crate::model::Message| -> Vec<u8> { m.pieces.iter().flat_map(|p| cap.data[p.offset..p.offset + p.len].to_vec()).collect() };
-    let hrr = tls.messages.iter().any(|m| m.name == "HelloRetryRequest");
+    let hrr = tls.facts.hello_retry;
     let mut transcript: Vec<u8> = Vec::new();
     let mut transcript_types: Vec<u8> = Vec::new();
     let mut first_hello = hrr;
@@ -585,7 +585,7 @@ pub(crate) fn verify_finished(cap: &mut Capture, secrets: &Secrets, hash: Hash, 
     // A QUIC client that got a Retry sends its ClientHello again: the transcript starts at the
     // last ClientHello before the server's first message (with an HRR, at the first one).
     let first_server = hs.iter().position(|m| m.dir == Some(Dir::S2C)).unwrap_or(hs.len());
-    let start = if hrr { 0 } else { hs[..first_server].iter().rposition(|m| m.name == "ClientHello").unwrap_or(0) };
+    let start = if hrr { 0 } else { hs[..first_server].iter().rposition(|m| m.msg_type == Some(crate::registry::ht::CLIENT_HELLO)).unwrap_or(0) };
     for m in hs.into_iter().skip(start) {
         // After its Finished the server may already send NewSessionTicket (RFC 8446 §4.6.1):
         // not part of the client Finished's transcript.
@@ -598,7 +598,7 @@ pub(crate) fn verify_finished(cap: &mut Capture, secrets: &Secrets, hash: Hash, 
             continue;
         }
         let bytes = msg_bytes(m);
-        if m.name == "Finished" {
+        if m.msg_type == Some(crate::registry::ht::FINISHED) {
             let (who, secret) = match m.dir {
                 Some(Dir::S2C) => ("server", &secrets.server_handshake),
                 _ => ("client", &secrets.client_handshake),
@@ -623,7 +623,7 @@ pub(crate) fn verify_finished(cap: &mut Capture, secrets: &Secrets, hash: Hash, 
         if let Some(t) = m.msg_type {
             transcript_types.push(t);
         }
-        if first_hello && m.name == "ClientHello" {
+        if first_hello && m.msg_type == Some(crate::registry::ht::CLIENT_HELLO) {
             // ClientHello1 is replaced by a synthetic message_hash message.
             let h = hash.digest(&bytes);
             transcript.extend_from_slice(&[254, 0, 0, h.len() as u8]);

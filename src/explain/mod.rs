@@ -307,11 +307,19 @@ fn texts(m: &Message, tls: &TlsConnection, hs: &Handshake, s: &Summary, w: &mut 
     }
     let tls13 = f.is_tls13();
     let code = if m.content_type == ct::HANDSHAKE { m.msg_type } else { None };
+    // A HelloRetryRequest is a ServerHello by its type (RFC 8446 §4.1.4): the first one of a
+    // handshake that had a retry.
+    let retry = code == Some(ht::SERVER_HELLO) && !m.encrypted && hs.hello_retry.is_some() && !w.seen.iter().any(|&(_, t)| t == ht::SERVER_HELLO);
     if let Some(t) = code.filter(|_| !m.encrypted) {
         w.seen.push((m.dir, t));
     }
-    match (name, m.encrypted) {
-        ("ClientHello", _) if m.content_type == crate::tls::record::SSLV2 => {
+    // Decided on code points: content type, handshake type, and whether the record was
+    // protected; the name only builds the text key of the simple messages.
+    const SSLV2: u8 = crate::tls::record::SSLV2;
+    const HEARTBEAT: u8 = 24;
+    let (c, e) = (m.content_type, m.encrypted);
+    match (c, code, e) {
+        (SSLV2, _, _) => {
             let ch = f.client_hello.clone().unwrap_or_default();
             (
                 TextRef::new("msg.ClientHello.title.sslv2"),
@@ -320,8 +328,8 @@ fn texts(m: &Message, tls: &TlsConnection, hs: &Handshake, s: &Summary, w: &mut 
                     .arg("suites", ch.cipher_suites.len().to_string()),
             )
         }
-        ("ClientHello", _) => client_hello_texts(tls, hs, w),
-        ("HelloRetryRequest", _) => {
+        (ct::HANDSHAKE, Some(ht::CLIENT_HELLO), false) => client_hello_texts(tls, hs, w),
+        (ct::HANDSHAKE, Some(ht::SERVER_HELLO), false) if retry => {
             w.after_retry = true;
             let r = hs.hello_retry.clone().unwrap_or_default();
             let g = r.group.map(registry::group_name).unwrap_or_else(|| "—".into());
@@ -334,7 +342,7 @@ fn texts(m: &Message, tls: &TlsConnection, hs: &Handshake, s: &Summary, w: &mut 
                     .arg("cookie", f.hrr.as_ref().and_then(|h| h.cookie_len).unwrap_or(0).to_string()),
             )
         }
-        ("ServerHello", _) => {
+        (ct::HANDSHAKE, Some(ht::SERVER_HELLO), false) => {
             let key = if s.version.is_some_and(|v| v >> 8 == 0x7f && v & 0xff >= 22) {
                 "msg.ServerHello.explain.tls13draft.late"
             } else if s.version.is_some_and(|v| v >> 8 == 0x7f) {
@@ -369,7 +377,7 @@ fn texts(m: &Message, tls: &TlsConnection, hs: &Handshake, s: &Summary, w: &mut 
                     }),
             )
         }
-        ("Certificate", false) => {
+        (ct::HANDSHAKE, Some(ht::CERTIFICATE), false) => {
             let d = side(m.dir);
             let certs: Vec<_> = tls.certificates.iter().filter(|c| c.span.offset >= m.span.offset && c.span.end() <= m.span.end()).collect();
             let leaf = certs.first();
@@ -402,7 +410,7 @@ fn texts(m: &Message, tls: &TlsConnection, hs: &Handshake, s: &Summary, w: &mut 
                     }),
             )
         }
-        ("ServerKeyExchange", _) => {
+        (ct::HANDSHAKE, Some(ht::SERVER_KEY_EXCHANGE), false) => {
             let ske = f.ske.clone().unwrap_or_default();
             let key = match ske.kx {
                 Some(KeyExchange::Ecdhe) => "msg.ServerKeyExchange.explain.ecdhe",
@@ -432,7 +440,7 @@ fn texts(m: &Message, tls: &TlsConnection, hs: &Handshake, s: &Summary, w: &mut 
                     ),
             )
         }
-        ("ClientKeyExchange", _) => {
+        (ct::HANDSHAKE, Some(ht::CLIENT_KEY_EXCHANGE), false) => {
             let key = match f.key_exchange().or(f.ske.as_ref().and_then(|s| s.kx)) {
                 Some(KeyExchange::Ecdhe) => "msg.ClientKeyExchange.explain.ecdhe",
                 Some(KeyExchange::Dhe) => "msg.ClientKeyExchange.explain.dhe",
@@ -451,7 +459,7 @@ fn texts(m: &Message, tls: &TlsConnection, hs: &Handshake, s: &Summary, w: &mut 
                 TextRef::new(key).arg("len", body_len).arg("s_ms", ms).arg("hash", prf_hash(hs.version, s.cipher_suite)),
             )
         }
-        ("CertificateVerify", false) => {
+        (ct::HANDSHAKE, Some(ht::CERTIFICATE_VERIFY), false) => {
             let d = side(m.dir);
             let scheme = f.cert_verify.iter().find(|(dir, _)| *dir == m.dir).map(|&(_, sc)| sc);
             // Which offer the scheme came from: the ClientHello's signature_algorithms (server)
@@ -473,8 +481,7 @@ fn texts(m: &Message, tls: &TlsConnection, hs: &Handshake, s: &Summary, w: &mut 
                     .arg("last", last_before(w, m.dir, tls13)),
             )
         }
-        ("CertificateVerify", true) => (TextRef::new("msg.CertificateVerify.title"), TextRef::new("msg.CertificateVerify.explain")),
-        ("ChangeCipherSpec", _) => {
+        (ct::CHANGE_CIPHER_SPEC, _, _) => {
             let key = if f.is_tls13() || (f.hello_retry && f.server_hello.is_none()) {
                 "msg.ChangeCipherSpec.explain.tls13".to_string()
             } else if resumed(hs) {
@@ -484,11 +491,11 @@ fn texts(m: &Message, tls: &TlsConnection, hs: &Handshake, s: &Summary, w: &mut 
             };
             (TextRef::new(format!("msg.ChangeCipherSpec.title.{}", side(m.dir))), TextRef::new(key))
         }
-        ("Finished", true) if tls13 => {
+        (ct::HANDSHAKE, Some(ht::FINISHED), true) if tls13 => {
             let d = side(m.dir);
             (TextRef::new(format!("msg.Finished.title.{d}")), TextRef::new(format!("msg.Finished.explain.tls13enc.{d}")))
         }
-        ("Finished", true) => {
+        (ct::HANDSHAKE, Some(ht::FINISHED), true) => {
             let d = side(m.dir);
             let variant = if resumed(hs) { ".resumed" } else { "" };
             (
@@ -496,7 +503,7 @@ fn texts(m: &Message, tls: &TlsConnection, hs: &Handshake, s: &Summary, w: &mut 
                 TextRef::new(format!("msg.Finished.explain.{d}{variant}")).arg("len", len).arg("s_vd", verify_data_sentence(hs, m.dir)).arg("hash", prf_hash(hs.version, s.cipher_suite)),
             )
         }
-        ("Finished", false) => {
+        (ct::HANDSHAKE, Some(ht::FINISHED), false) => {
             let d = side(m.dir);
             let vd_len = m.span.len.saturating_sub(5 + 4).to_string();
             let key = match (tls13, hs.version) {
@@ -516,7 +523,8 @@ fn texts(m: &Message, tls: &TlsConnection, hs: &Handshake, s: &Summary, w: &mut 
                     .arg("last", last_before(w, m.dir, tls13)),
             )
         }
-        ("EncryptedRecord", _) => {
+        // TLS 1.3 protects everything after the ServerHello as application_data records.
+        (ct::APPLICATION_DATA, _, _) if tls13 => {
             let k = if m.dir == Some(Dir::C2S) { 0 } else { 1 };
             w.enc13[k] += 1;
             let seen = |d: Dir, t: u8| w.seen.iter().any(|&(sd, st)| sd == Some(d) && st == t);
@@ -570,21 +578,15 @@ fn texts(m: &Message, tls: &TlsConnection, hs: &Handshake, s: &Summary, w: &mut 
                     .arg("s_outcome", format!("@msg.early_data.s.{}", hs.early_data)),
             )
         }
-        ("EncryptedHandshake", _) => (TextRef::new("msg.EncryptedHandshake.title"), TextRef::new("msg.EncryptedHandshake.explain").arg("len", len)),
-        ("ApplicationData", _) => {
+        (ct::HANDSHAKE, None, true) => (TextRef::new("msg.EncryptedHandshake.title"), TextRef::new("msg.EncryptedHandshake.explain").arg("len", len)),
+        (ct::APPLICATION_DATA, _, _) => {
             let k = if m.dir == Some(Dir::C2S) { 0 } else { 1 };
             w.app[k] += 1;
             let plain = m.span.len.saturating_sub(5);
-            // Before the server's Finished, client application data is 0-RTT early data.
-            let server_finished = w.seen.iter().any(|&(d, t)| d == Some(Dir::S2C) && t == ht::FINISHED) || w.enc13[1] > 0;
-            let key = if tls13 && k == 0 && hs.early_data != "none" && !server_finished {
-                "msg.ApplicationData.explain.early"
-            } else if w.plain.is_some_and(|p| p <= 1) && hs.version.is_some_and(|v| v <= ver::TLS10) && cbc(s) {
+            let key = if w.plain.is_some_and(|p| p <= 1) && hs.version.is_some_and(|v| v <= ver::TLS10) && cbc(s) {
                 "msg.ApplicationData.explain.beast"
             } else if m.decrypted || w.plain.is_some() {
                 "msg.ApplicationData.explain.decrypted"
-            } else if tls13 {
-                "msg.ApplicationData.explain.tls13"
             } else {
                 "msg.ApplicationData.explain"
             };
@@ -606,11 +608,11 @@ fn texts(m: &Message, tls: &TlsConnection, hs: &Handshake, s: &Summary, w: &mut 
                     }.to_string()),
             )
         }
-        ("Alert", true) => (
+        (ct::ALERT, _, true) => (
             TextRef::new("msg.Alert.title.encrypted"),
             TextRef::new("msg.Alert.explain.encrypted").arg("rfc_alert", if tls13 { "RFC 8446 §6" } else { "RFC 5246 §7.2" }),
         ),
-        ("Alert", false) => {
+        (ct::ALERT, _, false) => {
             let a = m.alert.and_then(|i| tls.alerts.get(i));
             let (name, level) = a.map(|a| (a.name.clone(), a.level)).unwrap_or(("unknown".into(), None));
             // Alerts with a known typical cause have their own text (RFC 8446 §6.2, RFC 5246 §7.2.2).
@@ -635,9 +637,9 @@ fn texts(m: &Message, tls: &TlsConnection, hs: &Handshake, s: &Summary, w: &mut 
                 TextRef::new(key).arg("name", name).arg("level", level).arg("rfc_alert", rfc_alert).arg("rfc_close", rfc_close),
             )
         }
-        ("Heartbeat", true) => (TextRef::new("msg.Heartbeat.title"), TextRef::new("msg.Heartbeat.explain.encrypted").arg("len", len)),
-        ("NewSessionTicket", _) if f.is_tls13() => (TextRef::new("msg.NewSessionTicket.title"), TextRef::new("msg.NewSessionTicket.explain.tls13")),
-        ("NewSessionTicket", _) => {
+        (HEARTBEAT, _, true) => (TextRef::new("msg.Heartbeat.title"), TextRef::new("msg.Heartbeat.explain.encrypted").arg("len", len)),
+        (ct::HANDSHAKE, Some(ht::NEW_SESSION_TICKET), false) if tls13 => (TextRef::new("msg.NewSessionTicket.title"), TextRef::new("msg.NewSessionTicket.explain.tls13")),
+        (ct::HANDSHAKE, Some(ht::NEW_SESSION_TICKET), false) => {
             let key = match hs.mode {
                 "ticket" => "msg.NewSessionTicket.explain.renewed",
                 _ => "msg.NewSessionTicket.explain",
@@ -652,8 +654,8 @@ fn texts(m: &Message, tls: &TlsConnection, hs: &Handshake, s: &Summary, w: &mut 
                     .arg("s_hint", if lifetime == 0 { "@msg.NewSessionTicket.s.no_hint" } else { "@msg.NewSessionTicket.s.hint" }),
             )
         }
-        ("CertificateRequest", _) if tls13 => (TextRef::new("msg.CertificateRequest.title"), TextRef::new("msg.CertificateRequest.explain.tls13")),
-        ("EncryptedExtensions", _) => (
+        (ct::HANDSHAKE, Some(ht::CERTIFICATE_REQUEST), false) if tls13 => (TextRef::new("msg.CertificateRequest.title"), TextRef::new("msg.CertificateRequest.explain.tls13")),
+        (ct::HANDSHAKE, Some(ht::ENCRYPTED_EXTENSIONS), false) => (
             TextRef::new("msg.EncryptedExtensions.title"),
             TextRef::new("msg.EncryptedExtensions.explain").arg("s_early", match hs.early_data {
                 "accepted" => "@msg.EncryptedExtensions.s.early_accepted".to_string(),
@@ -661,7 +663,8 @@ fn texts(m: &Message, tls: &TlsConnection, hs: &Handshake, s: &Summary, w: &mut 
                 _ => String::new(),
             }),
         ),
-        ("ServerHelloDone" | "CertificateRequest" | "CompressedCertificate" | "HelloVerifyRequest" | "HelloRequest" | "EndOfEarlyData" | "KeyUpdate" | "CertificateStatus" | "Heartbeat", _) => {
+        // Messages whose text depends only on their type (their keys are named after it).
+        (ct::HANDSHAKE, Some(ht::HELLO_REQUEST | ht::HELLO_VERIFY_REQUEST | ht::END_OF_EARLY_DATA | ht::CERTIFICATE_REQUEST | ht::SERVER_HELLO_DONE | ht::CERTIFICATE_STATUS | ht::KEY_UPDATE | ht::COMPRESSED_CERTIFICATE), false) | (HEARTBEAT, _, false) => {
             (TextRef::new(format!("msg.{name}.title")), TextRef::new(format!("msg.{name}.explain")))
         }
         _ => {
@@ -1010,7 +1013,7 @@ fn notes(tls: &TlsConnection, hs: &Handshake, s: &Summary, opts: &Options, captu
     if hs.renegotiation {
         out.push(note(Info, TextRef::new("note.renegotiation")));
     }
-    if f.is_tls13() && tls.messages.iter().any(|m| m.name == "EncryptedRecord") && !tls.messages.iter().any(|m| m.decrypted) {
+    if f.is_tls13() && tls.messages.iter().any(|m| m.content_type == ct::APPLICATION_DATA && m.encrypted) && !tls.messages.iter().any(|m| m.decrypted) {
         out.push(note(Info, TextRef::new("note.tls13_keys")));
     }
     if f.client_hello.as_ref().is_some_and(|ch| ch.ext.sni.is_none() && !ch.sslv2) && !hs.from_log {
@@ -1057,7 +1060,7 @@ fn notes(tls: &TlsConnection, hs: &Handshake, s: &Summary, opts: &Options, captu
             out.push(note(Warning, TextRef::new("note.cert_weak_signature").arg("subject", c.subject.clone()).arg("alg", c.signature_algorithm.clone())));
         }
     }
-    if let Some(m) = tls.messages.iter().find(|m| m.name == "Certificate" && m.dir == Some(Dir::S2C)) {
+    if let Some(m) = tls.messages.iter().find(|m| m.content_type == ct::HANDSHAKE && m.msg_type == Some(ht::CERTIFICATE) && m.dir == Some(Dir::S2C)) {
         let chain: Vec<_> = tls.certificates.iter().filter(|c| c.span.offset >= m.span.offset && c.span.end() <= m.span.end()).collect();
         if let Some(w) = chain.windows(2).find(|w| w[0].issuer != w[1].subject) {
             out.push(note(Warning, TextRef::new("note.chain_order").arg("subject", w[0].subject.clone()).arg("issuer", w[0].issuer.clone()).arg("next", w[1].subject.clone())));
@@ -1067,7 +1070,7 @@ fn notes(tls: &TlsConnection, hs: &Handshake, s: &Summary, opts: &Options, captu
         if a.level == Some(2) {
             // After both sides' Finished the handshake is over: the alert ends the connection.
             let before = tls.messages.iter().position(|m| m.alert == Some(k)).map_or(&[][..], |at| &tls.messages[..at]);
-            let finished = |d: Dir| before.iter().any(|m| m.name == "Finished" && m.dir == Some(d));
+            let finished = |d: Dir| before.iter().any(|m| m.content_type == ct::HANDSHAKE && m.msg_type == Some(ht::FINISHED) && m.dir == Some(d));
             let key = if finished(Dir::C2S) && finished(Dir::S2C) { "note.fatal_alert.after" } else { "note.fatal_alert" };
             // decode_error after a completed handshake is what OpenSSL 3 sends when the peer
             // closes TCP without close_notify (SSL_R_UNEXPECTED_EOF_WHILE_READING).

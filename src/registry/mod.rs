@@ -534,6 +534,7 @@ pub mod ht {
     pub const HELLO_REQUEST: u8 = 0;
     pub const CLIENT_HELLO: u8 = 1;
     pub const SERVER_HELLO: u8 = 2;
+    pub const HELLO_VERIFY_REQUEST: u8 = 3;
     pub const NEW_SESSION_TICKET: u8 = 4;
     pub const END_OF_EARLY_DATA: u8 = 5;
     pub const ENCRYPTED_EXTENSIONS: u8 = 8;
@@ -544,6 +545,8 @@ pub mod ht {
     pub const CERTIFICATE_VERIFY: u8 = 15;
     pub const CLIENT_KEY_EXCHANGE: u8 = 16;
     pub const FINISHED: u8 = 20;
+    pub const CERTIFICATE_STATUS: u8 = 22;
+    pub const KEY_UPDATE: u8 = 24;
     pub const COMPRESSED_CERTIFICATE: u8 = 25;
 }
 
