@@ -34,6 +34,14 @@ const SAMPLES = [
     },
   },
   {
+    file: 'tls13-psk-0rtt.pcapng',
+    binary: true,
+    label: {
+      en: 'TLS 1.3 resumption with a PSK and 0-RTT early data (pcapng with its key log; OpenSSL)',
+      zh: 'TLS 1.3 用 PSK 恢复会话并发送 0-RTT 早期数据（内嵌密钥日志的 pcapng；OpenSSL）',
+    },
+  },
+  {
     file: 'go-tls12-client-cert.txt',
     label: {
       en: 'TLS 1.2 with a client certificate, mTLS (Go crypto/tls test transcript)',

@@ -1021,3 +1021,29 @@ test('v. the lite core answers every input exactly as the full one, or hands it 
     await context.close();
   }
 });
+
+test('w. a resumption sample: the page says how it resumed and what became of 0-RTT, in both languages', async () => {
+  const { context, page, consoleErrors, pageErrors } = await openPage();
+  try {
+    await page.waitForSelector('#steps li[data-step]');
+    await page.selectOption('#samples', 'tls13-psk-0rtt.pcapng');
+    await page.waitForFunction(() => document.querySelectorAll('#connections li[data-conn]').length === 2);
+    await page.click('#connections li[data-conn="1"]');
+    await page.waitForSelector('#connections li[data-conn="1"][aria-selected="true"]');
+    await page.waitForFunction(() => /0-RTT accepted/.test(document.getElementById('summary').textContent));
+    const summary = await page.textContent('#summary');
+    assert.match(summary, /resumed: PSK \+ \(EC\)DHE/);
+    const steps = await page.$$eval('#steps li[data-step]', (lis) => lis.map((li) => li.textContent));
+    assert.ok(steps.some((s) => /EndOfEarlyData/.test(s)), steps.join(' | '));
+    // The same connection in Chinese.
+    await page.selectOption('#lang', 'zh');
+    await page.waitForFunction(() => /接受了 0-RTT/.test(document.getElementById('summary').textContent));
+    assert.match(await page.textContent('#summary'), /会话恢复：PSK \+ \(EC\)DHE/);
+    mkdirSync(OUT, { recursive: true });
+    await page.screenshot({ path: join(OUT, 'psk-0rtt-zh.png'), fullPage: false });
+    assert.deepEqual(pageErrors, []);
+    assert.deepEqual(consoleErrors, []);
+  } finally {
+    await context.close();
+  }
+});
