@@ -24,6 +24,11 @@ setup:
 	@[ -x node_modules/.bin/wasm-opt ] && [ -d node_modules/playwright-core ] || npm install --no-audit --no-fund
 
 setup-test:
+	@# A CJK font, so that the Chinese screenshots show characters, not boxes.
+	@[ -n "$$(fc-list :lang=zh 2>/dev/null)" ] || { echo "installing fonts-wqy-zenhei (apt)"; \
+	  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y fonts-wqy-zenhei >/dev/null || \
+	  { DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 update >/dev/null && \
+	    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y fonts-wqy-zenhei >/dev/null; }; }
 	@command -v chromium >/dev/null || { \
 	  echo "installing chromium (apt)"; \
 	  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y chromium >/dev/null || \

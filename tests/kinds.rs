@@ -149,10 +149,13 @@ fn tls13_psk_resumption_says_what_the_psk_did() {
             }
         }
         assert!(!c.messages.iter().any(|m| m.name == "CertificateVerify"), "a PSK handshake has no CertificateVerify");
+        // tshark: the resumed ServerHello has pre_shared_key and a key_share on x25519.
+        assert_eq!(c.summary.key_exchange.as_deref(), Some("PSK + ECDHE (key_share)"));
     }
     let ke = conn("tls13-psk-ke", 1, Lang::En);
     assert_eq!(ke.handshake.mode, "psk_ke");
     assert_eq!(ke.handshake.key_exchange, Some("psk"));
+    assert_eq!(ke.summary.key_exchange.as_deref(), Some("PSK"));
     assert!(text(&ke, "ServerHello", 0).contains("psk_ke"));
     assert!(ke.notes.iter().any(|n| n.severity == NoteSeverity::Warning && n.text.contains("no forward secrecy")), "{}", notes(&ke));
     // GnuTLS resumes the same way.

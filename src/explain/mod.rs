@@ -890,7 +890,18 @@ fn summary(tls: &TlsConnection) -> Summary {
     let (kx, group) = match f.key_exchange() {
         Some(KeyExchange::Tls13) => {
             let g = f.server_hello.as_ref().and_then(|sh| sh.key_share_group);
-            (Some(if f.server_hello.as_ref().is_some_and(|sh| sh.psk_selected) && g.is_none() { "PSK" } else { "ECDHE (key_share)" }), g)
+            // RFC 8446 §4.2.9: a PSK alone (psk_ke) or with an (EC)DHE share (psk_dhe_ke);
+            // finite-field groups (ffdhe*, 0x0100-0x01ff) are DHE.
+            let psk = f.server_hello.as_ref().is_some_and(|sh| sh.psk_selected);
+            let ff = g.is_some_and(|g| (0x0100..0x0200).contains(&g));
+            let kx = match (psk, g.is_some(), ff) {
+                (true, false, _) => "PSK",
+                (true, true, false) => "PSK + ECDHE (key_share)",
+                (true, true, true) => "PSK + DHE (key_share)",
+                (false, _, true) => "DHE (key_share)",
+                (false, _, false) => "ECDHE (key_share)",
+            };
+            (Some(kx), g)
         }
         Some(KeyExchange::Ecdhe) => (Some("ECDHE"), f.ske.as_ref().and_then(|k| k.group)),
         Some(KeyExchange::Dhe) => (Some("DHE"), None),
