@@ -85,7 +85,7 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("field.handshake.msg_type", "Handshake message type. (RFC 5246 §7.4, RFC 8446 §4)"),
     ("field.handshake.length", "Length of the message body (3 bytes); a message can be larger than a record and span several."),
     ("field.handshake.body", "Body of the message, shown as bytes."),
-    ("field.vector_length", "Length prefix of the list that follows."),
+    ("field.vector_length", "Length prefix: how many bytes of this field follow ({value}); a length, not a count of items."),
     ("field.trailing", "Bytes after the end of the message body: the length fields do not add up."),
     ("field.ext.trailing", "Bytes left over inside the extension after its fields."),
     ("field.extension_type", "Extension code point from the IANA TLS ExtensionType registry."),
