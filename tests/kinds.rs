@@ -189,7 +189,7 @@ fn tls12_resumption_says_what_was_presented() {
     assert_eq!(t.handshake.ticket_presented, Some(176));
     let ch = text(&t, "ClientHello", 0);
     assert!(ch.contains("session ticket (176 bytes)"), "{ch}");
-    assert!(notes(&t).contains("ticket key") && notes(&t).contains("RFC 5077 §5.8"), "{}", notes(&t));
+    assert!(notes(&t).contains("ticket key") && notes(&t).contains("RFC 5077 §5.2, §5.5"), "{}", notes(&t));
     // The abbreviated handshake has no ClientKeyExchange: no note may point at one.
     assert!(!all_text(&t).contains("up to ClientKeyExchange"), "{}", all_text(&t));
     assert_eq!(t.handshake.key_exchange, None);
@@ -203,6 +203,15 @@ fn tls12_resumption_says_what_was_presented() {
     let zh = conn("tls12-sessid", 1, Lang::Zh);
     assert!(text(&zh, "ServerHello", 0).contains("简化握手"));
 
+    // TLS 1.0 keys are cited from TLS 1.0's RFC, with its PRF and CBC IV.
+    let t10 = conn("tls10", 0, Lang::En);
+    let ks: String = t10.key_schedule.iter().map(|k| k.text.clone()).collect();
+    assert!(ks.contains("RFC 2246 §6.3") && !ks.contains("RFC 5288"), "{ks}");
+    assert!(notes(&t10).contains("P_MD5 ⊕ P_SHA-1"), "{}", notes(&t10));
+    // Early keys that a GnuTLS client logs without offering early_data protect nothing.
+    let g = conn("gnutls-tls13-resume", 1, Lang::En);
+    let early = g.key_schedule.iter().find(|k| k.name.contains("early")).map(|k| k.text.clone()).unwrap_or_default();
+    assert!(early.is_empty() || early.contains("no record uses them"), "{early}");
     let p = conn("python-tls12-resume", 1, Lang::En);
     assert_eq!(p.handshake.mode, "ticket");
 }

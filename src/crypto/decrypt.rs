@@ -133,7 +133,8 @@ impl Epoch {
     }
 
     /// `psk`: the handshake used a PSK, with (Some(true)) or without (Some(false)) (EC)DHE.
-    fn key_gen(&self, suite: Suite, dir: Dir, psk: Option<bool>) -> KeyGen {
+    /// `early_offered`: the ClientHello offered early_data (else early keys protect nothing).
+    fn key_gen(&self, suite: Suite, dir: Dir, psk: Option<bool>, early_offered: bool) -> KeyGen {
         let (n, h) = (suite.key_len(), suite.hash.len());
         let mut values = vec![
             KeyValue { name: "secret".into(), hex: hexs(&self.secret), formula: self.source.clone() },
@@ -144,7 +145,9 @@ impl Epoch {
             let fk = tls13::expand_label(suite.hash, &self.secret, "finished", &[], h);
             values.push(KeyValue { name: "finished_key".into(), hex: hexs(&fk), formula: format!("HKDF-Expand-Label(secret, \"finished\", \"\", {h})") });
         }
-        let kind = if self.name.contains("early") {
+        let kind = if self.name.contains("early") && !early_offered {
+            "early.unused"
+        } else if self.name.contains("early") {
             "early"
         } else if self.name.contains("handshake") {
             match psk {
@@ -274,7 +277,8 @@ pub fn tls13(cap: &Capture, tls: &TlsConnection, entries: &[Entry]) -> Option<De
         notes.push((NoteSeverity::Info, TextRef::new("note.finished.unchecked")));
     }
     let psk = tls.facts.server_hello.as_ref().filter(|sh| sh.psk_selected).map(|sh| sh.key_share_group.is_some());
-    out.key_schedule = [(&client, Dir::C2S), (&server, Dir::S2C)].iter().flat_map(|(st, d)| st.epochs.iter().map(move |e| e.key_gen(suite, *d, psk))).collect();
+    let early = tls.facts.client_hello.as_ref().is_some_and(|ch| ch.ext.types.contains(&crate::registry::ext::EARLY_DATA));
+    out.key_schedule = [(&client, Dir::C2S), (&server, Dir::S2C)].iter().flat_map(|(st, d)| st.epochs.iter().map(move |e| e.key_gen(suite, *d, psk, early))).collect();
     out.key_schedule.sort_by_key(|k| schedule_order(&k.name));
     Some(Decrypted { cap: out, notes })
 }
@@ -423,6 +427,15 @@ pub fn tls12(cap: &Capture, tls: &TlsConnection, entries: &[Entry]) -> Option<De
         return None;
     }
     outcome_notes(&mut notes, "note.decrypt12.ok", opened, failed, handshake, &app, suite_id);
+    // The PRF and the section that define the key block, by version (RFC 2246 §5, §6.3).
+    if let Some((_, r)) = notes.iter_mut().rev().find(|(_, r)| r.key == "note.decrypt12.ok") {
+        let (prf, rfc) = match version {
+            v if v < 0x0302 => ("P_MD5 ⊕ P_SHA-1", "RFC 2246 §5, §6.3"),
+            0x0302 => ("P_MD5 ⊕ P_SHA-1", "RFC 4346 §5, §6.3"),
+            _ => (if suite.prf == t12::MacHash::Sha384 { "P_SHA384" } else { "P_SHA256" }, "RFC 5246 §5, §6.3"),
+        };
+        *r = std::mem::take(r).arg("prf", prf).arg("rfc", rfc);
+    }
     let app_plain = shifted(&inserts, app_plain);
     let mut out = insert(cap, inserts);
     out.app_plain = app_plain;
@@ -515,7 +528,21 @@ fn key_schedule12(version: u16, suite: super::tls12::Suite, master: &[u8], keys:
             protects,
             records: opened[i].0,
             text: String::new(),
-            text_ref: TextRef::new("field.keys.write12").arg("mac", k.mac_key.len().to_string()).arg("key", k.key.len().to_string()).arg("iv", k.iv.len().to_string()),
+            text_ref: TextRef::new("field.keys.write12")
+                .arg("mac", k.mac_key.len().to_string())
+                .arg("key", k.key.len().to_string())
+                .arg("iv", k.iv.len().to_string())
+                .arg("s_iv", match suite.cipher {
+                    super::tls12::Cipher::AesGcm | super::tls12::Cipher::AesCcm(_) => "@field.keys.s.iv_aead",
+                    super::tls12::Cipher::ChaCha20Poly1305 => "@field.keys.s.iv_chacha",
+                    super::tls12::Cipher::AesCbc(_) if version < 0x0302 => "@field.keys.s.iv_cbc10",
+                    super::tls12::Cipher::AesCbc(_) => "@field.keys.s.iv_cbc",
+                })
+                .arg("rfc", match version {
+                    v if v < 0x0302 => "RFC 2246 §6.3",
+                    0x0302 => "RFC 4346 §6.3",
+                    _ => "RFC 5246 §6.3",
+                }),
         });
     }
     out

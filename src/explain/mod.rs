@@ -565,7 +565,8 @@ fn texts(m: &Message, tls: &TlsConnection, hs: &Handshake, s: &Summary, w: &mut 
             }
             (
                 TextRef::new(format!("msg.EncryptedRecord.title.{phase}")),
-                TextRef::new(format!("msg.EncryptedRecord.explain.{phase}"))
+                // Application records: what each side can send after the handshake differs.
+                TextRef::new(if phase == "application" { format!("msg.EncryptedRecord.explain.application.{}", side(m.dir)) } else { format!("msg.EncryptedRecord.explain.{phase}") })
                     .arg("len", len)
                     .arg("s_psk", opt(matches!(hs.mode, "psk_dhe" | "psk_ke"), "msg.EncryptedRecord.s.psk_flight"))
                     .arg("s_from", key_source(hs, "handshake"))
@@ -597,6 +598,11 @@ fn texts(m: &Message, tls: &TlsConnection, hs: &Handshake, s: &Summary, w: &mut 
                     .arg("plain", w.plain.unwrap_or(plain).to_string())
                     .arg("s_outcome", format!("@msg.early_data.s.{}", hs.early_data))
                     .arg("s_overhead", overhead(s, hs))
+                    .arg("rfc", match hs.version {
+                        Some(v) if v < ver::TLS11 => "RFC 2246 §6.2.3",
+                        Some(v) if v < ver::TLS12 => "RFC 4346 §6.2.3",
+                        _ => "RFC 5246 §6.2.3",
+                    })
                     .arg("tag", protection(s).map(|p| match p {
                         RecordProtection::AeadExplicitNonce { tag } | RecordProtection::AeadImplicitNonce { tag } => tag,
                         RecordProtection::Cbc { mac, .. } => mac,
@@ -690,6 +696,7 @@ fn overhead(s: &Summary, hs: &Handshake) -> String {
         Some(RecordProtection::AeadImplicitNonce { .. }) => "@msg.ApplicationData.s.aead_implicit".into(),
         Some(RecordProtection::Cbc { .. }) if hs.encrypt_then_mac == Some(true) => "@msg.ApplicationData.s.cbc_etm".into(),
         Some(RecordProtection::Cbc { .. }) => "@msg.ApplicationData.s.cbc".into(),
+        _ if cbc(s) && hs.encrypt_then_mac == Some(true) => "@msg.ApplicationData.s.cbc10_etm".into(),
         _ if cbc(s) => "@msg.ApplicationData.s.cbc10".into(),
         _ => "@msg.ApplicationData.s.other".into(),
     }
