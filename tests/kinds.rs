@@ -194,6 +194,13 @@ fn tls12_resumption_says_what_was_presented() {
     assert!(!all_text(&t).contains("up to ClientKeyExchange"), "{}", all_text(&t));
     assert_eq!(t.handshake.key_exchange, None);
     let first = conn("tls12-ticket", 0, Lang::En);
+    // tshark: the NewSessionTicket carries a 176-byte ticket with a 7200 s lifetime hint.
+    let nst = text(&first, "NewSessionTicket", 0);
+    assert!(nst.contains("176 bytes") && nst.contains("7200 seconds"), "{nst}");
+    // tshark: TLS 1.3 tickets of 208 bytes, lifetime 7200 s.
+    let t13 = conn("tls13-psk-dhe", 0, Lang::Zh);
+    let nst = text(&t13, "NewSessionTicket", 0);
+    assert!(nst.contains("208 字节") && nst.contains("7200 秒"), "{nst}");
     assert!(text(&first, "ClientHello", 0).contains("send me one"), "an empty session_ticket asks for a ticket");
 
     let s = conn("tls12-sessid", 1, Lang::En);

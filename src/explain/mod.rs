@@ -644,7 +644,16 @@ fn texts(m: &Message, tls: &TlsConnection, hs: &Handshake, s: &Summary, w: &mut 
             )
         }
         (HEARTBEAT, _, true) => (TextRef::new("msg.Heartbeat.title"), TextRef::new("msg.Heartbeat.explain.encrypted").arg("len", len)),
-        (ct::HANDSHAKE, Some(ht::NEW_SESSION_TICKET), false) if tls13 => (TextRef::new("msg.NewSessionTicket.title"), TextRef::new("msg.NewSessionTicket.explain.tls13")),
+        (ct::HANDSHAKE, Some(ht::NEW_SESSION_TICKET), false) if tls13 => {
+            let n = w.seen.iter().filter(|&&(_, t)| t == ht::NEW_SESSION_TICKET).count();
+            let (lifetime, tlen) = f.tickets.get(n.saturating_sub(1)).copied().unwrap_or((0, None));
+            (
+                TextRef::new("msg.NewSessionTicket.title"),
+                TextRef::new("msg.NewSessionTicket.explain.tls13")
+                    .arg("ticket", tlen.map(|l| l.to_string()).unwrap_or_else(|| "—".into()))
+                    .arg("lifetime", lifetime.to_string()),
+            )
+        }
         (ct::HANDSHAKE, Some(ht::NEW_SESSION_TICKET), false) => {
             let key = match hs.mode {
                 "ticket" => "msg.NewSessionTicket.explain.renewed",

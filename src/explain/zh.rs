@@ -491,7 +491,7 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("field.quic.frame.unparsed", "TLS Lens 不认识的帧类型之后的剩余部分（{value}）：帧本身不带长度，所以未知帧之后的内容都无法解析。（RFC 9000 §12.4）"),
     ("msg.ServerHello.explain.tls13.psk_dhe", "服务器选择 TLS 1.3 和 {suite}，并接受了客户端提供的 {psk_ids} 个 PSK 标识中的第 {identity} 个（从 0 数起，即 pre_shared_key 的 selected_identity）：这是一次会话恢复（或外部 PSK），所以后面没有 Certificate 和 CertificateVerify，持有 PSK 本身就是证明。它还回应了 {group} 上的密钥共享（psk_dhe_ke），因此握手密钥在 PSK 的早期秘密之外混入了新的 (EC)DHE 秘密，仍具备前向保密。{s_retry}（RFC 8446 §2.2、§4.2.11、§7.1）"),
     ("msg.ServerHello.explain.tls13.psk_ke", "服务器选择 TLS 1.3 和 {suite}，接受了客户端提供的 {psk_ids} 个 PSK 标识中的第 {identity} 个（从 0 数起），但没有任何密钥共享（psk_ke）：本连接的密钥只来自 PSK，日后谁得到这个 PSK（例如通过服务器的票据密钥），谁就能解密它。后面不会有 Certificate。{s_retry}（RFC 8446 §2.2、§4.2.9、§E.1）"),
-    ("msg.NewSessionTicket.explain.tls13", "握手结束后，服务器用它的应用流量密钥发送一张票据：一个不透明的标签，带有有效期、随机的 ticket_age_add 和一个 nonce。之后的连接可以把它放进 pre_shared_key，用由本连接的 resumption_master_secret 和该 nonce 派生的 PSK 恢复会话；服务器常常发两张，以便并行的连接各用一张。（RFC 8446 §4.6.1、§2.2）"),
+    ("msg.NewSessionTicket.explain.tls13", "握手结束后，服务器用它的应用流量密钥发送一张票据：{ticket} 字节的不透明数据，最多可用 {lifetime} 秒（上限 7 天），附带一个在线路上隐藏票据年龄的随机 ticket_age_add 和一个 nonce。之后的连接可以把它放进 pre_shared_key，用 PSK = HKDF-Expand-Label(resumption_master_secret, \"resumption\", ticket_nonce, Hash.length) 恢复会话；服务器常常发两张，以便并行的连接各用一张。（RFC 8446 §4.6.1、§2.2）"),
     ("msg.HelloRequest.title", "重新握手请求 (Hello Request)"),
     ("msg.HelloRequest.explain", "服务器请求客户端发送 ClientHello，开始一次新的握手（重新协商）。这个消息是空的，客户端可以忽略它，或用 no_renegotiation 警报拒绝。TLS 1.3 没有重新协商。（RFC 5246 §7.4.1.1、RFC 5746）"),
     ("msg.EndOfEarlyData.title", "早期数据结束 (End Of Early Data)"),
