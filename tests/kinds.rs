@@ -207,6 +207,8 @@ fn tls12_resumption_says_what_was_presented() {
     let ch = text(&s, "ClientHello", 0);
     assert!(ch.contains("legacy_session_id (32 bytes)"), "{ch}");
     assert!(text(&s, "ServerHello", 0).contains("echoes the session id"));
+    // tshark: the ticket resumption's ServerHello echoes the client's 32-byte session id.
+    assert!(text(&t, "ServerHello", 0).contains("as it must when it accepts the ticket"), "{}", text(&t, "ServerHello", 0));
     let zh = conn("tls12-sessid", 1, Lang::Zh);
     assert!(text(&zh, "ServerHello", 0).contains("简化握手"));
 
@@ -253,6 +255,8 @@ fn cbc_notes_hold_only_for_what_was_negotiated() {
     let t10 = conn("tls10", 0, Lang::En);
     let beast = t10.messages.iter().filter(|m| m.explanation.contains("BEAST")).count();
     assert_eq!(beast, 2, "{}", all_text(&t10));
+    // TLS 1.0's Finished formula is RFC 2246's, and the note cites it (not RFC 5246).
+    assert!(notes(&t10).contains("RFC 2246 §7.4.9") && !notes(&t10).contains("RFC 5246 §7.4.9"), "{}", notes(&t10));
     let fin = t10.messages.iter().find(|m| m.name == "Finished" && m.decrypted).unwrap();
     assert!(fin.explanation.contains("MD5(handshake_messages) + SHA-1(handshake_messages)"), "{}", fin.explanation);
 }

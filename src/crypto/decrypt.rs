@@ -456,7 +456,12 @@ pub fn tls12(cap: &Capture, tls: &TlsConnection, entries: &[Entry]) -> Option<De
                     (_, t12::MacHash::Sha384) => "SHA-384(handshake_messages)",
                     _ => "SHA-256(handshake_messages)",
                 };
-                notes.push((if ok { NoteSeverity::Info } else { NoteSeverity::Danger }, TextRef::new(key).arg("hash", hash)));
+                let rfc = match version {
+                    v if v < 0x0302 => "RFC 2246 §7.4.9",
+                    0x0302 => "RFC 4346 §7.4.9",
+                    _ => "RFC 5246 §7.4.9",
+                };
+                notes.push((if ok { NoteSeverity::Info } else { NoteSeverity::Danger }, TextRef::new(key).arg("hash", hash).arg("rfc", rfc)));
             }
             transcript.extend_from_slice(&bytes);
         }

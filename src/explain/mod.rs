@@ -371,6 +371,7 @@ fn texts(m: &Message, tls: &TlsConnection, hs: &Handshake, s: &Summary, w: &mut 
                     .arg("psk_ids", offered)
                     .arg("s_retry", opt(hs.hello_retry.is_some() && tls13, "msg.ServerHello.s.after_retry"))
                     .arg("s_alpn", opt(s.alpn.is_some() && !tls13, "msg.ServerHello.s.alpn"))
+                    .arg("s_echo", opt(hs.mode == "ticket" && hs.session_id_presented && f.server_hello.as_ref().zip(answered_hello(tls)).is_some_and(|(sh, ch)| sh.session_id == ch.session_id), "msg.ServerHello.s.ticket_echo"))
                     .arg("s_ems", match (hs.extended_master_secret, hs.mode) {
                         (Some(true), "full") => "@msg.ServerHello.s.ems".into(),
                         _ => String::new(),
@@ -672,7 +673,9 @@ fn texts(m: &Message, tls: &TlsConnection, hs: &Handshake, s: &Summary, w: &mut 
         (ct::HANDSHAKE, Some(ht::CERTIFICATE_REQUEST), false) if tls13 => (TextRef::new("msg.CertificateRequest.title"), TextRef::new("msg.CertificateRequest.explain.tls13")),
         (ct::HANDSHAKE, Some(ht::ENCRYPTED_EXTENSIONS), false) => (
             TextRef::new("msg.EncryptedExtensions.title"),
-            TextRef::new("msg.EncryptedExtensions.explain").arg("s_early", match hs.early_data {
+            TextRef::new("msg.EncryptedExtensions.explain")
+                .arg("exts", f.encrypted_extensions.as_ref().map(|e| e.types.iter().map(|&t| registry::extension_name(t)).collect::<Vec<_>>().join(", ")).filter(|l| !l.is_empty()).unwrap_or_else(|| "@word.none".into()))
+                .arg("s_early", match hs.early_data {
                 "accepted" => "@msg.EncryptedExtensions.s.early_accepted".to_string(),
                 "rejected" => "@msg.EncryptedExtensions.s.early_rejected".to_string(),
                 _ => String::new(),
@@ -980,7 +983,7 @@ fn notes(tls: &TlsConnection, hs: &Handshake, s: &Summary, opts: &Options, captu
             // oracles of MAC-then-encrypt (Lucky 13) do not apply.
             match hs.encrypt_then_mac {
                 Some(true) => out.push(note(Info, TextRef::new("note.cbc.etm"))),
-                Some(false) => out.push(note(Warning, TextRef::new("note.cbc"))),
+                Some(false) => out.push(note(Warning, TextRef::new("note.cbc").arg("s_aead", if hs.version.is_some_and(|v| v < ver::TLS12) { "@note.s.aead_needs_12" } else { "@note.s.aead" }))),
                 None => out.push(note(Info, TextRef::new("note.cbc.unknown"))),
             }
             if hs.version.is_some_and(|v| v <= ver::TLS10) {
