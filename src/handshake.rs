@@ -17,13 +17,7 @@ pub fn answered_hello(tls: &TlsConnection) -> Option<&ClientHelloInfo> {
     tls.facts.client_hello2.as_ref().or(tls.facts.client_hello.as_ref())
 }
 
-pub fn psk_mode_name(m: u8) -> &'static str {
-    match m {
-        0 => "psk_ke",
-        1 => "psk_dhe_ke",
-        _ => "unknown",
-    }
-}
+pub use crate::registry::psk_mode_name;
 
 pub fn derive(tls: &TlsConnection) -> Handshake {
     let f = &tls.facts;

@@ -57,8 +57,10 @@ struct Epoch {
     opened: usize,
     protects: Vec<String>,
     app_records: usize,
-    /// Application secrets can be updated (KeyUpdate).
-    app: bool,
+    /// Which secret of RFC 8446 §7.1 this is (application secrets can be updated by KeyUpdate),
+    /// and its generation (0 unless updated).
+    stage: Stage,
+    generation: usize,
     /// Whether a record opened with these keys yet (until then a failure says nothing about
     /// the sequence number: the record may belong to an epoch the key log lacks).
     used: bool,
@@ -71,11 +73,11 @@ struct DirState {
 }
 
 impl DirState {
-    /// `secrets`: (secret, is an application secret, schedule name, key log label).
-    fn new(suite: Suite, secrets: &[(Option<&Vec<u8>>, bool, &str, &str)]) -> DirState {
+    /// `secrets`: (secret, its stage, schedule name, key log label).
+    fn new(suite: Suite, secrets: &[(Option<&Vec<u8>>, Stage, &str, &str)]) -> DirState {
         let epochs = secrets
             .iter()
-            .filter_map(|(s, app, name, label)| s.map(|s| Epoch::new(name.to_string(), label.to_string(), s.clone(), suite, *app)))
+            .filter_map(|(s, stage, name, label)| s.map(|s| Epoch::new(name.to_string(), label.to_string(), s.clone(), suite, *stage)))
             .collect();
         DirState { epochs, at: 0, seq: 0 }
     }
@@ -93,13 +95,14 @@ impl DirState {
             }
         }
         let cur = self.epochs.get(self.at)?;
-        if cur.app {
+        if cur.stage == Stage::Application {
             let secret = tls13::next_secret(suite.hash, &cur.secret);
             let keys = tls13::traffic_keys(suite, &secret);
             if let Some(p) = tls13::open(suite, &keys, 0, header, body) {
-                let generation = self.epochs.iter().filter(|e| e.app).count();
+                let generation = cur.generation + 1;
                 let name = format!("{}{generation}", cur.name.trim_end_matches(char::is_numeric));
-                let mut e = Epoch::new(name, format!("KeyUpdate: HKDF-Expand-Label({}, \"traffic upd\", \"\", {})", cur.name, suite.hash.len()), secret, suite, true);
+                let mut e = Epoch::new(name, format!("KeyUpdate: HKDF-Expand-Label({}, \"traffic upd\", \"\", {})", cur.name, suite.hash.len()), secret, suite, Stage::Application);
+                e.generation = generation;
                 e.keys = keys;
                 e.used = true;
                 self.epochs.push(e);
@@ -116,9 +119,9 @@ impl DirState {
 }
 
 impl Epoch {
-    fn new(name: String, source: String, secret: Vec<u8>, suite: Suite, app: bool) -> Epoch {
+    fn new(name: String, source: String, secret: Vec<u8>, suite: Suite, stage: Stage) -> Epoch {
         let keys = tls13::traffic_keys(suite, &secret);
-        Epoch { name, source, secret, keys, opened: 0, protects: Vec::new(), app_records: 0, app, used: false }
+        Epoch { name, source, secret, keys, opened: 0, protects: Vec::new(), app_records: 0, stage, generation: 0, used: false }
     }
 
     /// Note what one opened record held (its inner content type and content).
@@ -141,24 +144,18 @@ impl Epoch {
             KeyValue { name: "key".into(), hex: hexs(&self.keys.key), formula: format!("HKDF-Expand-Label(secret, \"key\", \"\", {n})") },
             KeyValue { name: "iv".into(), hex: hexs(&self.keys.iv), formula: "HKDF-Expand-Label(secret, \"iv\", \"\", 12)".into() },
         ];
-        if self.name.contains("handshake") {
+        if self.stage == Stage::Handshake {
             let fk = tls13::expand_label(suite.hash, &self.secret, "finished", &[], h);
             values.push(KeyValue { name: "finished_key".into(), hex: hexs(&fk), formula: format!("HKDF-Expand-Label(secret, \"finished\", \"\", {h})") });
         }
-        let kind = if self.name.contains("early") && !early_offered {
-            "early.unused"
-        } else if self.name.contains("early") {
-            "early"
-        } else if self.name.contains("handshake") {
-            match psk {
-                Some(true) => "handshake.psk_dhe",
-                Some(false) => "handshake.psk_ke",
-                None => "handshake",
-            }
-        } else if self.name.ends_with("_0") {
-            "application"
-        } else {
-            "update"
+        let kind = match (self.stage, psk, self.generation) {
+            (Stage::Early, _, _) if !early_offered => "early.unused",
+            (Stage::Early, _, _) => "early",
+            (Stage::Handshake, Some(true), _) => "handshake.psk_dhe",
+            (Stage::Handshake, Some(false), _) => "handshake.psk_ke",
+            (Stage::Handshake, None, _) => "handshake",
+            (Stage::Application, _, 0) => "application",
+            (Stage::Application, _, _) => "update",
         };
         let mut protects = self.protects.clone();
         if self.app_records > 0 {
@@ -213,16 +210,16 @@ pub fn tls13(cap: &Capture, tls: &TlsConnection, entries: &[Entry]) -> Option<De
     let mut client = DirState::new(
         suite,
         &[
-            (secrets.client_early.as_ref(), false, "client_early_traffic", "CLIENT_EARLY_TRAFFIC_SECRET"),
-            (secrets.client_handshake.as_ref(), false, "client_handshake_traffic", "CLIENT_HANDSHAKE_TRAFFIC_SECRET"),
-            (secrets.client_app.as_ref(), true, "client_application_traffic_0", "CLIENT_TRAFFIC_SECRET_0"),
+            (secrets.client_early.as_ref(), Stage::Early, "client_early_traffic", "CLIENT_EARLY_TRAFFIC_SECRET"),
+            (secrets.client_handshake.as_ref(), Stage::Handshake, "client_handshake_traffic", "CLIENT_HANDSHAKE_TRAFFIC_SECRET"),
+            (secrets.client_app.as_ref(), Stage::Application, "client_application_traffic_0", "CLIENT_TRAFFIC_SECRET_0"),
         ],
     );
     let mut server = DirState::new(
         suite,
         &[
-            (secrets.server_handshake.as_ref(), false, "server_handshake_traffic", "SERVER_HANDSHAKE_TRAFFIC_SECRET"),
-            (secrets.server_app.as_ref(), true, "server_application_traffic_0", "SERVER_TRAFFIC_SECRET_0"),
+            (secrets.server_handshake.as_ref(), Stage::Handshake, "server_handshake_traffic", "SERVER_HANDSHAKE_TRAFFIC_SECRET"),
+            (secrets.server_app.as_ref(), Stage::Application, "server_application_traffic_0", "SERVER_TRAFFIC_SECRET_0"),
         ],
     );
     let mut diags = Vec::new();
@@ -267,7 +264,7 @@ pub fn tls13(cap: &Capture, tls: &TlsConnection, entries: &[Entry]) -> Option<De
     if opened == 0 && failed == 0 {
         return None;
     }
-    outcome_notes(&mut notes, "note.decrypt.ok", opened, failed, handshake, &app, suite_id);
+    outcome_notes(&mut notes, TextRef::new("note.decrypt.ok"), opened, failed, handshake, &app, suite_id);
     let app_plain = shifted(&inserts, app_plain);
     let mut out = insert(cap, inserts);
     out.app_plain = app_plain;
@@ -278,33 +275,28 @@ pub fn tls13(cap: &Capture, tls: &TlsConnection, entries: &[Entry]) -> Option<De
     }
     let psk = tls.facts.server_hello.as_ref().filter(|sh| sh.psk_selected).map(|sh| sh.key_share_group.is_some());
     let early = tls.facts.client_hello.as_ref().is_some_and(|ch| ch.ext.types.contains(&crate::registry::ext::EARLY_DATA));
-    out.key_schedule = [(&client, Dir::C2S), (&server, Dir::S2C)].iter().flat_map(|(st, d)| st.epochs.iter().map(move |e| e.key_gen(suite, *d, psk, early))).collect();
-    out.key_schedule.sort_by_key(|k| schedule_order(&k.name));
+    // Key schedule order (RFC 8446 §7.1): early, handshake, then application generations; the
+    // client first within each.
+    let mut epochs: Vec<(&Epoch, Dir)> = [(&client, Dir::C2S), (&server, Dir::S2C)].iter().flat_map(|(st, d)| st.epochs.iter().map(move |e| (e, *d))).collect();
+    epochs.sort_by_key(|(e, d)| (e.stage, e.generation, *d == Dir::S2C));
+    out.key_schedule = epochs.into_iter().map(|(e, d)| e.key_gen(suite, d, psk, early)).collect();
     Some(Decrypted { cap: out, notes })
 }
 
-/// Key schedule order (RFC 8446 §7.1): early, handshake, then application generations; the
-/// client first within each.
-fn schedule_order(name: &str) -> (u8, usize, bool) {
-    let stage = if name.contains("early") {
-        0
-    } else if name.contains("handshake") {
-        1
-    } else {
-        2
-    };
-    let generation = name.rsplit('_').next().and_then(|g| g.parse().ok()).unwrap_or(0);
-    (stage, generation, name.starts_with("server"))
+/// Which traffic secret of RFC 8446 §7.1 an epoch's keys come from (in schedule order).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Stage {
+    Early,
+    Handshake,
+    Application,
 }
 
 /// The notes every decryption gives: how many records opened (and with what), how many did
 /// not, and what the application data starts with.
-fn outcome_notes(notes: &mut Vec<(NoteSeverity, TextRef)>, ok_key: &str, opened: usize, failed: usize, handshake: usize, app: &[(u64, Option<String>); 2], suite_id: u16) {
+/// `ok`: the note for the records that opened (its own arguments beside n, handshake, suite).
+fn outcome_notes(notes: &mut Vec<(NoteSeverity, TextRef)>, ok: TextRef, opened: usize, failed: usize, handshake: usize, app: &[(u64, Option<String>); 2], suite_id: u16) {
     if opened > 0 {
-        notes.push((
-            NoteSeverity::Info,
-            TextRef::new(ok_key).arg("n", opened.to_string()).arg("handshake", handshake.to_string()).arg("suite", crate::registry::cipher_suite_name(suite_id)),
-        ));
+        notes.push((NoteSeverity::Info, ok.arg("n", opened.to_string()).arg("handshake", handshake.to_string()).arg("suite", crate::registry::cipher_suite_name(suite_id))));
     }
     if failed > 0 {
         let key = if opened == 0 { "note.decrypt.wrong_keys" } else { "note.decrypt.some_failed" };
@@ -426,16 +418,13 @@ pub fn tls12(cap: &Capture, tls: &TlsConnection, entries: &[Entry]) -> Option<De
     if opened == 0 && failed == 0 {
         return None;
     }
-    outcome_notes(&mut notes, "note.decrypt12.ok", opened, failed, handshake, &app, suite_id);
     // The PRF and the section that define the key block, by version (RFC 2246 §5, §6.3).
-    if let Some((_, r)) = notes.iter_mut().rev().find(|(_, r)| r.key == "note.decrypt12.ok") {
-        let (prf, rfc) = match version {
-            v if v < 0x0302 => ("P_MD5 ⊕ P_SHA-1", "RFC 2246 §5, §6.3"),
-            0x0302 => ("P_MD5 ⊕ P_SHA-1", "RFC 4346 §5, §6.3"),
-            _ => (if suite.prf == t12::MacHash::Sha384 { "P_SHA384" } else { "P_SHA256" }, "RFC 5246 §5, §6.3"),
-        };
-        *r = std::mem::take(r).arg("prf", prf).arg("rfc", rfc);
-    }
+    let (prf, rfc) = match version {
+        v if v < 0x0302 => ("P_MD5 ⊕ P_SHA-1", "RFC 2246 §5, §6.3"),
+        0x0302 => ("P_MD5 ⊕ P_SHA-1", "RFC 4346 §5, §6.3"),
+        _ => (if suite.prf == t12::MacHash::Sha384 { "P_SHA384" } else { "P_SHA256" }, "RFC 5246 §5, §6.3"),
+    };
+    outcome_notes(&mut notes, TextRef::new("note.decrypt12.ok").arg("prf", prf).arg("rfc", rfc), opened, failed, handshake, &app, suite_id);
     let app_plain = shifted(&inserts, app_plain);
     let mut out = insert(cap, inserts);
     out.app_plain = app_plain;

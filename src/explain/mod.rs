@@ -165,8 +165,7 @@ fn or_dash(s: Option<String>) -> String {
 /// Build the explained connection.
 pub fn connection(id: usize, cap: &Capture, mut tls: TlsConnection, hs: Handshake, opts: &Options) -> Connection {
     let lang = opts.lang;
-    let mut summary = summary(&tls);
-    summary.resumed = resumed(&hs);
+    let mut summary = summary(&tls, &hs);
     if let Some(p) = summary.cipher_suite_parts.as_mut() {
         for f in [&mut p.key_exchange, &mut p.authentication, &mut p.cipher, &mut p.mode, &mut p.mac, &mut p.prf] {
             *f = word(lang, f);
@@ -272,9 +271,6 @@ struct Walk {
     early13: usize,
     /// The plaintext length of the application data record at hand, when a key log opened it.
     plain: Option<usize>,
-    /// Application data records seen per direction, and whether the server's Finished (or
-    /// its encrypted flight) came before.
-    app: [usize; 2],
 }
 
 /// An optional sentence: "@key" when `cond`, else nothing.
@@ -557,7 +553,7 @@ fn texts(m: &Message, tls: &TlsConnection, hs: &Handshake, s: &Summary, w: &mut 
             let phase = match (k, w.enc13[0], w.enc13[1]) {
                 _ if epoch == "early" => "early_data",
                 (1, 0, _) => "server_flight",
-                (0, _, _) if epoch == "handshake" && w.enc13[0] - w.early13 == 1 => "client_flight",
+                (0, _, _) if epoch == "handshake" && w.enc13[0].saturating_sub(w.early13) == 1 => "client_flight",
                 (1, _, _) if epoch == "handshake" && w.enc13[0] == 0 => "server_flight",
                 _ => "application",
             };
@@ -582,8 +578,6 @@ fn texts(m: &Message, tls: &TlsConnection, hs: &Handshake, s: &Summary, w: &mut 
         }
         (ct::HANDSHAKE, None, true) => (TextRef::new("msg.EncryptedHandshake.title"), TextRef::new("msg.EncryptedHandshake.explain").arg("len", len)),
         (ct::APPLICATION_DATA, _, _) => {
-            let k = if m.dir == Some(Dir::C2S) { 0 } else { 1 };
-            w.app[k] += 1;
             let plain = m.span.len.saturating_sub(5);
             let key = if w.plain.is_some_and(|p| p <= 1) && hs.version.is_some_and(|v| v <= ver::TLS10) && cbc(s) {
                 "msg.ApplicationData.explain.beast"
@@ -646,8 +640,7 @@ fn texts(m: &Message, tls: &TlsConnection, hs: &Handshake, s: &Summary, w: &mut 
         }
         (HEARTBEAT, _, true) => (TextRef::new("msg.Heartbeat.title"), TextRef::new("msg.Heartbeat.explain.encrypted").arg("len", len)),
         (ct::HANDSHAKE, Some(ht::NEW_SESSION_TICKET), false) if tls13 => {
-            let n = w.seen.iter().filter(|&&(_, t)| t == ht::NEW_SESSION_TICKET).count();
-            let (lifetime, tlen) = f.tickets.get(n.saturating_sub(1)).copied().unwrap_or((0, None));
+            let (lifetime, tlen) = this_ticket(w, f);
             (
                 TextRef::new("msg.NewSessionTicket.title"),
                 TextRef::new("msg.NewSessionTicket.explain.tls13")
@@ -660,8 +653,7 @@ fn texts(m: &Message, tls: &TlsConnection, hs: &Handshake, s: &Summary, w: &mut 
                 "ticket" => "msg.NewSessionTicket.explain.renewed",
                 _ => "msg.NewSessionTicket.explain",
             };
-            let n = w.seen.iter().filter(|&&(_, t)| t == ht::NEW_SESSION_TICKET).count();
-            let (lifetime, tlen) = f.tickets.get(n.saturating_sub(1)).copied().unwrap_or((0, None));
+            let (lifetime, tlen) = this_ticket(w, f);
             (
                 TextRef::new("msg.NewSessionTicket.title"),
                 TextRef::new(key)
@@ -728,6 +720,12 @@ fn key_source(hs: &Handshake, epoch: &str) -> &'static str {
         (_, "psk_ke") => "@msg.EncryptedRecord.s.from.psk_ke",
         _ => "@msg.EncryptedRecord.s.from.dhe",
     }
+}
+
+/// The lifetime and ticket length of the NewSessionTicket at hand (the last one seen).
+fn this_ticket(w: &Walk, f: &crate::tls::Facts) -> (u32, Option<usize>) {
+    let n = w.seen.iter().filter(|&&(_, t)| t == ht::NEW_SESSION_TICKET).count();
+    f.tickets.get(n.saturating_sub(1)).copied().unwrap_or((0, None))
 }
 
 /// How many PSK identities the ServerHello chose from.
@@ -864,7 +862,7 @@ fn quic_texts(m: &Message, q: &crate::model::QuicPacket) -> (TextRef, TextRef) {
     )
 }
 
-fn summary(tls: &TlsConnection) -> Summary {
+fn summary(tls: &TlsConnection, hs: &Handshake) -> Summary {
     let f = &tls.facts;
     let mut s = Summary::default();
     let from_bytes = tls.messages.iter().any(|m| m.span.len > 0);
@@ -932,7 +930,7 @@ fn summary(tls: &TlsConnection) -> Summary {
     s.group = group;
     s.group_name = group.map(registry::group_name);
     s.hello_retry = f.hello_retry;
-    s.resumed = f.resumed;
+    s.resumed = resumed(hs);
     s.client_auth = f.client_auth;
     s
 }
@@ -1104,7 +1102,7 @@ fn notes(tls: &TlsConnection, hs: &Handshake, s: &Summary, opts: &Options, captu
             let key = if finished(Dir::C2S) && finished(Dir::S2C) { "note.fatal_alert.after" } else { "note.fatal_alert" };
             // decode_error after a completed handshake is what OpenSSL 3 sends when the peer
             // closes TCP without close_notify (SSL_R_UNEXPECTED_EOF_WHILE_READING).
-            let eof = key == "note.fatal_alert.after" && a.description == Some(50);
+            let eof = finished(Dir::C2S) && finished(Dir::S2C) && a.description == Some(50);
             out.push(note(Danger, TextRef::new(key).arg("name", a.name.clone()).arg("s_eof", opt(eof, "note.s.decode_error_eof"))));
         }
     }

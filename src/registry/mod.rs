@@ -529,6 +529,23 @@ mod tests {
     }
 }
 
+/// The length of the suite's PRF / transcript hash (48 for SHA-384 suites, else 32).
+pub fn suite_hash_len(v: u16) -> usize {
+    match TlsCipherSuite::from_id(v).map(|cs| cs.prf) {
+        Some(TlsPRF::Sha384) => 48,
+        _ => 32,
+    }
+}
+
+/// PskKeyExchangeMode names (RFC 8446 §4.2.9).
+pub fn psk_mode_name(m: u8) -> &'static str {
+    match m {
+        0 => "psk_ke",
+        1 => "psk_dhe_ke",
+        _ => "unknown",
+    }
+}
+
 /// Handshake message types (IANA TLS HandshakeType registry).
 pub mod ht {
     pub const HELLO_REQUEST: u8 = 0;

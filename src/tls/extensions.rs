@@ -471,11 +471,7 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
             Ok(())
         }
         45 => {
-            facts.psk_modes = u8_list(body, "ke_modes", "PskKeyExchangeMode", |m| match m {
-                0 => "psk_ke",
-                1 => "psk_dhe_ke",
-                _ => "unknown",
-            }, "field.psk_modes.list", "field.psk_modes.mode", kids, value)?;
+            facts.psk_modes = u8_list(body, "ke_modes", "PskKeyExchangeMode", registry::psk_mode_name, "field.psk_modes.list", "field.psk_modes.mode", kids, value)?;
             Ok(())
         }
         21 => {

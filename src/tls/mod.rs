@@ -519,7 +519,7 @@ impl Walker<'_> {
     /// content type 1 + AEAD tag 16.
     fn finished13_len(&self) -> Option<usize> {
         let suite = self.out.facts.suite()?;
-        let hash = if registry::cipher_suite_name(suite).ends_with("SHA384") { 48 } else { 32 };
+        let hash = registry::suite_hash_len(suite);
         Some(4 + hash + 1 + 16)
     }
 
