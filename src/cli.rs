@@ -448,9 +448,9 @@ fn print_text(out: &mut impl Write, a: &Analysis, fields: bool, colour: bool) ->
             writeln!(out, "{}", c.p("1", &w("@word.cli.notes")))?;
             for n in &conn.notes {
                 let tag = match n.severity {
-                    NoteSeverity::Info => c.p("34", "info"),
-                    NoteSeverity::Warning => c.p("33", "warning"),
-                    NoteSeverity::Danger => c.p("31", "danger"),
+                    NoteSeverity::Info => c.p("34", &w("@word.cli.info")),
+                    NoteSeverity::Warning => c.p("33", &w("@word.cli.warning")),
+                    NoteSeverity::Danger => c.p("31", &w("@word.cli.danger")),
                 };
                 writeln!(out, "  [{tag}] {}", n.text)?;
             }
@@ -461,11 +461,11 @@ fn print_text(out: &mut impl Write, a: &Analysis, fields: bool, colour: bool) ->
         writeln!(out, "{}", c.p("1", &w("@word.cli.diagnostics")))?;
         for d in &a.diagnostics {
             let tag = match d.severity {
-                Severity::Error => c.p("31", "error"),
-                Severity::Warning => c.p("33", "warning"),
+                Severity::Error => c.p("31", &w("@word.cli.error")),
+                Severity::Warning => c.p("33", &w("@word.cli.warning")),
             };
-            let conn = d.connection.map(|c| format!("connection #{c}, ")).unwrap_or_default();
-            writeln!(out, "  [{tag}] {conn}offset {}: {}", d.offset, d.message)?;
+            let conn = d.connection.map(|c| format!("{} #{c}, ", w("@word.cli.connection_no"))).unwrap_or_default();
+            writeln!(out, "  [{tag}] {conn}{} {}: {}", w("@word.cli.offset"), d.offset, d.message)?;
         }
     }
     Ok(())

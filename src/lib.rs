@@ -94,13 +94,11 @@ pub fn analyze(input: &[u8], opts: &Options) -> Analysis {
     let keylog = (!keys.is_empty()).then(|| {
         let randoms: std::collections::BTreeSet<&[u8]> = keys.iter().filter(|e| e.label != "RSA").map(|e| e.key.as_slice()).collect();
         if matched.is_empty() && !connections.is_empty() {
-            diagnostics.push(model::Diagnostic::warning(
-                0,
-                format!("the key log's {} client random(s) match none of the {} connection(s): it belongs to another capture", randoms.len(), connections.len()),
-            ));
+            diagnostics.push(model::Diagnostic::warning(0, model::TextRef::new("diag.keylog.unmatched").arg("randoms", randoms.len().to_string()).arg("conns", connections.len().to_string())));
         }
         model::KeylogInfo { entries: keys.len(), client_randoms: randoms.len(), matched: matched.len() }
     });
+    explain::diagnostics(opts.lang, &mut diagnostics);
     let directions = match inp.captures.first() {
         None => "none",
         Some(c) if c.marked => "marked",
@@ -167,7 +165,8 @@ pub fn explain_capture(id: usize, cap: &input::Capture, keys: &[crypto::keylog::
     if labels.contains(&"CLIENT_RANDOM") && tls.facts.version().is_some_and(|v| v < 0x0301) {
         extra.push((model::NoteSeverity::Info, model::TextRef::new("note.decrypt.ssl3")));
     }
-    let diags: Vec<model::Diagnostic> = cap.diagnostics.iter().chain(tls.diagnostics.iter()).cloned().collect();
+    let mut diags: Vec<model::Diagnostic> = cap.diagnostics.iter().chain(tls.diagnostics.iter()).cloned().collect();
+    explain::diagnostics(opts.lang, &mut diags);
     let hs = handshake::derive(&tls);
     let mut conn = explain::connection(id, cap, tls, hs, opts);
     for (sev, r) in extra {

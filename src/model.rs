@@ -68,6 +68,11 @@ pub enum Severity {
 pub struct Diagnostic {
     pub severity: Severity,
     pub offset: usize,
+    /// What kind of problem this is: its text key without the "diag." prefix
+    /// ("record.truncated", "hex.not_hex"). Stable for scripts; code decides on this, never
+    /// on the wording.
+    pub kind: String,
+    /// The problem in the output language (filled by `explain::diagnostics`).
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line: Option<usize>,
@@ -77,14 +82,22 @@ pub struct Diagnostic {
     /// multi-connection inputs.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub connection: Option<usize>,
+    /// The text and its values, rendered into `message` per language.
+    #[serde(skip)]
+    pub text: TextRef,
 }
 
 impl Diagnostic {
-    pub fn error(offset: usize, message: impl Into<String>) -> Self {
-        Diagnostic { severity: Severity::Error, offset, message: message.into(), line: None, column: None, connection: None }
+    fn new(severity: Severity, offset: usize, text: TextRef) -> Self {
+        let kind = text.key.strip_prefix("diag.").unwrap_or(&text.key).to_string();
+        Diagnostic { severity, offset, kind, message: String::new(), line: None, column: None, connection: None, text }
     }
-    pub fn warning(offset: usize, message: impl Into<String>) -> Self {
-        Diagnostic { severity: Severity::Warning, offset, message: message.into(), line: None, column: None, connection: None }
+    /// `text`: a text under diag, with its values.
+    pub fn error(offset: usize, text: TextRef) -> Self {
+        Diagnostic::new(Severity::Error, offset, text)
+    }
+    pub fn warning(offset: usize, text: TextRef) -> Self {
+        Diagnostic::new(Severity::Warning, offset, text)
     }
     /// For text input: the 1-based line and column the problem is at.
     pub fn at_line(mut self, line: usize, column: usize) -> Self {
@@ -92,11 +105,14 @@ impl Diagnostic {
         self.column = Some(column);
         self
     }
+    pub fn is(&self, kind: &str) -> bool {
+        self.kind == kind
+    }
 }
 
 /// Key of an explanation text plus the values for its `{placeholders}`; resolved per language
 /// by `explain`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct TextRef {
     pub key: String,
     pub args: Vec<(&'static str, String)>,
@@ -108,6 +124,17 @@ impl TextRef {
     }
     pub fn arg(mut self, name: &'static str, value: impl Into<String>) -> Self {
         self.args.push((name, value.into()));
+        self
+    }
+    /// The value given for `name`.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.args.iter().find(|(k, _)| *k == name).map(|(_, v)| v.as_str())
+    }
+    /// Put the sentence `inner` in place of `{name}` (its values join these; their names must
+    /// not clash).
+    pub fn with(mut self, name: &'static str, inner: TextRef) -> Self {
+        self.args.push((name, format!("@{}", inner.key)));
+        self.args.extend(inner.args);
         self
     }
 }
@@ -122,6 +149,9 @@ pub struct Field {
     pub children: Vec<Field>,
     #[serde(skip)]
     pub note_ref: Option<TextRef>,
+    /// A value in words ("empty (asks for a new ticket)"), written into `value` per language.
+    #[serde(skip)]
+    pub value_ref: Option<TextRef>,
 }
 
 impl Field {
@@ -135,6 +165,10 @@ impl Field {
     pub fn note_ref(mut self, r: TextRef) -> Self {
         self.note_ref = Some(r);
         self
+    }
+    /// A field whose value is words: `value` is written from `r` in the output language.
+    pub fn says(name: impl Into<String>, r: TextRef, span: Span) -> Self {
+        Field { name: name.into(), span, value_ref: Some(r), ..Default::default() }
     }
     pub fn with_children(mut self, children: impl Into<Vec<Field>>) -> Self {
         self.children = children.into();
@@ -289,7 +323,7 @@ pub struct KeyGen {
     /// The key log label the secret came from, or how it was derived.
     pub source: String,
     pub values: Vec<KeyValue>,
-    /// What these keys opened: handshake message names, "Alert", "application data ×N".
+    /// What these keys opened: handshake message names, "Alert", "ApplicationData ×N".
     pub protects: Vec<String>,
     /// Records opened with these keys.
     pub records: usize,

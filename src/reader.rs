@@ -1,7 +1,7 @@
 //! Checked byte reader and piece maps: every read is bounds-checked and every position can be
 //! mapped back to an absolute offset in the stream bytes the user sees.
 
-use crate::model::Span;
+use crate::model::{Span, TextRef};
 
 /// Why a read failed: the data ended early (`Truncated`) or a length/value is impossible
 /// (`Malformed`). `at` is relative to the reader's buffer.
@@ -9,8 +9,8 @@ use crate::model::Span;
 pub enum ReadError {
     /// Needed `need` more bytes at `at` for `what`, but only `have` remain.
     Truncated { at: usize, what: &'static str, need: usize, have: usize },
-    /// The bytes at `at` do not form a valid `what`.
-    Malformed { at: usize, what: String },
+    /// The bytes at `at` are impossible: `why` says what is wrong with them (a text under diag.read).
+    Malformed { at: usize, why: TextRef },
 }
 
 impl ReadError {
@@ -19,12 +19,11 @@ impl ReadError {
             ReadError::Truncated { at, .. } | ReadError::Malformed { at, .. } => *at,
         }
     }
-    pub fn describe(&self) -> String {
+    /// What went wrong, as a text.
+    pub fn describe(&self) -> TextRef {
         match self {
-            ReadError::Truncated { what, need, have, .. } => {
-                format!("truncated: expected {need} byte(s) of {what}, only {have} left")
-            }
-            ReadError::Malformed { what, .. } => format!("malformed: {what}"),
+            ReadError::Truncated { what, need, have, .. } => TextRef::new("diag.read.truncated").arg("need", need.to_string()).arg("what", *what).arg("have", have.to_string()),
+            ReadError::Malformed { why, .. } => why.clone(),
         }
     }
 }

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use crate::input::{tls_capture, udp_flow};
-use crate::model::{Alert, Dir, Connection, Diagnostic, NoteSeverity, OtherFlow, Summary};
+use crate::model::{Alert, Dir, Connection, Diagnostic, NoteSeverity, OtherFlow, Summary, TextRef};
 use crate::net::{Next, PacketSource, Reassembler, RecordCounts, TcpConnection};
 use crate::crypto::keylog::{self, Entry};
 use crate::Options;
@@ -301,7 +301,8 @@ enum Done {
 impl Done {
     /// The line as it leaves its thread: serialized there when `json`. A line that does not
     /// serialize goes on as it is, and `Out::line` reports the error.
-    fn new(l: ScanLine, json: bool) -> Done {
+    fn new(mut l: ScanLine, json: bool, lang: crate::explain::Lang) -> Done {
+        crate::explain::diagnostics(lang, &mut l.diagnostics);
         match json.then(|| json_line(&l)) {
             Some(Ok(text)) => Done::Json { tls: l.tls, text },
             _ => Done::Line(l),
@@ -428,6 +429,7 @@ fn run<R: Read>(
         })?;
         udp_lines(udp, kind, opts, &mut out)?;
     }
+    crate::explain::diagnostics(opts.explain.lang, &mut stats.diagnostics);
     progress(stats.bytes_read, &stats);
     Ok(stats)
 }
@@ -474,7 +476,7 @@ impl<'a> Summariser<'a> {
                     }
                 };
                 line.finish(&c);
-                ((line.tls || self.opts.all).then(|| Done::new(line, self.json)), spare)
+                ((line.tls || self.opts.all).then(|| Done::new(line, self.json, self.opts.explain.lang)), spare)
             }
         }
     }
@@ -601,10 +603,8 @@ fn read_packets<R: Read>(
                     _ => 1,
                 };
                 if need > MAX_BLOCK {
-                    out.stats.diagnostics.push(Diagnostic::error(
-                        at,
-                        format!("{kind} block at file offset {at} declares {need} bytes, more than the {} MB this scanner buffers; stopping here", MAX_BLOCK >> 20),
-                    ));
+                    let text = TextRef::new("diag.scan.block_too_big").arg("kind", kind).arg("at", at.to_string()).arg("need", need.to_string()).arg("max", (MAX_BLOCK >> 20).to_string());
+                    out.stats.diagnostics.push(Diagnostic::error(at, text));
                     break;
                 }
                 buf.drain(..start);

@@ -231,3 +231,25 @@ fn tool_log_lengths_do_not_allocate() {
         assert!(a.connections.len() <= 1, "{text}");
     }
 }
+
+/// Diagnostics are written in the output language and carry a stable `kind` that does not
+/// change with it.
+#[test]
+fn diagnostics_speak_the_output_language_and_keep_their_kind() {
+    let input = b"16 03 01 00 zz 01";
+    let en = analyze(input, &Options::default());
+    let zh = analyze(input, &Options { lang: tls_lens::explain::Lang::Zh, ..Options::default() });
+    assert!(!en.diagnostics.is_empty());
+    assert_eq!(en.diagnostics.len(), zh.diagnostics.len());
+    for (e, z) in en.diagnostics.iter().zip(&zh.diagnostics) {
+        assert_eq!((&e.kind, e.offset), (&z.kind, z.offset));
+        assert!(!e.message.is_empty() && !e.message.contains('{'), "{e:?}");
+        assert!(z.message.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "not Chinese: {}", z.message);
+    }
+    // 'z' at line 1, column 13 is the first character that is not a hex digit.
+    let bad = en.diagnostics.iter().find(|d| d.kind == "hex.not_hex").expect("a hex.not_hex diagnostic");
+    assert_eq!((bad.line, bad.column), (Some(1), Some(13)));
+    assert!(bad.message.contains("'z' is not a hex digit"), "{}", bad.message);
+    let json = tls_lens::analyze_json(input, &Options::default());
+    assert!(json.contains("\"kind\": \"hex.not_hex\""), "{json}");
+}

@@ -180,6 +180,13 @@ fn early_data_is_told_as_early_data_with_its_outcome() {
     assert!(notes(&r).contains("rejected"), "{}", notes(&r));
     let zh = conn("tls13-0rtt-rejected", 1, Lang::Zh);
     assert!(notes(&zh).contains("拒绝"), "{}", notes(&zh));
+    // tshark: the client's early record and its resent request after the handshake are both
+    // 44-byte records (27 bytes + inner type + 16-byte tag). The early bytes are counted apart,
+    // not added to the application data.
+    let app = r.notes.iter().find(|n| n.text_ref.key.starts_with("note.decrypt.app_data")).unwrap();
+    assert!(app.text.contains("the client sent 27 bytes"), "{}", app.text);
+    let early = r.notes.iter().find(|n| n.text_ref.key == "note.decrypt.early_data").unwrap();
+    assert!(early.text.contains("sent 27 bytes under client_early_traffic_secret"), "{}", early.text);
 }
 
 #[test]
@@ -371,4 +378,27 @@ fn an_alert_after_the_handshake_is_not_blamed_on_the_handshake() {
     assert!(n.contains("handshake itself worked") && n.contains("without a close_notify"), "{n}");
     let alert = a.connections[0].messages.iter().rev().find(|m| m.name == "Alert").unwrap();
     assert!(alert.explanation.contains("RFC 5246 §7.2.2"), "{}", alert.explanation);
+}
+
+/// Field values in words follow the output language (RFC 5077 §3.2: an empty session_ticket
+/// asks for a ticket; a non-empty one presents it; RFC 5746 §3.4: the initial handshake sends
+/// an empty renegotiated_connection).
+#[test]
+fn field_values_in_words_follow_the_language() {
+    fn find<'a>(fs: &'a [tls_lens::model::Field], name: &str) -> Option<&'a tls_lens::model::Field> {
+        fs.iter().find_map(|f| if f.name == name { Some(f) } else { find(&f.children, name) })
+    }
+    fn value(c: &Connection, msg: &str, n: usize, field: &str) -> String {
+        let m = c.messages.iter().filter(|m| m.name == msg).nth(n).unwrap();
+        find(&m.fields, field).map(|f| f.value.clone()).unwrap_or_else(|| panic!("no {field} in {msg}"))
+    }
+    let en = conn("tls12-ticket", 0, Lang::En);
+    let zh = conn("tls12-ticket", 0, Lang::Zh);
+    assert_eq!(value(&en, "ClientHello", 0, "session_ticket"), "empty (asks for a new ticket)");
+    assert_eq!(value(&zh, "ClientHello", 0, "session_ticket"), "空（请求一张新票据）");
+    let again = conn("tls12-ticket", 1, Lang::Zh);
+    assert_eq!(value(&again, "ClientHello", 0, "session_ticket"), "176 字节的票据（尝试恢复会话）");
+    if find(&en.messages[0].fields, "renegotiation_info").is_some() {
+        assert_eq!(value(&zh, "ClientHello", 0, "renegotiation_info"), "空（初次握手）");
+    }
 }

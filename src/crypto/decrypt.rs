@@ -159,7 +159,7 @@ impl Epoch {
         };
         let mut protects = self.protects.clone();
         if self.app_records > 0 {
-            protects.push(format!("application data ×{}", self.app_records));
+            protects.push(format!("ApplicationData ×{}", self.app_records));
         }
         KeyGen {
             name: self.name.clone(),
@@ -228,6 +228,7 @@ pub fn tls13(cap: &Capture, tls: &TlsConnection, entries: &[Entry]) -> Option<De
     let mut inserts: Vec<(usize, Dir, Vec<u8>)> = Vec::new();
     let (mut opened, mut failed, mut handshake) = (0usize, 0usize, 0usize);
     let mut app: [(u64, Option<String>); 2] = [(0, None), (0, None)];
+    let mut early_app: (u64, Option<String>) = (0, None);
     // (record offset, plaintext length) of the application data opened.
     let mut app_plain: Vec<(usize, usize)> = Vec::new();
     for r in raws.iter().filter(|r| r.content_type == 23 && !r.truncated && !r.decrypted) {
@@ -254,7 +255,9 @@ pub fn tls13(cap: &Capture, tls: &TlsConnection, entries: &[Entry]) -> Option<De
             }
             23 => {
                 app_plain.push((r.header.offset, content.len()));
-                let a = &mut app[if dir == Dir::C2S { 0 } else { 1 }];
+                // 0-RTT data is told apart: a rejected attempt is sent again after the
+                // handshake, and counting both would double the client's bytes.
+                let a = if st.epochs[at].stage == Stage::Early { &mut early_app } else { &mut app[if dir == Dir::C2S { 0 } else { 1 }] };
                 a.0 += content.len() as u64;
                 a.1.get_or_insert_with(|| first_line(content));
             }
@@ -265,6 +268,10 @@ pub fn tls13(cap: &Capture, tls: &TlsConnection, entries: &[Entry]) -> Option<De
         return None;
     }
     outcome_notes(&mut notes, TextRef::new("note.decrypt.ok"), opened, failed, handshake, &app, suite_id);
+    if early_app.0 > 0 {
+        let first = early_app.1.unwrap_or_else(|| "—".into());
+        notes.push((NoteSeverity::Info, TextRef::new("note.decrypt.early_data").arg("n", early_app.0.to_string()).arg("first", first)));
+    }
     let app_plain = shifted(&inserts, app_plain);
     let mut out = insert(cap, inserts);
     out.app_plain = app_plain;
@@ -512,7 +519,7 @@ fn key_schedule12(version: u16, suite: super::tls12::Suite, master: &[u8], keys:
         }
         let mut protects = opened[i].1.clone();
         if opened[i].2 > 0 {
-            protects.push(format!("application data ×{}", opened[i].2));
+            protects.push(format!("ApplicationData ×{}", opened[i].2));
         }
         out.push(KeyGen {
             name: format!("{side}_write"),

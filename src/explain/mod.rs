@@ -149,8 +149,18 @@ fn fill(lang: Lang, key: &str, args: &[(&'static str, String)], value: Option<&s
     out
 }
 
+/// Write each diagnostic's message in `lang`.
+pub fn diagnostics(lang: Lang, ds: &mut [crate::model::Diagnostic]) {
+    for d in ds {
+        d.message = render(lang, &d.text, None);
+    }
+}
+
 fn resolve_fields(lang: Lang, fields: &mut [Field]) {
     for f in fields {
+        if let Some(r) = &f.value_ref {
+            f.value = render(lang, r, None);
+        }
         if let Some(r) = &f.note_ref {
             f.note = Some(render(lang, r, Some(&f.value)));
         }
@@ -1217,7 +1227,7 @@ mod table_tests {
                     for lit in text.split('"').skip(1).step_by(2) {
                         // "@key" arguments are looked up as keys too (see `render`).
                         let lit = lit.strip_prefix('@').unwrap_or(lit);
-                        if ["msg.", "field.", "ext.", "note.", "value.", "diff.", "word."].iter().any(|pre| lit.starts_with(pre)) && !lit.contains(' ') && !lit.ends_with('.') {
+                        if ["msg.", "field.", "ext.", "note.", "value.", "diff.", "word.", "diag."].iter().any(|pre| lit.starts_with(pre)) && !lit.contains(' ') && !lit.ends_with('.') {
                             out.push(lit.to_string());
                         }
                     }

@@ -6,7 +6,7 @@
 //! Go crypto/tls transcript headers (`>>> Flow 1 (client to server)`) are direction markers.
 
 use super::Capture;
-use crate::model::{Diagnostic, Dir, Severity};
+use crate::model::{Diagnostic, Dir, TextRef};
 
 const MAX_CHAR_DIAGNOSTICS: usize = 20;
 
@@ -85,14 +85,8 @@ pub fn parse(text: &str) -> Capture {
                 bad_chars += 1;
                 if bad_chars <= MAX_CHAR_DIAGNOSTICS {
                     let col = line[..indent + body_at + pos].chars().count() + 1;
-                    cap.diagnostics.push(Diagnostic {
-                        severity: Severity::Error,
-                        offset: body_offset + pos,
-                        message: format!("line {}, column {col}: '{}' is not a hex digit (skipped)", line_no + 1, ch.escape_default()),
-                        line: Some(line_no + 1),
-                        column: Some(col),
-                        connection: None,
-                    });
+                    let text = TextRef::new("diag.hex.not_hex").arg("line", (line_no + 1).to_string()).arg("col", col.to_string()).arg("ch", ch.escape_default().to_string());
+                    cap.diagnostics.push(Diagnostic::error(body_offset + pos, text).at_line(line_no + 1, col));
                 }
             }
             i += 1;
@@ -100,13 +94,10 @@ pub fn parse(text: &str) -> Capture {
     }
     flush(&mut cap, dir, &mut digits, &mut nibble_at);
     if bad_chars > MAX_CHAR_DIAGNOSTICS {
-        cap.diagnostics.push(Diagnostic::error(
-            text.len(),
-            format!("{} more characters were not hex digits and were skipped", bad_chars - MAX_CHAR_DIAGNOSTICS),
-        ));
+        cap.diagnostics.push(Diagnostic::error(text.len(), TextRef::new("diag.hex.more").arg("n", (bad_chars - MAX_CHAR_DIAGNOSTICS).to_string())));
     }
     if cap.data.is_empty() && cap.diagnostics.is_empty() {
-        cap.diagnostics.push(Diagnostic::error(0, "no hex digits found: expected hex of TLS records"));
+        cap.diagnostics.push(Diagnostic::error(0, TextRef::new("diag.hex.none")));
     }
     cap
 }
@@ -208,14 +199,8 @@ fn marker(line: &str) -> (Option<Dir>, usize) {
 fn flush(cap: &mut Capture, dir: Option<Dir>, digits: &mut Vec<u8>, nibble_at: &mut Option<(usize, usize, usize)>) {
     if digits.len() % 2 == 1 {
         if let Some((offset, line, column)) = *nibble_at {
-            cap.diagnostics.push(Diagnostic {
-                severity: Severity::Error,
-                offset,
-                message: format!("line {line}, column {column}: odd number of hex digits, the last digit '{:x}' has no partner (dropped)", digits[digits.len() - 1]),
-                line: Some(line),
-                column: Some(column),
-                connection: None,
-            });
+            let text = TextRef::new("diag.hex.odd").arg("line", line.to_string()).arg("col", column.to_string()).arg("digit", format!("{:x}", digits[digits.len() - 1]));
+            cap.diagnostics.push(Diagnostic::error(offset, text).at_line(line, column));
         }
         digits.pop();
     }

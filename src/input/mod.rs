@@ -121,7 +121,7 @@ pub fn read_only(input: &[u8], only: Option<Only>) -> Input {
     if input.iter().all(|b| b.is_ascii_whitespace()) {
         return Input {
             kind: "empty",
-            diagnostics: vec![Diagnostic::error(0, "empty input: expected hex of TLS records or a pcap/pcapng file")],
+            diagnostics: vec![Diagnostic::error(0, TextRef::new("diag.input.empty"))],
             ..Default::default()
         };
     }
@@ -131,7 +131,7 @@ pub fn read_only(input: &[u8], only: Option<Only>) -> Input {
             let n = crate::crypto::keylog::parse(&keys).len();
             Input {
                 kind: "keylog",
-                diagnostics: vec![Diagnostic::warning(0, format!("this is a TLS key log ({n} entries) without data: add the capture or the hex of the connection it belongs to"))],
+                diagnostics: vec![Diagnostic::warning(0, TextRef::new("diag.input.keylog_only").arg("n", n.to_string()))],
                 ..Default::default()
             }
         } else {
@@ -267,7 +267,7 @@ fn read_capture_file(input: &[u8], kind: &'static str, only: Option<Only>) -> In
     let mut diagnostics = Vec::new();
     let file = crate::net::read_file(input, kind, &mut diagnostics);
     if file.packets.is_empty() && diagnostics.is_empty() {
-        diagnostics.push(Diagnostic::warning(0, format!("the {kind} file holds no packets")));
+        diagnostics.push(Diagnostic::warning(0, TextRef::new("diag.input.no_packets").arg("kind", kind)));
     }
     let mut out = from_packets(&file.packets, kind, &mut diagnostics, only);
     out.keylog = file.keylog;
@@ -307,7 +307,7 @@ fn from_packets(packets: &[crate::net::RawPacket], kind: &'static str, diagnosti
         }
     }
     if captures.is_empty() && !packets.is_empty() {
-        diagnostics.push(Diagnostic::error(0, format!("no TLS connection found in the {} packet(s) of this {kind} input", packets.len())));
+        diagnostics.push(Diagnostic::error(0, TextRef::new("diag.input.no_tls").arg("n", packets.len().to_string()).arg("kind", kind)));
     }
     other_flows.sort_by_key(|f| (f.transport, f.stream));
     Input { kind, captures, other_flows, ..Default::default() }

@@ -154,7 +154,7 @@ pub fn parse(text: &str) -> Option<ToolLog> {
                 i += 1;
             }
             if bytes.len() != len {
-                diags.push(Diagnostic::warning(off(line_no), format!("line {line_no}: the entry announces {len} byte(s) but {} follow; kept as they are", bytes.len())).at_line(line_no, 1));
+                diags.push(Diagnostic::warning(off(line_no), TextRef::new("diag.log.entry_short").arg("line", line_no.to_string()).arg("len", len.to_string()).arg("n", bytes.len().to_string())).at_line(line_no, 1));
             }
             match kind {
                 "RecordHeader" if bytes.len() == 5 => items.push(Item::Header(dir, [bytes[0], bytes[1], bytes[2], bytes[3], bytes[4]])),
@@ -172,7 +172,7 @@ pub fn parse(text: &str) -> Option<ToolLog> {
                     Some(b) => bytes.extend(b),
                     None => {
                         diags.push(
-                            Diagnostic::warning(off(i + 1), format!("line {}: expected a dump line of {want} byte(s) (\"0000 - hh hh ...\"); the line is broken (other output written into it?), {} byte(s) of this read are missing", i + 1, n - bytes.len()))
+                            Diagnostic::warning(off(i + 1), TextRef::new("diag.log.dump_line").arg("line", (i + 1).to_string()).arg("want", want.to_string()).arg("n", (n - bytes.len()).to_string()))
                                 .at_line(i + 1, 1),
                         );
                         break;
@@ -204,7 +204,7 @@ pub fn parse(text: &str) -> Option<ToolLog> {
                 break;
             }
             if bytes.len() != n {
-                diags.push(Diagnostic::warning(off(line_no), format!("line {line_no}: the block announces {n} byte(s) but {} follow", bytes.len())).at_line(line_no, 1));
+                diags.push(Diagnostic::warning(off(line_no), TextRef::new("diag.log.block_short").arg("line", line_no.to_string()).arg("len", n.to_string()).arg("n", bytes.len().to_string())).at_line(line_no, 1));
             }
             let named = info.take();
             if what == "SSL data" {
@@ -259,7 +259,7 @@ pub fn parse(text: &str) -> Option<ToolLog> {
         }
     }
     if cap.data.is_empty() {
-        cap.diagnostics.push(Diagnostic::error(0, format!("this {kind} log holds no TLS bytes")));
+        cap.diagnostics.push(Diagnostic::error(0, TextRef::new("diag.log.no_bytes").arg("kind", kind)));
     }
     Some(ToolLog::Bytes(cap))
 }

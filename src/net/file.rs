@@ -10,7 +10,7 @@ use pcap_parser::pcapng::{parse_block_be, parse_block_le, Block};
 
 use pcap_parser::nom;
 
-use crate::model::Diagnostic;
+use crate::model::{Diagnostic, TextRef};
 
 /// One captured packet: its link type, bytes, 1-based frame number and where it sits in the file.
 #[derive(Clone, Debug)]
@@ -78,7 +78,7 @@ impl PacketSource {
         if buf.is_empty() {
             return Next::End;
         }
-        let cut = |what: String| if eof { Next::Error(Diagnostic::error(at, what)) } else { Next::NeedMore(12) };
+        let cut = |what: TextRef| if eof { Next::Error(Diagnostic::error(at, what)) } else { Next::NeedMore(12) };
         let used = |rest: &[u8]| buf.len() - rest.len();
         let needed = |n: &nom::Needed| match n {
             nom::Needed::Size(s) => buf.len() + s.get(),
@@ -95,7 +95,7 @@ impl PacketSource {
                             Next::Skip(used(rest))
                         }
                         Err(nom::Err::Incomplete(_)) if !eof => Next::NeedMore(24),
-                        Err(e) => Next::Error(Diagnostic::error(at, format!("pcap file header (24 bytes) could not be read: {e:?}"))),
+                        Err(_) => Next::Error(Diagnostic::error(at, TextRef::new("diag.pcap.header").arg("n", buf.len().to_string()))),
                     };
                 }
                 let parsed = if *big_endian { parse_pcap_frame_be(buf) } else { parse_pcap_frame(buf) };
@@ -106,16 +106,13 @@ impl PacketSource {
                         Next::Packet(p, used(rest))
                     }
                     Err(nom::Err::Incomplete(n)) if !eof => Next::NeedMore(needed(&n)),
-                    Err(_) => Next::Error(Diagnostic::error(
-                        at,
-                        format!("pcap record at file offset {at}: expected a 16-byte record header and the bytes it declares, the file ends or is corrupt here ({} byte(s) not read)", buf.len()),
-                    )),
+                    Err(_) => Next::Error(Diagnostic::error(at, TextRef::new("diag.pcap.record").arg("at", at.to_string()).arg("n", buf.len().to_string()))),
                 }
             }
             Format::Pcapng { big_endian, interfaces } => {
                 // A Section Header Block tells the byte order of its section.
                 if buf.len() < 12 {
-                    return cut(format!("pcapng block at file offset {at}: expected a block (type, length, body, length), the file ends here ({} byte(s) not read)", buf.len()));
+                    return cut(TextRef::new("diag.pcapng.cut").arg("at", at.to_string()).arg("n", buf.len().to_string()));
                 }
                 if buf[..4] == [0x0a, 0x0d, 0x0d, 0x0a] {
                     *big_endian = buf[8..12] == [0x1a, 0x2b, 0x3c, 0x4d];
@@ -128,10 +125,7 @@ impl PacketSource {
                     // whose inner lengths overrun it is corrupt, however much follows.
                     Err(nom::Err::Incomplete(n)) if !eof && buf.len() < block_len(buf, *big_endian) => return Next::NeedMore(needed(&n)),
                     Err(_) => {
-                        return Next::Error(Diagnostic::error(
-                            at,
-                            format!("pcapng block at file offset {at}: expected a block (type, length, body, length), the file ends or is corrupt here ({} byte(s) not read)", buf.len()),
-                        ))
+                        return Next::Error(Diagnostic::error(at, TextRef::new("diag.pcapng.block").arg("at", at.to_string()).arg("n", buf.len().to_string())))
                     }
                 };
                 let n = used(rest);
@@ -158,7 +152,7 @@ impl PacketSource {
                         }
                         None => {
                             self.frames += 1;
-                            Next::Warn(Diagnostic::warning(at, format!("packet block at file offset {at} names interface {} that was not described; skipped", epb.if_id)), n)
+                            Next::Warn(Diagnostic::warning(at, TextRef::new("diag.pcapng.interface").arg("at", at.to_string()).arg("if", epb.if_id.to_string())), n)
                         }
                     },
                     Block::SimplePacket(spb) => {

@@ -22,7 +22,7 @@ pub enum Decoded<'a> {
     Udp { src: (IpAddr, u16), dst: (IpAddr, u16), payload: &'a [u8] },
     /// An IP fragment (not reassembled).
     Fragment,
-    /// Not IP, not TCP/UDP, or too short: why.
+    /// Not IP, not TCP/UDP, or too short: why (the end of a text key under diag.why).
     Other(&'static str),
 }
 
@@ -36,18 +36,18 @@ pub fn decode(linktype: i32, data: &[u8]) -> Decoded<'_> {
         1 => ethernet(data),
         113 => match be16(data, 14) {
             Some(proto) => ethertype(proto, data.get(16..).unwrap_or_default()),
-            None => Decoded::Other("truncated Linux cooked (SLL) header"),
+            None => Decoded::Other("sll"),
         },
         276 => match be16(data, 0) {
             Some(proto) => ethertype(proto, data.get(20..).unwrap_or_default()),
-            None => Decoded::Other("truncated Linux cooked v2 (SLL2) header"),
+            None => Decoded::Other("sll2"),
         },
         101 | 12 | 14 => raw_ip(data),
         228 => ipv4(data),
         229 => ipv6(data),
         0 | 108 => {
             // BSD loopback: a 4-byte address family (host order for NULL, network order for LOOP).
-            let Some(h) = data.get(..4) else { return Decoded::Other("truncated loopback header") };
+            let Some(h) = data.get(..4) else { return Decoded::Other("loopback") };
             let (le, be) = (u32::from_le_bytes([h[0], h[1], h[2], h[3]]), u32::from_be_bytes([h[0], h[1], h[2], h[3]]));
             // NULL uses the capturing host's byte order, which the file does not record.
             let family = if linktype == 108 || le > 0xffff { be } else { le };
@@ -55,17 +55,17 @@ pub fn decode(linktype: i32, data: &[u8]) -> Decoded<'_> {
             match family {
                 2 => ipv4(rest),
                 10 | 24 | 28 | 30 => ipv6(rest),
-                _ => Decoded::Other("loopback packet that is not IP"),
+                _ => Decoded::Other("loopback_not_ip"),
             }
         }
-        _ => Decoded::Other("unsupported link type"),
+        _ => Decoded::Other("linktype"),
     }
 }
 
 fn ethernet(data: &[u8]) -> Decoded<'_> {
     let mut at = 12;
     loop {
-        let Some(t) = be16(data, at) else { return Decoded::Other("truncated Ethernet header") };
+        let Some(t) = be16(data, at) else { return Decoded::Other("ethernet") };
         match t {
             // 802.1Q, 802.1ad (QinQ) and the old 0x9100 QinQ: skip the tag.
             0x8100 | 0x88a8 | 0x9100 => at += 4,
@@ -78,7 +78,7 @@ fn ethertype(t: u16, rest: &[u8]) -> Decoded<'_> {
     match t {
         0x0800 => ipv4(rest),
         0x86dd => ipv6(rest),
-        _ => Decoded::Other("not an IP packet"),
+        _ => Decoded::Other("not_ip"),
     }
 }
 
@@ -86,15 +86,15 @@ fn raw_ip(data: &[u8]) -> Decoded<'_> {
     match data.first().map(|b| b >> 4) {
         Some(4) => ipv4(data),
         Some(6) => ipv6(data),
-        _ => Decoded::Other("raw packet that is not IPv4 or IPv6"),
+        _ => Decoded::Other("raw_not_ip"),
     }
 }
 
 fn ipv4(d: &[u8]) -> Decoded<'_> {
-    let Some(&vihl) = d.first() else { return Decoded::Other("empty IPv4 packet") };
+    let Some(&vihl) = d.first() else { return Decoded::Other("ipv4_empty") };
     let ihl = ((vihl & 0x0f) as usize) * 4;
     if vihl >> 4 != 4 || ihl < 20 || d.len() < ihl {
-        return Decoded::Other("malformed IPv4 header");
+        return Decoded::Other("ipv4");
     }
     let total = be16(d, 2).map(|t| t as usize).unwrap_or(0);
     // Total length 0 happens with TSO captures: take what was captured.
@@ -110,7 +110,7 @@ fn ipv4(d: &[u8]) -> Decoded<'_> {
 
 fn ipv6(d: &[u8]) -> Decoded<'_> {
     if d.len() < 40 || d[0] >> 4 != 6 {
-        return Decoded::Other("malformed IPv6 header");
+        return Decoded::Other("ipv6");
     }
     let plen = be16(d, 4).unwrap_or(0) as usize;
     let end = if plen == 0 { d.len() } else { (40 + plen).min(d.len()) };
@@ -124,17 +124,17 @@ fn ipv6(d: &[u8]) -> Decoded<'_> {
     loop {
         match next {
             0 | 43 | 60 => {
-                let (Some(&nh), Some(&len)) = (d.get(at), d.get(at + 1)) else { return Decoded::Other("truncated IPv6 extension header") };
+                let (Some(&nh), Some(&len)) = (d.get(at), d.get(at + 1)) else { return Decoded::Other("ipv6_ext") };
                 next = nh;
                 at += (len as usize + 1) * 8;
             }
             51 => {
-                let (Some(&nh), Some(&len)) = (d.get(at), d.get(at + 1)) else { return Decoded::Other("truncated IPv6 AH header") };
+                let (Some(&nh), Some(&len)) = (d.get(at), d.get(at + 1)) else { return Decoded::Other("ipv6_ah") };
                 next = nh;
                 at += (len as usize + 2) * 4;
             }
             44 => {
-                let Some(fo) = be16(d, at + 2) else { return Decoded::Other("truncated IPv6 fragment header") };
+                let Some(fo) = be16(d, at + 2) else { return Decoded::Other("ipv6_frag") };
                 if fo & 0xfff9 != 0 {
                     return Decoded::Fragment;
                 }
@@ -146,19 +146,19 @@ fn ipv6(d: &[u8]) -> Decoded<'_> {
     }
     match d.get(at..end) {
         Some(rest) => transport(next, src, dst, rest),
-        None => Decoded::Other("IPv6 extension headers overrun the packet"),
+        None => Decoded::Other("ipv6_overrun"),
     }
 }
 
 fn transport(proto: u8, src: IpAddr, dst: IpAddr, d: &[u8]) -> Decoded<'_> {
     match proto {
         6 => {
-            let (Some(sp), Some(dp)) = (be16(d, 0), be16(d, 2)) else { return Decoded::Other("truncated TCP header") };
-            let Some(seq) = d.get(4..8).map(|s| u32::from_be_bytes([s[0], s[1], s[2], s[3]])) else { return Decoded::Other("truncated TCP header") };
+            let (Some(sp), Some(dp)) = (be16(d, 0), be16(d, 2)) else { return Decoded::Other("tcp") };
+            let Some(seq) = d.get(4..8).map(|s| u32::from_be_bytes([s[0], s[1], s[2], s[3]])) else { return Decoded::Other("tcp") };
             let off = d.get(12).map(|b| ((b >> 4) as usize) * 4).unwrap_or(0);
             let flags = d.get(13).copied().unwrap_or(0);
             if off < 20 || d.len() < off {
-                return Decoded::Other("malformed TCP header");
+                return Decoded::Other("tcp_bad");
             }
             Decoded::Tcp(Segment {
                 src: (src, sp),
@@ -173,7 +173,7 @@ fn transport(proto: u8, src: IpAddr, dst: IpAddr, d: &[u8]) -> Decoded<'_> {
         }
         17 => match (be16(d, 0), be16(d, 2)) {
             (Some(sp), Some(dp)) if d.len() >= 8 => Decoded::Udp { src: (src, sp), dst: (dst, dp), payload: &d[8..] },
-            _ => Decoded::Other("truncated UDP header"),
+            _ => Decoded::Other("udp"),
         },
         _ => Decoded::Other("neither TCP nor UDP"),
     }

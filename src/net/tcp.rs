@@ -15,7 +15,7 @@ use std::net::IpAddr;
 
 use super::file::RawPacket;
 use super::packet::{decode, Decoded};
-use crate::model::{Diagnostic, Dir};
+use crate::model::{Diagnostic, Dir, TextRef};
 
 /// Stored bytes a streaming connection's buffer starts with room for.
 const INITIAL_ROOM: usize = 16 << 10;
@@ -416,7 +416,7 @@ impl Conn {
             let off = self.data.len();
             self.diagnostics.push(Diagnostic::warning(
                 off,
-                format!("TCP {label}: {missing} byte(s) missing at stream offset {at} (segments not captured); continuing with frame {frame}"),
+                TextRef::new("diag.tcp.gap").arg("label", label.to_string()).arg("missing", missing.to_string()).arg("at", at.to_string()).arg("frame", frame.to_string()),
             ));
             self.drain(side);
         }
@@ -554,10 +554,7 @@ impl Reassembler {
             Decoded::Fragment => {
                 self.fragments += 1;
                 if self.fragments == 1 {
-                    self.diagnostics.push(Diagnostic::warning(
-                        p.file_offset,
-                        format!("frame {}: IP fragment at file offset {}: fragments are not reassembled", p.frame, p.file_offset),
-                    ));
+                    self.diagnostics.push(Diagnostic::warning(p.file_offset, TextRef::new("diag.ip.fragment").arg("frame", p.frame.to_string()).arg("at", p.file_offset.to_string())));
                 }
                 return None;
             }
@@ -734,10 +731,10 @@ impl Reassembler {
         ids.sort_unstable();
         let conns = ids.into_iter().filter_map(|id| self.live.remove(&id)).map(Conn::finish).collect();
         if let Some((frame, off, why)) = self.first_other {
-            self.diagnostics.push(Diagnostic::warning(off, format!("{} packet(s) skipped, the first in frame {frame}: {why}", self.other)));
+            self.diagnostics.push(Diagnostic::warning(off, TextRef::new("diag.packet.skipped").arg("n", self.other.to_string()).arg("frame", frame.to_string()).arg("why", format!("@diag.why.{why}"))));
         }
         if self.fragments > 1 {
-            self.diagnostics.push(Diagnostic::warning(0, format!("{} IP fragments in all were not reassembled", self.fragments)));
+            self.diagnostics.push(Diagnostic::warning(0, TextRef::new("diag.ip.fragments").arg("n", self.fragments.to_string())));
         }
         (conns, self.udp, self.diagnostics)
     }
@@ -909,7 +906,7 @@ mod tests {
         let c = &c[0];
         assert_eq!(c.data, b"abcxyz");
         assert_eq!(c.diagnostics.len(), 1);
-        assert!(c.diagnostics[0].message.contains("6 byte(s) missing at stream offset 3"), "{}", c.diagnostics[0].message);
+        assert!(c.diagnostics[0].is("tcp.gap") && c.diagnostics[0].text.get("missing") == Some("6") && c.diagnostics[0].text.get("at") == Some("3"), "{:?}", c.diagnostics[0]);
     }
 
     #[test]

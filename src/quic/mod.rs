@@ -241,7 +241,7 @@ impl<'a> Walk<'a> {
         let header = match self.header(dg.dir, bytes, base, &mut fields, &mut info) {
             Ok(h) => h,
             Err(e) => {
-                self.cap.diagnostics.push(Diagnostic::warning(e.at(), format!("QUIC packet in frame {}: {}", dg.frame, e.describe())));
+                self.cap.diagnostics.push(Diagnostic::warning(e.at(), TextRef::new("diag.quic.packet").arg("frame", dg.frame.to_string()).with("why", e.describe())));
                 Header { level: None, long: bytes.first().is_some_and(|b| b & 0x80 != 0), first: 0, dcid: Vec::new(), dcid_span: Span::default(), version_span: Span::default(), pn_at: bytes.len(), end: bytes.len() }
             }
         };
@@ -365,7 +365,7 @@ impl<'a> Walk<'a> {
         if end > bytes.len() {
             self.cap.diagnostics.push(Diagnostic::warning(
                 lspan.offset,
-                format!("QUIC {type_label} packet: length says {len} bytes, only {} left in the datagram", bytes.len() - pn_at),
+                TextRef::new("diag.quic.length").arg("type", type_label.to_string()).arg("len", len.to_string()).arg("have", (bytes.len() - pn_at).to_string()),
             ));
             end = bytes.len();
         }
@@ -549,7 +549,7 @@ impl<'a> Walk<'a> {
         let mut kids = Vec::new();
         let mut crypto = Vec::new();
         if let Err(e) = frames(&mut r, &mut kids, &mut info.frames, &mut crypto) {
-            self.cap.diagnostics.push(Diagnostic::warning(e.at(), format!("QUIC frames in frame {}: {}", dg.frame, e.describe())));
+            self.cap.diagnostics.push(Diagnostic::warning(e.at(), TextRef::new("diag.quic.frames").arg("frame", dg.frame.to_string()).with("why", e.describe())));
         }
         fields.push(Field::new("frames", info.frames.join(", "), fspan).note("field.quic.frames").with_children(kids));
         let stream = match level {
@@ -559,7 +559,7 @@ impl<'a> Walk<'a> {
         };
         for (off, data, span) in crypto {
             if !self.crypto[d][stream].add(off, &data) {
-                self.cap.diagnostics.push(Diagnostic::warning(span.offset, format!("CRYPTO frame at stream offset {off} is beyond the {CRYPTO_MAX}-byte limit: skipped")));
+                self.cap.diagnostics.push(Diagnostic::warning(span.offset, TextRef::new("diag.quic.crypto_limit").arg("off", off.to_string()).arg("max", CRYPTO_MAX.to_string())));
             }
         }
     }
@@ -852,7 +852,7 @@ fn frames(r: &mut Reader, out: &mut Vec<Field>, names: &mut Vec<String>, crypto:
                     Field::new("frame type", format!("0x{t:x}"), ts).note("field.quic.frame_type"),
                     Field::new("rest", nbytes(rest.len()), s).note("field.quic.frame.unparsed"),
                 ]));
-                return Err(ReadError::Malformed { at: start, what: format!("unknown QUIC frame type 0x{t:x}: the rest of the payload cannot be parsed") });
+                return Err(ReadError::Malformed { at: start, why: TextRef::new("diag.read.quic_frame").arg("t", format!("0x{t:x}")) });
             }
         }
         names.push(name.to_string());

@@ -5,7 +5,7 @@
 //! struct { ExtensionType extension_type; opaque extension_data<0..2^16-1>; } Extension;
 //! ```
 
-use crate::model::{Field, Fields, Span};
+use crate::model::{Field, Fields, Span, TextRef};
 use crate::reader::{ReadError, ReadResult, Reader};
 use crate::registry::{self, is_grease};
 
@@ -68,6 +68,8 @@ pub fn parse_list(r: &mut Reader, out: &mut Fields, ctx: ExtCtx, facts: &mut Ext
 /// An extension's one-line value, built only when fields are (not in lean parses).
 struct Value {
     text: String,
+    /// The value in words, written per language (instead of `text`).
+    words: Option<TextRef>,
     lean: bool,
 }
 
@@ -75,6 +77,12 @@ impl Value {
     fn set(&mut self, f: impl FnOnce() -> String) {
         if !self.lean {
             self.text = f();
+        }
+    }
+    /// The value as a text of the tables (its key starts with word.value) with its arguments.
+    fn say(&mut self, f: impl FnOnce() -> TextRef) {
+        if !self.lean {
+            self.words = Some(f());
         }
     }
 }
@@ -97,7 +105,7 @@ fn extension(r: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, list: &mut Field
     let mut kids = list.sub();
     kids.add(|| Field::new("extension_type", format!("0x{t:04x} ({})", ext_label(t)), tspan).note(type_note(t)));
     kids.add(|| len_field(lspan, len));
-    let mut value = Value { text: String::new(), lean: kids.is_lean() };
+    let mut value = Value { text: String::new(), words: None, lean: kids.is_lean() };
     let res = decode(t, &mut body, ctx, facts, &mut kids, &mut value);
     if res.is_ok() && !body.is_empty() {
         let (rest, s) = body.rest();
@@ -105,7 +113,7 @@ fn extension(r: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, list: &mut Field
     }
     // A broken extension body is reported but does not stop the list: its length was valid.
     if let Err(e) = res {
-        value.set(|| format!("malformed: {}", e.describe()));
+        value.say(|| TextRef::new("word.value.malformed").with("why", e.describe()));
     }
     list.add(|| {
         let key = match (t, ctx) {
@@ -124,7 +132,9 @@ fn extension(r: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, list: &mut Field
             (51, ExtCtx::ServerHello) => "ext.key_share.server".to_string(),
             _ => ext_note_key(t),
         };
-        Field::new(ext_label(t), value.text, span).note(key).with_children(kids)
+        let mut f = Field::new(ext_label(t), value.text, span).note(key).with_children(kids);
+        f.value_ref = value.words;
+        f
     });
     Ok(())
 }
@@ -166,7 +176,7 @@ fn u16_list(
     items.add(|| len_field(lspan, list.remaining()));
     let mut vals = Vec::new();
     if list.remaining() % 2 != 0 {
-        return Err(ReadError::Malformed { at: list.pos(), what: format!("{what} length {} is odd: expected 2-byte entries", list.remaining()) });
+        return Err(ReadError::Malformed { at: list.pos(), why: TextRef::new("diag.read.odd_list").arg("list", what).arg("len", list.remaining().to_string()) });
     }
     while !list.is_empty() {
         let (v, s) = list.u16(item)?;
@@ -250,7 +260,7 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
             res
         }
         0 => {
-            value.set(|| "(empty: the server used the name)".into());
+            value.say(|| TextRef::new("word.value.sni_used"));
             Ok(())
         }
         16 => {
@@ -277,7 +287,7 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
         }
         13 | 50 => {
             let v = u16_list(body, 2, "supported_signature_algorithms", "SignatureScheme", registry::signature_scheme_name, "field.sigalgs.list", scheme_note, kids)?;
-            value.set(|| format!("{} schemes", v.len()));
+            value.say(|| TextRef::new("word.value.schemes").arg("n", v.len().to_string()));
             if t == 13 {
                 facts.signature_algorithms = v;
             }
@@ -301,15 +311,15 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
             let (b, s) = body.rest();
             facts.session_ticket_len = Some(b.len());
             if b.is_empty() {
-                value.set(|| "empty (asks for a new ticket)".into());
+                value.say(|| TextRef::new("word.value.ticket_request"));
             } else {
-                value.set(|| format!("{} byte ticket (resumption attempt)", b.len()));
+                value.say(|| TextRef::new("word.value.ticket").arg("n", b.len().to_string()));
                 kids.add(|| Field::new("ticket", super::hex_short(b), s).note("field.session_ticket.ticket"));
             }
             Ok(())
         }
         23 | 22 | 49 => {
-            value.set(|| "(empty)".into());
+            value.say(|| TextRef::new("word.value.empty"));
             Ok(())
         }
         1 => {
@@ -369,20 +379,20 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
             // certificate_authorities (RFC 8446 §4.2.4): DistinguishedName authorities<3..2^16-1>.
             let shown = |b: &[u8]| crate::x509::dn_string(b).unwrap_or_else(|| super::hex_short(b));
             let n = opaque_list(body, ("authorities", "field.certificate_authorities.list"), ("DistinguishedName", "field.certificate_authorities.name"), shown, kids)?;
-            value.set(|| format!("{n} certificate authority name(s)"));
+            value.say(|| TextRef::new("word.value.ca_names").arg("n", n.to_string()));
             Ok(())
         }
         34 if ctx == ExtCtx::ClientHello => {
             // delegated_credential (RFC 9345 §4.1.1): the signature schemes accepted in a DC.
             let v = u16_list(body, 2, "supported_signature_algorithms", "SignatureScheme", registry::signature_scheme_name, "field.delegated_credential.list", scheme_note, kids)?;
-            value.set(|| format!("{} schemes", v.len()));
+            value.say(|| TextRef::new("word.value.schemes").arg("n", v.len().to_string()));
             Ok(())
         }
         58 if ctx == ExtCtx::ClientHello => {
             // ticket_request (RFC 9149 §3): how many tickets the client would like.
             let (new, s1) = body.u8("new_session_count")?;
             let (res, s2) = body.u8("resumption_count")?;
-            value.set(|| format!("{new} new, {res} on resumption"));
+            value.say(|| TextRef::new("word.value.ticket_count").arg("new", new.to_string()).arg("res", res.to_string()));
             kids.add(|| Field::new("new_session_count", new.to_string(), s1).note("field.ticket_request.new_session_count"));
             kids.add(|| Field::new("resumption_count", res.to_string(), s2).note("field.ticket_request.resumption_count"));
             Ok(())
@@ -412,7 +422,7 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
                     ])
                 });
             }
-            value.set(|| format!("{n} filter(s)"));
+            value.say(|| TextRef::new("word.value.filters").arg("n", n.to_string()));
             kids.add(|| Field::new("filters", value.text.clone(), Span::new(start, body.pos() - start)).note("field.oid_filters.list").with_children(items));
             Ok(())
         }
@@ -421,7 +431,11 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
             let s0 = body.pos();
             let (mut c, ls) = body.vec(1, "cid")?;
             let (b, _) = c.rest();
-            value.set(|| if b.is_empty() { "(empty: no CID wanted for its records)".into() } else { hexs(b) });
+            if b.is_empty() {
+                value.say(|| TextRef::new("word.value.no_cid"));
+            } else {
+                value.set(|| hexs(b));
+            }
             kids.add(|| Field::new("cid", if b.is_empty() { "(empty)".into() } else { hexs(b) }, Span::new(s0, body.pos() - s0)).note("field.connection_id.cid").with_children(vec![len_field(ls, b.len())]));
             Ok(())
         }
@@ -436,7 +450,7 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
                 _ => super::hex_short(b),
             };
             let n = opaque_list(body, ("sct_list", "field.sct.list"), ("SignedCertificateTimestamp", "field.sct.entry"), shown, kids)?;
-            value.set(|| format!("{n} SCT(s)"));
+            value.say(|| TextRef::new("word.value.scts").arg("n", n.to_string()));
             Ok(())
         }
         0xff01 => {
@@ -444,7 +458,7 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
             let (mut rc, lspan) = body.vec(1, "renegotiated_connection")?;
             let (b, _) = rc.rest();
             facts.reneg_info_len = Some(b.len());
-            value.set(|| if b.is_empty() { "empty (initial handshake)".into() } else { format!("{} bytes (renegotiation)", b.len()) });
+            value.say(|| if b.is_empty() { TextRef::new("word.value.reneg_initial") } else { TextRef::new("word.value.reneg").arg("n", b.len().to_string()) });
             kids.add(|| 
                 Field::new("renegotiated_connection", if b.is_empty() { "(empty)".into() } else { hexs(b) }, Span::new(start, body.pos() - start))
                     .note("field.reneg.renegotiated_connection")
@@ -463,11 +477,11 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
             let (mut exts, _) = body.vec(2, "request_extensions")?;
             let (b, _) = exts.rest();
             kids.add(|| Field::new("request_extensions", nbytes(b.len()), Span::new(s0, body.pos() - s0)).note("field.status_request.request_extensions"));
-            value.set(|| "OCSP stapling requested".into());
+            value.say(|| TextRef::new("word.value.ocsp_requested"));
             Ok(())
         }
         5 => {
-            value.set(|| "(empty: the server will staple an OCSP response)".into());
+            value.say(|| TextRef::new("word.value.ocsp_promised"));
             Ok(())
         }
         45 => {
@@ -477,7 +491,7 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
         21 => {
             let (b, s) = body.rest();
             let zeros = b.iter().all(|&x| x == 0);
-            value.set(|| format!("{} bytes{}", b.len(), if zeros { " of zeros" } else { " (not all zero!)" }));
+            value.say(|| TextRef::new(if zeros { "word.value.padding" } else { "word.value.padding_nonzero" }).arg("n", b.len().to_string()));
             kids.add(|| Field::new("padding", nbytes(b.len()), s).note(if zeros { "field.padding.zeros" } else { "field.padding.not_zero" }));
             Ok(())
         }
@@ -494,7 +508,7 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
                 3 => "zstd".into(),
                 _ => "unknown".into(),
             }, "field.compress_certificate.list", |_| "field.compress_certificate.algorithm", kids)?;
-            value.set(|| format!("{} algorithm(s)", v.len()));
+            value.say(|| TextRef::new("word.value.algorithms").arg("n", v.len().to_string()));
             Ok(())
         }
         41 => {
@@ -516,7 +530,7 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
         42 if ctx == ExtCtx::Other && body.remaining() == 4 => {
             // In NewSessionTicket: uint32 max_early_data_size (RFC 8446 §4.2.10).
             let (n, s) = body.u32("max_early_data_size")?;
-            value.set(|| format!("up to {} of 0-RTT data", nbytes(n as usize)));
+            value.say(|| TextRef::new("word.value.early_max").arg("n", n.to_string()));
             kids.add(|| Field::new("max_early_data_size", nbytes(n as usize), s).note("field.early_data.max_early_data_size"));
             Ok(())
         }
@@ -623,7 +637,7 @@ fn pre_shared_key(body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
     if ctx != ExtCtx::ClientHello {
         let (i, s) = body.u16("selected_identity")?;
         facts.psk_selected_identity = Some(i);
-        value.set(|| format!("server accepted identity {i}"));
+        value.say(|| TextRef::new("word.value.psk_selected").arg("i", i.to_string()));
         kids.add(|| Field::new("selected_identity", i.to_string(), s).note("field.pre_shared_key.selected_identity"));
         return Ok(());
     }
@@ -640,7 +654,7 @@ fn pre_shared_key(body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
         n += 1;
         facts.psk_identities = n;
         items.add(|| {
-            Field::new("PskIdentity", format!("{} identity", nbytes(b.len())), Span::new(s0, ids.pos() - s0)).note("field.pre_shared_key.identity_entry").with_children(vec![
+            Field::says("PskIdentity", TextRef::new("word.value.psk_identity").arg("n", b.len().to_string()), Span::new(s0, ids.pos() - s0)).note("field.pre_shared_key.identity_entry").with_children(vec![
                 len_field(il, b.len()),
                 Field::new("identity", super::hex_short(b), is).note("field.pre_shared_key.identity"),
                 Field::new("obfuscated_ticket_age", age.to_string(), ages).note("field.pre_shared_key.obfuscated_ticket_age"),
@@ -665,7 +679,7 @@ fn pre_shared_key(body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
         });
     }
     kids.add(|| Field::new("binders", format!("{m} binder(s)"), Span::new(start, body.pos() - start)).note("field.pre_shared_key.binders").with_children(items));
-    value.set(|| format!("{n} identity(ies), {m} binder(s)"));
+    value.say(|| TextRef::new("word.value.psk_offer").arg("n", n.to_string()).arg("m", m.to_string()));
     Ok(())
 }
 
@@ -719,7 +733,7 @@ fn ech_client_hello(body: &mut Reader, kids: &mut Fields, value: &mut Value) -> 
             .note("field.ech.payload")
             .with_children(vec![len_field(pll, p.len())])
     });
-    value.set(|| format!("outer, {kdf_name} + {aead_name}, config {cid}, {} byte payload", p.len()));
+    value.say(|| TextRef::new("word.value.ech_outer").arg("kdf", kdf_name.to_string()).arg("aead", aead_name.to_string()).arg("cid", cid.to_string()).arg("n", p.len().to_string()));
     Ok(())
 }
 
@@ -729,7 +743,7 @@ fn key_share(body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &mut Fi
     match ctx {
         ExtCtx::HelloRetryRequest => {
             let (g, s) = body.u16("selected_group")?;
-            value.set(|| format!("retry with {}", registry::group_name(g)));
+            value.say(|| TextRef::new("word.value.hrr_group").arg("group", registry::group_name(g)));
             facts.key_share_groups = vec![g];
             kids.add(|| Field::new("selected_group", format!("0x{g:04x} {}", registry::group_name(g)), s).note("field.key_share.selected_group"));
             Ok(())
@@ -772,7 +786,7 @@ fn key_share_entry(r: &mut Reader, out: &mut Fields) -> ReadResult<u16> {
     let span = Span::new(s0, r.pos() - s0);
     out.add(|| {
         let label = if is_grease(g) { "GREASE".to_string() } else { registry::group_name(g) };
-        Field::new("KeyShareEntry", format!("{label}, {} byte key", b.len()), span).note("field.key_share.entry").with_children(vec![
+        Field::says("KeyShareEntry", TextRef::new("word.value.key_share").arg("group", label.to_string()).arg("n", b.len().to_string()), span).note("field.key_share.entry").with_children(vec![
             Field::new("group", format!("0x{g:04x} {label}"), gs).note(if is_grease(g) { "value.grease" } else { "field.key_share.group" }),
             len_field(ls, b.len()),
             Field::new("key_exchange", super::hex_short(b), ks).note("field.key_share.key_exchange"),
@@ -820,7 +834,7 @@ fn transport_parameters(body: &mut Reader, kids: &mut Fields, value: &mut Value)
             Field::new("value", hexs(&v[..v.len().min(64)]), vs).note("field.quic_tp.value"),
         ]));
     }
-    value.set(|| format!("{} parameter(s)", names.len()));
+    value.say(|| TextRef::new("word.value.params").arg("n", names.len().to_string()));
     Ok(())
 }
 
@@ -886,6 +900,7 @@ mod tests {
         assert!(oid.value.contains("2.5.29.37"), "{}", oid.value);
         assert_eq!(oid.span, Span::new(9, 3));
         assert_eq!(find(&fields, "certificate_extension_values").unwrap().value, "300a06082b06010505070301");
-        assert_eq!(find(&fields, "oid_filters").unwrap().value, "1 filter(s)");
+        let filters = find(&fields, "oid_filters").unwrap().value_ref.clone().unwrap();
+        assert_eq!((filters.key.as_str(), filters.get("n")), ("word.value.filters", Some("1")));
     }
 }

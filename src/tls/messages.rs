@@ -4,7 +4,7 @@
 use super::extensions::{self, ExtCtx, ExtFacts};
 use super::record::RawRecord;
 use super::{hex_short, hexs, len_field, nbytes, ClientHelloInfo, Ctx, MsgFacts, ParsedBody, ServerHelloInfo, SkeInfo};
-use crate::model::{Certificate, Field, Fields, Span};
+use crate::model::{Certificate, Field, Fields, Span, TextRef};
 use crate::reader::{ReadError, ReadResult, Reader};
 use crate::registry::{self, is_grease, KeyExchange, RecordProtection};
 
@@ -122,7 +122,7 @@ fn body_checked(t: u8, r: &mut Reader, ctx: &Ctx, out: &mut Fields, facts: &mut 
         let at = r.pos();
         let (rest, s) = r.rest();
         out.add(|| Field::new("trailing bytes", hex_short(rest), s).note("field.trailing"));
-        return Err(ReadError::Malformed { at, what: format!("{} unexpected byte(s) after the message body", rest.len()) });
+        return Err(ReadError::Malformed { at, why: TextRef::new("diag.read.trailing").arg("n", rest.len().to_string()) });
     }
     Ok(())
 }
@@ -269,7 +269,7 @@ fn client_hello(r: &mut Reader, out: &mut Fields, info: &mut ClientHelloInfo, dt
     let s0 = r.pos();
     let (mut cs, ls) = r.vec(2, "cipher_suites")?;
     if cs.remaining() % 2 != 0 {
-        return Err(ReadError::Malformed { at: ls.offset, what: format!("cipher_suites length {} is odd", cs.remaining()) });
+        return Err(ReadError::Malformed { at: ls.offset, why: TextRef::new("diag.read.odd_list").arg("list", "cipher_suites").arg("len", cs.remaining().to_string()) });
     }
     let mut kids = out.sub();
     kids.add(|| len_field(ls, cs.remaining()));
@@ -464,7 +464,7 @@ fn server_key_exchange(r: &mut Reader, ctx: &Ctx, out: &mut Fields, info: &mut S
             let (ct, s) = r.u8("curve_type")?;
             out.add(|| Field::new("curve_type", format!("{ct} ({})", if ct == 3 { "named_curve" } else { "other" }), s).note("field.ServerKeyExchange.curve_type"));
             if ct != 3 {
-                return Err(ReadError::Malformed { at: s.offset, what: format!("curve_type {ct}: only named_curve (3) is allowed (RFC 8422 §5.4)") });
+                return Err(ReadError::Malformed { at: s.offset, why: TextRef::new("diag.read.curve_type").arg("ct", ct.to_string()) });
             }
             let (g, s) = r.u16("namedcurve")?;
             info.group = Some(g);

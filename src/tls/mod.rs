@@ -11,7 +11,7 @@ mod messages;
 pub mod record;
 
 use crate::input::Capture;
-use crate::model::{Alert, Certificate, Diagnostic, Dir, Field, Message, Record, Span};
+use crate::model::{Alert, Certificate, Diagnostic, Dir, Field, Message, Record, Span, TextRef};
 use crate::reader::{PieceMap, ReadError};
 use crate::registry::{self, KeyExchange};
 use record::RawRecord;
@@ -318,7 +318,7 @@ pub fn raw_records(cap: &Capture, diags: &mut Vec<Diagnostic>) -> Vec<RawRecord>
         return record::parse_records(&bytes::Bytes::copy_from_slice(&cap.data), &PieceMap::contiguous(0, cap.data.len()), None, diags);
     }
     if cap.chunks.first().is_some_and(|c| c.dir.is_none()) {
-        diags.push(Diagnostic::warning(0, "bytes before the first direction marker were taken as client -> server"));
+        diags.push(Diagnostic::warning(0, TextRef::new("diag.dir.before_marker")));
     }
     let mut raw = Vec::new();
     if cap.dtls {
@@ -340,7 +340,7 @@ pub fn raw_records(cap: &Capture, diags: &mut Vec<Diagnostic>) -> Vec<RawRecord>
         let mut d = Vec::new();
         let recs = record::parse_records(&bytes.into(), &map, Some(dir), &mut d);
         // A truncated record (or header) ends the bytes, so it is the last diagnostic.
-        if cap.cut && d.last().is_some_and(|x| x.message.starts_with("truncated record")) {
+        if cap.cut && d.last().is_some_and(|x| x.is("record.truncated") || x.is("record.header_truncated")) {
             d.pop();
         }
         diags.append(&mut d);
@@ -450,10 +450,7 @@ impl Walker<'_> {
             let rebuilt = encrypted && p.records.first().is_some_and(|x| self.raw[x.rec].decrypted);
             if !p.bytes.is_empty() && !rebuilt {
                 let at = r.start();
-                self.out.diagnostics.push(Diagnostic::warning(
-                    at,
-                    format!("record at offset {at} interrupts a handshake message that is not complete yet (RFC 8446 §5.1 forbids interleaving)"),
-                ));
+                self.out.diagnostics.push(Diagnostic::warning(at, TextRef::new("diag.handshake.interleaved").arg("at", at.to_string())));
             }
         }
         match (r.content_type, encrypted) {
@@ -567,7 +564,7 @@ impl Walker<'_> {
         while pos < payload.len() {
             if payload.len() - pos < 12 {
                 let at = pmap.abs(pos);
-                self.out.diagnostics.push(Diagnostic::error(at, format!("truncated DTLS handshake fragment header at offset {at}: expected 12 bytes, {} left", payload.len() - pos)));
+                self.out.diagnostics.push(Diagnostic::error(at, TextRef::new("diag.dtls.fragment_header").arg("at", at.to_string()).arg("have", (payload.len() - pos).to_string())));
                 return;
             }
             let h = &payload[pos..pos + 12];
@@ -592,13 +589,13 @@ impl Walker<'_> {
             if too_many || m.done || m.msg_type != t || m.len != len || off + have > len || len > DTLS_MSG_MAX {
                 let at = pmap.abs(pos);
                 let why = if m.done {
-                    "a retransmission of a message already complete"
+                    "@diag.dtls.why.retransmission"
                 } else if len > DTLS_MSG_MAX || too_many {
-                    "more handshake data than TLS Lens keeps for one connection"
+                    "@diag.dtls.why.limit"
                 } else {
-                    "inconsistent with earlier fragments of that message"
+                    "@diag.dtls.why.inconsistent"
                 };
-                self.out.diagnostics.push(Diagnostic::warning(at, format!("DTLS handshake fragment at offset {at} (message_seq {seq}) skipped: {why}")));
+                self.out.diagnostics.push(Diagnostic::warning(at, TextRef::new("diag.dtls.fragment_skipped").arg("at", at.to_string()).arg("seq", seq.to_string()).arg("why", why)));
                 pos += 12 + have;
                 continue;
             }
@@ -720,7 +717,7 @@ impl Walker<'_> {
             let at = map.abs(e.at());
             let name = registry::handshake_name(msg_type);
             let start = map.abs(0);
-            self.out.diagnostics.push(Diagnostic::error(at, format!("{name} (starting at offset {start}), at offset {at}: {}", e.describe())));
+            self.out.diagnostics.push(Diagnostic::error(at, TextRef::new("diag.message.parse").arg("name", name).arg("start", start.to_string()).arg("at", at.to_string()).with("why", e.describe())));
         }
         let mut name = registry::handshake_name(msg_type);
         match parsed.facts {
@@ -827,7 +824,7 @@ impl Walker<'_> {
         remap(&mut fields, &r.payload_map);
         if let Some(e) = error {
             let at = r.payload_map.abs(e.at());
-            self.out.diagnostics.push(Diagnostic::error(at, format!("SSL 2.0 ClientHello, at offset {at}: {}", e.describe())));
+            self.out.diagnostics.push(Diagnostic::error(at, TextRef::new("diag.message.sslv2").arg("at", at.to_string()).with("why", e.describe())));
         }
         if self.out.facts.client_hello.is_none() {
             self.out.facts.client_hello = Some(info);
@@ -866,7 +863,7 @@ impl Walker<'_> {
         let mut body = Vec::new();
         match r.payload.first() {
             Some(&v) => body.push(Field::new("type", format!("{v} (change_cipher_spec)"), map.span(Span::new(0, 1))).note("field.ChangeCipherSpec.type")),
-            None => self.out.diagnostics.push(Diagnostic::error(r.header.end(), "ChangeCipherSpec record is empty: expected 1 byte (value 1)")),
+            None => self.out.diagnostics.push(Diagnostic::error(r.header.end(), TextRef::new("diag.ccs.empty"))),
         }
         if r.payload.len() > 1 {
             // OpenSSL's pre-RFC DTLS (0x0100) sent a 2-byte message_seq after the value.
@@ -901,7 +898,7 @@ impl Walker<'_> {
             body.push(Field::new("description", format!("{d} ({})", registry::alert_name(d)), map.span(Span::new(1, 1))).note("field.Alert.description"));
         }
         if r.payload.len() != 2 {
-            self.out.diagnostics.push(Diagnostic::warning(r.header.offset, format!("alert record at offset {} has {} byte(s), expected 2 (level, description)", r.header.offset, r.payload.len())));
+            self.out.diagnostics.push(Diagnostic::warning(r.header.offset, TextRef::new("diag.alert.length").arg("at", r.header.offset.to_string()).arg("n", r.payload.len().to_string())));
         }
         let name = desc.map(registry::alert_name).unwrap_or_else(|| "unknown".into());
         self.out.alerts.push(Alert { dir, level, description: desc, name, encrypted: false });
@@ -944,7 +941,7 @@ impl Walker<'_> {
             let at = r.header.offset;
             self.out.diagnostics.push(Diagnostic::warning(
                 at,
-                format!("heartbeat at offset {at} claims a {len}-byte payload but its record holds {have} byte(s) after the header fields (RFC 6520 §4: such a message must be discarded; Heartbleed, CVE-2014-0160, answered it)"),
+                TextRef::new("diag.heartbeat.overlong").arg("at", at.to_string()).arg("len", len.to_string()).arg("have", have.to_string()),
             ));
             self.out.facts.heartbleed = true;
         }
@@ -1000,7 +997,7 @@ impl Walker<'_> {
                 let at = p.map.abs(0);
                 self.out.diagnostics.push(Diagnostic::error(
                     at,
-                    format!("handshake message at offset {at} is incomplete: the input ends after {} byte(s) of it", p.bytes.len()),
+                    TextRef::new("diag.handshake.incomplete").arg("at", at.to_string()).arg("n", p.bytes.len().to_string()),
                 ));
                 self.drain(pd, true);
             }

@@ -12,7 +12,7 @@
 
 use bytes::Bytes;
 
-use crate::model::{Diagnostic, Dir, Span};
+use crate::model::{Diagnostic, Dir, Span, TextRef};
 use crate::reader::PieceMap;
 
 /// Pseudo content type of an SSL 2.0-format record: only the SSLv2-compatible ClientHello
@@ -90,7 +90,7 @@ pub fn parse_records(bytes: &Bytes, map: &PieceMap, dir: Option<Dir>, diags: &mu
         if let Some(length) = sslv2_hello_len(rest).filter(|_| out.is_empty()) {
             let have = (rest.len() - 2).min(length);
             if have < length {
-                diags.push(Diagnostic::error(abs, format!("truncated SSL 2.0 record at offset {abs}: header declares {length} byte(s), only {have} present")));
+                diags.push(Diagnostic::error(abs, TextRef::new("diag.record.sslv2_truncated").arg("at", abs.to_string()).arg("length", length.to_string()).arg("have", have.to_string())));
             }
             out.push(RawRecord {
                 dir,
@@ -112,32 +112,24 @@ pub fn parse_records(bytes: &Bytes, map: &PieceMap, dir: Option<Dir>, diags: &mu
         if !(20..=26).contains(&rest[0]) || rest.get(1).is_some_and(|&major| major != 3) {
             // Not a record header: skip to the next place where a plausible record starts, so
             // that what follows a stray piece still gets explained.
-            let (skip, to) = skip_to_next(bytes, pos);
+            let (skip, next) = skip_to_next(bytes, pos);
             let found: Vec<String> = rest.iter().take(3).map(|b| format!("{b:02x}")).collect();
-            if out.is_empty() && to == "to the next record header" {
+            if out.is_empty() && next {
                 // Before the first record: a STARTTLS or proxy preamble, or a capture that
                 // starts in the middle of a record.
-                diags.push(Diagnostic::warning(
-                    abs,
-                    format!("{skip} byte(s) at offset {abs} before the first TLS record (e.g. a STARTTLS or proxy exchange, or a capture that starts mid-record) skipped"),
-                ));
+                diags.push(Diagnostic::warning(abs, TextRef::new("diag.record.preamble").arg("skip", skip.to_string()).arg("at", abs.to_string())));
                 pos += skip;
                 continue;
             }
-            diags.push(Diagnostic::error(
-                abs,
-                format!(
-                    "expected a TLS record header at offset {abs} (content type 20-26, version 0x03xx), found {}; skipped {skip} byte(s) {to}",
-                    found.join(" ")
-                ),
-            ));
+            let text = TextRef::new("diag.record.bad_header").arg("at", abs.to_string()).arg("found", found.join(" ")).arg("skip", skip.to_string()).arg("to", skip_to(next));
+            diags.push(Diagnostic::error(abs, text));
             pos += skip;
             continue;
         }
         if rest.len() < 5 {
             diags.push(Diagnostic::error(
                 abs,
-                format!("truncated record header at offset {abs}: expected 5 bytes (type, version, length), only {} left", rest.len()),
+                TextRef::new("diag.record.header_truncated").arg("at", abs.to_string()).arg("have", rest.len().to_string()),
             ));
             break;
         }
@@ -145,11 +137,9 @@ pub fn parse_records(bytes: &Bytes, map: &PieceMap, dir: Option<Dir>, diags: &mu
         let version = u16::from_be_bytes([rest[1], rest[2]]);
         let length = u16::from_be_bytes([rest[3], rest[4]]) as usize;
         if length > MAX_RECORD_LEN {
-            let (skip, to) = skip_to_next(bytes, pos);
-            diags.push(Diagnostic::error(
-                abs + 3,
-                format!("record at offset {abs} declares length {length}, more than the maximum {MAX_RECORD_LEN} (RFC 5246 §6.2.3); skipped {skip} byte(s) {to}"),
-            ));
+            let (skip, next) = skip_to_next(bytes, pos);
+            let text = TextRef::new("diag.record.too_long").arg("at", abs.to_string()).arg("length", length.to_string()).arg("max", MAX_RECORD_LEN.to_string()).arg("skip", skip.to_string()).arg("to", skip_to(next));
+            diags.push(Diagnostic::error(abs + 3, text));
             pos += skip;
             continue;
         }
@@ -158,7 +148,7 @@ pub fn parse_records(bytes: &Bytes, map: &PieceMap, dir: Option<Dir>, diags: &mu
         if truncated {
             diags.push(Diagnostic::error(
                 abs,
-                format!("truncated record at offset {abs}: header declares {length} byte(s), only {have} present"),
+                TextRef::new("diag.record.truncated").arg("at", abs.to_string()).arg("length", length.to_string()).arg("have", have.to_string()),
             ));
         }
         out.push(RawRecord {
@@ -181,10 +171,21 @@ pub fn parse_records(bytes: &Bytes, map: &PieceMap, dir: Option<Dir>, diags: &mu
 }
 
 /// How far to skip from `pos` to the next plausible record header, and where that is.
-fn skip_to_next(bytes: &[u8], pos: usize) -> (usize, &'static str) {
+/// How many bytes to skip from `pos` to the next plausible record header (or to the end), and
+/// whether one was found.
+fn skip_to_next(bytes: &[u8], pos: usize) -> (usize, bool) {
     match (pos + 1..bytes.len()).find(|&p| plausible_header(&bytes[p..])) {
-        Some(p) => (p - pos, "to the next record header"),
-        None => (bytes.len() - pos, "to the end"),
+        Some(p) => (p - pos, true),
+        None => (bytes.len() - pos, false),
+    }
+}
+
+/// The "{to}" of a skip diagnostic: to the next record header or to the end.
+fn skip_to(found: bool) -> &'static str {
+    if found {
+        "@diag.skip.next"
+    } else {
+        "@diag.skip.end"
     }
 }
 
@@ -225,7 +226,7 @@ mod tests {
         assert_eq!(recs[1].span(), Span::new(6, 7));
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].offset, 13);
-        assert!(d[0].message.contains("skipped 2 byte(s) to the end"), "{}", d[0].message);
+        assert!(d[0].is("record.bad_header") && d[0].text.get("skip") == Some("2") && d[0].text.get("to") == Some("@diag.skip.end"), "{:?}", d[0]);
     }
 
     #[test]
@@ -237,7 +238,7 @@ mod tests {
         assert_eq!(recs[1].header.offset, 9);
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].offset, 6);
-        assert!(d[0].message.contains("skipped 3 byte(s) to the next record header"), "{}", d[0].message);
+        assert!(d[0].is("record.bad_header") && d[0].text.get("skip") == Some("3") && d[0].text.get("to") == Some("@diag.skip.next"), "{:?}", d[0]);
     }
 
     #[test]
@@ -248,7 +249,7 @@ mod tests {
         assert_eq!(recs.len(), 1);
         assert!(recs[0].truncated);
         assert_eq!(recs[0].payload, vec![1, 0]);
-        assert!(d[0].message.contains("declares 10"));
+        assert!(d[0].is("record.truncated") && d[0].text.get("length") == Some("10"), "{:?}", d[0]);
     }
 }
 
@@ -305,7 +306,7 @@ pub fn parse_dtls_records(bytes: &Bytes, map: &PieceMap, dir: Option<Dir>, diags
             let r = record(header_len, 23, 0xfefc, length, u16::from(b & 3), seq);
             pos += header_len + r.payload.len();
             if r.truncated {
-                diags.push(Diagnostic::error(abs, format!("truncated DTLS 1.3 record at offset {abs}: {length} byte(s) announced, {} present", r.payload.len())));
+                diags.push(Diagnostic::error(abs, TextRef::new("diag.record.dtls13_truncated").arg("at", abs.to_string()).arg("length", length.to_string()).arg("have", r.payload.len().to_string())));
             }
             out.push(r);
             continue;
@@ -313,7 +314,7 @@ pub fn parse_dtls_records(bytes: &Bytes, map: &PieceMap, dir: Option<Dir>, diags
         if rest.len() < 13 || !(20..=26).contains(&rest[0]) || !(rest[1] == 0xfe || rest[1..3] == [1, 0]) {
             diags.push(Diagnostic::error(
                 abs,
-                format!("expected a DTLS record header at offset {abs} (content type 20-26, version 0xfeXX, epoch, sequence number, length: 13 bytes); {} byte(s) of this datagram skipped", rest.len()),
+                TextRef::new("diag.record.dtls_bad_header").arg("at", abs.to_string()).arg("skip", rest.len().to_string()),
             ));
             break;
         }
@@ -323,7 +324,7 @@ pub fn parse_dtls_records(bytes: &Bytes, map: &PieceMap, dir: Option<Dir>, diags
         let length = u16::from_be_bytes([rest[11], rest[12]]) as usize;
         let r = record(13, rest[0], version, length, epoch, seq);
         if r.truncated {
-            diags.push(Diagnostic::error(abs, format!("truncated DTLS record at offset {abs}: header declares {length} byte(s), only {} present", r.payload.len())));
+            diags.push(Diagnostic::error(abs, TextRef::new("diag.record.dtls_truncated").arg("at", abs.to_string()).arg("length", length.to_string()).arg("have", r.payload.len().to_string())));
         }
         pos += 13 + r.payload.len();
         out.push(r);
