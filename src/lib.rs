@@ -15,6 +15,7 @@ pub mod reader;
 pub mod registry;
 pub mod scan;
 pub mod tls;
+pub mod wire;
 pub mod x509;
 
 #[cfg(target_arch = "wasm32")]
@@ -23,60 +24,24 @@ mod wasm;
 #[doc(hidden)]
 pub use wasm::analyze_for_tests as wasm_analyze_for_tests;
 
-pub use explain::Lang;
+pub use explain::{Lang, Options};
 pub use model::Analysis;
 
-/// Built without the `full` feature (the page's first core): the analyses since the last call
-/// met something only the full core explains (a key log, QUIC, a compressed certificate), so
-/// their answer is not the one to show. Reading it resets it. Always false in a full build.
-pub fn needs_full_core() -> bool {
-    #[cfg(not(feature = "full"))]
-    return lite::NEEDS_FULL.with(|f| f.replace(false));
-    #[cfg(feature = "full")]
-    false
-}
-
+pub use model::needs_full_core;
 #[cfg(not(feature = "full"))]
-mod lite {
-    thread_local! {
-        pub(crate) static NEEDS_FULL: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-    }
+use model::want_full;
 
-    /// Note that this input needs the full core.
-    pub(crate) fn want_full() {
-        NEEDS_FULL.with(|f| f.set(true));
-    }
-}
-#[cfg(not(feature = "full"))]
-pub(crate) use lite::want_full;
-
-/// How to analyse and explain.
-#[derive(Clone, Debug, Default)]
-pub struct Options {
-    pub lang: Lang,
-    /// Current time (Unix seconds) for "is this certificate valid now" notes; the wasm shim
-    /// passes the browser's clock, the CLI the system clock. None: no such notes.
-    pub now: Option<i64>,
-    /// Only what a summary needs (for `scan`): messages keep their names and spans but get no
-    /// titles, explanations or fields, and `stream.hex` stays empty.
-    pub summary_only: bool,
-    /// For captures: explain only this connection (Wireshark's `tcp.stream` number).
-    pub only_stream: Option<usize>,
-    /// For captures: explain only this QUIC connection (Wireshark's `udp.stream` number).
-    pub only_udp_stream: Option<usize>,
-    /// Key log text (SSLKEYLOGFILE) given beside the input, e.g. `--keylog FILE`.
-    pub keylog: String,
-}
 
 /// Analyse input bytes (hex text or binary TLS records) and explain every message.
 /// Never panics on any input; problems come back as `diagnostics`.
 pub fn analyze(input: &[u8], opts: &Options) -> Analysis {
     let only = opts.only_stream.map(input::Only::Tcp).or(opts.only_udp_stream.map(input::Only::Udp));
-    let inp = input::read_only(input, only);
+    let mut inp = input::read_only(input, only);
+    quic::add_udp(&mut inp);
     let mut diagnostics = inp.diagnostics;
     let several = inp.captures.len() > 1 || matches!(inp.kind, "pcap" | "pcapng") || only.is_some();
     let mut connections = Vec::new();
-    let keys = crypto::keylog::parse(&format!("{}\n{}", inp.keylog, opts.keylog));
+    let keys = input::keylog::parse(&format!("{}\n{}", inp.keylog, opts.keylog));
     let mut matched = std::collections::BTreeSet::new();
     for (id, cap) in inp.captures.iter().enumerate() {
         let (conn, conn_diags, random) = explain_capture(id, cap, &keys, opts);
@@ -119,7 +84,7 @@ pub fn analyze(input: &[u8], opts: &Options) -> Analysis {
 /// stream), and its client random. `analyze` and `scan` both go through here. (Without the
 /// `full` feature there is no decryption, QUIC or certificate decompression: such input is
 /// marked for the full core instead.)
-pub fn explain_capture(id: usize, cap: &input::Capture, keys: &[crypto::keylog::Entry], opts: &Options) -> (model::Connection, Vec<model::Diagnostic>, Vec<u8>) {
+pub fn explain_capture(id: usize, cap: &input::Capture, keys: &[input::keylog::Entry], opts: &Options) -> (model::Connection, Vec<model::Diagnostic>, Vec<u8>) {
     // QUIC with a key log: walk the flow again with the secrets (Initial packets need none).
     #[cfg(feature = "full")]
     let requic = if keys.is_empty() { None } else { quic::with_keys(cap, keys) };

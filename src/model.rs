@@ -4,6 +4,30 @@ use serde::Serialize;
 
 pub const SCHEMA: &str = "tls-lens/1";
 
+/// Built without the `full` feature (the page's first core): the analyses since the last call
+/// met something only the full core explains (a key log, QUIC, a compressed certificate), so
+/// their answer is not the one to show. Reading it resets it. Always false in a full build.
+pub fn needs_full_core() -> bool {
+    #[cfg(not(feature = "full"))]
+    return lite::NEEDS_FULL.with(|f| f.replace(false));
+    #[cfg(feature = "full")]
+    false
+}
+
+#[cfg(not(feature = "full"))]
+mod lite {
+    thread_local! {
+        pub(crate) static NEEDS_FULL: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    }
+
+    /// Note that this input needs the full core.
+    pub(crate) fn want_full() {
+        NEEDS_FULL.with(|f| f.set(true));
+    }
+}
+#[cfg(not(feature = "full"))]
+pub(crate) use lite::want_full;
+
 /// A byte range in the connection's `stream` bytes (what the hex view shows).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Span {

@@ -28,6 +28,62 @@ impl ReadError {
     }
 }
 
+/// "1 byte", "2 bytes".
+pub fn nbytes(n: usize) -> String {
+    if n == 1 {
+        "1 byte".into()
+    } else {
+        format!("{n} bytes")
+    }
+}
+
+/// Lowercase hex of `b`.
+pub fn hexs(b: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(b.len() * 2);
+    for &x in b {
+        s.push(DIGITS[(x >> 4) as usize] as char);
+        s.push(DIGITS[(x & 15) as usize] as char);
+    }
+    s
+}
+
+/// Hex, shortened in the middle for long values.
+pub fn hex_short(b: &[u8]) -> String {
+    if b.len() <= 40 {
+        hexs(b)
+    } else {
+        format!("{}…{} ({} bytes)", hexs(&b[..16]), hexs(&b[b.len() - 8..]), b.len())
+    }
+}
+
+/// A variable-length integer (RFC 9000 §16): the two top bits of the first byte give its
+/// length, 1, 2, 4 or 8 bytes.
+pub fn varint(r: &mut Reader<'_>, what: &'static str) -> ReadResult<(u64, Span)> {
+    let start = r.pos();
+    let (b, _) = r.u8(what)?;
+    let len = 1usize << (b >> 6);
+    let mut v = u64::from(b & 0x3f);
+    if len > 1 {
+        let (rest, _) = r.take(len - 1, what)?;
+        for &x in rest {
+            v = (v << 8) | u64::from(x);
+        }
+    }
+    Ok((v, Span::new(start, len)))
+}
+
+/// The first line of `b` (at most 60 characters), printable ASCII only, for a note; "—" when
+/// empty.
+pub fn first_line(b: &[u8]) -> String {
+    let line: String = b.iter().take_while(|&&c| c != b'\r' && c != b'\n').take(60).map(|&c| if (0x20..0x7f).contains(&c) { c as char } else { '.' }).collect();
+    if line.is_empty() {
+        "—".into()
+    } else {
+        line
+    }
+}
+
 pub type ReadResult<T> = Result<T, ReadError>;
 
 /// A cursor over `data`; positions are relative to the start of `data` plus `base`.

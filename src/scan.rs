@@ -14,7 +14,7 @@ use serde::Serialize;
 use crate::input::{tls_capture, udp_flow};
 use crate::model::{Alert, Dir, Connection, Diagnostic, NoteSeverity, OtherFlow, Summary, TextRef};
 use crate::net::{Next, PacketSource, Reassembler, RecordCounts, TcpConnection};
-use crate::crypto::keylog::{self, Entry};
+use crate::input::keylog::{self, Entry};
 use crate::Options;
 
 /// Bytes stored per direction for the handshake (a certificate chain rarely passes 16 KB).
@@ -641,7 +641,7 @@ fn udp_lines(
     out: &mut Out<'_, '_>,
 ) -> std::io::Result<()> {
     for f in &udp {
-        if let Some(cap) = crate::input::quic_capture(f, kind) {
+        if let Some(cap) = crate::quic::flow_capture(f, kind) {
             let lean = Options { summary_only: true, ..opts.explain.clone() };
             let (conn, diagnostics, _) = crate::explain_capture(f.stream, &cap, &keys, &lean);
             let mut line = ScanLine::from_connection(conn);

@@ -6,11 +6,11 @@
 //! after the ciphertext they came from. Application data is opened (to prove the keys) but not
 //! copied. Then both Finished messages are checked against the transcript.
 
-use super::keylog::Entry;
+use crate::input::keylog::Entry;
 use super::tls13::{self, Hash, Suite, TrafficKeys};
-use crate::input::{Capture, ChunkIn};
+use crate::input::{insert, shifted, Capture};
 use crate::model::{Dir, KeyGen, KeyValue, NoteSeverity, TextRef};
-use crate::tls::hexs;
+use crate::reader::{first_line, hexs};
 use crate::tls::TlsConnection;
 
 /// The TLS 1.3 secrets of one connection, from the key log.
@@ -179,15 +179,6 @@ fn handshake_names(content: &[u8]) -> Vec<String> {
     crate::tls::certcomp::split_messages(content).into_iter().filter(|m| m.len() >= 4).map(|m| crate::registry::handshake_name(m[0])).collect()
 }
 
-/// First line of decrypted application data, for a note (printable ASCII only).
-pub(crate) fn first_line(b: &[u8]) -> String {
-    let line: String = b.iter().take_while(|&&c| c != b'\r' && c != b'\n').take(60).map(|&c| if (0x20..0x7f).contains(&c) { c as char } else { '.' }).collect();
-    if line.is_empty() {
-        "—".into()
-    } else {
-        line
-    }
-}
 
 /// Decrypt a TLS 1.3 connection whose secrets are in `entries`. None when the key log has
 /// nothing for it (or it is not TLS 1.3).
@@ -549,54 +540,6 @@ fn key_schedule12(version: u16, suite: super::tls12::Suite, master: &[u8], keys:
     out
 }
 
-/// A copy of `cap` with `inserts` placed right after the records they belong to, as chunks of
-/// the same direction and frame, marked decrypted. Offsets in its diagnostics move along.
-/// Offsets of the original bytes as they are after `insert` puts `inserts` in.
-fn shifted(inserts: &[(usize, Dir, Vec<u8>)], v: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
-    v.into_iter().map(|(o, l)| (o + inserts.iter().filter(|i| i.0 <= o).map(|i| i.2.len()).sum::<usize>(), l)).collect()
-}
-
-pub(crate) fn insert(cap: &Capture, mut inserts: Vec<(usize, Dir, Vec<u8>)>) -> Capture {
-    inserts.sort_by_key(|i| i.0);
-    let mut out = Capture { data: Vec::with_capacity(cap.data.len() + inserts.iter().map(|i| i.2.len()).sum::<usize>()), chunks: Vec::new(), decrypted: Vec::new(), ..cap.clone() };
-    let mut next = 0;
-    for c in &cap.chunks {
-        let end = c.offset + c.len;
-        let mut from = c.offset;
-        // A record ends inside (or at the end of) the chunk that holds its last byte.
-        while next < inserts.len() && inserts[next].0 <= end {
-            let (at, _, ref bytes) = inserts[next];
-            let at = at.max(from);
-            push(&mut out, c.dir, &cap.data[from..at], c.frame);
-            let o = out.data.len();
-            push(&mut out, c.dir, bytes, c.frame);
-            out.decrypted.push((o, bytes.len()));
-            from = at;
-            next += 1;
-        }
-        push(&mut out, c.dir, &cap.data[from..end], c.frame);
-    }
-    let shift = |off: usize| off + inserts.iter().filter(|i| i.0 <= off).map(|i| i.2.len()).sum::<usize>();
-    for d in out.diagnostics.iter_mut() {
-        d.offset = shift(d.offset);
-    }
-    // Ranges that were already rebuilt plaintext (a tool log's, decompressed certificates)
-    // move along too.
-    // (A range that an insert falls inside grows by it.)
-    let moved = |&(o, l): &(usize, usize)| (shift(o), l + inserts.iter().filter(|i| o < i.0 && i.0 < o + l).map(|i| i.2.len()).sum::<usize>());
-    out.decrypted.extend(cap.decrypted.iter().map(moved));
-    out.inflated = cap.inflated.iter().map(moved).collect();
-    out
-}
-
-fn push(cap: &mut Capture, dir: Option<Dir>, bytes: &[u8], frame: Option<u32>) {
-    if bytes.is_empty() {
-        return;
-    }
-    let offset = cap.data.len();
-    cap.data.extend_from_slice(bytes);
-    cap.chunks.push(ChunkIn { dir, offset, len: bytes.len(), frame, layer: None });
-}
 
 /// Check both Finished messages: verify_data must be HMAC(finished_key, Transcript-Hash of the
 /// handshake messages before it), with the message_hash rule after a HelloRetryRequest

@@ -1,8 +1,8 @@
-//! Key material and decryption: the key log (SSLKEYLOGFILE) reader, matched to connections by
-//! client random, and TLS 1.3 record decryption with those secrets.
+//! Key material and decryption: TLS 1.0-1.3 and QUIC record protection with the secrets of a
+//! key log (read by `input::keylog`), matched to connections by client random.
 
 pub mod decrypt;
-pub mod keylog;
+pub mod prim;
 pub mod quic;
 pub mod tls12;
 pub mod tls13;

@@ -57,17 +57,6 @@ impl Version {
     }
 }
 
-/// A human name for a QUIC version number (RFC 9000 §15, RFC 9369; drafts as 0xff0000NN).
-pub fn version_name(number: u32) -> String {
-    match number {
-        0 => "Version Negotiation".into(),
-        1 => "QUIC v1".into(),
-        0x6b33_43cf => "QUIC v2".into(),
-        0xff00_0000..=0xff00_00ff => format!("QUIC draft-{}", number & 0xff),
-        n if n & 0x0f0f_0f0f == 0x0a0a_0a0a => format!("reserved for version negotiation (0x{n:08x})"),
-        n => format!("unknown (0x{n:08x})"),
-    }
-}
 
 /// Initial secrets (RFC 9001 §5.2): initial_secret = HKDF-Extract(salt, DCID), then the
 /// client's and the server's secrets with the labels "client in" and "server in".
@@ -193,6 +182,13 @@ pub fn open(keys: &PacketKeys, pn: u64, header: &[u8], payload: &[u8]) -> Option
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_registry_knows_the_versions_that_have_salts() {
+        for n in (0..0x40).chain(0xff00_0000..0xff00_0040).chain([0x6b33_43cf, 0x709a_50c4, 0x0a0a_0a0a]) {
+            assert_eq!(super::Version::from_number(n).is_some(), crate::registry::quic_version_known(n), "0x{n:08x}");
+        }
+    }
+
     use super::*;
 
     fn unhex(s: &str) -> Vec<u8> {

@@ -7,49 +7,12 @@ use aes::cipher::{block_padding::NoPadding, BlockDecryptMut, KeyIvInit};
 use aes_gcm::aead::{Aead as _, KeyInit, Payload};
 use aes_gcm::{Aes128Gcm, Aes256Gcm};
 use chacha20poly1305::ChaCha20Poly1305;
-use hmac::{Hmac, Mac};
+
 use md5::Md5;
 use sha1::Sha1;
 use sha2::{Digest, Sha256, Sha384};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum MacHash {
-    /// Only inside the TLS 1.0/1.1 PRF.
-    Md5,
-    Sha1,
-    Sha256,
-    Sha384,
-}
-
-impl MacHash {
-    pub fn len(self) -> usize {
-        match self {
-            MacHash::Md5 => 16,
-            MacHash::Sha1 => 20,
-            MacHash::Sha256 => 32,
-            MacHash::Sha384 => 48,
-        }
-    }
-
-    pub fn hmac(self, key: &[u8], parts: &[&[u8]]) -> Vec<u8> {
-        macro_rules! run {
-            ($h:ty) => {{
-                // HMAC takes keys of any length: the error case cannot happen.
-                let Ok(mut m) = <Hmac<$h> as Mac>::new_from_slice(key) else { return vec![0; self.len()] };
-                for p in parts {
-                    m.update(p);
-                }
-                m.finalize().into_bytes().to_vec()
-            }};
-        }
-        match self {
-            MacHash::Md5 => run!(Md5),
-            MacHash::Sha1 => run!(Sha1),
-            MacHash::Sha256 => run!(Sha256),
-            MacHash::Sha384 => run!(Sha384),
-        }
-    }
-}
+pub use super::prim::MacHash;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Cipher {
@@ -204,11 +167,11 @@ pub fn open(suite: Suite, keys: &DirKeys, seq: u64, t: u8, version: u16, body: &
             let (explicit, ct) = (body.get(..8)?, body.get(8..)?);
             let plain_len = ct.len().checked_sub(tag)?;
             let nonce: Vec<u8> = [&keys.iv[..], explicit].concat();
-            super::tls13::ccm_open(&keys.key, tag, &nonce, &ad(plain_len), ct)
+            super::prim::ccm_open(&keys.key, tag, &nonce, &ad(plain_len), ct)
         }
         Cipher::ChaCha20Poly1305 => {
             let plain_len = body.len().checked_sub(16)?;
-            let nonce = super::tls13::nonce(&keys.iv, seq);
+            let nonce = super::prim::nonce(&keys.iv, seq);
             let aad = ad(plain_len);
             ChaCha20Poly1305::new_from_slice(&keys.key).ok()?.decrypt((&nonce).into(), Payload { msg: body, aad: &aad }).ok()
         }

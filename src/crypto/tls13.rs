@@ -7,6 +7,8 @@ use chacha20poly1305::ChaCha20Poly1305;
 use hkdf::Hkdf;
 use sha2::{Digest, Sha256, Sha384};
 
+use super::prim::{ccm_open, nonce, MacHash};
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Hash {
     Sha256,
@@ -30,8 +32,8 @@ impl Hash {
 
     pub fn hmac(self, key: &[u8], data: &[u8]) -> Vec<u8> {
         let h = match self {
-            Hash::Sha256 => super::tls12::MacHash::Sha256,
-            Hash::Sha384 => super::tls12::MacHash::Sha384,
+            Hash::Sha256 => MacHash::Sha256,
+            Hash::Sha384 => MacHash::Sha384,
         };
         h.hmac(key, &[data])
     }
@@ -112,15 +114,6 @@ pub fn next_secret(hash: Hash, secret: &[u8]) -> Vec<u8> {
     expand_label(hash, secret, "traffic upd", &[], hash.len())
 }
 
-/// Per-record nonce: the IV XOR the 64-bit sequence number, left-padded (RFC 8446 §5.3).
-pub fn nonce(iv: &[u8], seq: u64) -> [u8; 12] {
-    let mut n = [0u8; 12];
-    n.copy_from_slice(&iv[..12]);
-    for (i, b) in seq.to_be_bytes().iter().enumerate() {
-        n[4 + i] ^= b;
-    }
-    n
-}
 
 /// Open one protected record: `header` is its 5-byte record header (the additional data),
 /// `body` the ciphertext with the tag. None when authentication fails.
@@ -136,21 +129,6 @@ pub fn open(suite: Suite, keys: &TrafficKeys, seq: u64, header: &[u8], body: &[u
     }
 }
 
-/// AES-CCM open with a 12-byte nonce, an AES-128 or AES-256 key and a 16- or 8-byte tag
-/// (RFC 3610; TLS: RFC 6655, RFC 8446 B.4).
-pub fn ccm_open(key: &[u8], tag: usize, nonce: &[u8], aad: &[u8], body: &[u8]) -> Option<Vec<u8>> {
-    use ccm::consts::{U12, U16, U8};
-    use ccm::Ccm;
-    let nonce: &[u8; 12] = nonce.try_into().ok()?;
-    let payload = Payload { msg: body, aad };
-    match (key.len(), tag) {
-        (16, 16) => Ccm::<aes::Aes128, U16, U12>::new_from_slice(key).ok()?.decrypt(nonce.into(), payload).ok(),
-        (16, 8) => Ccm::<aes::Aes128, U8, U12>::new_from_slice(key).ok()?.decrypt(nonce.into(), payload).ok(),
-        (32, 16) => Ccm::<aes::Aes256, U16, U12>::new_from_slice(key).ok()?.decrypt(nonce.into(), payload).ok(),
-        (32, 8) => Ccm::<aes::Aes256, U8, U12>::new_from_slice(key).ok()?.decrypt(nonce.into(), payload).ok(),
-        _ => None,
-    }
-}
 
 /// TLSInnerPlaintext -> (content type, content): the zero padding is stripped and the last
 /// non-zero byte is the real content type (RFC 8446 §5.2). None when it is all zeros.

@@ -14,9 +14,9 @@ use crate::model::Dir;
 use crate::handshake::{answered_hello, psk_mode_name, resumed};
 use crate::model::Handshake;
 use crate::registry::{self, ct, ext, ht, is_grease, ver, KeyExchange, RecordProtection};
-use crate::tls::{hexs, TlsConnection};
+use crate::reader::hexs;
+use crate::tls::TlsConnection;
 use crate::fingerprint;
-use crate::Options;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Lang {
@@ -46,6 +46,24 @@ impl Lang {
             Lang::Zh => zh::TEXTS,
         }
     }
+}
+
+/// How to analyse and explain.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    pub lang: Lang,
+    /// Current time (Unix seconds) for "is this certificate valid now" notes; the wasm shim
+    /// passes the browser's clock, the CLI the system clock. None: no such notes.
+    pub now: Option<i64>,
+    /// Only what a summary needs (for `scan`): messages keep their names and spans but get no
+    /// titles, explanations or fields, and `stream.hex` stays empty.
+    pub summary_only: bool,
+    /// For captures: explain only this connection (Wireshark's `tcp.stream` number).
+    pub only_stream: Option<usize>,
+    /// For captures: explain only this QUIC connection (Wireshark's `udp.stream` number).
+    pub only_udp_stream: Option<usize>,
+    /// Key log text (SSLKEYLOGFILE) given beside the input, e.g. `--keylog FILE`.
+    pub keylog: String,
 }
 
 type Index = std::collections::HashMap<&'static str, &'static str>;
@@ -868,7 +886,7 @@ fn quic_texts(m: &Message, q: &crate::model::QuicPacket) -> (TextRef, TextRef) {
             .arg("frames", frames)
             .arg("dcid", q.dcid.clone())
             .arg("keys", q.keys.clone().unwrap_or_else(|| "—".into()))
-            .arg("version", q.version.map(crate::crypto::quic::version_name).unwrap_or_else(|| "—".into())),
+            .arg("version", q.version.map(crate::registry::quic_version_name).unwrap_or_else(|| "—".into())),
     )
 }
 

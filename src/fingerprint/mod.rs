@@ -37,7 +37,7 @@ pub fn ja3_string(ch: &ClientHelloInfo) -> String {
 }
 
 pub fn md5_hex(b: &[u8]) -> String {
-    crate::tls::hexs(&Md5::digest(b))
+    crate::reader::hexs(&Md5::digest(b))
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -75,7 +75,7 @@ fn alpn_code(first: Option<&[u8]>) -> String {
             if !f.is_ascii() || !l.is_ascii() {
                 "99".into()
             } else if !f.is_ascii_alphanumeric() || !l.is_ascii_alphanumeric() {
-                let h = crate::tls::hexs(b);
+                let h = crate::reader::hexs(b);
                 format!("{}{}", &h[..1], &h[h.len() - 1..])
             } else {
                 format!("{}{}", f as char, l as char)
@@ -102,7 +102,7 @@ fn hash12(s: &str) -> String {
     if s.is_empty() {
         return "000000000000".into();
     }
-    crate::tls::hexs(&Sha256::digest(s.as_bytes()))[..12].to_string()
+    crate::reader::hexs(&Sha256::digest(s.as_bytes()))[..12].to_string()
 }
 
 /// JA4 of a ClientHello sent over `transport` ('t', 'q' or 'd').

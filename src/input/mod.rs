@@ -4,6 +4,7 @@
 
 pub mod curl_log;
 mod hex;
+pub mod keylog;
 mod literal;
 mod tool_log;
 
@@ -83,6 +84,57 @@ impl Capture {
     }
 }
 
+/// Offsets of the original bytes as they are after `insert` puts `inserts` in.
+pub(crate) fn shifted(inserts: &[(usize, Dir, Vec<u8>)], v: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
+    v.into_iter().map(|(o, l)| (o + inserts.iter().filter(|i| i.0 <= o).map(|i| i.2.len()).sum::<usize>(), l)).collect()
+}
+
+/// A copy of `cap` with `inserts` (position after a record, direction, bytes) placed right
+/// after the records they belong to, as chunks of the same direction and frame, marked
+/// decrypted (rebuilt plaintext). Offsets in its diagnostics move along.
+pub(crate) fn insert(cap: &Capture, mut inserts: Vec<(usize, Dir, Vec<u8>)>) -> Capture {
+    inserts.sort_by_key(|i| i.0);
+    let mut out = Capture { data: Vec::with_capacity(cap.data.len() + inserts.iter().map(|i| i.2.len()).sum::<usize>()), chunks: Vec::new(), decrypted: Vec::new(), ..cap.clone() };
+    let mut next = 0;
+    for c in &cap.chunks {
+        let end = c.offset + c.len;
+        let mut from = c.offset;
+        // A record ends inside (or at the end of) the chunk that holds its last byte.
+        while next < inserts.len() && inserts[next].0 <= end {
+            let (at, _, ref bytes) = inserts[next];
+            let at = at.max(from);
+            push_chunk(&mut out, c.dir, &cap.data[from..at], c.frame);
+            let o = out.data.len();
+            push_chunk(&mut out, c.dir, bytes, c.frame);
+            out.decrypted.push((o, bytes.len()));
+            from = at;
+            next += 1;
+        }
+        push_chunk(&mut out, c.dir, &cap.data[from..end], c.frame);
+    }
+    let shift = |off: usize| off + inserts.iter().filter(|i| i.0 <= off).map(|i| i.2.len()).sum::<usize>();
+    for d in out.diagnostics.iter_mut() {
+        d.offset = shift(d.offset);
+    }
+    // Ranges that were already rebuilt plaintext (a tool log's, decompressed certificates)
+    // move along too.
+    // (A range that an insert falls inside grows by it.)
+    let moved = |&(o, l): &(usize, usize)| (shift(o), l + inserts.iter().filter(|i| o < i.0 && i.0 < o + l).map(|i| i.2.len()).sum::<usize>());
+    out.decrypted.extend(cap.decrypted.iter().map(moved));
+    out.inflated = cap.inflated.iter().map(moved).collect();
+    out
+}
+
+/// A chunk of its own (not merged with the one before), from `frame`.
+fn push_chunk(cap: &mut Capture, dir: Option<Dir>, bytes: &[u8], frame: Option<u32>) {
+    if bytes.is_empty() {
+        return;
+    }
+    let offset = cap.data.len();
+    cap.data.extend_from_slice(bytes);
+    cap.chunks.push(ChunkIn { dir, offset, len: bytes.len(), frame, layer: None });
+}
+
 const PCAP_MAGICS: [[u8; 4]; 4] =
     [[0xd4, 0xc3, 0xb2, 0xa1], [0xa1, 0xb2, 0xc3, 0xd4], [0x4d, 0x3c, 0xb2, 0xa1], [0xa1, 0xb2, 0x3c, 0x4d]];
 const PCAPNG_MAGIC: [u8; 4] = [0x0a, 0x0d, 0x0d, 0x0a];
@@ -97,6 +149,10 @@ pub struct Input {
     pub keylog: String,
     /// Flows of a capture that are not TLS over TCP.
     pub other_flows: Vec<OtherFlow>,
+    /// UDP flows of a capture, for the QUIC stage (`quic::add_udp`) to make connections of.
+    pub udp: Vec<crate::net::UdpFlow>,
+    /// Packets in the capture file (0 for other inputs).
+    pub packets: usize,
 }
 
 /// Sniff the input and decode it.
@@ -125,10 +181,10 @@ pub fn read_only(input: &[u8], only: Option<Only>) -> Input {
             ..Default::default()
         };
     }
-    if let Some((keys, rest)) = std::str::from_utf8(input).ok().and_then(crate::crypto::keylog::split) {
+    if let Some((keys, rest)) = std::str::from_utf8(input).ok().and_then(keylog::split) {
         // SSLKEYLOGFILE lines pasted with the data: key material, not data.
         let mut inner = if rest.trim().is_empty() {
-            let n = crate::crypto::keylog::parse(&keys).len();
+            let n = keylog::parse(&keys).len();
             Input {
                 kind: "keylog",
                 diagnostics: vec![Diagnostic::warning(0, TextRef::new("diag.input.keylog_only").arg("n", n.to_string()))],
@@ -298,25 +354,17 @@ fn from_packets(packets: &[crate::net::RawPacket], kind: &'static str, diagnosti
             Err(flow) => other_flows.push(flow),
         }
     }
-    // QUIC connections come after the TCP ones, in udp.stream order; a QUIC flow none of whose
-    // packets opens (no Initial keys fit) is listed with the other flows.
-    for f in udp.iter().filter(|f| only.is_none() || only == Some(Only::Udp(f.stream))) {
-        match quic_capture(f, kind) {
-            Some(cap) => captures.push(cap),
-            None => other_flows.push(udp_flow(f)),
-        }
-    }
-    if captures.is_empty() && !packets.is_empty() {
-        diagnostics.push(Diagnostic::error(0, TextRef::new("diag.input.no_tls").arg("n", packets.len().to_string()).arg("kind", kind)));
-    }
+    // UDP flows (QUIC, DTLS) become connections in the QUIC stage (`quic::add_udp`), after the
+    // TCP ones.
+    let udp = udp.into_iter().filter(|f| only.is_none() || only == Some(Only::Udp(f.stream))).collect();
     other_flows.sort_by_key(|f| (f.transport, f.stream));
-    Input { kind, captures, other_flows, ..Default::default() }
+    Input { kind, captures, other_flows, udp, packets: packets.len(), ..Default::default() }
 }
 
 /// A reassembled TCP connection as a capture to explain, or, without TLS records, as a flow
 /// to list.
 pub fn tls_capture(c: crate::net::TcpConnection, kind: &'static str) -> Result<Capture, OtherFlow> {
-    if !crate::tls::record::carries_tls(&c.data) {
+    if !crate::wire::carries_tls(&c.data) {
         return Err(OtherFlow {
             transport: "tcp",
             stream: c.stream,
@@ -342,29 +390,8 @@ pub fn tls_capture(c: crate::net::TcpConnection, kind: &'static str) -> Result<C
     })
 }
 
-/// A UDP flow as a QUIC connection (when at least one packet opens) or a DTLS connection.
-pub fn quic_capture(f: &crate::net::UdpFlow, kind: &'static str) -> Option<Capture> {
-    if f.dtls {
-        return Some(dtls_capture(f, kind));
-    }
-    if !f.quic {
-        return None;
-    }
-    // Even QUIC's Initial packets are encrypted.
-    #[cfg(not(feature = "full"))]
-    {
-        crate::want_full();
-        None
-    }
-    #[cfg(feature = "full")]
-    {
-        let cap = crate::quic::capture(f, kind, &[]);
-        cap.quic_summary.as_ref().is_some_and(|q| q.decrypted > 0).then_some(cap)
-    }
-}
-
 /// A DTLS flow: one chunk per datagram (records never cross datagrams).
-fn dtls_capture(f: &crate::net::UdpFlow, kind: &'static str) -> Capture {
+pub(crate) fn dtls_capture(f: &crate::net::UdpFlow, kind: &'static str) -> Capture {
     let mut cap = Capture {
         kind,
         client: Some(endpoint(f.client)),
@@ -406,7 +433,7 @@ fn looks_like(head: &[u8], port: u16, udp: bool) -> Option<&'static str> {
     if udp {
         return match head {
             // QUIC long header (RFC 9000 section 17.2): form and fixed bits, then the version.
-            _ if crate::quic::is_long_header(head) => Some("QUIC"),
+            _ if crate::wire::is_quic_long_header(head) => Some("QUIC"),
             // DTLS record: content type, then 0xfeff (1.0), 0xfefd (1.2), 0xfefc (1.3) or 0x0100.
             [20..=26, 0xfe, 0xfd | 0xff | 0xfc, ..] | [20..=26, 0x01, 0x00, ..] => Some("DTLS"),
             _ if port == 53 || port == 5353 => Some("DNS"),

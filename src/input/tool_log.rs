@@ -351,7 +351,7 @@ fn rebuild(items: &[Item], cap: &mut Capture) {
         cap.notes.push((NoteSeverity::Info, TextRef::new("note.log.hidden").arg("c2s", hidden[0].to_string()).arg("s2c", hidden[1].to_string())));
     }
     if !app[0].is_empty() || !app[1].is_empty() {
-        use crate::crypto::decrypt::first_line;
+        use crate::reader::first_line;
         cap.notes.push((NoteSeverity::Info, TextRef::new("note.log.app_data").arg("sent", first_line(&app[0])).arg("received", first_line(&app[1]))));
     }
 }

@@ -85,11 +85,6 @@ fn plaintext_handshake(head: &[u8; 4], len: usize) -> Option<u64> {
     }
 }
 
-fn plausible_header(h: &[u8; 5]) -> bool {
-    let len = u16::from_be_bytes([h[3], h[4]]) as usize;
-    (20..=24).contains(&h[0]) && h[1] == 3 && h[2] <= 4 && len > 0 && len <= (1 << 14) + 2048
-}
-
 impl RecordCounter {
     fn feed(&mut self, mut b: &[u8]) {
         while !b.is_empty() {
@@ -128,7 +123,7 @@ impl RecordCounter {
                 self.hdr[self.have] = b[0];
                 self.have += 1;
                 b = &b[1..];
-                if self.have == 5 && plausible_header(&self.hdr) {
+                if self.have == 5 && crate::wire::header_ok(&self.hdr, false) {
                     self.hunting = false;
                     self.record();
                 }
@@ -148,9 +143,7 @@ impl RecordCounter {
             }
             // In step with the stream, an empty record is fine (e.g. the CBC empty-fragment
             // countermeasure); only the search for a header asks for a non-empty one.
-            let [t, major, minor, hi, lo] = self.hdr;
-            let len = u16::from_be_bytes([hi, lo]) as usize;
-            if (20..=24).contains(&t) && major == 3 && minor <= 4 && len <= (1 << 14) + 2048 {
+            if crate::wire::header_ok(&self.hdr, true) {
                 self.record();
             } else {
                 self.lose();
@@ -653,7 +646,7 @@ impl Reassembler {
         let i = *self.udp_index.entry(key).or_insert(next);
         if i == next {
             let head = payload[..payload.len().min(16)].to_vec();
-            let quic = crate::quic::is_long_header(payload);
+            let quic = crate::wire::is_quic_long_header(payload);
             let dtls = matches!(payload, [20..=26, 0xfe, 0xff | 0xfd | 0xfc, ..] | [22, 0x01, 0x00, ..]);
             self.udp.push(UdpFlow {
                 stream: i,

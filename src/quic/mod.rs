@@ -14,21 +14,50 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::crypto::decrypt::Secrets;
-use crate::crypto::keylog::Entry;
+use crate::input::keylog::Entry;
 use crate::crypto::quic::{self as qc, PacketKeys, Version};
 use crate::crypto::tls13::Suite;
 use crate::input::{Capture, ChunkIn};
 use crate::model::{Diagnostic, Dir, Field, Message, NoteSeverity, QuicPacket, QuicSummary, Span, TextRef};
 use crate::net::{Datagram, UdpFlow};
-use crate::reader::{ReadError, ReadResult, Reader};
-use crate::tls::{hexs, nbytes};
+use crate::reader::{varint, ReadError, ReadResult, Reader};
+use crate::reader::{hexs, nbytes};
 
-/// A QUIC long header packet of a version whose Initial keys are known: form and fixed bits
-/// set, then the version (RFC 9000 §17.2).
-pub fn is_long_header(p: &[u8]) -> bool {
-    match p {
-        [b, v0, v1, v2, v3, ..] if b & 0xc0 == 0xc0 => Version::from_number(u32::from_be_bytes([*v0, *v1, *v2, *v3])).is_some(),
-        _ => false,
+
+/// The UDP flows of a capture as connections (QUIC when a packet opens, DTLS), after its TCP
+/// ones in udp.stream order; a QUIC flow none of whose packets opens (no Initial keys fit) is
+/// listed with the other flows. A capture file without any connection gets a diagnostic.
+pub fn add_udp(inp: &mut crate::input::Input) {
+    for f in std::mem::take(&mut inp.udp) {
+        match flow_capture(&f, inp.kind) {
+            Some(cap) => inp.captures.push(cap),
+            None => inp.other_flows.push(crate::input::udp_flow(&f)),
+        }
+    }
+    if inp.captures.is_empty() && inp.packets > 0 {
+        inp.diagnostics.push(Diagnostic::error(0, TextRef::new("diag.input.no_tls").arg("n", inp.packets.to_string()).arg("kind", inp.kind)));
+    }
+    inp.other_flows.sort_by_key(|f| (f.transport, f.stream));
+}
+
+/// A UDP flow as a QUIC connection (when at least one packet opens) or a DTLS connection.
+pub fn flow_capture(f: &UdpFlow, kind: &'static str) -> Option<Capture> {
+    if f.dtls {
+        return Some(crate::input::dtls_capture(f, kind));
+    }
+    if !f.quic {
+        return None;
+    }
+    // Even QUIC's Initial packets are encrypted.
+    #[cfg(not(feature = "full"))]
+    {
+        crate::model::want_full();
+        None
+    }
+    #[cfg(feature = "full")]
+    {
+        let cap = capture(f, kind, &[]);
+        cap.quic_summary.as_ref().is_some_and(|q| q.decrypted > 0).then_some(cap)
     }
 }
 
@@ -70,21 +99,6 @@ fn di(d: Dir) -> usize {
     }
 }
 
-/// A variable-length integer (RFC 9000 §16): the two top bits of the first byte give its
-/// length, 1, 2, 4 or 8 bytes.
-pub fn varint(r: &mut Reader, what: &'static str) -> ReadResult<(u64, Span)> {
-    let start = r.pos();
-    let (b, _) = r.u8(what)?;
-    let len = 1usize << (b >> 6);
-    let mut v = u64::from(b & 0x3f);
-    if len > 1 {
-        let (rest, _) = r.take(len - 1, what)?;
-        for &x in rest {
-            v = (v << 8) | u64::from(x);
-        }
-    }
-    Ok((v, Span::new(start, len)))
-}
 
 /// One direction's CRYPTO stream at one level, reassembled by offset.
 #[derive(Default)]
@@ -304,7 +318,7 @@ impl<'a> Walk<'a> {
             first_kids.push(Field::new("long packet type", format!("{ptype} ({type_label})"), fspan).note(if version.is_some_and(|v| v.v2) { "field.quic.long_packet_type.v2" } else { "field.quic.long_packet_type" }));
         }
         fields.push(Field::new("first byte", format!("0x{first:02x}"), fspan).note("field.quic.first_byte").with_children(first_kids));
-        fields.push(Field::new("version", format!("0x{ver:08x} ({})", qc::version_name(ver)), vspan).note(if ver == 0 { "field.quic.version.negotiation" } else { "field.quic.version" }));
+        fields.push(Field::new("version", format!("0x{ver:08x} ({})", crate::registry::quic_version_name(ver)), vspan).note(if ver == 0 { "field.quic.version.negotiation" } else { "field.quic.version" }));
         let (dcid, dcid_span) = cid(&mut r, fields, "destination connection ID", "field.quic.dcid")?;
         let (scid, _) = cid(&mut r, fields, "source connection ID", "field.quic.scid")?;
         info.dcid = hexs(&dcid);
@@ -320,8 +334,8 @@ impl<'a> Walk<'a> {
                 let mut kids = Vec::new();
                 while r.remaining() >= 4 {
                     let (v, s) = r.u32("supported version")?;
-                    list.push(qc::version_name(v));
-                    kids.push(Field::new("supported version", format!("0x{v:08x} ({})", qc::version_name(v)), s).note("field.quic.supported_version"));
+                    list.push(crate::registry::quic_version_name(v));
+                    kids.push(Field::new("supported version", format!("0x{v:08x} ({})", crate::registry::quic_version_name(v)), s).note("field.quic.supported_version"));
                 }
                 fields.push(Field::new("supported versions", list.join(", "), Span::new(start, r.pos() - start)).note("field.quic.supported_versions").with_children(kids));
                 return Ok(Header { level: None, long: true, first, dcid, dcid_span, version_span: vspan, pn_at: all(&r), end: all(&r) });
@@ -535,7 +549,7 @@ impl<'a> Walk<'a> {
         steps.push(Field::new("hp", hexs(&keys.hp), from).note_ref(TextRef::new("field.quic.hp").arg("label", format!("{lp} hp"))));
         steps.push(Field::new("sample", hexs(sample), sample_span).note("field.quic.sample"));
         steps.push(Field::new("mask", hexs(&mask), sample_span).note("field.quic.mask"));
-        steps.push(Field::new("nonce", hexs(&crate::crypto::tls13::nonce(&keys.iv, pn)), pn_span).note("field.quic.nonce"));
+        steps.push(Field::new("nonce", hexs(&crate::crypto::prim::nonce(&keys.iv, pn)), pn_span).note("field.quic.nonce"));
         steps.push(Field::new("AEAD", format!("{}: tag verified", aead_name(keys.suite)), payload_span).note("field.quic.aead"));
         fields.push(Field::new("packet protection", format!("{} keys", level_name(level, label)), Span::new(base, pkt.len())).note(format!("field.quic.protection.{}", level.packet_type())).with_children(steps));
         // The decrypted frames.
@@ -613,7 +627,7 @@ impl<'a> Walk<'a> {
         }
         let mut summary = QuicSummary {
             version: self.first_version.unwrap_or(0),
-            version_name: qc::version_name(self.first_version.unwrap_or(0)),
+            version_name: crate::registry::quic_version_name(self.first_version.unwrap_or(0)),
             original_dcid: self.client_dcids.first().map(|d| hexs(d)).unwrap_or_default(),
             client_scid: self.scid[0].as_ref().map(|s| hexs(s)),
             server_scid: self.scid[1].as_ref().map(|s| hexs(s)),

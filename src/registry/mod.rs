@@ -501,6 +501,25 @@ pub fn suite_parts(v: u16) -> Option<SuiteParts> {
     })
 }
 
+/// A human name for a QUIC version number (RFC 9000 §15, RFC 9369; drafts as 0xff0000NN).
+pub fn quic_version_name(number: u32) -> String {
+    match number {
+        0 => "Version Negotiation".into(),
+        1 => "QUIC v1".into(),
+        0x6b33_43cf => "QUIC v2".into(),
+        0xff00_0000..=0xff00_00ff => format!("QUIC draft-{}", number & 0xff),
+        n if n & 0x0f0f_0f0f == 0x0a0a_0a0a => format!("reserved for version negotiation (0x{n:08x})"),
+        n => format!("unknown (0x{n:08x})"),
+    }
+}
+
+/// QUIC versions whose Initial packets can be read (RFC 9001 §5.2, RFC 9369 §3.3.1: each has
+/// its own salt): v1, v2 and the IETF drafts 23-32 that browsers shipped.
+pub fn quic_version_known(number: u32) -> bool {
+    matches!(number, 0x0000_0001 | 0x6b33_43cf | 0xff00_0017..=0xff00_0020)
+}
+
+
 #[cfg(test)]
 mod tests {
     use super::*;

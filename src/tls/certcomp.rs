@@ -137,7 +137,7 @@ pub fn expand(cap: &Capture, tls: &TlsConnection) -> Option<Capture> {
         ranges.push((at + before, rec.len()));
         before += rec.len();
     }
-    let mut out = crate::crypto::decrypt::insert(cap, inserts);
+    let mut out = crate::input::insert(cap, inserts);
     out.inflated.extend(ranges);
     out.notes.extend(notes);
     Some(out)

@@ -798,7 +798,7 @@ fn key_share_entry(r: &mut Reader, out: &mut Fields) -> ReadResult<u16> {
 /// quic_transport_parameters (RFC 9001 §8.2, RFC 9000 §18): a sequence of (id, length, value),
 /// ids and lengths as QUIC variable-length integers.
 fn transport_parameters(body: &mut Reader, kids: &mut Fields, value: &mut Value) -> ReadResult<()> {
-    use crate::quic::varint;
+    use crate::reader::varint;
     let mut names = Vec::new();
     while !body.is_empty() {
         let s0 = body.pos();
@@ -820,7 +820,7 @@ fn transport_parameters(body: &mut Reader, kids: &mut Fields, value: &mut Value)
             }
             0x0c | 0x2ab2 if v.is_empty() => "(present)".into(),
             0x11 if v.len() >= 4 && v.len() % 4 == 0 => {
-                let vs: Vec<String> = v.chunks(4).map(|c| crate::crypto::quic::version_name(u32::from_be_bytes([c[0], c[1], c[2], c[3]]))).collect();
+                let vs: Vec<String> = v.chunks(4).map(|c| crate::registry::quic_version_name(u32::from_be_bytes([c[0], c[1], c[2], c[3]]))).collect();
                 format!("chosen {}; available {}", vs[0], vs[1..].join(", "))
             }
             _ if v.is_empty() => "(empty)".into(),

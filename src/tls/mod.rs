@@ -13,6 +13,7 @@ pub mod record;
 use crate::input::Capture;
 use crate::model::{Alert, Certificate, Diagnostic, Dir, Field, Message, Record, Span, TextRef};
 use crate::reader::{PieceMap, ReadError};
+pub(crate) use crate::reader::{hex_short, hexs, nbytes};
 use crate::registry::{self, KeyExchange};
 use record::RawRecord;
 
@@ -1067,32 +1068,4 @@ pub struct ParsedBody {
 /// The length prefix of a vector, as a field.
 pub(crate) fn len_field(s: Span, n: usize) -> Field {
     Field::new("length", nbytes(n), s).note("field.vector_length")
-}
-
-/// "1 byte", "2 bytes".
-pub(crate) fn nbytes(n: usize) -> String {
-    if n == 1 {
-        "1 byte".into()
-    } else {
-        format!("{n} bytes")
-    }
-}
-
-pub(crate) fn hexs(b: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut s = String::with_capacity(b.len() * 2);
-    for &x in b {
-        s.push(DIGITS[(x >> 4) as usize] as char);
-        s.push(DIGITS[(x & 15) as usize] as char);
-    }
-    s
-}
-
-/// Hex, shortened in the middle for long values.
-pub(crate) fn hex_short(b: &[u8]) -> String {
-    if b.len() <= 40 {
-        hexs(b)
-    } else {
-        format!("{}…{} ({} bytes)", hexs(&b[..16]), hexs(&b[b.len() - 8..]), b.len())
-    }
 }

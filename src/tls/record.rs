@@ -14,33 +14,13 @@ use bytes::Bytes;
 
 use crate::model::{Diagnostic, Dir, Span, TextRef};
 use crate::reader::PieceMap;
+pub use crate::wire::{sslv2_hello_len, MAX_RECORD_LEN};
+use crate::wire::plausible_header;
 
 /// Pseudo content type of an SSL 2.0-format record: only the SSLv2-compatible ClientHello
 /// (RFC 5246 Appendix E.2), which has a 2-byte header instead of the 5-byte one.
 pub const SSLV2: u8 = 0x80;
 
-/// Length of the SSL 2.0 CLIENT-HELLO at the start of `b` (after its 2-byte header), when
-/// it is one: high bit set in the header, message type 1, version 2.0 or 3.x, and the three
-/// lengths adding up.
-pub fn sslv2_hello_len(b: &[u8]) -> Option<usize> {
-    let [h0, h1, 1, major, minor, ..] = *b else { return None };
-    if h0 & 0x80 == 0 || !matches!((major, minor), (0, 2) | (3, 0..=3)) {
-        return None;
-    }
-    let len = (((h0 & 0x7f) as usize) << 8) | h1 as usize;
-    // The three lengths must be there and add up.
-    let l = b.get(5..11)?;
-    let cs = u16::from_be_bytes([l[0], l[1]]) as usize;
-    let sid = u16::from_be_bytes([l[2], l[3]]) as usize;
-    let ch = u16::from_be_bytes([l[4], l[5]]) as usize;
-    if cs % 3 != 0 || cs == 0 || !(16..=32).contains(&ch) || 9 + cs + sid + ch != len {
-        return None;
-    }
-    Some(len)
-}
-
-/// RFC 5246 §6.2.3: TLSCiphertext.length MUST NOT exceed 2^14 + 2048.
-pub const MAX_RECORD_LEN: usize = (1 << 14) + 2048;
 
 #[derive(Clone, Debug)]
 pub struct RawRecord {
@@ -186,29 +166,6 @@ fn skip_to(found: bool) -> &'static str {
         "@diag.skip.next"
     } else {
         "@diag.skip.end"
-    }
-}
-
-/// Whether a connection's bytes carry TLS: somewhere in the first 64 KiB a plausible record
-/// header whose record is followed by the end of the data or by another plausible header.
-pub fn carries_tls(data: &[u8]) -> bool {
-    sslv2_hello_len(data).is_some() || (0..data.len().min(1 << 16)).any(|p| {
-        plausible_header(&data[p..]) && {
-            let end = p + 5 + u16::from_be_bytes([data[p + 3], data[p + 4]]) as usize;
-            end == data.len() || plausible_header(&data[end..])
-        }
-    })
-}
-
-/// A header we would resynchronise on: a known content type, version 3.0-3.4, a length that
-/// is allowed and fits in what follows.
-fn plausible_header(b: &[u8]) -> bool {
-    match b {
-        [t, 3, minor, hi, lo, ..] => {
-            let len = u16::from_be_bytes([*hi, *lo]) as usize;
-            (20..=24).contains(t) && *minor <= 4 && len > 0 && len <= MAX_RECORD_LEN && b.len() >= 5 + len
-        }
-        _ => false,
     }
 }
 

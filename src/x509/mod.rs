@@ -45,7 +45,7 @@ fn ip_string(b: &[u8]) -> String {
             a.copy_from_slice(b);
             std::net::Ipv6Addr::from(a).to_string()
         }
-        _ => crate::tls::hexs(b),
+        _ => crate::reader::hexs(b),
     }
 }
 
@@ -107,7 +107,7 @@ pub fn summarize(der: &[u8], now: Option<i64>, lean: bool) -> Result<(Certificat
         san: san.clone(),
         public_key: public_key.clone(),
         signature_algorithm: signature_algorithm.clone(),
-        fingerprint_sha256: crate::tls::hexs(&fp),
+        fingerprint_sha256: crate::reader::hexs(&fp),
         self_signed: cert.subject().as_raw() == cert.issuer().as_raw(),
         is_ca: cert.is_ca(),
         span: whole,
@@ -206,13 +206,13 @@ fn extension_field(e: &X509Extension, at: &dyn Fn(&[u8]) -> Span) -> Option<Fiel
             (v.join(", "), "field.cert.ext.crl")
         }
         P::SCT(list) => {
-            let v: Vec<String> = list.iter().map(|s| format!("log {}…", crate::tls::hexs(&s.id.key_id[..8]))).collect();
+            let v: Vec<String> = list.iter().map(|s| format!("log {}…", crate::reader::hexs(&s.id.key_id[..8]))).collect();
             (format!("{} SCT(s): {}", list.len(), v.join(", ")), "field.cert.ext.sct")
         }
-        P::SubjectKeyIdentifier(k) => (crate::tls::hexs(k.0), "field.cert.ext.ski"),
-        P::AuthorityKeyIdentifier(k) => (k.key_identifier.as_ref().map(|k| crate::tls::hexs(k.0)).unwrap_or_else(|| "—".into()), "field.cert.ext.aki"),
+        P::SubjectKeyIdentifier(k) => (crate::reader::hexs(k.0), "field.cert.ext.ski"),
+        P::AuthorityKeyIdentifier(k) => (k.key_identifier.as_ref().map(|k| crate::reader::hexs(k.0)).unwrap_or_else(|| "—".into()), "field.cert.ext.aki"),
         P::CertificatePolicies(p) => (p.iter().map(|x| policy_name(&x.policy_id.to_id_string())).collect::<Vec<_>>().join(", "), "field.cert.ext.policies"),
-        _ => (crate::tls::hex_short(e.value), "field.cert.ext.other"),
+        _ => (crate::reader::hex_short(e.value), "field.cert.ext.other"),
     };
     Some(Field::new(format!("{name}{critical}"), value, at(e.value)).note(note))
 }
