@@ -33,37 +33,29 @@ pub struct Suite {
 }
 
 impl Suite {
-    /// From the IANA cipher suite name (tls-parser's table).
+    /// From the suite's code point (tls-parser's table): AES (GCM, CCM, CBC) and
+    /// ChaCha20-Poly1305 suites; None for others.
     pub fn from_id(id: u16) -> Option<Suite> {
-        let name = crate::registry::cipher_suite_name(id);
-        let key_len = if name.contains("AES_128") {
-            16
-        } else if name.contains("AES_256") || name.contains("CHACHA20") {
-            32
-        } else {
-            return None;
+        use crate::registry::{TlsCipherEnc as Enc, TlsCipherEncMode as Mode, TlsCipherMac as Mac};
+        let c = crate::registry::suite_crypto(id)?;
+        let prf = if c.prf_sha384 { MacHash::Sha384 } else { MacHash::Sha256 };
+        let cipher = match (c.enc, c.mode) {
+            (Enc::Aes, Mode::Gcm) => Cipher::AesGcm,
+            (Enc::Aes, Mode::Ccm) => Cipher::AesCcm(c.tag_len),
+            (Enc::Chacha20_Poly1305, _) => Cipher::ChaCha20Poly1305,
+            (Enc::Aes, Mode::Cbc) => Cipher::AesCbc(match c.mac {
+                Mac::HmacSha1 => MacHash::Sha1,
+                Mac::HmacSha256 => MacHash::Sha256,
+                Mac::HmacSha384 => MacHash::Sha384,
+                _ => return None,
+            }),
+            _ => return None,
         };
-        let prf = if name.ends_with("SHA384") { MacHash::Sha384 } else { MacHash::Sha256 };
-        let cipher = if name.contains("_GCM_") {
-            Cipher::AesGcm
-        } else if name.ends_with("_CCM_8") {
-            Cipher::AesCcm(8)
-        } else if name.ends_with("_CCM") {
-            Cipher::AesCcm(16)
-        } else if name.contains("CHACHA20_POLY1305") {
-            Cipher::ChaCha20Poly1305
-        } else if name.contains("_CBC_") {
-            Cipher::AesCbc(if name.ends_with("_SHA") {
-                MacHash::Sha1
-            } else if name.ends_with("_SHA256") {
-                MacHash::Sha256
-            } else if name.ends_with("_SHA384") {
-                MacHash::Sha384
-            } else {
-                return None;
-            })
-        } else {
-            return None;
+        // ChaCha20 keys are 32 bytes (RFC 7539; the table gives its strength, not its key).
+        let key_len = match (cipher, c.key_len) {
+            (Cipher::ChaCha20Poly1305, _) => 32,
+            (_, 16 | 32) => c.key_len,
+            _ => return None,
         };
         Some(Suite { cipher, key_len, prf })
     }
@@ -240,6 +232,44 @@ pub fn verify_data(version: u16, prf_hash: MacHash, master: &[u8], client: bool,
 
 #[cfg(test)]
 mod tests {
+    /// The code-point rule gives what the IANA names say, for every suite in the table.
+    #[test]
+    fn suites_follow_their_names() {
+        for id in 0..=0xffffu16 {
+            let name = crate::registry::cipher_suite_name(id);
+            let key_len = if name.contains("AES_128") {
+                16
+            } else if name.contains("AES_256") || name.contains("CHACHA20") {
+                32
+            } else {
+                assert!(Suite::from_id(id).is_none() || name.contains("CHACHA20"), "{name}");
+                continue;
+            };
+            let Some(s) = Suite::from_id(id) else {
+                assert!(!name.contains("_GCM") && !name.contains("CCM") && !name.contains("CBC_SHA"), "{name} not decryptable");
+                continue;
+            };
+            assert_eq!(s.key_len, key_len, "{name}");
+            assert_eq!(s.prf == MacHash::Sha384, name.ends_with("SHA384"), "{name}");
+            let want = if name.contains("_GCM_") {
+                Cipher::AesGcm
+            } else if name.contains("CCM_8") {
+                Cipher::AesCcm(8)
+            } else if name.contains("_CCM") {
+                Cipher::AesCcm(16)
+            } else if name.contains("CHACHA20_POLY1305") {
+                Cipher::ChaCha20Poly1305
+            } else if name.ends_with("_SHA") {
+                Cipher::AesCbc(MacHash::Sha1)
+            } else if name.ends_with("_SHA256") {
+                Cipher::AesCbc(MacHash::Sha256)
+            } else {
+                Cipher::AesCbc(MacHash::Sha384)
+            };
+            assert_eq!(s.cipher, want, "{name}");
+        }
+    }
+
     use super::*;
 
     /// The TLS 1.2 PRF test vectors from the IETF TLS list (msg03416), used by BearSSL,

@@ -992,7 +992,7 @@ fn notes(tls: &TlsConnection, hs: &Handshake, s: &Summary, opts: &Options, captu
     }
     if let Some(cs) = s.cipher_suite {
         let name = registry::cipher_suite_name(cs);
-        if ["_RC4_", "_DES_", "_3DES_", "_NULL_", "EXPORT", "_anon_"].iter().any(|w| name.contains(w)) {
+        if registry::suite_weak(cs) {
             out.push(note(Danger, TextRef::new("note.weak_cipher").arg("suite", name.clone())));
         }
         // RFC 8446 §B.4: the TLS 1.3 suites name only cipher and hash; they cannot be used

@@ -1,7 +1,8 @@
 //! IANA code points as data tables: names, defining RFCs, GREASE (RFC 8701). Cipher suites come
 //! from tls-parser's table, which is generated from the IANA registry.
 
-use tls_parser::{TlsCipherAu, TlsCipherEnc, TlsCipherEncMode, TlsCipherKx, TlsCipherMac, TlsCipherSuite, TlsPRF};
+pub use tls_parser::{TlsCipherEnc, TlsCipherEncMode, TlsCipherMac};
+use tls_parser::{TlsCipherAu, TlsCipherKx, TlsCipherSuite, TlsPRF};
 
 use crate::model::SuiteParts;
 
@@ -391,7 +392,7 @@ pub enum RecordProtection {
 
 pub fn suite_protection(v: u16, version: u16) -> RecordProtection {
     let Some(cs) = TlsCipherSuite::from_id(v) else { return RecordProtection::Other };
-    let tag = if cs.name.ends_with("_8") { 8 } else { 16 };
+    let tag = suite_tag_len(v);
     match (cs.enc_mode, cs.enc) {
         _ if cs.kx == TlsCipherKx::Tls13 => RecordProtection::AeadImplicitNonce { tag },
         (_, TlsCipherEnc::Chacha20_Poly1305) => RecordProtection::AeadImplicitNonce { tag: 16 },
@@ -522,6 +523,23 @@ pub fn quic_version_known(number: u32) -> bool {
 
 #[cfg(test)]
 mod tests {
+    /// The code-point rules agree with the IANA names over tls-parser's whole table: weak
+    /// suites are the ones named RC4, DES, 3DES, NULL, EXPORT or anon; CCM_8 names an 8-byte tag.
+    #[test]
+    fn suite_rules_agree_with_the_names() {
+        let mut n = 0;
+        for v in 0..=0xffffu16 {
+            let Some(cs) = TlsCipherSuite::from_id(v) else { continue };
+            n += 1;
+            // RFC 9150's integrity-only TLS 1.3 suites (TLS_SHA256_SHA256, TLS_SHA384_SHA384)
+            // encrypt nothing either, though their names do not say NULL.
+            let named = ["_RC4_", "_DES_", "_3DES_", "_NULL_", "EXPORT", "_anon_"].iter().any(|w| cs.name.contains(w)) || [0xc0b4, 0xc0b5].contains(&v);
+            assert_eq!(suite_weak(v), named, "{} (0x{v:04x})", cs.name);
+            assert_eq!(suite_tag_len(v) == 8, cs.name.contains("CCM_8"), "{}", cs.name);
+        }
+        assert!(n > 300, "{n} suites in the table");
+    }
+
     use super::*;
 
     #[test]
@@ -554,6 +572,53 @@ pub fn suite_hash_len(v: u16) -> usize {
         Some(TlsPRF::Sha384) => 48,
         _ => 32,
     }
+}
+
+/// AES-CCM suites with an 8-byte tag (RFC 6655, RFC 7251, RFC 8442, RFC 8446 §B.4): their IANA
+/// names end in CCM_8. tls-parser's table does not record the tag length.
+const CCM8_SUITES: [u16; 13] = [0x1305, 0xc0ff, 0xc0a0, 0xc0a1, 0xc0a2, 0xc0a3, 0xc0a8, 0xc0a9, 0xc0aa, 0xc0ab, 0xc0ae, 0xc0af, 0xd003];
+
+/// The AEAD tag length of a suite (8 for the CCM_8 suites, else 16).
+pub fn suite_tag_len(v: u16) -> usize {
+    if CCM8_SUITES.contains(&v) {
+        8
+    } else {
+        16
+    }
+}
+
+/// How a TLS 1.0-1.2 suite protects records, for decryption: cipher, key length, MAC, PRF hash.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SuiteCrypto {
+    pub enc: TlsCipherEnc,
+    pub mode: TlsCipherEncMode,
+    /// Key length in bytes.
+    pub key_len: usize,
+    /// The HMAC of a CBC suite (None for AEAD).
+    pub mac: TlsCipherMac,
+    /// The PRF hash: SHA-384 when the suite says so, else SHA-256 (RFC 5246 §5).
+    pub prf_sha384: bool,
+    pub tag_len: usize,
+}
+
+pub fn suite_crypto(v: u16) -> Option<SuiteCrypto> {
+    // In the IANA registry, not in tls-parser's table (draft-cragie-tls-ecjpake; Thread).
+    if v == 0xc0ff {
+        return Some(SuiteCrypto { enc: TlsCipherEnc::Aes, mode: TlsCipherEncMode::Ccm, key_len: 16, mac: TlsCipherMac::Aead, prf_sha384: false, tag_len: 8 });
+    }
+    let cs = TlsCipherSuite::from_id(v)?;
+    Some(SuiteCrypto { enc: cs.enc, mode: cs.enc_mode, key_len: cs.enc_size as usize / 8, mac: cs.mac, prf_sha384: cs.prf == TlsPRF::Sha384, tag_len: suite_tag_len(v) })
+}
+
+/// A suite this tool calls weak (a danger note): no encryption (NULL), RC4 (RFC 7465), single
+/// or triple DES (RFC 8996 era; 3DES's 64-bit block, Sweet32), export strength (56 bits or
+/// less), or anonymous key exchange (no authentication of the server).
+pub fn suite_weak(v: u16) -> bool {
+    // Signalling values (RFC 5746 §3.3, RFC 7507), not suites a server can choose.
+    const SCSV: [u16; 2] = [0x00ff, 0x5600];
+    let Some(cs) = TlsCipherSuite::from_id(v).filter(|_| !SCSV.contains(&v)) else { return false };
+    let anon = cs.au == TlsCipherAu::Null && !matches!(cs.kx, TlsCipherKx::Null | TlsCipherKx::Psk);
+    matches!(cs.enc, TlsCipherEnc::Null | TlsCipherEnc::Rc4 | TlsCipherEnc::Des | TlsCipherEnc::TripleDes) || (cs.enc_size > 0 && cs.enc_size <= 56) || anon
 }
 
 /// PskKeyExchangeMode names (RFC 8446 §4.2.9).

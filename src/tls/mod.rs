@@ -635,10 +635,12 @@ impl Walker<'_> {
             bytes.extend_from_slice(&m.body[..len.min(m.body.len())]);
             let recs = m.records.clone();
             let fragments = std::mem::take(&mut m.fragments);
+            // `handshake_message` puts one record header field per owned record first.
+            let headers = if self.lean { 0 } else { recs.len() };
             self.handshake_message(bytes, map, recs.clone(), recs, pd);
             if let Some(msg) = self.out.messages.last_mut() {
                 // The fragment headers right after the record header(s).
-                let at = msg.fields.iter().position(|f| f.name != "record header").unwrap_or(msg.fields.len());
+                let at = headers.min(msg.fields.len());
                 for (k, f) in fragments.into_iter().enumerate() {
                     // With an empty body the message would end inside the 12-byte header.
                     msg.span = msg.span.cover(f.span);

@@ -120,10 +120,13 @@ pub fn summarize(der: &[u8], now: Option<i64>, lean: bool) -> Result<(Certificat
         Some(t) if t < nb => "field.cert.validity.not_yet",
         _ => "field.cert.validity",
     };
+    // x509-parser keeps no raw slice for the validity: it is what lies between issuer and subject.
+    let (is, ss) = (at(cert.issuer().as_raw()), at(cert.subject().as_raw()));
+    let validity = if is != whole && ss != whole && ss.offset > is.end() { Span::new(is.end(), ss.offset - is.end()) } else { whole };
     let mut fields = vec![
         Field::new("serialNumber", c.serial.clone(), at(cert.raw_serial())).note("field.cert.serial"),
         Field::new("issuer", issuer, at(cert.issuer().as_raw())).note("field.cert.issuer"),
-        Field::new("validity", format!("{} .. {}", c.not_before, c.not_after), whole).note(validity_note),
+        Field::new("validity", format!("{} .. {}", c.not_before, c.not_after), validity).note(validity_note),
         Field::new("subject", subject, at(cert.subject().as_raw())).note("field.cert.subject"),
         Field::new("subjectPublicKeyInfo", public_key, at(spki.raw)).note("field.cert.spki"),
     ];
@@ -136,11 +139,6 @@ pub fn summarize(der: &[u8], now: Option<i64>, lean: bool) -> Result<(Certificat
         }
     }
     fields.push(Field::new("signatureAlgorithm", signature_algorithm, at(&cert.signature_value.data)).note("field.cert.signature"));
-    // x509-parser keeps no raw slice for the validity: it is what lies between issuer and subject.
-    let (is, ss) = (at(cert.issuer().as_raw()), at(cert.subject().as_raw()));
-    if let Some(v) = fields.iter_mut().find(|f| f.name == "validity") {
-        v.span = if is != whole && ss != whole && ss.offset > is.end() { Span::new(is.end(), ss.offset - is.end()) } else { whole };
-    }
     Ok((c, fields))
 }
 
