@@ -500,6 +500,47 @@ pub struct Summary {
     pub ja4_r: Option<String>,
     pub ja4_o: Option<String>,
     pub ja4_ro: Option<String>,
+    /// JA4 taken apart, for showing each piece beside the field it comes from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ja4_parts: Option<Ja4Parts>,
+    /// The JA3 string's five lists (decimal values joined by "-").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ja3_parts: Option<Ja3Parts>,
+}
+
+/// The pieces of JA4 = a_b_c (FoxIO JA4.md).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Ja4Parts {
+    /// "t" (TCP), "q" (QUIC) or "d" (DTLS).
+    pub transport: String,
+    /// "13", "12", ...: the highest supported_versions entry, else legacy_version.
+    pub version: String,
+    /// Which ClientHello field `version` comes from: "supported_versions" or "legacy_version".
+    pub version_from: String,
+    /// "d" with server_name, "i" without.
+    pub sni: String,
+    /// Cipher and extension counts (GREASE left out, at most 99), two digits each.
+    pub ciphers: String,
+    pub extensions: String,
+    /// First and last character of the first ALPN value, "00" without.
+    pub alpn: String,
+    /// b: the sorted cipher list and the first 12 hex digits of its SHA-256.
+    pub cipher_list: String,
+    pub cipher_hash: String,
+    /// c: the sorted extensions (without SNI and ALPN), "_", the signature algorithms, and
+    /// the first 12 hex digits of its SHA-256.
+    pub extension_list: String,
+    pub extension_hash: String,
+}
+
+/// The five comma-separated lists of a JA3 string.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Ja3Parts {
+    pub version: String,
+    pub ciphers: String,
+    pub extensions: String,
+    pub groups: String,
+    pub point_formats: String,
 }
 
 #[derive(Clone, Debug, Serialize)]

@@ -646,7 +646,7 @@ fn texts(m: &Message, tls: &TlsConnection, hs: &Handshake, s: &Summary, w: &mut 
             let (name, level) = a.map(|a| (a.name.clone(), a.level)).unwrap_or(("unknown".into(), None));
             // Alerts with a known typical cause have their own text (RFC 8446 §6.2, RFC 5246 §7.2.2).
             let specific = format!("msg.Alert.explain.{name}");
-            let key = if name == "close_notify" {
+            let key = if a.and_then(|a| a.description) == Some(0) {
                 "msg.Alert.explain.close_notify"
             } else if known(&specific) {
                 specific.as_str()
@@ -908,12 +908,14 @@ fn summary(tls: &TlsConnection, hs: &Handshake) -> Summary {
         if from_bytes && !ch.sslv2 {
             let ja3 = fingerprint::ja3_string(ch);
             s.ja3 = Some(fingerprint::md5_hex(ja3.as_bytes()));
+            s.ja3_parts = Some(fingerprint::ja3_parts(&ja3));
             s.ja3_string = Some(ja3);
             let j = fingerprint::ja4(ch, if f.quic { 'q' } else if f.dtls { 'd' } else { 't' });
             s.ja4 = Some(j.ja4);
             s.ja4_r = Some(j.ja4_r);
             s.ja4_o = Some(j.ja4_o);
             s.ja4_ro = Some(j.ja4_ro);
+            s.ja4_parts = Some(j.parts);
         }
     }
     if let Some(sh) = &f.server_hello {

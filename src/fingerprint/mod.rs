@@ -14,6 +14,7 @@ pub mod diff;
 use md5::Md5;
 use sha2::{Digest, Sha256};
 
+use crate::model::{Ja3Parts, Ja4Parts};
 use crate::registry::is_grease;
 use crate::tls::ClientHelloInfo;
 
@@ -36,6 +37,13 @@ pub fn ja3_string(ch: &ClientHelloInfo) -> String {
     s
 }
 
+/// The five lists of a JA3 string.
+pub fn ja3_parts(ja3: &str) -> Ja3Parts {
+    let mut p = ja3.splitn(5, ',').map(str::to_string);
+    let mut next = || p.next().unwrap_or_default();
+    Ja3Parts { version: next(), ciphers: next(), extensions: next(), groups: next(), point_formats: next() }
+}
+
 pub fn md5_hex(b: &[u8]) -> String {
     crate::reader::hexs(&Md5::digest(b))
 }
@@ -46,6 +54,7 @@ pub struct Ja4 {
     pub ja4_r: String,
     pub ja4_o: String,
     pub ja4_ro: String,
+    pub parts: Ja4Parts,
 }
 
 fn version_code(v: u16) -> &'static str {
@@ -110,14 +119,17 @@ pub fn ja4(ch: &ClientHelloInfo, transport: char) -> Ja4 {
     let ciphers: Vec<u16> = ch.cipher_suites.iter().copied().filter(|&c| !is_grease(c)).collect();
     let exts: Vec<u16> = ch.ext.types.iter().copied().filter(|&e| !is_grease(e)).collect();
     let version = ch.ext.supported_versions.iter().copied().filter(|&v| !is_grease(v)).max().unwrap_or(ch.legacy_version);
-    let a = format!(
-        "{transport}{}{}{:02}{:02}{}",
-        version_code(version),
-        if exts.contains(&0) { 'd' } else { 'i' },
-        ciphers.len().min(99),
-        exts.len().min(99),
-        alpn_code(ch.ext.alpn_first.as_deref())
-    );
+    let mut parts = Ja4Parts {
+        transport: transport.to_string(),
+        version: version_code(version).into(),
+        version_from: if ch.ext.supported_versions.iter().any(|&v| !is_grease(v)) { "supported_versions" } else { "legacy_version" }.into(),
+        sni: if exts.contains(&0) { "d" } else { "i" }.into(),
+        ciphers: format!("{:02}", ciphers.len().min(99)),
+        extensions: format!("{:02}", exts.len().min(99)),
+        alpn: alpn_code(ch.ext.alpn_first.as_deref()),
+        ..Default::default()
+    };
+    let a = format!("{}{}{}{}{}{}", parts.transport, parts.version, parts.sni, parts.ciphers, parts.extensions, parts.alpn);
     let sigs = hex_list(&ch.ext.signature_algorithms.iter().copied().filter(|&s| !is_grease(s)).collect::<Vec<_>>());
     let with_sigs = |e: String| if sigs.is_empty() || e.is_empty() { e } else { format!("{e}_{sigs}") };
     let mut sorted_c = ciphers.clone();
@@ -126,11 +138,14 @@ pub fn ja4(ch: &ClientHelloInfo, transport: char) -> Ja4 {
     sorted_e.sort_unstable();
     let (b, c) = (hex_list(&sorted_c), with_sigs(hex_list(&sorted_e)));
     let (bo, co) = (hex_list(&ciphers), with_sigs(hex_list(&exts)));
+    parts.cipher_hash = hash12(&b);
+    parts.extension_hash = if sorted_e.is_empty() { "000000000000".into() } else { hash12(&c) };
     Ja4 {
-        ja4: format!("{a}_{}_{}", hash12(&b), if sorted_e.is_empty() { "000000000000".into() } else { hash12(&c) }),
+        ja4: format!("{a}_{}_{}", parts.cipher_hash, parts.extension_hash),
         ja4_r: format!("{a}_{b}_{c}"),
         ja4_o: format!("{a}_{}_{}", hash12(&bo), if exts.is_empty() { "000000000000".into() } else { hash12(&co) }),
         ja4_ro: format!("{a}_{bo}_{co}"),
+        parts: Ja4Parts { cipher_list: b, extension_list: c, ..parts },
     }
 }
 
@@ -149,6 +164,10 @@ mod tests {
         ch.ext.alpn_first = Some(b"h2".to_vec());
         let j = ja4(&ch, 't');
         assert_eq!(j.ja4, "t13d1516h2_8daaf6152771_e5627efa2ab1");
+        let p = &j.parts;
+        assert_eq!((p.transport.as_str(), p.version.as_str(), p.sni.as_str(), p.ciphers.as_str(), p.extensions.as_str(), p.alpn.as_str()), ("t", "13", "d", "15", "16", "h2"));
+        assert_eq!((p.cipher_hash.as_str(), p.extension_hash.as_str(), p.version_from.as_str()), ("8daaf6152771", "e5627efa2ab1", "supported_versions"));
+        assert_eq!(format!("{}{}{}{}{}{}_{}_{}", p.transport, p.version, p.sni, p.ciphers, p.extensions, p.alpn, p.cipher_list, p.extension_list), j.ja4_r);
         assert_eq!(j.ja4_r, "t13d1516h2_002f,0035,009c,009d,1301,1302,1303,c013,c014,c02b,c02c,c02f,c030,cca8,cca9_0005,000a,000b,000d,0012,0015,0017,001b,0023,002b,002d,0033,4469,ff01_0403,0804,0401,0503,0805,0501,0806,0601");
         assert_eq!(j.ja4_o, "t13d1516h2_acb858a92679_18f69afefd3d");
         assert_eq!(

@@ -477,16 +477,17 @@ fn server_key_exchange(r: &mut Reader, ctx: &Ctx, out: &mut Fields, info: &mut S
             signature(r, ctx, out, info)
         }
         Some(KeyExchange::Dhe) => {
-            for (name, note) in [("dh_p", "field.ServerKeyExchange.dh_p"), ("dh_g", "field.ServerKeyExchange.dh_g"), ("dh_Ys", "field.ServerKeyExchange.dh_Ys")] {
+            // ServerDHParams (RFC 5246 §7.4.3): dh_p, dh_g, dh_Ys in this order.
+            for (i, (name, note)) in [("dh_p", "field.ServerKeyExchange.dh_p"), ("dh_g", "field.ServerKeyExchange.dh_g"), ("dh_Ys", "field.ServerKeyExchange.dh_Ys")].into_iter().enumerate() {
                 let s0 = r.pos();
                 let (mut v, ls) = r.vec(2, "DH parameter")?;
                 let (b, _) = v.rest();
-                if name == "dh_p" {
+                if i == 0 {
                     let lead = b.iter().take_while(|&&x| x == 0).count();
                     let bits = b.get(lead).map(|&x| (b.len() - lead) * 8 - x.leading_zeros() as usize).unwrap_or(0);
                     info.dh_p_bits = Some(bits);
                 }
-                if name == "dh_Ys" {
+                if i == 2 {
                     info.public_len = b.len();
                 }
                 out.add(|| Field::new(name, hex_short(b), Span::new(s0, r.pos() - s0)).note(note).with_children(vec![len_field(ls, b.len())]));

@@ -247,27 +247,27 @@ function fingerprintWhy(s, conn, onShowBytes) {
       el('td', {}, span && onShowBytes ? el('button', { type: 'button', class: 'link-btn', data: { field }, text: t('fp.show'), on: { click: () => onShowBytes(span) } }) : null));
   };
   const rows = [];
-  if (s.ja4) {
-    const [a = '', b = '', c = ''] = s.ja4.split('_');
-    const raw = (s.ja4_r || '').split('_');
+  // The pieces come taken apart in the JSON (summary.ja4_parts, summary.ja3_parts).
+  const j4 = s.ja4_parts;
+  if (s.ja4 && j4) {
     rows.push(el('tr', {}, el('th', { colspan: '3', class: 'fp-h', text: 'JA4 = ' + s.ja4 })));
-    rows.push(row(t('fp.ja4.proto'), a.slice(0, 1), null));
-    rows.push(row(t('fp.ja4.version'), a.slice(1, 3), (s.supported_versions_offered || []).length ? 'supported_versions' : 'legacy_version'));
-    rows.push(row(t('fp.ja4.sni'), a.slice(3, 4), a[3] === 'd' ? 'server_name' : null));
-    rows.push(row(t('fp.ja4.ciphers'), a.slice(4, 6), 'cipher_suites'));
-    rows.push(row(t('fp.ja4.exts'), a.slice(6, 8), 'extensions'));
-    rows.push(row(t('fp.ja4.alpn'), a.slice(8, 10), a.slice(8, 10) === '00' ? null : 'application_layer_protocol_negotiation'));
-    rows.push(row(t('fp.ja4.b'), `sha256("${raw[1] || ''}") → ${b}`, 'cipher_suites'));
-    rows.push(row(t('fp.ja4.c'), `sha256("${raw.slice(2).join('_')}") → ${c}`, 'extensions'));
+    rows.push(row(t('fp.ja4.proto'), j4.transport, null));
+    rows.push(row(t('fp.ja4.version'), j4.version, j4.version_from));
+    rows.push(row(t('fp.ja4.sni'), j4.sni, j4.sni === 'd' ? 'server_name' : null));
+    rows.push(row(t('fp.ja4.ciphers'), j4.ciphers, 'cipher_suites'));
+    rows.push(row(t('fp.ja4.exts'), j4.extensions, 'extensions'));
+    rows.push(row(t('fp.ja4.alpn'), j4.alpn, j4.alpn === '00' ? null : 'application_layer_protocol_negotiation'));
+    rows.push(row(t('fp.ja4.b'), `sha256("${j4.cipher_list}") → ${j4.cipher_hash}`, 'cipher_suites'));
+    rows.push(row(t('fp.ja4.c'), `sha256("${j4.extension_list}") → ${j4.extension_hash}`, 'extensions'));
   }
-  if (s.ja3_string) {
-    const p = s.ja3_string.split(',');
+  const j3 = s.ja3_parts;
+  if (s.ja3_string && j3) {
     rows.push(el('tr', {}, el('th', { colspan: '3', class: 'fp-h', text: 'JA3 = md5("' + s.ja3_string + '") = ' + (s.ja3 || '') })));
-    rows.push(row(t('fp.ja3.version'), p[0] || '', 'legacy_version'));
-    rows.push(row(t('fp.ja3.ciphers'), p[1] || '', 'cipher_suites'));
-    rows.push(row(t('fp.ja3.exts'), p[2] || '', 'extensions'));
-    rows.push(row(t('fp.ja3.groups'), p[3] || '', 'supported_groups'));
-    rows.push(row(t('fp.ja3.formats'), p[4] || '', 'ec_point_formats'));
+    rows.push(row(t('fp.ja3.version'), j3.version, 'legacy_version'));
+    rows.push(row(t('fp.ja3.ciphers'), j3.ciphers, 'cipher_suites'));
+    rows.push(row(t('fp.ja3.exts'), j3.extensions, 'extensions'));
+    rows.push(row(t('fp.ja3.groups'), j3.groups, 'supported_groups'));
+    rows.push(row(t('fp.ja3.formats'), j3.point_formats, 'ec_point_formats'));
   }
   return el('details', { class: 'fp-why' },
     el('summary', { text: t('fp.why') }),
