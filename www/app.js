@@ -9,6 +9,7 @@ import { renderCard, bindCardHover, focusSpan } from './render/card.js';
 import { renderSummary, resetConnFilter } from './render/summary.js';
 import { renderDiff } from './render/diff.js';
 import { renderFlow, markFlow } from './render/flow.js';
+import { WorkerClient, browserLang } from './worker-client.js';
 
 const SAMPLES = [
   {
@@ -139,54 +140,33 @@ function freshDiff() {
 
 // ---- the worker -----------------------------------------------------------------------------
 
-let worker = null;
+let client = null; // WorkerClient of the current worker
 let sentBytes = null; // the Uint8Array the worker holds
-let seq = 0;
-const pending = new Map();
 
 function startWorker() {
   // The single-file build (www/build/single-file.mjs) brings its worker as a Blob URL.
   const single = globalThis.TLS_LENS_WORKER_URL;
   // boot.js started the first one early (see index.html); a restart makes a new one.
-  worker = globalThis.TLS_LENS_EARLY_WORKER;
+  let worker = globalThis.TLS_LENS_EARLY_WORKER;
   if (!worker) {
     worker = new Worker(single || new URL(`./worker.js?lang=${getLang()}`, import.meta.url), { type: single ? 'classic' : 'module' });
     globalThis.TLS_LENS_EARLY = null; // its answer would come from the old worker
   }
   globalThis.TLS_LENS_EARLY_WORKER = null;
   sentBytes = null;
-  worker.onmessage = (e) => {
-    const p = pending.get(e.data.id);
-    if (!p) return;
-    if (e.data.progress) {
-      if (p.onProgress) p.onProgress(e.data.progress[0], e.data.progress[1]);
-      return;
-    }
-    pending.delete(e.data.id);
-    if (e.data.error !== undefined) p.reject(new Error(e.data.error));
-    else p.resolve(e.data);
-  };
-  worker.onerror = (e) => {
-    e.preventDefault();
-    for (const p of pending.values()) p.reject(new Error(e.message || 'worker failed'));
-    pending.clear();
-  };
+  client = new WorkerClient(worker);
 }
 
 /** Ask the worker; the current input's bytes go along only when the worker lacks them. */
 function call(op, extra = {}, onProgress = null) {
-  const id = ++seq;
-  const msg = { id, op, lang: getLang(), ...extra };
+  const msg = { id: client.nextId(), op, lang: getLang(), ...extra };
   const early = takeEarly(msg);
   if (early) return early;
   if (state.bytes && sentBytes !== state.bytes) {
     msg.bytes = state.bytes;
     sentBytes = state.bytes;
   }
-  return new Promise((resolve, reject) => {
-    pending.set(id, { resolve, reject, onProgress });
-    worker.postMessage(msg);
-  });
+  return client.request(msg, onProgress);
 }
 
 /**
@@ -213,9 +193,7 @@ function sameBytes(a, b) {
 
 /** Stop a long analysis: the worker is dropped and a fresh one started. */
 function cancel() {
-  worker.terminate();
-  for (const p of pending.values()) p.reject(new Error('cancelled'));
-  pending.clear();
+  client.terminate(new Error('cancelled'));
   startWorker();
 }
 
@@ -246,8 +224,7 @@ function initialLang() {
     const saved = localStorage.getItem(LANG_KEY);
     if (saved && LANGS.some((l) => l.code === saved)) return saved;
   } catch { /* storage may be disabled */ }
-  const nav = navigator.languages || [navigator.language || 'en'];
-  return nav.some((l) => /^zh\b/i.test(l)) ? 'zh' : 'en';
+  return browserLang();
 }
 
 function setStatus(text, kind = '') {

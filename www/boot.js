@@ -8,6 +8,7 @@
   // The language app.js will pick (its initialLang): ?lang=, then the saved choice, then the browser's.
   let lang = new URLSearchParams(location.search).get('lang');
   try { lang = lang || localStorage.getItem('tls-lens.lang'); } catch { /* storage may be disabled */ }
+  // (worker-client.js's browserLang; this classic script cannot import it.)
   if (!lang) lang = (navigator.languages || [navigator.language || 'en']).some((l) => /^zh\b/i.test(l)) ? 'zh' : 'en';
   let worker;
   try {

@@ -15,30 +15,16 @@ import { el, clear, hexToBytes } from './render/dom.js';
 import { renderSteps, markSelected, bindSteps } from './render/steps.js';
 import { renderCard, bindCardHover } from './render/card.js';
 import { renderFlow, markFlow } from './render/flow.js';
+import { WorkerClient } from './worker-client.js';
 
 const BASE = new URL('.', import.meta.url);
 
-let worker = null;
-let seq = 0;
-const pending = new Map();
+let client = null;
 
 /** Ask the shared worker to analyse `bytes`. */
 function analyse(bytes, lang) {
-  if (!worker) {
-    worker = new Worker(new URL('worker.js', BASE), { type: 'module' });
-    worker.onmessage = (e) => {
-      const p = pending.get(e.data.id);
-      if (!p || e.data.progress) return;
-      pending.delete(e.data.id);
-      if (e.data.error !== undefined) p.reject(new Error(e.data.error));
-      else p.resolve(e.data.result);
-    };
-  }
-  const id = ++seq;
-  return new Promise((resolve, reject) => {
-    pending.set(id, { resolve, reject });
-    worker.postMessage({ id, op: 'analyze', lang, bytes });
-  });
+  if (!client) client = new WorkerClient(new Worker(new URL('worker.js', BASE), { type: 'module' }));
+  return client.request({ op: 'analyze', lang, bytes }).then((d) => d.result);
 }
 
 class TlsLens extends HTMLElement {

@@ -18,7 +18,7 @@ size() { echo "$(stat -c %s "$1") bytes, $(gzip -9c "$1" | wc -c) gzipped"; }
 echo "floor wasm: $(size "$out/site/floor/page_floor_bg.wasm")"
 echo "lite core:  $(size www/pkg/tls_lens_lite_bg.wasm)"
 echo "full core:  $(size www/pkg/tls_lens_bg.wasm)"
-ui=0; for f in www/index.html www/style.css www/boot.js www/app.js www/i18n.js www/worker.js www/render/*.js www/pkg/tls_lens.js www/pkg/tls_lens_lite.js www/pkg/texts-en.tsv www/samples/tls12-ecdhe-rsa.hex; do
+ui=0; for f in www/index.html www/style.css www/boot.js www/app.js www/i18n.js www/worker.js www/worker-client.js www/render/*.js www/pkg/tls_lens.js www/pkg/tls_lens_lite.js www/pkg/texts-en.tsv www/samples/tls12-ecdhe-rsa.hex; do
   ui=$((ui + $(gzip -9c "$f" | wc -c))); done
 echo "page without its wasm (html, css, js, glue, English texts, default sample): $ui bytes gzipped"
 rm -rf "$out/site/pkg" && cp -r www/pkg "$out/site/pkg" && cp www/samples/tls12-ecdhe-rsa.hex "$out/site/s.hex"

@@ -1,0 +1,60 @@
+// The page's side of the worker protocol (worker.js), shared by the page (app.js) and the
+// <tls-lens> element (tls-lens.js): each request carries an id; the worker answers it once
+// ({ id, result } or { id, error }), after any number of { id, progress: [done, total] }.
+// Also the reader's language as the browser states it.
+
+/** 'zh' when the browser lists a Chinese language, else 'en'. */
+export function browserLang() {
+  const langs = (typeof navigator !== 'undefined' && (navigator.languages || [navigator.language])) || [];
+  return langs.some((l) => /^zh\b/i.test(l || '')) ? 'zh' : 'en';
+}
+
+export class WorkerClient {
+  /** `worker`: a started Worker; this client takes over its message and error handlers. */
+  constructor(worker) {
+    this.worker = worker;
+    this.seq = 0;
+    this.pending = new Map();
+    worker.onmessage = (e) => {
+      const p = this.pending.get(e.data.id);
+      if (!p) return;
+      if (e.data.progress) {
+        if (p.onProgress) p.onProgress(e.data.progress[0], e.data.progress[1]);
+        return;
+      }
+      this.pending.delete(e.data.id);
+      if (e.data.error !== undefined) p.reject(new Error(e.data.error));
+      else p.resolve(e.data);
+    };
+    worker.onerror = (e) => {
+      e.preventDefault();
+      this.failAll(new Error(e.message || 'worker failed'));
+    };
+  }
+
+  /** The id the next request will carry. */
+  nextId() {
+    return ++this.seq;
+  }
+
+  /** Send `msg` (with `msg.id` from nextId, or a new one); resolves with the worker's answer. */
+  request(msg, onProgress = null) {
+    if (msg.id === undefined) msg.id = this.nextId();
+    return new Promise((resolve, reject) => {
+      this.pending.set(msg.id, { resolve, reject, onProgress });
+      this.worker.postMessage(msg);
+    });
+  }
+
+  /** Reject every request still waiting. */
+  failAll(err) {
+    for (const p of this.pending.values()) p.reject(err);
+    this.pending.clear();
+  }
+
+  /** Stop the worker; waiting requests fail with `err`. */
+  terminate(err) {
+    this.worker.terminate();
+    this.failAll(err);
+  }
+}
