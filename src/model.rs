@@ -466,6 +466,13 @@ pub struct Message {
     pub quic: Option<QuicPacket>,
 }
 
+impl Message {
+    /// A message called `name` whose bytes are `span` (one piece); the later stages fill the rest.
+    pub fn at(dir: Option<Dir>, content_type: u8, msg_type: Option<u8>, name: impl Into<String>, span: Span) -> Message {
+        Message { dir, content_type, msg_type, name: name.into(), span, pieces: vec![span], ..Default::default() }
+    }
+}
+
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct Summary {
     pub version: Option<u16>,

@@ -263,15 +263,7 @@ impl<'a> Walk<'a> {
         let span = Span::new(base, end);
         self.push(dg.dir, &bytes[..end], dg.frame, Some("quic-packet"));
         *self.counts.entry(info.packet_type).or_default() += 1;
-        let mut msg = Message {
-            dir: Some(dg.dir),
-            content_type: 0,
-            name: packet_name(info.packet_type).to_string(),
-            span,
-            pieces: vec![span],
-            encrypted: header.level.is_some(),
-            ..Default::default()
-        };
+        let mut msg = Message { encrypted: header.level.is_some(), ..Message::at(Some(dg.dir), 0, None, packet_name(info.packet_type), span) };
         if let Some(level) = header.level {
             self.unprotect(dg, &bytes[..end], base, level, &header, &mut fields, &mut info, &mut msg);
         }

@@ -4,160 +4,26 @@
 //! when the input did not mark them.
 
 pub mod certcomp;
+mod direction;
+mod dtls;
 mod extensions;
-
-pub use extensions::ExtFacts;
+mod facts;
+mod log;
 mod messages;
 pub mod record;
 
+use dtls::DtlsMsg;
+pub use extensions::ExtFacts;
+pub use facts::{ClientHelloInfo, Facts, MsgFacts, ServerHelloInfo, SkeInfo, TlsConnection};
+
 use crate::input::Capture;
-use crate::model::{Alert, Certificate, Diagnostic, Dir, Field, Message, Record, Span, TextRef};
+use crate::model::{Alert, Diagnostic, Dir, Field, Message, Record, Span, TextRef};
 use crate::reader::{PieceMap, ReadError};
 pub(crate) use crate::reader::{hex_short, hexs, nbytes};
 use crate::registry::{self, KeyExchange};
 use record::RawRecord;
 
 pub use messages::HRR_RANDOM;
-
-/// What a ClientHello offered.
-#[derive(Clone, Debug, Default)]
-pub struct ClientHelloInfo {
-    /// Sent in the SSL 2.0-compatible format (RFC 5246 Appendix E.2): no extensions.
-    pub sslv2: bool,
-    pub legacy_version: u16,
-    /// The 32-byte client random (what key logs are keyed by).
-    pub random: Vec<u8>,
-    pub session_id: Vec<u8>,
-    pub cipher_suites: Vec<u16>,
-    pub compression: Vec<u8>,
-    /// Everything its extensions say (types in order, SNI, ALPN, groups, ...).
-    pub ext: ExtFacts,
-}
-
-/// What a ServerHello (or HelloRetryRequest) chose.
-#[derive(Clone, Debug, Default)]
-pub struct ServerHelloInfo {
-    pub legacy_version: u16,
-    pub hrr: bool,
-    /// The 32-byte server random (with the client random, the seed of the TLS 1.2 key block).
-    pub random: Vec<u8>,
-    pub session_id: Vec<u8>,
-    pub cipher_suite: u16,
-    pub extensions: Vec<u16>,
-    pub selected_version: Option<u16>,
-    pub alpn: Option<String>,
-    pub key_share_group: Option<u16>,
-    pub psk_selected: bool,
-    /// pre_shared_key's selected_identity (RFC 8446 §4.2.11).
-    pub psk_selected_identity: Option<u16>,
-    /// A HelloRetryRequest's cookie length (RFC 8446 §4.2.2).
-    pub cookie_len: Option<usize>,
-    pub downgrade_sentinel: Option<&'static str>,
-}
-
-impl ServerHelloInfo {
-    pub fn version(&self) -> u16 {
-        self.selected_version.unwrap_or(self.legacy_version)
-    }
-}
-
-#[derive(Clone, Debug, Default)]
-pub struct SkeInfo {
-    pub kx: Option<KeyExchange>,
-    pub group: Option<u16>,
-    pub dh_p_bits: Option<usize>,
-    pub public_len: usize,
-    pub sig_scheme: Option<u16>,
-}
-
-/// Facts a parsed message contributes to the connection.
-#[derive(Clone, Debug)]
-pub enum MsgFacts {
-    None,
-    ClientHello(Box<ClientHelloInfo>),
-    ServerHello(Box<ServerHelloInfo>),
-    Certificates(Vec<Certificate>),
-    ServerKeyExchange(SkeInfo),
-    CertificateRequest,
-    /// TLS 1.3 EncryptedExtensions (read when decrypted): where the chosen ALPN is.
-    EncryptedExtensions(Box<ExtFacts>),
-    /// CertificateVerify (TLS 1.2 and 1.3): its signature scheme.
-    CertificateVerify(u16),
-    /// NewSessionTicket: the lifetime (hint, in TLS 1.2) in seconds and the ticket's length.
-    NewSessionTicket { lifetime: u32, len: Option<usize> },
-}
-
-/// What the handshake negotiated, as far as the plaintext shows.
-#[derive(Clone, Debug, Default)]
-pub struct Facts {
-    pub client_hello: Option<ClientHelloInfo>,
-    /// The second ClientHello, sent in answer to a HelloRetryRequest (RFC 8446 §4.1.4).
-    pub client_hello2: Option<ClientHelloInfo>,
-    pub server_hello: Option<ServerHelloInfo>,
-    /// TLS 1.3 EncryptedExtensions, when decrypted.
-    pub encrypted_extensions: Option<ExtFacts>,
-    /// CertificateVerify signature schemes, by the side that sent them.
-    pub cert_verify: Vec<(Option<Dir>, u16)>,
-    /// NewSessionTickets in order: (lifetime in seconds, ticket length).
-    pub tickets: Vec<(u32, Option<usize>)>,
-    pub hello_retry: bool,
-    /// The HelloRetryRequest, if any (its `key_share_group` is the group it asks for).
-    pub hrr: Option<ServerHelloInfo>,
-    pub ske: Option<SkeInfo>,
-    pub client_auth: bool,
-    pub resumed: bool,
-    /// The ALPN protocol chosen in (decrypted) EncryptedExtensions.
-    pub ee_alpn: Option<String>,
-    /// The handshake travelled in QUIC CRYPTO frames (RFC 9001), not in TLS records.
-    pub quic: bool,
-    /// DTLS (RFC 6347, 9147).
-    pub dtls: bool,
-    /// The random of the last ClientHello: a QUIC client that got a Retry may start over with
-    /// a new ClientHello, and its key log entries name that one.
-    pub last_client_random: Option<Vec<u8>>,
-    /// A plaintext heartbeat claimed more payload than it carried (RFC 6520 §4).
-    pub heartbleed: bool,
-}
-
-impl Facts {
-    pub fn version(&self) -> Option<u16> {
-        self.server_hello.as_ref().map(|s| s.version())
-    }
-    /// TLS 1.3 (or a draft) was negotiated, or a HelloRetryRequest (which only TLS 1.3 has)
-    /// was seen before the ServerHello.
-    pub fn is_tls13(&self) -> bool {
-        match self.version() {
-            Some(v) => v == 0x0304 || v == 0xfefc || v >> 8 == 0x7f,
-            None => self.hello_retry,
-        }
-    }
-    pub fn suite(&self) -> Option<u16> {
-        self.server_hello.as_ref().map(|s| s.cipher_suite)
-    }
-    pub fn key_exchange(&self) -> Option<KeyExchange> {
-        if self.is_tls13() {
-            return Some(KeyExchange::Tls13);
-        }
-        self.suite().and_then(registry::suite_key_exchange)
-    }
-}
-
-/// The TLS-level view of one connection; explanations are added by `explain`.
-#[derive(Clone, Debug, Default)]
-pub struct TlsConnection {
-    pub records: Vec<Record>,
-    pub messages: Vec<Message>,
-    pub certificates: Vec<Certificate>,
-    pub alerts: Vec<Alert>,
-    pub facts: Facts,
-    pub dirs_inferred: bool,
-    pub diagnostics: Vec<Diagnostic>,
-    /// Read from a log that names the messages but has none of their bytes (curl -v): the
-    /// extensions sent are unknown.
-    pub from_log: bool,
-    /// The log says the tool verified the certificate when the log was made.
-    pub log_verified: bool,
-}
 
 /// Context the message parsers need from earlier messages.
 #[derive(Clone, Copy, Debug, Default)]
@@ -179,21 +45,6 @@ struct Pending {
     bytes: Vec<u8>,
     map: PieceMap,
     records: Vec<PendingRec>,
-}
-
-/// A DTLS handshake message being put together from its fragments (RFC 6347 §4.2.3).
-#[derive(Default)]
-struct DtlsMsg {
-    msg_type: u8,
-    len: usize,
-    body: Vec<u8>,
-    /// (offset in the body, where those bytes are) per fragment.
-    pieces: Vec<(usize, PieceMap)>,
-    /// The first fragment's msg_type and length bytes.
-    header: Option<PieceMap>,
-    fragments: Vec<Field>,
-    records: Vec<usize>,
-    done: bool,
 }
 
 /// A record contributing to pending handshake bytes: its payload starts at `at` of the buffer
@@ -240,76 +91,6 @@ fn di(d: Option<Dir>) -> usize {
         Some(Dir::S2C) => 1,
         None => 2,
     }
-}
-
-/// A `curl -v` log: one step per logged message, no bytes, facts from curl's own report.
-fn from_log(cap: &Capture) -> TlsConnection {
-    let info = cap.log_info.clone().unwrap_or_default();
-    let suite = info.cipher.as_deref().and_then(crate::input::curl_log::iana_suite);
-    let mut out = TlsConnection { from_log: true, log_verified: info.verify_ok, ..Default::default() };
-    // curl sends no server_name for an IP address: SNI carries host names only (RFC 6066 §3).
-    let sni = info.host.clone().filter(|h| h.trim_matches(['[', ']']).parse::<std::net::IpAddr>().is_err());
-    out.facts.client_hello = Some(ClientHelloInfo {
-        ext: ExtFacts { sni, alpn: info.alpn_offered.clone(), ..Default::default() },
-        ..Default::default()
-    });
-    if let Some(v) = info.version {
-        out.facts.server_hello = Some(ServerHelloInfo {
-            legacy_version: v.min(0x0303),
-            selected_version: Some(v),
-            cipher_suite: suite.unwrap_or(0),
-            alpn: info.alpn.clone(),
-            ..Default::default()
-        });
-    }
-    let kx = out.facts.key_exchange();
-    let mut ccs = [false; 2];
-    for (i, l) in cap.log.iter().enumerate() {
-        let k = if l.dir == Dir::C2S { 0 } else { 1 };
-        let name = match (l.content_type, l.msg_type) {
-            (22, Some(t)) => registry::handshake_name(t),
-            (20, _) => "ChangeCipherSpec".to_string(),
-            _ => "Alert".to_string(),
-        };
-        match l.msg_type {
-            Some(12) => out.facts.ske = Some(SkeInfo { kx, ..Default::default() }),
-            Some(13) => out.facts.client_auth = true,
-            _ => {}
-        }
-        let encrypted = l.content_type == 22 && ccs[k] && info.version != Some(0x0304);
-        if l.content_type == 20 {
-            ccs[k] = true;
-        }
-        let field = Field::new("log line", format!("line {}: {}", l.line, l.text.trim_start_matches(['*', ' '])), Span::default()).note("field.log_line");
-        out.messages.push(Message {
-            step: i + 1,
-            dir: Some(l.dir),
-            dir_inferred: false,
-            content_type: l.content_type,
-            msg_type: l.msg_type,
-            name,
-            encrypted,
-            decrypted: false,
-            span: Span::default(),
-            pieces: Vec::new(),
-            records: Vec::new(),
-            title: String::new(),
-            explanation: String::new(),
-            fields: vec![field],
-            alert: None,
-            quic: None,
-        });
-    }
-    if info.subject.is_some() {
-        out.certificates.push(Certificate {
-            subject: info.subject.clone().unwrap_or_default(),
-            issuer: info.issuer.clone().unwrap_or_default(),
-            not_before: info.start.clone().unwrap_or_default(),
-            not_after: info.expire.clone().unwrap_or_default(),
-            ..Default::default()
-        });
-    }
-    out
 }
 
 /// The records of a capture in wire order: per direction when the input marks directions,
@@ -364,7 +145,7 @@ pub fn parse(cap: &Capture) -> TlsConnection {
 /// `parse`; when `lean`, messages get names, spans and facts but no fields (for summaries).
 pub fn parse_lean(cap: &Capture, lean: bool) -> TlsConnection {
     if !cap.log.is_empty() {
-        return from_log(cap);
+        return log::from_log(cap);
     }
     let mut diags = Vec::new();
     let raw = raw_records(cap, &mut diags);
@@ -465,188 +246,6 @@ impl Walker<'_> {
         }
         if let Some(d) = dir {
             self.last_type[di(Some(d))] = Some(self.raw[i].content_type);
-        }
-    }
-
-    fn after_server_hello_tls13(&self, dir: Option<Dir>) -> bool {
-        // In TLS 1.3 every handshake message after ServerHello is encrypted (RFC 8446 §2);
-        // a plaintext handshake record from the server after it would be a protocol error,
-        // but a client's second ClientHello after HelloRetryRequest is plaintext.
-        dir == Some(Dir::S2C) && self.out.facts.server_hello.is_some()
-    }
-
-    /// Guess the direction of a record in an unmarked blob from the handshake state.
-    fn infer_record_dir(&self, r: &RawRecord) -> Option<Dir> {
-        let tls13 = self.out.facts.is_tls13();
-        match r.content_type {
-            22 => {
-                if !self.pending[2].bytes.is_empty() {
-                    return self.last_hs_dir.or(Some(Dir::C2S));
-                }
-                if let Some(&last) = self.ccs_seen.last() {
-                    // TLS 1.2: the handshake record after a CCS is that side's (encrypted) Finished.
-                    if self.encrypted[di(Some(last))] && !tls13 {
-                        return Some(last);
-                    }
-                }
-                r.payload.first().map(|&t| self.dir_of_handshake(t))
-            }
-            20 => Some(self.ccs_dir()),
-            record::SSLV2 => Some(Dir::C2S),
-            21 | 23 => {
-                if tls13 {
-                    // Server flight until the client's CCS (middlebox compatibility) shows up,
-                    // or until a Finished-sized record that cannot be the server's.
-                    if self.ccs_seen[self.ccs_at_server_hello.min(self.ccs_seen.len())..].contains(&Dir::C2S) || self.fin13[0] || self.fin13[1] {
-                        Some(Dir::C2S)
-                    } else if Some(r.payload.len()) == self.finished13_len() && self.enc_count[1] == 1 {
-                        // One server record before it held the whole server flight.
-                        Some(Dir::C2S)
-                    } else {
-                        Some(Dir::S2C)
-                    }
-                } else {
-                    self.ccs_seen.last().copied().or(self.last_hs_dir)
-                }
-            }
-            _ => self.last_hs_dir,
-        }
-    }
-
-    /// Size of an encrypted record holding only a TLS 1.3 Finished: header 4 + hash + inner
-    /// content type 1 + AEAD tag 16.
-    fn finished13_len(&self) -> Option<usize> {
-        let suite = self.out.facts.suite()?;
-        let hash = registry::suite_hash_len(suite);
-        Some(4 + hash + 1 + 16)
-    }
-
-    fn dir_of_handshake(&self, t: u8) -> Dir {
-        match t {
-            1 | 16 | 5 => Dir::C2S,
-            15 if !self.out.facts.is_tls13() => Dir::C2S,
-            11 => {
-                if self.server_hello_done {
-                    Dir::C2S
-                } else {
-                    Dir::S2C
-                }
-            }
-            _ => Dir::S2C,
-        }
-    }
-
-    fn ccs_dir(&self) -> Dir {
-        if self.out.facts.is_tls13() || self.out.facts.hello_retry {
-            // RFC 8446 D.4: the server sends its CCS right after its first flight message; the
-            // client before its second flight.
-            if !self.ccs_seen.contains(&Dir::S2C) && self.last_hs_dir == Some(Dir::S2C) && self.enc_count[1] == 0 {
-                return Dir::S2C;
-            }
-            return Dir::C2S;
-        }
-        match self.ccs_seen.last() {
-            Some(&d) => d.other(),
-            // Full handshake: the client's CCS follows ClientKeyExchange/CertificateVerify;
-            // abbreviated (resumed): the server's follows ServerHello/NewSessionTicket.
-            None => match self.last_hs_dir {
-                Some(Dir::S2C) => Dir::S2C,
-                _ => Dir::C2S,
-            },
-        }
-    }
-
-    /// DTLS: each fragment (12-byte header: type, length, message_seq, fragment_offset,
-    /// fragment_length) goes into its message; a complete message is explained like a TLS one,
-    /// its fragment headers as fields. Retransmissions of complete messages are skipped.
-    fn dtls_handshake_record(&mut self, i: usize, pd: Option<Dir>) {
-        let (payload, pmap) = (self.raw[i].payload.clone(), self.raw[i].payload_map.clone());
-        let mut pos = 0;
-        while pos < payload.len() {
-            if payload.len() - pos < 12 {
-                let at = pmap.abs(pos);
-                self.out.diagnostics.push(Diagnostic::error(at, TextRef::new("diag.dtls.fragment_header").arg("at", at.to_string()).arg("have", (payload.len() - pos).to_string())));
-                return;
-            }
-            let h = &payload[pos..pos + 12];
-            let u24 = |b: &[u8]| (b[0] as usize) << 16 | (b[1] as usize) << 8 | b[2] as usize;
-            let (t, len, seq, off, flen) = (h[0], u24(&h[1..4]), u16::from_be_bytes([h[4], h[5]]), u24(&h[6..9]), u24(&h[9..12]));
-            let have = flen.min(payload.len() - pos - 12);
-            let hm = pmap.slice(pos, 12);
-            let part = |o: usize, n: usize| hm.span(Span::new(o, n));
-            let frag = Field::new("DTLS fragment", format!("message_seq {seq}, bytes {off}..{} of {len}", off + flen), part(0, 12)).note("field.dtls.fragment").with_children(vec![
-                Field::new("msg_type", format!("{t} ({})", registry::handshake_name(t)), part(0, 1)).note("field.handshake.msg_type"),
-                Field::new("length", nbytes(len), part(1, 3)).note("field.handshake.length"),
-                Field::new("message_seq", seq.to_string(), part(4, 2)).note("field.dtls.message_seq"),
-                Field::new("fragment_offset", off.to_string(), part(6, 3)).note("field.dtls.fragment_offset"),
-                Field::new("fragment_length", nbytes(flen), part(9, 3)).note("field.dtls.fragment_length"),
-            ]);
-            // Bounded memory whatever the lengths say: at most 64 messages in progress per
-            // direction, of at most 256 KiB each, their buffers grown only as data arrives.
-            const DTLS_MSG_MAX: usize = 256 << 10;
-            let msgs = &mut self.dtls_msgs[di(pd)];
-            let too_many = !msgs.contains_key(&seq) && msgs.values().filter(|m| !m.done).count() >= 64;
-            let m = msgs.entry(seq).or_insert_with(|| DtlsMsg { msg_type: t, len, ..Default::default() });
-            if too_many || m.done || m.msg_type != t || m.len != len || off + have > len || len > DTLS_MSG_MAX {
-                let at = pmap.abs(pos);
-                let why = if m.done {
-                    "@diag.dtls.why.retransmission"
-                } else if len > DTLS_MSG_MAX || too_many {
-                    "@diag.dtls.why.limit"
-                } else {
-                    "@diag.dtls.why.inconsistent"
-                };
-                self.out.diagnostics.push(Diagnostic::warning(at, TextRef::new("diag.dtls.fragment_skipped").arg("at", at.to_string()).arg("seq", seq.to_string()).arg("why", why)));
-                pos += 12 + have;
-                continue;
-            }
-            if m.body.len() < off + have {
-                m.body.resize(off + have, 0);
-            }
-            m.body[off..off + have].copy_from_slice(&payload[pos + 12..pos + 12 + have]);
-            m.pieces.push((off, pmap.slice(pos + 12, have)));
-            if off == 0 {
-                m.header = Some(pmap.slice(pos, 4));
-            }
-            m.fragments.push(frag);
-            if !m.records.contains(&i) {
-                m.records.push(i);
-            }
-            pos += 12 + have;
-            // Complete when the pieces cover 0..len.
-            let mut pieces = m.pieces.clone();
-            pieces.sort_by_key(|p| p.0);
-            let mut map = match &m.header {
-                Some(h) => h.clone(),
-                None => continue,
-            };
-            let mut cur = 0;
-            for (o, pm) in &pieces {
-                if *o <= cur && o + pm.len() > cur {
-                    map.append(&pm.slice(cur - o, o + pm.len() - cur));
-                    cur = o + pm.len();
-                }
-            }
-            if cur < m.len {
-                continue;
-            }
-            m.done = true;
-            let mut bytes = vec![t, (len >> 16) as u8, (len >> 8) as u8, len as u8];
-            bytes.extend_from_slice(&m.body[..len.min(m.body.len())]);
-            let recs = m.records.clone();
-            let fragments = std::mem::take(&mut m.fragments);
-            // `handshake_message` puts one record header field per owned record first.
-            let headers = if self.lean { 0 } else { recs.len() };
-            self.handshake_message(bytes, map, recs.clone(), recs, pd);
-            if let Some(msg) = self.out.messages.last_mut() {
-                // The fragment headers right after the record header(s).
-                let at = headers.min(msg.fields.len());
-                for (k, f) in fragments.into_iter().enumerate() {
-                    // With an empty body the message would end inside the 12-byte header.
-                    msg.span = msg.span.cover(f.span);
-                    msg.fields.insert(at + k, f);
-                }
-            }
         }
     }
 
@@ -776,23 +375,14 @@ impl Walker<'_> {
             self.server_cert_seen = true;
         }
         self.last_hs_dir = dir;
+        let decrypted = recs.iter().any(|&i| self.raw.get(i).is_some_and(|r| r.decrypted));
         self.push_message(Message {
-            step: 0,
-            dir,
             dir_inferred: pd.is_none(),
-            content_type: 22,
-            msg_type: Some(msg_type),
-            name,
-            encrypted: false,
-            decrypted: recs.iter().any(|&i| self.raw.get(i).is_some_and(|r| r.decrypted)),
-            span,
+            decrypted,
             pieces: map.spans(),
             records: recs,
-            title: String::new(),
-            explanation: String::new(),
             fields: header_fields,
-            alert: None,
-            quic: None,
+            ..Message::at(dir, 22, Some(msg_type), name, span)
         });
     }
 
@@ -800,24 +390,7 @@ impl Walker<'_> {
         let r = &self.raw[i];
         let mut fields = if self.lean { Vec::new() } else { vec![record_header_field(r)] };
         fields.extend(body);
-        self.push_message(Message {
-            step: 0,
-            dir,
-            dir_inferred: !self.marked,
-            content_type: r.content_type,
-            msg_type,
-            name: name.into(),
-            encrypted,
-            decrypted: r.decrypted,
-            span: r.span(),
-            pieces: vec![r.span()],
-            records: vec![i],
-            title: String::new(),
-            explanation: String::new(),
-            fields,
-            alert: None,
-            quic: None,
-        });
+        self.push_message(Message { dir_inferred: !self.marked, encrypted, decrypted: r.decrypted, records: vec![i], fields, ..Message::at(dir, r.content_type, msg_type, name, r.span()) });
     }
 
     /// An SSL 2.0-format CLIENT-HELLO offering SSL 3.0 or TLS (RFC 5246 Appendix E.2).
@@ -836,24 +409,7 @@ impl Walker<'_> {
         self.last_hs_dir = dir;
         let mut all = vec![record_header_field(r)];
         all.extend(fields);
-        self.push_message(Message {
-            step: 0,
-            dir,
-            dir_inferred: !self.marked,
-            content_type: r.content_type,
-            msg_type: Some(1),
-            name: "ClientHello".into(),
-            encrypted: false,
-            decrypted: false,
-            span: r.span(),
-            pieces: vec![r.span()],
-            records: vec![i],
-            title: String::new(),
-            explanation: String::new(),
-            fields: all,
-            alert: None,
-            quic: None,
-        });
+        self.push_message(Message { dir_inferred: !self.marked, records: vec![i], fields: all, ..Message::at(dir, r.content_type, Some(1), "ClientHello", r.span()) });
     }
 
     fn push_message(&mut self, m: Message) {

@@ -1,0 +1,77 @@
+//! A `curl -v` log as a connection: the messages curl names, in order, without their bytes.
+
+use super::{ClientHelloInfo, ExtFacts, ServerHelloInfo, SkeInfo, TlsConnection};
+use crate::input::Capture;
+use crate::model::{Certificate, Dir, Field, Message, Span};
+use crate::registry;
+
+/// A `curl -v` log: one step per logged message, no bytes, facts from curl's own report.
+pub(super) fn from_log(cap: &Capture) -> TlsConnection {
+    let info = cap.log_info.clone().unwrap_or_default();
+    let suite = info.cipher.as_deref().and_then(crate::input::curl_log::iana_suite);
+    let mut out = TlsConnection { from_log: true, log_verified: info.verify_ok, ..Default::default() };
+    // curl sends no server_name for an IP address: SNI carries host names only (RFC 6066 §3).
+    let sni = info.host.clone().filter(|h| h.trim_matches(['[', ']']).parse::<std::net::IpAddr>().is_err());
+    out.facts.client_hello = Some(ClientHelloInfo {
+        ext: ExtFacts { sni, alpn: info.alpn_offered.clone(), ..Default::default() },
+        ..Default::default()
+    });
+    if let Some(v) = info.version {
+        out.facts.server_hello = Some(ServerHelloInfo {
+            legacy_version: v.min(0x0303),
+            selected_version: Some(v),
+            cipher_suite: suite.unwrap_or(0),
+            alpn: info.alpn.clone(),
+            ..Default::default()
+        });
+    }
+    let kx = out.facts.key_exchange();
+    let mut ccs = [false; 2];
+    for (i, l) in cap.log.iter().enumerate() {
+        let k = if l.dir == Dir::C2S { 0 } else { 1 };
+        let name = match (l.content_type, l.msg_type) {
+            (22, Some(t)) => registry::handshake_name(t),
+            (20, _) => "ChangeCipherSpec".to_string(),
+            _ => "Alert".to_string(),
+        };
+        match l.msg_type {
+            Some(12) => out.facts.ske = Some(SkeInfo { kx, ..Default::default() }),
+            Some(13) => out.facts.client_auth = true,
+            _ => {}
+        }
+        let encrypted = l.content_type == 22 && ccs[k] && info.version != Some(0x0304);
+        if l.content_type == 20 {
+            ccs[k] = true;
+        }
+        let field = Field::new("log line", format!("line {}: {}", l.line, l.text.trim_start_matches(['*', ' '])), Span::default()).note("field.log_line");
+        // A log line has no bytes: no span, no pieces.
+        out.messages.push(Message { step: i + 1, encrypted, pieces: Vec::new(), fields: vec![field], ..Message::at(Some(l.dir), l.content_type, l.msg_type, name, Span::default()) });
+    }
+    if info.subject.is_some() {
+        out.certificates.push(Certificate {
+            subject: info.subject.clone().unwrap_or_default(),
+            issuer: info.issuer.clone().unwrap_or_default(),
+            not_before: info.start.clone().unwrap_or_default(),
+            not_after: info.expire.clone().unwrap_or_default(),
+            ..Default::default()
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    /// A `curl -v` log of a TLS 1.2 connection: each "TLS handshake, ..." line is a step with
+    /// no bytes, in the order curl wrote them.
+    #[test]
+    fn a_curl_log_becomes_steps_without_bytes() {
+        let log = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/corpus/seed/curl-vvv-head.txt")).unwrap();
+        let inp = crate::input::read(&log);
+        let t = super::super::parse(&inp.captures[0]);
+        assert!(t.from_log);
+        let names: Vec<&str> = t.messages.iter().map(|m| m.name.as_str()).collect();
+        assert_eq!(names.first(), Some(&"ClientHello"), "{names:?}");
+        assert!(names.contains(&"ServerHelloDone") && names.contains(&"Finished"), "{names:?}");
+        assert!(t.messages.iter().all(|m| m.span.len == 0 && m.pieces.is_empty()));
+    }
+}
