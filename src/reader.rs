@@ -84,6 +84,15 @@ pub fn first_line(b: &[u8]) -> String {
     }
 }
 
+/// "1 byte", "N bytes" as a value in the output language.
+pub fn bytes_value(n: usize) -> TextRef {
+    if n == 1 {
+        TextRef::new("word.value.byte")
+    } else {
+        TextRef::new("word.value.bytes").arg("n", n.to_string())
+    }
+}
+
 pub type ReadResult<T> = Result<T, ReadError>;
 
 /// A cursor over `data`; positions are relative to the start of `data` plus `base`.

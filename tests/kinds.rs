@@ -109,6 +109,9 @@ fn the_retried_client_hello_is_told_as_the_retry() {
         for want in [retry, group, cookie, msg_hash] {
             assert!(second.contains(want), "{lang:?}: want {want:?} in {second}");
         }
+        // The first ClientHello offered no PSK and no early_data (tshark: no extensions 41, 42),
+        // so the retry's allowed changes do not name them (RFC 8446 §4.1.2).
+        assert!(!second.contains("PSK") && !second.contains("early_data"), "{second}");
         // The second hello does not claim the one-round-trip key share of a first hello.
         assert!(!second.contains("x25519"), "{second}");
         let hrr = text(&c, "HelloRetryRequest", 0);
@@ -400,5 +403,21 @@ fn field_values_in_words_follow_the_language() {
     assert_eq!(value(&again, "ClientHello", 0, "session_ticket"), "176 字节的票据（尝试恢复会话）");
     if find(&en.messages[0].fields, "renegotiation_info").is_some() {
         assert_eq!(value(&zh, "ClientHello", 0, "renegotiation_info"), "空（初次握手）");
+    }
+}
+
+/// Without keys, an application data record says which side sent it and cites the section of
+/// the suite's record protection (AES-GCM: RFC 5246 §6.2.3.3); lengths read in the language.
+#[test]
+fn unread_application_data_says_who_sent_it() {
+    let bytes = std::fs::read(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/tls12-ecdhe-rsa.pcap")).unwrap();
+    for (lang, client, length) in [(Lang::En, "the client sent", " bytes"), (Lang::Zh, "客户端发送", " 字节")] {
+        let a = analyze(&bytes, &Options { lang, ..Default::default() });
+        let c = &a.connections[0];
+        let app = c.messages.iter().find(|m| m.name == "ApplicationData" && m.dir == Some(tls_lens::model::Dir::C2S)).unwrap();
+        assert!(app.explanation.contains(client) && app.explanation.contains("RFC 5246 §6.2.3.3"), "{}", app.explanation);
+        let ch = &c.messages[0];
+        let len = ch.fields.iter().find(|f| f.name == "length").unwrap();
+        assert!(len.value.ends_with(length), "{lang:?}: {}", len.value);
     }
 }

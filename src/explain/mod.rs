@@ -428,6 +428,7 @@ fn texts(m: &Message, tls: &TlsConnection, hs: &Handshake, s: &Summary, w: &mut 
                     .arg("s_sni", if s.sni.is_some() { "@msg.Certificate.s.sni" } else { "@msg.Certificate.s.no_sni" })
                     .arg("sni", or_dash(s.sni.clone()))
                     .arg("s_proof", format!("@{proof}"))
+                    .arg("s_verify", opt(tls.log_verified, "msg.Certificate.s.log_verified"))
                     .arg("rfc", match (tls13, d) {
                         (true, _) => "RFC 8446 §4.4.2",
                         (false, "c2s") => "RFC 5246 §7.4.6, §7.4.8",
@@ -618,13 +619,20 @@ fn texts(m: &Message, tls: &TlsConnection, hs: &Handshake, s: &Summary, w: &mut 
                 TextRef::new(if m.decrypted || w.plain.is_some() { "msg.ApplicationData.title.decrypted" } else { "msg.ApplicationData.title" }),
                 TextRef::new(key)
                     .arg("len", len)
+                    .arg("s_who", format!("@msg.ApplicationData.s.{}", side(m.dir)))
                     .arg("plain", w.plain.unwrap_or(plain).to_string())
                     .arg("s_outcome", format!("@msg.early_data.s.{}", hs.early_data))
                     .arg("s_overhead", overhead(s, hs))
                     .arg("rfc", match hs.version {
                         Some(v) if v < ver::TLS11 => "RFC 2246 §6.2.3",
                         Some(v) if v < ver::TLS12 => "RFC 4346 §6.2.3",
-                        _ => "RFC 5246 §6.2.3",
+                        // The section of the suite's record protection.
+                        _ => match protection(s) {
+                            Some(RecordProtection::AeadExplicitNonce { .. }) => "RFC 5246 §6.2.3.3, RFC 5288 §3",
+                            Some(RecordProtection::AeadImplicitNonce { .. }) => "RFC 5246 §6.2.3.3, RFC 7905 §2",
+                            Some(RecordProtection::Cbc { .. }) => "RFC 5246 §6.2.3.2",
+                            _ => "RFC 5246 §6.2.3",
+                        },
                     })
                     .arg("tag", protection(s).map(|p| match p {
                         RecordProtection::AeadExplicitNonce { tag } | RecordProtection::AeadImplicitNonce { tag } => tag,
@@ -848,6 +856,9 @@ fn client_hello_texts(tls: &TlsConnection, hs: &Handshake, w: &mut Walk) -> (Tex
         .arg("sid", ch.session_id.len().to_string())
         .arg("group", hs.hello_retry.as_ref().and_then(|r| r.group).map(registry::group_name).unwrap_or_else(|| "—".into()))
         .arg("s_cookie", opt(retry && sent(ext::COOKIE), "msg.ClientHello.s.cookie"))
+        // What the first ClientHello offered that the retry may change (RFC 8446 §4.1.2).
+        .arg("s_retry_psk", opt(retry && f.client_hello.as_ref().is_some_and(|c| c.ext.psk_identities > 0), "msg.ClientHello.s.retry_psk"))
+        .arg("s_retry_early", opt(retry && f.client_hello.as_ref().is_some_and(|c| c.ext.types.contains(&ext::EARLY_DATA)), "msg.ClientHello.s.retry_early"))
         .arg("cookie", e.cookie_len.unwrap_or(0).to_string())
         .arg("s_same_share", match hs.hello_retry.as_ref().map(|r| r.group) {
             _ if !retry => String::new(),

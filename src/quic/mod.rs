@@ -232,7 +232,7 @@ impl<'a> Walk<'a> {
                 let base = self.push(dg.dir, &dg.bytes[at..], dg.frame, Some("quic-packet"));
                 let span = Span::new(base, dg.bytes.len() - at);
                 if let Some(last) = self.packets.last_mut() {
-                    last.fields.push(Field::new("datagram padding", nbytes(span.len), span).note("field.quic.datagram_padding"));
+                    last.fields.push(Field::says("datagram padding", crate::reader::bytes_value(span.len), span).note("field.quic.datagram_padding"));
                     last.pieces.push(span);
                     last.span = last.span.cover(span);
                 }
@@ -334,7 +334,7 @@ impl<'a> Walk<'a> {
             }
             ("unknown", _) => {
                 let (rest, s) = r.rest();
-                fields.push(Field::new("rest of the packet", nbytes(rest.len()), s).note("field.quic.unknown_version"));
+                fields.push(Field::says("rest of the packet", crate::reader::bytes_value(rest.len()), s).note("field.quic.unknown_version"));
                 return Ok(Header { level: None, long: true, first, dcid, dcid_span, version_span: vspan, pn_at: all(&r), end: all(&r) });
             }
             ("retry", _) => {
@@ -358,7 +358,7 @@ impl<'a> Walk<'a> {
         }
         if level == Some(Level::Initial) {
             let (tlen, tl_span) = varint(&mut r, "token length")?;
-            fields.push(Field::new("token length", nbytes(tlen as usize), tl_span).note("field.quic.token_length"));
+            fields.push(Field::says("token length", crate::reader::bytes_value(tlen as usize), tl_span).note("field.quic.token_length"));
             if tlen > 0 {
                 let (tok, ts) = r.take(usize::try_from(tlen).unwrap_or(usize::MAX), "token")?;
                 fields.push(Field::new("token", hexs(&tok[..tok.len().min(32)]) + if tok.len() > 32 { "…" } else { "" }, ts).note("field.quic.token"));
@@ -390,7 +390,7 @@ impl<'a> Walk<'a> {
         // peer's long header packets (their Source Connection ID).
         let Some(dcid_len) = self.scid[di(dir.other())].as_ref().map(Vec::len) else {
             let (rest, s) = r.rest();
-            fields.push(Field::new("rest of the packet", nbytes(rest.len()), s).note("field.quic.short_unknown_cid"));
+            fields.push(Field::says("rest of the packet", crate::reader::bytes_value(rest.len()), s).note("field.quic.short_unknown_cid"));
             return Ok(Header { level: None, long: false, first, dcid: Vec::new(), dcid_span: Span::default(), version_span: Span::default(), pn_at: len, end: len });
         };
         let (dcid, ds) = r.take(dcid_len, "destination connection ID")?;
@@ -404,12 +404,12 @@ impl<'a> Walk<'a> {
     fn retry(&mut self, r: &mut Reader, bytes: &[u8], version: Option<Version>, fields: &mut Vec<Field>) {
         if r.remaining() < 16 {
             let (rest, s) = r.rest();
-            fields.push(Field::new("rest of the packet", nbytes(rest.len()), s).note("field.quic.retry_tag"));
+            fields.push(Field::says("rest of the packet", crate::reader::bytes_value(rest.len()), s).note("field.quic.retry_tag"));
             return;
         }
         let token_len = r.remaining() - 16;
         if let Ok((tok, s)) = r.take(token_len, "retry token") {
-            fields.push(Field::new("retry token", nbytes(tok.len()), s).note("field.quic.retry_token"));
+            fields.push(Field::says("retry token", crate::reader::bytes_value(tok.len()), s).note("field.quic.retry_token"));
         }
         let verdict = match (version, self.client_dcids.first()) {
             (Some(v), Some(odcid)) => match qc::retry_tag_ok(&v, odcid, bytes) {
@@ -465,7 +465,7 @@ impl<'a> Walk<'a> {
         let sample_span = Span::new(base + sample_at, 16);
         let Some(sample) = pkt.get(sample_at..sample_at + 16) else {
             let s = Span::new(base + h.pn_at.min(pkt.len()), pkt.len().saturating_sub(h.pn_at));
-            fields.push(Field::new("protected payload", nbytes(s.len), s).note("field.quic.too_short"));
+            fields.push(Field::says("protected payload", crate::reader::bytes_value(s.len), s).note("field.quic.too_short"));
             self.undecrypted[level as usize] += 1;
             return;
         };
@@ -494,7 +494,7 @@ impl<'a> Walk<'a> {
             let ps = Span::new(base + h.pn_at, pn_guess);
             fields.push(Field::new("packet number", "protected", ps).note("field.quic.packet_number.protected"));
             let s = Span::new(base + h.pn_at + pn_guess, pkt.len().saturating_sub(h.pn_at + pn_guess));
-            fields.push(Field::new("protected payload", nbytes(s.len), s).note(why));
+            fields.push(Field::says("protected payload", crate::reader::bytes_value(s.len), s).note(why));
             self.undecrypted[level as usize] += 1;
             return;
         };
@@ -685,7 +685,7 @@ pub fn packet_name(t: &str) -> &'static str {
 fn cid(r: &mut Reader, fields: &mut Vec<Field>, name: &'static str, note: &'static str) -> ReadResult<(Vec<u8>, Span)> {
     let (n, ls) = r.u8("connection ID length")?;
     let (id, s) = r.take(usize::from(n), name)?;
-    fields.push(Field::new(format!("{name} length"), nbytes(usize::from(n)), ls).note("field.quic.cid_length"));
+    fields.push(Field::says(format!("{name} length"), crate::reader::bytes_value(usize::from(n)), ls).note("field.quic.cid_length"));
     fields.push(Field::new(name, if id.is_empty() { "(empty)".to_string() } else { hexs(id) }, s).note(note));
     Ok((id.to_vec(), s))
 }
@@ -734,7 +734,7 @@ fn frames(r: &mut Reader, out: &mut Vec<Field>, names: &mut Vec<String>, crypto:
                 n += 1;
             }
             names.push(format!("PADDING ×{n}"));
-            out.push(Field::new("PADDING", nbytes(n), Span::new(start, n)).note("field.quic.frame.PADDING"));
+            out.push(Field::says("PADDING", crate::reader::bytes_value(n), Span::new(start, n)).note("field.quic.frame.PADDING"));
             continue;
         }
         let mut kids = vec![Field::new("frame type", format!("0x{t:02x} ({name})"), ts).note("field.quic.frame_type")];
@@ -774,7 +774,7 @@ fn frames(r: &mut Reader, out: &mut Vec<Field>, names: &mut Vec<String>, crypto:
             0x06 => {
                 let off = v(r, "offset", "field.quic.crypto.offset", &mut kids)?;
                 let (len, ls) = varint(r, "length")?;
-                kids.push(Field::new("length", nbytes(len as usize), ls).note("field.quic.crypto.length"));
+                kids.push(Field::says("length", crate::reader::bytes_value(len as usize), ls).note("field.quic.crypto.length"));
                 let (data, ds) = r.take(usize::try_from(len).unwrap_or(usize::MAX), "crypto data")?;
                 kids.push(Field::new("crypto data", format!("bytes {off}..{} of the TLS handshake stream", off + len), ds).note("field.quic.crypto.data"));
                 value = format!("offset {off}, {}", nbytes(len as usize));
@@ -782,16 +782,16 @@ fn frames(r: &mut Reader, out: &mut Vec<Field>, names: &mut Vec<String>, crypto:
             }
             0x07 => {
                 let (len, ls) = varint(r, "token length")?;
-                kids.push(Field::new("token length", nbytes(len as usize), ls).note("field.quic.token_length"));
+                kids.push(Field::says("token length", crate::reader::bytes_value(len as usize), ls).note("field.quic.token_length"));
                 let (_, s) = r.take(usize::try_from(len).unwrap_or(usize::MAX), "token")?;
-                kids.push(Field::new("token", nbytes(len as usize), s).note("field.quic.new_token"));
+                kids.push(Field::says("token", crate::reader::bytes_value(len as usize), s).note("field.quic.new_token"));
             }
             0x08..=0x0f => {
                 let id = v(r, "stream ID", "field.quic.stream_id", &mut kids)?;
                 let off = if t & 0x04 != 0 { v(r, "offset", "field.quic.stream.offset", &mut kids)? } else { 0 };
                 let data = if t & 0x02 != 0 {
                     let (len, ls) = varint(r, "length")?;
-                    kids.push(Field::new("length", nbytes(len as usize), ls).note("field.quic.stream.length"));
+                    kids.push(Field::says("length", crate::reader::bytes_value(len as usize), ls).note("field.quic.stream.length"));
                     r.take(usize::try_from(len).unwrap_or(usize::MAX), "stream data")?
                 } else {
                     r.rest()
@@ -811,7 +811,7 @@ fn frames(r: &mut Reader, out: &mut Vec<Field>, names: &mut Vec<String>, crypto:
                 v(r, "sequence number", "field.quic.new_cid.seq", &mut kids)?;
                 v(r, "retire prior to", "field.quic.new_cid.retire", &mut kids)?;
                 let (n, ls) = r.u8("length")?;
-                kids.push(Field::new("length", nbytes(usize::from(n)), ls).note("field.quic.cid_length"));
+                kids.push(Field::says("length", crate::reader::bytes_value(usize::from(n)), ls).note("field.quic.cid_length"));
                 let (id, s) = r.take(usize::from(n), "connection ID")?;
                 kids.push(Field::new("connection ID", hexs(id), s).note("field.quic.new_cid.id"));
                 let (tok, s) = r.take(16, "stateless reset token")?;
@@ -833,7 +833,7 @@ fn frames(r: &mut Reader, out: &mut Vec<Field>, names: &mut Vec<String>, crypto:
                     value = format!("application error {code}");
                 }
                 let (len, ls) = varint(r, "reason phrase length")?;
-                kids.push(Field::new("reason phrase length", nbytes(len as usize), ls).note("field.quic.close.reason"));
+                kids.push(Field::says("reason phrase length", crate::reader::bytes_value(len as usize), ls).note("field.quic.close.reason"));
                 let (p, s) = r.take(usize::try_from(len).unwrap_or(usize::MAX), "reason phrase")?;
                 let reason = String::from_utf8_lossy(p).into_owned();
                 if !reason.is_empty() {
@@ -844,19 +844,19 @@ fn frames(r: &mut Reader, out: &mut Vec<Field>, names: &mut Vec<String>, crypto:
             0x30 | 0x31 => {
                 let data = if t == 0x31 {
                     let (len, ls) = varint(r, "length")?;
-                    kids.push(Field::new("length", nbytes(len as usize), ls).note("field.quic.stream.length"));
+                    kids.push(Field::says("length", crate::reader::bytes_value(len as usize), ls).note("field.quic.stream.length"));
                     r.take(usize::try_from(len).unwrap_or(usize::MAX), "datagram data")?
                 } else {
                     r.rest()
                 };
-                kids.push(Field::new("datagram data", nbytes(data.0.len()), data.1).note("field.quic.datagram"));
+                kids.push(Field::says("datagram data", crate::reader::bytes_value(data.0.len()), data.1).note("field.quic.datagram"));
             }
             _ => {
                 let (rest, s) = r.rest();
                 names.push(format!("unknown 0x{t:x}"));
                 out.push(Field::new(format!("frame 0x{t:x}"), format!("unknown frame type; {} not parsed", nbytes(rest.len())), Span::new(start, r.pos() - start)).note("field.quic.frame.unknown").with_children(vec![
                     Field::new("frame type", format!("0x{t:x}"), ts).note("field.quic.frame_type"),
-                    Field::new("rest", nbytes(rest.len()), s).note("field.quic.frame.unparsed"),
+                    Field::says("rest", crate::reader::bytes_value(rest.len()), s).note("field.quic.frame.unparsed"),
                 ]));
                 return Err(ReadError::Malformed { at: start, why: TextRef::new("diag.read.quic_frame").arg("t", format!("0x{t:x}")) });
             }

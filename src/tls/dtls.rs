@@ -1,7 +1,7 @@
 //! DTLS handshake reassembly (RFC 6347 §4.2.3, RFC 9147 §5.5): messages put together from
 //! fragments, retransmissions and inconsistent fragments skipped with a diagnostic.
 
-use super::{di, nbytes, Walker};
+use super::{di, Walker};
 use crate::model::{Diagnostic, Dir, Field, Span, TextRef};
 use crate::reader::PieceMap;
 use crate::registry;
@@ -42,10 +42,10 @@ impl Walker<'_> {
             let part = |o: usize, n: usize| hm.span(Span::new(o, n));
             let frag = Field::new("DTLS fragment", format!("message_seq {seq}, bytes {off}..{} of {len}", off + flen), part(0, 12)).note("field.dtls.fragment").with_children(vec![
                 Field::new("msg_type", format!("{t} ({})", registry::handshake_name(t)), part(0, 1)).note("field.handshake.msg_type"),
-                Field::new("length", nbytes(len), part(1, 3)).note("field.handshake.length"),
+                Field::says("length", crate::reader::bytes_value(len), part(1, 3)).note("field.handshake.length"),
                 Field::new("message_seq", seq.to_string(), part(4, 2)).note("field.dtls.message_seq"),
                 Field::new("fragment_offset", off.to_string(), part(6, 3)).note("field.dtls.fragment_offset"),
-                Field::new("fragment_length", nbytes(flen), part(9, 3)).note("field.dtls.fragment_length"),
+                Field::says("fragment_length", crate::reader::bytes_value(flen), part(9, 3)).note("field.dtls.fragment_length"),
             ]);
             // Bounded memory whatever the lengths say: at most 64 messages in progress per
             // direction, of at most 256 KiB each, their buffers grown only as data arrives.

@@ -472,11 +472,11 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
             let s0 = body.pos();
             let (mut ids, _) = body.vec(2, "responder_id_list")?;
             let (b, _) = ids.rest();
-            kids.add(|| Field::new("responder_id_list", nbytes(b.len()), Span::new(s0, body.pos() - s0)).note("field.status_request.responder_id_list"));
+            kids.add(|| Field::says("responder_id_list", crate::reader::bytes_value(b.len()), Span::new(s0, body.pos() - s0)).note("field.status_request.responder_id_list"));
             let s0 = body.pos();
             let (mut exts, _) = body.vec(2, "request_extensions")?;
             let (b, _) = exts.rest();
-            kids.add(|| Field::new("request_extensions", nbytes(b.len()), Span::new(s0, body.pos() - s0)).note("field.status_request.request_extensions"));
+            kids.add(|| Field::says("request_extensions", crate::reader::bytes_value(b.len()), Span::new(s0, body.pos() - s0)).note("field.status_request.request_extensions"));
             value.say(|| TextRef::new("word.value.ocsp_requested"));
             Ok(())
         }
@@ -492,7 +492,7 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
             let (b, s) = body.rest();
             let zeros = b.iter().all(|&x| x == 0);
             value.say(|| TextRef::new(if zeros { "word.value.padding" } else { "word.value.padding_nonzero" }).arg("n", b.len().to_string()));
-            kids.add(|| Field::new("padding", nbytes(b.len()), s).note(if zeros { "field.padding.zeros" } else { "field.padding.not_zero" }));
+            kids.add(|| Field::says("padding", crate::reader::bytes_value(b.len()), s).note(if zeros { "field.padding.zeros" } else { "field.padding.not_zero" }));
             Ok(())
         }
         28 => {
@@ -531,7 +531,7 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
             // In NewSessionTicket: uint32 max_early_data_size (RFC 8446 §4.2.10).
             let (n, s) = body.u32("max_early_data_size")?;
             value.say(|| TextRef::new("word.value.early_max").arg("n", n.to_string()));
-            kids.add(|| Field::new("max_early_data_size", nbytes(n as usize), s).note("field.early_data.max_early_data_size"));
+            kids.add(|| Field::says("max_early_data_size", crate::reader::bytes_value(n as usize), s).note("field.early_data.max_early_data_size"));
             Ok(())
         }
         // ALPS: ProtocolName supported_protocols<2..2^16-1> (draft-vvv-tls-alps §3).

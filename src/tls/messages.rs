@@ -3,7 +3,7 @@
 
 use super::extensions::{self, ExtCtx, ExtFacts};
 use super::record::RawRecord;
-use super::{hex_short, hexs, len_field, nbytes, ClientHelloInfo, Ctx, MsgFacts, ParsedBody, ServerHelloInfo, SkeInfo};
+use super::{hex_short, hexs, len_field, ClientHelloInfo, Ctx, MsgFacts, ParsedBody, ServerHelloInfo, SkeInfo};
 use crate::model::{Certificate, Field, Fields, Span, TextRef};
 use crate::reader::{ReadError, ReadResult, Reader};
 use crate::registry::{self, is_grease, KeyExchange, RecordProtection};
@@ -61,9 +61,9 @@ pub fn sslv2_client_hello(b: &[u8]) -> (Vec<Field>, ClientHelloInfo, Option<Read
         let (cs, s1) = r.u16("cipher_spec_length")?;
         let (sid, s2) = r.u16("session_id_length")?;
         let (ch, s3) = r.u16("challenge_length")?;
-        out.add(|| Field::new("cipher_spec_length", nbytes(cs as usize), s1).note("field.vector_length"));
-        out.add(|| Field::new("session_id_length", nbytes(sid as usize), s2).note("field.vector_length"));
-        out.add(|| Field::new("challenge_length", nbytes(ch as usize), s3).note("field.vector_length"));
+        out.add(|| Field::says("cipher_spec_length", crate::reader::bytes_value(cs as usize), s1).note("field.vector_length"));
+        out.add(|| Field::says("session_id_length", crate::reader::bytes_value(sid as usize), s2).note("field.vector_length"));
+        out.add(|| Field::says("challenge_length", crate::reader::bytes_value(ch as usize), s3).note("field.vector_length"));
         let s0 = r.pos();
         let mut kids = out.sub();
         for _ in 0..cs / 3 {
@@ -100,7 +100,7 @@ pub fn parse_handshake(bytes: &[u8], ctx: &Ctx) -> ParsedBody {
         let (t, ts) = r.u8("msg_type")?;
         fields.add(|| Field::new("msg_type", format!("{t} ({})", registry::handshake_name(t)), ts).note("field.handshake.msg_type"));
         let (len, ls) = r.u24("length")?;
-        fields.add(|| Field::new("length", nbytes(len), ls).note("field.handshake.length"));
+        fields.add(|| Field::says("length", crate::reader::bytes_value(len), ls).note("field.handshake.length"));
         let mut body = match r.sub(len, "handshake message body") {
             Ok(b) => b,
             Err(e) => {
@@ -210,11 +210,11 @@ fn body(t: u8, r: &mut Reader, ctx: &Ctx, out: &mut Fields, facts: &mut MsgFacts
             let (a, s) = r.u16("algorithm")?;
             out.add(|| Field::new("algorithm", format!("{a} ({})", super::certcomp::algorithm_name(a)), s).note("field.CompressedCertificate.algorithm"));
             let (n, s) = r.u24("uncompressed_length")?;
-            out.add(|| Field::new("uncompressed_length", nbytes(n), s).note("field.CompressedCertificate.uncompressed_length"));
+            out.add(|| Field::says("uncompressed_length", crate::reader::bytes_value(n), s).note("field.CompressedCertificate.uncompressed_length"));
             let (mut data, ls) = r.vec(3, "compressed_certificate_message")?;
             let (b, bs) = data.rest();
             out.add(|| 
-                Field::new("compressed_certificate_message", nbytes(b.len()), bs.cover(ls))
+                Field::says("compressed_certificate_message", crate::reader::bytes_value(b.len()), bs.cover(ls))
                     .note("field.CompressedCertificate.compressed")
                     .with_children(vec![len_field(ls, b.len())]),
             );
@@ -225,7 +225,7 @@ fn body(t: u8, r: &mut Reader, ctx: &Ctx, out: &mut Fields, facts: &mut MsgFacts
             out.add(|| Field::new("status_type", format!("{st} ({})", if st == 1 { "ocsp" } else { "unknown" }), s).note("field.CertificateStatus.status_type"));
             let (mut resp, ls) = r.vec(3, "OCSPResponse")?;
             let (b, bs) = resp.rest();
-            out.add(|| Field::new("OCSPResponse", nbytes(b.len()), bs.cover(ls)).note("field.CertificateStatus.response"));
+            out.add(|| Field::says("OCSPResponse", crate::reader::bytes_value(b.len()), bs.cover(ls)).note("field.CertificateStatus.response"));
             Ok(())
         }
         _ => {
@@ -420,7 +420,7 @@ fn certificate(r: &mut Reader, ctx: &Ctx, out: &mut Fields, certs: &mut Vec<Cert
                 let x0 = list.pos();
                 let (mut ex, xl) = list.vec(2, "extensions")?;
                 let (b, _) = ex.rest();
-                ckids.add(|| Field::new("extensions", nbytes(b.len()), Span::new(x0, list.pos() - x0)).note("field.Certificate.entry_extensions").with_children(vec![len_field(xl, b.len())]));
+                ckids.add(|| Field::says("extensions", crate::reader::bytes_value(b.len()), Span::new(x0, list.pos() - x0)).note("field.Certificate.entry_extensions").with_children(vec![len_field(xl, b.len())]));
             }
             let note = if idx == 0 { "field.Certificate.leaf" } else { "field.Certificate.chain" };
             kids.add(|| Field::new(format!("certificate[{idx}]"), value, Span::new(e0, list.pos() - e0)).note(note).with_children(ckids));
@@ -573,7 +573,7 @@ fn certificate_request(r: &mut Reader, ctx: &Ctx, out: &mut Fields) -> ReadResul
     let s0 = r.pos();
     let (mut cas, ls) = r.vec(2, "certificate_authorities")?;
     let (b, _) = cas.rest();
-    out.add(|| Field::new("certificate_authorities", nbytes(b.len()), Span::new(s0, r.pos() - s0)).note("field.CertificateRequest.certificate_authorities").with_children(vec![len_field(ls, b.len())]));
+    out.add(|| Field::says("certificate_authorities", crate::reader::bytes_value(b.len()), Span::new(s0, r.pos() - s0)).note("field.CertificateRequest.certificate_authorities").with_children(vec![len_field(ls, b.len())]));
     Ok(())
 }
 
@@ -619,14 +619,16 @@ pub fn encrypted_record_fields(r: &RawRecord, ctx: &Ctx) -> Vec<Field> {
             Field::new("auth_tag", hexs(&r.payload[n - 16..]), at(n - 16, 16)).note("field.encrypted.tag"),
         ];
     }
+    // What the ciphertext hides, by the record's content type.
+    let hides = |key: &str, len: usize, tag: usize| TextRef::new(key).arg("content", registry::content_type_name(r.content_type)).arg("tag", tag.to_string()).arg("n", len.to_string());
     match prot {
         RecordProtection::AeadExplicitNonce { tag } if n >= 8 + tag => vec![
             Field::new("nonce_explicit", hexs(&r.payload[..8]), at(0, 8)).note("field.encrypted.nonce_explicit"),
-            Field::new("ciphertext", hex_short(&r.payload[8..n - tag]), at(8, n - 8 - tag)).note("field.encrypted.ciphertext"),
+            Field::new("ciphertext", hex_short(&r.payload[8..n - tag]), at(8, n - 8 - tag)).note_ref(hides("field.encrypted.ciphertext", n - 8 - tag, tag)),
             Field::new("auth_tag", hexs(&r.payload[n - tag..]), at(n - tag, tag)).note("field.encrypted.tag"),
         ],
         RecordProtection::AeadImplicitNonce { tag } if n >= tag => vec![
-            Field::new("ciphertext", hex_short(&r.payload[..n - tag]), at(0, n - tag)).note("field.encrypted.ciphertext"),
+            Field::new("ciphertext", hex_short(&r.payload[..n - tag]), at(0, n - tag)).note_ref(hides("field.encrypted.ciphertext.implicit", n - tag, tag)),
             Field::new("auth_tag", hexs(&r.payload[n - tag..]), at(n - tag, tag)).note("field.encrypted.tag"),
         ],
         RecordProtection::Cbc { block, .. } if n >= 2 * block => vec![

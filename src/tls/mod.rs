@@ -486,10 +486,10 @@ impl Walker<'_> {
         if let Some(len) = p.get(1..3).map(|b| u16::from_be_bytes([b[0], b[1]]) as usize) {
             let have = p.len().saturating_sub(3);
             let payload = len.min(have);
-            body.push(Field::new("payload_length", nbytes(len), at(1, 2)).note("field.Heartbeat.payload_length"));
+            body.push(Field::says("payload_length", crate::reader::bytes_value(len), at(1, 2)).note("field.Heartbeat.payload_length"));
             body.push(Field::new("payload", hex_short(&p[3..3 + payload]), at(3, payload)).note("field.Heartbeat.payload"));
             if have > payload {
-                body.push(Field::new("padding", nbytes(have - payload), at(3 + payload, have - payload)).note("field.Heartbeat.padding"));
+                body.push(Field::says("padding", crate::reader::bytes_value(have - payload), at(3 + payload, have - payload)).note("field.Heartbeat.padding"));
             }
             // RFC 6520 §4: the whole message must fit in the record with 16 bytes of padding.
             if len + 16 > have {
@@ -579,7 +579,7 @@ fn record_header_field(r: &RawRecord) -> Field {
             Field::new("version", format!("0x{:04x} ({})", r.version, registry::version_name(r.version)), part(1, 2)).note("field.dtls.version"),
             Field::new("epoch", epoch.to_string(), part(3, 2)).note("field.dtls.epoch"),
             Field::new("sequence_number", seq.to_string(), part(5, 6)).note("field.dtls.sequence_number"),
-            Field::new("length", nbytes(r.length), part(11, 2)).note("field.record.length"),
+            Field::says("length", crate::reader::bytes_value(r.length), part(11, 2)).note("field.record.length"),
         ]);
     }
     if r.content_type == record::SSLV2 {
@@ -587,11 +587,7 @@ fn record_header_field(r: &RawRecord) -> Field {
             .note("field.sslv2.record")
             .with_children(vec![Field::new("length", format!("0x{:04x} (high bit set: 2-byte header) = {} bytes", r.length | 0x8000, r.length), part(0, 2)).note("field.sslv2.length")]);
     }
-    Field::new(
-        "record header",
-        format!("{}, {} bytes", registry::content_type_name(r.content_type), r.length),
-        h,
-    )
+    Field::says("record header", TextRef::new("word.value.record").arg("content", registry::content_type_name(r.content_type)).arg("n", r.length.to_string()), h)
     .note(match (r.quic, r.decrypted) {
         _ if r.inflated => "field.record.inflated",
         (true, _) => "field.record.quic",
@@ -625,5 +621,6 @@ pub struct ParsedBody {
 
 /// The length prefix of a vector, as a field.
 pub(crate) fn len_field(s: Span, n: usize) -> Field {
-    Field::new("length", nbytes(n), s).note("field.vector_length")
+    Field::says("length", crate::reader::bytes_value(n), s).note("field.vector_length")
 }
+
