@@ -202,6 +202,7 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("field.encrypted.nonce_explicit", "The explicit part of the AEAD nonce, sent with each record (8 bytes for AES-GCM in TLS 1.2). (RFC 5288 §3)"),
     ("field.encrypted.ciphertext", "The AEAD ciphertext: {n} bytes, exactly as long as the {content} plaintext it hides; it sits between the 8-byte explicit nonce and the {tag}-byte authentication tag. (RFC 5246 §6.2.3.3)"),
     ("field.encrypted.ciphertext.implicit", "The AEAD ciphertext: {n} bytes, exactly as long as the {content} plaintext it hides, followed by the {tag}-byte authentication tag. There is no explicit nonce: the nonce is the write IV XOR the record's sequence number. (RFC 7905 §2)"),
+    ("field.encrypted.cbc10", "The CBC-encrypted record: {n} bytes hiding the {content} content, its {mac}-byte HMAC and the padding that fills the last block. TLS 1.0 sends no IV: the first record after ChangeCipherSpec uses the IV from the key block, each later record the last ciphertext block of the record before it. (RFC 2246 §6.2.3.2, §6.3)"),
     ("field.encrypted.iv", "The per-record CBC initialisation vector. (RFC 5246 §6.2.3.2)"),
     ("field.encrypted.cbc", "Encrypted content, MAC and padding."),
     // ---- connection notes ----

@@ -201,6 +201,7 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("field.encrypted.nonce_explicit", "AEAD nonce 的显式部分，随每条记录发送（TLS 1.2 中 AES-GCM 为 8 字节）。（RFC 5288 §3）"),
     ("field.encrypted.ciphertext", "AEAD 密文：{n} 字节，与它所隐藏的 {content} 明文一样长；它位于 8 字节显式 nonce 与 {tag} 字节认证标签之间。（RFC 5246 §6.2.3.3）"),
     ("field.encrypted.ciphertext.implicit", "AEAD 密文：{n} 字节，与它所隐藏的 {content} 明文一样长，后面是 {tag} 字节认证标签。没有显式 nonce：nonce 是写 IV 与记录序列号的异或。（RFC 7905 §2）"),
+    ("field.encrypted.cbc10", "CBC 加密的记录：{n} 字节，里面是 {content} 内容、{mac} 字节的 HMAC 和补齐最后一个分组的填充。TLS 1.0 不发送 IV：ChangeCipherSpec 之后的第一个记录使用密钥块中的 IV，之后的每个记录使用前一个记录的最后一个密文分组。（RFC 2246 §6.2.3.2、§6.3）"),
     ("field.encrypted.iv", "每条记录各自的 CBC 初始化向量（IV）。（RFC 5246 §6.2.3.2）"),
     ("field.encrypted.cbc", "加密后的内容、MAC 和填充。"),
     // ---- connection notes ----

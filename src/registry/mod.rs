@@ -610,6 +610,14 @@ pub fn suite_crypto(v: u16) -> Option<SuiteCrypto> {
     Some(SuiteCrypto { enc: cs.enc, mode: cs.enc_mode, key_len: cs.enc_size as usize / 8, mac: cs.mac, prf_sha384: cs.prf == TlsPRF::Sha384, tag_len: suite_tag_len(v) })
 }
 
+/// A CBC suite's HMAC length in bytes (0 for others).
+pub fn suite_cbc_mac_len(v: u16) -> usize {
+    match TlsCipherSuite::from_id(v) {
+        Some(cs) if cs.enc_mode == TlsCipherEncMode::Cbc => (cs.mac_size / 8) as usize,
+        _ => 0,
+    }
+}
+
 /// A suite this tool calls weak (a danger note): no encryption (NULL), RC4 (RFC 7465), single
 /// or triple DES (RFC 8996 era; 3DES's 64-bit block, Sweet32), export strength (56 bits or
 /// less), or anonymous key exchange (no authentication of the server).

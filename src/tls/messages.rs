@@ -635,6 +635,11 @@ pub fn encrypted_record_fields(r: &RawRecord, ctx: &Ctx) -> Vec<Field> {
             Field::new("IV", hexs(&r.payload[..block]), at(0, block)).note("field.encrypted.iv"),
             Field::new("block-ciphered", hex_short(&r.payload[block..]), at(block, n - block)).note("field.encrypted.cbc"),
         ],
+        // TLS 1.0 CBC: no explicit IV, the IV chains from the previous record.
+        RecordProtection::Other if ctx.version.is_some_and(|v| v <= 0x0301) && ctx.suite.is_some_and(|s| registry::suite_cbc_mac_len(s) > 0) => {
+            let mac = ctx.suite.map_or(0, registry::suite_cbc_mac_len);
+            vec![Field::new("encrypted_data", hex_short(&r.payload), at(0, n)).note_ref(hides("field.encrypted.cbc10", n, 0).arg("mac", mac.to_string()))]
+        }
         _ => whole(),
     }
 }
