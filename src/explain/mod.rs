@@ -545,6 +545,11 @@ fn texts(m: &Message, tls: &TlsConnection, hs: &Handshake, s: &Summary, w: &mut 
                 TextRef::new(key)
                     .arg("len", vd_len)
                     .arg("s_vd", verify_data_sentence(hs, m.dir))
+                    .arg("rfc", match hs.version {
+                        Some(v) if v < ver::TLS11 => "RFC 2246 §7.4.9",
+                        Some(v) if v < ver::TLS12 => "RFC 4346 §7.4.9",
+                        _ => "RFC 5246 §7.4.9",
+                    })
                     .arg("hash", if tls13 { hash } else { prf_hash(hs.version, s.cipher_suite).to_string() })
                     .arg("last", last_before(w, m.dir, tls13)),
             )
