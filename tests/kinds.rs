@@ -215,7 +215,7 @@ fn tls12_resumption_says_what_was_presented() {
 
     let s = conn("tls12-sessid", 1, Lang::En);
     let ch = text(&s, "ClientHello", 0);
-    assert!(ch.contains("legacy_session_id (32 bytes)"), "{ch}");
+    assert!(ch.contains("Its session_id (32 bytes)"), "{ch}");
     assert!(text(&s, "ServerHello", 0).contains("echoes the session id"));
     // tshark: the ticket resumption's ServerHello echoes the client's 32-byte session id.
     assert!(text(&t, "ServerHello", 0).contains("as it must when it accepts the ticket"), "{}", text(&t, "ServerHello", 0));
