@@ -523,7 +523,8 @@ fn key_schedule12(version: u16, suite: super::tls12::Suite, master: &[u8], keys:
             text_ref: TextRef::new("field.keys.write12")
                 .arg("mac", k.mac_key.len().to_string())
                 .arg("key", k.key.len().to_string())
-                .arg("iv", k.iv.len().to_string())
+                // From TLS 1.1 on a CBC record carries its own IV: the key block's is unused.
+                .arg("iv", if matches!(suite.cipher, super::tls12::Cipher::AesCbc(_)) && version >= 0x0302 { 0 } else { k.iv.len() }.to_string())
                 .arg("s_iv", match suite.cipher {
                     super::tls12::Cipher::AesGcm | super::tls12::Cipher::AesCcm(_) => "@field.keys.s.iv_aead",
                     super::tls12::Cipher::ChaCha20Poly1305 => "@field.keys.s.iv_chacha",

@@ -406,7 +406,7 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("field.quic_tp.max_datagram_frame_size", "发送方接受最大 {value} 的 DATAGRAM 帧。（RFC 9221 §3）"),
     ("field.quic_tp.grease_quic_bit", "发送方接受固定位为 0 的数据包，从而可以对这一位做 GREASE。（RFC 9287 §3）"),
     ("field.keys.early", "客户端早期流量密钥：由恢复会话 PSK 的早期密钥派生，保护客户端在服务器应答之前发送的 0-RTT 数据（这些数据可能被重放）。（RFC 8446 §7.1、§7.3、§2.3）"),
-    ("field.keys.handshake", "握手流量密钥：由 (EC)DHE 共享密钥和截至 ServerHello 的握手记录派生，用来加密这一方其余的握手消息（从 EncryptedExtensions 到 Finished）。finished_key 用来生成这一方的 Finished。（RFC 8446 §7.1、§7.3、§4.4.4）"),
+    ("field.keys.handshake", "握手流量密钥：由 (EC)DHE 共享密钥和截至 ServerHello 的握手记录派生，用来加密这一方其余的握手消息：服务器从 EncryptedExtensions 到它的 Finished，客户端则是它的 Finished（被要求时还有之前的 Certificate 和 CertificateVerify）；这里它们实际解开的内容列在旁边。finished_key 用来生成这一方的 Finished。（RFC 8446 §7.1、§7.3、§4.4.4）"),
     ("field.keys.application", "应用流量密钥（第 0 代）：由主密钥和截至服务器 Finished 的握手记录派生，保护应用数据以及 NewSessionTicket、KeyUpdate 等握手后消息。（RFC 8446 §7.1、§7.3）"),
     ("field.keys.update", "KeyUpdate 之后的下一代应用流量密钥：secret_N+1 = HKDF-Expand-Label(secret_N, \"traffic upd\", \"\", Hash.length)，因此无法由新密钥反推出旧密钥。（RFC 8446 §7.2）"),
     ("field.keys.master12", "TLS 1.0–1.2：48 字节的主密钥（密钥日志中的 CLIENT_RANDOM 行）经 PRF 扩展成密钥块，再切分为套件所需的密钥：双方各自的 MAC 密钥（AEAD 套件没有）、加密密钥和 IV。拿到它的人可以解密整条连接。（RFC 5246 §8.1、§6.3）"),
