@@ -205,7 +205,7 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("field.encrypted.ciphertext.implicit", "The AEAD ciphertext: {n} bytes, exactly as long as the {content} plaintext it hides, followed by the {tag}-byte authentication tag. There is no explicit nonce: the nonce is the write IV XOR the record's sequence number. (RFC 7905 §2)"),
     ("field.encrypted.cbc10", "The CBC-encrypted record: {n} bytes hiding the {content} content, its {mac}-byte HMAC and the padding that fills the last block. TLS 1.0 sends no IV: the first record after ChangeCipherSpec uses the IV from the key block, each later record the last ciphertext block of the record before it. (RFC 2246 §6.2.3.2, §6.3)"),
     ("field.encrypted.iv", "The per-record CBC initialisation vector. (RFC 5246 §6.2.3.2)"),
-    ("field.encrypted.cbc", "Encrypted content, MAC and padding."),
+    ("field.encrypted.cbc", "The CBC part of the record. Without encrypt_then_mac the content, its MAC and the padding are all encrypted (RFC 5246 §6.2.3.2); when encrypt_then_mac was negotiated, only the content and padding are encrypted and the MAC follows in the clear, computed over the IV and the ciphertext (RFC 7366 §3)."),
     // ---- connection notes ----
     ("note.log.decrypted", "This {tool} log prints {n} record(s) that travelled encrypted as the tool saw them after decryption; they are marked “decrypted”. The log gives each one's real record header (outer type and ciphertext length) but not the ciphertext, so the header shown here is rebuilt from the inner content type and the plaintext length."),
     ("note.log.ccs_body", "{tool} prints only the header of a received ChangeCipherSpec; its one-byte body, always 1, is filled in here."),
