@@ -203,8 +203,11 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("field.encrypted.ciphertext", "AEAD 密文：{n} 字节，与它所隐藏的 {content} 明文一样长；它位于 8 字节显式 nonce 与 {tag} 字节认证标签之间。（RFC 5246 §6.2.3.3）"),
     ("field.encrypted.ciphertext.implicit", "AEAD 密文：{n} 字节，与它所隐藏的 {content} 明文一样长，后面是 {tag} 字节认证标签。没有显式 nonce：nonce 是写 IV 与记录序列号的异或。（RFC 7905 §2）"),
     ("field.encrypted.cbc10", "CBC 加密的记录：{n} 字节，里面是 {content} 内容、{mac} 字节的 HMAC 和补齐最后一个分组的填充。TLS 1.0 不发送 IV：ChangeCipherSpec 之后的第一个记录使用密钥块中的 IV，之后的每个记录使用前一个记录的最后一个密文分组。（RFC 2246 §6.2.3.2、§6.3）"),
+    ("field.encrypted.cbc10.etm", "这个记录：{n} 字节，CBC 加密的内容和填充，后面是 {mac} 字节的明文 HMAC（encrypt_then_mac，RFC 7366 §3）。TLS 1.0 不发送 IV：ChangeCipherSpec 之后的第一个记录使用密钥块中的 IV，之后的每个记录使用前一个记录的最后一个密文分组。（RFC 2246 §6.2.3.2、§6.3）"),
     ("field.encrypted.iv", "每条记录各自的 CBC 初始化向量（IV）。（RFC 5246 §6.2.3.2）"),
-    ("field.encrypted.cbc", "记录中的 CBC 部分。没有 encrypt_then_mac 时，内容、它的 MAC 和填充全部被加密（RFC 5246 §6.2.3.2）；协商了 encrypt_then_mac 时，只有内容和填充被加密，MAC 以明文跟在后面，按 IV 和密文计算（RFC 7366 §3）。"),
+    ("field.encrypted.cbc", "CBC 加密后的内容、它的 MAC 和填充（先 MAC 后加密：没有协商 encrypt_then_mac）。（RFC 5246 §6.2.3.2）"),
+    ("field.encrypted.cbc.etm", "CBC 加密后的内容和填充。协商了 encrypt_then_mac，所以 MAC 不在里面，而是以明文跟在后面。（RFC 7366 §3）"),
+    ("field.encrypted.mac.etm", "记录的明文 MAC，按 IV 和密文计算（encrypt_then_mac）：接收方在解密之前先验证它，从而堵住填充预言攻击。（RFC 7366 §3）"),
     // ---- connection notes ----
     ("note.log.decrypted", "这份 {tool} 日志中有 {n} 条记录在线路上是加密传输的，日志打印的是工具解密后的明文，这里标为“已解密”。日志给出了它们真实的记录头（外层类型和密文长度），却没有密文本身，所以这里显示的记录头是按内层内容类型和明文长度重建的。"),
     ("note.log.ccs_body", "{tool} 对收到的 ChangeCipherSpec 只打印记录头；它的一字节内容恒为 1，这里已补上。"),

@@ -631,6 +631,12 @@ pub fn encrypted_record_fields(r: &RawRecord, ctx: &Ctx) -> Vec<Field> {
             Field::new("ciphertext", hex_short(&r.payload[..n - tag]), at(0, n - tag)).note_ref(hides("field.encrypted.ciphertext.implicit", n - tag, tag)),
             Field::new("auth_tag", hexs(&r.payload[n - tag..]), at(n - tag, tag)).note("field.encrypted.tag"),
         ],
+        // encrypt_then_mac (RFC 7366 §3): IV, ciphertext, then the MAC in the clear.
+        RecordProtection::Cbc { block, mac } if ctx.etm && n >= 2 * block + mac => vec![
+            Field::new("IV", hexs(&r.payload[..block]), at(0, block)).note("field.encrypted.iv"),
+            Field::new("block-ciphered", hex_short(&r.payload[block..n - mac]), at(block, n - block - mac)).note("field.encrypted.cbc.etm"),
+            Field::new("MAC", hexs(&r.payload[n - mac..]), at(n - mac, mac)).note("field.encrypted.mac.etm"),
+        ],
         RecordProtection::Cbc { block, .. } if n >= 2 * block => vec![
             Field::new("IV", hexs(&r.payload[..block]), at(0, block)).note("field.encrypted.iv"),
             Field::new("block-ciphered", hex_short(&r.payload[block..]), at(block, n - block)).note("field.encrypted.cbc"),
@@ -638,7 +644,7 @@ pub fn encrypted_record_fields(r: &RawRecord, ctx: &Ctx) -> Vec<Field> {
         // TLS 1.0 CBC: no explicit IV, the IV chains from the previous record.
         RecordProtection::Other if ctx.version.is_some_and(|v| v <= 0x0301) && ctx.suite.is_some_and(|s| registry::suite_cbc_mac_len(s) > 0) => {
             let mac = ctx.suite.map_or(0, registry::suite_cbc_mac_len);
-            vec![Field::new("encrypted_data", hex_short(&r.payload), at(0, n)).note_ref(hides("field.encrypted.cbc10", n, 0).arg("mac", mac.to_string()))]
+            vec![Field::new("encrypted_data", hex_short(&r.payload), at(0, n)).note_ref(hides(if ctx.etm { "field.encrypted.cbc10.etm" } else { "field.encrypted.cbc10" }, n, 0).arg("mac", mac.to_string()))]
         }
         _ => whole(),
     }

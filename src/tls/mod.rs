@@ -37,6 +37,8 @@ pub struct Ctx {
     pub dtls: bool,
     /// Read only the facts; build no fields (see `model::Fields`).
     pub lean: bool,
+    /// The server answered encrypt_then_mac (RFC 7366): CBC records carry their MAC in the clear.
+    pub etm: bool,
 }
 
 /// A handshake message's bytes being collected from one or more records.
@@ -195,7 +197,8 @@ pub fn parse_lean(cap: &Capture, lean: bool) -> TlsConnection {
 impl Walker<'_> {
     fn ctx(&self, dir: Option<Dir>) -> Ctx {
         let f = &self.out.facts;
-        Ctx { version: f.version(), suite: f.suite(), kx: f.key_exchange(), tls13: f.is_tls13(), dir, dtls: self.dtls, lean: self.lean }
+        let etm = f.server_hello.as_ref().is_some_and(|s| s.extensions.contains(&registry::ext::ENCRYPT_THEN_MAC));
+        Ctx { version: f.version(), suite: f.suite(), kx: f.key_exchange(), tls13: f.is_tls13(), dir, dtls: self.dtls, lean: self.lean, etm }
     }
 
     fn record(&mut self, i: usize) {
