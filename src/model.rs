@@ -226,6 +226,13 @@ impl Fields {
     pub fn len(&self) -> usize {
         self.list.len()
     }
+    /// Give field `i` (an index from `len()` before it was added) the note `key`, once a later
+    /// part of the message has shown which note fits. Nothing happens when lean.
+    pub fn renote(&mut self, i: usize, key: &str) {
+        if let Some(f) = self.list.get_mut(i) {
+            f.note_ref = Some(TextRef::new(key));
+        }
+    }
     /// Whether fields are dropped (a lean parse: facts only).
     pub fn is_lean(&self) -> bool {
         self.lean

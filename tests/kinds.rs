@@ -421,3 +421,48 @@ fn unread_application_data_says_who_sent_it() {
         assert!(len.value.ends_with(length), "{lang:?}: {}", len.value);
     }
 }
+
+/// Field notes say what these bytes are, not what such a field can be in general: checked
+/// against tshark's view of the same captures (session id lengths, offered codes) and the RFCs.
+#[test]
+fn field_notes_follow_the_bytes() {
+    fn find<'a>(fs: &'a [tls_lens::model::Field], pred: &dyn Fn(&tls_lens::model::Field) -> bool) -> Option<&'a tls_lens::model::Field> {
+        fs.iter().find_map(|f| if pred(f) { Some(f) } else { find(&f.children, pred) })
+    }
+    fn note(c: &Connection, msg: &str, pred: &dyn Fn(&tls_lens::model::Field) -> bool) -> String {
+        let m = c.messages.iter().find(|m| m.name == msg).unwrap();
+        find(&m.fields, pred).and_then(|f| f.note.clone()).unwrap_or_else(|| panic!("no such field in {msg}"))
+    }
+    let named = |n: &'static str| move |f: &tls_lens::model::Field| f.name == n;
+    // tshark: OpenSSL's TLS 1.3 ClientHello has a 32-byte session id, echoed by the ServerHello
+    // (middlebox compatibility mode, RFC 8446 Appendix D.4).
+    let c = conn("tls13-mtls", 0, Lang::En);
+    let sid = note(&c, "ClientHello", &named("legacy_session_id"));
+    assert!(sid.contains("middlebox compatibility") && sid.contains("Appendix D.4") && sid.contains("never by id"), "{sid}");
+    let echo = note(&c, "ServerHello", &named("legacy_session_id_echo"));
+    assert!(echo.contains("echoed byte for byte") && echo.contains("resumes nothing"), "{echo}");
+    // tshark: the same ClientHello offers 0x0303, ecdsa_sha224: a TLS 1.2 (hash, signature)
+    // pair, hash 3 = SHA-224, signature 3 = ECDSA (RFC 5246 §7.4.1.4.1).
+    let pair = note(&c, "ClientHello", &|f| f.name == "SignatureScheme" && f.value.starts_with("0x0303"));
+    assert!(pair.contains("(hash, signature) pair") && pair.contains("RFC 5246 §7.4.1.4.1") && pair.contains("no curve"), "{pair}");
+    let modern = note(&c, "ClientHello", &|f| f.name == "SignatureScheme" && f.value.starts_with("0x0804"));
+    assert!(!modern.contains("(hash, signature) pair"), "{modern}");
+    // The client's Finished covers the client's own CertificateVerify (RFC 8446 §4.4.4).
+    let fin = c.messages.iter().filter(|m| m.name == "Finished").last().unwrap();
+    assert!(fin.explanation.contains("the client's CertificateVerify"), "{}", fin.explanation);
+    let zh = conn("tls13-mtls", 0, Lang::Zh);
+    assert!(note(&zh, "ClientHello", &named("legacy_session_id")).contains("中间设备兼容模式"));
+    // tshark: the CCM capture's client offers 0xc09f, TLS_DHE_RSA_WITH_AES_256_CCM, whose name
+    // has no hash: CCM suites use TLS 1.2's SHA-256 PRF (RFC 6655 §3).
+    let dir = common::data();
+    let a = analyze(&std::fs::read(dir.join("tls12-dhe-ccm.pcap")).unwrap(), &Options { now: Some(1_800_000_000), ..Default::default() });
+    let ccm = note(&a.connections[0], "ClientHello", &|f| f.name == "CipherSuite" && f.value.starts_with("0xc09f"));
+    assert!(ccm.contains("RFC 6655 §3") && ccm.contains("SHA-256") && ccm.contains("not TLS 1.3"), "{ccm}");
+    let t13 = note(&c, "ClientHello", &|f| f.name == "CipherSuite" && f.value.starts_with("0x1301"));
+    assert!(t13.contains("TLS 1.3 suite") && t13.contains("Appendix B.4"), "{t13}");
+    // curl -v: "(OUT)" is the client's, "(1)" is HandshakeType client_hello (RFC 8446 §4).
+    let log = std::fs::read(dir.join("corpus/seed/curl-vvv-head.txt")).unwrap();
+    let a = analyze(&log, &Options::default());
+    let line = note(&a.connections[0], "ClientHello", &named("log line"));
+    assert!(line.contains("(OUT)") && line.contains("(1)") && line.contains("HandshakeType code of ClientHello"), "{line}");
+}

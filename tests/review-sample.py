@@ -4,13 +4,14 @@ at least one of each language per kind of handshake) from the CLI's JSON of the 
 a few more captures and two tool logs.
 
   tests/review-sample.py SEED [OUT.json]     # run from anywhere; needs target/debug/tls-lens
+                                              # (or the binary TLS_LENS_BIN names)
 
 Each item has the text, where it is (message, field, note, key schedule) and the handshake's
 summary and model, for a reviewer to judge against the RFCs.
 """
 import json, subprocess, random, os, sys
 os.chdir(os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
-B='./target/debug/tls-lens'
+B=os.environ.get('TLS_LENS_BIN','./target/debug/tls-lens')
 K='tests/data/kinds/'
 inputs=[]
 for f in sorted(os.listdir(K)):

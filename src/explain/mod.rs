@@ -790,6 +790,9 @@ fn last_before(w: &Walk, dir: Option<Dir>, tls13: bool) -> String {
             // "the server's Finished": which Finished matters for what the transcript covers.
             (ht::FINISHED, Some(Dir::S2C)) => "@word.msg.finished.s2c".to_string(),
             (ht::FINISHED, Some(Dir::C2S)) => "@word.msg.finished.c2s".to_string(),
+            // With client authentication both sides send these: name the client's.
+            (ht::CERTIFICATE, Some(Dir::C2S)) => "@word.msg.certificate.c2s".to_string(),
+            (ht::CERTIFICATE_VERIFY, Some(Dir::C2S)) => "@word.msg.certificate_verify.c2s".to_string(),
             _ => registry::handshake_name(t),
         })
         .unwrap_or_else(|| "—".into())
@@ -1021,6 +1024,12 @@ fn notes(tls: &TlsConnection, hs: &Handshake, s: &Summary, opts: &Options, captu
         }
         if !f.is_tls13() && registry::suite_key_exchange(cs) == Some(KeyExchange::Rsa) {
             out.push(note(Warning, TextRef::new("note.no_forward_secrecy")));
+        }
+        // RFC 7366 §3: a server that chose a stream or AEAD suite must not answer
+        // encrypt_then_mac.
+        let server_etm = f.server_hello.as_ref().is_some_and(|sh| sh.extensions.contains(&ext::ENCRYPT_THEN_MAC));
+        if !f.is_tls13() && !cbc(s) && server_etm {
+            out.push(note(Warning, TextRef::new("note.etm_not_cbc").arg("suite", name.clone())));
         }
         if !f.is_tls13() && cbc(s) {
             // RFC 7366: with encrypt_then_mac the MAC covers the ciphertext, and the padding

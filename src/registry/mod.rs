@@ -253,6 +253,15 @@ pub fn signature_scheme_recommended(v: u16) -> bool {
     matches!(v, 0x0401 | 0x0403 | 0x0501 | 0x0503 | 0x0601 | 0x0603 | 0x0804..=0x080b)
 }
 
+/// Codes that exist only as TLS 1.2 (hash, signature) pairs of RFC 5246 §7.4.1.4.1: the high
+/// byte a HashAlgorithm (1 md5 … 6 sha512), the low byte a SignatureAlgorithm (1 rsa, 2 dsa,
+/// 3 ecdsa), and not also a TLS 1.3 SignatureScheme (RFC 8446 §4.2.3 keeps 0x0201, 0x0203 and
+/// the SHA-2 RSA/ECDSA codes).
+pub fn signature_scheme_tls12_only(v: u16) -> bool {
+    let (hash, sig) = (v >> 8, v & 0xff);
+    (1..=6).contains(&hash) && (1..=3).contains(&sig) && !matches!(v, 0x0201 | 0x0203 | 0x0401 | 0x0403 | 0x0501 | 0x0503 | 0x0601 | 0x0603)
+}
+
 /// TLS SignatureScheme registry, plus the TLS 1.2 (hash, signature) pairs of RFC 5246 §7.4.1.4.1.
 const SIGNATURE_SCHEMES: &[(u16, &str, &str)] = &[
     (0x0101, "rsa_pkcs1_md5 (TLS 1.2 pair)", "RFC 5246"),
@@ -523,6 +532,18 @@ pub fn quic_version_known(number: u32) -> bool {
 
 #[cfg(test)]
 mod tests {
+    /// The TLS 1.2-only rule picks exactly the codes the table marks "(TLS 1.2 pair)", and no
+    /// code IANA's SignatureScheme registry lists for TLS 1.3.
+    #[test]
+    fn tls12_pairs_agree_with_the_table() {
+        for &(v, name, _) in super::SIGNATURE_SCHEMES {
+            assert_eq!(super::signature_scheme_tls12_only(v), name.ends_with("(TLS 1.2 pair)"), "0x{v:04x} {name}");
+        }
+        assert!(super::signature_scheme_tls12_only(0x0303));
+        assert!(!super::signature_scheme_tls12_only(0x0403));
+        assert!(!super::signature_scheme_tls12_only(0x0807));
+    }
+
     /// The code-point rules agree with the IANA names over tls-parser's whole table: weak
     /// suites are the ones named RC4, DES, 3DES, NULL, EXPORT or anon; CCM_8 names an 8-byte tag.
     #[test]

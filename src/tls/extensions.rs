@@ -565,10 +565,13 @@ fn group_note(v: u16) -> &'static str {
     }
 }
 
-/// A signature scheme's note: IANA's Recommended ones say so.
-fn scheme_note(v: u16) -> &'static str {
+/// A signature scheme's note: IANA's Recommended ones say so; TLS 1.2-only (hash, signature)
+/// pairs say how their two bytes read.
+pub(super) fn scheme_note(v: u16) -> &'static str {
     if registry::signature_scheme_recommended(v) {
         "field.sigalgs.scheme.recommended"
+    } else if registry::signature_scheme_tls12_only(v) {
+        "field.sigalgs.scheme.pair"
     } else {
         "field.sigalgs.scheme"
     }

@@ -2,7 +2,7 @@
 
 use super::{ClientHelloInfo, ExtFacts, ServerHelloInfo, SkeInfo, TlsConnection};
 use crate::input::Capture;
-use crate::model::{Certificate, Dir, Field, Message, Span};
+use crate::model::{Certificate, Dir, Field, Message, Span, TextRef};
 use crate::registry;
 
 /// A `curl -v` log: one step per logged message, no bytes, facts from curl's own report.
@@ -43,7 +43,12 @@ pub(super) fn from_log(cap: &Capture) -> TlsConnection {
         if l.content_type == 20 {
             ccs[k] = true;
         }
-        let field = Field::new("log line", format!("line {}: {}", l.line, l.text.trim_start_matches(['*', ' '])), Span::default()).note("field.log_line");
+        let kind = match l.msg_type {
+            Some(t) => TextRef::new("field.log_line.s.hs").arg("type", t.to_string()).arg("name", name.clone()),
+            None => TextRef::new("field.log_line.s.ct").arg("ct", l.content_type.to_string()).arg("name", name.clone()),
+        };
+        let note = TextRef::new(if l.dir == Dir::C2S { "field.log_line.c2s" } else { "field.log_line.s2c" }).with("s_type", kind);
+        let field = Field::new("log line", format!("line {}: {}", l.line, l.text.trim_start_matches(['*', ' '])), Span::default()).note_ref(note);
         // A log line has no bytes: no span, no pieces.
         out.messages.push(Message { step: i + 1, encrypted, pieces: Vec::new(), fields: vec![field], ..Message::at(Some(l.dir), l.content_type, l.msg_type, name, Span::default()) });
     }

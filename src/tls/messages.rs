@@ -250,6 +250,7 @@ fn client_hello(r: &mut Reader, out: &mut Fields, info: &mut ClientHelloInfo, dt
     let (mut sid, ls) = r.vec(1, "legacy_session_id")?;
     let (b, _) = sid.rest();
     info.session_id = b.to_vec();
+    let sid_at = out.len();
     out.add(|| 
         Field::new("legacy_session_id", if b.is_empty() { "(empty)".into() } else { hexs(b) }, Span::new(s0, r.pos() - s0))
             .note(if b.is_empty() { "field.ClientHello.legacy_session_id.empty" } else { "field.ClientHello.legacy_session_id" })
@@ -277,17 +278,13 @@ fn client_hello(r: &mut Reader, out: &mut Fields, info: &mut ClientHelloInfo, dt
         let (v, s) = cs.u16("CipherSuite")?;
         info.cipher_suites.push(v);
         kids.add(|| {
-            Field::new("CipherSuite", suite_value(v), s).note(if is_grease(v) {
-                "value.grease"
-            } else if v == 0x00ff {
-                "field.ClientHello.scsv_reneg"
-            } else if v == 0x5600 {
-                "field.ClientHello.scsv_fallback"
-            } else if registry::suite_recommended(v) {
-                "field.ClientHello.cipher_suite.recommended"
-            } else {
-                "field.ClientHello.cipher_suite"
-            })
+            let f = Field::new("CipherSuite", suite_value(v), s);
+            match v {
+                _ if is_grease(v) => f.note("value.grease"),
+                0x00ff => f.note("field.ClientHello.scsv_reneg"),
+                0x5600 => f.note("field.ClientHello.scsv_fallback"),
+                _ => f.note_ref(offered_suite_note(v)),
+            }
         });
     }
     out.add(|| 
@@ -312,7 +309,26 @@ fn client_hello(r: &mut Reader, out: &mut Fields, info: &mut ClientHelloInfo, dt
     if r.is_empty() {
         return Ok(());
     }
-    extensions::parse_list(r, out, ExtCtx::ClientHello, &mut info.ext, "field.ClientHello.extensions")
+    let res = extensions::parse_list(r, out, ExtCtx::ClientHello, &mut info.ext, "field.ClientHello.extensions");
+    // Offering TLS 1.3, a session id is either the compatibility-mode value or a TLS 1.2
+    // session's (RFC 8446 §4.1.2, Appendix D.4).
+    if !info.session_id.is_empty() && info.ext.supported_versions.contains(&0x0304) {
+        out.renote(sid_at, "field.ClientHello.legacy_session_id.tls13");
+    }
+    res
+}
+
+/// One offered suite's note: what its name spells out depends on the version it is for
+/// (RFC 8446 §4.1.2, §B.4 for TLS 1.3 suites; RFC 6655 §3 for CCM, whose names give no hash).
+fn offered_suite_note(v: u16) -> TextRef {
+    let kind = match registry::suite_crypto(v) {
+        _ if v >> 8 == 0x13 => "field.cipher_suite.s.tls13",
+        Some(c) if c.mode == tls_parser::TlsCipherEncMode::Ccm => "field.cipher_suite.s.ccm",
+        Some(_) => "field.cipher_suite.s.tls12",
+        None => "field.cipher_suite.s.unknown",
+    };
+    let key = if registry::suite_recommended(v) { "field.ClientHello.cipher_suite.recommended" } else { "field.ClientHello.cipher_suite" };
+    TextRef::new(key).with("s_kind", TextRef::new(kind))
 }
 
 /// RFC 8446 §4.1.3 / RFC 5246 §7.4.1.3 (HelloRetryRequest shares the ServerHello layout).
@@ -342,6 +358,7 @@ fn server_hello(r: &mut Reader, out: &mut Fields, info: &mut ServerHelloInfo) ->
     // TLS 1.3 drafts before -22 put the version here and had no session id and no
     // compression method.
     let draft = v >> 8 == 0x7f;
+    let mut sid_at = None;
     if draft {
         info.selected_version = Some(v);
     } else {
@@ -349,6 +366,7 @@ fn server_hello(r: &mut Reader, out: &mut Fields, info: &mut ServerHelloInfo) ->
         let (mut sid, ls) = r.vec(1, "legacy_session_id_echo")?;
         let (b, _) = sid.rest();
         info.session_id = b.to_vec();
+        sid_at = Some(out.len());
         out.add(|| 
             Field::new("legacy_session_id_echo", if b.is_empty() { "(empty)".into() } else { hexs(b) }, Span::new(s0, r.pos() - s0))
                 .note("field.ServerHello.legacy_session_id_echo")
@@ -375,6 +393,11 @@ fn server_hello(r: &mut Reader, out: &mut Fields, info: &mut ServerHelloInfo) ->
     info.psk_selected = ef.psk;
     info.psk_selected_identity = ef.psk_selected_identity;
     info.cookie_len = ef.cookie_len;
+    // TLS 1.3 (and HelloRetryRequest, which only TLS 1.3 sends) echoes the client's id as it
+    // was (RFC 8446 §4.1.3).
+    if let (Some(i), Some(0x0304)) = (sid_at, info.selected_version) {
+        out.renote(i, if info.session_id.is_empty() { "field.ServerHello.legacy_session_id_echo.tls13.empty" } else { "field.ServerHello.legacy_session_id_echo.tls13" });
+    }
     res
 }
 
@@ -566,7 +589,7 @@ fn certificate_request(r: &mut Reader, ctx: &Ctx, out: &mut Fields) -> ReadResul
         kids.add(|| len_field(ls, algs.remaining()));
         while !algs.is_empty() {
             let (a, s) = algs.u16("SignatureScheme")?;
-            kids.add(|| Field::new("SignatureScheme", format!("0x{a:04x} {}", registry::signature_scheme_name(a)), s).note(if registry::signature_scheme_recommended(a) { "field.sigalgs.scheme.recommended" } else { "field.sigalgs.scheme" }));
+            kids.add(|| Field::new("SignatureScheme", format!("0x{a:04x} {}", registry::signature_scheme_name(a)), s).note(extensions::scheme_note(a)));
         }
         out.add(|| Field::new("supported_signature_algorithms", format!("{} scheme(s)", kids.len() - 1), Span::new(s0, r.pos() - s0)).note("field.sigalgs.list").with_children(kids));
     }
