@@ -466,3 +466,50 @@ fn field_notes_follow_the_bytes() {
     let line = note(&a.connections[0], "ClientHello", &named("log line"));
     assert!(line.contains("(OUT)") && line.contains("(1)") && line.contains("HandshakeType code of ClientHello"), "{line}");
 }
+
+/// Review round 6: each text states what these bytes show, checked against tshark's fields.
+#[test]
+fn texts_state_what_this_handshake_shows() {
+    fn field_note(c: &Connection, msg: &str, n: usize, pred: &dyn Fn(&tls_lens::model::Field) -> bool) -> String {
+        fn find<'a>(fs: &'a [tls_lens::model::Field], pred: &dyn Fn(&tls_lens::model::Field) -> bool) -> Option<&'a tls_lens::model::Field> {
+            fs.iter().find_map(|f| if pred(f) { Some(f) } else { find(&f.children, pred) })
+        }
+        let m = c.messages.iter().filter(|m| m.name == msg).nth(n).unwrap();
+        find(&m.fields, pred).and_then(|f| f.note.clone()).unwrap_or_else(|| panic!("no such field in {msg}"))
+    }
+    // tshark: the client's Certificate (c2s) has a keyUsage; its key only signs CertificateVerify
+    // (RFC 5246 §7.4.8), it never decrypts.
+    let c = conn("tls12-mtls", 0, Lang::En);
+    let client_cert = c.messages.iter().position(|m| m.name == "Certificate" && m.dir == Some(tls_lens::model::Dir::C2S)).unwrap();
+    let ku = field_note(&c, "Certificate", c.messages[..client_cert].iter().filter(|m| m.name == "Certificate").count(), &|f| f.name.starts_with("keyUsage"));
+    assert!(ku.contains("client's key only signs CertificateVerify") && !ku.contains("keyEncipherment) for RSA"), "{ku}");
+    // tshark: the first ClientHello's key share is x25519 (29), the HelloRetryRequest selects
+    // secp256r1 (23) (RFC 8446 §4.1.4).
+    let hrr = &analyze(&std::fs::read(common::data().join("tls13-hrr.pcap")).unwrap(), &Options::default()).connections[0];
+    let ch = text(hrr, "ClientHello", 0);
+    assert!(ch.contains("the server wants secp256r1") && ch.contains("HelloRetryRequest"), "{ch}");
+    // tshark: no extension 23 in either hello of tls12-noems (RFC 7627 §5.2).
+    let sh = text(&conn("tls12-noems", 0, Lang::En), "ServerHello", 0);
+    assert!(sh.contains("Neither side sent extended_master_secret") && sh.contains("RFC 7627"), "{sh}");
+    // tshark: tls12-rsa chooses TLS_RSA_WITH_AES_128_GCM_SHA256 (0x009c), RSA key transport.
+    let rsa = &analyze(&std::fs::read(common::data().join("tls12-rsa.pcap")).unwrap(), &Options::default()).connections[0];
+    assert!(text(rsa, "ServerHello", 0).contains("no forward secrecy"));
+    // tshark: tls10's client_version is 0x0301: TLS 1.0's own RFC.
+    let t10 = conn("tls10", 0, Lang::En);
+    let ch10 = text(&t10, "ClientHello", 0);
+    assert!(ch10.contains("up to TLS 1.0") && ch10.contains("RFC 2246 §7.4.1.2"), "{ch10}");
+    assert!(text(&t10, "ServerHello", 0).contains("RFC 2246 §7.4.1.3"));
+    // With the key log the encrypted alert is close_notify (tshark with the key log agrees).
+    let alert = text(&t10, "Alert", 0);
+    assert!(alert.contains("it is close_notify"), "{alert}");
+    let zh = conn("tls10", 0, Lang::Zh);
+    assert!(text(&zh, "Alert", 0).contains("它是 close_notify"));
+    // tshark: the DHE server's g is 02 (RFC 5246 §7.4.3).
+    let dhe = &analyze(&std::fs::read(common::data().join("tls12-dhe-rsa.pcap")).unwrap(), &Options::default()).connections[0];
+    let g = field_note(dhe, "ServerKeyExchange", 0, &|f| f.name == "dh_g");
+    assert!(g.contains("(02;") && g.contains("g^(xy) mod p"), "{g}");
+    // An offered suite says its key exchange and the versions it is for (RFC 5246 Appendix A.5).
+    // tshark: tls12-from13's client offers 0x003c, TLS_RSA_WITH_AES_128_CBC_SHA256.
+    let cbc = field_note(&conn("tls12-from13", 0, Lang::En), "ClientHello", 0, &|f| f.name == "CipherSuite" && f.value.starts_with("0x003c"));
+    assert!(cbc.contains("RSA (static") && cbc.contains("no forward secrecy") && cbc.contains("TLS 1.2 only"), "{cbc}");
+}

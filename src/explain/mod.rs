@@ -212,6 +212,9 @@ pub fn connection(id: usize, cap: &Capture, mut tls: TlsConnection, hs: Handshak
     let opened: Vec<Option<(Option<u8>, String)>> = (0..messages.len())
         .map(|i| messages.get(i + 1).filter(|n| n.decrypted && n.span.offset >= messages[i].span.end()).map(|n| (n.msg_type.filter(|_| n.content_type == ct::HANDSHAKE), n.name.clone())))
         .collect();
+    let opened_alerts: Vec<Option<String>> = (0..messages.len())
+        .map(|i| messages.get(i + 1).filter(|n| n.decrypted && n.content_type == ct::ALERT).and_then(|n| n.alert).and_then(|a| tls.alerts.get(a)).map(|a| a.name.clone()))
+        .collect();
     for (i, m) in messages.iter_mut().enumerate() {
         if opts.summary_only {
             m.fields = Vec::new();
@@ -220,6 +223,10 @@ pub fn connection(id: usize, cap: &Capture, mut tls: TlsConnection, hs: Handshak
         walk.opened = opened[i].is_some();
         walk.plain = cap.app_plain.iter().find(|&&(o, _)| o == m.span.offset).map(|&(_, l)| l);
         (walk.inner, walk.inner_name) = opened[i].clone().unwrap_or_default();
+        walk.opened_alert = None;
+        if walk.opened && m.content_type == ct::ALERT {
+            walk.opened_alert = opened_alerts.get(i).cloned().flatten();
+        }
         let (t, mut e) = texts(m, &tls, &hs, &summary, &mut walk);
         // Steps from a log have no bytes: use the wording that does not count them.
         let log_key = format!("msg.{}.log", e.key.trim_start_matches("msg."));
@@ -299,6 +306,8 @@ struct Walk {
     early13: usize,
     /// The plaintext length of the application data record at hand, when a key log opened it.
     plain: Option<usize>,
+    /// The alert a key log found inside the encrypted alert record at hand.
+    opened_alert: Option<String>,
 }
 
 /// An optional sentence: "@key" when `cond`, else nothing.
@@ -398,8 +407,19 @@ fn texts(m: &Message, tls: &TlsConnection, hs: &Handshake, s: &Summary, w: &mut 
                     .arg("s_echo", opt(hs.mode == "ticket" && hs.session_id_presented && f.server_hello.as_ref().zip(answered_hello(tls)).is_some_and(|(sh, ch)| sh.session_id == ch.session_id), "msg.ServerHello.s.ticket_echo"))
                     .arg("s_ems", match (hs.extended_master_secret, hs.mode) {
                         (Some(true), "full") => "@msg.ServerHello.s.ems".into(),
+                        // RFC 7627 §5.2: without it the master secret is not bound to this
+                        // handshake.
+                        (Some(false), "full") if answered_hello(tls).is_some_and(|ch| ch.ext.types.contains(&ext::EXTENDED_MASTER_SECRET)) => "@msg.ServerHello.s.no_ems".into(),
+                        (Some(false), "full") => "@msg.ServerHello.s.no_ems.unoffered".into(),
                         _ => String::new(),
-                    }),
+                    })
+                    .arg("rfc", match hs.version {
+                        Some(v) if v < ver::TLS10 => "RFC 6101 §5.6.1.3",
+                        Some(ver::TLS10) => "RFC 2246 §7.4.1.3",
+                        Some(ver::TLS11) => "RFC 4346 §7.4.1.3",
+                        _ => "RFC 5246 §7.4.1.3",
+                    })
+                    .arg("s_kx", opt(!tls13 && hs.mode == "full" && registry::suite_key_exchange(s.cipher_suite.unwrap_or(0)) == Some(KeyExchange::Rsa), "msg.ServerHello.s.rsa_kx")),
             )
         }
         (ct::HANDSHAKE, Some(ht::CERTIFICATE), false) => {
@@ -597,15 +617,25 @@ fn texts(m: &Message, tls: &TlsConnection, hs: &Handshake, s: &Summary, w: &mut 
             (
                 TextRef::new(format!("msg.EncryptedRecord.title.{phase}")),
                 // Application records: what each side can send after the handshake differs.
-                TextRef::new(if phase == "application" { format!("msg.EncryptedRecord.explain.application.{}", side(m.dir)) } else { format!("msg.EncryptedRecord.explain.{phase}") })
-                    .arg("len", len)
+                TextRef::new(match phase {
+                    // Opened: it is application data, not "application data or ..." (RFC 8446 §4.6).
+                    "application" if w.plain.is_some() => format!("msg.EncryptedRecord.explain.application.opened.{}", side(m.dir)),
+                    "application" => format!("msg.EncryptedRecord.explain.application.{}", side(m.dir)),
+                    _ => format!("msg.EncryptedRecord.explain.{phase}"),
+                })
+                    .arg("len", len.clone())
                     .arg("s_psk", opt(matches!(hs.mode, "psk_dhe" | "psk_ke"), "msg.EncryptedRecord.s.psk_flight"))
                     .arg("s_from", key_source(hs, "handshake"))
-                    .arg("s_keys", if w.decrypted {
-                        // TLS 1.3 application data is opened but not shown as steps.
-                        "@msg.EncryptedRecord.s.app_opened"
-                    } else {
-                        "@msg.EncryptedRecord.s.need_keys"
+                    .with("s_keys", match w.plain {
+                        // TLS 1.3 application data is opened but not shown as steps: what the
+                        // record's length is made of (RFC 8446 §5.2).
+                        Some(p) => {
+                            let tag = s.cipher_suite.map_or(16, registry::suite_tag_len);
+                            let pad = m.span.len.saturating_sub(5 + p + 1 + tag);
+                            TextRef::new("msg.EncryptedRecord.s.app_opened.n").arg("plain", p.to_string()).arg("pad", pad.to_string()).arg("tag", tag.to_string()).arg("rlen", len.clone())
+                        }
+                        None if w.decrypted => TextRef::new("msg.EncryptedRecord.s.app_opened"),
+                        None => TextRef::new("msg.EncryptedRecord.s.need_keys"),
                     })
                     .arg("s_outcome", format!("@msg.early_data.s.{}", hs.early_data)),
             )
@@ -652,7 +682,11 @@ fn texts(m: &Message, tls: &TlsConnection, hs: &Handshake, s: &Summary, w: &mut 
         }
         (ct::ALERT, _, true) => (
             TextRef::new("msg.Alert.title.encrypted"),
-            TextRef::new("msg.Alert.explain.encrypted").arg("rfc_alert", if tls13 { "RFC 8446 §6" } else { "RFC 5246 §7.2" }),
+            match &w.opened_alert {
+                Some(name) => TextRef::new("msg.Alert.explain.encrypted.opened").arg("alert", name.clone()).arg("len", len),
+                None => TextRef::new("msg.Alert.explain.encrypted"),
+            }
+            .arg("rfc_alert", if tls13 { "RFC 8446 §6" } else { "RFC 5246 §7.2" }),
         ),
         (ct::ALERT, _, false) => {
             let a = m.alert.and_then(|i| tls.alerts.get(i));
@@ -818,6 +852,8 @@ fn client_hello_texts(tls: &TlsConnection, hs: &Handshake, w: &mut Walk) -> (Tex
     let e = &ch.ext;
     let tls13 = e.supported_versions.contains(&ver::TLS13);
     let sent = |t: u16| e.types.contains(&t);
+    // The protocol the server chose: in its ServerHello, or (TLS 1.3) EncryptedExtensions.
+    let hs_alpn = f.server_hello.as_ref().and_then(|sh| sh.alpn.clone()).or_else(|| f.ee_alpn.clone());
     let key = if retry {
         "msg.ClientHello.explain.retry"
     } else if f.quic {
@@ -850,11 +886,23 @@ fn client_hello_texts(tls: &TlsConnection, hs: &Handshake, w: &mut Walk) -> (Tex
         .arg("groups", names_list(&e.groups, registry::group_name))
         .arg("n_sigalgs", e.signature_algorithms.iter().filter(|&&x| !is_grease(x)).count().to_string())
         .arg("s_sni", if e.sni.is_some() { "@msg.ClientHello.s.sni".to_string() } else { "@msg.ClientHello.s.no_sni".to_string() })
-        .arg("s_alpn", opt(sent(ext::ALPN), "msg.ClientHello.s.alpn"))
+        .arg("s_alpn", match (&hs_alpn, sent(ext::ALPN)) {
+            (_, false) => String::new(),
+            (Some(_), true) => "@msg.ClientHello.s.alpn.chosen".to_string(),
+            // Before TLS 1.3 the answer is in the ServerHello, in the clear (RFC 7301 §3.1).
+            (None, true) if !f.is_tls13() && f.server_hello.is_some() && !hs.from_log => "@msg.ClientHello.s.alpn.none".to_string(),
+            (None, true) => "@msg.ClientHello.s.alpn".to_string(),
+        })
+        .arg("chosen", hs_alpn.clone().unwrap_or_default())
         .arg("s_groups", opt(sent(ext::SUPPORTED_GROUPS) && !e.groups.is_empty(), "msg.ClientHello.s.groups"))
         .arg("s_sigalgs", opt(sent(ext::SIGNATURE_ALGORITHMS), "msg.ClientHello.s.sigalgs"))
         .arg("s_no_exts", opt(e.types.is_empty() && !hs.from_log, "msg.ClientHello.s.no_extensions"))
-        .arg("s_keyshare", if e.key_share_groups.is_empty() { "@msg.ClientHello.s.keyshare_empty".to_string() } else { "@msg.ClientHello.s.keyshare".to_string() })
+        .arg("s_keyshare", match hs.hello_retry.as_ref().and_then(|r| r.group) {
+            _ if e.key_share_groups.is_empty() => "@msg.ClientHello.s.keyshare_empty".to_string(),
+            // The server asked for another group (RFC 8446 §4.1.4): this guess missed.
+            Some(g) if !retry && !e.key_share_groups.contains(&g) => "@msg.ClientHello.s.keyshare_missed".to_string(),
+            _ => "@msg.ClientHello.s.keyshare".to_string(),
+        })
         .arg("s_psk", opt(e.psk_identities > 0, "msg.ClientHello.s.psk"))
         .arg("psk_ids", e.psk_identities.to_string())
         .arg("psk_modes", if e.psk_modes.is_empty() { "—".to_string() } else { e.psk_modes.iter().map(|&m| psk_mode_name(m)).collect::<Vec<_>>().join(", ") })
@@ -862,6 +910,13 @@ fn client_hello_texts(tls: &TlsConnection, hs: &Handshake, w: &mut Walk) -> (Tex
         .arg("s_resume", resume)
         .arg("ticket", e.session_ticket_len.unwrap_or(0).to_string())
         .arg("sid", ch.session_id.len().to_string())
+        .arg("offered", registry::version_name(ch.legacy_version))
+        .arg("rfc", match ch.legacy_version {
+            v if v < ver::TLS10 => "RFC 6101 §5.6.1.2",
+            ver::TLS10 => "RFC 2246 §7.4.1.2",
+            ver::TLS11 => "RFC 4346 §7.4.1.2",
+            _ => "RFC 5246 §7.4.1.2",
+        })
         .arg("group", hs.hello_retry.as_ref().and_then(|r| r.group).map(registry::group_name).unwrap_or_else(|| "—".into()))
         .arg("s_cookie", opt(retry && sent(ext::COOKIE), "msg.ClientHello.s.cookie"))
         // What the first ClientHello offered that the retry may change (RFC 8446 §4.1.2).

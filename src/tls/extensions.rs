@@ -625,12 +625,25 @@ fn protocol_list(body: &mut Reader, what: &'static str, note: &'static str, item
         let (b, _) = p.rest();
         first.get_or_insert_with(|| b.to_vec());
         let name = String::from_utf8_lossy(b).into_owned();
-        items.add(|| Field::new("ProtocolName", name.clone(), Span::new(s0, list.pos() - s0)).note(item_note));
+        items.add(|| Field::new("ProtocolName", name.clone(), Span::new(s0, list.pos() - s0)).note(if item_note == "field.alpn.protocol" { alpn_note(b) } else { item_note }));
         protos.push(name);
     }
     value.set(|| protos.join(", "));
     kids.add(|| Field::new(what, value.text.clone(), Span::new(start, body.pos() - start)).note(note).with_children(items));
     Ok((protos, first))
+}
+
+/// What a registered ALPN protocol id names (IANA TLS ALPN Protocol IDs registry).
+fn alpn_note(id: &[u8]) -> &'static str {
+    match id {
+        b"http/1.1" => "field.alpn.http11",
+        b"h2" => "field.alpn.h2",
+        b"h3" => "field.alpn.h3",
+        _ if id.starts_with(b"h3-") => "field.alpn.h3_draft",
+        b"acme-tls/1" => "field.alpn.acme",
+        b"dot" => "field.alpn.dot",
+        _ => "field.alpn.protocol",
+    }
 }
 
 /// pre_shared_key (RFC 8446 §4.2.11). ClientHello: `PskIdentity identities<7..2^16-1>` (each

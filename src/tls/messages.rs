@@ -321,14 +321,24 @@ fn client_hello(r: &mut Reader, out: &mut Fields, info: &mut ClientHelloInfo, dt
 /// One offered suite's note: what its name spells out depends on the version it is for
 /// (RFC 8446 §4.1.2, §B.4 for TLS 1.3 suites; RFC 6655 §3 for CCM, whose names give no hash).
 fn offered_suite_note(v: u16) -> TextRef {
+    use tls_parser::{TlsCipherEncMode, TlsCipherMac};
     let kind = match registry::suite_crypto(v) {
         _ if v >> 8 == 0x13 => "field.cipher_suite.s.tls13",
-        Some(c) if c.mode == tls_parser::TlsCipherEncMode::Ccm => "field.cipher_suite.s.ccm",
-        Some(_) => "field.cipher_suite.s.tls12",
+        Some(c) if c.mode == TlsCipherEncMode::Ccm => "field.cipher_suite.s.ccm",
+        // AEAD or SHA-2 HMAC suites came with TLS 1.2 (RFC 5246 Appendix A.5, RFC 5288 §4,
+        // RFC 5289 §3).
+        Some(c) if matches!(c.mac, TlsCipherMac::Aead | TlsCipherMac::HmacSha256 | TlsCipherMac::HmacSha384) => "field.cipher_suite.s.tls12",
+        Some(_) => "field.cipher_suite.s.legacy",
         None => "field.cipher_suite.s.unknown",
     };
+    let kx = registry::suite_parts(v).map(|p| p.key_exchange).unwrap_or_default();
+    let fs = match kx.as_str() {
+        "@word.kx.dhe" | "@word.kx.ecdhe" => "@field.cipher_suite.s.fs",
+        "@word.kx.rsa" | "@word.kx.dh" | "@word.kx.ecdh" => "@field.cipher_suite.s.no_fs",
+        _ => "",
+    };
     let key = if registry::suite_recommended(v) { "field.ClientHello.cipher_suite.recommended" } else { "field.ClientHello.cipher_suite" };
-    TextRef::new(key).with("s_kind", TextRef::new(kind))
+    TextRef::new(key).with("s_kind", TextRef::new(kind).arg("kx", kx).arg("s_fs", fs))
 }
 
 /// RFC 8446 §4.1.3 / RFC 5246 §7.4.1.3 (HelloRetryRequest shares the ServerHello layout).
@@ -427,7 +437,12 @@ fn certificate(r: &mut Reader, ctx: &Ctx, out: &mut Fields, certs: &mut Vec<Cert
             let idx = certs.len();
             let mut ckids = kids.sub();
             ckids.add(|| len_field(dl, der.len()));
-            let value = match crate::x509::summarize(der, None, ctx.lean) {
+            let role = match (idx, ctx.dir) {
+                (0, Some(crate::model::Dir::C2S)) => crate::x509::Role::ClientLeaf,
+                (0, _) => crate::x509::Role::ServerLeaf,
+                _ => crate::x509::Role::Issuer,
+            };
+            let value = match crate::x509::summarize(der, None, ctx.lean, role) {
                 Ok((mut c, fields)) => {
                     let v = c.subject.clone();
                     for f in fields {
@@ -632,7 +647,9 @@ pub fn encrypted_record_fields(r: &RawRecord, ctx: &Ctx) -> Vec<Field> {
         Some(s) => registry::suite_protection(s, ctx.version.unwrap_or(0x0303)),
         None => RecordProtection::Other,
     };
-    let whole = || vec![Field::new("encrypted_data", hex_short(&r.payload), at(0, n)).note("field.encrypted.opaque")];
+    // Application data from the client before any ServerHello: TLS 1.3 0-RTT (RFC 8446 §4.2.10).
+    let early = ctx.version.is_none() && ctx.dir == Some(crate::model::Dir::C2S) && r.content_type == registry::ct::APPLICATION_DATA;
+    let whole = || vec![Field::new("encrypted_data", hex_short(&r.payload), at(0, n)).note_ref(TextRef::new(if early { "field.encrypted.early" } else { "field.encrypted.opaque" }).arg("n", n.to_string()))];
     if ctx.tls13 {
         if n < 17 {
             return whole();

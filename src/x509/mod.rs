@@ -90,7 +90,17 @@ fn ip_string(b: &[u8]) -> String {
 
 /// Summarise one DER certificate. Spans are relative to the start of `der`. `now` (Unix
 /// seconds) adds a note when the certificate is not valid at that time. `lean`: no fields.
-pub fn summarize(der: &[u8], now: Option<i64>, lean: bool) -> Result<(Certificate, Vec<Field>), String> {
+/// Where a certificate sits, for the notes on what its key is for: the first one of a
+/// Certificate message is the sender's own (RFC 8446 §4.4.2, RFC 5246 §7.4.2), the rest are
+/// issuers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    ServerLeaf,
+    ClientLeaf,
+    Issuer,
+}
+
+pub fn summarize(der: &[u8], now: Option<i64>, lean: bool, role: Role) -> Result<(Certificate, Vec<Field>), String> {
     if lean {
         return summary_cached(der).map(|c| (c, Vec::new()));
     }
@@ -173,7 +183,7 @@ pub fn summarize(der: &[u8], now: Option<i64>, lean: bool) -> Result<(Certificat
         fields.push(Field::new("subjectAltName", san.join(", "), s).note("field.cert.san"));
     }
     for e in cert.iter_extensions() {
-        if let Some(f) = extension_field(e, &at) {
+        if let Some(f) = extension_field(e, &at, role) {
             fields.push(f);
         }
     }
@@ -207,7 +217,7 @@ fn general_name(n: &GeneralName) -> String {
 }
 
 /// A certificate extension as a field (RFC 5280 §4.2), except subjectAltName which has its own.
-fn extension_field(e: &X509Extension, at: &dyn Fn(&[u8]) -> Span) -> Option<Field> {
+fn extension_field(e: &X509Extension, at: &dyn Fn(&[u8]) -> Span, role: Role) -> Option<Field> {
     use x509_parser::extensions::{DistributionPointName, ParsedExtension as P};
     let name = oid_name(&e.oid);
     let critical = if e.critical { " (critical)" } else { "" };
@@ -217,7 +227,14 @@ fn extension_field(e: &X509Extension, at: &dyn Fn(&[u8]) -> Span) -> Option<Fiel
             let path = b.path_len_constraint.map(|n| format!(", at most {n} CA(s) below")).unwrap_or_default();
             (format!("CA: {}{path}", b.ca), "field.cert.ext.basic_constraints")
         }
-        P::KeyUsage(k) => (k.to_string(), "field.cert.ext.key_usage"),
+        P::KeyUsage(k) => (
+            k.to_string(),
+            match role {
+                Role::ServerLeaf => "field.cert.ext.key_usage.server",
+                Role::ClientLeaf => "field.cert.ext.key_usage.client",
+                Role::Issuer => "field.cert.ext.key_usage",
+            },
+        ),
         P::ExtendedKeyUsage(k) => {
             let mut v: Vec<String> = [(k.server_auth, "serverAuth"), (k.client_auth, "clientAuth"), (k.code_signing, "codeSigning"), (k.email_protection, "emailProtection"), (k.time_stamping, "timeStamping"), (k.ocsp_signing, "OCSPSigning"), (k.any, "any")]
                 .iter()
@@ -246,7 +263,7 @@ fn extension_field(e: &X509Extension, at: &dyn Fn(&[u8]) -> Span) -> Option<Fiel
             let v: Vec<String> = list.iter().map(|s| format!("log {}…", crate::reader::hexs(&s.id.key_id[..8]))).collect();
             (format!("{} SCT(s): {}", list.len(), v.join(", ")), "field.cert.ext.sct")
         }
-        P::SubjectKeyIdentifier(k) => (crate::reader::hexs(k.0), "field.cert.ext.ski"),
+        P::SubjectKeyIdentifier(k) => (crate::reader::hexs(k.0), if role == Role::Issuer { "field.cert.ext.ski" } else { "field.cert.ext.ski.leaf" }),
         P::AuthorityKeyIdentifier(k) => (k.key_identifier.as_ref().map(|k| crate::reader::hexs(k.0)).unwrap_or_else(|| "—".into()), "field.cert.ext.aki"),
         P::CertificatePolicies(p) => (p.iter().map(|x| policy_name(&x.policy_id.to_id_string())).collect::<Vec<_>>().join(", "), "field.cert.ext.policies"),
         _ => (crate::reader::hex_short(e.value), "field.cert.ext.other"),
@@ -281,7 +298,7 @@ fn summary_cached(der: &[u8]) -> Result<Certificate, String> {
     if let Some(c) = SEEN.with(|m| m.borrow().0.get(der).cloned()) {
         return Ok(c);
     }
-    let (c, _) = summarize(der, None, false)?;
+    let (c, _) = summarize(der, None, false, Role::Issuer)?;
     SEEN.with(|m| {
         let (map, bytes) = &mut *m.borrow_mut();
         if map.len() >= CACHE_SIZE || *bytes + der.len() > CACHE_BYTES {
@@ -332,6 +349,6 @@ mod tests {
 
     #[test]
     fn garbage_is_an_error_not_a_panic() {
-        assert!(summarize(&[0x30, 0x82, 0xff], None, false).is_err());
+        assert!(summarize(&[0x30, 0x82, 0xff], None, false, Role::Issuer).is_err());
     }
 }
