@@ -316,7 +316,7 @@ fn no_claim_about_extensions_that_were_not_sent() {
         let ch = &c.messages[0].explanation;
         match lang {
             Lang::En => {
-                assert!(ch.contains("2 cipher suite(s)") && ch.contains("no extensions at all"), "{ch}");
+                assert!(ch.contains("2 cipher suites") && ch.contains("no extensions at all"), "{ch}");
                 assert!(!ch.contains("supported_groups lists") && !ch.contains("signature_algorithms lists") && !ch.contains("ALPN:"), "{ch}");
             }
             Lang::Zh => assert!(ch.contains("完全没有发送扩展") && !ch.contains("supported_groups 列出"), "{ch}"),
@@ -512,4 +512,41 @@ fn texts_state_what_this_handshake_shows() {
     // tshark: tls12-from13's client offers 0x003c, TLS_RSA_WITH_AES_128_CBC_SHA256.
     let cbc = field_note(&conn("tls12-from13", 0, Lang::En), "ClientHello", 0, &|f| f.name == "CipherSuite" && f.value.starts_with("0x003c"));
     assert!(cbc.contains("RSA (static") && cbc.contains("no forward secrecy") && cbc.contains("TLS 1.2 only"), "{cbc}");
+}
+
+/// Review round 7: what the hellos offered and answered, checked against tshark's fields.
+#[test]
+fn hellos_say_what_was_offered_and_answered() {
+    // tshark: tls12-noems offers one suite (0xc02f) and extensions 0,11,10,35,22,13: no 23.
+    let ch = text(&conn("tls12-noems", 0, Lang::En), "ClientHello", 0);
+    assert!(ch.contains("a single cipher suite, TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"), "{ch}");
+    assert!(ch.contains("does not offer extended_master_secret") && ch.contains("none of the suites it offers is CBC"), "{ch}");
+    // tshark: tls12-from13 offers TLS 1.3 with an x25519 share, the server picks TLS 1.2.
+    let ch = text(&conn("tls12-from13", 0, Lang::En), "ClientHello", 0);
+    assert!(ch.contains("the server chose TLS 1.2, which ignores key_share"), "{ch}");
+    // tshark: tls12-sessid's second ClientHello carries a 32-byte session id and extension 23.
+    let ch = text(&conn("tls12-sessid", 1, Lang::En), "ClientHello", 0);
+    assert!(ch.contains("RFC 7627 §5.3") && !ch.contains("asking to bind the master secret"), "{ch}");
+    // tshark: tls12-etm's ServerHello answers 22 (encrypt_then_mac) and 65281 with 0xc027 (CBC).
+    let sh = text(&conn("tls12-etm", 0, Lang::En), "ServerHello", 0);
+    assert!(sh.contains("answers encrypt_then_mac") && sh.contains("answers renegotiation_info"), "{sh}");
+    // tshark: a cookie-only HelloRetryRequest (RFC 8446 §4.2.2: reachability and statelessness).
+    let hrr = text(&conn("tls13-hrr-cookie-only", 0, Lang::En), "HelloRetryRequest", 0);
+    assert!(hrr.contains("denial of service") && hrr.contains("extra round trip"), "{hrr}");
+    // tls10: TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA has a 20-byte HMAC-SHA1 (RFC 2246 §6.2.3.1).
+    let t10 = conn("tls10", 0, Lang::En);
+    let app = c_texts(&t10, "ApplicationData");
+    assert!(app.iter().any(|t| t.contains("20-byte HMAC")) && !app.iter().any(|t| t.contains(" 0-byte HMAC")), "{app:?}");
+    // The good-configuration advice says where this connection falls short.
+    let n = notes(&t10);
+    assert!(n.contains("falls short on: a protocol version older than TLS 1.2"), "{n}");
+    // tshark: the TLS 1.3 ticket's lifetime is 7200 s (RFC 8446 §4.6.1).
+    let c = conn("tls13-psk-dhe", 0, Lang::En);
+    let m = c.messages.iter().find(|m| m.name == "NewSessionTicket").unwrap();
+    let life = m.fields.iter().find(|f| f.name == "ticket_lifetime").and_then(|f| f.note.clone()).unwrap();
+    assert!(life.contains("(2.0 hours)") && life.contains("RFC 8446 §4.6.1") && !life.contains("RFC 5077"), "{life}");
+}
+
+fn c_texts(c: &Connection, msg: &str) -> Vec<String> {
+    c.messages.iter().filter(|m| m.name == msg).map(|m| m.explanation.clone()).collect()
 }

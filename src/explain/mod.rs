@@ -413,6 +413,8 @@ fn texts(m: &Message, tls: &TlsConnection, hs: &Handshake, s: &Summary, w: &mut 
                         (Some(false), "full") => "@msg.ServerHello.s.no_ems.unoffered".into(),
                         _ => String::new(),
                     })
+                    .arg("s_etm", opt(!tls13 && hs.encrypt_then_mac == Some(true), "msg.ServerHello.s.etm"))
+                    .arg("s_reneg", opt(!tls13 && hs.renegotiation_info == Some(true), "msg.ServerHello.s.reneg"))
                     .arg("rfc", match hs.version {
                         Some(v) if v < ver::TLS10 => "RFC 6101 §5.6.1.3",
                         Some(ver::TLS10) => "RFC 2246 §7.4.1.3",
@@ -672,7 +674,8 @@ fn texts(m: &Message, tls: &TlsConnection, hs: &Handshake, s: &Summary, w: &mut 
                     .arg("tag", protection(s).map(|p| match p {
                         RecordProtection::AeadExplicitNonce { tag } | RecordProtection::AeadImplicitNonce { tag } => tag,
                         RecordProtection::Cbc { mac, .. } => mac,
-                        RecordProtection::Other => 0,
+                        // TLS 1.0 CBC (no explicit IV): the suite's HMAC length all the same.
+                        RecordProtection::Other => s.cipher_suite.map_or(0, registry::suite_cbc_mac_len),
                     }).unwrap_or(0).to_string())
                     .arg("iv", match protection(s) {
                         Some(RecordProtection::Cbc { block, .. }) if hs.version.is_some_and(|v| v >= ver::TLS11) => block,
@@ -877,8 +880,11 @@ fn client_hello_texts(tls: &TlsConnection, hs: &Handshake, w: &mut Walk) -> (Tex
         String::new()
     };
     let title = if retry { "msg.ClientHello.title.retry" } else { "msg.ClientHello.title" };
+    let real: Vec<u16> = ch.cipher_suites.iter().copied().filter(|&c| !is_grease(c) && c != 0x00ff && c != 0x5600).collect();
     let r = TextRef::new(key)
-        .arg("suites", ch.cipher_suites.iter().filter(|&&c| !is_grease(c) && c != 0x00ff && c != 0x5600).count().to_string())
+        .arg("suites", real.len().to_string())
+        .arg("s_suites", if real.len() == 1 { "@msg.ClientHello.s.one_suite" } else { "@msg.ClientHello.s.suites" })
+        .arg("suite1", real.first().map(|&c| registry::cipher_suite_name(c)).unwrap_or_default())
         .arg("sni", or_dash(e.sni.clone()))
         .arg("alpn", if e.alpn.is_empty() { "—".into() } else { e.alpn.join(", ") })
         .arg("versions", names_list(&e.supported_versions, registry::version_name))
@@ -899,6 +905,8 @@ fn client_hello_texts(tls: &TlsConnection, hs: &Handshake, w: &mut Walk) -> (Tex
         .arg("s_no_exts", opt(e.types.is_empty() && !hs.from_log, "msg.ClientHello.s.no_extensions"))
         .arg("s_keyshare", match hs.hello_retry.as_ref().and_then(|r| r.group) {
             _ if e.key_share_groups.is_empty() => "@msg.ClientHello.s.keyshare_empty".to_string(),
+            // The server chose an older version: key_share is ignored (RFC 8446 §4.1.3).
+            _ if hs.version.is_some_and(|v| v < ver::TLS13) => "@msg.ClientHello.s.keyshare_unused".to_string(),
             // The server asked for another group (RFC 8446 §4.1.4): this guess missed.
             Some(g) if !retry && !e.key_share_groups.contains(&g) => "@msg.ClientHello.s.keyshare_missed".to_string(),
             _ => "@msg.ClientHello.s.keyshare".to_string(),
@@ -907,7 +915,7 @@ fn client_hello_texts(tls: &TlsConnection, hs: &Handshake, w: &mut Walk) -> (Tex
         .arg("psk_ids", e.psk_identities.to_string())
         .arg("psk_modes", if e.psk_modes.is_empty() { "—".to_string() } else { e.psk_modes.iter().map(|&m| psk_mode_name(m)).collect::<Vec<_>>().join(", ") })
         .arg("s_early", opt(!retry && sent(ext::EARLY_DATA), "msg.ClientHello.s.early_data"))
-        .arg("s_resume", resume)
+        .arg("s_resume", resume.clone())
         .arg("ticket", e.session_ticket_len.unwrap_or(0).to_string())
         .arg("sid", ch.session_id.len().to_string())
         .arg("offered", registry::version_name(ch.legacy_version))
@@ -929,8 +937,23 @@ fn client_hello_texts(tls: &TlsConnection, hs: &Handshake, w: &mut Walk) -> (Tex
             Some(Some(_)) => "@msg.ClientHello.s.retry_share_other".to_string(),
             _ => "@msg.ClientHello.s.retry_share_kept".to_string(),
         })
-        .arg("s_ems", opt(!tls13 && sent(ext::EXTENDED_MASTER_SECRET), "msg.ClientHello.s.ems"))
-        .arg("s_etm", opt(!tls13 && sent(ext::ENCRYPT_THEN_MAC), "msg.ClientHello.s.etm"))
+        .arg("s_ems", match sent(ext::EXTENDED_MASTER_SECRET) {
+            _ if tls13 || hs.from_log => String::new(),
+            // Resuming, no new master secret is made: the flag says what the cached session
+            // must have used (RFC 7627 §5.3).
+            true if !resume.is_empty() && resume != "@msg.ClientHello.s.ticket_request" => "@msg.ClientHello.s.ems_resume".to_string(),
+            true => "@msg.ClientHello.s.ems".to_string(),
+            false if e.types.is_empty() => String::new(),
+            false => "@msg.ClientHello.s.no_ems".to_string(),
+        })
+        .arg("s_etm", match sent(ext::ENCRYPT_THEN_MAC) {
+            _ if tls13 => String::new(),
+            false => String::new(),
+            // It applies to CBC suites only (RFC 7366 §3).
+            true if !ch.cipher_suites.iter().any(|&c| registry::suite_cbc_mac_len(c) > 0) => "@msg.ClientHello.s.etm_no_cbc".to_string(),
+            true => "@msg.ClientHello.s.etm".to_string(),
+        })
+        .arg("version", hs.version.map(registry::version_name).unwrap_or_default())
         .arg("s_reneg", if tls13 {
             String::new()
         } else if sent(ext::RENEGOTIATION_INFO) {
@@ -1217,8 +1240,9 @@ fn notes(tls: &TlsConnection, hs: &Handshake, s: &Summary, opts: &Options, captu
         }
     }
     // After a weakness of the configuration: what a good one looks like.
-    const CONFIG: [&str; 13] = [
+    const CONFIG: [&str; 14] = [
         "note.old_version",
+        "note.cbc",
         "note.no_ems.resumed",
         "note.weak_cipher",
         "note.no_forward_secrecy",
@@ -1232,8 +1256,16 @@ fn notes(tls: &TlsConnection, hs: &Handshake, s: &Summary, opts: &Options, captu
         "note.sslv2_hello",
         "note.suite_version_mismatch",
     ];
-    if out.iter().any(|n| CONFIG.contains(&n.text_ref.key.as_str())) {
-        out.push(note(Info, TextRef::new("note.good_config")));
+    // Where this connection falls short of it, in words of the output language.
+    let mut short: Vec<String> = Vec::new();
+    for k in CONFIG.iter().filter(|k| out.iter().any(|n| n.text_ref.key == **k)) {
+        let w = render(opts.lang, &TextRef::new(format!("word.short.{}", &k["note.".len()..])), None);
+        if !short.contains(&w) {
+            short.push(w);
+        }
+    }
+    if !short.is_empty() {
+        out.push(note(Info, TextRef::new("note.good_config").arg("short", short.join(if opts.lang == Lang::Zh { "、" } else { "; " }))));
     }
     out
 }

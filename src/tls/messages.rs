@@ -618,7 +618,15 @@ fn certificate_request(r: &mut Reader, ctx: &Ctx, out: &mut Fields) -> ReadResul
 fn new_session_ticket(r: &mut Reader, ctx: &Ctx, out: &mut Fields, facts: &mut MsgFacts) -> ReadResult<()> {
     let (l, s) = r.u32("ticket_lifetime")?;
     *facts = MsgFacts::NewSessionTicket { lifetime: l, len: None };
-    out.add(|| Field::new(if ctx.tls13 { "ticket_lifetime" } else { "ticket_lifetime_hint" }, format!("{l} seconds"), s).note("field.NewSessionTicket.lifetime"));
+    out.add(|| Field::new(if ctx.tls13 { "ticket_lifetime" } else { "ticket_lifetime_hint" }, format!("{l} seconds"), s).note_ref(
+        TextRef::new(match (ctx.tls13, l) {
+            (true, 0) => "field.NewSessionTicket.lifetime.tls13.zero",
+            (true, _) => "field.NewSessionTicket.lifetime.tls13",
+            (false, 0) => "field.NewSessionTicket.lifetime.tls12.zero",
+            (false, _) => "field.NewSessionTicket.lifetime.tls12",
+        })
+        .arg("hours", format!("{:.1}", l as f64 / 3600.0)),
+    ));
     if ctx.tls13 {
         let (a, s) = r.u32("ticket_age_add")?;
         out.add(|| Field::new("ticket_age_add", a.to_string(), s).note("field.NewSessionTicket.ticket_age_add"));
@@ -675,7 +683,7 @@ pub fn encrypted_record_fields(r: &RawRecord, ctx: &Ctx) -> Vec<Field> {
         RecordProtection::Cbc { block, mac } if ctx.etm && n >= 2 * block + mac => vec![
             Field::new("IV", hexs(&r.payload[..block]), at(0, block)).note("field.encrypted.iv"),
             Field::new("block-ciphered", hex_short(&r.payload[block..n - mac]), at(block, n - block - mac)).note("field.encrypted.cbc.etm"),
-            Field::new("MAC", hexs(&r.payload[n - mac..]), at(n - mac, mac)).note("field.encrypted.mac.etm"),
+            Field::new("MAC", hexs(&r.payload[n - mac..]), at(n - mac, mac)).note_ref(TextRef::new("field.encrypted.mac.etm").arg("n", mac.to_string())),
         ],
         RecordProtection::Cbc { block, .. } if n >= 2 * block => vec![
             Field::new("IV", hexs(&r.payload[..block]), at(0, block)).note("field.encrypted.iv"),

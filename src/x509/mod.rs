@@ -6,6 +6,8 @@ use x509_parser::prelude::*;
 
 use crate::model::{Certificate, Field, Span};
 
+mod oids;
+
 /// Where `inner` (a sub-slice handed back by x509-parser) lies within `outer`.
 fn sub_span(outer: &[u8], inner: &[u8]) -> Option<Span> {
     let o = outer.as_ptr() as usize;
@@ -31,10 +33,8 @@ pub fn iso_time(ts: i64) -> String {
 }
 
 fn oid_name(oid: &x509_parser::der_parser::oid::Oid) -> String {
-    match x509_parser::objects::oid2sn(oid, x509_parser::objects::oid_registry()) {
-        Ok(s) => s.to_string(),
-        Err(_) => oid.to_id_string(),
-    }
+    let dotted = oid.to_id_string();
+    oids::short_name(&dotted).map(str::to_string).unwrap_or(dotted)
 }
 
 /// A distinguished name as x509-parser's `Display` writes it ("CN=a, O=b"; the attributes of
@@ -42,7 +42,6 @@ fn oid_name(oid: &x509_parser::der_parser::oid::Oid) -> String {
 /// its generic hex encoder (about 12 KB of the page's wasm).
 pub fn name_string(n: &X509Name) -> String {
     use x509_parser::asn1_rs::{BmpString, Tag};
-    let reg = x509_parser::objects::oid_registry();
     let value = |a: &x509_parser::asn1_rs::Any| -> Option<String> {
         match a.tag() {
             Tag::NumericString | Tag::VisibleString | Tag::PrintableString | Tag::GeneralString | Tag::ObjectDescriptor | Tag::GraphicString | Tag::T61String | Tag::VideotexString | Tag::Utf8String | Tag::Ia5String => {
@@ -57,9 +56,9 @@ pub fn name_string(n: &X509Name) -> String {
         let mut set = String::new();
         for attr in rdn.iter() {
             let Some(v) = value(attr.attr_value()) else { return "<X509Error: Invalid X.509 name>".into() };
-            let abbrev = match x509_parser::objects::oid2abbrev(attr.attr_type(), reg) {
-                Ok(s) => s.to_string(),
-                Err(_) => format!("{:?}", attr.attr_type()),
+            let abbrev = match oids::abbreviation(&attr.attr_type().to_id_string()) {
+                Some(s) => s.to_string(),
+                None => format!("{:?}", attr.attr_type()),
             };
             if !set.is_empty() {
                 set.push_str(" + ");
@@ -194,9 +193,10 @@ pub fn summarize(der: &[u8], now: Option<i64>, lean: bool, role: Role) -> Result
 /// An OID's content bytes (no tag or length) as its name, or dotted numbers when unnamed.
 pub fn oid_text(content: &[u8]) -> String {
     let oid = x509_parser::der_parser::oid::Oid::new(std::borrow::Cow::Borrowed(content));
-    match x509_parser::objects::oid2sn(&oid, x509_parser::objects::oid_registry()) {
-        Ok(s) => format!("{s} ({})", oid.to_id_string()),
-        Err(_) => oid.to_id_string(),
+    let dotted = oid.to_id_string();
+    match oids::short_name(&dotted) {
+        Some(s) => format!("{s} ({dotted})"),
+        None => dotted,
     }
 }
 
