@@ -37,15 +37,15 @@ setup-test:
 
 # --- build ------------------------------------------------------------------
 # The page's cores are built for size (opt-level "z": 16% smaller than the CLI's opt-level 3).
-# Two of them: tls_lens_lite (no decryption, QUIC or certificate compression, and no texts: it
-# fetches those of its language, texts-<lang>.tsv; what the page loads first) and tls_lens
-# (everything; loaded when an input needs it). The CLI writes the texts.
+# Two of them: tls_lens_lite (no decryption, QUIC or certificate compression; what the page
+# loads first) and tls_lens (everything; loaded when an input needs it). Neither carries the
+# texts: they fetch those of their language, texts-<lang>.tsv, which the CLI writes.
 WASM_BUILD = $(CARGO) build --release --lib --target $(WASM_TARGET) --config 'profile.release.opt-level="z"'
 wasm: cli
 	$(WASM_BUILD) --no-default-features
 	wasm-bindgen --target web --no-typescript --out-dir www/pkg --out-name tls_lens_lite $(WASM_OUT)
 	for l in en zh; do ./target/release/tls-lens texts $$l > www/pkg/texts-$$l.tsv || exit 1; done
-	$(WASM_BUILD)
+	$(WASM_BUILD) --no-default-features --features full
 	wasm-bindgen --target web --no-typescript --out-dir www/pkg $(WASM_OUT)
 	for w in tls_lens_lite_bg tls_lens_bg; do \
 	  node_modules/.bin/wasm-opt -Oz www/pkg/$$w.wasm -o www/pkg/$$w.wasm || exit 1; done

@@ -7,8 +7,8 @@ use crate::{analyze, Lang, Options};
 /// Analyse `input` (hex text or raw bytes) and return the `tls-lens/1` JSON object.
 /// `lang` is "en" or "zh"; `keylog` (optional) is SSLKEYLOGFILE text for decryption. Never
 /// throws for bad input: problems are in `diagnostics`. The lite core throws `NEEDS_FULL` for
-/// input it cannot explain whole (a key log, QUIC, compressed certificates), and says so when
-/// it has not been given the language's texts (`setTexts`).
+/// input it cannot explain whole (a key log, QUIC, compressed certificates); either core says
+/// so when it has not been given the language's texts (`setTexts`).
 #[wasm_bindgen(js_name = analyze)]
 pub fn analyze_js(input: &[u8], lang: &str, keylog: Option<String>) -> Result<JsValue, JsError> {
     answer(|| Ok(analyze(input, &Options { keylog: keylog.unwrap_or_default(), ..options(lang)? })))
@@ -45,12 +45,13 @@ fn options(lang: &str) -> Result<Options, JsError> {
     Ok(Options { lang, now: Some((js_sys::Date::now() / 1000.0) as i64), ..Default::default() })
 }
 
-/// Give the lite core the texts of a language: the contents of `pkg/texts-<lang>.tsv`
-/// (`tls-lens texts <lang>`). The full core has them built in and ignores this.
+/// Give the core the texts of a language: the contents of `pkg/texts-<lang>.tsv`
+/// (`tls-lens texts <lang>`). Both page cores need them; a build with the `texts` feature has
+/// them built in and ignores this.
 #[wasm_bindgen(js_name = setTexts)]
 pub fn set_texts(lang: &str, tsv: &str) -> Result<(), JsError> {
     let Some(lang) = Lang::parse(lang) else { return Err(JsError::new(&format!("tls-lens: no language \"{lang}\""))) };
-    #[cfg(not(feature = "full"))]
+    #[cfg(not(feature = "texts"))]
     crate::explain::set_texts(lang, tsv).map_err(|e| JsError::new(&e))?;
     let _ = (lang, tsv);
     Ok(())

@@ -4,17 +4,17 @@
 // or {id, error}, in the order the requests came. The last input's bytes stay here so that
 // picking another connection of a big capture does not copy them again.
 //
-// Two cores: the lite one (no decryption, QUIC or certificate compression, and no texts: it gets
-// those of the language asked for; about 44% smaller) is loaded first; when an input needs more
-// (it throws NEEDS_FULL), comes with a key log, or is a big capture (listed with 'overview': the
-// full core's download is small beside it, and one core holds one copy of it), the full one is
-// loaded and answers from then on.
+// Two cores: the lite one (no decryption, QUIC or certificate compression; about 45% smaller) is
+// loaded first; when an input needs more (it throws NEEDS_FULL), comes with a key log, or is a
+// big capture (listed with 'overview': the full core's download is small beside it, and one core
+// holds one copy of it), the full one is loaded and answers from then on. Neither carries the
+// texts: each is given those of the language asked for, fetched once (texts-<lang>.tsv).
 import initLite, { analyze as analyzeLite, overview as overviewLite, explainStream as explainStreamLite, diffHellos as diffHellosLite, setTexts } from './pkg/tls_lens_lite.js';
-import initFull, { analyze, overview, explainStream, diffHellos } from './pkg/tls_lens.js';
+import initFull, { analyze, overview, explainStream, diffHellos, setTexts as setTextsFull } from './pkg/tls_lens.js';
 
 const NEEDS_FULL = 'tls-lens: this input needs the full core';
-const LITE = { name: 'lite', analyze: analyzeLite, overview: overviewLite, explainStream: explainStreamLite, diffHellos: diffHellosLite };
-const FULL = { name: 'full', analyze, overview, explainStream, diffHellos };
+const LITE = { name: 'lite', analyze: analyzeLite, overview: overviewLite, explainStream: explainStreamLite, diffHellos: diffHellosLite, setTexts, texts: {} };
+const FULL = { name: 'full', analyze, overview, explainStream, diffHellos, setTexts: setTextsFull, texts: {} };
 
 // A load that failed is tried again by the next request.
 const retryable = (load) => {
@@ -25,23 +25,37 @@ const retryable = (load) => {
   }));
 };
 
-// The single-file build puts the full core's bytes here and uses only that one; else the glue
-// fetches pkg/tls_lens_bg.wasm when it is first needed.
+// The single-file build puts the full core's bytes here and uses only that one, and the texts of
+// both languages in TLS_LENS_TEXTS; else the glue fetches pkg/tls_lens_bg.wasm when it is first
+// needed.
 const single = globalThis.TLS_LENS_WASM;
 const loadFull = retryable(() => initFull(single ? { module_or_path: single } : undefined).then(() => FULL));
 const loadLite = retryable(() => initLite().then(() => LITE));
 let fullOnly = !!single;
 
-// The lite core's texts, per language, fetched beside the wasm.
+// The texts, per language: fetched beside the wasm once, given to each core that answers in it.
 const code = (lang) => (/^(zh|cn|chinese)/i.test(lang || '') ? 'zh' : 'en');
-const texts = {};
-const loadTexts = (lang) => {
-  texts[lang] ??= retryable(() => Promise.all([loadLite(), fetch(new URL(`pkg/texts-${lang}.tsv`, import.meta.url))]).then(async ([, r]) => {
-    if (!r.ok) throw new Error(`texts-${lang}.tsv: HTTP ${r.status}`);
-    setTexts(lang, await r.text());
-  }));
-  return texts[lang]();
+const tsv = {};
+const fetchTexts = (lang) => {
+  tsv[lang] ??= retryable(() => {
+    const built = globalThis.TLS_LENS_TEXTS && globalThis.TLS_LENS_TEXTS[lang];
+    if (built) return Promise.resolve(built);
+    return fetch(new URL(`pkg/texts-${lang}.tsv`, import.meta.url)).then((r) => {
+      if (!r.ok) throw new Error(`texts-${lang}.tsv: HTTP ${r.status}`);
+      return r.text();
+    });
+  });
+  return tsv[lang]();
 };
+/** The core `load` gives, with the texts of `lang` given to it. */
+const withTexts = (load, lang) => Promise.all([load(), fetchTexts(lang)]).then(([core, text]) => {
+  if (!core.texts[lang]) {
+    core.setTexts(lang, text);
+    core.texts[lang] = true;
+  }
+  return core;
+});
+const loadTexts = (lang) => withTexts(loadLite, lang);
 // Start at once: the lite core and the texts of the page's language (boot.js and app.js name it
 // in the worker's URL).
 if (!single) {
@@ -53,13 +67,12 @@ if (!single) {
 async function coreFor(d) {
   if (!fullOnly && !d.keylog && d.op !== 'overview') {
     try {
-      await loadTexts(code(d.lang));
-      return LITE;
+      return await loadTexts(code(d.lang));
     } catch {
-      // Not loadable here: the full core has everything built in.
+      // The lite core or the texts did not load: try the full core.
     }
   }
-  return loadFull();
+  return withTexts(loadFull, code(d.lang));
 }
 
 function run(core, d, input) {
@@ -100,7 +113,7 @@ async function handle(d) {
     } catch (err) {
       if (core === FULL || !needsFull(err)) throw err;
       fullOnly = true;
-      core = await loadFull();
+      core = await withTexts(loadFull, code(d.lang));
       t0 = performance.now();
       result = run(core, d, input);
     }

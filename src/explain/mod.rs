@@ -1,11 +1,12 @@
 //! Explanation stage: the TLS view of a connection -> titles, explanations, field notes,
 //! summary and security notes, in the chosen language. Texts are data (`en.rs`, `zh.rs`),
-//! built in; the page's lite core is given them at run time instead (`set_texts`, from the
-//! `texts-<lang>.tsv` files `tls-lens texts` writes), so that it carries neither language.
+//! built in with the `texts` feature (CLI, tests); the page's cores are given them at run time
+//! instead (`set_texts`, from the `texts-<lang>.tsv` files `tls-lens texts` writes), so that
+//! they carry neither language.
 
-#[cfg(feature = "full")]
+#[cfg(feature = "texts")]
 mod en;
-#[cfg(feature = "full")]
+#[cfg(feature = "texts")]
 mod zh;
 
 use crate::input::Capture;
@@ -39,7 +40,7 @@ impl Lang {
             _ => None,
         }
     }
-    #[cfg(feature = "full")]
+    #[cfg(feature = "texts")]
     pub fn table(self) -> &'static [(&'static str, &'static str)] {
         match self {
             Lang::En => en::TEXTS,
@@ -71,9 +72,9 @@ static INDEX: [std::sync::OnceLock<Index>; 2] = [std::sync::OnceLock::new(), std
 
 /// The language's texts by key: built in, or (lite core) as given to `set_texts`.
 fn index(lang: Lang) -> Option<&'static Index> {
-    #[cfg(feature = "full")]
+    #[cfg(feature = "texts")]
     return Some(INDEX[lang as usize].get_or_init(|| lang.table().iter().copied().collect()));
-    #[cfg(not(feature = "full"))]
+    #[cfg(not(feature = "texts"))]
     INDEX[lang as usize].get()
 }
 
@@ -93,16 +94,16 @@ pub fn has_texts(lang: Lang) -> bool {
 
 /// A language's texts for the lite core (`set_texts`): one `key<TAB>text` line each, sorted by
 /// key. No key or text holds a tab or a line break (a test checks).
-#[cfg(feature = "full")]
+#[cfg(feature = "texts")]
 pub fn texts_tsv(lang: Lang) -> String {
     let mut all: Vec<(&str, &str)> = lang.table().to_vec();
     all.sort_unstable();
     all.iter().map(|(k, v)| format!("{k}\t{v}\n")).collect()
 }
 
-/// The lite core's texts for `lang`, as `texts_tsv` writes them. Once per language (later calls
+/// A page core's texts for `lang`, as `texts_tsv` writes them. Once per language (later calls
 /// are ignored).
-#[cfg(not(feature = "full"))]
+#[cfg(not(feature = "texts"))]
 pub fn set_texts(lang: Lang, tsv: &str) -> Result<(), String> {
     if has_texts(lang) {
         return Ok(());
@@ -1299,7 +1300,7 @@ mod tests {
     }
 }
 
-#[cfg(all(test, feature = "full"))]
+#[cfg(all(test, feature = "texts"))]
 mod table_tests {
     use super::*;
     use std::collections::BTreeSet;

@@ -77,7 +77,9 @@ const b64 = (buf) => Buffer.from(buf).toString('base64');
 const wasm = readFileSync(join(WWW, 'pkg', 'tls_lens_bg.wasm'));
 // A classic worker (module workers from a blob: of a file:// page do not start in Chromium):
 // the glue's import.meta.url is only used when no bytes are given; point it at the worker.
-const workerCode = `globalThis.TLS_LENS_WASM = Uint8Array.from(atob(${JSON.stringify(b64(wasm))}), (c) => c.charCodeAt(0));\n` + bundle(join(WWW, 'worker.js')).replaceAll('import.meta.url', 'self.location.href');
+// The texts of both languages too: the core carries none (it is given them, see worker.js).
+const texts = Object.fromEntries(['en', 'zh'].map((l) => [l, readFileSync(join(WWW, 'pkg', `texts-${l}.tsv`), 'utf8')]));
+const workerCode = `globalThis.TLS_LENS_WASM = Uint8Array.from(atob(${JSON.stringify(b64(wasm))}), (c) => c.charCodeAt(0));\nglobalThis.TLS_LENS_TEXTS = ${JSON.stringify(texts)};\n` + bundle(join(WWW, 'worker.js')).replaceAll('import.meta.url', 'self.location.href');
 if (process.env.DUMP_WORKER) writeFileSync(process.env.DUMP_WORKER, workerCode);
 
 // The samples the menu offers, embedded.
