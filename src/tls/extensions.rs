@@ -150,7 +150,7 @@ fn type_note(t: u16) -> &'static str {
 /// Explanation key for an extension.
 fn ext_note_key(t: u16) -> String {
     match t {
-        0 | 5 | 10 | 11 | 13 | 16 | 21 | 22 | 23 | 27 | 28 | 35 | 41 | 42 | 43 | 44 | 45 | 49 | 50 | 51 | 0xff01 | 18 | 0xfe0d | 0x4469 | 0x44cd | 57 | 0x3374 | 0x7550 => {
+        0 | 1 | 5 | 10 | 11 | 13 | 14 | 15 | 16 | 19 | 20 | 21 | 22 | 23 | 27 | 28 | 35 | 41 | 42 | 43 | 44 | 45 | 47 | 48 | 49 | 50 | 51 | 54 | 0xff01 | 18 | 0xfe0d | 0x4469 | 0x44cd | 57 | 0x3374 | 0x7550 => {
             format!("ext.{}", registry::extension_name(t).split(' ').next().unwrap_or_default())
         }
         t if is_grease(t) => "ext.grease".into(),
