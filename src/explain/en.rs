@@ -175,7 +175,7 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("field.psk_modes.list", "PSK key exchange modes the client supports."),
     ("field.compress_certificate.list", "Compression algorithms: 1 zlib, 2 brotli, 3 zstd."),
     ("field.key_share.selected_group", "The group the server wants a key share for in the retried ClientHello."),
-    ("field.key_share.client_shares", "One public key per group the client guesses the server will pick."),
+    ("field.key_share.client_shares", "client_shares: {value}. One public key per group, for the groups the client guesses the server will pick, in the client's order of preference; each must be a group it lists in supported_groups. If the server picks another listed group, it asks for that one with a HelloRetryRequest. (RFC 8446 §4.2.8)"),
     ("field.key_share.group", "The group this public key belongs to."),
     ("field.key_share.key_exchange", "The public key (for x25519: 32 bytes; for secp256r1: 65 bytes, uncompressed point)."),
     // ---- Certificate ----

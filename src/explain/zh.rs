@@ -174,7 +174,7 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("field.psk_modes.list", "客户端支持的 PSK 密钥交换模式。"),
     ("field.compress_certificate.list", "压缩算法：1 zlib，2 brotli，3 zstd。"),
     ("field.key_share.selected_group", "服务器希望客户端在重试的 ClientHello 中为之提供密钥共享的群。"),
-    ("field.key_share.client_shares", "客户端猜测服务器可能选择的群，每个群各一个公钥。"),
+    ("field.key_share.client_shares", "client_shares：{value}。客户端猜测服务器可能选择的群，每个群一个公钥，按客户端的偏好排序；每个群都必须列在它的 supported_groups 中。如果服务器选了列表中的另一个群，就会用 HelloRetryRequest 索取该群的共享。（RFC 8446 §4.2.8）"),
     ("field.key_share.group", "该公钥所属的群。"),
     ("field.key_share.key_exchange", "公钥（x25519 为 32 字节；secp256r1 为 65 字节，即未压缩的点）。"),
     // ---- Certificate ----
