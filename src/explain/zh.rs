@@ -90,7 +90,7 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("field.handshake.msg_type", "握手消息类型。（RFC 5246 §7.4、RFC 8446 §4）"),
     ("field.handshake.length", "消息体的长度（3 字节）；一条消息可以比一条记录更大，跨越多条记录。"),
     ("field.handshake.body", "消息体，以字节形式显示。"),
-    ("field.vector_length", "长度前缀：此字段后面还有多少字节（{value}）；它是字节长度，不是条目数。"),
+    ("field.vector_length", "长度前缀：紧随其后的这个字段的内容共有多少字节（{value}）；它是字节数，不是条目数。"),
     ("field.trailing", "消息体结束之后的多余字节：各长度字段对不上。"),
     ("field.ext.trailing", "扩展内部在其各字段之后剩余的字节。"),
     ("field.extension_type", "扩展代码点，取自 IANA TLS ExtensionType 注册表。"),
