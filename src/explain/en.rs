@@ -838,6 +838,7 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("word.cli.dirs.none", "none"),
     ("msg.ClientHello.s.ems", " It offers extended_master_secret, asking to bind the master secret to a hash of this handshake (RFC 7627 §5.1)."),
     ("msg.ClientHello.s.etm", " It offers encrypt_then_mac, for CBC suites only (RFC 7366 §2, §3)."),
+    ("msg.ClientHello.s.no_etm_cbc", " It offers CBC suites but not encrypt_then_mac: if a CBC suite is chosen, records will be MAC-then-encrypt, the order behind padding-oracle attacks such as Lucky Thirteen (RFC 5246 §6.2.3.2, RFC 7366 §1)."),
     ("msg.ClientHello.s.etm_no_cbc", " It offers encrypt_then_mac, but none of the suites it offers is CBC, so it cannot apply here: a server that picks an AEAD or stream suite does not answer it (RFC 7366 §2, §3)."),
     ("msg.ClientHello.s.no_ems", " It does not offer extended_master_secret, so the master secret will be derived the old way, not bound to this handshake's transcript (RFC 7627 §1)."),
     ("msg.ClientHello.s.ems_resume", " It offers extended_master_secret; as it asks to resume, no new master secret comes from this handshake: the extension says the cached session must have used it too, or the server must not resume that session (RFC 7627 §5.3)."),

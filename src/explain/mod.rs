@@ -948,7 +948,9 @@ fn client_hello_texts(tls: &TlsConnection, hs: &Handshake, w: &mut Walk) -> (Tex
             false => "@msg.ClientHello.s.no_ems".to_string(),
         })
         .arg("s_etm", match sent(ext::ENCRYPT_THEN_MAC) {
-            _ if tls13 => String::new(),
+            _ if tls13 || hs.from_log => String::new(),
+            // CBC offered without encrypt_then_mac: MAC-then-encrypt (RFC 5246 §6.2.3.2).
+            false if ch.cipher_suites.iter().any(|&c| registry::suite_cbc_mac_len(c) > 0) => "@msg.ClientHello.s.no_etm_cbc".to_string(),
             false => String::new(),
             // It applies to CBC suites only (RFC 7366 §3).
             true if !ch.cipher_suites.iter().any(|&c| registry::suite_cbc_mac_len(c) > 0) => "@msg.ClientHello.s.etm_no_cbc".to_string(),

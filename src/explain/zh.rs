@@ -837,6 +837,7 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("word.cli.dirs.none", "无"),
     ("msg.ClientHello.s.ems", "它提供 extended_master_secret，请求把主密钥绑定到这次握手的哈希上（RFC 7627 §5.1）。"),
     ("msg.ClientHello.s.etm", "它提供 encrypt_then_mac，仅对 CBC 套件有意义（RFC 7366 §2、§3）。"),
+    ("msg.ClientHello.s.no_etm_cbc", "它提供了 CBC 套件，却没有提供 encrypt_then_mac：如果选中 CBC 套件，记录将采用先 MAC 后加密，这正是 Lucky Thirteen 等填充预言攻击所利用的顺序（RFC 5246 §6.2.3.2、RFC 7366 §1）。"),
     ("msg.ClientHello.s.etm_no_cbc", "它提供 encrypt_then_mac，但它提供的套件中没有 CBC 套件，所以这里用不上：选择 AEAD 或流密码套件的服务器不会回应它（RFC 7366 §2、§3）。"),
     ("msg.ClientHello.s.no_ems", "它没有提供 extended_master_secret，所以主密钥将按旧方式派生，不绑定到这次握手的转录（RFC 7627 §1）。"),
     ("msg.ClientHello.s.ems_resume", "它提供 extended_master_secret；由于它请求恢复会话，这次握手不会产生新的主密钥：该扩展表示缓存的会话也必须使用过它，否则服务器不得恢复该会话（RFC 7627 §5.3）。"),
