@@ -251,6 +251,15 @@ fn the_master_secret_formula_follows_extended_master_secret() {
     assert!(notes(&plain).contains("No extended_master_secret"), "{}", notes(&plain));
     let zh = conn("tls12-noems", 0, Lang::Zh);
     assert!(notes(&zh).contains("三重握手攻击") && !notes(&zh).contains("三次握手"), "{}", notes(&zh));
+
+    // renegotiation_info binds a renegotiation to the Finished values, which the triple
+    // handshake attack makes equal when the master secret is not bound to the transcript
+    // (RFC 7627 §1); tshark's facts say both answered renegotiation_info.
+    let sh = text(&plain, "ServerHello", 0);
+    assert!(sh.contains("renegotiation_info cannot tell them apart") && sh.contains("RFC 7627 §1"), "{sh}");
+    assert!(text(&zh, "ServerHello", 0).contains("renegotiation_info 便无法区分"), "{}", text(&zh, "ServerHello", 0));
+    let sh = text(&ems, "ServerHello", 0);
+    assert!(sh.contains("a later renegotiation would be bound to this handshake") && !sh.contains("cannot tell them apart"), "{sh}");
 }
 
 #[test]
@@ -360,6 +369,21 @@ fn no_text_shows_a_missing_value_or_the_wrong_version_s_rfc() {
                 let all = all_text(&c);
                 for bad in ["“—”", "asked for —", "要求的是 —", "{", "}"] {
                     assert!(!all.contains(bad), "{name} {lang:?}: {bad:?} in\n{all}");
+                }
+                // RFC 2246 (TLS 1.0), RFC 4346 (TLS 1.1) and RFC 5246 (TLS 1.2) number these
+                // sections alike; each connection is cited by the text of its own version.
+                let own = match c.handshake.version {
+                    Some(0x0301) => "RFC 2246",
+                    Some(0x0302) => "RFC 4346",
+                    _ => "RFC 5246",
+                };
+                if c.handshake.version.is_some_and(|v| (0x0301..0x0304).contains(&v)) {
+                    for other in ["RFC 2246", "RFC 4346", "RFC 5246"].into_iter().filter(|o| *o != own) {
+                        for sec in ["§6.2.3.2", "§7.1", "§7.2", "§7.3", "§7.4.1.1", "§7.4.1.2", "§7.4.1.3", "§7.4.3", "§7.4.5", "§7.4.7", "§7.4.9", "§8.1"] {
+                            let cite = format!("{other} {sec}");
+                            assert!(!all.contains(&cite), "{name} {lang:?} (version {own}): cites {cite} in\n{all}");
+                        }
+                    }
                 }
                 if c.handshake.version.is_some_and(|v| v < 0x0304) {
                     for m in c.messages.iter().filter(|m| m.name == "Alert") {

@@ -228,7 +228,8 @@ pub fn connection(id: usize, cap: &Capture, mut tls: TlsConnection, hs: Handshak
         if walk.opened && m.content_type == ct::ALERT {
             walk.opened_alert = opened_alerts.get(i).cloned().flatten();
         }
-        let (t, mut e) = texts(m, &tls, &hs, &summary, &mut walk);
+        let (t, e) = texts(m, &tls, &hs, &summary, &mut walk);
+        let mut e = e.arg("spec", spec_rfc(hs.version));
         // Steps from a log have no bytes: use the wording that does not count them.
         let log_key = format!("msg.{}.log", e.key.trim_start_matches("msg."));
         if m.span.len == 0 && known(&log_key) {
@@ -415,7 +416,14 @@ fn texts(m: &Message, tls: &TlsConnection, hs: &Handshake, s: &Summary, w: &mut 
                         _ => String::new(),
                     })
                     .arg("s_etm", opt(!tls13 && hs.encrypt_then_mac == Some(true), "msg.ServerHello.s.etm"))
-                    .arg("s_reneg", opt(!tls13 && hs.renegotiation_info == Some(true), "msg.ServerHello.s.reneg"))
+                    // RFC 7627 §1: the binding rests on Finished values that the triple
+                    // handshake attack makes equal across two connections when the master
+                    // secret is not bound to the transcript.
+                    .arg("s_reneg", match (tls13 || hs.renegotiation_info != Some(true), hs.extended_master_secret) {
+                        (true, _) => String::new(),
+                        (false, Some(false)) => "@msg.ServerHello.s.reneg.no_ems".into(),
+                        (false, _) => "@msg.ServerHello.s.reneg".into(),
+                    })
                     .arg("rfc", match hs.version {
                         Some(v) if v < ver::TLS10 => "RFC 6101 §5.6.1.3",
                         Some(ver::TLS10) => "RFC 2246 §7.4.1.3",
@@ -690,7 +698,7 @@ fn texts(m: &Message, tls: &TlsConnection, hs: &Handshake, s: &Summary, w: &mut 
                 Some(name) => TextRef::new("msg.Alert.explain.encrypted.opened").arg("alert", name.clone()).arg("len", len),
                 None => TextRef::new("msg.Alert.explain.encrypted"),
             }
-            .arg("rfc_alert", if tls13 { "RFC 8446 §6" } else { "RFC 5246 §7.2" }),
+            .arg("rfc_alert", if tls13 { "RFC 8446 §6".to_string() } else { format!("{} §7.2", spec_rfc(hs.version)) }),
         ),
         (ct::ALERT, _, false) => {
             let a = m.alert.and_then(|i| tls.alerts.get(i));
@@ -711,7 +719,10 @@ fn texts(m: &Message, tls: &TlsConnection, hs: &Handshake, s: &Summary, w: &mut 
                 Some(2) => "@word.fatal",
                 _ => "@word.unknown_level",
             };
-            let (rfc_alert, rfc_close) = if tls13 || hs.version.is_none() { ("RFC 8446 §6.2", "RFC 8446 §6.1") } else { ("RFC 5246 §7.2.2", "RFC 5246 §7.2.1") };
+            let (rfc_alert, rfc_close) = match spec_rfc(hs.version) {
+                _ if tls13 || hs.version.is_none() => ("RFC 8446 §6.2".to_string(), "RFC 8446 §6.1".to_string()),
+                spec => (format!("{spec} §7.2.2"), format!("{spec} §7.2.1")),
+            };
             (
                 TextRef::new("msg.Alert.title").arg("name", name.clone()),
                 TextRef::new(key).arg("name", name).arg("level", level).arg("rfc_alert", rfc_alert).arg("rfc_close", rfc_close),
@@ -838,6 +849,18 @@ fn last_before(w: &Walk, dir: Option<Dir>, tls13: bool) -> String {
 
 /// The Finished formula of this version, as a sentence (RFC 2246 §7.4.9, RFC 5246 §7.4.9;
 /// SSL 3.0 and TLS 1.3 have their own texts).
+/// The RFC that defines this connection's version, for the sections whose numbers RFC 2246,
+/// RFC 4346 and RFC 5246 share (§6.2.3.2, §7.1, §7.3, §7.4.x, §8.1): a TLS 1.0 handshake is
+/// cited by the TLS 1.0 text. SSL 3.0 (RFC 6101 numbers them differently) and unknown versions
+/// keep RFC 5246.
+fn spec_rfc(version: Option<u16>) -> &'static str {
+    match version {
+        Some(ver::TLS10) => "RFC 2246",
+        Some(ver::TLS11) => "RFC 4346",
+        _ => "RFC 5246",
+    }
+}
+
 fn verify_data_sentence(hs: &Handshake, dir: Option<Dir>) -> String {
     let who = side(dir);
     match hs.version {
