@@ -471,6 +471,11 @@ fn field_notes_follow_the_bytes() {
     assert!(pair.contains("(hash, signature) pair") && pair.contains("RFC 5246 §7.4.1.4.1") && pair.contains("no curve"), "{pair}");
     let modern = note(&c, "ClientHello", &|f| f.name == "SignatureScheme" && f.value.starts_with("0x0804"));
     assert!(!modern.contains("(hash, signature) pair"), "{modern}");
+    // tshark: it offers 0x0804 (rsa_pss_rsae_sha256) and 0x0809 (rsa_pss_pss_sha256); RFC 8446
+    // §4.2.3 ties rsae to rsaEncryption keys and pss to RSASSA-PSS keys.
+    assert!(modern.contains("rsaEncryption") && modern.contains("§4.2.3"), "{modern}");
+    let pss = note(&c, "ClientHello", &|f| f.name == "SignatureScheme" && f.value.starts_with("0x0809"));
+    assert!(pss.contains("id-RSASSA-PSS") && !pss.contains("ordinary RSA certificate"), "{pss}");
     // The client's Finished covers the client's own CertificateVerify (RFC 8446 §4.4.4).
     let fin = c.messages.iter().filter(|m| m.name == "Finished").last().unwrap();
     assert!(fin.explanation.contains("the client's CertificateVerify"), "{}", fin.explanation);
@@ -541,6 +546,17 @@ fn texts_state_what_this_handshake_shows() {
 /// Review round 7: what the hellos offered and answered, checked against tshark's fields.
 #[test]
 fn hellos_say_what_was_offered_and_answered() {
+    // tshark: tls12-rsa.pcap's ServerHello picks 0x009c (TLS_RSA_WITH_AES_128_GCM_SHA256) and
+    // ALPN h2, a suite RFC 9113 Appendix A prohibits for HTTP/2 (no ephemeral key exchange);
+    // tls13-mtls (ECDHE/TLS 1.3) gets no such note.
+    let rsa = analyze(&std::fs::read(common::data().join("tls12-rsa.pcap")).unwrap(), &Options::default());
+    let n = notes(&rsa.connections[0]);
+    assert!(n.contains("a suite HTTP/2 prohibits: its key exchange is not ephemeral") && n.contains("RFC 9113 §9.2.2"), "{n}");
+    let rsa = analyze(&std::fs::read(common::data().join("tls12-rsa.pcap")).unwrap(), &Options { lang: Lang::Zh, ..Default::default() });
+    assert!(notes(&rsa.connections[0]).contains("HTTP/2 禁用这个套件"));
+    for name in ["tls12-noems", "tls13-mtls"] {
+        assert!(!notes(&conn(name, 0, Lang::En)).contains("HTTP/2"), "{name}");
+    }
     // tshark: tls12-noems offers one suite (0xc02f) and extensions 0,11,10,35,22,13: no 23.
     let ch = text(&conn("tls12-noems", 0, Lang::En), "ClientHello", 0);
     assert!(ch.contains("a single cipher suite, TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"), "{ch}");

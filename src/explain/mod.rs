@@ -1129,6 +1129,20 @@ fn notes(tls: &TlsConnection, hs: &Handshake, s: &Summary, opts: &Options, captu
         if !f.is_tls13() && registry::suite_key_exchange(cs) == Some(KeyExchange::Rsa) {
             out.push(note(Warning, TextRef::new("note.no_forward_secrecy")));
         }
+        // RFC 9113 §9.2: HTTP/2 over TLS needs TLS 1.2 or later and none of the suites of its
+        // Appendix A (no ephemeral key exchange, or a null, stream or block cipher).
+        if s.alpn.as_deref() == Some("h2") && !f.is_tls13() {
+            if s.version.is_some_and(|v| v < ver::TLS12) {
+                out.push(note(Warning, TextRef::new("note.h2_old_version").arg("version", or_dash(s.version_name.clone()))));
+            } else if let Some(why) = registry::suite_h2_prohibited(cs) {
+                let why = match why {
+                    registry::H2Prohibited::NotEphemeral => "@word.h2.not_ephemeral",
+                    registry::H2Prohibited::NotAead => "@word.h2.not_aead",
+                    registry::H2Prohibited::Neither => "@word.h2.neither",
+                };
+                out.push(note(Warning, TextRef::new("note.h2_prohibited_suite").arg("suite", name.clone()).arg("why", why)));
+            }
+        }
         // RFC 7366 §3: a server that chose a stream or AEAD suite must not answer
         // encrypt_then_mac.
         let server_etm = f.server_hello.as_ref().is_some_and(|sh| sh.extensions.contains(&ext::ENCRYPT_THEN_MAC));

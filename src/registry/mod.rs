@@ -387,6 +387,31 @@ pub fn suite_key_exchange(v: u16) -> Option<KeyExchange> {
     })
 }
 
+/// Why HTTP/2 prohibits a TLS 1.2 suite (RFC 9113 §9.2.2, Appendix A): the list holds every
+/// suite without an ephemeral key exchange and every one with a null, stream or block cipher.
+/// `None` when HTTP/2 allows it (or the suite is unknown).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum H2Prohibited {
+    NotEphemeral,
+    NotAead,
+    Neither,
+}
+
+pub fn suite_h2_prohibited(v: u16) -> Option<H2Prohibited> {
+    let cs = TlsCipherSuite::from_id(v)?;
+    if cs.kx == TlsCipherKx::Tls13 {
+        return None;
+    }
+    let ephemeral = matches!(cs.kx, TlsCipherKx::Dhe | TlsCipherKx::Ecdhe);
+    let aead = cs.mac == tls_parser::TlsCipherMac::Aead;
+    match (ephemeral, aead) {
+        (true, true) => None,
+        (false, true) => Some(H2Prohibited::NotEphemeral),
+        (true, false) => Some(H2Prohibited::NotAead),
+        (false, false) => Some(H2Prohibited::Neither),
+    }
+}
+
 /// The suite's record protection, for describing encrypted records.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RecordProtection {
@@ -532,6 +557,23 @@ pub fn quic_version_known(number: u32) -> bool {
 
 #[cfg(test)]
 mod tests {
+    /// RFC 9113 Appendix A "includes those cipher suites that do not offer an ephemeral key
+    /// exchange and those that are based on the TLS null, stream, or block cipher type": it lists
+    /// TLS_RSA_WITH_AES_128_GCM_SHA256 (0x009c), TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA (0xc013),
+    /// TLS_RSA_WITH_AES_128_CBC_SHA (0x002f) and TLS_PSK_WITH_AES_128_GCM_SHA256 (0x00a8), and
+    /// not TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 (0xc02f, the suite §9.2.2 makes mandatory).
+    #[test]
+    fn h2_prohibited_suites_follow_rfc_9113_appendix_a() {
+        use H2Prohibited::*;
+        assert_eq!(suite_h2_prohibited(0x009c), Some(NotEphemeral));
+        assert_eq!(suite_h2_prohibited(0x00a8), Some(NotEphemeral));
+        assert_eq!(suite_h2_prohibited(0xc013), Some(NotAead));
+        assert_eq!(suite_h2_prohibited(0x002f), Some(Neither));
+        for ok in [0xc02f, 0xc02b, 0xcca8, 0xc09e, 0x00aa, 0x1301] {
+            assert_eq!(suite_h2_prohibited(ok), None, "{ok:#06x}");
+        }
+    }
+
     /// The TLS 1.2-only rule picks exactly the codes the table marks "(TLS 1.2 pair)", and no
     /// code IANA's SignatureScheme registry lists for TLS 1.3.
     #[test]

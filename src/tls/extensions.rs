@@ -568,7 +568,13 @@ fn group_note(v: u16) -> &'static str {
 /// A signature scheme's note: IANA's Recommended ones say so; TLS 1.2-only (hash, signature)
 /// pairs say how their two bytes read.
 pub(super) fn scheme_note(v: u16) -> &'static str {
-    if registry::signature_scheme_recommended(v) {
+    // RFC 8446 §4.2.3: rsa_pss_rsae_* (0x0804-0x0806) for keys in rsaEncryption certificates,
+    // rsa_pss_pss_* (0x0809-0x080b) for keys in RSASSA-PSS certificates.
+    if (0x0804..=0x0806).contains(&v) {
+        "field.sigalgs.scheme.pss_rsae"
+    } else if (0x0809..=0x080b).contains(&v) {
+        "field.sigalgs.scheme.pss_pss"
+    } else if registry::signature_scheme_recommended(v) {
         "field.sigalgs.scheme.recommended"
     } else if registry::signature_scheme_tls12_only(v) {
         "field.sigalgs.scheme.pair"
