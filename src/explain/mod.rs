@@ -419,16 +419,14 @@ fn texts(m: &Message, tls: &TlsConnection, hs: &Handshake, s: &Summary, w: &mut 
                     // RFC 7627 §1: the binding rests on Finished values that the triple
                     // handshake attack makes equal across two connections when the master
                     // secret is not bound to the transcript.
-                    .arg("s_reneg", match (tls13 || hs.renegotiation_info != Some(true), hs.extended_master_secret) {
-                        (true, _) => String::new(),
-                        (false, Some(false)) => "@msg.ServerHello.s.reneg.no_ems".into(),
-                        (false, _) => "@msg.ServerHello.s.reneg".into(),
+                    .arg("s_reneg", match hs.extended_master_secret {
+                        _ if tls13 || hs.renegotiation_info != Some(true) => String::new(),
+                        Some(false) => "@msg.ServerHello.s.reneg.no_ems".into(),
+                        _ => "@msg.ServerHello.s.reneg".into(),
                     })
                     .arg("rfc", match hs.version {
-                        Some(v) if v < ver::TLS10 => "RFC 6101 §5.6.1.3",
-                        Some(ver::TLS10) => "RFC 2246 §7.4.1.3",
-                        Some(ver::TLS11) => "RFC 4346 §7.4.1.3",
-                        _ => "RFC 5246 §7.4.1.3",
+                        Some(v) if v < ver::TLS10 => "RFC 6101 §5.6.1.3".to_string(),
+                        v => format!("{} §7.4.1.3", spec_rfc(v)),
                     })
                     .arg("s_kx", opt(!tls13 && hs.mode == "full" && registry::suite_key_exchange(s.cipher_suite.unwrap_or(0)) == Some(KeyExchange::Rsa), "msg.ServerHello.s.rsa_kx")),
             )
@@ -576,11 +574,8 @@ fn texts(m: &Message, tls: &TlsConnection, hs: &Handshake, s: &Summary, w: &mut 
                 TextRef::new(key)
                     .arg("len", vd_len)
                     .arg("s_vd", verify_data_sentence(hs, m.dir))
-                    .arg("rfc", match hs.version {
-                        Some(v) if v < ver::TLS11 => "RFC 2246 §7.4.9",
-                        Some(v) if v < ver::TLS12 => "RFC 4346 §7.4.9",
-                        _ => "RFC 5246 §7.4.9",
-                    })
+                    // SSL 3.0's Finished is told by the TLS 1.0 text.
+                    .arg("rfc", format!("{} §7.4.9", spec_rfc(hs.version.map(|v| v.max(ver::TLS10)))))
                     .arg("hash", if tls13 { hash } else { prf_hash(hs.version, s.cipher_suite).to_string() })
                     .arg("last", last_before(w, m.dir, tls13)),
             )
@@ -719,9 +714,11 @@ fn texts(m: &Message, tls: &TlsConnection, hs: &Handshake, s: &Summary, w: &mut 
                 Some(2) => "@word.fatal",
                 _ => "@word.unknown_level",
             };
-            let (rfc_alert, rfc_close) = match spec_rfc(hs.version) {
-                _ if tls13 || hs.version.is_none() => ("RFC 8446 §6.2".to_string(), "RFC 8446 §6.1".to_string()),
-                spec => (format!("{spec} §7.2.2"), format!("{spec} §7.2.1")),
+            let (rfc_alert, rfc_close) = if tls13 || hs.version.is_none() {
+                ("RFC 8446 §6.2".to_string(), "RFC 8446 §6.1".to_string())
+            } else {
+                let spec = spec_rfc(hs.version);
+                (format!("{spec} §7.2.2"), format!("{spec} §7.2.1"))
             };
             (
                 TextRef::new("msg.Alert.title").arg("name", name.clone()),
@@ -847,8 +844,6 @@ fn last_before(w: &Walk, dir: Option<Dir>, tls13: bool) -> String {
         .unwrap_or_else(|| "—".into())
 }
 
-/// The Finished formula of this version, as a sentence (RFC 2246 §7.4.9, RFC 5246 §7.4.9;
-/// SSL 3.0 and TLS 1.3 have their own texts).
 /// The RFC that defines this connection's version, for the sections whose numbers RFC 2246,
 /// RFC 4346 and RFC 5246 share (§6.2.3.2, §7.1, §7.3, §7.4.x, §8.1): a TLS 1.0 handshake is
 /// cited by the TLS 1.0 text. SSL 3.0 (RFC 6101 numbers them differently) and unknown versions
@@ -861,6 +856,8 @@ fn spec_rfc(version: Option<u16>) -> &'static str {
     }
 }
 
+/// The Finished formula of this version, as a sentence (RFC 2246 §7.4.9, RFC 5246 §7.4.9;
+/// SSL 3.0 and TLS 1.3 have their own texts).
 fn verify_data_sentence(hs: &Handshake, dir: Option<Dir>) -> String {
     let who = side(dir);
     match hs.version {
@@ -944,10 +941,8 @@ fn client_hello_texts(tls: &TlsConnection, hs: &Handshake, w: &mut Walk) -> (Tex
         .arg("sid", ch.session_id.len().to_string())
         .arg("offered", registry::version_name(ch.legacy_version))
         .arg("rfc", match ch.legacy_version {
-            v if v < ver::TLS10 => "RFC 6101 §5.6.1.2",
-            ver::TLS10 => "RFC 2246 §7.4.1.2",
-            ver::TLS11 => "RFC 4346 §7.4.1.2",
-            _ => "RFC 5246 §7.4.1.2",
+            v if v < ver::TLS10 => "RFC 6101 §5.6.1.2".to_string(),
+            v => format!("{} §7.4.1.2", spec_rfc(Some(v))),
         })
         .arg("group", hs.hello_retry.as_ref().and_then(|r| r.group).map(registry::group_name).unwrap_or_else(|| "—".into()))
         .arg("s_cookie", opt(retry && sent(ext::COOKIE), "msg.ClientHello.s.cookie"))
@@ -1131,7 +1126,7 @@ fn notes(tls: &TlsConnection, hs: &Handshake, s: &Summary, opts: &Options, captu
         }
         // RFC 9113 §9.2: HTTP/2 over TLS needs TLS 1.2 or later and none of the suites of its
         // Appendix A (no ephemeral key exchange, or a null, stream or block cipher).
-        if s.alpn.as_deref() == Some("h2") && !f.is_tls13() {
+        if s.alpn.as_deref().map(str::as_bytes) == Some(registry::ALPN_H2) && !f.is_tls13() {
             if s.version.is_some_and(|v| v < ver::TLS12) {
                 out.push(note(Warning, TextRef::new("note.h2_old_version").arg("version", or_dash(s.version_name.clone()))));
             } else if let Some(why) = registry::suite_h2_prohibited(cs) {

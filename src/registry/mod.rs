@@ -387,6 +387,9 @@ pub fn suite_key_exchange(v: u16) -> Option<KeyExchange> {
     })
 }
 
+/// The ALPN protocol ID of HTTP/2 over TLS (RFC 9113 §3.2; IANA ALPN Protocol IDs registry).
+pub const ALPN_H2: &[u8] = b"h2";
+
 /// Why HTTP/2 prohibits a TLS 1.2 suite (RFC 9113 §9.2.2, Appendix A): the list holds every
 /// suite without an ephemeral key exchange and every one with a null, stream or block cipher.
 /// `None` when HTTP/2 allows it (or the suite is unknown).

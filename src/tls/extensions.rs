@@ -643,7 +643,7 @@ fn protocol_list(body: &mut Reader, what: &'static str, note: &'static str, item
 fn alpn_note(id: &[u8]) -> &'static str {
     match id {
         b"http/1.1" => "field.alpn.http11",
-        b"h2" => "field.alpn.h2",
+        registry::ALPN_H2 => "field.alpn.h2",
         b"h3" => "field.alpn.h3",
         _ if id.starts_with(b"h3-") => "field.alpn.h3_draft",
         b"acme-tls/1" => "field.alpn.acme",
