@@ -280,6 +280,49 @@ fn cbc_notes_hold_only_for_what_was_negotiated() {
     assert!(fin.explanation.contains("MD5(handshake_messages) + SHA-1(handshake_messages)"), "{}", fin.explanation);
 }
 
+/// What each TLS 1.0-1.2 CertificateRequest asks for, as tshark dissects it: certificate types
+/// RSA Sign (1), DSS Sign (2), ECDSA Sign (64) in all three; TLS 1.2: 20 signature algorithms,
+/// the first ecdsa_secp256r1_sha256 (0x0403); one Distinguished Name (CN=TLS Lens Test CA) in
+/// tls12-mtls and tls11-mtls; "Distinguished Names Length: 0" in tls10-mtls-nocas (s_server
+/// -no_ca_names), which RFC 2246's certificate_authorities<3..2^16-1> does not allow.
+#[test]
+fn certificate_request_says_what_this_server_asks_for() {
+    let t12 = conn("tls12-mtls", 0, Lang::En);
+    let cr = text(&t12, "CertificateRequest", 0);
+    assert!(cr.contains("rsa_sign, dss_sign, ecdsa_sign"), "{cr}");
+    assert!(cr.contains("the 20 listed here") && cr.contains("(first: ecdsa_secp256r1_sha256)"), "{cr}");
+    assert!(cr.contains("one certificate authority it accepts, CN=TLS Lens Test CA"), "{cr}");
+    assert!(cr.contains("RFC 5246 §7.4.4"), "{cr}");
+    let t11 = conn("tls11-mtls", 0, Lang::En);
+    let cr = text(&t11, "CertificateRequest", 0);
+    assert!(cr.contains("rsa_sign, dss_sign, ecdsa_sign") && cr.contains("no list of signature algorithms"), "{cr}");
+    assert!(!cr.contains("schemes from") && !cr.contains("RFC 5246"), "{cr}");
+    assert!(cr.contains("RFC 4346 §7.4.4") && cr.contains("CN=TLS Lens Test CA"), "{cr}");
+    // The DN is a field of its own, read as a Name (tshark: id-at-commonName=TLS Lens Test CA).
+    fn flat(fs: &[tls_lens::model::Field], out: &mut Vec<(String, String)>) {
+        for f in fs {
+            out.push((f.name.clone(), f.value.clone()));
+            flat(&f.children, out);
+        }
+    }
+    let m = t11.messages.iter().find(|m| m.name == "CertificateRequest").unwrap();
+    let mut all = Vec::new();
+    flat(&m.fields, &mut all);
+    assert!(all.contains(&("DistinguishedName".to_string(), "CN=TLS Lens Test CA".to_string())), "{all:?}");
+    assert!(all.contains(&("certificate_authorities".to_string(), "1 entry".to_string())), "{all:?}");
+    // TLS 1.1's CertificateVerify names no scheme (tshark: only "Signature length: 256").
+    assert!(text(&t11, "CertificateVerify", 0).contains("names no signature scheme"));
+    let t10 = conn("tls10-mtls-nocas", 0, Lang::En);
+    let cr = text(&t10, "CertificateRequest", 0);
+    assert!(cr.contains("empty, which RFC 2246 §7.4.4 does not allow"), "{cr}");
+    assert!(!cr.contains("may send a certificate from any CA"), "{cr}");
+    let zh = conn("tls12-mtls", 0, Lang::Zh);
+    let cr = text(&zh, "CertificateRequest", 0);
+    assert!(cr.contains("20 种签名方案") && cr.contains("CN=TLS Lens Test CA") && cr.contains("证书颁发机构"), "{cr}");
+    let zh10 = conn("tls10-mtls-nocas", 0, Lang::Zh);
+    assert!(text(&zh10, "CertificateRequest", 0).contains("RFC 2246 §7.4.4 不允许"));
+}
+
 #[test]
 fn certificate_verify_says_what_is_signed() {
     let c = conn("tls13-mtls", 0, Lang::En);

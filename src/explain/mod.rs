@@ -750,6 +750,31 @@ fn texts(m: &Message, tls: &TlsConnection, hs: &Handshake, s: &Summary, w: &mut 
             )
         }
         (ct::HANDSHAKE, Some(ht::CERTIFICATE_REQUEST), false) if tls13 => (TextRef::new("msg.CertificateRequest.title"), TextRef::new("msg.CertificateRequest.explain.tls13")),
+        (ct::HANDSHAKE, Some(ht::CERTIFICATE_REQUEST), false) if f.cert_request.is_some() => {
+            // TLS 1.0–1.2 (RFC 2246 / 4346 / 5246 §7.4.4): certificate types, (1.2) signature
+            // schemes, CA names. RFC 2246 requires at least one CA name; 4346 and 5246 let an
+            // empty list mean any CA.
+            let cr = f.cert_request.clone().unwrap_or_default();
+            let schemes: Vec<u16> = cr.schemes.iter().copied().filter(|&x| !is_grease(x)).collect();
+            let key = if hs.version.is_some_and(|v| v < ver::TLS12) { "msg.CertificateRequest.explain.tls10" } else { "msg.CertificateRequest.explain.tls12" };
+            let cas = match cr.ca_names {
+                0 if hs.version == Some(ver::TLS10) => "@msg.CertificateRequest.s.cas.none_tls10",
+                0 => "@msg.CertificateRequest.s.cas.none",
+                1 => "@msg.CertificateRequest.s.cas.one",
+                _ => "@msg.CertificateRequest.s.cas.some",
+            };
+            let types = cr.cert_types.iter().map(|&t| registry::client_cert_type_name(t)).collect::<Vec<_>>().join(", ");
+            (
+                TextRef::new("msg.CertificateRequest.title"),
+                TextRef::new(key)
+                    .arg("types", if types.is_empty() { "@word.none".to_string() } else { types })
+                    .arg("n", schemes.len().to_string())
+                    .arg("first", schemes.first().map(|&x| registry::signature_scheme_name(x)).unwrap_or_else(|| "—".into()))
+                    .arg("s_cas", cas)
+                    .arg("cas", cr.ca_names.to_string())
+                    .arg("ca", cr.first_ca.unwrap_or_else(|| "—".into())),
+            )
+        }
         (ct::HANDSHAKE, Some(ht::ENCRYPTED_EXTENSIONS), false) => (
             TextRef::new("msg.EncryptedExtensions.title"),
             TextRef::new("msg.EncryptedExtensions.explain")

@@ -704,6 +704,21 @@ pub fn psk_mode_name(m: u8) -> &'static str {
     }
 }
 
+/// ClientCertificateType names (IANA TLS ClientCertificateType registry; RFC 5246 §7.4.4,
+/// RFC 8422 §5.5).
+pub fn client_cert_type_name(t: u8) -> &'static str {
+    match t {
+        1 => "rsa_sign",
+        2 => "dss_sign",
+        3 => "rsa_fixed_dh",
+        4 => "dss_fixed_dh",
+        64 => "ecdsa_sign",
+        65 => "rsa_fixed_ecdh",
+        66 => "ecdsa_fixed_ecdh",
+        _ => "unknown",
+    }
+}
+
 /// Handshake message types (IANA TLS HandshakeType registry).
 pub mod ht {
     pub const HELLO_REQUEST: u8 = 0;

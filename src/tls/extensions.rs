@@ -186,7 +186,7 @@ fn u16_list(
             Field::new(item, format!("0x{v:04x} {label}"), s).note(if is_grease(v) { "value.grease" } else { item_note(v) })
         });
     }
-    kids.add(|| Field::new(what, format!("{} entries", vals.len()), Span::new(start, body.pos() - start)).note(note).with_children(items));
+    kids.add(|| Field::new(what, entries(vals.len()), Span::new(start, body.pos() - start)).note(note).with_children(items));
     Ok(vals)
 }
 
@@ -585,7 +585,7 @@ pub(super) fn scheme_note(v: u16) -> &'static str {
 
 /// A `<..2^16-1>` list of `opaque <..2^16-1>` entries, each shown by `shown`; the list field gets
 /// the entry count as its value. Returns that count.
-fn opaque_list(body: &mut Reader, (what, note): (&'static str, &'static str), (item, item_note): (&'static str, &'static str), shown: impl Fn(&[u8]) -> String, kids: &mut Fields) -> ReadResult<usize> {
+pub(super) fn opaque_list(body: &mut Reader, (what, note): (&'static str, &'static str), (item, item_note): (&'static str, &'static str), shown: impl Fn(&[u8]) -> String, kids: &mut Fields) -> ReadResult<usize> {
     let start = body.pos();
     let (mut list, lspan) = body.vec(2, what)?;
     let mut items = kids.sub();
@@ -598,8 +598,13 @@ fn opaque_list(body: &mut Reader, (what, note): (&'static str, &'static str), (i
         n += 1;
         items.add(|| Field::new(item, shown(b), Span::new(s0, list.pos() - s0)).note(item_note));
     }
-    kids.add(|| Field::new(what, format!("{n} entries"), Span::new(start, body.pos() - start)).note(note).with_children(items));
+    kids.add(|| Field::new(what, entries(n), Span::new(start, body.pos() - start)).note(note).with_children(items));
     Ok(n)
+}
+
+/// "1 entry", "3 entries": a list field's value.
+fn entries(n: usize) -> String {
+    if n == 1 { "1 entry".into() } else { format!("{n} entries") }
 }
 
 /// SRTP protection profiles (RFC 5764 §4.1.2, RFC 7714 §14.2).

@@ -57,6 +57,20 @@ pub struct SkeInfo {
     pub sig_scheme: Option<u16>,
 }
 
+/// What a TLS 1.0–1.2 CertificateRequest asks for (RFC 2246 / 4346 / 5246 §7.4.4). The TLS 1.3
+/// request carries extensions instead and leaves this empty.
+#[derive(Clone, Debug, Default)]
+pub struct CertRequestInfo {
+    /// ClientCertificateType code points, in the order sent.
+    pub cert_types: Vec<u8>,
+    /// supported_signature_algorithms (TLS 1.2 only; empty before).
+    pub schemes: Vec<u16>,
+    /// How many certificate authority names the request lists (0: any CA).
+    pub ca_names: usize,
+    /// The first of them, as text (RFC 4514 style).
+    pub first_ca: Option<String>,
+}
+
 /// Facts a parsed message contributes to the connection.
 #[derive(Clone, Debug)]
 pub enum MsgFacts {
@@ -65,7 +79,7 @@ pub enum MsgFacts {
     ServerHello(Box<ServerHelloInfo>),
     Certificates(Vec<Certificate>),
     ServerKeyExchange(SkeInfo),
-    CertificateRequest,
+    CertificateRequest(CertRequestInfo),
     /// TLS 1.3 EncryptedExtensions (read when decrypted): where the chosen ALPN is.
     EncryptedExtensions(Box<ExtFacts>),
     /// CertificateVerify (TLS 1.2 and 1.3): its signature scheme.
@@ -92,6 +106,8 @@ pub struct Facts {
     pub hrr: Option<ServerHelloInfo>,
     pub ske: Option<SkeInfo>,
     pub client_auth: bool,
+    /// The TLS 1.0–1.2 CertificateRequest, as read (RFC 5246 §7.4.4).
+    pub cert_request: Option<CertRequestInfo>,
     pub resumed: bool,
     /// The ALPN protocol chosen in (decrypted) EncryptedExtensions.
     pub ee_alpn: Option<String>,

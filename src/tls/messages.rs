@@ -3,6 +3,7 @@
 
 use super::extensions::{self, ExtCtx, ExtFacts};
 use super::record::RawRecord;
+use super::facts::CertRequestInfo;
 use super::{hex_short, hexs, len_field, ClientHelloInfo, Ctx, MsgFacts, ParsedBody, ServerHelloInfo, SkeInfo};
 use crate::model::{Certificate, Field, Fields, Span, TextRef};
 use crate::reader::{ReadError, ReadResult, Reader};
@@ -154,8 +155,10 @@ fn body(t: u8, r: &mut Reader, ctx: &Ctx, out: &mut Fields, facts: &mut MsgFacts
             res
         }
         13 => {
-            *facts = MsgFacts::CertificateRequest;
-            certificate_request(r, ctx, out)
+            let mut info = CertRequestInfo::default();
+            let res = certificate_request(r, ctx, out, &mut info);
+            *facts = MsgFacts::CertificateRequest(info);
+            res
         }
         14 | 0 | 5 => Ok(()),
         15 => {
@@ -570,7 +573,7 @@ fn client_key_exchange(r: &mut Reader, ctx: &Ctx, out: &mut Fields) -> ReadResul
     Ok(())
 }
 
-fn certificate_request(r: &mut Reader, ctx: &Ctx, out: &mut Fields) -> ReadResult<()> {
+fn certificate_request(r: &mut Reader, ctx: &Ctx, out: &mut Fields, info: &mut CertRequestInfo) -> ReadResult<()> {
     if ctx.tls13 {
         let s0 = r.pos();
         let (mut c, ls) = r.vec(1, "certificate_request_context")?;
@@ -584,17 +587,8 @@ fn certificate_request(r: &mut Reader, ctx: &Ctx, out: &mut Fields) -> ReadResul
     kids.add(|| len_field(ls, types.remaining()));
     while !types.is_empty() {
         let (t, s) = types.u8("ClientCertificateType")?;
-        let n = match t {
-            1 => "rsa_sign",
-            2 => "dss_sign",
-            3 => "rsa_fixed_dh",
-            4 => "dss_fixed_dh",
-            64 => "ecdsa_sign",
-            65 => "rsa_fixed_ecdh",
-            66 => "ecdsa_fixed_ecdh",
-            _ => "unknown",
-        };
-        kids.add(|| Field::new("ClientCertificateType", format!("{t} ({n})"), s).note("field.CertificateRequest.certificate_type"));
+        info.cert_types.push(t);
+        kids.add(|| Field::new("ClientCertificateType", format!("{t} ({})", registry::client_cert_type_name(t)), s).note("field.CertificateRequest.certificate_type"));
     }
     out.add(|| Field::new("certificate_types", format!("{} type(s)", kids.len() - 1), Span::new(s0, r.pos() - s0)).note("field.CertificateRequest.certificate_types").with_children(kids));
     if ctx.version.is_none_or(|v| v >= 0x0303) {
@@ -604,14 +598,17 @@ fn certificate_request(r: &mut Reader, ctx: &Ctx, out: &mut Fields) -> ReadResul
         kids.add(|| len_field(ls, algs.remaining()));
         while !algs.is_empty() {
             let (a, s) = algs.u16("SignatureScheme")?;
+            info.schemes.push(a);
             kids.add(|| Field::new("SignatureScheme", format!("0x{a:04x} {}", registry::signature_scheme_name(a)), s).note(extensions::scheme_note(a)));
         }
         out.add(|| Field::new("supported_signature_algorithms", format!("{} scheme(s)", kids.len() - 1), Span::new(s0, r.pos() - s0)).note("field.sigalgs.list").with_children(kids));
     }
-    let s0 = r.pos();
-    let (mut cas, ls) = r.vec(2, "certificate_authorities")?;
-    let (b, _) = cas.rest();
-    out.add(|| Field::says("certificate_authorities", crate::reader::bytes_value(b.len()), Span::new(s0, r.pos() - s0)).note("field.CertificateRequest.certificate_authorities").with_children(vec![len_field(ls, b.len())]));
+    // DistinguishedName certificate_authorities<0..2^16-1> (<3..2^16-1> in RFC 2246), each name
+    // a DER X.501 Name behind its own two-byte length.
+    let shown = |b: &[u8]| crate::x509::dn_string(b).unwrap_or_else(|| hex_short(b));
+    let mut peek = r.clone();
+    info.first_ca = peek.vec(2, "certificate_authorities").ok().and_then(|(mut l, _)| l.vec(2, "DistinguishedName").ok()).map(|(mut e, _)| shown(e.rest().0));
+    info.ca_names = extensions::opaque_list(r, ("certificate_authorities", "field.CertificateRequest.certificate_authorities"), ("DistinguishedName", "field.CertificateRequest.ca_name"), shown, out)?;
     Ok(())
 }
 

@@ -360,7 +360,12 @@ impl Walker<'_> {
                 }
             }
             MsgFacts::ServerKeyExchange(s) => self.out.facts.ske = Some(s),
-            MsgFacts::CertificateRequest => self.out.facts.client_auth = true,
+            MsgFacts::CertificateRequest(info) => {
+                self.out.facts.client_auth = true;
+                if !self.out.facts.is_tls13() {
+                    self.out.facts.cert_request = Some(info);
+                }
+            }
             MsgFacts::EncryptedExtensions(e) => {
                 self.out.facts.ee_alpn = e.alpn.first().cloned();
                 self.out.facts.encrypted_extensions = Some(*e);

@@ -22,7 +22,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 # capture order (as in make-kinds.sh); other NAME.pcap files present are appended in sorted order
 ORDER = """tls13-psk-dhe tls13-psk-ke tls13-0rtt tls13-0rtt-rejected tls12-ticket tls12-sessid tls12-etm tls12-noetm
 tls12-noems tls12-mtls tls13-mtls tls10 tls10-gnutls tls12-from13 gnutls-tls13 gnutls-tls13-resume
-python-tls12-resume tls13-hrr-cookie tls13-hrr-cookie-only""".split()
+python-tls12-resume tls13-hrr-cookie tls13-hrr-cookie-only tls11-mtls tls10-mtls-nocas""".split()
 
 HS = {0: "HelloRequest", 1: "ClientHello", 2: "ServerHello", 4: "NewSessionTicket", 5: "EndOfEarlyData",
       6: "HelloRetryRequest", 8: "EncryptedExtensions", 11: "Certificate", 12: "ServerKeyExchange",

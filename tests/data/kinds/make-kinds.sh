@@ -12,7 +12,7 @@
 # Resumption kinds hold two TCP connections: the full handshake first, then the resumed one.
 #
 # Needs: root (tcpdump on lo), openssl 3.0.x, curl (OpenSSL), gnutls-bin (gnutls-cli, gnutls-serv), python3,
-# tcpdump, tshark. Client traffic goes to 127.0.0.1 only, ports 44501..44519. (gnutls-serv has no bind-address
+# tcpdump, tshark. Client traffic goes to 127.0.0.1 only, ports 44501..44521. (gnutls-serv has no bind-address
 # option, so it listens on the wildcard address for the few seconds it runs.)
 # The server key/cert are the ones in ../certs (same as make-captures.sh); the mTLS client key/cert are in
 # certs/ here (made from ../certs/ca.key if missing). All keys are test keys, not secret.
@@ -352,6 +352,25 @@ if want $N; then echo "== $N"
 start_capture $N $P
 sserver $N $P -naccept 1 -stateless
 sclient $N $P idle -no_middlebox
+stop_capture $N
+fi
+
+# ---------------------------------------------------------------- 15. mutual TLS before TLS 1.2
+# tls11-mtls: the TLS 1.1 CertificateRequest has no signature-algorithm list (RFC 4346 §7.4.4) and the
+# client's CertificateVerify signs MD5 + SHA-1 hashes. tls10-mtls-nocas: TLS 1.0 with -no_ca_names, so
+# certificate_authorities is empty, which RFC 2246 §7.4.4 (<3..2^16-1>) does not allow.
+N=tls11-mtls; P=44520
+if want $N; then echo "== $N"
+start_capture $N $P
+sserver $N $P -naccept 1 -WWW -tls1_1 -cipher 'ECDHE-RSA-AES256-SHA:@SECLEVEL=0' -no_ticket -Verify 1 -CAfile "$C/ca.pem"
+sclient $N $P req -tls1_1 -cipher 'ECDHE-RSA-AES256-SHA:@SECLEVEL=0' -cert "$K/client.pem" -key "$K/client.key"
+stop_capture $N
+fi
+N=tls10-mtls-nocas; P=44521
+if want $N; then echo "== $N"
+start_capture $N $P
+sserver $N $P -naccept 1 -WWW -tls1 -cipher 'ECDHE-RSA-AES128-SHA:@SECLEVEL=0' -no_ticket -Verify 1 -CAfile "$C/ca.pem" -no_ca_names
+sclient $N $P req -tls1 -cipher 'ECDHE-RSA-AES128-SHA:@SECLEVEL=0' -cert "$K/client.pem" -key "$K/client.key"
 stop_capture $N
 fi
 
