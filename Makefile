@@ -7,7 +7,7 @@ WASM_TARGET := wasm32-unknown-unknown
 WASM_OUT := target/$(WASM_TARGET)/release/tls_lens.wasm
 WASM_BINDGEN_VERSION = $(shell $(CARGO) pkgid wasm-bindgen 2>/dev/null | sed 's/.*[@#]//')
 
-.PHONY: run test setup setup-test wasm cli single test-rust test-wasm test-browser size clean
+.PHONY: run test setup setup-test wasm cli single test-rust test-wasm test-browser size screenshots clean
 
 run: setup wasm cli single
 	@echo "TLS Lens: open http://127.0.0.1:$(PORT)/"
@@ -70,6 +70,17 @@ test-browser:
 size: wasm
 	@for w in tls_lens_lite_bg tls_lens_bg; do \
 	  echo "$$w.wasm: $$(stat -c %s www/pkg/$$w.wasm) bytes raw, $$(gzip -9c www/pkg/$$w.wasm | wc -c) bytes gzipped"; done
+
+# The README's pictures (docs/img/, committed) from the browser test's screenshots
+# (tests/browser/out/, written by `make test` or `make test-browser`).
+screenshots:
+	@for f in default-view.png default-dark-view.png l-tls13-decrypted.png s-embed-compact.png; do \
+	  [ -f tests/browser/out/$$f ] || { echo "tests/browser/out/$$f is missing: run make test first"; exit 1; }; done
+	mkdir -p docs/img
+	cp tests/browser/out/default-view.png docs/img/default.png
+	cp tests/browser/out/default-dark-view.png docs/img/default-dark.png
+	cp tests/browser/out/l-tls13-decrypted.png docs/img/tls13-decrypted.png
+	cp tests/browser/out/s-embed-compact.png docs/img/embed.png
 
 clean:
 	$(CARGO) clean

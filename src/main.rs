@@ -7,7 +7,7 @@ mod cli;
 mod serve;
 
 /// The explanation builds many small strings (a field tree per message); mimalloc makes
-/// `scan` over big captures markedly faster than the system allocator (see README, Performance).
+/// `scan` over big captures markedly faster than the system allocator (tests/bench/README.md, Speed).
 #[cfg(not(target_arch = "wasm32"))]
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;

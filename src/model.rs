@@ -1,4 +1,4 @@
-//! Output model: the JSON contract `tls-lens/1` (see README "JSON contract"). Serde types only.
+//! Output model: the JSON contract `tls-lens/1` (docs/contract.md). Serde types only.
 
 use serde::Serialize;
 

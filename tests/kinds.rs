@@ -633,3 +633,23 @@ fn hellos_say_what_was_offered_and_answered() {
 fn c_texts(c: &Connection, msg: &str) -> Vec<String> {
     c.messages.iter().filter(|m| m.name == msg).map(|m| m.explanation.clone()).collect()
 }
+
+/// A decrypted TLS 1.2 alert is listed once, as what it held (tshark with the key log: two
+/// alerts in tls12-mtls, level 1 description 0, from the server's port 44510 and then the
+/// client's); the plaintext's rebuilt record header is explained as TLS 1.2's, not with
+/// TLS 1.3's TLSInnerPlaintext.
+#[test]
+fn decrypted_tls12_records_are_told_as_tls12() {
+    let c = conn("tls12-mtls", 0, Lang::En);
+    let alerts: Vec<(Option<tls_lens::model::Dir>, Option<u8>, Option<u8>, bool)> = c.alerts.iter().map(|a| (a.dir, a.level, a.description, a.encrypted)).collect();
+    use tls_lens::model::Dir::{C2S, S2C};
+    assert_eq!(alerts, vec![(Some(S2C), Some(1), Some(0), false), (Some(C2S), Some(1), Some(0), false)]);
+    let fin = c.messages.iter().find(|m| m.name == "Finished" && m.decrypted).unwrap();
+    let header = fin.fields.iter().find(|f| f.name == "record header").expect("record header");
+    let note = header.note.clone().unwrap_or_default();
+    assert!(note.contains("RFC 5246 §6.2.3") && !note.contains("TLSInnerPlaintext") && !note.contains("8446"), "{note}");
+    // Without the key log the alerts stay encrypted, one per record.
+    let bytes = std::fs::read(kinds().join("tls12-mtls.pcap")).unwrap();
+    let plain = analyze(&bytes, &Options { lang: Lang::En, ..Default::default() });
+    assert_eq!(plain.connections[0].alerts.iter().filter(|a| a.encrypted).count(), 2);
+}

@@ -1,4 +1,4 @@
-//! One way through the code: each stage imports only the stages before it (README, Layout).
+//! One way through the code: each stage imports only the stages before it (docs/architecture.md, Layout).
 //! This reads every `crate::…` path in src/ (outside comments and `#[cfg(test)]` modules) and
 //! fails when a file reaches a layer above its own, or when modules import each other in a
 //! circle.
@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 /// The layers from the bottom up, as (layer, source paths under src/ it holds). A path ending
-/// in '/' is a directory. Written once here and in the README's Layout.
+/// in '/' is a directory. Written once here and in docs/architecture.md's Layout.
 const LAYERS: &[(&str, &[&str])] = &[
     ("base", &["model.rs", "reader.rs", "registry/", "wire.rs"]),
     ("certificates", &["x509/"]),
@@ -158,7 +158,7 @@ fn every_source_file_is_in_a_layer() {
     let files = sources();
     assert!(files.len() > 30, "found only {} source files", files.len());
     let missing: Vec<&String> = files.keys().filter(|f| layer_of_file(f).is_none()).collect();
-    assert!(missing.is_empty(), "files in no layer (add them to LAYERS and the README's Layout): {missing:?}");
+    assert!(missing.is_empty(), "files in no layer (add them to LAYERS and docs/architecture.md's Layout): {missing:?}");
 }
 
 #[test]

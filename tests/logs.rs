@@ -157,3 +157,31 @@ fn trace_ascii_logs_are_read_like_verbose_logs() {
         }
     }
 }
+
+/// `curl -v` logs (no bytes; made by hand, commands in tests/data/logs/README.md). What the logs
+/// themselves say is the oracle: "TLS alert, close notify (256)" is level 1 (warning) × 256 +
+/// description 0 (close_notify, RFC 5246 §7.2), once from the server (IN) and once from the
+/// client (OUT); "Connected to 127.0.0.1" means no SNI (RFC 6066 §3: host names only); "ALPN:
+/// server did not agree on a protocol" after "ALPN: offers http/1.1".
+#[test]
+fn curl_verbose_logs_name_their_alerts_sni_and_alpn_outcome() {
+    for (name, sni) in [("curl-v-tls12", Some("tls-lens.example")), ("curl-v-ip-tls13", None)] {
+        for lang in [tls_lens::Lang::En, tls_lens::Lang::Zh] {
+            let text = std::fs::read(dir().join(format!("{name}.txt"))).unwrap();
+            let a = analyze(&text, &Options { lang, ..Default::default() });
+            let c = &a.connections[0];
+            assert_eq!(c.summary.sni.as_deref(), sni, "{name}");
+            let alerts: Vec<_> = c.alerts.iter().map(|a| (a.dir, a.level, a.description, a.name.as_str())).collect();
+            assert_eq!(alerts, vec![(Some(Dir::S2C), Some(1), Some(0), "close_notify"), (Some(Dir::C2S), Some(1), Some(0), "close_notify")], "{name}");
+            let titles: Vec<&str> = c.messages.iter().filter(|m| m.content_type == 21).map(|m| m.title.as_str()).collect();
+            assert_eq!(titles.len(), 2, "{name}");
+            assert!(titles.iter().all(|t| t.contains("close_notify")), "{name}: {titles:?}");
+            assert!(c.messages.iter().filter(|m| m.content_type == 21).all(|m| !m.explanation.contains("unknown")), "{name}");
+        }
+    }
+    let text = std::fs::read(dir().join("curl-v-tls12.txt")).unwrap();
+    let a = analyze(&text, &Options::default());
+    let sh = a.connections[0].messages.iter().find(|m| m.name == "ServerHello").unwrap();
+    assert!(sh.explanation.contains("agreed on none of the application protocols (ALPN) the client offered (http/1.1)"), "{}", sh.explanation);
+    assert!(!sh.explanation.contains("—"), "{}", sh.explanation);
+}

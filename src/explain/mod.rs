@@ -216,6 +216,8 @@ pub fn connection(id: usize, cap: &Capture, mut tls: TlsConnection, hs: Handshak
     let opened_alerts: Vec<Option<String>> = (0..messages.len())
         .map(|i| messages.get(i + 1).filter(|n| n.decrypted && n.content_type == ct::ALERT).and_then(|n| n.alert).and_then(|a| tls.alerts.get(a)).map(|a| a.name.clone()))
         .collect();
+    // An encrypted alert that the key log opened is listed once, as what it held.
+    let opened_encrypted: Vec<usize> = messages.iter().zip(&opened_alerts).filter(|(_, o)| o.is_some()).filter_map(|(m, _)| m.alert).filter(|&k| tls.alerts.get(k).is_some_and(|a| a.encrypted)).collect();
     for (i, m) in messages.iter_mut().enumerate() {
         if opts.summary_only {
             m.fields = Vec::new();
@@ -253,7 +255,7 @@ pub fn connection(id: usize, cap: &Capture, mut tls: TlsConnection, hs: Handshak
         records: tls.records,
         messages,
         certificates: tls.certificates,
-        alerts: tls.alerts,
+        alerts: tls.alerts.into_iter().enumerate().filter(|(k, _)| !opened_encrypted.contains(k)).map(|(_, a)| a).collect(),
         notes,
         keylog: Vec::new(),
         udp_stream: cap.udp_stream,
@@ -401,6 +403,13 @@ fn texts(m: &Message, tls: &TlsConnection, hs: &Handshake, s: &Summary, w: &mut 
                     .arg("version", or_dash(s.version_name.clone()))
                     .arg("suite", suite)
                     .arg("alpn", or_dash(s.alpn.clone()))
+                    // A log says which protocol the server chose, that it chose none, or nothing.
+                    .arg("s_log_alpn", match (&s.alpn, tls.log_alpn_refused) {
+                        (Some(_), _) => "@msg.ServerHello.s.log_alpn.chosen",
+                        (None, true) => "@msg.ServerHello.s.log_alpn.none",
+                        (None, false) => "@msg.ServerHello.s.log_alpn.unknown",
+                    })
+                    .arg("offered", answered_hello(tls).map(|c| c.ext.alpn.join(", ")).filter(|a| !a.is_empty()).unwrap_or_else(|| "—".into()))
                     .arg("group", or_dash(s.group_name.clone()))
                     .arg("identity", hs.psk_selected_identity.map(|i| i.to_string()).unwrap_or_else(|| "—".into()))
                     .arg("psk_ids", offered)

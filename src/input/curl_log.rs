@@ -10,6 +10,9 @@ pub struct LogMessage {
     pub dir: Dir,
     pub content_type: u8,
     pub msg_type: Option<u8>,
+    /// An alert's level and description: curl writes them as one number, level × 256 +
+    /// description ("TLS alert, close notify (256)").
+    pub alert: Option<(u8, u8)>,
     /// 1-based line number and the line as written.
     pub line: usize,
     pub text: String,
@@ -31,6 +34,9 @@ pub struct LogInfo {
     pub expire: Option<String>,
     /// curl printed "SSL certificate verify ok.": the chain was valid when the log was made.
     pub verify_ok: bool,
+    /// curl printed that the server agreed on no ALPN protocol ("ALPN: server did not agree on a
+    /// protocol. Uses default." in 7.88; "ALPN, server did not agree to a protocol" before).
+    pub alpn_refused: bool,
 }
 
 fn version(v: &str) -> Option<u16> {
@@ -67,6 +73,8 @@ pub fn parse(text: &str) -> Option<(Vec<LogMessage>, LogInfo)> {
             info.alpn_offered.extend(p.split(',').map(|x| x.trim().to_string()).filter(|x| !x.is_empty()));
         } else if let Some(p) = l.strip_prefix("ALPN, server accepted to use ").or_else(|| l.strip_prefix("ALPN: server accepted ")) {
             info.alpn = Some(p.trim().to_string());
+        } else if l.starts_with("ALPN: server did not agree") || l.starts_with("ALPN, server did not agree") {
+            info.alpn_refused = true;
         } else if let Some(p) = l.strip_prefix("Connected to ") {
             // "Connected to HOST (IP) port N (#0)"
             let host = p.split(' ').next().unwrap_or_default();
@@ -111,7 +119,8 @@ fn message_line(l: &str) -> Option<LogMessage> {
         // "TLS header" lines (record headers) and "TLS app data" carry no message.
         _ => return None,
     };
-    Some(LogMessage { dir, content_type, msg_type, line: 0, text: String::new() })
+    let alert = num.filter(|_| content_type == 21).and_then(|n| Some((u8::try_from(n >> 8).ok()?, (n & 0xff) as u8)));
+    Some(LogMessage { dir, content_type, msg_type, alert, line: 0, text: String::new() })
 }
 
 /// "Dec  2 00:00:00 2019 GMT" -> "2019-12-02T00:00:00Z" (left as it is when it does not parse).

@@ -160,4 +160,6 @@ pub struct TlsConnection {
     pub from_log: bool,
     /// The log says the tool verified the certificate when the log was made.
     pub log_verified: bool,
+    /// The log says the server agreed on no ALPN protocol.
+    pub log_alpn_refused: bool,
 }

@@ -2,14 +2,14 @@
 
 use super::{ClientHelloInfo, ExtFacts, ServerHelloInfo, SkeInfo, TlsConnection};
 use crate::input::Capture;
-use crate::model::{Certificate, Dir, Field, Message, Span, TextRef};
+use crate::model::{Alert, Certificate, Dir, Field, Message, Span, TextRef};
 use crate::registry;
 
 /// A `curl -v` log: one step per logged message, no bytes, facts from curl's own report.
 pub(super) fn from_log(cap: &Capture) -> TlsConnection {
     let info = cap.log_info.clone().unwrap_or_default();
     let suite = info.cipher.as_deref().and_then(crate::input::curl_log::iana_suite);
-    let mut out = TlsConnection { from_log: true, log_verified: info.verify_ok, ..Default::default() };
+    let mut out = TlsConnection { from_log: true, log_verified: info.verify_ok, log_alpn_refused: info.alpn_refused, ..Default::default() };
     // curl sends no server_name for an IP address: SNI carries host names only (RFC 6066 §3).
     let sni = info.host.clone().filter(|h| h.trim_matches(['[', ']']).parse::<std::net::IpAddr>().is_err());
     out.facts.client_hello = Some(ClientHelloInfo {
@@ -50,7 +50,13 @@ pub(super) fn from_log(cap: &Capture) -> TlsConnection {
         let note = TextRef::new(if l.dir == Dir::C2S { "field.log_line.c2s" } else { "field.log_line.s2c" }).with("s_type", kind);
         let field = Field::new("log line", format!("line {}: {}", l.line, l.text.trim_start_matches(['*', ' '])), Span::default()).note_ref(note);
         // A log line has no bytes: no span, no pieces.
-        out.messages.push(Message { step: i + 1, encrypted, pieces: Vec::new(), fields: vec![field], ..Message::at(Some(l.dir), l.content_type, l.msg_type, name, Span::default()) });
+        // An alert curl named: its level and description (after the ChangeCipherSpec it was
+        // sent encrypted, but curl logs what it held).
+        let alert = l.alert.map(|(level, description)| {
+            out.alerts.push(Alert { dir: Some(l.dir), level: Some(level), description: Some(description), name: registry::alert_name(description), encrypted: false });
+            out.alerts.len() - 1
+        });
+        out.messages.push(Message { step: i + 1, encrypted, pieces: Vec::new(), fields: vec![field], alert, ..Message::at(Some(l.dir), l.content_type, l.msg_type, name, Span::default()) });
     }
     if info.subject.is_some() {
         out.certificates.push(Certificate {

@@ -314,7 +314,7 @@ impl Walker<'_> {
         for &r in &owned {
             span = span.cover(self.raw[r].header);
             if !self.lean {
-                header_fields.push(record_header_field(&self.raw[r]));
+                header_fields.push(record_header_field(&self.raw[r], self.out.facts.is_tls13()));
             }
         }
         header_fields.extend(fields);
@@ -396,7 +396,7 @@ impl Walker<'_> {
 
     fn record_message(&mut self, i: usize, dir: Option<Dir>, name: &str, msg_type: Option<u8>, encrypted: bool, body: Vec<Field>) {
         let r = &self.raw[i];
-        let mut fields = if self.lean { Vec::new() } else { vec![record_header_field(r)] };
+        let mut fields = if self.lean { Vec::new() } else { vec![record_header_field(r, self.out.facts.is_tls13())] };
         fields.extend(body);
         self.push_message(Message { dir_inferred: !self.marked, encrypted, decrypted: r.decrypted, records: vec![i], fields, ..Message::at(dir, r.content_type, msg_type, name, r.span()) });
     }
@@ -415,7 +415,7 @@ impl Walker<'_> {
         }
         let dir = dir.or(Some(Dir::C2S));
         self.last_hs_dir = dir;
-        let mut all = vec![record_header_field(r)];
+        let mut all = vec![record_header_field(r, self.out.facts.is_tls13())];
         all.extend(fields);
         self.push_message(Message { dir_inferred: !self.marked, records: vec![i], fields: all, ..Message::at(dir, r.content_type, Some(1), "ClientHello", r.span()) });
     }
@@ -572,8 +572,9 @@ impl Walker<'_> {
     }
 }
 
-/// The 5-byte record header as a field with its three parts.
-fn record_header_field(r: &RawRecord) -> Field {
+/// The 5-byte record header as a field with its three parts. `tls13`: the connection is TLS 1.3,
+/// where a decrypted record's real content type comes from its TLSInnerPlaintext.
+fn record_header_field(r: &RawRecord, tls13: bool) -> Field {
     let h = r.header;
     let part = |off: usize, len: usize| Span::new(h.offset + off, len);
     if let Some((epoch, seq)) = r.dtls {
@@ -599,7 +600,8 @@ fn record_header_field(r: &RawRecord) -> Field {
     .note(match (r.quic, r.decrypted) {
         _ if r.inflated => "field.record.inflated",
         (true, _) => "field.record.quic",
-        (_, true) => "field.record.rebuilt",
+        (_, true) if tls13 => "field.record.rebuilt",
+        (_, true) => "field.record.rebuilt.tls12",
         _ => "field.record",
     })
     .with_children(vec![

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import net from 'node:net';
 import http from 'node:http';
-import { gzipSync } from 'node:zlib';
+import { gzipSync, inflateSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -295,6 +295,7 @@ test('g. full-page screenshot of the default page at 1280x900', async () => {
     const file = join(OUT, 'default.png');
     rmSync(file, { force: true });
     await page.screenshot({ path: file, fullPage: true });
+    await page.screenshot({ path: join(OUT, 'default-view.png'), fullPage: false });
     assert.ok(existsSync(file));
     assert.ok(statSync(file).size > 10 * 1024, `screenshot is only ${statSync(file).size} bytes`);
     // Budget report: the default sample painted, in ms after navigation (reported, not asserted:
@@ -317,6 +318,7 @@ test('g. full-page screenshot of the default page at 1280x900', async () => {
       // Nothing wider than the viewport at 360 px.
       if (theme === 'light') assert.ok(await p.evaluate(() => document.documentElement.scrollWidth <= 372), 'no horizontal scrolling at 360 px');
       await p.screenshot({ path: join(OUT, name), fullPage: name !== 'default-360.png' });
+      if (theme === 'dark') await p.screenshot({ path: join(OUT, 'default-dark-view.png'), fullPage: false });
       assert.deepEqual(errs, []);
     } finally {
       await ctx.close();
@@ -601,6 +603,10 @@ test('l. a key log file decrypts a TLS 1.3 capture: decrypted messages and verif
     assert.equal(requests.filter((u) => u.endsWith('/pkg/tls_lens_bg.wasm')).length, 1, 'the key log brought the full core');
     await page.click('#key-schedule > summary');
     assert.match(await page.textContent('#key-schedule .ks-gen[data-name="server_handshake_traffic"]'), /EncryptedExtensions, Certificate, CertificateVerify, Finished/);
+    // The README's picture of a decrypted TLS 1.3 handshake: its decrypted CertificateVerify.
+    await page.click('#steps li.decrypted[data-name="CertificateVerify"]');
+    await page.evaluate(() => document.getElementById('steps').scrollIntoView({ block: 'start' }));
+    await page.screenshot({ path: join(OUT, 'l-tls13-decrypted.png'), fullPage: false });
     assert.deepEqual(pageErrors, []);
     assert.deepEqual(consoleErrors, []);
   } finally {
@@ -707,7 +713,10 @@ test('p. the sequence diagram: one arrow per step, flights, encrypted dashed, cl
     // The classic TLS 1.2 flights: the server's Certificate … ServerHelloDone form one flight.
     assert.ok((await page.$$eval('#flow .flow-flight.s2c', (r) => r.length)) >= 1);
     // The two encrypted Finished messages are dashed (encrypted class).
-    assert.equal(arrows.filter((a) => /encrypted/.test(a.cls)).length, steps.filter((s) => /🔒/.test(s.text)).length);
+    assert.equal(arrows.filter((a) => /encrypted/.test(a.cls)).length, await page.$$eval('#steps li .tag.enc', (tags) => tags.length));
+    // The padlock is drawn by CSS inside its badge (a glyph there once spilled out of it).
+    const spill = await page.$$eval('#steps li .tag.enc', (tags) => tags.filter((tag) => { const l = tag.querySelector('.lock'); if (!l) return true; const a = tag.getBoundingClientRect(), b = l.getBoundingClientRect(); return l.textContent !== '' || b.left < a.left || b.right > a.right || b.bottom > a.bottom; }).length);
+    assert.equal(spill, 0, 'every padlock lies inside its badge');
     await page.click('#flow g[data-step="3"] .flow-hit');
     await page.waitForSelector('#card .card[data-name="Certificate"]');
     assert.match(await page.getAttribute('#flow g[data-step="3"]', 'class'), /selected/);
@@ -897,7 +906,9 @@ test('u. every sample loads without errors; long lists filter; B of a comparison
     await page.waitForSelector('body[data-state="ready"]');
     const all = await page.$$eval('#connections li[data-conn]', (lis) => lis.length);
     await page.fill('#conn-filter', 'fbcdn QUIC');
-    const shown = await page.$$eval('#connections li[data-conn]:not([hidden])', (lis) => lis.map((li) => li.textContent));
+    // Shown means laid out: the status line's count alone once said "2 of 20" over 20 visible rows.
+    const shown = await page.$$eval('#connections li[data-conn]', (lis) => lis.filter((li) => li.getClientRects().length > 0).map((li) => li.textContent));
+    assert.equal(await page.$$eval('#connections li[data-conn]:not([hidden])', (lis) => lis.length), shown.length, 'rows with hidden are not laid out');
     assert.ok(shown.length >= 1 && shown.length < all, `${shown.length} of ${all}`);
     assert.ok(shown.every((t) => /fbcdn/.test(t) && /QUIC/.test(t)), shown.join('\n'));
     // The CLI agrees on how many QUIC connections go to an fbcdn name.
@@ -1052,4 +1063,73 @@ test('w. a resumption sample: the page says how it resumed and what became of 0-
   } finally {
     await context.close();
   }
+});
+
+// The README's pictures (docs/img/, committed; `make screenshots` copies them from this test's
+// screenshots) must still show the page as it is laid out today. Not pixel by pixel: each
+// picture and its fresh screenshot have the same size, and their 32-column grey-level thumbnails
+// differ by less than 12% on average (a moved panel or a new colour scheme shows up; a changed
+// digit or text wrap does not).
+const PICTURES = [['default.png', 'default-view.png'], ['default-dark.png', 'default-dark-view.png'], ['tls13-decrypted.png', 'l-tls13-decrypted.png'], ['embed.png', 's-embed-compact.png']];
+
+/** A PNG (8-bit, non-interlaced, greyscale / RGB / RGBA, as Chromium writes them) as grey levels. */
+function readPng(file) {
+  const b = readFileSync(file);
+  assert.equal(b.toString('latin1', 1, 4), 'PNG', `${file} is not a PNG`);
+  let at = 8, width = 0, height = 0, channels = 0;
+  const idat = [];
+  while (at < b.length) {
+    const len = b.readUInt32BE(at), type = b.toString('latin1', at + 4, at + 8), data = b.subarray(at + 8, at + 8 + len);
+    if (type === 'IHDR') {
+      width = data.readUInt32BE(0); height = data.readUInt32BE(4);
+      assert.equal(data[8], 8, `${file}: bit depth`); assert.equal(data[12], 0, `${file}: interlaced`);
+      channels = { 0: 1, 2: 3, 4: 2, 6: 4 }[data[9]];
+      assert.ok(channels, `${file}: colour type ${data[9]}`);
+    }
+    if (type === 'IDAT') idat.push(data);
+    at += 12 + len;
+  }
+  const raw = inflateSync(Buffer.concat(idat));
+  const stride = width * channels, grey = new Float32Array(width * height);
+  let prev = new Uint8Array(stride);
+  for (let y = 0; y < height; y++) {
+    const f = raw[y * (stride + 1)], line = raw.subarray(y * (stride + 1) + 1, (y + 1) * (stride + 1)), cur = new Uint8Array(stride);
+    for (let i = 0; i < stride; i++) {
+      const a = i >= channels ? cur[i - channels] : 0, up = prev[i], c = i >= channels ? prev[i - channels] : 0;
+      const p = a + up - c, pa = Math.abs(p - a), pb = Math.abs(p - up), pc = Math.abs(p - c);
+      const pred = [0, a, up, (a + up) >> 1, pa <= pb && pa <= pc ? a : pb <= pc ? up : c][f];
+      cur[i] = (line[i] + pred) & 255;
+    }
+    for (let x = 0; x < width; x++) {
+      const o = x * channels;
+      grey[y * width + x] = channels >= 3 ? (cur[o] + cur[o + 1] + cur[o + 2]) / 3 : cur[o];
+    }
+    prev = cur;
+  }
+  return { width, height, grey };
+}
+
+function thumbnail({ width, height, grey }, cols = 32) {
+  const cell = width / cols, rows = Math.max(1, Math.round(height / cell)), out = new Float32Array(cols * rows);
+  for (let y = 0; y < height; y++) {
+    const r = Math.min(rows - 1, Math.floor(y / cell));
+    for (let x = 0; x < width; x++) out[r * cols + Math.min(cols - 1, Math.floor(x / cell))] += grey[y * width + x];
+  }
+  const n = cell * cell;
+  return out.map((v) => v / n);
+}
+
+test('x. the README\'s pictures still match the page as it is laid out', () => {
+  const docs = join(ROOT, 'docs', 'img');
+  for (const [picture, fresh] of PICTURES) {
+    const a = readPng(join(docs, picture)), b = readPng(join(OUT, fresh));
+    assert.deepEqual([a.width, a.height], [b.width, b.height], `docs/img/${picture} and tests/browser/out/${fresh} differ in size: run make screenshots`);
+    const ta = thumbnail(a), tb = thumbnail(b);
+    const diff = ta.reduce((n, v, i) => n + Math.abs(v - tb[i]), 0) / ta.length / 255;
+    console.log(`# x: docs/img/${picture} vs ${fresh}: ${(diff * 100).toFixed(1)}% mean grey difference`);
+    assert.ok(diff < 0.12, `docs/img/${picture} no longer looks like the page (${(diff * 100).toFixed(1)}%): run make screenshots`);
+  }
+  // A picture of another page is told apart (the check can fail).
+  const other = thumbnail(readPng(join(docs, 'default-dark.png'))), light = thumbnail(readPng(join(docs, 'default.png')));
+  assert.ok(other.reduce((n, v, i) => n + Math.abs(v - light[i]), 0) / other.length / 255 >= 0.12, 'the light and dark pictures are told apart');
 });

@@ -66,7 +66,7 @@ export function renderCard(container, m, stream, chunks) {
         el('span', { class: 'card-step', text: t('card.step', m.step) }),
         el('span', { class: ['dir-badge', dir], text: dirLabel(m.dir) }),
         m.dir_inferred && m.dir ? el('span', { class: 'tag inferred', title: t('dir.inferredTip'), text: t('dir.inferred') }) : null,
-        m.encrypted ? el('span', { class: 'tag enc' }, el('span', { class: 'lock', 'aria-hidden': 'true', text: '🔒' }), ' ', t('enc.badge')) : null,
+        m.encrypted ? el('span', { class: 'tag enc' }, el('span', { class: 'lock', 'aria-hidden': 'true' }), ' ', t('enc.badge')) : null,
         m.decrypted ? el('span', { class: 'tag dec', text: t('enc.decrypted') }) : null,
       ),
       el('h2', { id: 'card-title', class: 'card-title', text: m.title || m.name }),

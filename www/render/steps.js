@@ -33,7 +33,7 @@ export function renderSteps(ol, messages, selected) {
         el('span', { class: 'step-meta' },
           el('span', { class: 'step-dir', text: `[${dirLabel(m.dir)}]` }),
           m.dir_inferred && m.dir ? el('span', { class: 'tag inferred', title: t('dir.inferredTip'), text: t('dir.inferred') }) : null,
-          m.encrypted ? el('span', { class: 'tag enc', title: t('enc.badge') }, el('span', { class: 'lock', 'aria-hidden': 'true', text: '🔒' }), ' ', t('enc.badge')) : null,
+          m.encrypted ? el('span', { class: 'tag enc', title: t('enc.badge') }, el('span', { class: 'lock', 'aria-hidden': 'true' }), ' ', t('enc.badge')) : null,
           m.decrypted ? el('span', { class: 'tag dec', text: t('enc.decrypted') }) : null,
         ),
         el('span', { class: 'step-name', text: m.name }),
