@@ -253,3 +253,23 @@ fn diagnostics_speak_the_output_language_and_keep_their_kind() {
     let json = tls_lens::analyze_json(input, &Options::default());
     assert!(json.contains("\"kind\": \"hex.not_hex\""), "{json}");
 }
+
+/// English prose pasted by mistake: one diagnostic that says this is no input TLS Lens reads and
+/// lists what it reads, not one per letter (there were 22). Counted apart (Python): the text has 71
+/// characters that are neither hex digits nor separators and 22 hex digits (a-f, A-F, 0-9).
+#[test]
+fn prose_gets_one_diagnostic_that_says_what_is_read() {
+    let text = b"Hello, this is my TLS handshake. I copied it from the browser but I am not sure\nwhat format it is. Can you explain it?\n";
+    for lang in [tls_lens::explain::Lang::En, tls_lens::explain::Lang::Zh] {
+        let a = analyze(text, &Options { lang, ..Options::default() });
+        assert_eq!(a.diagnostics.len(), 1, "{:?}", a.diagnostics);
+        let d = &a.diagnostics[0];
+        assert_eq!((d.kind.as_str(), d.offset), ("input.unknown", 0));
+        assert!(d.message.contains("71") && d.message.contains("93"), "{}", d.message);
+        assert!(d.message.contains("xxd") && d.message.contains("pcapng") && d.message.contains("SSLKEYLOGFILE"), "{}", d.message);
+        assert!(a.connections.iter().all(|c| c.messages.is_empty()));
+    }
+    // A hex dump with a few slips still gets a diagnostic per character.
+    let a = analyze(b"16 03 01 00 zz 01 00 00 q1 03 03", &Options::default());
+    assert!(a.diagnostics.iter().any(|d| d.kind == "hex.not_hex"), "{:?}", a.diagnostics);
+}

@@ -384,3 +384,35 @@ fn pasted_key_log_is_key_material() {
     assert_eq!(a.input.kind, "keylog");
     assert!(a.connections.is_empty());
 }
+
+/// An xxd dump of a TLS 1.2 stream without direction markers whose server sends a ticket
+/// (tests/data/dumps/README.md): tshark on the pcap it came from has ClientHello from the client;
+/// ServerHello, Certificate, ServerKeyExchange, ServerHelloDone from the server; the client's
+/// ClientKeyExchange, ChangeCipherSpec and encrypted Finished; then the server's plaintext
+/// NewSessionTicket, ChangeCipherSpec and encrypted Finished. The ticket is the server's, in the
+/// clear, not a client's "encrypted handshake".
+#[test]
+fn an_unmarked_dump_puts_the_tls12_ticket_on_the_server_side() {
+    let a = analyze(&data("dumps/tls12-ticket.xxd.txt"), &Options::default());
+    let c = &a.connections[0];
+    let got: Vec<(String, String)> = c.messages.iter().take(11).map(|m| (m.dir.map(|d| format!("{d:?}")).unwrap_or_default(), m.name.clone())).collect();
+    let want: Vec<(String, String)> = [
+        ("C2S", "ClientHello"),
+        ("S2C", "ServerHello"),
+        ("S2C", "Certificate"),
+        ("S2C", "ServerKeyExchange"),
+        ("S2C", "ServerHelloDone"),
+        ("C2S", "ClientKeyExchange"),
+        ("C2S", "ChangeCipherSpec"),
+        ("C2S", "Finished"),
+        ("S2C", "NewSessionTicket"),
+        ("S2C", "ChangeCipherSpec"),
+        ("S2C", "Finished"),
+    ]
+    .iter()
+    .map(|(d, n)| (d.to_string(), n.to_string()))
+    .collect();
+    assert_eq!(got, want);
+    let nst = &c.messages[8];
+    assert!(!nst.encrypted && !nst.explanation.contains("renegotiation"), "{}", nst.explanation);
+}

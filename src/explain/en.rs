@@ -929,6 +929,7 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("diag.why.udp", "truncated UDP header"),
     ("diag.hex.not_hex", "line {line}, column {col}: '{ch}' is not a hex digit (skipped)"),
     ("diag.hex.more", "{n} more characters were not hex digits and were skipped"),
+    ("diag.input.unknown", "this is not hex, a capture or a tool log that TLS Lens reads: {n} of its {total} letters and digits are not hex digits. TLS Lens reads hex of TLS records (any spacing, optional C:/S: or >/< direction markers), dumps with an offset column (xxd, hexdump -C, od, Wireshark's hex dump, tcpdump -X), pcap and pcapng files, base64 or PEM of those, byte-array literals, the output of openssl s_client -msg or -debug, curl --trace, --trace-ascii and -v logs, and key logs (SSLKEYLOGFILE)"),
     ("diag.hex.none", "no hex digits found: expected hex of TLS records"),
     ("diag.hex.odd", "line {line}, column {col}: odd number of hex digits, the last digit '{digit}' has no partner (dropped)"),
     ("diag.log.entry_short", "line {line}: the entry announces {len} byte(s) but {n} follow; kept as they are"),

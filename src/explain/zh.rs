@@ -928,6 +928,7 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("diag.why.udp", "UDP 头被截断"),
     ("diag.hex.not_hex", "第 {line} 行第 {col} 列：“{ch}”不是十六进制数字（已跳过）"),
     ("diag.hex.more", "另有 {n} 个字符不是十六进制数字，已跳过"),
+    ("diag.input.unknown", "这不是 TLS Lens 能读的十六进制、抓包文件或工具日志：{total} 个字母和数字中有 {n} 个不是十六进制数字。TLS Lens 能读：TLS 记录的十六进制（任意空白，可带 C:/S: 或 >/< 方向标记）、带偏移列的转储（xxd、hexdump -C、od、Wireshark 的十六进制转储、tcpdump -X）、pcap 和 pcapng 文件及其 base64 或 PEM、字节数组字面量、openssl s_client -msg 或 -debug 的输出、curl --trace、--trace-ascii 和 -v 日志，以及密钥日志（SSLKEYLOGFILE）"),
     ("diag.hex.none", "没有找到十六进制数字：这里需要 TLS 记录的十六进制"),
     ("diag.hex.odd", "第 {line} 行第 {col} 列：十六进制数字的个数是奇数，最后一位“{digit}”没有配对（已丢弃）"),
     ("diag.log.entry_short", "第 {line} 行：该条目声明 {len} 字节，但后面只有 {n} 字节；按原样保留"),

@@ -18,6 +18,7 @@ pub fn parse(text: &str) -> Capture {
     // Text position of the first digit of the pending byte, for odd-length reports.
     let mut nibble_at: Option<(usize, usize, usize)> = None;
     let mut bad_chars = 0usize;
+    let mut hex_chars = 0usize;
     let mut line_start = 0usize;
     let dump = is_dump(text);
     if dump {
@@ -76,6 +77,7 @@ pub fn parse(text: &str) -> Capture {
                 continue;
             }
             if let Some(v) = ch.to_digit(16) {
+                hex_chars += 1;
                 if digits.len().is_multiple_of(2) {
                     let col = body[..pos].chars().count() + 1 + indent + trimmed[..body_at].chars().count();
                     nibble_at = Some((body_offset + pos, line_no + 1, col));
@@ -93,6 +95,15 @@ pub fn parse(text: &str) -> Capture {
         }
     }
     flush(&mut cap, dir, &mut digits, &mut nibble_at);
+    // More letters that are not hex than hex digits: prose, or a format TLS Lens does not know.
+    // One diagnostic that says so (and what it reads), not one per character; the hex digits
+    // scattered in such text are no bytes of anything.
+    if !dump && bad_chars >= 8 && bad_chars > hex_chars {
+        let mut c = Capture { kind: "text", ..Default::default() };
+        let total = (bad_chars + hex_chars).to_string();
+        c.diagnostics.push(Diagnostic::error(0, TextRef::new("diag.input.unknown").arg("n", bad_chars.to_string()).arg("total", total)));
+        return c;
+    }
     if bad_chars > MAX_CHAR_DIAGNOSTICS {
         cap.diagnostics.push(Diagnostic::error(text.len(), TextRef::new("diag.hex.more").arg("n", (bad_chars - MAX_CHAR_DIAGNOSTICS).to_string())));
     }

@@ -23,8 +23,13 @@ impl Walker<'_> {
                     return self.last_hs_dir.or(Some(Dir::C2S));
                 }
                 if let Some(&last) = self.ccs_seen.last() {
-                    // TLS 1.2: the handshake record after a CCS is that side's (encrypted) Finished.
-                    if self.encrypted[di(Some(last))] && !tls13 {
+                    // TLS 1.2: the handshake record right after a CCS is that side's (encrypted)
+                    // Finished. After it, while the other side still sends in the clear, a
+                    // handshake record is the other side's: the server's NewSessionTicket comes
+                    // after the client's Finished and before the server's CCS (RFC 5077 §3.3).
+                    let just_after_ccs = self.last_type[di(Some(last))] == Some(20);
+                    let other_clear = !self.encrypted[di(Some(last.other()))];
+                    if self.encrypted[di(Some(last))] && !tls13 && (just_after_ccs || !other_clear) {
                         return Some(last);
                     }
                 }
