@@ -64,6 +64,10 @@ enum Cmd {
         /// is not a terminal.
         #[arg(long)]
         stats: bool,
+        /// A table to read instead of JSON lines: stream, client, server, version, cipher suite,
+        /// SNI, ALPN, JA4 and alerts, one row per TLS connection.
+        #[arg(long)]
+        table: bool,
         /// An SSLKEYLOGFILE: TLS 1.3 and 1.2 handshakes are decrypted for their summaries (ALPN,
         /// certificates). pcapng Decryption Secrets Blocks are used without it.
         #[arg(long)]
@@ -123,8 +127,8 @@ pub fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
-        Cmd::Scan { file, all, lang, stats, keylog } => match keylog.map(std::fs::read_to_string).transpose() {
-            Ok(k) => scan(&file, all, &lang, stats, k.unwrap_or_default()),
+        Cmd::Scan { file, all, lang, stats, table, keylog } => match keylog.map(std::fs::read_to_string).transpose() {
+            Ok(k) => scan(&file, all, &lang, stats, table, k.unwrap_or_default()),
             Err(e) => {
                 eprintln!("tls-lens: cannot read the key log: {e}");
                 ExitCode::from(2)
@@ -189,7 +193,7 @@ fn now() -> Option<i64> {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).ok().map(|d| d.as_secs() as i64)
 }
 
-fn scan(file: &str, all: bool, lang: &str, want_stats: bool, keylog: String) -> ExitCode {
+fn scan(file: &str, all: bool, lang: &str, want_stats: bool, table: bool, keylog: String) -> ExitCode {
     use tls_lens::scan::{scan_json, ScanOptions, ScanStats};
     let Some(lang) = Lang::parse(lang) else {
         eprintln!("tls-lens: unknown language {lang:?} (use en or zh)");
@@ -226,7 +230,17 @@ fn scan(file: &str, all: bool, lang: &str, want_stats: bool, keylog: String) -> 
         let of = total.map(|t| format!(" / {:.1}", mb(t))).unwrap_or_default();
         eprint!("\r\x1b[2Kscan: {:.1}{of} MB{pct}, {} packets, {} TLS connections done", mb(done), s.packets, s.tls_connections);
     };
-    let res = scan_json(reader, &opts, emit, progress);
+    let res = if table {
+        drop(emit);
+        let w = |key: &str| tls_lens::explain::word(lang, key);
+        let head: Vec<String> = ["stream", "client", "server", "version", "suite", "sni", "alpn", "ja4", "alerts"].iter().map(|k| w(&format!("@word.cli.table.{k}"))).collect();
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        let res = writeln!(out, "{}", table_row(&head.iter().map(String::as_str).collect::<Vec<_>>()))
+            .and_then(|_| tls_lens::scan::scan(reader, &opts, |l| if l.tls { writeln!(out, "{}", table_line(l)) } else { Ok(()) }, progress));
+        res.and_then(|s| out.flush().map(|_| s))
+    } else {
+        scan_json(reader, &opts, emit, progress)
+    };
     let res = res.and_then(|s| out.flush().map(|_| s));
     if tty {
         eprint!("\r\x1b[2K");
@@ -474,18 +488,86 @@ fn print_text(out: &mut impl Write, a: &Analysis, fields: bool, colour: bool) ->
 fn print_fields(out: &mut impl Write, fields: &[Field], depth: usize, c: &Paint) -> std::io::Result<()> {
     for f in fields {
         writeln!(out, "{:indent$}{} = {}  {}", "", c.p("32", &f.name), f.value, c.p("2", &format!("@{}+{}", f.span.offset, f.span.len)), indent = depth * 3)?;
+        // The field's note, wrapped under it (dimmed), as the page shows it.
+        if let Some(note) = f.note.as_deref().filter(|n| !n.is_empty()) {
+            let indent = depth * 3 + 2;
+            for l in wrap(note, 97usize.saturating_sub(indent).max(40)) {
+                writeln!(out, "{:indent$}{}", "", c.p("2", &l))?;
+            }
+        }
         print_fields(out, &f.children, depth + 1, c)?;
     }
     Ok(())
 }
 
 /// Word-wrap on spaces; CJK text without spaces is cut by characters.
+/// Column widths of `scan --table` (the last column, alerts, is not cut).
+const TABLE: [usize; 8] = [9, 21, 21, 8, 40, 24, 10, 36];
+
+/// One row of `scan --table`: each cell cut to its column ("…" where it was cut) and padded
+/// (in terminal columns, so Chinese headings line up).
+fn table_row(cells: &[&str]) -> String {
+    let mut row = String::new();
+    for (i, cell) in cells.iter().enumerate() {
+        let Some(&w) = TABLE.get(i) else {
+            row.push_str(cell);
+            break;
+        };
+        let mut used = 0;
+        let mut text = String::new();
+        let total: usize = cell.chars().map(columns).sum();
+        for ch in cell.chars() {
+            if total > w && used + columns(ch) > w - 1 {
+                text.push('…');
+                used += 1;
+                break;
+            }
+            text.push(ch);
+            used += columns(ch);
+        }
+        row.push_str(&text);
+        row.push_str(&" ".repeat(w.saturating_sub(used) + 1));
+    }
+    row.trim_end().to_string()
+}
+
+/// A TLS connection of `scan` as a table row.
+fn table_line(l: &tls_lens::scan::ScanLine) -> String {
+    let s = l.summary.as_ref();
+    let or = |v: Option<&String>| v.cloned().unwrap_or_else(|| "-".into());
+    let alerts: Vec<String> = l.alerts.iter().map(|a| a.name.clone()).collect();
+    let stream = format!("{} {}", l.transport, l.stream);
+    let alpn = s.and_then(|s| s.alpn.as_ref());
+    let cells = [
+        stream,
+        l.client.clone(),
+        l.server.clone(),
+        or(s.and_then(|s| s.version_name.as_ref())),
+        or(s.and_then(|s| s.cipher_suite_name.as_ref())),
+        or(s.and_then(|s| s.sni.as_ref())),
+        or(alpn),
+        or(s.and_then(|s| s.ja4.as_ref())),
+        if alerts.is_empty() { "-".into() } else { alerts.join(", ") },
+    ];
+    table_row(&cells.iter().map(String::as_str).collect::<Vec<_>>())
+}
+
+/// Terminal columns of a character: CJK ideographs, kana, hangul and full-width forms take two.
+fn columns(ch: char) -> usize {
+    match ch as u32 {
+        0x1100..=0x115f | 0x2e80..=0x303e | 0x3041..=0xa4cf | 0xac00..=0xd7a3 | 0xf900..=0xfaff | 0xfe30..=0xfe4f | 0xff00..=0xff60 | 0xffe0..=0xffe6 => 2,
+        _ => 1,
+    }
+}
+
+/// Lines of at most `width` terminal columns, broken at spaces; a word longer than a line (or
+/// Chinese text, which has no spaces) is broken between characters.
 fn wrap(s: &str, width: usize) -> Vec<String> {
     let mut lines = Vec::new();
     let mut cur = String::new();
     let mut cur_w = 0;
     for word in s.split(' ') {
-        let w = word.chars().count();
+        let w: usize = word.chars().map(columns).sum();
         if cur_w > 0 && cur_w + 1 + w > width {
             lines.push(std::mem::take(&mut cur));
             cur_w = 0;
@@ -495,16 +577,46 @@ fn wrap(s: &str, width: usize) -> Vec<String> {
             cur_w += 1;
         }
         for ch in word.chars() {
-            if cur_w >= width {
+            if cur_w + columns(ch) > width {
                 lines.push(std::mem::take(&mut cur));
                 cur_w = 0;
             }
             cur.push(ch);
-            cur_w += 1;
+            cur_w += columns(ch);
         }
     }
     if !cur.is_empty() {
         lines.push(cur);
     }
     lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{columns, table_row, wrap};
+
+    /// Chinese takes two terminal columns a character (East Asian Width "W"): a wrapped line of
+    /// Chinese text holds half as many characters as one of ASCII.
+    #[test]
+    fn wrapped_lines_fit_the_terminal_in_both_languages() {
+        let zh = "服务器要求客户端用证书证明自己的身份（双向 TLS）。它接受的证书类型为 rsa_sign, dss_sign, ecdsa_sign；客户端的证书以及它的 CertificateVerify 都必须使用这里列出的签名方案之一签名。";
+        for l in wrap(zh, 40) {
+            assert!(l.chars().map(columns).sum::<usize>() <= 40, "{l}");
+        }
+        assert_eq!(wrap("服务器要求客户端", 8), vec!["服务器要", "求客户端"]);
+        assert_eq!(wrap("abc def ghi", 7), vec!["abc def", "ghi"]);
+        assert_eq!(columns('（'), 2);
+        assert_eq!(columns('a'), 1);
+    }
+
+    /// `scan --table` cells are cut to their column with "…" and padded in terminal columns.
+    #[test]
+    fn table_cells_are_cut_and_aligned() {
+        let row = table_row(&["tcp 12", "127.0.0.1:50000", "127.0.0.1:443", "TLS 1.3", "TLS_AES_128_GCM_SHA256", "a-very-long-server-name.example.com", "h2", "t13d1516h2_8daaf6152771_02713d6af862", "close_notify"]);
+        assert!(row.starts_with("tcp 12    127.0.0.1:50000       127.0.0.1:443         TLS 1.3  TLS_AES_128_GCM_SHA256"), "{row}");
+        assert!(row.contains(" a-very-long-server-name… h2 "), "{row}");
+        assert!(row.ends_with("t13d1516h2_8daaf6152771_02713d6af862 close_notify"), "{row}");
+        let zh = table_row(&["流", "客户端"]);
+        assert_eq!(zh, format!("流{}客户端", " ".repeat(9 - 2 + 1)));
+    }
 }

@@ -214,6 +214,12 @@ fn cli_exits_non_zero_only_when_nothing_parsed() {
     let ok = ok.map(|o| (o.status.code(), String::from_utf8_lossy(&o.stdout).into_owned())).unwrap_or((None, String::new()));
     assert_eq!(ok.0, Some(0));
     assert!(ok.1.contains("10. [server -> client] Finished (encrypted)"), "{}", ok.1);
+    // --fields: each field with its note wrapped under it (the note of the record's type byte).
+    let f = Command::new(exe).args(["explain", "--color", "never", "--fields"]).arg(dir.join("tls12-ecdhe-rsa.hex")).output();
+    let f = f.map(|o| String::from_utf8_lossy(&o.stdout).into_owned()).unwrap_or_default();
+    let at = f.find("type = 22 (handshake)").expect("the first record's type field");
+    let next: Vec<&str> = f[at..].lines().skip(1).take(2).collect();
+    assert!(next[0].trim_start().starts_with("Content type: 20 change_cipher_spec"), "{next:?}");
     let bad = Command::new(exe).args(["explain", "-"]).stdin(std::process::Stdio::null()).output();
     assert_eq!(bad.map(|o| o.status.code()).ok().flatten(), Some(1));
 }

@@ -98,6 +98,13 @@ fn every_connection_agrees_with_tshark() {
 #[test]
 fn the_retried_client_hello_is_told_as_the_retry() {
     // tshark: the HelloRetryRequest selects group 23 (secp256r1) with a 120-byte cookie.
+    fn note_of(fs: &[tls_lens::model::Field], name: &str) -> Option<String> {
+        fs.iter().find_map(|f| if f.name == name { f.note.clone() } else { note_of(&f.children, name) })
+    }
+    let c = conn("tls13-hrr-cookie", 0, Lang::En);
+    let hrr = c.messages.iter().find(|m| m.name == "HelloRetryRequest").expect("HelloRetryRequest");
+    let sel = note_of(&hrr.fields, "selected_group").expect("selected_group note");
+    assert!(sel.contains("0x0017 secp256r1") && sel.contains("echoes a cookie") && sel.contains("RFC 8446 §4.2.8"), "{sel}");
     for (lang, retry, group, cookie, msg_hash) in [
         (Lang::En, "second ClientHello", "exactly one public key, for secp256r1", "cookie from the HelloRetryRequest (120 bytes)", "message_hash"),
         (Lang::Zh, "第二个 ClientHello", "只包含一个公钥，即服务器要求的 secp256r1", "cookie（120 字节）", "message_hash"),
@@ -181,6 +188,9 @@ fn early_data_is_told_as_early_data_with_its_outcome() {
     assert_eq!(r.handshake.early_data, "rejected");
     assert!(!r.messages.iter().any(|m| m.name == "EndOfEarlyData"));
     assert!(notes(&r).contains("rejected"), "{}", notes(&r));
+    // tshark: psk_dhe_ke resumption (ServerHello extension 41 present), no early_data in
+    // EncryptedExtensions: the note says how the server said no, not a rule true of any handshake.
+    assert!(notes(&r).contains("accepted the PSK (identity 0), so the session is resumed, but its EncryptedExtensions carries no early_data extension"), "{}", notes(&r));
     let zh = conn("tls13-0rtt-rejected", 1, Lang::Zh);
     assert!(notes(&zh).contains("拒绝"), "{}", notes(&zh));
     // tshark: the client's early record and its resent request after the handshake are both

@@ -112,6 +112,7 @@ const ui = {
   flowPanel: $('flow-panel'),
   share: $('share'),
   shareKeylog: $('share-keylog'),
+  keylogClear: $('keylog-clear'),
   shareKeylogLabel: $('share-keylog-label'),
   steps: $('steps'),
   card: $('card'),
@@ -343,6 +344,7 @@ async function explainPicked() {
 
 function finishStatus() {
   ui.shareKeylogLabel.hidden = !state.keylog;
+  ui.keylogClear.hidden = !state.keylog;
   const result = state.result || { input: {}, diagnostics: [] };
   const inp = (state.overview || result).input || {};
   let msg = t('status.explained', inp.bytes ?? state.bytes.length, inp.kind ?? '?', t('dirs.' + (inp.directions || 'none')));
@@ -543,7 +545,7 @@ async function openLink() {
     state.keylogName = t('share.keylogFromLink');
   }
   if (p.has('sample')) {
-    await loadSample(p.get('sample'));
+    await loadSample(p.get('sample'), { keepKeylog: p.has('kl') });
   } else {
     const bytes = await squeeze(fromB64url(p.get('in')), 'out');
     const text = asText(bytes);
@@ -569,7 +571,7 @@ function explainText() {
   return run();
 }
 
-async function loadSample(file) {
+async function loadSample(file, { keepKeylog = false } = {}) {
   // The single-file build embeds the samples (base64).
   const embedded = globalThis.TLS_LENS_SAMPLES && globalThis.TLS_LENS_SAMPLES[file];
   // boot.js fetched the default sample already.
@@ -579,6 +581,9 @@ async function loadSample(file) {
     : early !== null ? new Response(early) : await fetch(`samples/${encodeURIComponent(file)}`, { cache: 'no-cache' });
   if (!res.ok) throw new Error(`${file}: HTTP ${res.status}`);
   const sample = SAMPLES.find((s) => s.file === file);
+  // A key log belonged to the input before: a sample brings its own (or none). A link that
+  // names a sample and a key log keeps the link's.
+  if (!keepKeylog) forgetKeylog();
   if (sample && sample.binary) {
     // A capture: the bytes go to the core untouched and stay out of the textarea.
     const buf = new Uint8Array(await res.arrayBuffer());
@@ -606,6 +611,7 @@ function isKeylogText(text) {
 async function useKeylog(f, { rerun = true } = {}) {
   state.keylog = await f.text();
   state.keylogName = f.name;
+  ui.keylogClear.hidden = false;
   if (rerun && state.ready && state.bytes) run({ keepStep: true });
   else if (state.result) finishStatus();
   else setStatus(t('status.keylogFile', f.name));
@@ -622,8 +628,19 @@ function asText(bytes) {
   }
 }
 
-async function loadFile(f) {
+/** Drop the key log (a new input came, or the reader asked). */
+function forgetKeylog() {
+  state.keylog = '';
+  state.keylogName = '';
+  ui.keylogClear.hidden = true;
+  ui.shareKeylogLabel.hidden = true;
+}
+
+async function loadFile(f, { keepKeylog = false } = {}) {
   if (!f) return;
+  // A new capture: the key log of the previous one does not belong to it, unless they came
+  // together (dropped at once).
+  if (!keepKeylog) forgetKeylog();
   if (f.size > FILE_MAX) {
     setStatus(t('status.tooBig', (FILE_MAX / 1e9).toFixed(0)), 'has-errors');
     return;
@@ -655,6 +672,11 @@ function bind() {
       setStatus(String(err.message || err), 'has-errors');
     });
   });
+  ui.keylogClear.addEventListener('click', () => {
+    forgetKeylog();
+    if (state.ready && state.bytes) run({ keepStep: true }).then(() => setStatus(t('status.keylogRemoved') + ' ' + ui.status.textContent));
+    else setStatus(t('status.keylogRemoved'));
+  });
   ui.keylog.addEventListener('change', async () => {
     const f = ui.keylog.files && ui.keylog.files[0];
     ui.keylog.value = '';
@@ -685,7 +707,7 @@ function bind() {
     const kinds = await Promise.all(files.map(async (f) => onKeylog || (f.size < 8 * 1024 * 1024 && isKeylogText(await f.text()))));
     for (const [i, f] of files.entries()) if (kinds[i]) await useKeylog(f, { rerun: false });
     const input = files.find((_, i) => !kinds[i]);
-    if (input) await loadFile(input);
+    if (input) await loadFile(input, { keepKeylog: kinds.some(Boolean) });
     else if (state.ready && state.bytes) run({ keepStep: true });
   });
   ui.theme.addEventListener('change', () => {

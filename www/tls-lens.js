@@ -11,7 +11,7 @@
 // first), `conn` (connection index), `compact` (diagram and explanation only), `theme`
 // (light | dark; the system's by default). User-derived strings only ever become text nodes.
 import { setLang, getLang, t } from './i18n.js';
-import { el, clear, hexToBytes } from './render/dom.js';
+import { el, clear, hexToBytes, breakAtUnderscores } from './render/dom.js';
 import { renderSteps, markSelected, bindSteps } from './render/steps.js';
 import { renderCard, bindCardHover } from './render/card.js';
 import { renderFlow, markFlow } from './render/flow.js';
@@ -125,8 +125,10 @@ class TlsLens extends HTMLElement {
       if (c) {
         const s = c.summary || {};
         const parts = [
-          el('strong', { text: s.version_name || t('summary.noConnection') }),
-          s.cipher_suite_name ? el('code', { class: 'suite', text: s.cipher_suite_name }) : null,
+          // A connection whose ServerHello is not in the input (a lone ClientHello) has no
+          // version yet; "no connection" is only for input without any message.
+          el('strong', { text: s.version_name || t(messages.length ? 'summary.noVersion' : 'summary.noConnection') }),
+          s.cipher_suite_name ? el('code', { class: 'suite' }, ...breakAtUnderscores(s.cipher_suite_name)) : null,
           s.sni ? el('span', { class: 'sni', title: t('summary.sni'), text: s.sni }) : null,
           c.client && c.server ? el('span', { class: 'muted', text: `${c.client} → ${c.server}` }) : null,
         ];

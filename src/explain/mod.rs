@@ -1225,7 +1225,18 @@ fn notes(tls: &TlsConnection, hs: &Handshake, s: &Summary, opts: &Options, captu
     }
     match hs.early_data {
         "accepted" => out.push(note(Warning, TextRef::new("note.early_data.accepted"))),
-        "rejected" => out.push(note(Info, TextRef::new("note.early_data.rejected"))),
+        "rejected" => {
+            // How the server said no (RFC 8446 §4.2.10): a HelloRetryRequest, a full handshake
+            // (the PSK was not accepted), or an accepted PSK without early_data in
+            // EncryptedExtensions.
+            let why = match hs.mode {
+                _ if hs.hello_retry.is_some() => "@note.early_data.s.rejected.hrr",
+                "psk_dhe" | "psk_ke" => "@note.early_data.s.rejected.psk",
+                _ => "@note.early_data.s.rejected.full",
+            };
+            let identity = hs.psk_selected_identity.map(|i| i.to_string()).unwrap_or_else(|| "—".into());
+            out.push(note(Info, TextRef::new("note.early_data.rejected").arg("s_why", why).arg("identity", identity)));
+        }
         "offered" => out.push(note(Warning, TextRef::new("note.early_data"))),
         _ => {}
     }

@@ -232,8 +232,12 @@ test('e. hostile input is rendered as text, never as markup', async () => {
     await explainText(page, 'C: <script>window.__pwned=1</script>');
     assert.equal(await page.evaluate(() => window.__pwned), undefined);
     assert.deepEqual(await count(), before);
-    const diag = await page.textContent('ul.diagnostics');
-    assert.match(diag, /'<' is not a hex digit/);
+    // Mostly not hex: one diagnostic that says what TLS Lens reads.
+    assert.match(await page.textContent('ul.diagnostics'), /this is not hex, a capture or a tool log/);
+    // A few stray characters in hex: each named, as text.
+    await explainText(page, 'C: 16 03 01 <b>x</b>');
+    assert.match(await page.textContent('ul.diagnostics'), /'<' is not a hex digit/);
+    assert.equal(await page.$$eval('ul.diagnostics b', (e) => e.length), 0);
 
     // A ClientHello whose SNI and ALPN are HTML.
     const evilSni = '<img src=x onerror="window.__pwned=1">';
@@ -317,6 +321,22 @@ test('g. full-page screenshot of the default page at 1280x900', async () => {
       assert.equal(bg, theme === 'dark' ? 'rgb(14, 17, 23)' : 'rgb(245, 246, 249)');
       // Nothing wider than the viewport at 360 px.
       if (theme === 'light') assert.ok(await p.evaluate(() => document.documentElement.scrollWidth <= 372), 'no horizontal scrolling at 360 px');
+      // The suite name wraps only after its underscores (seven <wbr>), and reads whole.
+      assert.deepEqual(await p.$eval('#summary code.suite', (e) => [e.textContent, e.querySelectorAll('wbr').length]), ['TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256', 7]);
+      if (theme === 'light') {
+        // At 360 px it does wrap: every line break falls right after an underscore.
+        const breaks = await p.$eval('#summary code.suite', (e) => {
+          const r = document.createRange();
+          const tops = [];
+          for (const n of e.childNodes) {
+            if (n.nodeType !== 3) continue;
+            r.selectNodeContents(n);
+            tops.push([...r.getClientRects()].length);
+          }
+          return tops;
+        });
+        assert.ok(breaks.every((n) => n === 1), `a piece between underscores was split across lines: ${breaks}`);
+      }
       await p.screenshot({ path: join(OUT, name), fullPage: name !== 'default-360.png' });
       if (theme === 'dark') await p.screenshot({ path: join(OUT, 'default-dark-view.png'), fullPage: false });
       assert.deepEqual(errs, []);
@@ -456,6 +476,9 @@ test('j. a pasted curl -v log (no bytes) shows its ten steps, ServerHelloDone co
     const card = await page.locator('#card').textContent();
     assert.match(card, /not the Finished message/);
     assert.match(card, /Server finished \(14\)/);
+    // The bytes panel says why it is empty.
+    assert.match(await page.textContent('#hex-status'), /No bytes: this step comes from a line of a log/);
+    assert.equal(await page.$$eval('.hex-bytes span.b', (b) => b.length), 0);
     assert.deepEqual(pageErrors, []);
   } finally {
     await context.close();
@@ -607,6 +630,19 @@ test('l. a key log file decrypts a TLS 1.3 capture: decrypted messages and verif
     await page.click('#steps li.decrypted[data-name="CertificateVerify"]');
     await page.evaluate(() => document.getElementById('steps').scrollIntoView({ block: 'start' }));
     await page.screenshot({ path: join(OUT, 'l-tls13-decrypted.png'), fullPage: false });
+    // The key log can be removed: the capture is explained again without it.
+    assert.ok(await page.isVisible('#keylog-clear'));
+    await page.click('#keylog-clear');
+    await page.waitForFunction(() => !document.querySelector('#steps li.decrypted') && document.body.dataset.state === 'ready');
+    assert.ok(await page.isHidden('#keylog-clear'));
+    assert.doesNotMatch(await page.textContent('#status'), /tls13\.keylog/);
+    // A key log does not stick to the next input: a file opened after it comes without it.
+    await page.setInputFiles('#keylog', join(ROOT, 'tests', 'data', 'tls13.keylog'));
+    await page.waitForSelector('#steps li.decrypted');
+    await page.setInputFiles('#file', join(ROOT, 'tests', 'data', 'tls13.pcap'));
+    await page.waitForFunction(() => !document.querySelector('#steps li.decrypted') && document.body.dataset.state === 'ready');
+    assert.doesNotMatch(await page.textContent('#status'), /Key log/);
+    assert.ok(await page.isHidden('#keylog-clear'));
     assert.deepEqual(pageErrors, []);
     assert.deepEqual(consoleErrors, []);
   } finally {
@@ -847,6 +883,24 @@ test('s. <tls-lens> elements and the embed iframe on the embedding guide: render
     await frame.waitForFunction(() => document.querySelector('tls-lens')?.shadowRoot?.querySelectorAll('.flow g[data-step]').length === 19);
     assert.equal(await frame.$eval('tls-lens', (e) => e.hasAttribute('compact')), true);
     await page.locator('#ex2').screenshot({ path: join(OUT, 's-embed-compact.png') });
+
+    // 4. A lone ClientHello (the sample's first record), compact, in Chinese: explained, and its
+    // head says the version is not negotiated yet, not that there is no TLS connection.
+    const bytes = readFileSync(TLS12_SAMPLE, 'utf8').replace(/\s+/g, '');
+    const hello = bytes.slice(0, 2 * (5 + parseInt(bytes.slice(6, 10), 16)));
+    await page.evaluate((hex) => {
+      const e = document.createElement('tls-lens');
+      e.id = 'lone-hello';
+      e.setAttribute('lang', 'zh');
+      e.setAttribute('compact', '');
+      e.textContent = hex;
+      document.querySelector('main').append(e);
+    }, hello);
+    await page.waitForFunction(() => document.querySelector('#lone-hello')?.shadowRoot?.querySelector('.card .explanation'));
+    const lone = await page.$eval('#lone-hello', (e) => ({ head: e.shadowRoot.querySelector('.tl-head').textContent, text: e.shadowRoot.querySelector('.card .explanation').textContent }));
+    assert.match(lone.text, /[\u4e00-\u9fff]/);
+    assert.doesNotMatch(lone.head, /没有找到 TLS 连接/);
+    assert.match(lone.head, /没有 ServerHello/);
     assert.deepEqual(errors, []);
   } finally {
     await context.close();

@@ -20,6 +20,20 @@ export function el(tag, props = {}, ...children) {
   return node;
 }
 
+/**
+ * An identifier such as TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 as text that may wrap only after
+ * its underscores (<wbr>), never inside a word ("SHA2 / 56"). Copying it gives the name unchanged.
+ */
+export function breakAtUnderscores(name) {
+  const parts = String(name).split(/(?<=_)/);
+  const out = [];
+  parts.forEach((p, i) => {
+    if (i) out.push(document.createElement('wbr'));
+    out.push(p);
+  });
+  return out;
+}
+
 export function append(node, children) {
   for (const c of children) {
     if (c === undefined || c === null || c === false) continue;

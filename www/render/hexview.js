@@ -106,8 +106,9 @@ export function renderHex(stream, span, pieces, chunks = []) {
   scroller.style.setProperty('--offd', String(width));
   // One status line under the bytes: where the message came from, or the hovered byte's origin.
   const frames = [...new Set(here.filter(hasFrame).map((c) => c.frame))];
-  const idle = frames.length ? t('hex.frames', frames) : here.length > 1 ? t('hex.pieces', here.length) : '';
-  const status = el('p', { class: 'hex-status', id: 'hex-status', text: idle });
+  // A step from a log line (curl -v) has no bytes: say why the view is empty.
+  const idle = span.len === 0 ? t('hex.noBytes') : frames.length ? t('hex.frames', frames) : here.length > 1 ? t('hex.pieces', here.length) : '';
+  const status = el('p', { class: ['hex-status', span.len === 0 && 'wrap'], id: 'hex-status', text: idle });
   const node = el('div', { class: 'hexview' }, scroller, status);
 
   /** Show where byte `off` came from in the status line (and as the byte's tooltip, set lazily). */

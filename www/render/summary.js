@@ -1,5 +1,5 @@
 // Summary panel: negotiated parameters, certificates, alerts, notes and input diagnostics.
-import { el, clear } from './dom.js';
+import { el, clear, breakAtUnderscores } from './dom.js';
 import { t } from '../i18n.js';
 
 function hex4(n) {
@@ -385,7 +385,7 @@ export function renderSummary(container, result, opts = {}) {
     ? [el('strong', { text: s.version_name }), s.version != null ? el('span', { class: 'code-num', text: ' ' + hex4(s.version) }) : null]
     : null;
   const suite = s.cipher_suite_name
-    ? [el('code', { class: 'suite', text: s.cipher_suite_name }), s.cipher_suite != null ? el('span', { class: 'code-num', text: ' ' + hex4(s.cipher_suite) }) : null, suiteParts(s.cipher_suite_parts)]
+    ? [el('code', { class: 'suite' }, ...breakAtUnderscores(s.cipher_suite_name)), s.cipher_suite != null ? el('span', { class: 'code-num', text: ' ' + hex4(s.cipher_suite) }) : null, suiteParts(s.cipher_suite_parts)]
     : null;
   const kx = s.key_exchange || s.group_name
     ? [s.key_exchange ? el('span', { text: s.key_exchange }) : null,
