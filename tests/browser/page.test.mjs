@@ -1187,3 +1187,28 @@ test('x. the README\'s pictures still match the page as it is laid out', () => {
   const other = thumbnail(readPng(join(docs, 'default-dark.png'))), light = thumbnail(readPng(join(docs, 'default.png')));
   assert.ok(other.reduce((n, v, i) => n + Math.abs(v - light[i]), 0) / other.length / 255 >= 0.12, 'the light and dark pictures are told apart');
 });
+
+test('y. the full <tls-lens> element lays itself out by its own width, from a phone to a wide article', async () => {
+  for (const width of [360, 600, 900, 1280]) {
+    const context = await browser.newContext({ viewport: { width, height: 900 }, locale: 'en-US' });
+    const page = await context.newPage();
+    try {
+      await page.goto(base + 'embed-docs.html');
+      await page.waitForSelector('#ex1 .card[data-name="Certificate"]');
+      const m = await page.$eval('#ex1', (e) => ({
+        host: e.getBoundingClientRect().height,
+        hostWidth: e.getBoundingClientRect().width,
+        fields: e.shadowRoot.querySelector('.card-fields').getBoundingClientRect().width,
+        scroll: document.documentElement.scrollWidth,
+      }));
+      // The fields column keeps at least 60% of the element (once "F I E L D S" stacked one
+      // letter a line, the element 17,000-28,000 px tall).
+      assert.ok(m.fields >= 0.6 * m.hostWidth - 40 || m.fields >= 420, `${width} px: fields column ${m.fields.toFixed(0)} of ${m.hostWidth.toFixed(0)} px`);
+      assert.ok(m.host < 5000, `${width} px: the element is ${m.host.toFixed(0)} px tall`);
+      assert.ok(m.scroll <= width + 12, `${width} px: page ${m.scroll} px wide`);
+      if (width === 600) await page.locator('#ex1').screenshot({ path: join(OUT, 'y-element-600.png') });
+    } finally {
+      await context.close();
+    }
+  }
+});
