@@ -456,8 +456,83 @@ fn an_alert_after_the_handshake_is_not_blamed_on_the_handshake() {
     let a = analyze(&std::fs::read(common::data().join("tls12-rsa.pcap")).unwrap(), &Options { keylog, ..Default::default() });
     let n = notes(&a.connections[0]);
     assert!(n.contains("handshake itself worked") && n.contains("without a close_notify"), "{n}");
-    let alert = a.connections[0].messages.iter().rev().find(|m| m.name == "Alert").unwrap();
+    let c = &a.connections[0];
+    let alert = c.messages.iter().rev().find(|m| m.name == "Alert").unwrap();
     assert!(alert.explanation.contains("RFC 5246 §7.2.2"), "{}", alert.explanation);
+    // When it came: after both Finished records and after the application data records that
+    // the record layer counts before the alert's record (tshark: frames 9-12 carry them).
+    let wire_alert = c.records.iter().rposition(|r| r.content_type == 21 && r.encrypted).unwrap();
+    let apps = c.records[..wire_alert].iter().filter(|r| r.content_type == 23).count();
+    assert!(apps > 1);
+    let e = &alert.explanation;
+    assert!(e.contains("after the handshake had finished") && e.contains(&format!("after {apps} application data records")), "{e}");
+    // RFC 5246 §7.2.2: a connection ended by a fatal alert must not be resumed; it travelled
+    // encrypted and the key log opened it; decode_error is a field out of range or a bad length.
+    assert!(e.contains("must not be resumed") && e.contains("travelled encrypted") && e.contains("outside its specified range"), "{e}");
+    let zh = analyze(&std::fs::read(common::data().join("tls12-rsa.pcap")).unwrap(), &Options { keylog: std::fs::read_to_string(common::data().join("tls12-rsa.keylog")).unwrap(), lang: Lang::Zh, ..Default::default() });
+    let z = &zh.connections[0].messages.iter().rev().find(|m| m.name == "Alert").unwrap().explanation;
+    assert!(z.contains("握手完成之后") && z.contains(&format!("{apps} 条应用数据记录")) && z.contains("不能再被恢复"), "{z}");
+}
+
+/// A handshake alert says which message it followed: the failed capture's server refuses the
+/// ClientHello (tshark: Alert after frame 4's Client Hello, no ServerHello).
+#[test]
+fn an_alert_during_the_handshake_names_what_came_before_it() {
+    let a = analyze(&std::fs::read(common::data().join("tls-failed.pcap")).unwrap(), &Options::default());
+    let texts: Vec<&str> = a.connections.iter().flat_map(|c| c.messages.iter().filter(|m| m.name == "Alert").map(|m| m.explanation.as_str())).collect();
+    assert!(!texts.is_empty());
+    for e in &texts {
+        assert!(e.contains("during the handshake") || e.contains("No handshake message comes before it"), "{e}");
+        assert!(!e.contains("after the handshake had finished"), "{e}");
+    }
+}
+
+/// RFC 9113 §9.2.2 / Appendix A: tls12-rsa negotiated h2 with TLS_RSA_WITH_AES_128_GCM_SHA256
+/// (tshark: cipher suite 0x009c, ALPN h2), a suite HTTP/2 prohibits for its key exchange; the
+/// ServerHello and the h2 entries say so; tls12-ecdhe-rsa (0xc02f, allowed) does not.
+#[test]
+fn h2_over_a_prohibited_suite_is_told_where_h2_is_chosen() {
+    fn h2_notes(fs: &[tls_lens::model::Field], out: &mut Vec<String>) {
+        for f in fs {
+            if f.note.as_ref().is_some_and(|n| n.starts_with("\"h2\"")) {
+                out.push(f.note.clone().unwrap_or_default());
+            }
+            h2_notes(&f.children, out);
+        }
+    }
+    for (file, prohibited) in [("tls12-rsa", true), ("tls12-ecdhe-rsa", false)] {
+        let a = analyze(&std::fs::read(common::data().join(format!("{file}.pcap"))).unwrap(), &Options::default());
+        let c = &a.connections[0];
+        let sh = c.messages.iter().find(|m| m.name == "ServerHello").unwrap();
+        assert_eq!(sh.explanation.contains("INADEQUATE_SECURITY"), prohibited, "{file}: {}", sh.explanation);
+        let mut ns = Vec::new();
+        for m in &c.messages {
+            h2_notes(&m.fields, &mut ns);
+        }
+        assert!(ns.len() >= 2, "{file}: {ns:?}");
+        for n in ns {
+            assert_eq!(n.contains("prohibited list") && n.contains("not ephemeral"), prohibited, "{file}: {n}");
+        }
+    }
+}
+
+/// RFC 5246 §7.4.5-7.4.6: after ServerHelloDone the client sends its flight; with a
+/// CertificateRequest (tls11-mtls, tshark: Certificate Request in the server's flight) it starts
+/// with its Certificate. Record headers of TLS 1.0-1.2 cite their own RFC (§6.2.1).
+#[test]
+fn server_hello_done_says_what_the_client_sends_next() {
+    let mtls = conn("tls11-mtls", 0, Lang::En);
+    let done = text(&mtls, "ServerHelloDone", 0);
+    assert!(done.contains("because the server sent a CertificateRequest") && done.contains("RFC 4346 §7.4.6"), "{done}");
+    let zh = conn("tls11-mtls", 0, Lang::Zh);
+    assert!(text(&zh, "ServerHelloDone", 0).contains("CertificateRequest") && !text(&zh, "ServerHelloDone", 0).contains("没有进行任何校验"));
+    let a = analyze(&std::fs::read(common::data().join("tls12-rsa.pcap")).unwrap(), &Options::default());
+    let plain = text(&a.connections[0], "ServerHelloDone", 0);
+    assert!(plain.contains("ClientKeyExchange, ChangeCipherSpec and Finished") && !plain.contains("CertificateRequest"), "{plain}");
+    let header = a.connections[0].messages[0].fields.iter().find(|f| f.name == "record header").and_then(|f| f.note.clone()).unwrap();
+    assert!(header.contains("RFC 5246 §6.2.1") && !header.contains("8446"), "{header}");
+    let header = mtls.messages[0].fields.iter().find(|f| f.name == "record header").and_then(|f| f.note.clone()).unwrap();
+    assert!(header.contains("RFC 4346 §6.2.1"), "{header}");
 }
 
 /// Field values in words follow the output language (RFC 5077 §3.2: an empty session_ticket
@@ -547,6 +622,8 @@ fn field_notes_follow_the_bytes() {
     let a = analyze(&log, &Options::default());
     let line = note(&a.connections[0], "ClientHello", &named("log line"));
     assert!(line.contains("(OUT)") && line.contains("(1)") && line.contains("HandshakeType code of ClientHello"), "{line}");
+    // The log is TLS 1.2 ("TLSv1.2 (OUT)"): its handshake types are RFC 5246's.
+    assert!(line.contains("RFC 5246 §7.4") && !line.contains("8446"), "{line}");
 }
 
 /// Review round 6: each text states what these bytes show, checked against tshark's fields.

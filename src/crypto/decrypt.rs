@@ -520,7 +520,8 @@ fn key_schedule12(version: u16, suite: super::tls12::Suite, master: &[u8], keys:
             protects,
             records: opened[i].0,
             text: String::new(),
-            text_ref: TextRef::new("field.keys.write12")
+            // An AEAD suite has no MAC key: its cipher authenticates (RFC 5246 §6.2.3.3).
+            text_ref: TextRef::new(if k.mac_key.is_empty() { "field.keys.write12.aead" } else { "field.keys.write12" })
                 .arg("mac", k.mac_key.len().to_string())
                 .arg("key", k.key.len().to_string())
                 // From TLS 1.1 on a CBC record carries its own IV: the key block's is unused.

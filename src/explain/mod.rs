@@ -231,6 +231,7 @@ pub fn connection(id: usize, cap: &Capture, mut tls: TlsConnection, hs: Handshak
             walk.opened_alert = opened_alerts.get(i).cloned().flatten();
         }
         let (t, e) = texts(m, &tls, &hs, &summary, &mut walk);
+        connection_field_notes(&mut m.fields, &summary, &hs, tls.facts.is_tls13());
         let mut e = e.arg("spec", spec_rfc(hs.version));
         // Steps from a log have no bytes: use the wording that does not count them.
         let log_key = format!("msg.{}.log", e.key.trim_start_matches("msg."));
@@ -312,6 +313,15 @@ struct Walk {
     plain: Option<usize>,
     /// The alert a key log found inside the encrypted alert record at hand.
     opened_alert: Option<String>,
+    /// Each side's Finished has been sent (c2s, s2c): in plaintext or decrypted, or in TLS
+    /// 1.0-1.2 the encrypted handshake record after that side's ChangeCipherSpec, which is its
+    /// Finished (RFC 5246 §7.4.9).
+    fin: [bool; 2],
+    /// The last handshake message so far, with its sender (an encrypted TLS 1.0-1.2 one is
+    /// its Finished).
+    last_hs: Option<(Option<Dir>, u8)>,
+    /// Application data records seen after the handshake.
+    app: usize,
 }
 
 /// An optional sentence: "@key" when `cond`, else nothing.
@@ -349,6 +359,15 @@ fn texts(m: &Message, tls: &TlsConnection, hs: &Handshake, s: &Summary, w: &mut 
     let retry = code == Some(ht::SERVER_HELLO) && !m.encrypted && hs.hello_retry.is_some() && !w.seen.iter().any(|&(_, t)| t == ht::SERVER_HELLO);
     if let Some(t) = code.filter(|_| !m.encrypted) {
         w.seen.push((m.dir, t));
+        w.last_hs = Some((m.dir, t));
+    }
+    let k = if m.dir == Some(Dir::C2S) { 0 } else { 1 };
+    if code == Some(ht::FINISHED) && !m.encrypted {
+        w.fin[k] = true;
+    }
+    if !tls13 && m.content_type == ct::HANDSHAKE && m.encrypted && !w.fin[k] {
+        w.fin[k] = true;
+        w.last_hs = Some((m.dir, ht::FINISHED));
     }
     // Decided on code points: content type, handshake type, and whether the record was
     // protected; the name only builds the text key of the simple messages.
@@ -414,7 +433,11 @@ fn texts(m: &Message, tls: &TlsConnection, hs: &Handshake, s: &Summary, w: &mut 
                     .arg("identity", hs.psk_selected_identity.map(|i| i.to_string()).unwrap_or_else(|| "—".into()))
                     .arg("psk_ids", offered)
                     .arg("s_retry", opt(hs.hello_retry.is_some() && tls13, "msg.ServerHello.s.after_retry"))
-                    .arg("s_alpn", opt(s.alpn.is_some() && !tls13, "msg.ServerHello.s.alpn"))
+                    .arg("s_alpn", match h2_prohibited(s, tls13) {
+                        Some(_) => "@msg.ServerHello.s.alpn.h2_prohibited".to_string(),
+                        None => opt(s.alpn.is_some() && !tls13, "msg.ServerHello.s.alpn"),
+                    })
+                    .arg("why", h2_prohibited(s, tls13).unwrap_or_default())
                     .arg("s_echo", opt(hs.mode == "ticket" && hs.session_id_presented && f.server_hello.as_ref().zip(answered_hello(tls)).is_some_and(|(sh, ch)| sh.session_id == ch.session_id), "msg.ServerHello.s.ticket_echo"))
                     .arg("s_ems", match (hs.extended_master_secret, hs.mode) {
                         (Some(true), "full") => "@msg.ServerHello.s.ems".into(),
@@ -591,7 +614,6 @@ fn texts(m: &Message, tls: &TlsConnection, hs: &Handshake, s: &Summary, w: &mut 
         }
         // TLS 1.3 protects everything after the ServerHello as application_data records.
         (ct::APPLICATION_DATA, _, _) if tls13 => {
-            let k = if m.dir == Some(Dir::C2S) { 0 } else { 1 };
             w.enc13[k] += 1;
             let seen = |d: Dir, t: u8| w.seen.iter().any(|&(sd, st)| sd == Some(d) && st == t);
             let any_server_hello = w.seen.iter().any(|&(_, t)| t == ht::SERVER_HELLO);
@@ -629,6 +651,9 @@ fn texts(m: &Message, tls: &TlsConnection, hs: &Handshake, s: &Summary, w: &mut 
             if phase == "early_data" {
                 w.early13 += 1;
             }
+            if phase == "application" {
+                w.app += 1;
+            }
             (
                 TextRef::new(format!("msg.EncryptedRecord.title.{phase}")),
                 // Application records: what each side can send after the handshake differs.
@@ -657,6 +682,7 @@ fn texts(m: &Message, tls: &TlsConnection, hs: &Handshake, s: &Summary, w: &mut 
         }
         (ct::HANDSHAKE, None, true) => (TextRef::new("msg.EncryptedHandshake.title"), TextRef::new("msg.EncryptedHandshake.explain").arg("len", len)),
         (ct::APPLICATION_DATA, _, _) => {
+            w.app += 1;
             let plain = m.span.len.saturating_sub(5);
             let key = if w.plain.is_some_and(|p| p <= 1) && hs.version.is_some_and(|v| v <= ver::TLS10) && cbc(s) {
                 "msg.ApplicationData.explain.beast"
@@ -729,9 +755,23 @@ fn texts(m: &Message, tls: &TlsConnection, hs: &Handshake, s: &Summary, w: &mut 
                 let spec = spec_rfc(hs.version);
                 (format!("{spec} §7.2.2"), format!("{spec} §7.2.1"))
             };
+            // When it came and what a fatal alert ends (RFC 8446 §6.2, RFC 5246 §7.2.2).
+            let end = match (level, tls13) {
+                ("@word.fatal", true) => "@msg.Alert.s.end.fatal13",
+                ("@word.fatal", false) if hs.version.is_some() => "@msg.Alert.s.end.fatal12",
+                _ => "",
+            };
             (
                 TextRef::new("msg.Alert.title").arg("name", name.clone()),
-                TextRef::new(key).arg("name", name).arg("level", level).arg("rfc_alert", rfc_alert).arg("rfc_close", rfc_close),
+                TextRef::new("msg.Alert.explain.in_context")
+                    .arg("s_what", format!("@{key}"))
+                    .with("s_when", alert_when(w))
+                    .arg("s_end", end)
+                    .arg("s_enc", opt(m.decrypted, "msg.Alert.s.was_encrypted"))
+                    .arg("name", name)
+                    .arg("level", level)
+                    .arg("rfc_alert", rfc_alert)
+                    .arg("rfc_close", rfc_close),
             )
         }
         (HEARTBEAT, _, true) => (TextRef::new("msg.Heartbeat.title"), TextRef::new("msg.Heartbeat.explain.encrypted").arg("len", len)),
@@ -784,6 +824,12 @@ fn texts(m: &Message, tls: &TlsConnection, hs: &Handshake, s: &Summary, w: &mut 
                     .arg("ca", cr.first_ca.unwrap_or_else(|| "—".into())),
             )
         }
+        // What the client sends next (RFC 5246 §7.4.5, §7.4.6): with a CertificateRequest it
+        // answers with a Certificate, empty if it has none.
+        (ct::HANDSHAKE, Some(ht::SERVER_HELLO_DONE), false) => (
+            TextRef::new("msg.ServerHelloDone.title"),
+            TextRef::new("msg.ServerHelloDone.explain").arg("s_flight", if w.seen.iter().any(|&(d, t)| t == ht::CERTIFICATE_REQUEST && d != Some(Dir::C2S)) { "@msg.ServerHelloDone.s.flight.cert" } else { "@msg.ServerHelloDone.s.flight" }),
+        ),
         (ct::HANDSHAKE, Some(ht::ENCRYPTED_EXTENSIONS), false) => (
             TextRef::new("msg.EncryptedExtensions.title"),
             TextRef::new("msg.EncryptedExtensions.explain")
@@ -795,7 +841,7 @@ fn texts(m: &Message, tls: &TlsConnection, hs: &Handshake, s: &Summary, w: &mut 
             }),
         ),
         // Messages whose text depends only on their type (their keys are named after it).
-        (ct::HANDSHAKE, Some(ht::HELLO_REQUEST | ht::HELLO_VERIFY_REQUEST | ht::END_OF_EARLY_DATA | ht::CERTIFICATE_REQUEST | ht::SERVER_HELLO_DONE | ht::CERTIFICATE_STATUS | ht::KEY_UPDATE | ht::COMPRESSED_CERTIFICATE), false) | (HEARTBEAT, _, false) => {
+        (ct::HANDSHAKE, Some(ht::HELLO_REQUEST | ht::HELLO_VERIFY_REQUEST | ht::END_OF_EARLY_DATA | ht::CERTIFICATE_REQUEST | ht::CERTIFICATE_STATUS | ht::KEY_UPDATE | ht::COMPRESSED_CERTIFICATE), false) | (HEARTBEAT, _, false) => {
             (TextRef::new(format!("msg.{name}.title")), TextRef::new(format!("msg.{name}.explain")))
         }
         _ => {
@@ -855,6 +901,59 @@ fn answered_psk_count(hs: &Handshake) -> String {
         "—".into()
     } else {
         hs.psk_identities.to_string()
+    }
+}
+
+/// Why HTTP/2 prohibits the suite of a TLS 1.2 connection that negotiated h2 (RFC 9113 §9.2.2,
+/// Appendix A), as a phrase; None when h2 was not negotiated or the suite is allowed.
+fn h2_prohibited(s: &Summary, tls13: bool) -> Option<&'static str> {
+    let h2 = s.alpn.as_deref().map(str::as_bytes) == Some(registry::ALPN_H2);
+    if !h2 || tls13 || s.version.is_some_and(|v| v < ver::TLS12) {
+        return None;
+    }
+    Some(match registry::suite_h2_prohibited(s.cipher_suite?)? {
+        registry::H2Prohibited::NotEphemeral => "@word.h2.not_ephemeral",
+        registry::H2Prohibited::NotAead => "@word.h2.not_aead",
+        registry::H2Prohibited::Neither => "@word.h2.neither",
+    })
+}
+
+/// Replace field notes, at any depth, with what `to` gives for them: notes written while
+/// parsing, before the handshake was known, retold for this connection.
+fn retell_notes(fields: &mut [Field], to: &dyn Fn(&TextRef) -> Option<TextRef>) {
+    for f in fields {
+        if let Some(r) = f.note_ref.as_ref().and_then(to) {
+            f.note_ref = Some(r);
+        }
+        retell_notes(&mut f.children, to);
+    }
+}
+
+/// Field notes that depend on the whole handshake: the h2 entries of the hellos' ALPN lists
+/// when this connection's suite is one HTTP/2 prohibits; the record header of a TLS 1.0-1.2
+/// connection, cited by its own RFC.
+fn connection_field_notes(fields: &mut [Field], s: &Summary, hs: &Handshake, tls13: bool) {
+    let h2 = h2_prohibited(s, tls13);
+    let suite = or_dash(s.cipher_suite_name.clone());
+    let old = hs.version.filter(|&v| (ver::TLS10..ver::TLS13).contains(&v));
+    retell_notes(fields, &|r| match r.key.as_str() {
+        "field.alpn.h2" => h2.map(|why| TextRef::new("field.alpn.h2.prohibited").arg("suite", suite.clone()).arg("why", why)),
+        "field.record" => old.map(|v| TextRef::new("field.record.tls12").arg("spec", spec_rfc(Some(v)))),
+        "field.record.legacy_record_version" => old.map(|v| TextRef::new("field.record.legacy_record_version.tls12").arg("spec", spec_rfc(Some(v)))),
+        _ => None,
+    });
+}
+
+/// When an alert came, told from what preceded it: before any handshake message, during the
+/// handshake (after which message), or after both Finished messages and how much application
+/// data.
+fn alert_when(w: &Walk) -> TextRef {
+    match w.last_hs {
+        _ if w.fin == [true, true] && w.app == 1 => TextRef::new("msg.Alert.s.when.app.one"),
+        _ if w.fin == [true, true] && w.app > 1 => TextRef::new("msg.Alert.s.when.app").arg("apps", w.app.to_string()),
+        _ if w.fin == [true, true] => TextRef::new("msg.Alert.s.when.done"),
+        None => TextRef::new("msg.Alert.s.when.first"),
+        Some((d, t)) => TextRef::new("msg.Alert.s.when.during").arg("last_hs", format!("@word.msg.of.{}", side(d))).arg("hs_name", registry::handshake_name(t)),
     }
 }
 
@@ -1002,8 +1101,11 @@ fn client_hello_texts(tls: &TlsConnection, hs: &Handshake, w: &mut Walk) -> (Tex
         .arg("s_etm", match sent(ext::ENCRYPT_THEN_MAC) {
             _ if tls13 || hs.from_log => String::new(),
             // CBC offered without encrypt_then_mac: MAC-then-encrypt (RFC 5246 §6.2.3.2).
-            false if ch.cipher_suites.iter().any(|&c| registry::suite_cbc_mac_len(c) > 0) => "@msg.ClientHello.s.no_etm_cbc".to_string(),
-            false => String::new(),
+            false => match ch.cipher_suites.iter().filter(|&&c| registry::suite_cbc_mac_len(c) > 0).count() {
+                0 => String::new(),
+                1 => "@msg.ClientHello.s.no_etm_cbc.one".to_string(),
+                _ => "@msg.ClientHello.s.no_etm_cbc".to_string(),
+            },
             // It applies to CBC suites only (RFC 7366 §3).
             true if !ch.cipher_suites.iter().any(|&c| registry::suite_cbc_mac_len(c) > 0) => "@msg.ClientHello.s.etm_no_cbc".to_string(),
             true => "@msg.ClientHello.s.etm".to_string(),
@@ -1163,12 +1265,7 @@ fn notes(tls: &TlsConnection, hs: &Handshake, s: &Summary, opts: &Options, captu
         if s.alpn.as_deref().map(str::as_bytes) == Some(registry::ALPN_H2) && !f.is_tls13() {
             if s.version.is_some_and(|v| v < ver::TLS12) {
                 out.push(note(Warning, TextRef::new("note.h2_old_version").arg("version", or_dash(s.version_name.clone()))));
-            } else if let Some(why) = registry::suite_h2_prohibited(cs) {
-                let why = match why {
-                    registry::H2Prohibited::NotEphemeral => "@word.h2.not_ephemeral",
-                    registry::H2Prohibited::NotAead => "@word.h2.not_aead",
-                    registry::H2Prohibited::Neither => "@word.h2.neither",
-                };
+            } else if let Some(why) = h2_prohibited(s, f.is_tls13()) {
                 out.push(note(Warning, TextRef::new("note.h2_prohibited_suite").arg("suite", name.clone()).arg("why", why)));
             }
         }

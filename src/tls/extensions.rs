@@ -577,7 +577,12 @@ pub(super) fn scheme_note(v: u16) -> &'static str {
     } else if registry::signature_scheme_recommended(v) {
         "field.sigalgs.scheme.recommended"
     } else if registry::signature_scheme_tls12_only(v) {
-        "field.sigalgs.scheme.pair"
+        // The second byte is the signature algorithm (RFC 5246 §7.4.1.4.1).
+        match v & 0xff {
+            2 => "field.sigalgs.scheme.pair.dsa",
+            3 => "field.sigalgs.scheme.pair.ecdsa",
+            _ => "field.sigalgs.scheme.pair",
+        }
     } else {
         "field.sigalgs.scheme"
     }

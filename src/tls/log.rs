@@ -44,7 +44,13 @@ pub(super) fn from_log(cap: &Capture) -> TlsConnection {
             ccs[k] = true;
         }
         let kind = match l.msg_type {
-            Some(t) => TextRef::new("field.log_line.s.hs").arg("type", t.to_string()).arg("name", name.clone()),
+            // The section that defines the handshake types of this connection's version.
+            Some(t) => TextRef::new("field.log_line.s.hs").arg("type", t.to_string()).arg("name", name.clone()).arg("rfc_hs", match info.version {
+                Some(0x0304) => "RFC 8446 §4",
+                Some(0x0301) => "RFC 2246 §7.4",
+                Some(0x0302) => "RFC 4346 §7.4",
+                _ => "RFC 5246 §7.4",
+            }),
             None => TextRef::new("field.log_line.s.ct").arg("ct", l.content_type.to_string()).arg("name", name.clone()),
         };
         let note = TextRef::new(if l.dir == Dir::C2S { "field.log_line.c2s" } else { "field.log_line.s2c" }).with("s_type", kind);
