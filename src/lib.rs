@@ -18,6 +18,9 @@ pub mod tls;
 pub mod wire;
 pub mod x509;
 
+#[cfg(not(target_arch = "wasm32"))]
+#[doc(hidden)]
+pub mod harness;
 #[cfg(target_arch = "wasm32")]
 mod wasm;
 #[cfg(target_arch = "wasm32")]

@@ -21,7 +21,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("explain", &["explain/"]),
     ("pipeline", &["lib.rs"]),
     ("streaming and comparing", &["scan.rs", "fingerprint/diff.rs"]),
-    ("faces", &["cli.rs", "wasm.rs", "serve.rs"]),
+    ("faces", &["cli.rs", "wasm.rs", "serve.rs", "harness.rs"]),
     ("binary", &["main.rs"]),
 ];
 
