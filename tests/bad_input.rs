@@ -279,3 +279,55 @@ fn prose_gets_one_diagnostic_that_says_what_is_read() {
     let a = analyze(b"16 03 01 00 zz 01 00 00 q1 03 03", &Options::default());
     assert!(a.diagnostics.iter().any(|d| d.kind == "hex.not_hex"), "{:?}", a.diagnostics);
 }
+
+/// Limits that hold for any input (fuzz/README.md): a record stream of one million zero-length
+/// handshake records (5 MB) lists 20,000 records, names the offset where reading stopped
+/// (20,000 × 5 bytes) and what is left, and says once that such records are forbidden (RFC 8446
+/// §5.1, RFC 5246 §6.2.1).
+#[test]
+fn a_million_empty_records_are_cut_at_the_record_limit() {
+    let input = [0x16, 0x03, 0x03, 0x00, 0x00].repeat(1_000_000);
+    let a = run(&input);
+    let c = &a.connections[0];
+    assert_eq!(c.records.len(), 20_000);
+    let all: Vec<_> = a.diagnostics.iter().collect();
+    let limit = all.iter().find(|d| d.is("limit.records")).expect("a limit diagnostic");
+    assert_eq!(limit.offset, 100_000);
+    assert!(limit.message.contains("4900000 bytes"), "{}", limit.message);
+    let empty = all.iter().find(|d| d.is("record.empty")).expect("the zero-length records are reported");
+    assert_eq!(empty.offset, 0);
+    assert!(empty.message.starts_with("20000 zero-length") && empty.message.contains("RFC 8446 §5.1"), "{}", empty.message);
+}
+
+/// A 16 KB record holds 4,096 empty HelloRequests (type 0, length 0): twenty of them would be
+/// 81,920 messages; 20,000 are explained and the walk stops at the record that passes the limit.
+#[test]
+fn records_packed_with_messages_stop_at_the_message_limit() {
+    let mut input = Vec::new();
+    for _ in 0..20 {
+        input.extend_from_slice(&[0x16, 0x03, 0x03, 0x40, 0x00]);
+        input.extend_from_slice(&[0u8; 16384]);
+    }
+    let a = run(&input);
+    let c = &a.connections[0];
+    assert_eq!(c.messages.len(), 20_000);
+    let limit = a.diagnostics.iter().find(|d| d.is("limit.messages")).expect("a limit diagnostic");
+    // 20,000 messages fill 4 records and 3,616 messages of the fifth: the first one left out
+    // starts at 4 × (5 + 16,384) + 5 + 3,616 × 4, and 15 records follow the fifth.
+    assert_eq!(limit.offset, 4 * 16_389 + 5 + 3_616 * 4);
+    assert!(limit.message.contains("15 more records"), "{}", limit.message);
+}
+
+/// Five thousand warning alerts, each followed by a stray byte, give (at least) five thousand
+/// problems; 1,000 are listed and one more counts the rest.
+#[test]
+fn diagnostics_are_capped_with_a_count_of_the_rest() {
+    let input = [0x15, 0x03, 0x03, 0x00, 0x02, 0x01, 0x00, 0xff].repeat(5_000);
+    let a = run(&input);
+    assert_eq!(a.diagnostics.len(), 1_001);
+    assert!(a.diagnostics.iter().filter(|d| d.is("record.bad_header")).count() >= 999);
+    let more = a.diagnostics.last().unwrap();
+    assert!(more.is("limit.diagnostics"), "{}", more.message);
+    let n: usize = more.message.split(' ').next().unwrap().parse().unwrap();
+    assert!(n >= 4_000, "{}", more.message);
+}

@@ -85,6 +85,8 @@ struct Walker<'a> {
     last_type: [Option<u8>; 2],
     /// Facts only, no fields (`parse_lean`).
     lean: bool,
+    /// Where the first message past `record::MAX_MESSAGES` starts: the walk stops there.
+    dropped_at: Option<usize>,
 }
 
 fn di(d: Option<Dir>) -> usize {
@@ -175,12 +177,23 @@ pub fn parse_lean(cap: &Capture, lean: bool) -> TlsConnection {
         dtls: cap.dtls,
         dtls_msgs: Default::default(),
         lean,
+        dropped_at: None,
     };
     for i in 0..raw.len() {
         w.record(i);
+        if let Some(at) = w.dropped_at {
+            w.out.diagnostics.push(Diagnostic::warning(at, TextRef::new("diag.limit.messages").arg("n", record::MAX_MESSAGES.to_string()).arg("at", at.to_string()).arg("rest", (raw.len() - i - 1).to_string())));
+            break;
+        }
     }
     w.finish();
     let mut out = w.out;
+    if out.diagnostics.len() > record::MAX_DIAGNOSTICS {
+        let more = out.diagnostics.len() - record::MAX_DIAGNOSTICS;
+        out.diagnostics.truncate(record::MAX_DIAGNOSTICS);
+        let at = out.diagnostics.last().map_or(0, |d| d.offset);
+        out.diagnostics.push(Diagnostic::warning(at, TextRef::new("diag.limit.diagnostics").arg("n", more.to_string())));
+    }
     // QUIC: the packets that carried the handshake are steps too.
     out.messages.extend(cap.quic_packets.iter().cloned());
     out.facts.quic = cap.quic_summary.is_some();
@@ -421,6 +434,10 @@ impl Walker<'_> {
     }
 
     fn push_message(&mut self, m: Message) {
+        if self.out.messages.len() >= record::MAX_MESSAGES {
+            self.dropped_at.get_or_insert(m.span.offset);
+            return;
+        }
         self.out.messages.push(m);
     }
 

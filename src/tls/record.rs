@@ -64,9 +64,15 @@ impl RawRecord {
 pub fn parse_records(bytes: &Bytes, map: &PieceMap, dir: Option<Dir>, diags: &mut Vec<Diagnostic>) -> Vec<RawRecord> {
     let mut out = Vec::new();
     let mut pos = 0usize;
+    // Zero-length handshake, alert and ChangeCipherSpec records: how many, and the first.
+    let mut empty: Option<(usize, usize)> = None;
     while pos < bytes.len() {
         let rest = &bytes[pos..];
         let abs = map.abs(pos);
+        if out.len() == MAX_RECORDS {
+            diags.push(Diagnostic::warning(abs, TextRef::new("diag.limit.records").arg("n", MAX_RECORDS.to_string()).arg("at", abs.to_string()).arg("rest", (bytes.len() - pos).to_string())));
+            break;
+        }
         if let Some(length) = sslv2_hello_len(rest).filter(|_| out.is_empty()) {
             let have = (rest.len() - 2).min(length);
             if have < length {
@@ -123,6 +129,12 @@ pub fn parse_records(bytes: &Bytes, map: &PieceMap, dir: Option<Dir>, diags: &mu
             pos += skip;
             continue;
         }
+        // RFC 5246 §6.2.1, RFC 8446 §5.1: zero-length fragments of these types must not be sent
+        // (application data may be empty).
+        if length == 0 && matches!(content_type, 20..=22) {
+            let e = empty.get_or_insert((0, abs));
+            e.0 += 1;
+        }
         let have = (rest.len() - 5).min(length);
         let truncated = have < length;
         if truncated {
@@ -147,8 +159,24 @@ pub fn parse_records(bytes: &Bytes, map: &PieceMap, dir: Option<Dir>, diags: &mu
         });
         pos += 5 + have;
     }
+    if let Some((n, at)) = empty {
+        diags.push(Diagnostic::warning(at, TextRef::new("diag.record.empty").arg("n", n.to_string()).arg("at", at.to_string())));
+    }
     out
 }
+
+/// Records read per direction of a connection. A real connection may have more (a 1 GB
+/// download is about 65,000 full records; `scan` keeps only each connection's start), but a listing of more is not something a reader
+/// can use and its JSON would run to hundreds of megabytes; the rest of the bytes are named in
+/// a diagnostic.
+pub const MAX_RECORDS: usize = 20_000;
+
+/// Handshake (and other) messages explained per connection: the walk stops there, with a
+/// diagnostic naming the offset (a 16 KB record can hold 4,096 empty HelloRequests).
+pub const MAX_MESSAGES: usize = 20_000;
+
+/// Diagnostics kept per connection; the rest are counted in one more.
+pub const MAX_DIAGNOSTICS: usize = 1_000;
 
 /// How far to skip from `pos` to the next plausible record header, and where that is.
 /// How many bytes to skip from `pos` to the next plausible record header (or to the end), and
