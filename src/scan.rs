@@ -21,6 +21,11 @@ use crate::Options;
 pub const STORE_LIMIT: usize = 64 << 10;
 /// Out-of-order bytes held per direction before a gap is given up on.
 const PENDING_LIMIT: usize = 1 << 20;
+/// Open TCP connections held at once, and the bytes they may hold together: past either, the
+/// least recently active are summarised early (`Reassembler::evict`), so that a capture of a
+/// busy tap, full of connections that never close within it, is read in bounded memory.
+pub const MAX_LIVE: usize = 4_096;
+pub const MAX_HELD: usize = 32 << 20;
 /// The largest pcap record or pcapng block we buffer.
 const MAX_BLOCK: usize = 64 << 20;
 const READ_SIZE: usize = 1 << 20;
@@ -195,6 +200,9 @@ pub struct ScanStats {
     pub other_flows: u64,
     /// The most bytes the reassembler held at once (stored prefixes and out-of-order data).
     pub peak_held: usize,
+    /// Connections summarised before they ended because too many were open at once (or they
+    /// held too many bytes together): `MAX_LIVE`, `MAX_HELD`.
+    pub evicted: u64,
     pub kind: &'static str,
     /// Problems with the file itself (not with one connection).
     pub diagnostics: Vec<Diagnostic>,
@@ -563,7 +571,7 @@ fn read_packets<R: Read>(
 ) -> std::io::Result<(Vec<crate::net::UdpFlow>, Arc<Vec<Entry>>)> {
     let mut src = PacketSource::new(kind);
     let mut keys = Keys { seen: usize::MAX, extra: opts.explain.keylog.clone(), entries: Arc::default() };
-    let mut reasm = Reassembler::streaming(STORE_LIMIT, PENDING_LIMIT);
+    let mut reasm = Reassembler::bounded(STORE_LIMIT, PENDING_LIMIT, MAX_LIVE, MAX_HELD);
     let mut start = 0usize; // position in `buf` of file offset `at`
     let mut at = 0usize;
     let mut next_progress = 0u64;
@@ -580,6 +588,11 @@ fn read_packets<R: Read>(
                     }
                     if seen.closed {
                         if let Some(c) = reasm.remove(seen.id) {
+                            submit(Job::End(c), keys.update(&src.keylog), out, &mut reasm)?;
+                        }
+                    }
+                    if reasm.over_limit() {
+                        for c in reasm.evict() {
                             submit(Job::End(c), keys.update(&src.keylog), out, &mut reasm)?;
                         }
                     }
@@ -616,6 +629,10 @@ fn read_packets<R: Read>(
         start += used;
         at += used;
         if at as u64 >= next_progress {
+            // The bytes held, checked once a megabyte.
+            for c in reasm.evict() {
+                submit(Job::End(c), keys.update(&src.keylog), out, &mut reasm)?;
+            }
             out.stats.peak_held = out.stats.peak_held.max(reasm.held_bytes());
             out.stats.bytes_read = at as u64;
             progress(at as u64, out.stats);
@@ -623,6 +640,11 @@ fn read_packets<R: Read>(
         }
     }
     out.stats.bytes_read = out.stats.bytes_read.max(at as u64);
+    out.stats.evicted = reasm.evicted;
+    if reasm.evicted > 0 {
+        let text = TextRef::new("diag.scan.evicted").arg("n", reasm.evicted.to_string()).arg("max", MAX_LIVE.to_string()).arg("held", (MAX_HELD >> 20).to_string());
+        out.stats.diagnostics.push(Diagnostic::warning(0, text));
+    }
     let (conns, udp, diags) = reasm.finish();
     out.stats.diagnostics.extend(diags);
     // Nothing more to store: buffers handed back now are dropped.

@@ -352,3 +352,24 @@ fn scan_json_prints_the_lines_scan_gives() {
         assert_eq!(String::from_utf8(shared).unwrap(), want, "{} (queue 0)", path.display());
     }
 }
+
+/// A slice of a busy tap: 6,000 connections that send a ClientHello and never close. More than
+/// `MAX_LIVE` are open at once, so the least recently active are summarised early and said to
+/// be (fuzz/README.md, limits); every connection still gets its line, with its ClientHello.
+#[test]
+fn connections_that_never_close_are_let_go_and_reported() {
+    let (ch, _) = handshake_records();
+    let mut packets = Vec::new();
+    for k in 0..6_000u16 {
+        let port = 10_000 + k;
+        packets.push(tcp_packet(true, port, 1_000, 0x02, b""));
+        packets.push(tcp_packet(true, port, 1_001, 0x18, &ch));
+    }
+    let (lines, stats) = run_scan(&pcap(&packets)[..], false);
+    assert_eq!(lines.len(), 6_000);
+    assert_eq!(lines.iter().map(|l| l.stream).collect::<BTreeSet<_>>().len(), 6_000);
+    assert!(lines.iter().all(|l| l.tls && !l.closed && l.summary.as_ref().is_some_and(|s| !s.cipher_suites_offered.is_empty())));
+    assert!(stats.evicted >= (6_000 - tls_lens::scan::MAX_LIVE) as u64, "{}", stats.evicted);
+    assert!(stats.diagnostics.iter().any(|d| d.is("scan.evicted")));
+    assert!(stats.peak_held <= tls_lens::scan::MAX_HELD);
+}

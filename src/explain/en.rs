@@ -975,6 +975,7 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("diag.input.no_tls", "no TLS connection found in the {n} packet(s) of this {kind} input"),
     ("diag.keylog.unmatched", "the key log's {randoms} client random(s) match none of the {conns} connection(s): it belongs to another capture"),
     ("diag.scan.block_too_big", "{kind} block at file offset {at} declares {need} bytes, more than the {max} MB this scanner buffers; stopping here"),
+    ("diag.scan.evicted", "{n} connections were summarised before they ended: more than {max} were open at once (or together they held more than {held} MiB), so the least recently active were let go; packets of theirs that came later are not counted"),
     ("diag.skip.next", "to the next record header"),
     ("diag.skip.end", "to the end"),
     ("diag.record.preamble", "{skip} byte(s) at offset {at} before the first TLS record (e.g. a STARTTLS or proxy exchange, or a capture that starts mid-record) skipped"),

@@ -974,6 +974,7 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("diag.input.no_tls", "在这份 {kind} 输入的 {n} 个数据包中没有找到 TLS 连接"),
     ("diag.keylog.unmatched", "密钥日志中的 {randoms} 个 client random 与 {conns} 个连接都不匹配：它属于另一份抓包"),
     ("diag.scan.block_too_big", "文件偏移 {at} 处的 {kind} 块声明了 {need} 字节，超过扫描器缓冲的 {max} MB 上限；在此停止"),
+    ("diag.scan.evicted", "有 {n} 个连接在结束之前就被汇总了：同时打开的连接超过 {max} 个（或它们合计占用超过 {held} MiB），于是最久没有活动的连接被放下；它们之后到来的数据包不再计入"),
     ("diag.skip.next", "直到下一个记录头"),
     ("diag.skip.end", "直到末尾"),
     ("diag.record.preamble", "跳过了偏移 {at} 处、第一个 TLS 记录之前的 {skip} 字节（例如 STARTTLS 或代理的交互，或者抓包从记录中间开始）"),

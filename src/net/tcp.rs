@@ -18,7 +18,7 @@ use super::packet::{decode, Decoded};
 use crate::model::{Diagnostic, Dir, TextRef};
 
 /// Stored bytes a streaming connection's buffer starts with room for.
-const INITIAL_ROOM: usize = 16 << 10;
+const INITIAL_ROOM: usize = 2 << 10;
 /// Bytes held out of order per direction before we give up waiting and report a gap.
 const MAX_PENDING: usize = 32 << 20;
 
@@ -492,6 +492,12 @@ pub struct Reassembler {
     pub diagnostics: Vec<Diagnostic>,
     /// Emptied buffers handed back (`recycle`), for the next connections' bytes.
     spare: Vec<Vec<u8>>,
+    /// Streaming: connections kept open at once, and bytes held by them; past either, the least
+    /// recently active ones are handed out early (`evict`). usize::MAX when every byte is kept.
+    max_live: usize,
+    max_held: usize,
+    /// Connections handed out early by `evict`.
+    pub evicted: u64,
 }
 
 impl Default for Reassembler {
@@ -518,6 +524,9 @@ impl Reassembler {
             only: None,
             diagnostics: Vec::new(),
             spare: Vec::new(),
+            max_live: usize::MAX,
+            max_held: usize::MAX,
+            evicted: 0,
         }
     }
 
@@ -534,6 +543,51 @@ impl Reassembler {
     /// count records by their headers (`tls-lens scan`).
     pub fn streaming(store_limit: usize, pending_limit: usize) -> Self {
         Reassembler { store_limit, pending_limit, count_records: true, ..Self::new() }
+    }
+
+    /// Streaming with bounds on the open connections kept and the bytes they hold (see `evict`).
+    pub fn bounded(store_limit: usize, pending_limit: usize, max_live: usize, max_held: usize) -> Self {
+        Reassembler { max_live, max_held, ..Self::streaming(store_limit, pending_limit) }
+    }
+
+    /// Whether more connections are open than are kept (checked after each packet; the bytes
+    /// held are checked by `evict` itself, which the caller runs now and then).
+    pub fn over_limit(&self) -> bool {
+        self.live.len() > self.max_live
+    }
+
+    /// Hand out, as if they had ended, the least recently active open connections (by their
+    /// last packet): an eighth of `max_live` more than it keeps, or as many as bring the bytes
+    /// held to seven eighths of `max_held`. A capture of a busy tap has connections that never
+    /// close within it; without this, each would be held to the end. Their later packets are
+    /// ignored, as those of a connection that ended.
+    pub fn evict(&mut self) -> Vec<TcpConnection> {
+        let held = if self.max_held == usize::MAX { 0 } else { self.held_bytes() };
+        if self.live.len() <= self.max_live && held <= self.max_held {
+            return Vec::new();
+        }
+        let mut by_age: Vec<(u32, usize, usize)> = self.live.iter().map(|(&id, c)| (c.last_frame, id, c.data.len() + c.sides.iter().map(|s| s.pending_bytes).sum::<usize>())).collect();
+        by_age.sort_unstable();
+        let keep = self.max_live - self.max_live / 8;
+        let (mut n, mut left) = (0, held);
+        for &(_, _, bytes) in &by_age {
+            if by_age.len() - n <= keep && (held == 0 || left <= self.max_held - self.max_held / 8) {
+                break;
+            }
+            left -= bytes.min(left);
+            n += 1;
+        }
+        let mut ids: Vec<usize> = by_age[..n].iter().map(|x| x.1).collect();
+        ids.sort_unstable();
+        self.evicted += ids.len() as u64;
+        let out = ids.into_iter().filter_map(|id| self.live.remove(&id)).map(Conn::finish).collect();
+        // The ports of connections that ended stay known so that their late packets open no new
+        // connection; past four times the open ones kept, only the open ones are remembered.
+        if self.index.len() > 4 * self.max_live {
+            let live = &self.live;
+            self.index.retain(|_, id| live.contains_key(id));
+        }
+        out
     }
 
     /// Add one packet. Returns the `tcp.stream` number of the TCP connection it belongs to.
