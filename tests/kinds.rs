@@ -740,3 +740,41 @@ fn decrypted_tls12_records_are_told_as_tls12() {
     let plain = analyze(&bytes, &Options { lang: Lang::En, ..Default::default() });
     assert_eq!(plain.connections[0].alerts.iter().filter(|a| a.encrypted).count(), 2);
 }
+
+/// Review round 10: notes written from what this handshake did. tshark: tls11-mtls's client
+/// sends Certificate, ClientKeyExchange, CertificateVerify, then ChangeCipherSpec, with
+/// TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA (0xc014) and encrypt_then_mac (22) answered; TLS 1.1 CBC
+/// records carry an explicit IV (RFC 4346 §6.2.3.2, RFC 7366 §3).
+#[test]
+fn change_cipher_spec_says_what_it_follows_and_what_records_carry_next() {
+    let c = conn("tls11-mtls", 0, Lang::En);
+    let ccs = text(&c, "ChangeCipherSpec", 0);
+    assert!(ccs.starts_with("After the client's CertificateVerify") && ccs.contains("TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA"), "{ccs}");
+    assert!(ccs.contains("16-byte explicit IV") && ccs.contains("encrypt-then-MAC") && ccs.contains("RFC 4346 §7.1"), "{ccs}");
+    let zh = conn("tls11-mtls", 0, Lang::Zh);
+    let z = text(&zh, "ChangeCipherSpec", 0);
+    assert!(z.contains("客户端的 CertificateVerify") && z.contains("显式 IV") && !z.contains("自有内容类型"), "{z}");
+}
+
+/// tshark (facts.tsv): tls13-0rtt-rejected's second connection offers early_data and resumes
+/// with PSK identity 0 (psk_dhe_ke) but the server's EncryptedExtensions has no early_data; the
+/// ClientHello's early_data says so. Its first connection's ClientHello carries an empty
+/// session_ticket but TLS 1.3 was chosen (tshark: supported_versions 0x0304), where the
+/// extension plays no part (RFC 8446 §4.2).
+#[test]
+fn client_hello_extensions_say_what_became_of_them() {
+    fn note_of(c: &Connection, name: &str) -> String {
+        fn find(fs: &[tls_lens::model::Field], name: &str) -> Option<String> {
+            fs.iter().find_map(|f| if f.name == name { f.note.clone() } else { find(&f.children, name) })
+        }
+        find(&c.messages.iter().find(|m| m.name == "ClientHello").unwrap().fields, name).unwrap_or_else(|| panic!("no {name}"))
+    }
+    let c = conn("tls13-0rtt-rejected", 1, Lang::En);
+    let early = note_of(&c, "early_data");
+    assert!(early.contains("The server rejected it") && early.contains("accepted the PSK (identity 0)"), "{early}");
+    let zh = conn("tls13-0rtt-rejected", 1, Lang::Zh);
+    assert!(note_of(&zh, "early_data").contains("服务器拒绝了"));
+    let first = conn("tls13-0rtt-rejected", 0, Lang::En);
+    let ticket = note_of(&first, "session_ticket");
+    assert!(ticket.contains("TLS 1.2 session ticket") && ticket.contains("plays no part"), "{ticket}");
+}

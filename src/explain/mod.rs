@@ -576,7 +576,13 @@ fn texts(m: &Message, tls: &TlsConnection, hs: &Handshake, s: &Summary, w: &mut 
             } else {
                 format!("msg.ChangeCipherSpec.explain.{}", side(m.dir))
             };
-            (TextRef::new(format!("msg.ChangeCipherSpec.title.{}", side(m.dir))), TextRef::new(key))
+            // What came before it and what its records carry from now on (RFC 5246 §6.2.3, §7.1).
+            let (last_hs, hs_name) = match w.last_hs {
+                Some((d, t)) => (format!("@word.msg.of.{}", side(d)), registry::handshake_name(t)),
+                None => ("—".to_string(), String::new()),
+            };
+            let e = protection_args(TextRef::new(key).arg("suite", suite).arg("last_hs", last_hs).arg("hs_name", hs_name), s, hs);
+            (TextRef::new(format!("msg.ChangeCipherSpec.title.{}", side(m.dir))), e)
         }
         (ct::HANDSHAKE, Some(ht::FINISHED), true) if tls13 => {
             let d = side(m.dir);
@@ -693,12 +699,11 @@ fn texts(m: &Message, tls: &TlsConnection, hs: &Handshake, s: &Summary, w: &mut 
             };
             (
                 TextRef::new(if m.decrypted || w.plain.is_some() { "msg.ApplicationData.title.decrypted" } else { "msg.ApplicationData.title" }),
-                TextRef::new(key)
+                protection_args(TextRef::new(key), s, hs)
                     .arg("len", len)
                     .arg("s_who", format!("@msg.ApplicationData.s.{}", side(m.dir)))
                     .arg("plain", w.plain.unwrap_or(plain).to_string())
                     .arg("s_outcome", format!("@msg.early_data.s.{}", hs.early_data))
-                    .arg("s_overhead", overhead(s, hs))
                     .arg("rfc", match hs.version {
                         Some(v) if v < ver::TLS11 => "RFC 2246 §6.2.3",
                         Some(v) if v < ver::TLS12 => "RFC 4346 §6.2.3",
@@ -710,16 +715,6 @@ fn texts(m: &Message, tls: &TlsConnection, hs: &Handshake, s: &Summary, w: &mut 
                             _ => "RFC 5246 §6.2.3",
                         },
                     })
-                    .arg("tag", protection(s).map(|p| match p {
-                        RecordProtection::AeadExplicitNonce { tag } | RecordProtection::AeadImplicitNonce { tag } => tag,
-                        RecordProtection::Cbc { mac, .. } => mac,
-                        // TLS 1.0 CBC (no explicit IV): the suite's HMAC length all the same.
-                        RecordProtection::Other => s.cipher_suite.map_or(0, registry::suite_cbc_mac_len),
-                    }).unwrap_or(0).to_string())
-                    .arg("iv", match protection(s) {
-                        Some(RecordProtection::Cbc { block, .. }) if hs.version.is_some_and(|v| v >= ver::TLS11) => block,
-                        _ => 0,
-                    }.to_string()),
             )
         }
         (ct::ALERT, _, true) => (
@@ -873,6 +868,22 @@ fn overhead(s: &Summary, hs: &Handshake) -> String {
     }
 }
 
+/// What each protected record of this connection carries besides its ciphertext, as the
+/// sentence `{s_overhead}` with its `{tag}` and `{iv}` lengths (RFC 5246 §6.2.3, RFC 2246 §6.2.3.2).
+fn protection_args(t: TextRef, s: &Summary, hs: &Handshake) -> TextRef {
+    t.arg("s_overhead", overhead(s, hs))
+        .arg("tag", protection(s).map(|p| match p {
+            RecordProtection::AeadExplicitNonce { tag } | RecordProtection::AeadImplicitNonce { tag } => tag,
+            RecordProtection::Cbc { mac, .. } => mac,
+            // TLS 1.0 CBC (no explicit IV): the suite's HMAC length all the same.
+            RecordProtection::Other => s.cipher_suite.map_or(0, registry::suite_cbc_mac_len),
+        }).unwrap_or(0).to_string())
+        .arg("iv", match protection(s) {
+            Some(RecordProtection::Cbc { block, .. }) if hs.version.is_some_and(|v| v >= ver::TLS11) => block,
+            _ => 0,
+        }.to_string())
+}
+
 fn cbc(s: &Summary) -> bool {
     s.cipher_suite.is_some_and(|cs| matches!(registry::suite_protection(cs, s.version.unwrap_or(ver::TLS12)), RecordProtection::Cbc { .. }))
         || s.cipher_suite_parts.as_ref().is_some_and(|p| p.mode == "CBC")
@@ -918,6 +929,18 @@ fn h2_prohibited(s: &Summary, tls13: bool) -> Option<&'static str> {
     })
 }
 
+/// How the server said no to 0-RTT (RFC 8446 §4.2.10): a HelloRetryRequest, a full handshake
+/// (the PSK was not accepted), or an accepted PSK without early_data in EncryptedExtensions; as
+/// `{s_why}` with its `{identity}`.
+fn early_rejected(t: TextRef, hs: &Handshake) -> TextRef {
+    let why = match hs.mode {
+        _ if hs.hello_retry.is_some() => "@note.early_data.s.rejected.hrr",
+        "psk_dhe" | "psk_ke" => "@note.early_data.s.rejected.psk",
+        _ => "@note.early_data.s.rejected.full",
+    };
+    t.arg("s_why", why).arg("identity", hs.psk_selected_identity.map(|i| i.to_string()).unwrap_or_else(|| "—".into()))
+}
+
 /// Replace field notes, at any depth, with what `to` gives for them: notes written while
 /// parsing, before the handshake was known, retold for this connection.
 fn retell_notes(fields: &mut [Field], to: &dyn Fn(&TextRef) -> Option<TextRef>) {
@@ -931,7 +954,7 @@ fn retell_notes(fields: &mut [Field], to: &dyn Fn(&TextRef) -> Option<TextRef>) 
 
 /// Field notes that depend on the whole handshake: the h2 entries of the hellos' ALPN lists
 /// when this connection's suite is one HTTP/2 prohibits; the record header of a TLS 1.0-1.2
-/// connection, cited by its own RFC.
+/// connection, cited by its own RFC; the ClientHello's early_data, with what became of it.
 fn connection_field_notes(fields: &mut [Field], s: &Summary, hs: &Handshake, tls13: bool) {
     let h2 = h2_prohibited(s, tls13);
     let suite = or_dash(s.cipher_suite_name.clone());
@@ -940,6 +963,16 @@ fn connection_field_notes(fields: &mut [Field], s: &Summary, hs: &Handshake, tls
         "field.alpn.h2" => h2.map(|why| TextRef::new("field.alpn.h2.prohibited").arg("suite", suite.clone()).arg("why", why)),
         "field.record" => old.map(|v| TextRef::new("field.record.tls12").arg("spec", spec_rfc(Some(v)))),
         "field.record.legacy_record_version" => old.map(|v| TextRef::new("field.record.legacy_record_version.tls12").arg("spec", spec_rfc(Some(v)))),
+        // A TLS 1.2 ticket request or ticket in a ClientHello answered with TLS 1.3: the
+        // extension plays no part there (RFC 8446 §4.2 does not list it; tickets are PSKs).
+        "ext.session_ticket.request" | "ext.session_ticket.present" if tls13 => Some(TextRef::new(if r.key.ends_with("request") { "ext.session_ticket.request.tls13" } else { "ext.session_ticket.present.tls13" })),
+        // The ClientHello's early_data says what became of the 0-RTT data (RFC 8446 §4.2.10).
+        "ext.early_data" => match hs.early_data {
+            "accepted" => Some(TextRef::new("ext.early_data.accepted")),
+            "rejected" => Some(early_rejected(TextRef::new("ext.early_data.rejected"), hs)),
+            "offered" => Some(TextRef::new("ext.early_data.offered")),
+            _ => None,
+        },
         _ => None,
     });
 }
@@ -1326,13 +1359,7 @@ fn notes(tls: &TlsConnection, hs: &Handshake, s: &Summary, opts: &Options, captu
             // How the server said no (RFC 8446 §4.2.10): a HelloRetryRequest, a full handshake
             // (the PSK was not accepted), or an accepted PSK without early_data in
             // EncryptedExtensions.
-            let why = match hs.mode {
-                _ if hs.hello_retry.is_some() => "@note.early_data.s.rejected.hrr",
-                "psk_dhe" | "psk_ke" => "@note.early_data.s.rejected.psk",
-                _ => "@note.early_data.s.rejected.full",
-            };
-            let identity = hs.psk_selected_identity.map(|i| i.to_string()).unwrap_or_else(|| "—".into());
-            out.push(note(Info, TextRef::new("note.early_data.rejected").arg("s_why", why).arg("identity", identity)));
+            out.push(note(Info, early_rejected(TextRef::new("note.early_data.rejected"), hs)));
         }
         "offered" => out.push(note(Warning, TextRef::new("note.early_data"))),
         _ => {}
