@@ -778,3 +778,25 @@ fn client_hello_extensions_say_what_became_of_them() {
     let ticket = note_of(&first, "session_ticket");
     assert!(ticket.contains("TLS 1.2 session ticket") && ticket.contains("plays no part"), "{ticket}");
 }
+
+/// Review round 10: an offered suite says what became of it. tshark: gnutls-tls13-resume
+/// negotiated TLS 1.3 (0x1302) and its client also offered 0xc00a
+/// TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA, whose MAC is HMAC-SHA1 (RFC 8422 §6); the server's
+/// Finished of python-tls12-resume covers its NewSessionTicket and the client's Finished
+/// (RFC 5077 §3.3, RFC 5246 §7.4.9).
+#[test]
+fn offered_suites_and_finished_say_what_this_connection_did() {
+    fn suite_note(c: &Connection, code: &str) -> String {
+        fn find(fs: &[tls_lens::model::Field], code: &str) -> Option<String> {
+            fs.iter().find_map(|f| if f.name == "CipherSuite" && f.value.starts_with(code) { f.note.clone() } else { find(&f.children, code) })
+        }
+        find(&c.messages[0].fields, code).unwrap_or_else(|| panic!("no suite {code}"))
+    }
+    let c = conn("gnutls-tls13-resume", 0, Lang::En);
+    let old = suite_note(&c, "0xc00a");
+    assert!(old.contains("HMAC-SHA1") && !old.contains("or MD5") && old.contains("went unused"), "{old}");
+    assert!(suite_note(&c, "0x1302").contains("The server chose this suite"));
+    let t = conn("python-tls12-resume", 0, Lang::En);
+    let fin = t.messages.iter().filter(|m| m.name == "Finished" && m.encrypted).nth(1).unwrap();
+    assert!(fin.explanation.contains("up to and including NewSessionTicket, the client's Finished among them"), "{}", fin.explanation);
+}

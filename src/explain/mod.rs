@@ -322,6 +322,8 @@ struct Walk {
     last_hs: Option<(Option<Dir>, u8)>,
     /// Application data records seen after the handshake.
     app: usize,
+    /// `last_hs` before the message at hand (what an encrypted Finished covers last).
+    before_hs: Option<(Option<Dir>, u8)>,
 }
 
 /// An optional sentence: "@key" when `cond`, else nothing.
@@ -357,6 +359,7 @@ fn texts(m: &Message, tls: &TlsConnection, hs: &Handshake, s: &Summary, w: &mut 
     // A HelloRetryRequest is a ServerHello by its type (RFC 8446 §4.1.4): the first one of a
     // handshake that had a retry.
     let retry = code == Some(ht::SERVER_HELLO) && !m.encrypted && hs.hello_retry.is_some() && !w.seen.iter().any(|&(_, t)| t == ht::SERVER_HELLO);
+    w.before_hs = w.last_hs;
     if let Some(t) = code.filter(|_| !m.encrypted) {
         w.seen.push((m.dir, t));
         w.last_hs = Some((m.dir, t));
@@ -593,7 +596,13 @@ fn texts(m: &Message, tls: &TlsConnection, hs: &Handshake, s: &Summary, w: &mut 
             let variant = if resumed(hs) { ".resumed" } else { "" };
             (
                 TextRef::new(format!("msg.Finished.title.{d}")),
-                TextRef::new(format!("msg.Finished.explain.{d}{variant}")).arg("len", len).arg("s_vd", verify_data_sentence(hs, m.dir)).arg("hash", prf_hash(hs.version, s.cipher_suite)),
+                TextRef::new(format!("msg.Finished.explain.{d}{variant}"))
+                    .arg("len", len)
+                    .arg("s_vd", verify_data_sentence(hs, m.dir))
+                    .arg("hash", prf_hash(hs.version, s.cipher_suite))
+                    .arg("last", w.before_hs.map_or_else(|| "—".into(), |(d, t)| hs_label(d, t)))
+                    // The server's Finished of a full handshake covers the client's (RFC 5246 §7.4.9).
+                    .arg("s_cfin", opt(m.dir == Some(Dir::S2C) && w.fin[0] && w.before_hs != Some((Some(Dir::C2S), ht::FINISHED)), "msg.Finished.s.with_cfin")),
             )
         }
         (ct::HANDSHAKE, Some(ht::FINISHED), false) => {
@@ -966,6 +975,18 @@ fn connection_field_notes(fields: &mut [Field], s: &Summary, hs: &Handshake, tls
         // A TLS 1.2 ticket request or ticket in a ClientHello answered with TLS 1.3: the
         // extension plays no part there (RFC 8446 §4.2 does not list it; tickets are PSKs).
         "ext.session_ticket.request" | "ext.session_ticket.present" if tls13 => Some(TextRef::new(if r.key.ends_with("request") { "ext.session_ticket.request.tls13" } else { "ext.session_ticket.present.tls13" })),
+        // An offered suite: chosen, or (a TLS 1.0-1.2 suite) unusable with TLS 1.3.
+        "field.ClientHello.cipher_suite" | "field.ClientHello.cipher_suite.recommended" => {
+            let code = r.get("code").and_then(|c| u16::from_str_radix(c, 16).ok())?;
+            let conn = match () {
+                _ if tls13 && code >> 8 != 0x13 => "@field.cipher_suite.s.unused13",
+                _ if s.cipher_suite == Some(code) => "@field.cipher_suite.s.chosen",
+                _ => return None,
+            };
+            let mut t = r.clone();
+            t.args.iter_mut().filter(|(k, _)| *k == "s_conn").for_each(|(_, v)| *v = conn.to_string());
+            Some(t)
+        }
         // The ClientHello's early_data says what became of the 0-RTT data (RFC 8446 §4.2.10).
         "ext.early_data" => match hs.early_data {
             "accepted" => Some(TextRef::new("ext.early_data.accepted")),
@@ -998,16 +1019,21 @@ fn last_before(w: &Walk, dir: Option<Dir>, tls13: bool) -> String {
         .iter()
         .rev()
         .find(|&&(d, t)| !(tls13 && t == ht::NEW_SESSION_TICKET && d != dir))
-        .map(|&(d, t)| match (t, d) {
-            // "the server's Finished": which Finished matters for what the transcript covers.
-            (ht::FINISHED, Some(Dir::S2C)) => "@word.msg.finished.s2c".to_string(),
-            (ht::FINISHED, Some(Dir::C2S)) => "@word.msg.finished.c2s".to_string(),
-            // With client authentication both sides send these: name the client's.
-            (ht::CERTIFICATE, Some(Dir::C2S)) => "@word.msg.certificate.c2s".to_string(),
-            (ht::CERTIFICATE_VERIFY, Some(Dir::C2S)) => "@word.msg.certificate_verify.c2s".to_string(),
-            _ => registry::handshake_name(t),
-        })
+        .map(|&(d, t)| hs_label(d, t))
         .unwrap_or_else(|| "—".into())
+}
+
+/// A handshake message as the last one a transcript covers.
+fn hs_label(d: Option<Dir>, t: u8) -> String {
+    match (t, d) {
+        // "the server's Finished": which Finished matters for what the transcript covers.
+        (ht::FINISHED, Some(Dir::S2C)) => "@word.msg.finished.s2c".to_string(),
+        (ht::FINISHED, Some(Dir::C2S)) => "@word.msg.finished.c2s".to_string(),
+        // With client authentication both sides send these: name the client's.
+        (ht::CERTIFICATE, Some(Dir::C2S)) => "@word.msg.certificate.c2s".to_string(),
+        (ht::CERTIFICATE_VERIFY, Some(Dir::C2S)) => "@word.msg.certificate_verify.c2s".to_string(),
+        _ => registry::handshake_name(t),
+    }
 }
 
 /// The RFC that defines this connection's version, for the sections whose numbers RFC 2246,
