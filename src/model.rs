@@ -557,7 +557,7 @@ pub struct Ja3Parts {
     pub point_formats: String,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Default, Serialize)]
 pub struct SuiteParts {
     pub key_exchange: String,
     pub authentication: String,

@@ -800,3 +800,25 @@ fn offered_suites_and_finished_say_what_this_connection_did() {
     let fin = t.messages.iter().filter(|m| m.name == "Finished" && m.encrypted).nth(1).unwrap();
     assert!(fin.explanation.contains("up to and including NewSessionTicket, the client's Finished among them"), "{}", fin.explanation);
 }
+
+/// Review round 10, part 1. tls13-hrr (tshark: HRR without a cookie, no PSK, no early_data)
+/// names the changes RFC 8446 §4.1.2 allows that apply to this retried ClientHello; tls12-mtls (tshark: the client
+/// answers a CertificateRequest with a Certificate and a CertificateVerify) says so at
+/// ServerHelloDone, and the curl remark is kept for curl logs; a curl log's ChangeCipherSpec
+/// line shows that one-byte message whole (RFC 5246 §7.1).
+#[test]
+fn retry_server_hello_done_and_log_lines_say_what_these_bytes_show() {
+    let dir = common::data();
+    let hrr = analyze(&std::fs::read(dir.join("tls13-hrr.pcap")).unwrap(), &Options { keylog: std::fs::read_to_string(dir.join("tls13-hrr.keylog")).unwrap(), ..Default::default() });
+    let retry = text(&hrr.connections[0], "ClientHello", 1);
+    assert!(retry.contains("which for this hello are the new key_share and any change to the padding extension") && !retry.contains("allows only"), "{retry}");
+    let mtls = conn("tls12-mtls", 0, Lang::En);
+    let done = text(&mtls, "ServerHelloDone", 0);
+    assert!(done.contains("first its Certificate (here a chain of") && !done.contains("curl"), "{done}");
+    let log = analyze(&std::fs::read(dir.join("corpus/seed/curl-vvv-head.txt")).unwrap(), &Options::default());
+    let c = &log.connections[0];
+    assert!(text(c, "ServerHelloDone", 0).contains("Server finished (14)"));
+    let ccs = c.messages.iter().find(|m| m.name == "ChangeCipherSpec").unwrap();
+    let line = ccs.fields[0].note.clone().unwrap();
+    assert!(line.contains("shows all of it") && !line.contains("not known"), "{line}");
+}

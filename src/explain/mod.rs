@@ -832,7 +832,16 @@ fn texts(m: &Message, tls: &TlsConnection, hs: &Handshake, s: &Summary, w: &mut 
         // answers with a Certificate, empty if it has none.
         (ct::HANDSHAKE, Some(ht::SERVER_HELLO_DONE), false) => (
             TextRef::new("msg.ServerHelloDone.title"),
-            TextRef::new("msg.ServerHelloDone.explain").arg("s_flight", if w.seen.iter().any(|&(d, t)| t == ht::CERTIFICATE_REQUEST && d != Some(Dir::C2S)) { "@msg.ServerHelloDone.s.flight.cert" } else { "@msg.ServerHelloDone.s.flight" }),
+            TextRef::new("msg.ServerHelloDone.explain")
+                .arg("s_flight", match hs.client_certificates {
+                    _ if !w.seen.iter().any(|&(d, t)| t == ht::CERTIFICATE_REQUEST && d != Some(Dir::C2S)) => "@msg.ServerHelloDone.s.flight",
+                    Some(0) => "@msg.ServerHelloDone.s.flight.cert.empty",
+                    Some(_) => "@msg.ServerHelloDone.s.flight.cert.sent",
+                    None => "@msg.ServerHelloDone.s.flight.cert",
+                })
+                .arg("n", hs.client_certificates.unwrap_or(0).to_string())
+                // curl -v names it "Server finished": worth saying where a reader comes from it.
+                .arg("s_curl", opt(hs.from_log, "msg.ServerHelloDone.s.curl")),
         ),
         (ct::HANDSHAKE, Some(ht::ENCRYPTED_EXTENSIONS), false) => (
             TextRef::new("msg.EncryptedExtensions.title"),
@@ -1139,6 +1148,7 @@ fn client_hello_texts(tls: &TlsConnection, hs: &Handshake, w: &mut Walk) -> (Tex
         .arg("group", hs.hello_retry.as_ref().and_then(|r| r.group).map(registry::group_name).unwrap_or_else(|| "—".into()))
         .arg("s_cookie", opt(retry && sent(ext::COOKIE), "msg.ClientHello.s.cookie"))
         // What the first ClientHello offered that the retry may change (RFC 8446 §4.1.2).
+        .arg("s_retry_cookie", opt(retry && sent(ext::COOKIE), "msg.ClientHello.s.retry_cookie"))
         .arg("s_retry_psk", opt(retry && f.client_hello.as_ref().is_some_and(|c| c.ext.psk_identities > 0), "msg.ClientHello.s.retry_psk"))
         .arg("s_retry_early", opt(retry && f.client_hello.as_ref().is_some_and(|c| c.ext.types.contains(&ext::EARLY_DATA)), "msg.ClientHello.s.retry_early"))
         .arg("cookie", e.cookie_len.unwrap_or(0).to_string())

@@ -43,7 +43,20 @@ pub(super) fn from_log(cap: &Capture) -> TlsConnection {
         if l.content_type == 20 {
             ccs[k] = true;
         }
-        let kind = match l.msg_type {
+        let kind = match (l.content_type, l.alert) {
+            // curl prints the message's first byte (a ChangeCipherSpec is that byte) or an
+            // alert's two bytes as one number (RFC 5246 §7.1, §7.2).
+            (20, _) => Some(TextRef::new("field.log_line.s.ccs")),
+            (21, Some((level, desc))) => Some(TextRef::new("field.log_line.s.alert").arg("code", (level as u16 * 256 + desc as u16).to_string()).arg("level", level.to_string()).arg("desc", desc.to_string()).arg("name", registry::alert_name(desc))),
+            _ => None,
+        };
+        let spec = match info.version {
+            Some(0x0301) => "RFC 2246",
+            Some(0x0302) => "RFC 4346",
+            _ => "RFC 5246",
+        };
+        let fields = if kind.is_some() { "" } else { "@field.log_line.s.no_fields" };
+        let kind = kind.unwrap_or_else(|| match l.msg_type {
             // The section that defines the handshake types of this connection's version.
             Some(t) => TextRef::new("field.log_line.s.hs").arg("type", t.to_string()).arg("name", name.clone()).arg("rfc_hs", match info.version {
                 Some(0x0304) => "RFC 8446 §4",
@@ -52,8 +65,8 @@ pub(super) fn from_log(cap: &Capture) -> TlsConnection {
                 _ => "RFC 5246 §7.4",
             }),
             None => TextRef::new("field.log_line.s.ct").arg("ct", l.content_type.to_string()).arg("name", name.clone()),
-        };
-        let note = TextRef::new(if l.dir == Dir::C2S { "field.log_line.c2s" } else { "field.log_line.s2c" }).with("s_type", kind);
+        }).arg("spec", spec);
+        let note = TextRef::new(if l.dir == Dir::C2S { "field.log_line.c2s" } else { "field.log_line.s2c" }).with("s_type", kind).arg("s_fields", fields);
         let field = Field::new("log line", format!("line {}: {}", l.line, l.text.trim_start_matches(['*', ' '])), Span::default()).note_ref(note);
         // A log line has no bytes: no span, no pieces.
         // An alert curl named: its level and description (after the ChangeCipherSpec it was

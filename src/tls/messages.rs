@@ -330,11 +330,13 @@ fn offered_suite_note(v: u16) -> TextRef {
         Some(c) if c.mode == TlsCipherEncMode::Ccm => "field.cipher_suite.s.ccm",
         // AEAD or SHA-2 HMAC suites came with TLS 1.2 (RFC 5246 Appendix A.5, RFC 5288 §4,
         // RFC 5289 §3).
-        Some(c) if matches!(c.mac, TlsCipherMac::Aead | TlsCipherMac::HmacSha256 | TlsCipherMac::HmacSha384) => "field.cipher_suite.s.tls12",
+        Some(c) if c.mac == TlsCipherMac::Aead => "field.cipher_suite.s.tls12.aead",
+        Some(c) if matches!(c.mac, TlsCipherMac::HmacSha256 | TlsCipherMac::HmacSha384) => "field.cipher_suite.s.tls12.cbc",
         Some(_) => "field.cipher_suite.s.legacy",
         None => "field.cipher_suite.s.unknown",
     };
-    let kx = registry::suite_parts(v).map(|p| p.key_exchange).unwrap_or_default();
+    let parts = registry::suite_parts(v).unwrap_or_default();
+    let kx = parts.key_exchange.clone();
     let fs = match kx.as_str() {
         "@word.kx.dhe" | "@word.kx.ecdhe" => "@field.cipher_suite.s.fs",
         "@word.kx.rsa" | "@word.kx.dh" | "@word.kx.ecdh" => "@field.cipher_suite.s.no_fs",
@@ -349,7 +351,8 @@ fn offered_suite_note(v: u16) -> TextRef {
     let key = if registry::suite_recommended(v) { "field.ClientHello.cipher_suite.recommended" } else { "field.ClientHello.cipher_suite" };
     // `code` and `s_conn` are for explain, which says what became of the suite in this
     // connection once the ServerHello is known.
-    TextRef::new(key).with("s_kind", TextRef::new(kind).arg("kx", kx).arg("s_fs", fs).arg("mac", mac)).arg("code", format!("{v:04x}")).arg("s_conn", "")
+    let kind = TextRef::new(kind).arg("kx", kx).arg("s_fs", fs).arg("mac", mac).arg("au", parts.authentication).arg("cipher", parts.cipher).arg("bits", parts.key_bits.to_string()).arg("mode", parts.mode).arg("prf", parts.prf).arg("hmac", parts.mac);
+    TextRef::new(key).with("s_kind", kind).arg("code", format!("{v:04x}")).arg("s_conn", "")
 }
 
 /// RFC 8446 §4.1.3 / RFC 5246 §7.4.1.3 (HelloRetryRequest shares the ServerHello layout).
