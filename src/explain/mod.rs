@@ -602,7 +602,7 @@ fn texts(m: &Message, tls: &TlsConnection, hs: &Handshake, s: &Summary, w: &mut 
                     .arg("hash", prf_hash(hs.version, s.cipher_suite))
                     .arg("last", w.before_hs.map_or_else(|| "—".into(), |(d, t)| hs_label(d, t)))
                     // The server's Finished of a full handshake covers the client's (RFC 5246 §7.4.9).
-                    .arg("s_cfin", opt(m.dir == Some(Dir::S2C) && w.fin[0] && w.before_hs != Some((Some(Dir::C2S), ht::FINISHED)), "msg.Finished.s.with_cfin")),
+                    .arg("s_cfin", finished_covers(w, hs, m.dir, w.before_hs)),
             )
         }
         (ct::HANDSHAKE, Some(ht::FINISHED), false) => {
@@ -624,7 +624,8 @@ fn texts(m: &Message, tls: &TlsConnection, hs: &Handshake, s: &Summary, w: &mut 
                     // SSL 3.0's Finished is told by the TLS 1.0 text.
                     .arg("rfc", format!("{} §7.4.9", spec_rfc(hs.version.map(|v| v.max(ver::TLS10)))))
                     .arg("hash", if tls13 { hash } else { prf_hash(hs.version, s.cipher_suite).to_string() })
-                    .arg("last", last_before(w, m.dir, tls13)),
+                    .arg("last", last_before(w, m.dir, tls13))
+                    .arg("s_cfin", if tls13 { String::new() } else { finished_covers(w, hs, m.dir, w.seen.iter().rev().nth(1).copied()) }),
             )
         }
         // TLS 1.3 protects everything after the ServerHello as application_data records.
@@ -1032,6 +1033,22 @@ fn last_before(w: &Walk, dir: Option<Dir>, tls13: bool) -> String {
         .unwrap_or_else(|| "—".into())
 }
 
+/// What a TLS 1.0-1.2 server Finished covers besides the last message named (RFC 5246 §7.4.9,
+/// RFC 5077 §3.3): the client's authentication messages, and its Finished when a
+/// NewSessionTicket came after it. `last`: the message before this Finished.
+fn finished_covers(w: &Walk, hs: &Handshake, dir: Option<Dir>, last: Option<(Option<Dir>, u8)>) -> String {
+    if dir != Some(Dir::S2C) || hs.mode != "full" {
+        return String::new();
+    }
+    let cfin = w.fin[0] && last != Some((Some(Dir::C2S), ht::FINISHED));
+    match (hs.client_certificates.is_some_and(|n| n > 0), cfin) {
+        (true, true) => "@msg.Finished.s.with_cauth_cfin".into(),
+        (true, false) => "@msg.Finished.s.with_cauth".into(),
+        (false, true) => "@msg.Finished.s.with_cfin".into(),
+        (false, false) => String::new(),
+    }
+}
+
 /// A handshake message as the last one a transcript covers.
 fn hs_label(d: Option<Dir>, t: u8) -> String {
     match (t, d) {
@@ -1123,7 +1140,14 @@ fn client_hello_texts(tls: &TlsConnection, hs: &Handshake, w: &mut Walk) -> (Tex
         })
         .arg("chosen", hs_alpn.clone().unwrap_or_default())
         .arg("s_groups", opt(sent(ext::SUPPORTED_GROUPS) && !e.groups.is_empty(), "msg.ClientHello.s.groups"))
-        .arg("s_sigalgs", opt(sent(ext::SIGNATURE_ALGORITHMS), "msg.ClientHello.s.sigalgs"))
+        // With only static RSA suites (and no TLS 1.3) the server signs no handshake message:
+        // the list then only limits the signatures in its certificate chain (RFC 5246
+        // §7.4.1.4.1, §7.4.2).
+        .arg("s_sigalgs", match sent(ext::SIGNATURE_ALGORITHMS) {
+            false => String::new(),
+            true if !tls13 && !real.is_empty() && real.iter().all(|&c| registry::suite_key_exchange(c) == Some(KeyExchange::Rsa)) => "@msg.ClientHello.s.sigalgs.rsa_only".into(),
+            true => "@msg.ClientHello.s.sigalgs".into(),
+        })
         .arg("s_no_exts", opt(e.types.is_empty() && !hs.from_log, "msg.ClientHello.s.no_extensions"))
         .arg("s_keyshare", match hs.hello_retry.as_ref().and_then(|r| r.group) {
             _ if e.key_share_groups.is_empty() => "@msg.ClientHello.s.keyshare_empty".to_string(),

@@ -242,7 +242,16 @@ fn extension_field(e: &X509Extension, at: &dyn Fn(&[u8]) -> Span, role: Role) ->
                 .map(|x| x.1.to_string())
                 .collect();
             v.extend(k.other.iter().map(oid_name));
-            (v.join(", "), "field.cert.ext.eku")
+            // The purpose this certificate needs in its place: serverAuth for the server's
+            // leaf, clientAuth for the client's (RFC 5280 §4.2.1.12).
+            let key = match (role, k.server_auth || k.any, k.client_auth || k.any) {
+                (Role::ServerLeaf, true, _) => "field.cert.ext.eku.server",
+                (Role::ServerLeaf, false, _) => "field.cert.ext.eku.server.missing",
+                (Role::ClientLeaf, _, true) => "field.cert.ext.eku.client",
+                (Role::ClientLeaf, _, false) => "field.cert.ext.eku.client.missing",
+                (Role::Issuer, _, _) => "field.cert.ext.eku",
+            };
+            (v.join(", "), key)
         }
         P::AuthorityInfoAccess(a) => {
             let v: Vec<String> = a.accessdescs.iter().map(|d| format!("{}: {}", oid_name(&d.access_method), general_name(&d.access_location))).collect();
