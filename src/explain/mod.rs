@@ -14,7 +14,7 @@ use crate::model::{Chunk, Connection, Field, Message, Note, NoteSeverity, Stream
 use crate::model::Dir;
 use crate::handshake::{answered_hello, psk_mode_name, resumed};
 use crate::model::Handshake;
-use crate::registry::{self, ct, ext, ht, is_grease, ver, KeyExchange, RecordProtection};
+use crate::registry::{self, ct, ext, ht, is_grease, spec_rfc, ver, KeyExchange, RecordProtection};
 use crate::reader::hexs;
 use crate::tls::TlsConnection;
 use crate::fingerprint;
@@ -984,7 +984,8 @@ fn connection_field_notes(fields: &mut [Field], s: &Summary, hs: &Handshake, tls
         "field.record.legacy_record_version" => old.map(|v| TextRef::new("field.record.legacy_record_version.tls12").arg("spec", spec_rfc(Some(v)))),
         // A TLS 1.2 ticket request or ticket in a ClientHello answered with TLS 1.3: the
         // extension plays no part there (RFC 8446 §4.2 does not list it; tickets are PSKs).
-        "ext.session_ticket.request" | "ext.session_ticket.present" if tls13 => Some(TextRef::new(if r.key.ends_with("request") { "ext.session_ticket.request.tls13" } else { "ext.session_ticket.present.tls13" })),
+        "ext.session_ticket.request" if tls13 => Some(TextRef::new("ext.session_ticket.request.tls13")),
+        "ext.session_ticket.present" if tls13 => Some(TextRef::new("ext.session_ticket.present.tls13")),
         // An offered suite: chosen, or (a TLS 1.0-1.2 suite) unusable with TLS 1.3.
         "field.ClientHello.cipher_suite" | "field.ClientHello.cipher_suite.recommended" => {
             let code = r.get("code").and_then(|c| u16::from_str_radix(c, 16).ok())?;
@@ -1062,17 +1063,6 @@ fn hs_label(d: Option<Dir>, t: u8) -> String {
     }
 }
 
-/// The RFC that defines this connection's version, for the sections whose numbers RFC 2246,
-/// RFC 4346 and RFC 5246 share (§6.2.3.2, §7.1, §7.3, §7.4.x, §8.1): a TLS 1.0 handshake is
-/// cited by the TLS 1.0 text. SSL 3.0 (RFC 6101 numbers them differently) and unknown versions
-/// keep RFC 5246.
-fn spec_rfc(version: Option<u16>) -> &'static str {
-    match version {
-        Some(ver::TLS10) => "RFC 2246",
-        Some(ver::TLS11) => "RFC 4346",
-        _ => "RFC 5246",
-    }
-}
 
 /// The Finished formula of this version, as a sentence (RFC 2246 §7.4.9, RFC 5246 §7.4.9;
 /// SSL 3.0 and TLS 1.3 have their own texts).

@@ -683,7 +683,7 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("field.ClientHello.cipher_suite.recommended", "客户端可用的一个密码套件：{value}，属于 IANA 标为“推荐”的套件（AEAD 加密，在 TLS 1.2 中还要求临时密钥交换）。{s_kind}{s_conn}（RFC 5246 §7.4.1.2、RFC 8446 §4.1.2、RFC 8447 §8）"),
     ("field.cipher_suite.s.tls13", "它是 TLS 1.3 套件，所以只写出 AEAD 加密算法和用于 HKDF 与转录哈希的哈希算法：密钥交换和签名在扩展中协商，TLS 1.2 不能使用它（RFC 8446 附录 B.4）。"),
     ("field.cipher_suite.s.tls12.aead", "密钥交换：{kx}{s_fs}；服务器用 {au} 认证。加密算法是 {mode} 模式的 {cipher}-{bits}，这是一种 AEAD 密码，对每条记录同时加密和认证，所以名称末尾的哈希不是 MAC，而是 PRF 的哈希：{prf}。这类套件随 TLS 1.2 引入，只用于 TLS 1.2：更早的版本不能用，TLS 1.3 也不用，它有自己的套件（RFC 5246 §5、§6.2.3.3；RFC 5288 §3；RFC 5289 §3.2；RFC 7905 §2）。"),
-    ("field.cipher_suite.s.tls12.cbc", "密钥交换：{kx}{s_fs}；服务器用 {au} 认证。加密算法是 CBC 模式的 {cipher}-{bits}，每条记录带 {hmac}，密钥计算使用 {prf} PRF。带 SHA-256 或 SHA-384 HMAC 的套件随 TLS 1.2 引入，只用于 TLS 1.2：更早的版本不能用，TLS 1.3 也不用（RFC 5246 §5、§6.2.3.2、附录 A.5；RFC 5289 §3.1）。"),
+    ("field.cipher_suite.s.tls12.cbc", "密钥交换：{kx}{s_fs}；服务器用 {au} 认证。加密算法是 CBC 模式的 {cipher}-{bits}，每条记录带 {mac}，密钥计算使用 {prf} PRF。带 SHA-256 或 SHA-384 HMAC 的套件随 TLS 1.2 引入，只用于 TLS 1.2：更早的版本不能用，TLS 1.3 也不用（RFC 5246 §5、§6.2.3.2、附录 A.5；RFC 5289 §3.1）。"),
     ("field.cipher_suite.s.legacy", "密钥交换：{kx}{s_fs}。它出现在 TLS 1.2 之前（MAC 为 {mac}），TLS 1.0 到 1.2 都能用，但 TLS 1.3 不能。在 TLS 1.2 中它的密钥计算使用 SHA-256 PRF，在更早的版本中使用 MD5 与 SHA-1 组合（RFC 5246 §5、RFC 2246 §5）。"),
     ("field.cipher_suite.s.unused13", "这次连接协商的是 TLS 1.3，不能使用这个套件，所以它没有被用到。"),
     ("field.cipher_suite.s.chosen", "服务器选择了这个套件。"),

@@ -28,6 +28,18 @@ fn static_name_or(table: &[(u16, &'static str, &'static str)], v: u16) -> &'stat
     }
 }
 
+/// The RFC that defines this connection's version, for the sections whose numbers RFC 2246,
+/// RFC 4346 and RFC 5246 share (§6.2.3.2, §7.1, §7.3, §7.4.x, §8.1): a TLS 1.0 handshake is
+/// cited by the TLS 1.0 text. SSL 3.0 (RFC 6101 numbers them differently) and unknown versions
+/// keep RFC 5246.
+pub fn spec_rfc(version: Option<u16>) -> &'static str {
+    match version {
+        Some(ver::TLS10) => "RFC 2246",
+        Some(ver::TLS11) => "RFC 4346",
+        _ => "RFC 5246",
+    }
+}
+
 pub fn version_name(v: u16) -> String {
     match v {
         0x0002 => "SSL 2.0".into(),

@@ -50,19 +50,13 @@ pub(super) fn from_log(cap: &Capture) -> TlsConnection {
             (21, Some((level, desc))) => Some(TextRef::new("field.log_line.s.alert").arg("code", (level as u16 * 256 + desc as u16).to_string()).arg("level", level.to_string()).arg("desc", desc.to_string()).arg("name", registry::alert_name(desc))),
             _ => None,
         };
-        let spec = match info.version {
-            Some(0x0301) => "RFC 2246",
-            Some(0x0302) => "RFC 4346",
-            _ => "RFC 5246",
-        };
+        let spec = registry::spec_rfc(info.version);
         let fields = if kind.is_some() { "" } else { "@field.log_line.s.no_fields" };
         let kind = kind.unwrap_or_else(|| match l.msg_type {
             // The section that defines the handshake types of this connection's version.
             Some(t) => TextRef::new("field.log_line.s.hs").arg("type", t.to_string()).arg("name", name.clone()).arg("rfc_hs", match info.version {
-                Some(0x0304) => "RFC 8446 §4",
-                Some(0x0301) => "RFC 2246 §7.4",
-                Some(0x0302) => "RFC 4346 §7.4",
-                _ => "RFC 5246 §7.4",
+                Some(registry::ver::TLS13) => "RFC 8446 §4".to_string(),
+                v => format!("{} §7.4", registry::spec_rfc(v)),
             }),
             None => TextRef::new("field.log_line.s.ct").arg("ct", l.content_type.to_string()).arg("name", name.clone()),
         }).arg("spec", spec);

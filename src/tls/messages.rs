@@ -342,16 +342,10 @@ fn offered_suite_note(v: u16) -> TextRef {
         "@word.kx.rsa" | "@word.kx.dh" | "@word.kx.ecdh" => "@field.cipher_suite.s.no_fs",
         _ => "",
     };
-    // Suites from before TLS 1.2: the HMAC their name ends with (RFC 5246 Appendix A.5).
-    let mac = match registry::suite_crypto(v).map(|c| c.mac) {
-        Some(TlsCipherMac::HmacSha1) => "HMAC-SHA1",
-        Some(TlsCipherMac::HmacMd5) => "HMAC-MD5",
-        _ => "—",
-    };
     let key = if registry::suite_recommended(v) { "field.ClientHello.cipher_suite.recommended" } else { "field.ClientHello.cipher_suite" };
     // `code` and `s_conn` are for explain, which says what became of the suite in this
     // connection once the ServerHello is known.
-    let kind = TextRef::new(kind).arg("kx", kx).arg("s_fs", fs).arg("mac", mac).arg("au", parts.authentication).arg("cipher", parts.cipher).arg("bits", parts.key_bits.to_string()).arg("mode", parts.mode).arg("prf", parts.prf).arg("hmac", parts.mac);
+    let kind = TextRef::new(kind).arg("kx", kx).arg("s_fs", fs).arg("au", parts.authentication).arg("cipher", parts.cipher).arg("bits", parts.key_bits.to_string()).arg("mode", parts.mode).arg("prf", parts.prf).arg("mac", parts.mac);
     TextRef::new(key).with("s_kind", kind).arg("code", format!("{v:04x}")).arg("s_conn", "")
 }
 
