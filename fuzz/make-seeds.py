@@ -86,5 +86,62 @@ for p in captures:
     if s and len(s) < 64 * 1024:
         put('tcp', s)
 
+# dtls: the UDP payloads of the DTLS captures as datagrams (harness::datagrams); quic: TLS
+# handshake messages of tests/data in CRYPTO frames, a DCID before them (harness::quic).
+def udp_payloads(pcap):
+    b = open(pcap, 'rb').read()
+    if b[:4] != b'\xd4\xc3\xb2\xa1':
+        return []
+    at, out = 24, []
+    link = struct.unpack('<I', b[20:24])[0]
+    ports = None
+    while at + 16 <= len(b):
+        incl = struct.unpack('<I', b[at + 8:at + 12])[0]
+        frame = b[at + 16:at + 16 + incl]
+        at += 16 + incl
+        off = {1: 14, 113: 16, 0: 4}.get(link)
+        if off is None or len(frame) < off + 28:
+            continue
+        ip = frame[off:]
+        if ip[0] >> 4 != 4 or ip[9] != 17:
+            continue
+        ihl = (ip[0] & 15) * 4
+        sport, dport = struct.unpack('>HH', ip[ihl:ihl + 4])
+        ports = ports or (sport, dport)
+        out.append((sport != ports[0], ip[ihl + 8:]))
+    return out
+
+def as_datagrams(items):
+    return b''.join(struct.pack('>BH', int(s), len(p)) + p for s, p in items)
+
+for p in captures:
+    if 'dtls' in p:
+        d = udp_payloads(p)
+        if d:
+            put('dtls', as_datagrams(d)[:64 * 1024])
+
+def varint(n):
+    return bytes([n]) if n < 64 else struct.pack('>H', 0x4000 | n)
+
+def handshake_messages(hexfile):
+    lines = [l.split('#')[0].split(':')[-1] for l in open(hexfile).read().splitlines()]
+    raw = bytes.fromhex(''.join(c for l in lines for c in l if c in '0123456789abcdefABCDEF'))
+    at, msgs = 0, []
+    while at + 5 <= len(raw):
+        ct, n = raw[at], struct.unpack('>H', raw[at + 3:at + 5])[0]
+        if ct == 22:
+            msgs.append(raw[at + 5:at + 5 + n])
+        at += 5 + n
+    return msgs
+
+for h in ['tls13', 'tls13-hrr']:
+    msgs = handshake_messages(f'{D}/{h}.hex')
+    if len(msgs) >= 2:
+        ch, sh = msgs[0], msgs[1]
+        crypto = lambda m: b'\x06\x00' + varint(len(m)) + m
+        put('quic', bytes([8]) + bytes.fromhex('8394c8f03e515708') + as_datagrams([(False, crypto(ch) + b'\x00' * 40), (True, b'\x02\x00\x00\x00\x00' + crypto(sh))]))
+        half = len(ch) // 2
+        put('quic', bytes([0]) + as_datagrams([(False, b'\x06' + varint(half) + varint(len(ch) - half) + ch[half:]), (False, crypto(ch[:half]))]))
+
 for t in sorted(os.listdir('fuzz/seeds')):
     print(t, len(os.listdir(f'fuzz/seeds/{t}')))

@@ -14,6 +14,8 @@ const TARGETS: &[(&str, fn(&[u8]))] = &[
     ("scan", tls_lens::harness::scan),
     ("x509", tls_lens::harness::x509),
     ("diff", tls_lens::harness::diff),
+    ("quic", tls_lens::harness::quic),
+    ("dtls", tls_lens::harness::dtls),
 ];
 
 fn files(dir: &Path) -> Vec<PathBuf> {

@@ -563,7 +563,7 @@ fn field_values_in_words_follow_the_language() {
 #[test]
 fn unread_application_data_says_who_sent_it() {
     let bytes = std::fs::read(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/tls12-ecdhe-rsa.pcap")).unwrap();
-    for (lang, client, length) in [(Lang::En, "the client sent", " bytes"), (Lang::Zh, "客户端发送", " 字节")] {
+    for (lang, client, length) in [(Lang::En, "the client sent", " bytes"), (Lang::Zh, "客户端以 ALPN", " 字节")] {
         let a = analyze(&bytes, &Options { lang, ..Default::default() });
         let c = &a.connections[0];
         let app = c.messages.iter().find(|m| m.name == "ApplicationData" && m.dir == Some(tls_lens::model::Dir::C2S)).unwrap();
@@ -821,4 +821,48 @@ fn retry_server_hello_done_and_log_lines_say_what_these_bytes_show() {
     let ccs = c.messages.iter().find(|m| m.name == "ChangeCipherSpec").unwrap();
     let line = ccs.fields[0].note.clone().unwrap();
     assert!(line.contains("shows all of it") && !line.contains("not known"), "{line}");
+}
+
+/// Review round 12: an unread TLS 1.2 record says how its bytes divide (the record lengths
+/// below were read from the pcap's record headers with a separate script: the client's first
+/// application data record is 88 bytes; AES-GCM adds an 8-byte explicit nonce and a 16-byte tag,
+/// RFC 5288 §3); EndOfEarlyData says how many 0-RTT records it closes (one 44-byte record before
+/// the ServerHello in tcp.stream 1) and under which keys it travels (RFC 8446 §4.5, §2.3); the
+/// ClientHello's pre_shared_key says which identity the server took (tshark: the ServerHello
+/// has pre_shared_key, 41); a TLS 1.0 record_size_limit of 16384 asks for nothing smaller and,
+/// unanswered (tshark: the ServerHello has only 65281 and 11), has no effect (RFC 8449 §4).
+#[test]
+fn unread_records_early_data_psk_and_record_size_limit_say_what_these_bytes_hold() {
+    fn find<'a>(fs: &'a [tls_lens::model::Field], name: &str) -> Option<&'a tls_lens::model::Field> {
+        fs.iter().find_map(|f| if f.name == name { Some(f) } else { find(&f.children, name) })
+    }
+    let bytes = std::fs::read(common::data().join("tls12-ecdhe-rsa.pcap")).unwrap();
+    for (lang, want) in [(Lang::En, ["88 bytes on the wire", "8-byte explicit nonce, 64 bytes of encrypted data", "16-byte authentication tag", "ALPN chose (h2)"]), (Lang::Zh, ["线路上 88 字节", "8 字节显式 nonce、64 字节加密数据", "16 字节认证标签", "（h2）"])] {
+        let a = analyze(&bytes, &Options { lang, ..Default::default() });
+        let app = a.connections[0].messages.iter().find(|m| m.name == "ApplicationData" && m.dir == Some(tls_lens::model::Dir::C2S)).unwrap();
+        for w in want {
+            assert!(app.explanation.contains(w), "{lang:?} wants {w}: {}", app.explanation);
+        }
+    }
+    for (lang, want) in [(Lang::En, ["Before it the client sent 1 record(s) of 0-RTT data", "still protected with the early traffic keys", "after the client has received the server's Finished"]), (Lang::Zh, ["客户端发送了 1 个 0-RTT 数据记录", "早期流量密钥", "收到服务器的 Finished 之后"])] {
+        let c = conn("tls13-0rtt", 1, lang);
+        let eoed = text(&c, "EndOfEarlyData", 0);
+        for w in want {
+            assert!(eoed.contains(w), "{lang:?} wants {w}: {eoed}");
+        }
+        let ch = c.messages.iter().find(|m| m.name == "ClientHello").unwrap();
+        let psk = find(&ch.fields, "pre_shared_key").and_then(|f| f.note.clone()).unwrap();
+        assert!(psk.contains(if lang == Lang::En { "selected identity 0" } else { "选择了身份 0" }), "{psk}");
+    }
+    let c = conn("tls13-psk-dhe", 0, Lang::En);
+    let ch = c.messages.iter().find(|m| m.name == "ClientHello").unwrap();
+    assert!(find(&ch.fields, "pre_shared_key").is_none(), "a first connection offers no PSK");
+    for (lang, want) in [(Lang::En, ["16384 bytes of plaintext", "the most TLS 1.0 allows", "did not send it back"]), (Lang::Zh, ["16384 字节明文", "TLS 1.0 本身允许的最大值", "服务器没有回应它"])] {
+        let c = conn("tls10-gnutls", 0, lang);
+        let ch = c.messages.iter().find(|m| m.name == "ClientHello").unwrap();
+        let rsl = find(&ch.fields, "RecordSizeLimit").and_then(|f| f.note.clone()).unwrap();
+        for w in want {
+            assert!(rsl.contains(w), "{lang:?} wants {w}: {rsl}");
+        }
+    }
 }

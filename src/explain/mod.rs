@@ -231,7 +231,7 @@ pub fn connection(id: usize, cap: &Capture, mut tls: TlsConnection, hs: Handshak
             walk.opened_alert = opened_alerts.get(i).cloned().flatten();
         }
         let (t, e) = texts(m, &tls, &hs, &summary, &mut walk);
-        connection_field_notes(&mut m.fields, &summary, &hs, tls.facts.is_tls13());
+        connection_field_notes(&mut m.fields, &summary, &hs, &tls.facts);
         let mut e = e.arg("spec", spec_rfc(hs.version));
         // Steps from a log have no bytes: use the wording that does not count them.
         let log_key = format!("msg.{}.log", e.key.trim_start_matches("msg."));
@@ -709,9 +709,13 @@ fn texts(m: &Message, tls: &TlsConnection, hs: &Handshake, s: &Summary, w: &mut 
             };
             (
                 TextRef::new(if m.decrypted || w.plain.is_some() { "msg.ApplicationData.title.decrypted" } else { "msg.ApplicationData.title" }),
-                protection_args(TextRef::new(key), s, hs)
+                layout_args(protection_args(TextRef::new(key), s, hs), s, hs, plain)
                     .arg("len", len)
-                    .arg("s_who", format!("@msg.ApplicationData.s.{}", side(m.dir)))
+                    .arg("s_who", match &s.alpn {
+                        Some(_) => format!("@msg.ApplicationData.s.{}.alpn", side(m.dir)),
+                        None => format!("@msg.ApplicationData.s.{}", side(m.dir)),
+                    })
+                    .arg("alpn", s.alpn.clone().unwrap_or_default())
                     .arg("plain", w.plain.unwrap_or(plain).to_string())
                     .arg("s_outcome", format!("@msg.early_data.s.{}", hs.early_data))
                     .arg("rfc", match hs.version {
@@ -854,8 +858,14 @@ fn texts(m: &Message, tls: &TlsConnection, hs: &Handshake, s: &Summary, w: &mut 
                 _ => String::new(),
             }),
         ),
+        // The end of the 0-RTT data: how many records it closes, and the keys around it
+        // (RFC 8446 §4.5, §2.3; its place in the transcript, §4.4.1).
+        (ct::HANDSHAKE, Some(ht::END_OF_EARLY_DATA), false) => (
+            TextRef::new("msg.EndOfEarlyData.title"),
+            TextRef::new("msg.EndOfEarlyData.explain").arg("early", w.early13.to_string()).arg("s_count", opt(w.early13 > 0, "msg.EndOfEarlyData.s.count")),
+        ),
         // Messages whose text depends only on their type (their keys are named after it).
-        (ct::HANDSHAKE, Some(ht::HELLO_REQUEST | ht::HELLO_VERIFY_REQUEST | ht::END_OF_EARLY_DATA | ht::CERTIFICATE_REQUEST | ht::CERTIFICATE_STATUS | ht::KEY_UPDATE | ht::COMPRESSED_CERTIFICATE), false) | (HEARTBEAT, _, false) => {
+        (ct::HANDSHAKE, Some(ht::HELLO_REQUEST | ht::HELLO_VERIFY_REQUEST | ht::CERTIFICATE_REQUEST | ht::CERTIFICATE_STATUS | ht::KEY_UPDATE | ht::COMPRESSED_CERTIFICATE), false) | (HEARTBEAT, _, false) => {
             (TextRef::new(format!("msg.{name}.title")), TextRef::new(format!("msg.{name}.explain")))
         }
         _ => {
@@ -901,6 +911,34 @@ fn protection_args(t: TextRef, s: &Summary, hs: &Handshake) -> TextRef {
             Some(RecordProtection::Cbc { block, .. }) if hs.version.is_some_and(|v| v >= ver::TLS11) => block,
             _ => 0,
         }.to_string())
+}
+
+/// How the `body` bytes of a TLS 1.0-1.2 record no key opened divide up, for this suite: the
+/// sentence `{s_layout}` with the data's length `{data}` (AEAD: ciphertext is as long as the
+/// plaintext) or its bound `{max}` and the CBC ciphertext's length `{ct}` (padding of 1 to 256
+/// bytes hides the exact length), RFC 5246 §6.2.3, RFC 5288 §3, RFC 7905 §2, RFC 7366 §3.
+fn layout_args(t: TextRef, s: &Summary, hs: &Handshake, body: usize) -> TextRef {
+    let etm = hs.encrypt_then_mac == Some(true);
+    let mac = s.cipher_suite.map_or(0, registry::suite_cbc_mac_len);
+    let (key, data, ct) = match protection(s) {
+        Some(RecordProtection::AeadExplicitNonce { tag }) => ("aead_explicit", body.checked_sub(8 + tag), None),
+        Some(RecordProtection::AeadImplicitNonce { tag }) => ("aead_implicit", body.checked_sub(tag), None),
+        Some(RecordProtection::Cbc { block, mac }) if etm => ("cbc_etm", None, body.checked_sub(block + mac)),
+        Some(RecordProtection::Cbc { block, .. }) => ("cbc", None, body.checked_sub(block)),
+        _ if cbc(s) && etm => ("cbc10_etm", None, body.checked_sub(mac)),
+        _ if cbc(s) => ("cbc10", None, Some(body)),
+        _ => ("other", None, None),
+    };
+    // The most data a CBC ciphertext can hold: all of it but the MAC inside (MAC-then-encrypt) and one padding byte.
+    let max = ct.and_then(|c| c.checked_sub(if etm { 1 } else { mac + 1 }));
+    let key = match (key, data, max) {
+        ("aead_explicit" | "aead_implicit", None, _) | ("cbc" | "cbc_etm" | "cbc10" | "cbc10_etm", _, None) => "other",
+        (k, _, _) => k,
+    };
+    t.arg("s_layout", format!("@msg.ApplicationData.s.layout.{key}"))
+        .arg("data", data.unwrap_or(0).to_string())
+        .arg("ct", ct.unwrap_or(0).to_string())
+        .arg("max", max.unwrap_or(0).to_string())
 }
 
 fn cbc(s: &Summary) -> bool {
@@ -962,9 +1000,9 @@ fn early_rejected(t: TextRef, hs: &Handshake) -> TextRef {
 
 /// Replace field notes, at any depth, with what `to` gives for them: notes written while
 /// parsing, before the handshake was known, retold for this connection.
-fn retell_notes(fields: &mut [Field], to: &dyn Fn(&TextRef) -> Option<TextRef>) {
+fn retell_notes(fields: &mut [Field], to: &dyn Fn(&Field, &TextRef) -> Option<TextRef>) {
     for f in fields {
-        if let Some(r) = f.note_ref.as_ref().and_then(to) {
+        if let Some(r) = f.note_ref.as_ref().and_then(|r| to(f, r)) {
             f.note_ref = Some(r);
         }
         retell_notes(&mut f.children, to);
@@ -974,11 +1012,57 @@ fn retell_notes(fields: &mut [Field], to: &dyn Fn(&TextRef) -> Option<TextRef>) 
 /// Field notes that depend on the whole handshake: the h2 entries of the hellos' ALPN lists
 /// when this connection's suite is one HTTP/2 prohibits; the record header of a TLS 1.0-1.2
 /// connection, cited by its own RFC; the ClientHello's early_data, with what became of it.
-fn connection_field_notes(fields: &mut [Field], s: &Summary, hs: &Handshake, tls13: bool) {
+fn connection_field_notes(fields: &mut [Field], s: &Summary, hs: &Handshake, f: &crate::tls::Facts) {
+    let tls13 = f.is_tls13();
     let h2 = h2_prohibited(s, tls13);
     let suite = or_dash(s.cipher_suite_name.clone());
     let old = hs.version.filter(|&v| (ver::TLS10..ver::TLS13).contains(&v));
-    retell_notes(fields, &|r| match r.key.as_str() {
+    // record_size_limit counts only when both sides send it (RFC 8449 §4): the server's is in
+    // its ServerHello (TLS 1.0-1.2) or its EncryptedExtensions (TLS 1.3, seen when decrypted).
+    let rsl_answered = match f.server_hello.as_ref() {
+        Some(_) if tls13 => f.encrypted_extensions.as_ref().map(|e| e.types.contains(&ext::RECORD_SIZE_LIMIT)),
+        Some(sh) => Some(sh.extensions.contains(&ext::RECORD_SIZE_LIMIT)),
+        None => None,
+    };
+    retell_notes(fields, &|field, r| match r.key.as_str() {
+        "field.record_size_limit.value" => {
+            let value: u32 = field.value.parse().ok()?;
+            // The protocol's own maximum: 2^14 bytes of plaintext, plus TLS 1.3's inner content type byte.
+            let max = match hs.version {
+                Some(ver::TLS13) => Some(1u32 << 14 | 1),
+                Some(_) => Some(1 << 14),
+                None => None,
+            };
+            let size = match max {
+                None => "@field.record_size_limit.s.unknown_version".to_string(),
+                Some(m) if value == m && tls13 => "@field.record_size_limit.s.max13".to_string(),
+                Some(m) if value == m => "@field.record_size_limit.s.max".to_string(),
+                Some(m) if value < m => "@field.record_size_limit.s.smaller".to_string(),
+                Some(_) => "@field.record_size_limit.s.larger".to_string(),
+            };
+            let answer = match rsl_answered {
+                Some(true) => "@field.record_size_limit.s.both",
+                Some(false) => "@field.record_size_limit.s.unanswered",
+                None if tls13 => "@field.record_size_limit.s.hidden13",
+                None => "@field.record_size_limit.s.unseen",
+            };
+            Some(TextRef::new("field.record_size_limit.value.conn")
+                .arg("value", value.to_string())
+                .arg("max", max.unwrap_or(0).to_string())
+                .arg("version", hs.version.map(registry::version_name).unwrap_or_else(|| "—".into()))
+                .arg("s_size", size)
+                .arg("s_answer", answer))
+        }
+        // The PSKs offered, with what the server made of them (RFC 8446 §4.2.11).
+        "ext.pre_shared_key" if tls13 || hs.version.is_none() => {
+            let answer = match (hs.psk_selected_identity, hs.mode) {
+                (Some(i), mode) => TextRef::new("ext.pre_shared_key.s.selected").arg("sel", i.to_string()).arg("mode", format!("@word.mode.{mode}")),
+                (None, "incomplete") => TextRef::new("ext.pre_shared_key.s.unknown"),
+                (None, _) => TextRef::new("ext.pre_shared_key.s.declined"),
+            };
+            let key = if hs.psk_identities == 1 { "ext.pre_shared_key.conn.one" } else { "ext.pre_shared_key.conn" };
+            Some(TextRef::new(key).arg("n", hs.psk_identities.to_string()).with("s_answer", answer))
+        }
         "field.alpn.h2" => h2.map(|why| TextRef::new("field.alpn.h2.prohibited").arg("suite", suite.clone()).arg("why", why)),
         "field.record" => old.map(|v| TextRef::new("field.record.tls12").arg("spec", spec_rfc(Some(v)))),
         "field.record.legacy_record_version" => old.map(|v| TextRef::new("field.record.legacy_record_version.tls12").arg("spec", spec_rfc(Some(v)))),

@@ -760,6 +760,7 @@ pub mod ext {
     pub const ALPN: u16 = 16;
     pub const ENCRYPT_THEN_MAC: u16 = 22;
     pub const EXTENDED_MASTER_SECRET: u16 = 23;
+    pub const RECORD_SIZE_LIMIT: u16 = 28;
     pub const SESSION_TICKET: u16 = 35;
     pub const PRE_SHARED_KEY: u16 = 41;
     pub const EARLY_DATA: u16 = 42;
