@@ -122,7 +122,12 @@ fn udp_pcap(datagrams: &[(bool, Vec<u8>)]) -> Vec<u8> {
 /// capture and explained: record headers and epochs, fragment reassembly with retransmitted,
 /// overlapping and inconsistent fragments, cookies, HelloVerifyRequest.
 pub fn dtls(data: &[u8]) {
-    let _ = crate::analyze(&udp_pcap(&datagrams(data)), &Options::default());
+    let _ = crate::analyze(&dtls_pcap(data), &Options::default());
+}
+
+/// The pcap `dtls` builds from its input.
+pub fn dtls_pcap(data: &[u8]) -> Vec<u8> {
+    udp_pcap(&datagrams(data))
 }
 
 /// The pcap `quic` builds from its input.

@@ -1053,6 +1053,20 @@ fn connection_field_notes(fields: &mut [Field], s: &Summary, hs: &Handshake, f: 
                 .arg("s_size", size)
                 .arg("s_answer", answer))
         }
+        // A TLS 1.0-1.2 server's session id: what this one says (RFC 5246 §7.4.1.3, RFC 5077 §3.4).
+        "field.ServerHello.legacy_session_id_echo" if old.is_some() => {
+            let empty = field.value == "(empty)";
+            let ticket_ext = f.server_hello.as_ref().is_some_and(|sh| sh.extensions.contains(&ext::SESSION_TICKET));
+            let key = match (hs.mode, empty) {
+                ("ticket", true) => "field.ServerHello.session_id.ticket_empty12",
+                ("ticket", false) => "field.ServerHello.session_id.ticket12",
+                ("session_id", _) => "field.ServerHello.session_id.resumed12",
+                (_, true) => "field.ServerHello.session_id.empty12",
+                (_, false) => "field.ServerHello.session_id.new12",
+            };
+            let also = if empty { "field.ServerHello.session_id.s.ticket" } else { "field.ServerHello.session_id.s.ticket_and_id" };
+            Some(TextRef::new(key).arg("spec", spec_rfc(old)).arg("s_ticket", opt(ticket_ext, also)))
+        }
         // The PSKs offered, with what the server made of them (RFC 8446 §4.2.11).
         "ext.pre_shared_key" if tls13 || hs.version.is_none() => {
             let answer = match (hs.psk_selected_identity, hs.mode) {
@@ -1459,6 +1473,10 @@ fn notes(tls: &TlsConnection, hs: &Handshake, s: &Summary, opts: &Options, captu
         if scheme >> 8 == 2 {
             out.push(note(Warning, TextRef::new("note.sha1_signature").arg("scheme", registry::signature_scheme_name(scheme))));
         }
+    }
+    // HTTP/3 runs over QUIC only, and QUIC over TLS 1.3 only (RFC 9114 §3.1, RFC 9001 §4.2).
+    if s.alpn.as_deref().is_some_and(|a| registry::alpn_is_h3(a.as_bytes())) && s.version.is_some_and(|v| v < ver::TLS13) {
+        out.push(note(Warning, TextRef::new("note.h3_old_version").arg("alpn", or_dash(s.alpn.clone())).arg("version", or_dash(s.version_name.clone())).arg("s_why", if hs.from_log { "@note.h3_old_version.s.log" } else { "@note.h3_old_version.s.bytes" })));
     }
     // Only a client that offered TLS 1.3 has been downgraded (RFC 8446 §4.1.3).
     match (hs.downgrade_sentinel, hs.offered_tls13 && !f.is_tls13() && hs.version.is_some()) {

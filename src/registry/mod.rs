@@ -401,6 +401,10 @@ pub fn suite_key_exchange(v: u16) -> Option<KeyExchange> {
 
 /// The ALPN protocol ID of HTTP/2 over TLS (RFC 9113 §3.2; IANA ALPN Protocol IDs registry).
 pub const ALPN_H2: &[u8] = b"h2";
+/// HTTP/3's protocol ID (RFC 9114 §3.1), and its drafts' "h3-NN".
+pub fn alpn_is_h3(id: &[u8]) -> bool {
+    id == b"h3" || id.starts_with(b"h3-")
+}
 
 /// Why HTTP/2 prohibits a TLS 1.2 suite (RFC 9113 §9.2.2, Appendix A): the list holds every
 /// suite without an ephemeral key exchange and every one with a null, stream or block cipher.

@@ -22,6 +22,9 @@ pub enum ExtCtx {
 
 #[derive(Clone, Debug, Default)]
 pub struct ExtFacts {
+    /// The ClientHello's length with its 4-byte handshake header (set before its extensions
+    /// are read; what the padding extension is measured against, RFC 7685 §4).
+    pub hello_len: usize,
     pub types: Vec<u16>,
     pub sni: Option<String>,
     pub alpn: Vec<String>,
@@ -126,6 +129,8 @@ fn extension(r: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, list: &mut Field
             (22, ExtCtx::ServerHello) => "ext.encrypt_then_mac.server".to_string(),
             (23, ExtCtx::ServerHello) => "ext.extended_master_secret.server".to_string(),
             (41, ExtCtx::ServerHello) => "ext.pre_shared_key.server".to_string(),
+            // In a NewSessionTicket it carries max_early_data_size (4 bytes); in EncryptedExtensions it is empty.
+            (42, ExtCtx::Other) if len == 4 => "ext.early_data.ticket".to_string(),
             (42, ExtCtx::Other) => "ext.early_data.server".to_string(),
             (44, ExtCtx::HelloRetryRequest) => "ext.cookie.hrr".to_string(),
             (51, ExtCtx::HelloRetryRequest) => "ext.key_share.hrr".to_string(),
@@ -492,7 +497,17 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
             let (b, s) = body.rest();
             let zeros = b.iter().all(|&x| x == 0);
             value.say(|| TextRef::new(if zeros { "word.value.padding" } else { "word.value.padding_nonzero" }).arg("n", b.len().to_string()));
-            kids.add(|| Field::says("padding", crate::reader::bytes_value(b.len()), s).note(if zeros { "field.padding.zeros" } else { "field.padding.not_zero" }));
+            // RFC 7685 §4: padding keeps a ClientHello (with its 4-byte header) out of 256..=511 bytes.
+            let (total, before) = (facts.hello_len, facts.hello_len.saturating_sub(4 + b.len()));
+            let note = match (zeros, total) {
+                (false, _) => TextRef::new("field.padding.not_zero"),
+                (true, 0) => TextRef::new("field.padding.zeros"),
+                (true, _) => TextRef::new("field.padding.zeros.sized")
+                    .arg("total", total.to_string())
+                    .arg("before", before.to_string())
+                    .arg("s_why", if (256..512).contains(&before) && total >= 512 { "@field.padding.s.out_of_range" } else { "@field.padding.s.other" }),
+            };
+            kids.add(|| Field::says("padding", crate::reader::bytes_value(b.len()), s).note_ref(note));
             Ok(())
         }
         28 => {

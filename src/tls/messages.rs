@@ -243,6 +243,7 @@ fn body(t: u8, r: &mut Reader, ctx: &Ctx, out: &mut Fields, facts: &mut MsgFacts
 
 /// RFC 8446 §4.1.2 / RFC 5246 §7.4.1.2.
 fn client_hello(r: &mut Reader, out: &mut Fields, info: &mut ClientHelloInfo, dtls: bool) -> ReadResult<()> {
+    info.ext.hello_len = 4 + r.remaining();
     let (v, s) = r.u16("legacy_version")?;
     info.legacy_version = v;
     out.add(|| Field::new("legacy_version", version_value(v), s).note("field.ClientHello.legacy_version"));
