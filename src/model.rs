@@ -568,6 +568,9 @@ pub struct SuiteParts {
     pub prf: String,
     /// IANA's "Recommended" column says Y.
     pub iana_recommended: bool,
+    /// IANA marks it "D" (discouraged) for its key exchange since RFC 10015: finite-field DHE,
+    /// RSA key transport, static DH or static ECDH.
+    pub iana_discouraged: bool,
 }
 
 #[derive(Clone, Debug, Default, Serialize)]

@@ -911,3 +911,22 @@ fn session_ids_ticket_early_data_padding_and_h3_say_what_these_bytes_show() {
     let h2 = analyze(&std::fs::read(dir.join("tls12-ecdhe-rsa.pcap")).unwrap(), &Options::default());
     assert!(!h2.connections[0].notes.iter().any(|n| n.text.contains("HTTP/3")));
 }
+
+/// RFC 10015 (2026, IANA "Recommended: D"): the DHE suite a TLS 1.2 server chose is a warning
+/// (tests/data/tls12-dhe-rsa.pcap: tshark says 0x009e), and an offered DHE suite is no longer
+/// called Recommended (round 13 found it still was).
+#[test]
+fn suites_rfc_10015_retires_are_told_as_discouraged() {
+    let a = analyze(&std::fs::read(common::data().join("tls12-dhe-rsa.pcap")).unwrap(), &Options::default());
+    let c = &a.connections[0];
+    assert_eq!(c.summary.cipher_suite, Some(0x009e));
+    assert!(c.notes.iter().any(|n| n.severity == NoteSeverity::Warning && n.text.contains("IANA now marks D") && n.text.contains("RFC 10015 §3")), "{}", notes(c));
+    assert!(c.summary.cipher_suite_parts.as_ref().is_some_and(|p| p.iana_discouraged && !p.iana_recommended));
+    for (lang, want, not) in [(Lang::En, "IANA marks it D (discouraged) since RFC 10015", "marks Recommended"), (Lang::Zh, "IANA 将它标为 D（不鼓励使用）", "标为“推荐”")] {
+        let c = conn("python-tls12-resume", 0, lang);
+        let ch = c.messages.iter().find(|m| m.name == "ClientHello").unwrap();
+        let suites = ch.fields.iter().find(|f| f.name == "cipher_suites").unwrap();
+        let dhe = suites.children.iter().find(|f| f.value.starts_with("0x009e")).and_then(|f| f.note.clone()).unwrap();
+        assert!(dhe.contains(want) && !dhe.contains(not), "{dhe}");
+    }
+}

@@ -1085,7 +1085,7 @@ fn connection_field_notes(fields: &mut [Field], s: &Summary, hs: &Handshake, f: 
         "ext.session_ticket.request" if tls13 => Some(TextRef::new("ext.session_ticket.request.tls13")),
         "ext.session_ticket.present" if tls13 => Some(TextRef::new("ext.session_ticket.present.tls13")),
         // An offered suite: chosen, or (a TLS 1.0-1.2 suite) unusable with TLS 1.3.
-        "field.ClientHello.cipher_suite" | "field.ClientHello.cipher_suite.recommended" => {
+        "field.ClientHello.cipher_suite" | "field.ClientHello.cipher_suite.recommended" | "field.ClientHello.cipher_suite.discouraged" => {
             let code = r.get("code").and_then(|c| u16::from_str_radix(c, 16).ok())?;
             let conn = match () {
                 _ if tls13 && code >> 8 != 0x13 => "@field.cipher_suite.s.unused13",
@@ -1437,6 +1437,11 @@ fn notes(tls: &TlsConnection, hs: &Handshake, s: &Summary, opts: &Options, captu
         let suite13 = registry::suite_key_exchange(cs) == Some(KeyExchange::Tls13);
         if s.version.is_some() && suite13 != f.is_tls13() {
             out.push(note(Danger, TextRef::new("note.suite_version_mismatch").arg("suite", name.clone()).arg("version", s.version_name.clone().unwrap_or_default())));
+        }
+        // RFC 10015 retires these key exchanges from TLS 1.2 (and DTLS 1.2); older versions
+        // are deprecated as a whole (RFC 8996), which the version note says.
+        if let (Some(d), Some(ver::TLS12 | ver::DTLS12)) = (registry::suite_kex_discouraged(cs), s.version) {
+            out.push(note(Warning, TextRef::new("note.kex_discouraged").arg("suite", name.clone()).arg("s_rule", format!("@field.cipher_suite.s.rfc10015.{}", d.key()))));
         }
         if !f.is_tls13() && registry::suite_key_exchange(cs) == Some(KeyExchange::Rsa) {
             out.push(note(Warning, TextRef::new("note.no_forward_secrecy")));

@@ -459,12 +459,45 @@ pub fn suite_protection(v: u16, version: u16) -> RecordProtection {
 }
 
 /// Cipher suites the IANA TLS Cipher Suites registry marks "Recommended: Y" (RFC 8447 §8;
-/// registry snapshot of tls-parameters-4.csv): AEAD suites with forward secrecy, and the
+/// registry snapshot of tls-parameters-4.csv, less the finite-field DHE suites that RFC 10015
+/// §3 and §7 moved to "D"): AEAD suites with an ephemeral elliptic-curve key exchange, and the
 /// TLS 1.3 ones except CCM_8.
-const RECOMMENDED_SUITES: [u16; 24] = [
-    0x009e, 0x009f, 0x00aa, 0x00ab, 0x1301, 0x1302, 0x1303, 0x1304, 0xc02b, 0xc02c, 0xc02f, 0xc030, 0xc09e, 0xc09f, 0xc0a6, 0xc0a7, 0xcca8, 0xcca9, 0xccaa,
-    0xccac, 0xccad, 0xd001, 0xd002, 0xd005,
-];
+const RECOMMENDED_SUITES: [u16; 14] = [0x1301, 0x1302, 0x1303, 0x1304, 0xc02b, 0xc02c, 0xc02f, 0xc030, 0xcca8, 0xcca9, 0xccac, 0xd001, 0xd002, 0xd005];
+
+/// The TLS 1.2 key exchanges RFC 10015 (2026) retires, whose suites IANA now marks "D"
+/// (discouraged, §7): clients must not offer and servers must not select suites with
+/// finite-field DHE (§3, the DHE_PSK ones too), RSA key transport (§4, RSA_PSK too) or static
+/// finite-field DH (§2); static ECDH suites they should not (§2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KexDiscouraged {
+    Dhe,
+    Rsa,
+    StaticDh,
+    StaticEcdh,
+}
+
+impl KexDiscouraged {
+    /// The word for its text keys.
+    pub fn key(self) -> &'static str {
+        match self {
+            KexDiscouraged::Dhe => "dhe",
+            KexDiscouraged::Rsa => "rsa",
+            KexDiscouraged::StaticDh => "dh",
+            KexDiscouraged::StaticEcdh => "ecdh",
+        }
+    }
+}
+
+/// The RFC 10015 rule that applies to a suite's key exchange in TLS 1.2, if any.
+pub fn suite_kex_discouraged(v: u16) -> Option<KexDiscouraged> {
+    TlsCipherSuite::from_id(v).and_then(|cs| match cs.kx {
+        TlsCipherKx::Dhe => Some(KexDiscouraged::Dhe),
+        TlsCipherKx::Rsa => Some(KexDiscouraged::Rsa),
+        TlsCipherKx::Dh => Some(KexDiscouraged::StaticDh),
+        TlsCipherKx::Ecdh | TlsCipherKx::Aecdh => Some(KexDiscouraged::StaticEcdh),
+        _ => None,
+    })
+}
 
 pub fn suite_recommended(v: u16) -> bool {
     RECOMMENDED_SUITES.contains(&v)
@@ -552,6 +585,7 @@ pub fn suite_parts(v: u16) -> Option<SuiteParts> {
         mac: mac.into(),
         prf: prf.into(),
         iana_recommended: suite_recommended(v),
+        iana_discouraged: suite_kex_discouraged(v).is_some(),
     })
 }
 
@@ -576,6 +610,31 @@ pub fn quic_version_known(number: u32) -> bool {
 
 #[cfg(test)]
 mod tests {
+
+    /// RFC 10015's tables (§5.1 static DH, §5.2 static ECDH, §5.3 finite-field DHE, §5.4 RSA),
+    /// one or two suites of each from the IANA registry, and suites it leaves alone.
+    #[test]
+    fn rfc10015_retires_these_key_exchanges_and_no_others() {
+        use super::KexDiscouraged::*;
+        for (suite, want) in [
+            (0x0030, Some(StaticDh)),   // TLS_DH_DSS_WITH_AES_128_CBC_SHA
+            (0x0034, Some(StaticDh)),   // TLS_DH_anon_WITH_AES_128_CBC_SHA
+            (0xc004, Some(StaticEcdh)), // TLS_ECDH_ECDSA_WITH_AES_128_CBC_SHA
+            (0xc018, Some(StaticEcdh)), // TLS_ECDH_anon_WITH_AES_128_CBC_SHA
+            (0x009e, Some(Dhe)),        // TLS_DHE_RSA_WITH_AES_128_GCM_SHA256
+            (0x00aa, Some(Dhe)),        // TLS_DHE_PSK_WITH_AES_128_GCM_SHA256
+            (0xc09e, Some(Dhe)),        // TLS_DHE_RSA_WITH_AES_128_CCM
+            (0x002f, Some(Rsa)),        // TLS_RSA_WITH_AES_128_CBC_SHA
+            (0x00ac, Some(Rsa)),        // TLS_RSA_PSK_WITH_AES_128_GCM_SHA256
+            (0xc02f, None),             // TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256
+            (0x00a8, None),             // TLS_PSK_WITH_AES_128_GCM_SHA256
+            (0xd001, None),             // TLS_ECDHE_PSK_WITH_AES_128_GCM_SHA256
+            (0x1301, None),             // TLS_AES_128_GCM_SHA256
+        ] {
+            assert_eq!(super::suite_kex_discouraged(suite), want, "0x{suite:04x}");
+            assert!(!(want.is_some() && super::suite_recommended(suite)), "0x{suite:04x} is both Y and D");
+        }
+    }
     /// RFC 9113 Appendix A "includes those cipher suites that do not offer an ephemeral key
     /// exchange and those that are based on the TLS null, stream, or block cipher type": it lists
     /// TLS_RSA_WITH_AES_128_GCM_SHA256 (0x009c), TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA (0xc013),
@@ -789,4 +848,5 @@ pub mod ver {
     pub const TLS11: u16 = 0x0302;
     pub const TLS12: u16 = 0x0303;
     pub const TLS13: u16 = 0x0304;
+    pub const DTLS12: u16 = 0xfefd;
 }

@@ -343,11 +343,16 @@ fn offered_suite_note(v: u16) -> TextRef {
         "@word.kx.rsa" | "@word.kx.dh" | "@word.kx.ecdh" => "@field.cipher_suite.s.no_fs",
         _ => "",
     };
-    let key = if registry::suite_recommended(v) { "field.ClientHello.cipher_suite.recommended" } else { "field.ClientHello.cipher_suite" };
+    let discouraged = registry::suite_kex_discouraged(v);
+    let key = match discouraged {
+        _ if registry::suite_recommended(v) => "field.ClientHello.cipher_suite.recommended",
+        Some(_) => "field.ClientHello.cipher_suite.discouraged",
+        None => "field.ClientHello.cipher_suite",
+    };
     // `code` and `s_conn` are for explain, which says what became of the suite in this
     // connection once the ServerHello is known.
     let kind = TextRef::new(kind).arg("kx", kx).arg("s_fs", fs).arg("au", parts.authentication).arg("cipher", parts.cipher).arg("bits", parts.key_bits.to_string()).arg("mode", parts.mode).arg("prf", parts.prf).arg("mac", parts.mac);
-    TextRef::new(key).with("s_kind", kind).arg("code", format!("{v:04x}")).arg("s_conn", "")
+    TextRef::new(key).with("s_kind", kind).arg("code", format!("{v:04x}")).arg("s_conn", "").arg("s_rule", discouraged.map(|d| format!("@field.cipher_suite.s.rfc10015.{}", d.key())).unwrap_or_default())
 }
 
 /// RFC 8446 §4.1.3 / RFC 5246 §7.4.1.3 (HelloRetryRequest shares the ServerHello layout).
