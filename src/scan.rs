@@ -597,6 +597,11 @@ fn read_packets<R: Read>(
                         }
                     }
                 }
+                // UDP flows are summarised at the end, unless too many are held: then the
+                // least recently active now.
+                if reasm.udp_over_limit() {
+                    udp_lines((reasm.evict_udp(), keys.update(&src.keylog)), kind, opts, out)?;
+                }
                 n
             }
             Next::Skip(n) => n,

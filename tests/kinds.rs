@@ -812,7 +812,7 @@ fn retry_server_hello_done_and_log_lines_say_what_these_bytes_show() {
     let dir = common::data();
     let hrr = analyze(&std::fs::read(dir.join("tls13-hrr.pcap")).unwrap(), &Options { keylog: std::fs::read_to_string(dir.join("tls13-hrr.keylog")).unwrap(), ..Default::default() });
     let retry = text(&hrr.connections[0], "ClientHello", 1);
-    assert!(retry.contains("which for this hello are the new key_share and any change to the padding extension") && !retry.contains("allows only"), "{retry}");
+    assert!(retry.contains("allows for this hello (any change to the padding extension, the new key_share for the group the HelloRetryRequest named") && !retry.contains("allows only"), "{retry}");
     let mtls = conn("tls12-mtls", 0, Lang::En);
     let done = text(&mtls, "ServerHelloDone", 0);
     assert!(done.contains("first its Certificate (here a chain of") && !done.contains("curl"), "{done}");
@@ -929,4 +929,33 @@ fn suites_rfc_10015_retires_are_told_as_discouraged() {
         let dhe = suites.children.iter().find(|f| f.value.starts_with("0x009e")).and_then(|f| f.note.clone()).unwrap();
         assert!(dhe.contains(want) && !dhe.contains(not), "{dhe}");
     }
+}
+
+/// Review round 14: a cookie-only HelloRetryRequest (tshark: no key_share in it) allows no new
+/// key_share (RFC 8446 §4.1.2); the client's application traffic keys never protect a
+/// NewSessionTicket (only servers send it, RFC 8446 §4.6.1); a TLS 1.3 ticket says its lifetime
+/// in hours beside the protocol's 7-day cap and whether it allows 0-RTT (tshark: the 0-RTT
+/// capture's tickets carry early_data with max_early_data_size 16384); a ChaCha20-Poly1305 suite
+/// has a 256-bit key (RFC 8439 §2.8); a CBC ServerHello without encrypt_then_mac says the
+/// records are MAC-then-encrypt; a TLS 1.0 record header's version is the negotiated one.
+#[test]
+fn retry_keys_tickets_suites_and_record_versions_say_what_this_connection_did() {
+    let retry = text(&conn("tls13-hrr-cookie-only", 0, Lang::En), "ClientHello", 1);
+    assert!(!retry.contains("new key_share") && retry.contains("(any change to the padding extension, the cookie)"), "{retry}");
+    let c = conn("tls13-0rtt", 0, Lang::En);
+    let app = c.key_schedule.iter().find(|k| k.text_ref.key == "field.keys.application.c2s").expect("client application keys");
+    assert!(!app.text.contains("such as NewSessionTicket") && app.text.contains("comes only from the server"), "{}", app.text);
+    let nst = text(&c, "NewSessionTicket", 0);
+    assert!(nst.contains("7200 seconds (2.0 hours; the protocol's cap is 604800 seconds, 7 days)") && nst.contains("up to 16384 bytes of early data"), "{nst}");
+    // tshark: Python's ClientHello offers 0xcca8 TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256.
+    let py = conn("python-tls12-resume", 0, Lang::En);
+    let ch = py.messages.iter().find(|m| m.name == "ClientHello").unwrap();
+    let suites = ch.fields.iter().find(|f| f.name == "cipher_suites").unwrap();
+    let chacha = suites.children.iter().find(|f| f.value.starts_with("0xcca8")).and_then(|f| f.note.clone()).unwrap();
+    assert!(chacha.contains("ChaCha20-Poly1305 (256-bit key") && chacha.contains("RFC 7905 §2") && !chacha.contains("RFC 5288"), "{chacha}");
+    let noetm = conn("tls12-noetm", 0, Lang::En);
+    assert!(text(&noetm, "ServerHello", 0).contains("the records are MAC-then-encrypt"));
+    let tls10 = conn("tls10", 0, Lang::En);
+    let rv = tls10.messages[0].fields[0].children.iter().find(|f| f.name == "legacy_record_version").and_then(|f| f.note.clone()).unwrap();
+    assert!(rv.contains("the version this connection negotiated") && !rv.contains("lower"), "{rv}");
 }

@@ -373,3 +373,29 @@ fn connections_that_never_close_are_let_go_and_reported() {
     assert!(stats.diagnostics.iter().any(|d| d.is("scan.evicted")));
     assert!(stats.peak_held <= tls_lens::scan::MAX_HELD);
 }
+
+/// The same for UDP: 6,000 flows of one QUIC-looking datagram each (a long header, version 1,
+/// whose protection cannot be removed), more than `MAX_LIVE` at once: the least recently active
+/// are summarised early, every flow still gets one line with its own `udp.stream` number, and
+/// the eviction is reported.
+#[test]
+fn udp_flows_past_the_limit_are_let_go_and_reported() {
+    let mut packets = Vec::new();
+    for k in 0..6_000u16 {
+        let mut datagram = vec![0xc3, 0, 0, 0, 1, 8, 1, 2, 3, 4, 5, 6, 7, 8, 0, 0, 0x44, 0xb0];
+        datagram.resize(1_200, 0x5a);
+        let total = 28 + datagram.len();
+        let mut p = vec![0x45, 0, (total >> 8) as u8, total as u8, 0, 0, 0x40, 0, 64, 17, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2];
+        p.extend_from_slice(&(20_000 + k).to_be_bytes());
+        p.extend_from_slice(&443u16.to_be_bytes());
+        p.extend_from_slice(&((8 + datagram.len()) as u16).to_be_bytes());
+        p.extend_from_slice(&[0, 0]);
+        p.extend_from_slice(&datagram);
+        packets.push(p);
+    }
+    let (lines, stats) = run_scan(&pcap(&packets)[..], true);
+    assert_eq!(lines.len(), 6_000);
+    assert_eq!(lines.iter().map(|l| l.stream).collect::<BTreeSet<_>>(), (0..6_000).collect::<BTreeSet<_>>());
+    assert!(stats.evicted >= (6_000 - tls_lens::scan::MAX_LIVE) as u64, "{}", stats.evicted);
+    assert!(stats.diagnostics.iter().any(|d| d.is("scan.evicted")));
+}

@@ -34,3 +34,36 @@ fn bad_input_is_a_diagnostic_not_an_exception() {
     let diags = js_sys::Array::from(&get(&v, "diagnostics"));
     assert!(diags.length() >= 1);
 }
+
+// Node's file system, to read the fuzz corpus from the source tree (the wasm tests run in Node).
+#[wasm_bindgen::prelude::wasm_bindgen(module = "fs")]
+extern "C" {
+    #[wasm_bindgen(js_name = readdirSync, catch)]
+    fn readdir_sync(path: &str) -> Result<js_sys::Array, JsValue>;
+    #[wasm_bindgen(js_name = readFileSync)]
+    fn read_file_sync(path: &str) -> js_sys::Uint8Array;
+}
+
+/// The committed fuzz corpus and past crashes of every target (fuzz/corpus, fuzz/regressions),
+/// each file as an input through the wasm core, as the page would give it: a panic here aborts
+/// the wasm instance and fails the test. tests/fuzz_corpus.rs replays the same files natively
+/// through each target's own body.
+#[wasm_bindgen_test]
+fn the_fuzz_corpus_replays_through_the_wasm_core() {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/fuzz");
+    let mut n = 0;
+    for kind in ["corpus", "regressions"] {
+        let Ok(targets) = readdir_sync(&format!("{root}/{kind}")) else { continue };
+        for target in targets.iter().filter_map(|t| t.as_string()) {
+            let dir = format!("{root}/{kind}/{target}");
+            let Ok(files) = readdir_sync(&dir) else { continue };
+            for file in files.iter().filter_map(|f| f.as_string()).filter(|f| !f.ends_with(".md")) {
+                let data = read_file_sync(&format!("{dir}/{file}")).to_vec();
+                let v = tls_lens::wasm_analyze_for_tests(&data, if n % 2 == 0 { "en" } else { "zh" });
+                assert_eq!(get(&v, "schema").as_string().as_deref(), Some("tls-lens/1"), "{kind}/{target}/{file}");
+                n += 1;
+            }
+        }
+    }
+    assert!(n >= 1000, "only {n} corpus inputs: is fuzz/corpus there?");
+}

@@ -154,7 +154,9 @@ impl Epoch {
             (Stage::Handshake, Some(true), _) => "handshake.psk_dhe",
             (Stage::Handshake, Some(false), _) => "handshake.psk_ke",
             (Stage::Handshake, None, _) => "handshake",
-            (Stage::Application, _, 0) => "application",
+            // What each side sends after its Finished differs (only the server sends tickets).
+            (Stage::Application, _, 0) if dir == Dir::C2S => "application.c2s",
+            (Stage::Application, _, 0) => "application.s2c",
             (Stage::Application, _, _) => "update",
         };
         let mut protects = self.protects.clone();

@@ -231,7 +231,7 @@ pub fn connection(id: usize, cap: &Capture, mut tls: TlsConnection, hs: Handshak
             walk.opened_alert = opened_alerts.get(i).cloned().flatten();
         }
         let (t, e) = texts(m, &tls, &hs, &summary, &mut walk);
-        connection_field_notes(&mut m.fields, &summary, &hs, &tls.facts);
+        connection_field_notes(&mut m.fields, &summary, &hs, &tls.facts, &cap.data);
         let mut e = e.arg("spec", spec_rfc(hs.version));
         // Steps from a log have no bytes: use the wording that does not count them.
         let log_key = format!("msg.{}.log", e.key.trim_start_matches("msg."));
@@ -450,7 +450,14 @@ fn texts(m: &Message, tls: &TlsConnection, hs: &Handshake, s: &Summary, w: &mut 
                         (Some(false), "full") => "@msg.ServerHello.s.no_ems.unoffered".into(),
                         _ => String::new(),
                     })
-                    .arg("s_etm", opt(!tls13 && hs.encrypt_then_mac == Some(true), "msg.ServerHello.s.etm"))
+                    // With a CBC suite, which MAC order the records use (RFC 7366 §2, §3).
+                    .arg("s_etm", match hs.encrypt_then_mac {
+                        _ if tls13 => String::new(),
+                        Some(true) => "@msg.ServerHello.s.etm".into(),
+                        Some(false) if cbc(s) && answered_hello(tls).is_some_and(|ch| ch.ext.types.contains(&ext::ENCRYPT_THEN_MAC)) => "@msg.ServerHello.s.etm_declined".into(),
+                        Some(false) if cbc(s) => "@msg.ServerHello.s.etm_unoffered".into(),
+                        _ => String::new(),
+                    })
                     // RFC 7627 §1: the binding rests on Finished values that the triple
                     // handshake attack makes equal across two connections when the master
                     // secret is not bound to the transcript.
@@ -785,12 +792,15 @@ fn texts(m: &Message, tls: &TlsConnection, hs: &Handshake, s: &Summary, w: &mut 
         }
         (HEARTBEAT, _, true) => (TextRef::new("msg.Heartbeat.title"), TextRef::new("msg.Heartbeat.explain.encrypted").arg("len", len)),
         (ct::HANDSHAKE, Some(ht::NEW_SESSION_TICKET), false) if tls13 => {
-            let (lifetime, tlen) = this_ticket(w, f);
+            let t = this_ticket(w, f);
             (
                 TextRef::new("msg.NewSessionTicket.title"),
                 TextRef::new("msg.NewSessionTicket.explain.tls13")
-                    .arg("ticket", tlen.map(|l| l.to_string()).unwrap_or_else(|| "—".into()))
-                    .arg("lifetime", lifetime.to_string()),
+                    .arg("ticket", t.len.map(|l| l.to_string()).unwrap_or_else(|| "—".into()))
+                    .arg("lifetime", t.lifetime.to_string())
+                    .arg("hours", crate::tls::hours(t.lifetime))
+                    .arg("max_early", t.max_early_data.map(|n| n.to_string()).unwrap_or_default())
+                    .arg("s_early", if t.max_early_data.is_some() { "@msg.NewSessionTicket.s.early" } else { "@msg.NewSessionTicket.s.no_early" }),
             )
         }
         (ct::HANDSHAKE, Some(ht::NEW_SESSION_TICKET), false) => {
@@ -798,13 +808,13 @@ fn texts(m: &Message, tls: &TlsConnection, hs: &Handshake, s: &Summary, w: &mut 
                 "ticket" => "msg.NewSessionTicket.explain.renewed",
                 _ => "msg.NewSessionTicket.explain",
             };
-            let (lifetime, tlen) = this_ticket(w, f);
+            let t = this_ticket(w, f);
             (
                 TextRef::new("msg.NewSessionTicket.title"),
                 TextRef::new(key)
-                    .arg("ticket", tlen.map(|l| l.to_string()).unwrap_or_else(|| "—".into()))
-                    .arg("lifetime", lifetime.to_string())
-                    .arg("s_hint", if lifetime == 0 { "@msg.NewSessionTicket.s.no_hint" } else { "@msg.NewSessionTicket.s.hint" }),
+                    .arg("ticket", t.len.map(|l| l.to_string()).unwrap_or_else(|| "—".into()))
+                    .arg("lifetime", t.lifetime.to_string())
+                    .arg("s_hint", if t.lifetime == 0 { "@msg.NewSessionTicket.s.no_hint" } else { "@msg.NewSessionTicket.s.hint" }),
             )
         }
         (ct::HANDSHAKE, Some(ht::CERTIFICATE_REQUEST), false) if tls13 => (TextRef::new("msg.CertificateRequest.title"), TextRef::new("msg.CertificateRequest.explain.tls13")),
@@ -957,10 +967,10 @@ fn key_source(hs: &Handshake, epoch: &str) -> &'static str {
     }
 }
 
-/// The lifetime and ticket length of the NewSessionTicket at hand (the last one seen).
-fn this_ticket(w: &Walk, f: &crate::tls::Facts) -> (u32, Option<usize>) {
+/// The NewSessionTicket at hand (the last one seen).
+fn this_ticket(w: &Walk, f: &crate::tls::Facts) -> crate::tls::Ticket {
     let n = w.seen.iter().filter(|&&(_, t)| t == ht::NEW_SESSION_TICKET).count();
-    f.tickets.get(n.saturating_sub(1)).copied().unwrap_or((0, None))
+    f.tickets.get(n.saturating_sub(1)).copied().unwrap_or_default()
 }
 
 /// How many PSK identities the ServerHello chose from.
@@ -1012,7 +1022,7 @@ fn retell_notes(fields: &mut [Field], to: &dyn Fn(&Field, &TextRef) -> Option<Te
 /// Field notes that depend on the whole handshake: the h2 entries of the hellos' ALPN lists
 /// when this connection's suite is one HTTP/2 prohibits; the record header of a TLS 1.0-1.2
 /// connection, cited by its own RFC; the ClientHello's early_data, with what became of it.
-fn connection_field_notes(fields: &mut [Field], s: &Summary, hs: &Handshake, f: &crate::tls::Facts) {
+fn connection_field_notes(fields: &mut [Field], s: &Summary, hs: &Handshake, f: &crate::tls::Facts, data: &[u8]) {
     let tls13 = f.is_tls13();
     let h2 = h2_prohibited(s, tls13);
     let suite = or_dash(s.cipher_suite_name.clone());
@@ -1079,7 +1089,21 @@ fn connection_field_notes(fields: &mut [Field], s: &Summary, hs: &Handshake, f: 
         }
         "field.alpn.h2" => h2.map(|why| TextRef::new("field.alpn.h2.prohibited").arg("suite", suite.clone()).arg("why", why)),
         "field.record" => old.map(|v| TextRef::new("field.record.tls12").arg("spec", spec_rfc(Some(v)))),
-        "field.record.legacy_record_version" => old.map(|v| TextRef::new("field.record.legacy_record_version.tls12").arg("spec", spec_rfc(Some(v)))),
+        // This record's version against the negotiated one (RFC 5246 §6.2.1, Appendix E.1).
+        "field.record.legacy_record_version" => old.map(|v| {
+            let at = field.span.offset;
+            let rv = data.get(at..at + 2).map(|b| u16::from_be_bytes([b[0], b[1]]));
+            let key = match rv {
+                Some(r) if r == v => "field.record.legacy_record_version.tls12.same",
+                Some(r) if r < v => "field.record.legacy_record_version.tls12.lower",
+                Some(_) => "field.record.legacy_record_version.tls12.higher",
+                None => "field.record.legacy_record_version.tls12",
+            };
+            TextRef::new(key)
+                .arg("spec", spec_rfc(Some(v)))
+                .arg("version", registry::version_name(v))
+                .arg("appendix", if v == ver::TLS12 { "RFC 5246 Appendix E.1" } else { "Appendix E" })
+        }),
         // A TLS 1.2 ticket request or ticket in a ClientHello answered with TLS 1.3: the
         // extension plays no part there (RFC 8446 §4.2 does not list it; tickets are PSKs).
         "ext.session_ticket.request" if tls13 => Some(TextRef::new("ext.session_ticket.request.tls13")),
@@ -1090,10 +1114,18 @@ fn connection_field_notes(fields: &mut [Field], s: &Summary, hs: &Handshake, f: 
             let conn = match () {
                 _ if tls13 && code >> 8 != 0x13 => "@field.cipher_suite.s.unused13",
                 _ if s.cipher_suite == Some(code) => "@field.cipher_suite.s.chosen",
-                _ => return None,
+                _ => "",
             };
+            // The ClientHello's section for the versions it offers (RFC 8446's only with TLS 1.3).
+            let hello = if hs.offered_tls13 { "RFC 8446 §4.1.2" } else { "RFC 5246 §7.4.1.2" };
             let mut t = r.clone();
-            t.args.iter_mut().filter(|(k, _)| *k == "s_conn").for_each(|(_, v)| *v = conn.to_string());
+            for (k, v) in t.args.iter_mut() {
+                match *k {
+                    "s_conn" => *v = conn.to_string(),
+                    "hello_rfc" => *v = hello.to_string(),
+                    _ => {}
+                }
+            }
             Some(t)
         }
         // The ClientHello's early_data says what became of the 0-RTT data (RFC 8446 §4.2.10).
@@ -1260,6 +1292,8 @@ fn client_hello_texts(tls: &TlsConnection, hs: &Handshake, w: &mut Walk) -> (Tex
         .arg("group", hs.hello_retry.as_ref().and_then(|r| r.group).map(registry::group_name).unwrap_or_else(|| "—".into()))
         .arg("s_cookie", opt(retry && sent(ext::COOKIE), "msg.ClientHello.s.cookie"))
         // What the first ClientHello offered that the retry may change (RFC 8446 §4.1.2).
+        // A new key_share only when the HelloRetryRequest named a group.
+        .arg("s_retry_share", opt(retry && hs.hello_retry.as_ref().is_some_and(|r| r.group.is_some()), "msg.ClientHello.s.retry_share"))
         .arg("s_retry_cookie", opt(retry && sent(ext::COOKIE), "msg.ClientHello.s.retry_cookie"))
         .arg("s_retry_psk", opt(retry && f.client_hello.as_ref().is_some_and(|c| c.ext.psk_identities > 0), "msg.ClientHello.s.retry_psk"))
         .arg("s_retry_early", opt(retry && f.client_hello.as_ref().is_some_and(|c| c.ext.types.contains(&ext::EARLY_DATA)), "msg.ClientHello.s.retry_early"))
@@ -1601,7 +1635,7 @@ fn notes(tls: &TlsConnection, hs: &Handshake, s: &Summary, opts: &Options, captu
         }
     }
     // After a weakness of the configuration: what a good one looks like.
-    const CONFIG: [&str; 14] = [
+    const CONFIG: [&str; 15] = [
         "note.old_version",
         "note.cbc",
         "note.no_ems.resumed",
@@ -1611,6 +1645,7 @@ fn notes(tls: &TlsConnection, hs: &Handshake, s: &Summary, opts: &Options, captu
         "note.no_ems",
         "note.no_reneg_info",
         "note.weak_dh",
+        "note.kex_discouraged",
         "note.psk_ke",
         "note.weak_cert_key",
         "note.cert_weak_signature",

@@ -479,8 +479,12 @@ pub struct Reassembler {
     /// Endpoint pair -> the newest connection between them.
     index: HashMap<(Endpoint, Endpoint), usize>,
     next_stream: usize,
+    /// UDP flows in `udp.stream` order; `udp_index` gives each open flow's place in it.
     udp: Vec<UdpFlow>,
     udp_index: HashMap<(Endpoint, Endpoint), usize>,
+    udp_next: usize,
+    /// Datagram bytes the UDP flows hold.
+    udp_held: usize,
     fragments: usize,
     other: usize,
     first_other: Option<(u32, usize, &'static str)>,
@@ -515,6 +519,8 @@ impl Reassembler {
             next_stream: 0,
             udp: Vec::new(),
             udp_index: HashMap::new(),
+            udp_next: 0,
+            udp_held: 0,
             fragments: 0,
             other: 0,
             first_other: None,
@@ -588,6 +594,44 @@ impl Reassembler {
             self.index.retain(|_, id| live.contains_key(id));
         }
         out
+    }
+
+    /// Whether the UDP flows are more, or hold more datagram bytes, than are kept (streaming;
+    /// checked after each packet).
+    pub fn udp_over_limit(&self) -> bool {
+        self.udp.len() > self.max_live || (self.max_held != usize::MAX && self.udp_held > self.max_held)
+    }
+
+    /// `evict` for UDP flows: the least recently active are handed out early, as many as bring
+    /// their number to seven eighths of `max_live` and the datagram bytes they hold to seven
+    /// eighths of `max_held`. A later datagram of one of them starts a new flow (a new
+    /// `udp.stream` number), as Wireshark would not; only a capture past the limits sees this.
+    pub fn evict_udp(&mut self) -> Vec<UdpFlow> {
+        if !self.udp_over_limit() {
+            return Vec::new();
+        }
+        let mut by_age: Vec<(u32, usize)> = self.udp.iter().enumerate().map(|(i, f)| (f.last_frame, i)).collect();
+        by_age.sort_unstable();
+        let keep = self.max_live - self.max_live / 8;
+        let held_goal = if self.max_held == usize::MAX { usize::MAX } else { self.max_held - self.max_held / 8 };
+        let (mut n, mut left) = (0, self.udp_held);
+        for &(_, i) in &by_age {
+            if self.udp.len() - n <= keep && left <= held_goal {
+                break;
+            }
+            left -= self.udp[i].stored.min(left);
+            n += 1;
+        }
+        let mut gone = vec![false; self.udp.len()];
+        for &(_, i) in &by_age[..n] {
+            gone[i] = true;
+        }
+        let (out, kept): (Vec<(usize, UdpFlow)>, Vec<(usize, UdpFlow)>) = std::mem::take(&mut self.udp).into_iter().enumerate().partition(|(i, _)| gone[*i]);
+        self.udp = kept.into_iter().map(|(_, f)| f).collect();
+        self.udp_index = self.udp.iter().enumerate().map(|(i, f)| (udp_key(f.client, f.server), i)).collect();
+        self.udp_held = self.udp.iter().map(|f| f.stored).sum();
+        self.evicted += out.len() as u64;
+        out.into_iter().map(|(_, f)| f).collect()
     }
 
     /// Add one packet. Returns the `tcp.stream` number of the TCP connection it belongs to.
@@ -695,15 +739,17 @@ impl Reassembler {
     }
 
     fn udp_packet(&mut self, p: &RawPacket, src: Endpoint, dst: Endpoint, payload: &[u8]) {
-        let key = if src <= dst { (src, dst) } else { (dst, src) };
+        let key = udp_key(src, dst);
         let next = self.udp.len();
         let i = *self.udp_index.entry(key).or_insert(next);
         if i == next {
+            let stream = self.udp_next;
+            self.udp_next += 1;
             let head = payload[..payload.len().min(16)].to_vec();
             let quic = crate::wire::is_quic_long_header(payload);
             let dtls = matches!(payload, [20..=26, 0xfe, 0xff | 0xfd | 0xfc, ..] | [22, 0x01, 0x00, ..]);
             self.udp.push(UdpFlow {
-                stream: i,
+                stream,
                 client: src,
                 server: dst,
                 first_frame: p.frame,
@@ -734,6 +780,7 @@ impl Reassembler {
             let long = f.dtls || payload.first().is_some_and(|b| b & 0x80 != 0);
             if f.stored + payload.len() <= limit && (long || f.short_kept[d] < SHORT_KEPT) {
                 f.stored += payload.len();
+                self.udp_held += payload.len();
                 if !long {
                     f.short_kept[d] += 1;
                 }
@@ -784,6 +831,15 @@ impl Reassembler {
             self.diagnostics.push(Diagnostic::warning(0, TextRef::new("diag.ip.fragments").arg("n", self.fragments.to_string())));
         }
         (conns, self.udp, self.diagnostics)
+    }
+}
+
+/// A UDP flow's key: its two endpoints, in order.
+fn udp_key(a: Endpoint, b: Endpoint) -> (Endpoint, Endpoint) {
+    if a <= b {
+        (a, b)
+    } else {
+        (b, a)
     }
 }
 

@@ -464,6 +464,27 @@ pub fn suite_protection(v: u16, version: u16) -> RecordProtection {
 /// TLS 1.3 ones except CCM_8.
 const RECOMMENDED_SUITES: [u16; 14] = [0x1301, 0x1302, 0x1303, 0x1304, 0xc02b, 0xc02c, 0xc02f, 0xc030, 0xcca8, 0xcca9, 0xccac, 0xd001, 0xd002, 0xd005];
 
+/// Where a cipher suite is defined (the IANA TLS Cipher Suites registry's reference for it),
+/// for the suites whose RFC has one section or table of them; None for the others.
+pub fn suite_rfc(v: u16) -> Option<&'static str> {
+    Some(match v {
+        0x1301..=0x1305 => "RFC 8446 Appendix B.4",
+        0xcca8..=0xccae => "RFC 7905 §2",
+        0xc09c..=0xc0a3 => "RFC 6655 §3",
+        0xc0a4..=0xc0ab => "RFC 6655 §4",
+        0xc0ac..=0xc0af => "RFC 7251 §2",
+        0x009c..=0x00a7 => "RFC 5288 §3",
+        0x00a8..=0x00b9 => "RFC 5487 §3",
+        0xc023..=0xc02a => "RFC 5289 §3.1",
+        0xc02b..=0xc032 => "RFC 5289 §3.2",
+        0xc001..=0xc019 => "RFC 8422 §6",
+        0xc035..=0xc03b => "RFC 5489 §2",
+        0xd001..=0xd005 => "RFC 8442 §3",
+        0x0000..=0x0002 | 0x0004 | 0x0005 | 0x000a | 0x000d | 0x0010 | 0x0013 | 0x0016 | 0x0018 | 0x001b | 0x002f..=0x0040 | 0x0067..=0x006d => "RFC 5246 Appendix A.5",
+        _ => return None,
+    })
+}
+
 /// The TLS 1.2 key exchanges RFC 10015 (2026) retires, whose suites IANA now marks "D"
 /// (discouraged, §7): clients must not offer and servers must not select suites with
 /// finite-field DHE (§3, the DHE_PSK ones too), RSA key transport (§4, RSA_PSK too) or static
@@ -581,7 +602,8 @@ pub fn suite_parts(v: u16) -> Option<SuiteParts> {
         authentication: au.into(),
         cipher: enc.into(),
         mode: mode.into(),
-        key_bits: cs.enc_size,
+        // ChaCha20-Poly1305 takes a 256-bit key (RFC 8439 §2.8; RFC 7905 §2), whatever the table says.
+        key_bits: if cs.enc == TlsCipherEnc::Chacha20_Poly1305 { 256 } else { cs.enc_size },
         mac: mac.into(),
         prf: prf.into(),
         iana_recommended: suite_recommended(v),

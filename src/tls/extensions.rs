@@ -25,6 +25,8 @@ pub struct ExtFacts {
     /// The ClientHello's length with its 4-byte handshake header (set before its extensions
     /// are read; what the padding extension is measured against, RFC 7685 §4).
     pub hello_len: usize,
+    /// A NewSessionTicket's early_data: the 0-RTT bytes the ticket allows (RFC 8446 §4.2.10).
+    pub max_early_data: Option<u32>,
     pub types: Vec<u16>,
     pub sni: Option<String>,
     pub alpn: Vec<String>,
@@ -545,6 +547,7 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
         42 if ctx == ExtCtx::Other && body.remaining() == 4 => {
             // In NewSessionTicket: uint32 max_early_data_size (RFC 8446 §4.2.10).
             let (n, s) = body.u32("max_early_data_size")?;
+            facts.max_early_data = Some(n);
             value.say(|| TextRef::new("word.value.early_max").arg("n", n.to_string()));
             kids.add(|| Field::says("max_early_data_size", crate::reader::bytes_value(n as usize), s).note("field.early_data.max_early_data_size"));
             Ok(())

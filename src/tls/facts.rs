@@ -84,8 +84,9 @@ pub enum MsgFacts {
     EncryptedExtensions(Box<ExtFacts>),
     /// CertificateVerify (TLS 1.2 and 1.3): its signature scheme.
     CertificateVerify(u16),
-    /// NewSessionTicket: the lifetime (hint, in TLS 1.2) in seconds and the ticket's length.
-    NewSessionTicket { lifetime: u32, len: Option<usize> },
+    /// NewSessionTicket: the lifetime (hint, in TLS 1.2) in seconds, the ticket's length and
+    /// (TLS 1.3) the 0-RTT bytes it allows.
+    NewSessionTicket { lifetime: u32, len: Option<usize>, max_early_data: Option<u32> },
 }
 
 /// What the handshake negotiated, as far as the plaintext shows.
@@ -99,8 +100,8 @@ pub struct Facts {
     pub encrypted_extensions: Option<ExtFacts>,
     /// CertificateVerify signature schemes, by the side that sent them.
     pub cert_verify: Vec<(Option<Dir>, u16)>,
-    /// NewSessionTickets in order: (lifetime in seconds, ticket length).
-    pub tickets: Vec<(u32, Option<usize>)>,
+    /// NewSessionTickets in order.
+    pub tickets: Vec<Ticket>,
     pub hello_retry: bool,
     /// The HelloRetryRequest, if any (its `key_share_group` is the group it asks for).
     pub hrr: Option<ServerHelloInfo>,
@@ -162,4 +163,21 @@ pub struct TlsConnection {
     pub log_verified: bool,
     /// The log says the server agreed on no ALPN protocol.
     pub log_alpn_refused: bool,
+}
+
+/// What a NewSessionTicket says (RFC 5077 §3.3, RFC 8446 §4.6.1).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Ticket {
+    /// Seconds (a hint in TLS 1.2).
+    pub lifetime: u32,
+    pub len: Option<usize>,
+    /// TLS 1.3: the early_data extension's max_early_data_size, when the ticket allows 0-RTT.
+    pub max_early_data: Option<u32>,
+}
+
+/// Seconds as hours to a tenth, rounded, in integers (float formatting costs the page's wasm
+/// 20 KB): 7200 -> "2.0".
+pub fn hours(secs: u32) -> String {
+    let t = (secs as u64 * 10 + 1800) / 3600;
+    format!("{}.{}", t / 10, t % 10)
 }

@@ -351,8 +351,10 @@ fn offered_suite_note(v: u16) -> TextRef {
     };
     // `code` and `s_conn` are for explain, which says what became of the suite in this
     // connection once the ServerHello is known.
-    let kind = TextRef::new(kind).arg("kx", kx).arg("s_fs", fs).arg("au", parts.authentication).arg("cipher", parts.cipher).arg("bits", parts.key_bits.to_string()).arg("mode", parts.mode).arg("prf", parts.prf).arg("mac", parts.mac);
-    TextRef::new(key).with("s_kind", kind).arg("code", format!("{v:04x}")).arg("s_conn", "").arg("s_rule", discouraged.map(|d| format!("@field.cipher_suite.s.rfc10015.{}", d.key())).unwrap_or_default())
+    let suite_rfc = registry::suite_rfc(v).map_or_else(|| "@word.suite_rfc.registry".to_string(), str::to_string);
+    let kind = TextRef::new(kind).arg("suite_rfc", suite_rfc.clone()).arg("kx", kx).arg("s_fs", fs).arg("au", parts.authentication).arg("cipher", parts.cipher).arg("bits", parts.key_bits.to_string()).arg("mode", parts.mode).arg("prf", parts.prf).arg("mac", parts.mac);
+    // `hello_rfc` is the ClientHello's section; explain narrows it to the versions offered.
+    TextRef::new(key).with("s_kind", kind).arg("code", format!("{v:04x}")).arg("s_conn", "").arg("suite_rfc", suite_rfc).arg("hello_rfc", "RFC 5246 §7.4.1.2, RFC 8446 §4.1.2").arg("s_rule", discouraged.map(|d| format!("@field.cipher_suite.s.rfc10015.{}", d.key())).unwrap_or_default())
 }
 
 /// RFC 8446 §4.1.3 / RFC 5246 §7.4.1.3 (HelloRetryRequest shares the ServerHello layout).
@@ -625,7 +627,7 @@ fn certificate_request(r: &mut Reader, ctx: &Ctx, out: &mut Fields, info: &mut C
 
 fn new_session_ticket(r: &mut Reader, ctx: &Ctx, out: &mut Fields, facts: &mut MsgFacts) -> ReadResult<()> {
     let (l, s) = r.u32("ticket_lifetime")?;
-    *facts = MsgFacts::NewSessionTicket { lifetime: l, len: None };
+    *facts = MsgFacts::NewSessionTicket { lifetime: l, len: None, max_early_data: None };
     out.add(|| Field::new(if ctx.tls13 { "ticket_lifetime" } else { "ticket_lifetime_hint" }, format!("{l} seconds"), s).note_ref(
         TextRef::new(match (ctx.tls13, l) {
             (true, 0) => "field.NewSessionTicket.lifetime.tls13.zero",
@@ -633,8 +635,7 @@ fn new_session_ticket(r: &mut Reader, ctx: &Ctx, out: &mut Fields, facts: &mut M
             (false, 0) => "field.NewSessionTicket.lifetime.tls12.zero",
             (false, _) => "field.NewSessionTicket.lifetime.tls12",
         })
-        // Tenths of an hour, rounded, in integers (float formatting costs the page's wasm 20 KB).
-        .arg("hours", { let t = (l as u64 * 10 + 1800) / 3600; format!("{}.{}", t / 10, t % 10) }),
+        .arg("hours", super::facts::hours(l)),
     ));
     if ctx.tls13 {
         let (a, s) = r.u32("ticket_age_add")?;
@@ -647,10 +648,13 @@ fn new_session_ticket(r: &mut Reader, ctx: &Ctx, out: &mut Fields, facts: &mut M
     let s0 = r.pos();
     let (mut t, ls) = r.vec(2, "ticket")?;
     let (b, _) = t.rest();
-    *facts = MsgFacts::NewSessionTicket { lifetime: l, len: Some(b.len()) };
+    *facts = MsgFacts::NewSessionTicket { lifetime: l, len: Some(b.len()), max_early_data: None };
     out.add(|| Field::new("ticket", hex_short(b), Span::new(s0, r.pos() - s0)).note("field.NewSessionTicket.ticket").with_children(vec![len_field(ls, b.len())]));
     if ctx.tls13 {
-        return extensions::parse_list(r, out, ExtCtx::Other, &mut ExtFacts::default(), "field.NewSessionTicket.extensions");
+        let mut ef = ExtFacts::default();
+        let res = extensions::parse_list(r, out, ExtCtx::Other, &mut ef, "field.NewSessionTicket.extensions");
+        *facts = MsgFacts::NewSessionTicket { lifetime: l, len: Some(b.len()), max_early_data: ef.max_early_data };
+        return res;
     }
     Ok(())
 }

@@ -14,7 +14,7 @@ pub mod record;
 
 use dtls::DtlsMsg;
 pub use extensions::ExtFacts;
-pub use facts::{ClientHelloInfo, Facts, MsgFacts, ServerHelloInfo, SkeInfo, TlsConnection};
+pub use facts::{hours, ClientHelloInfo, Facts, MsgFacts, ServerHelloInfo, SkeInfo, Ticket, TlsConnection};
 
 use crate::input::Capture;
 use crate::model::{Alert, Diagnostic, Dir, Field, Message, Record, Span, TextRef};
@@ -384,7 +384,7 @@ impl Walker<'_> {
                 self.out.facts.encrypted_extensions = Some(*e);
             }
             MsgFacts::CertificateVerify(scheme) => self.out.facts.cert_verify.push((dir, scheme)),
-            MsgFacts::NewSessionTicket { lifetime, len } => self.out.facts.tickets.push((lifetime, len)),
+            MsgFacts::NewSessionTicket { lifetime, len, max_early_data } => self.out.facts.tickets.push(facts::Ticket { lifetime, len, max_early_data }),
             MsgFacts::None => {}
         }
         if msg_type == 14 {
