@@ -331,3 +331,41 @@ fn diagnostics_are_capped_with_a_count_of_the_rest() {
     let n: usize = more.message.split(' ').next().unwrap().parse().unwrap();
     assert!(n >= 4_000, "{}", more.message);
 }
+
+/// ASN.1 nested far deeper than any certificate (100,000 SEQUENCEs inside one another, with
+/// long-form lengths), as a certificate's DER and in its name and OID helpers: an error, not a
+/// stack overflow. The parsers under them (der-parser, via x509-parser) stop at a fixed depth.
+#[test]
+fn asn1_nested_without_end_is_an_error_not_a_stack_overflow() {
+    let depth = 100_000usize;
+    // Innermost first: each level wraps the previous one in 30 84 <4-byte length>.
+    let mut der: Vec<u8> = vec![0x05, 0x00];
+    for _ in 0..depth {
+        let n = der.len() as u32;
+        let mut outer = vec![0x30, 0x84];
+        outer.extend_from_slice(&n.to_be_bytes());
+        outer.extend_from_slice(&der);
+        der = outer;
+    }
+    for role in [tls_lens::x509::Role::ServerLeaf, tls_lens::x509::Role::Issuer] {
+        assert!(tls_lens::x509::summarize(&der, None, false, role).is_err());
+    }
+    // A name reads its RDN sequence without descending into it: whatever it makes of this, it
+    // returns (a stack overflow would abort the test process instead).
+    assert!(tls_lens::x509::dn_string(&der).is_none_or(|s| s.len() < 1_000));
+    let _ = tls_lens::x509::oid_text(&der);
+    // And inside a capture: the same DER as the one certificate of a TLS 1.2 Certificate message.
+    let mut body = Vec::new();
+    let list = der.len() + 3;
+    body.extend_from_slice(&[(list >> 16) as u8, (list >> 8) as u8, list as u8]);
+    body.extend_from_slice(&[(der.len() >> 16) as u8, (der.len() >> 8) as u8, der.len() as u8]);
+    body.extend_from_slice(&der);
+    let mut msg = vec![11, (body.len() >> 16) as u8, (body.len() >> 8) as u8, body.len() as u8];
+    msg.extend_from_slice(&body);
+    let mut input = Vec::new();
+    for chunk in msg.chunks(16_384) {
+        input.extend_from_slice(&record(22, chunk));
+    }
+    let a = run(&input);
+    assert!(names(&a).iter().any(|n| n == "Certificate"), "{:?}", names(&a));
+}

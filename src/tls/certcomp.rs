@@ -28,14 +28,26 @@ pub fn algorithm_name(a: u16) -> &'static str {
     }
 }
 
+/// The most a CompressedCertificate may inflate to here (1 MiB): a zlib or brotli bomb
+/// announcing 16 MiB costs nothing.
+pub const MAX_UNCOMPRESSED: usize = 1 << 20;
+
 /// Decompress `data` with `algorithm`; the result must be exactly `expected` bytes (RFC 8879
 /// §4: otherwise the peer aborts with bad_certificate). Never more than `expected` bytes are
 /// produced, so a hostile length cannot make it allocate without bound.
 pub fn decompress(algorithm: u16, data: &[u8], expected: usize) -> Result<Vec<u8>, String> {
+    // A real certificate chain is tens of kilobytes; RFC 8879 allows up to 2^24 - 1.
+    if expected > MAX_UNCOMPRESSED {
+        return Err(format!("uncompressed_length says {expected} bytes, more than the {} KiB TLS Lens inflates", MAX_UNCOMPRESSED >> 10));
+    }
     let limit = expected as u64 + 1;
     let mut out = Vec::with_capacity(expected.min(1 << 20));
     let res = match algorithm {
-        1 => miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(data, expected + 1).map(|v| out = v).map_err(|e| format!("zlib: {e:?}")),
+        // The error's Debug form carries everything inflated so far: name its status only.
+        1 => miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(data, expected + 1).map(|v| out = v).map_err(|e| match e.status {
+            miniz_oxide::inflate::TINFLStatus::HasMoreOutput => format!("more than {expected} bytes, but uncompressed_length says {expected}"),
+            s => format!("zlib: {s:?}"),
+        }),
         2 => brotli_decompressor::Decompressor::new(data, 4096).take(limit).read_to_end(&mut out).map(|_| ()).map_err(|e| format!("brotli: {e}")),
         // zstd is left out: its decoder would add about 40 KB (gzipped) to the page for an
         // algorithm servers rarely pick.
@@ -164,5 +176,18 @@ mod tests {
         assert_eq!((alg, clen), (1, z.len()));
         assert_eq!(cert[..4], [11, 0, 0, body.len() as u8]);
         assert_eq!(&cert[4..], &body[..]);
+    }
+
+    /// A zlib bomb: 16 MiB of zeros in about 16 KB, announced at its full size, and the same
+    /// announced as 1 MiB (the limit): neither is inflated past the limit.
+    #[test]
+    fn a_compression_bomb_is_refused_before_it_inflates() {
+        let zeros = vec![0u8; 16 << 20];
+        let z = miniz_oxide::deflate::compress_to_vec_zlib(&zeros, 9);
+        assert!(z.len() < 100_000, "{}", z.len());
+        let e = decompress(1, &z, zeros.len() - 1).unwrap_err();
+        assert!(e.len() < 200 && e.contains("more than the 1024 KiB"), "{}", &e[..e.len().min(200)]);
+        let e = decompress(1, &z, MAX_UNCOMPRESSED).unwrap_err();
+        assert!(e.len() < 200 && e.contains("more than 1048576"), "{}", &e[..e.len().min(200)]);
     }
 }
