@@ -959,3 +959,32 @@ fn retry_keys_tickets_suites_and_record_versions_say_what_this_connection_did() 
     let rv = tls10.messages[0].fields[0].children.iter().find(|f| f.name == "legacy_record_version").and_then(|f| f.note.clone()).unwrap();
     assert!(rv.contains("the version this connection negotiated") && !rv.contains("lower"), "{rv}");
 }
+
+/// Review round 15: the HelloRetryRequest's key_share names the shares the first ClientHello
+/// sent (tests/data/tls13-hrr.pcap: OpenSSL sent x25519 only and was asked for secp256r1, as
+/// tests/data/README.md records); the server's ALPN answer names h2 and, over TLS 1.2 with
+/// 0x009c (RFC 9113 Appendix A lists it), says HTTP/2 prohibits the suite; MAC-then-encrypt
+/// says its HMAC does not cover the padding (RFC 5246 §6.2.3.1); an AEAD suite's version rule
+/// cites the AEAD record format and RFC 8446 Appendix B.4, not a suite's own RFC.
+#[test]
+fn hrr_shares_alpn_answers_cbc_macs_and_aead_suites_say_what_these_bytes_show() {
+    fn find<'a>(fs: &'a [tls_lens::model::Field], name: &str) -> Option<&'a tls_lens::model::Field> {
+        fs.iter().find_map(|f| if f.name == name { Some(f) } else { find(&f.children, name) })
+    }
+    let dir = common::data();
+    let hrr = analyze(&std::fs::read(dir.join("tls13-hrr.pcap")).unwrap(), &Options::default());
+    let m = hrr.connections[0].messages.iter().find(|m| m.name == "HelloRetryRequest").unwrap();
+    let ks = find(&m.fields, "key_share").and_then(|f| f.note.clone()).unwrap();
+    assert!(ks.contains("(secp256r1)") && ks.contains("sent shares only for x25519") && ks.contains("illegal_parameter"), "{ks}");
+    let rsa = analyze(&std::fs::read(dir.join("tls12-rsa.pcap")).unwrap(), &Options::default());
+    let sh = rsa.connections[0].messages.iter().find(|m| m.name == "ServerHello").unwrap();
+    let alpn = find(&sh.fields, "application_layer_protocol_negotiation").and_then(|f| f.note.clone()).unwrap();
+    assert!(alpn.contains("the server chose h2 from the client's list (h2, http/1.1)") && alpn.contains("INADEQUATE_SECURITY"), "{alpn}");
+    let noetm = conn("tls12-noetm", 0, Lang::En);
+    let ccs = text(&noetm, "ChangeCipherSpec", 0);
+    assert!(ccs.contains("but not the padding"), "{ccs}");
+    let py = conn("python-tls12-resume", 0, Lang::En);
+    let ch = py.messages.iter().find(|m| m.name == "ClientHello").unwrap();
+    let gcm = ch.fields.iter().find(|f| f.name == "cipher_suites").unwrap().children.iter().find(|f| f.value.starts_with("0xc02f")).and_then(|f| f.note.clone()).unwrap();
+    assert!(gcm.contains("only TLS 1.2 has (RFC 5246 §6.2.3.3)") && gcm.contains("RFC 8446 Appendix B.4") && gcm.contains("the suite: RFC 5289 §3.2"), "{gcm}");
+}

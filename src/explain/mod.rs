@@ -1077,6 +1077,24 @@ fn connection_field_notes(fields: &mut [Field], s: &Summary, hs: &Handshake, f: 
             let also = if empty { "field.ServerHello.session_id.s.ticket" } else { "field.ServerHello.session_id.s.ticket_and_id" };
             Some(TextRef::new(key).arg("spec", spec_rfc(old)).arg("s_ticket", opt(ticket_ext, also)))
         }
+        // The server's ALPN answer: which protocol, out of which offer, and whether HTTP/2
+        // prohibits this suite (RFC 7301 §3.1, RFC 9113 §9.2.2).
+        "ext.application_layer_protocol_negotiation.server" => s.alpn.as_ref().map(|a| {
+            TextRef::new("ext.alpn.server.conn")
+                .arg("alpn", a.clone())
+                .arg("offered", if s.alpn_offered.is_empty() { "—".to_string() } else { s.alpn_offered.join(", ") })
+                .arg("s_h2", opt(h2.is_some() && a.as_bytes() == registry::ALPN_H2, "ext.alpn.server.s.h2_prohibited"))
+                .arg("suite", suite.clone())
+                .arg("why", h2.clone().unwrap_or_default())
+        }),
+        // The group a HelloRetryRequest asks for, against the shares the first ClientHello sent
+        // (RFC 8446 §4.2.8: never one the client already sent a share for).
+        "ext.key_share.hrr" => f.client_hello.as_ref().map(|ch| {
+            let shares: Vec<String> = ch.ext.key_share_groups.iter().map(|&g| registry::group_name(g)).collect();
+            TextRef::new(if shares.is_empty() { "ext.key_share.hrr.none" } else { "ext.key_share.hrr.conn" })
+                .arg("value", hs.hello_retry.as_ref().and_then(|r| r.group).map(registry::group_name).unwrap_or_else(|| "—".into()))
+                .arg("shares", shares.join(", "))
+        }),
         // The PSKs offered, with what the server made of them (RFC 8446 §4.2.11).
         "ext.pre_shared_key" if tls13 || hs.version.is_none() => {
             let answer = match (hs.psk_selected_identity, hs.mode) {
