@@ -229,8 +229,12 @@ impl Fields {
     /// Give field `i` (an index from `len()` before it was added) the note `key`, once a later
     /// part of the message has shown which note fits. Nothing happens when lean.
     pub fn renote(&mut self, i: usize, key: &str) {
+        self.renote_ref(i, TextRef::new(key));
+    }
+    /// `renote` with a note that has arguments.
+    pub fn renote_ref(&mut self, i: usize, note: TextRef) {
         if let Some(f) = self.list.get_mut(i) {
-            f.note_ref = Some(TextRef::new(key));
+            f.note_ref = Some(note);
         }
     }
     /// Whether fields are dropped (a lean parse: facts only).

@@ -988,3 +988,31 @@ fn hrr_shares_alpn_answers_cbc_macs_and_aead_suites_say_what_these_bytes_show() 
     let gcm = ch.fields.iter().find(|f| f.name == "cipher_suites").unwrap().children.iter().find(|f| f.value.starts_with("0xc02f")).and_then(|f| f.note.clone()).unwrap();
     assert!(gcm.contains("only TLS 1.2 has (RFC 5246 §6.2.3.3)") && gcm.contains("RFC 8446 Appendix B.4") && gcm.contains("the suite: RFC 5289 §3.2"), "{gcm}");
 }
+
+/// Review round 16: a TLS 1.0 key schedule cites RFC 2246 and its key block holds IVs, a
+/// TLS 1.1/1.2 CBC one holds none (RFC 5246 §6.3: IVs only for implicit nonces); a TLS 1.3
+/// ServerHello's extensions say the other answers are in EncryptedExtensions (RFC 8446 §4.1.3);
+/// ed448 is a Recommended scheme whose name gives no hash, cited by RFC 8446 §11 (the registry
+/// it created), not RFC 8447 §11.
+#[test]
+fn key_blocks_server_extensions_and_schemes_say_what_this_connection_did() {
+    let tls10 = conn("tls10", 0, Lang::En);
+    let ms = &tls10.key_schedule[0].text;
+    assert!(ms.starts_with("TLS 1.0") && ms.contains("16-byte IV") && ms.contains("RFC 2246 §6.3") && !ms.contains("RFC 5246"), "{ms}");
+    let etm = conn("tls12-etm", 0, Lang::En);
+    let ms = &etm.key_schedule[0].text;
+    assert!(ms.contains("no IVs, since each CBC record carries its own") && ms.contains("RFC 5246 §6.3"), "{ms}");
+    let f = &etm.key_schedule[0].values.iter().find(|v| v.name == "key_block").unwrap().formula;
+    assert!(f.ends_with("2 × (32 + 16 + 0) bytes"), "{f}");
+    let c = conn("tls13-psk-dhe", 0, Lang::En);
+    let sh = c.messages.iter().find(|m| m.name == "ServerHello").unwrap();
+    let exts = sh.fields.iter().find(|f| f.name == "extensions").and_then(|f| f.note.clone()).unwrap();
+    assert!(exts.contains("here: supported_versions, key_share") && exts.contains("in EncryptedExtensions"), "{exts}");
+    let ch = c.messages.iter().find(|m| m.name == "ClientHello").unwrap();
+    fn find<'a>(fs: &'a [tls_lens::model::Field], pred: &dyn Fn(&tls_lens::model::Field) -> bool) -> Option<&'a tls_lens::model::Field> {
+        fs.iter().find_map(|f| if pred(f) { Some(f) } else { find(&f.children, pred) })
+    }
+    // tshark: OpenSSL's signature_algorithms offers 0x0808 (ed448).
+    let ed448 = find(&ch.fields, &|f| f.value.starts_with("0x0808")).and_then(|f| f.note.clone()).unwrap();
+    assert!(ed448.contains("except for EdDSA") && ed448.contains("RFC 8446 §4.2.3, §11") && !ed448.contains("RFC 8447 §11"), "{ed448}");
+}

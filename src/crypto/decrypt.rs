@@ -471,6 +471,15 @@ fn key_schedule12(version: u16, suite: super::tls12::Suite, master: &[u8], keys:
         (_, MacHash::Sha384) => "PRF(SHA-384)",
         _ => "PRF(SHA-256)",
     };
+    // TLS 1.1 and 1.2 CBC records carry their own IV: the key block then holds none
+    // (RFC 5246 §6.3, RFC 4346 §6.3); TLS 1.0 and AEAD suites take theirs from it.
+    let cbc = matches!(suite.cipher, super::tls12::Cipher::AesCbc(_));
+    let block_iv = if cbc && version >= 0x0302 { 0 } else { suite.iv_len() };
+    let parts = match suite.cipher {
+        super::tls12::Cipher::AesCbc(_) if version >= 0x0302 => "@field.keys.s.block.cbc",
+        super::tls12::Cipher::AesCbc(_) => "@field.keys.s.block.cbc10",
+        _ => "@field.keys.s.block.aead",
+    };
     let mut out = vec![KeyGen {
         name: "master_secret".into(),
         dir: None,
@@ -489,7 +498,7 @@ fn key_schedule12(version: u16, suite: super::tls12::Suite, master: &[u8], keys:
             KeyValue {
                 name: "key_block".into(),
                 hex: String::new(),
-                formula: format!("{prf} of master_secret, \"key expansion\", server_random + client_random: 2 × ({} + {} + {}) bytes", suite.mac_len(), suite.key_len, suite.iv_len()),
+                formula: format!("{prf} of master_secret, \"key expansion\", server_random + client_random: 2 × ({} + {} + {}) bytes", suite.mac_len(), suite.key_len, block_iv),
             },
         ],
         protects: Vec::new(),
@@ -499,7 +508,13 @@ fn key_schedule12(version: u16, suite: super::tls12::Suite, master: &[u8], keys:
             (true, _) => "field.keys.master12.resumed",
             (false, true) => "field.keys.master12.ems",
             (false, false) => "field.keys.master12",
-        }),
+        })
+        .arg("version", crate::registry::version_name(version))
+        .arg("spec", crate::registry::spec_rfc(Some(version)))
+        .arg("s_parts", parts)
+        .arg("mac", suite.mac_len().to_string())
+        .arg("key", suite.key_len.to_string())
+        .arg("iv", block_iv.to_string()),
     }];
     for (i, (k, side)) in keys.iter().zip(["client", "server"]).enumerate() {
         let mut values = Vec::new();

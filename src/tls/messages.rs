@@ -411,6 +411,7 @@ fn server_hello(r: &mut Reader, out: &mut Fields, info: &mut ServerHelloInfo) ->
     }
     let mut ef = ExtFacts::default();
     let ctx = if info.hrr { ExtCtx::HelloRetryRequest } else { ExtCtx::ServerHello };
+    let ext_at = out.len();
     let res = extensions::parse_list(r, out, ctx, &mut ef, "field.ServerHello.extensions");
     info.extensions = ef.types;
     info.selected_version = ef.supported_versions.first().copied().or(info.selected_version);
@@ -424,6 +425,15 @@ fn server_hello(r: &mut Reader, out: &mut Fields, info: &mut ServerHelloInfo) ->
     if let (Some(i), Some(0x0304)) = (sid_at, info.selected_version) {
         out.renote(i, if info.session_id.is_empty() { "field.ServerHello.legacy_session_id_echo.tls13.empty" } else { "field.ServerHello.legacy_session_id_echo.tls13" });
     }
+    // Which extensions this hello may carry depends on what it is (RFC 8446 §4.1.3, §4.1.4,
+    // §4.3.1; RFC 5246 §7.4.1.4).
+    let names: Vec<String> = info.extensions.iter().map(|&t| registry::extension_name(t)).collect();
+    let key = match info.selected_version {
+        _ if info.hrr => "field.ServerHello.extensions.hrr",
+        Some(0x0304) => "field.ServerHello.extensions.tls13",
+        _ => "field.ServerHello.extensions.tls12",
+    };
+    out.renote_ref(ext_at, TextRef::new(key).arg("names", if names.is_empty() { "—".into() } else { names.join(", ") }));
     res
 }
 
