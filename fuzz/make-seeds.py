@@ -48,23 +48,28 @@ for a, b in zip(hexes, hexes[1:] + hexes[:1]):
     put('diff', bytes([255 * len(x) // (len(x) + len(y))]) + x + y)
 
 # tcp: each capture's TCP segments in the target's format (harness::tcp_pcap).
-def segments(pcap):
+def transport(pcap, proto):
+    """(IP header length, IP packet) of each IPv4 or IPv6 packet of protocol `proto` in a
+    classic little-endian pcap (Ethernet, Linux cooked or null link layer)."""
     b = open(pcap, 'rb').read()
-    if b[:4] not in (b'\xd4\xc3\xb2\xa1',):
-        return None
-    at, out, isn = 24, [], {}
-    link = struct.unpack('<I', b[20:24])[0]
-    while at + 16 <= len(b):
-        _, _, incl, _ = struct.unpack('<IIII', b[at:at + 16])
-        frame = b[at + 16:at + 16 + incl]
+    if b[:4] != b'\xd4\xc3\xb2\xa1':
+        return
+    at = 24
+    off = {1: 14, 113: 16, 0: 4}.get(struct.unpack('<I', b[20:24])[0])
+    while off is not None and at + 16 <= len(b):
+        incl = struct.unpack('<I', b[at + 8:at + 12])[0]
+        ip = b[at + 16 + off:at + 16 + incl]
         at += 16 + incl
-        off = {1: 14, 113: 16, 0: 4}.get(link)
-        if off is None or len(frame) < off + 20:
+        if len(ip) >= 20 and ip[0] >> 4 == 4 and ip[9] == proto:
+            yield (ip[0] & 15) * 4, ip
+        elif len(ip) >= 40 and ip[0] >> 4 == 6 and ip[6] == proto:
+            yield 40, ip
+
+def segments(pcap):
+    out, isn = [], {}
+    for ihl, ip in transport(pcap, 6):
+        if ip[0] >> 4 != 4:
             continue
-        ip = frame[off:]
-        if ip[0] >> 4 != 4 or ip[9] != 6:
-            continue
-        ihl = (ip[0] & 15) * 4
         tcp = ip[ihl:]
         sport, dport, seq, ack = struct.unpack('>HHII', tcp[:12])
         doff = (tcp[12] >> 4) * 4
@@ -89,23 +94,8 @@ for p in captures:
 # dtls: the UDP payloads of the DTLS captures as datagrams (harness::datagrams); quic: TLS
 # handshake messages of tests/data in CRYPTO frames, a DCID before them (harness::quic).
 def udp_payloads(pcap):
-    b = open(pcap, 'rb').read()
-    if b[:4] != b'\xd4\xc3\xb2\xa1':
-        return []
-    at, out = 24, []
-    link = struct.unpack('<I', b[20:24])[0]
-    ports = None
-    while at + 16 <= len(b):
-        incl = struct.unpack('<I', b[at + 8:at + 12])[0]
-        frame = b[at + 16:at + 16 + incl]
-        at += 16 + incl
-        off = {1: 14, 113: 16, 0: 4}.get(link)
-        if off is None or len(frame) < off + 28:
-            continue
-        ip = frame[off:]
-        if ip[0] >> 4 != 4 or ip[9] != 17:
-            continue
-        ihl = (ip[0] & 15) * 4
+    out, ports = [], None
+    for ihl, ip in transport(pcap, 17):
         sport, dport = struct.unpack('>HH', ip[ihl:ihl + 4])
         ports = ports or (sport, dport)
         out.append((sport != ports[0], ip[ihl + 8:]))
