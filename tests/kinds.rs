@@ -1016,3 +1016,36 @@ fn key_blocks_server_extensions_and_schemes_say_what_this_connection_did() {
     let ed448 = find(&ch.fields, &|f| f.value.starts_with("0x0808")).and_then(|f| f.note.clone()).unwrap();
     assert!(ed448.contains("except for EdDSA") && ed448.contains("RFC 8446 §4.2.3, §11") && !ed448.contains("RFC 8447 §11"), "{ed448}");
 }
+
+/// Review round 17: a TLS 1.0 CertificateRequest's certificate types cite RFC 2246 and say the
+/// list is all TLS 1.0 has; the good-configuration shortfall does not say RFC 10015 retires
+/// static ECDH (it only says should not, §2); a leaf's CA: false is not called an RFC 5280 MUST;
+/// an openssl -msg log's decrypted records say their shown header was not on the wire.
+#[test]
+fn certificate_types_shortfalls_basic_constraints_and_log_headers_say_what_the_rfcs_say() {
+    fn find<'a>(fs: &'a [tls_lens::model::Field], name: &str) -> Option<&'a tls_lens::model::Field> {
+        fs.iter().find_map(|f| if f.name == name { Some(f) } else { find(&f.children, name) })
+    }
+    let c = conn("tls10-mtls-nocas", 0, Lang::En);
+    let cr = c.messages.iter().find(|m| m.name == "CertificateRequest").unwrap();
+    let t = find(&cr.fields, "ClientCertificateType").and_then(|f| f.note.clone()).unwrap();
+    assert!(t.contains("(RFC 2246 §7.4.4)") && t.contains("In TLS 1.0 this list is all"), "{t}");
+    let dhe = analyze(&std::fs::read(common::data().join("tls12-dhe-rsa.pcap")).unwrap(), &Options::default());
+    let good = dhe.connections[0].notes.iter().find(|n| n.text_ref.key == "note.good_config").map(|n| n.text.clone()).unwrap();
+    assert!(good.contains("static ECDH should not") && !good.contains("retires"), "{good}");
+    let leaf = dhe.connections[0].messages.iter().find(|m| m.name == "Certificate").unwrap();
+    // tshark: the server's leaf has basicConstraints (critical) with cA false, its issuer cA true.
+    fn all<'a>(fs: &'a [tls_lens::model::Field], out: &mut Vec<&'a tls_lens::model::Field>) {
+        for f in fs {
+            out.push(f);
+            all(&f.children, out);
+        }
+    }
+    let mut fields = Vec::new();
+    all(&leaf.fields, &mut fields);
+    let bcs: Vec<String> = fields.iter().filter(|f| f.name.starts_with("basicConstraints")).filter_map(|f| f.note.clone()).collect();
+    assert!(bcs.len() >= 2 && bcs[0].contains("end-entity certificate: CA: false") && !bcs[0].contains("must say CA: false") && bcs[1].contains("CA: true"), "{bcs:?}");
+    let log = analyze(&std::fs::read(common::data().join("logs/openssl-msg-tls13.txt")).unwrap(), &Options::default());
+    let n = log.connections[0].notes.iter().find(|n| n.text_ref.key == "note.log.decrypted").map(|n| n.text.clone()).unwrap();
+    assert!(n.contains("That header was not on the wire") && n.contains("application_data (23)"), "{n}");
+}

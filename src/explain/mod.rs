@@ -1095,6 +1095,14 @@ fn connection_field_notes(fields: &mut [Field], s: &Summary, hs: &Handshake, f: 
                 .arg("value", hs.hello_retry.as_ref().and_then(|r| r.group).map(registry::group_name).unwrap_or_else(|| "—".into()))
                 .arg("shares", shares.join(", "))
         }),
+        // A TLS 1.0-1.2 CertificateRequest's certificate type, cited by its version's RFC.
+        "field.CertificateRequest.certificate_type" => old.map(|v| {
+            TextRef::new("field.CertificateRequest.certificate_type.conn")
+                .arg("value", field.value.clone())
+                .arg("spec", spec_rfc(Some(v)))
+                .arg("version", registry::version_name(v))
+                .arg("s_sigalgs", opt(v < ver::TLS12, "field.CertificateRequest.s.types_only"))
+        }),
         // The PSKs offered, with what the server made of them (RFC 8446 §4.2.11).
         "ext.pre_shared_key" if tls13 || hs.version.is_none() => {
             let answer = match (hs.psk_selected_identity, hs.mode) {

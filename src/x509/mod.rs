@@ -225,7 +225,13 @@ fn extension_field(e: &X509Extension, at: &dyn Fn(&[u8]) -> Span, role: Role) ->
         P::SubjectAlternativeName(_) => return None,
         P::BasicConstraints(b) => {
             let path = b.path_len_constraint.map(|n| format!(", at most {n} CA(s) below")).unwrap_or_default();
-            (format!("CA: {}{path}", b.ca), "field.cert.ext.basic_constraints")
+            // What cA says for the place this certificate has in the chain (RFC 5280 §4.2.1.9).
+            let note = match (b.ca, role) {
+                (true, _) => "field.cert.ext.basic_constraints.ca",
+                (false, Role::Issuer) => "field.cert.ext.basic_constraints.not_ca_issuer",
+                (false, _) => "field.cert.ext.basic_constraints.leaf",
+            };
+            (format!("CA: {}{path}", b.ca), note)
         }
         P::KeyUsage(k) => (
             k.to_string(),
