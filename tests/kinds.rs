@@ -1049,3 +1049,24 @@ fn certificate_types_shortfalls_basic_constraints_and_log_headers_say_what_the_r
     let n = log.connections[0].notes.iter().find(|n| n.text_ref.key == "note.log.decrypted").map(|n| n.text.clone()).unwrap();
     assert!(n.contains("That header was not on the wire") && n.contains("application_data (23)"), "{n}");
 }
+
+/// Review round 18: a TLS 1.1 ClientHello record's lower version cites RFC 5246 Appendix E.1
+/// (RFC 4346 does not grant it); a resumption's PSK identity is a ticket, told by its non-zero
+/// obfuscated age (RFC 8446 §4.2.11; tshark: the psk-dhe capture's second ClientHello offers one
+/// identity with a non-zero age); a TLS 1.2 ServerHello choosing a DHE suite says RFC 10015 §3
+/// forbids selecting it.
+#[test]
+fn record_versions_psk_identities_and_discouraged_choices_say_what_the_rfcs_say() {
+    let c = conn("tls11-mtls", 0, Lang::En);
+    let rv = c.messages[0].fields[0].children.iter().find(|f| f.name == "legacy_record_version").and_then(|f| f.note.clone()).unwrap();
+    assert!(rv.contains("lower than the TLS 1.1") && rv.contains("RFC 5246 Appendix E.1") && !rv.contains(", Appendix E)"), "{rv}");
+    fn find<'a>(fs: &'a [tls_lens::model::Field], name: &str) -> Option<&'a tls_lens::model::Field> {
+        fs.iter().find_map(|f| if f.name == name { Some(f) } else { find(&f.children, name) })
+    }
+    let r = conn("tls13-psk-dhe", 1, Lang::En);
+    let id = find(&r.messages[0].fields, "identity").and_then(|f| f.note.clone()).unwrap();
+    assert!(id.contains("it is a ticket a server sent in a NewSessionTicket"), "{id}");
+    let dhe = analyze(&std::fs::read(common::data().join("tls12-dhe-rsa.pcap")).unwrap(), &Options::default());
+    let sh = text(&dhe.connections[0], "ServerHello", 0);
+    assert!(sh.contains("IANA now marks that suite D") && sh.contains("RFC 10015 §3"), "{sh}");
+}

@@ -450,6 +450,12 @@ fn texts(m: &Message, tls: &TlsConnection, hs: &Handshake, s: &Summary, w: &mut 
                         (Some(false), "full") => "@msg.ServerHello.s.no_ems.unoffered".into(),
                         _ => String::new(),
                     })
+                    // A suite RFC 10015 retires from TLS 1.2 (or discourages), told where it is chosen.
+                    .arg("s_discouraged", match (s.cipher_suite.and_then(registry::suite_kex_discouraged), hs.version) {
+                        (Some(_), Some(ver::TLS12 | ver::DTLS12)) => "@msg.ServerHello.s.discouraged".to_string(),
+                        _ => String::new(),
+                    })
+                    .arg("s_rule", s.cipher_suite.and_then(registry::suite_kex_discouraged).map(|d| format!("@field.cipher_suite.s.rfc10015.{}", d.key())).unwrap_or_default())
                     // With a CBC suite, which MAC order the records use (RFC 7366 §2, §3).
                     .arg("s_etm", match hs.encrypt_then_mac {
                         _ if tls13 => String::new(),
@@ -1128,7 +1134,9 @@ fn connection_field_notes(fields: &mut [Field], s: &Summary, hs: &Handshake, f: 
             TextRef::new(key)
                 .arg("spec", spec_rfc(Some(v)))
                 .arg("version", registry::version_name(v))
-                .arg("appendix", if v == ver::TLS12 { "RFC 5246 Appendix E.1" } else { "Appendix E" })
+                // The permission to put any {03,XX} on the ClientHello's records is written in
+                // RFC 5246 Appendix E.1 (and RFC 8446 §5.1), not in RFC 2246 or RFC 4346.
+                .arg("appendix", "RFC 5246 Appendix E.1")
         }),
         // A TLS 1.2 ticket request or ticket in a ClientHello answered with TLS 1.3: the
         // extension plays no part there (RFC 8446 §4.2 does not list it; tickets are PSKs).

@@ -706,7 +706,12 @@ fn pre_shared_key(body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
         items.add(|| {
             Field::says("PskIdentity", TextRef::new("word.value.psk_identity").arg("n", b.len().to_string()), Span::new(s0, ids.pos() - s0)).note("field.pre_shared_key.identity_entry").with_children(vec![
                 len_field(il, b.len()),
-                Field::new("identity", super::hex_short(b), is).note("field.pre_shared_key.identity"),
+                // A ticket's age is obfuscated and not 0; an external PSK SHOULD send 0 (RFC 8446 §4.2.11).
+                Field::new("identity", super::hex_short(b), is).note_ref(if age != 0 {
+                    TextRef::new("field.pre_shared_key.identity.ticket").arg("n", b.len().to_string())
+                } else {
+                    TextRef::new("field.pre_shared_key.identity.age0").arg("n", b.len().to_string())
+                }),
                 Field::new("obfuscated_ticket_age", age.to_string(), ages).note("field.pre_shared_key.obfuscated_ticket_age"),
             ])
         });
