@@ -1070,3 +1070,55 @@ fn record_versions_psk_identities_and_discouraged_choices_say_what_the_rfcs_say(
     let sh = text(&dhe.connections[0], "ServerHello", 0);
     assert!(sh.contains("IANA now marks that suite D") && sh.contains("RFC 10015 §3"), "{sh}");
 }
+
+/// Review round 19: a client certificate type says what its own value is (dss_sign: a DSA key),
+/// and a TLS 1.0 CertificateRequest's empty CA list breaks RFC 2246 §7.4.4 (tshark: the
+/// nocas capture's certificate_authorities length is 0); the CA list is cited by the version's
+/// RFC (RFC 4346 for TLS 1.1); encrypt-then-MAC's HMAC covers the sequence number and header
+/// (RFC 7366 §3); a list of two-byte entries counts them; a DHE ServerKeyExchange does not claim
+/// a fresh Ys it cannot see and cites RFC 10015 in TLS 1.2; a ClientHello with a ticket does not
+/// say "nothing here is secret"; renegotiation_info answering the SCSV is the one exception to
+/// "only extensions the client sent" (RFC 5746 §3.6).
+#[test]
+fn certificate_requests_macs_lists_dhe_tickets_and_scsv_say_what_these_bytes_show() {
+    fn all<'a>(fs: &'a [tls_lens::model::Field], out: &mut Vec<&'a tls_lens::model::Field>) {
+        for f in fs {
+            out.push(f);
+            all(&f.children, out);
+        }
+    }
+    let notes_of = |c: &Connection, msg: &str, name: &str| -> Vec<String> {
+        let mut fs = Vec::new();
+        for m in c.messages.iter().filter(|m| m.name == msg) {
+            all(&m.fields, &mut fs);
+        }
+        fs.iter().filter(|f| f.name == name).filter_map(|f| f.note.clone()).collect()
+    };
+    let c = conn("tls10-mtls-nocas", 0, Lang::En);
+    let types = notes_of(&c, "CertificateRequest", "ClientCertificateType");
+    assert!(types.iter().any(|t| t.contains("2 (dss_sign), a certificate with a DSA key")) && !types.iter().any(|t| t.contains("this list is all")), "{types:?}");
+    let cas = notes_of(&c, "CertificateRequest", "certificate_authorities");
+    assert!(cas[0].contains("RFC 2246 requires at least one name, so this TLS 1.0 server does not follow"), "{cas:?}");
+    let c11 = conn("tls11-mtls", 0, Lang::En);
+    assert!(notes_of(&c11, "CertificateRequest", "certificate_authorities")[0].contains("(RFC 4346 §7.4.4)"));
+    let etm = conn("tls12-etm", 0, Lang::En);
+    let sh = etm.messages.iter().find(|m| m.name == "ServerHello").unwrap();
+    let mut fs = Vec::new();
+    all(&sh.fields, &mut fs);
+    let e = fs.iter().find(|f| f.note_ref.as_ref().is_some_and(|r| r.key == "ext.encrypt_then_mac.server")).and_then(|f| f.note.clone()).unwrap();
+    assert!(e.contains("the sequence number, the record header, the IV and the ciphertext"), "{e}");
+    let ch = etm.messages.iter().find(|m| m.name == "ClientHello").unwrap();
+    let mut fs = Vec::new();
+    all(&ch.fields, &mut fs);
+    let suites_len = fs.iter().find(|f| f.note_ref.as_ref().is_some_and(|r| r.key == "field.vector_length.u16")).and_then(|f| f.note.clone()).unwrap();
+    assert!(suites_len.contains("each entry is 2 bytes, so"), "{suites_len}");
+    let dhe = analyze(&std::fs::read(common::data().join("tls12-dhe-rsa.pcap")).unwrap(), &Options::default());
+    let ske = text(&dhe.connections[0], "ServerKeyExchange", 0);
+    assert!(ske.contains("one capture cannot tell") && ske.contains("RFC 10015 §3"), "{ske}");
+    let py = conn("python-tls12-resume", 1, Lang::En);
+    let hello = text(&py, "ClientHello", 0);
+    assert!(!hello.contains("Nothing here is secret") && hello.contains("encrypted under a key only the server knows"), "{hello}");
+    let noetm = conn("tls12-noetm", 0, Lang::En);
+    let exts = notes_of(&noetm, "ServerHello", "extensions");
+    assert!(exts[0].contains("TLS_EMPTY_RENEGOTIATION_INFO_SCSV"), "{exts:?}");
+}

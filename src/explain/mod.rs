@@ -529,6 +529,7 @@ fn texts(m: &Message, tls: &TlsConnection, hs: &Handshake, s: &Summary, w: &mut 
                 TextRef::new("msg.ServerKeyExchange.title"),
                 TextRef::new(key)
                     .arg("rfc", rfc)
+                    .arg("s_dhe_rule", opt(hs.version == Some(ver::TLS12), "msg.ServerKeyExchange.s.dhe_rfc10015"))
                     .arg("group", ske.group.map(registry::group_name).unwrap_or_else(|| "—".into()))
                     .arg("bits", ske.dh_p_bits.map(|b| b.to_string()).unwrap_or_else(|| "—".into()))
                     .arg(
@@ -1103,12 +1104,41 @@ fn connection_field_notes(fields: &mut [Field], s: &Summary, hs: &Handshake, f: 
         }),
         // A TLS 1.0-1.2 CertificateRequest's certificate type, cited by its version's RFC.
         "field.CertificateRequest.certificate_type" => old.map(|v| {
-            TextRef::new("field.CertificateRequest.certificate_type.conn")
-                .arg("value", field.value.clone())
-                .arg("spec", spec_rfc(Some(v)))
+            let mut t = r.clone();
+            t.key = "field.CertificateRequest.certificate_type.conn".into();
+            t.arg("spec", spec_rfc(Some(v)))
                 .arg("version", registry::version_name(v))
                 .arg("s_sigalgs", opt(v < ver::TLS12, "field.CertificateRequest.s.types_only"))
         }),
+        // A TLS 1.0-1.2 CertificateRequest's CA names, cited by the version's RFC.
+        "field.CertificateRequest.ca_name" => old.map(|v| {
+            let mut t = r.clone();
+            t.key = "field.CertificateRequest.ca_name.conn".into();
+            t.arg("spec", spec_rfc(Some(v)))
+        }),
+        // Empty or not, and what that means in this version (RFC 2246 §7.4.4 asks for at least
+        // one name; RFC 4346 and RFC 5246 allow none). Its children: the length, then the names.
+        "field.CertificateRequest.certificate_authorities" => old.map(|v| {
+            let s_list = match field.children.len() <= 1 {
+                true if v == ver::TLS10 => "@field.CertificateRequest.s.cas_empty10",
+                true => "@field.CertificateRequest.s.cas_empty",
+                false => "@field.CertificateRequest.s.cas_some",
+            };
+            let mut t = r.clone();
+            t.key = "field.CertificateRequest.certificate_authorities.conn".into();
+            t.arg("spec", spec_rfc(Some(v))).arg("s_list", s_list)
+        }),
+        // renegotiation_info in a TLS 1.0-1.2 ServerHello may answer the client's SCSV, not an
+        // extension (RFC 5746 §3.3, §3.6).
+        "field.ServerHello.extensions.tls12" => {
+            let ch = f.client_hello2.as_ref().or(f.client_hello.as_ref())?;
+            let scsv = f.server_hello.as_ref().is_some_and(|sh| sh.extensions.contains(&ext::RENEGOTIATION_INFO)) && !ch.ext.types.contains(&ext::RENEGOTIATION_INFO) && ch.cipher_suites.contains(&0x00ff);
+            scsv.then(|| {
+                let mut t = r.clone();
+                t.args.iter_mut().filter(|(k, _)| *k == "s_scsv").for_each(|(_, v)| *v = "@field.ServerHello.s.scsv".into());
+                t
+            })
+        }
         // The PSKs offered, with what the server made of them (RFC 8446 §4.2.11).
         "ext.pre_shared_key" if tls13 || hs.version.is_none() => {
             let answer = match (hs.psk_selected_identity, hs.mode) {
@@ -1316,6 +1346,8 @@ fn client_hello_texts(tls: &TlsConnection, hs: &Handshake, w: &mut Walk) -> (Tex
         .arg("psk_modes", if e.psk_modes.is_empty() { "—".to_string() } else { e.psk_modes.iter().map(|&m| psk_mode_name(m)).collect::<Vec<_>>().join(", ") })
         .arg("s_early", opt(!retry && sent(ext::EARLY_DATA), "msg.ClientHello.s.early_data"))
         .arg("s_resume", resume.clone())
+        // A TLS 1.2 ticket carries the encrypted session state (RFC 5077 §4).
+        .arg("s_secret", if e.session_ticket_len.unwrap_or(0) > 0 { "@msg.ClientHello.s.secret.ticket" } else { "@msg.ClientHello.s.secret" })
         .arg("ticket", e.session_ticket_len.unwrap_or(0).to_string())
         .arg("sid", ch.session_id.len().to_string())
         .arg("offered", registry::version_name(ch.legacy_version))

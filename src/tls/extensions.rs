@@ -180,7 +180,8 @@ fn u16_list(
     let start = body.pos();
     let (mut list, lspan) = body.vec(width, what)?;
     let mut items = kids.sub();
-    items.add(|| len_field(lspan, list.remaining()));
+    let n = list.remaining();
+    items.add(|| len_field(lspan, n).note_ref(TextRef::new("field.vector_length.u16").arg("items", (n / 2).to_string())));
     let mut vals = Vec::new();
     if list.remaining() % 2 != 0 {
         return Err(ReadError::Malformed { at: list.pos(), why: TextRef::new("diag.read.odd_list").arg("list", what).arg("len", list.remaining().to_string()) });

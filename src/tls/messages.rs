@@ -433,7 +433,7 @@ fn server_hello(r: &mut Reader, out: &mut Fields, info: &mut ServerHelloInfo) ->
         Some(0x0304) => "field.ServerHello.extensions.tls13",
         _ => "field.ServerHello.extensions.tls12",
     };
-    out.renote_ref(ext_at, TextRef::new(key).arg("names", if names.is_empty() { "—".into() } else { names.join(", ") }));
+    out.renote_ref(ext_at, TextRef::new(key).arg("names", if names.is_empty() { "—".into() } else { names.join(", ") }).arg("s_scsv", ""));
     res
 }
 
@@ -611,7 +611,10 @@ fn certificate_request(r: &mut Reader, ctx: &Ctx, out: &mut Fields, info: &mut C
     while !types.is_empty() {
         let (t, s) = types.u8("ClientCertificateType")?;
         info.cert_types.push(t);
-        kids.add(|| Field::new("ClientCertificateType", format!("{t} ({})", registry::client_cert_type_name(t)), s).note("field.CertificateRequest.certificate_type"));
+        kids.add(|| {
+            Field::new("ClientCertificateType", format!("{t} ({})", registry::client_cert_type_name(t)), s)
+                .note_ref(TextRef::new("field.CertificateRequest.certificate_type").arg("s_type", format!("@field.CertificateRequest.type.{}", registry::client_cert_type_name(t))))
+        });
     }
     out.add(|| Field::new("certificate_types", format!("{} type(s)", kids.len() - 1), Span::new(s0, r.pos() - s0)).note("field.CertificateRequest.certificate_types").with_children(kids));
     if ctx.version.is_none_or(|v| v >= 0x0303) {
