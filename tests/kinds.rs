@@ -1122,3 +1122,34 @@ fn certificate_requests_macs_lists_dhe_tickets_and_scsv_say_what_these_bytes_sho
     let exts = notes_of(&noetm, "ServerHello", "extensions");
     assert!(exts[0].contains("TLS_EMPTY_RENEGOTIATION_INFO_SCSV"), "{exts:?}");
 }
+
+/// Review round 20: a TLS 1.0 client certificate's key usage says this client signed a
+/// CertificateVerify (the message list shows one) instead of "a client's key only signs"; a
+/// TLS 1.3 PSK binder's length names the hash it comes from (48 bytes: SHA-384, the suite
+/// tshark reports, 0x1302); certificate_authorities in a CertificateRequest is told as the
+/// server's hint for the client's certificate (RFC 8446 §4.2.4).
+#[test]
+fn client_key_usage_binder_lengths_and_certificate_authorities_say_what_this_connection_did() {
+    fn all<'a>(fs: &'a [tls_lens::model::Field], out: &mut Vec<&'a tls_lens::model::Field>) {
+        for f in fs {
+            out.push(f);
+            all(&f.children, out);
+        }
+    }
+    let notes_with = |c: &Connection, key: &str| -> Vec<String> {
+        let mut fs = Vec::new();
+        for m in &c.messages {
+            all(&m.fields, &mut fs);
+        }
+        fs.iter().filter(|f| f.note_ref.as_ref().is_some_and(|r| r.key == key)).filter_map(|f| f.note.clone()).collect()
+    };
+    let c = conn("tls10-mtls-nocas", 0, Lang::En);
+    let ku = notes_with(&c, "field.cert.ext.key_usage.client.signed");
+    assert!(!ku.is_empty() && ku[0].contains("This client sends a CertificateVerify") && ku[0].contains("RFC 2246 §7.4.8"), "{ku:?}");
+    let r = conn("tls13-psk-dhe", 1, Lang::En);
+    let bl = notes_with(&r, "field.pre_shared_key.binder_length");
+    assert!(!bl.is_empty() && bl[0].contains("48 bytes") && bl[0].contains("(SHA-384)"), "{bl:?}");
+    let m = conn("tls13-mtls", 0, Lang::En);
+    let ca = notes_with(&m, "ext.certificate_authorities.cr");
+    assert!(ca.iter().all(|n| n.contains("the server names for the client's certificate")), "{ca:?}");
+}

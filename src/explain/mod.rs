@@ -218,6 +218,8 @@ pub fn connection(id: usize, cap: &Capture, mut tls: TlsConnection, hs: Handshak
         .collect();
     // An encrypted alert that the key log opened is listed once, as what it held.
     let opened_encrypted: Vec<usize> = messages.iter().zip(&opened_alerts).filter(|(_, o)| o.is_some()).filter_map(|(m, _)| m.alert).filter(|&k| tls.alerts.get(k).is_some_and(|a| a.encrypted)).collect();
+    // The client proved its certificate's key by a CertificateVerify (plaintext or decrypted).
+    let client_signed = messages.iter().any(|m| m.msg_type == Some(ht::CERTIFICATE_VERIFY) && m.dir == Some(Dir::C2S) && !m.encrypted);
     for (i, m) in messages.iter_mut().enumerate() {
         if opts.summary_only {
             m.fields = Vec::new();
@@ -231,7 +233,7 @@ pub fn connection(id: usize, cap: &Capture, mut tls: TlsConnection, hs: Handshak
             walk.opened_alert = opened_alerts.get(i).cloned().flatten();
         }
         let (t, e) = texts(m, &tls, &hs, &summary, &mut walk);
-        connection_field_notes(&mut m.fields, &summary, &hs, &tls.facts, &cap.data);
+        connection_field_notes(&mut m.fields, &summary, &hs, &tls.facts, &cap.data, client_signed);
         let mut e = e.arg("spec", spec_rfc(hs.version));
         // Steps from a log have no bytes: use the wording that does not count them.
         let log_key = format!("msg.{}.log", e.key.trim_start_matches("msg."));
@@ -1029,7 +1031,7 @@ fn retell_notes(fields: &mut [Field], to: &dyn Fn(&Field, &TextRef) -> Option<Te
 /// Field notes that depend on the whole handshake: the h2 entries of the hellos' ALPN lists
 /// when this connection's suite is one HTTP/2 prohibits; the record header of a TLS 1.0-1.2
 /// connection, cited by its own RFC; the ClientHello's early_data, with what became of it.
-fn connection_field_notes(fields: &mut [Field], s: &Summary, hs: &Handshake, f: &crate::tls::Facts, data: &[u8]) {
+fn connection_field_notes(fields: &mut [Field], s: &Summary, hs: &Handshake, f: &crate::tls::Facts, data: &[u8], client_signed: bool) {
     let tls13 = f.is_tls13();
     let h2 = h2_prohibited(s, tls13);
     let suite = or_dash(s.cipher_suite_name.clone());
@@ -1138,6 +1140,18 @@ fn connection_field_notes(fields: &mut [Field], s: &Summary, hs: &Handshake, f: 
                 t.args.iter_mut().filter(|(k, _)| *k == "s_scsv").for_each(|(_, v)| *v = "@field.ServerHello.s.scsv".into());
                 t
             })
+        }
+        // What the client's key did here: TLS 1.3 client keys only sign; before it a fixed-DH
+        // client certificate agreed keys instead (RFC 5246 §7.4.8, RFC 8446 §4.4.3).
+        "field.cert.ext.key_usage.client" => {
+            let key = match (tls13, client_signed) {
+                (true, _) => "field.cert.ext.key_usage.client.tls13",
+                (false, true) => "field.cert.ext.key_usage.client.signed",
+                (false, false) => "field.cert.ext.key_usage.client.unsigned",
+            };
+            let mut t = r.clone();
+            t.key = key.into();
+            Some(t.arg("value", field.value.clone()).arg("spec", spec_rfc(hs.version)))
         }
         // The PSKs offered, with what the server made of them (RFC 8446 §4.2.11).
         "ext.pre_shared_key" if tls13 || hs.version.is_none() => {

@@ -134,6 +134,8 @@ fn extension(r: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, list: &mut Field
             // In a NewSessionTicket it carries max_early_data_size (4 bytes); in EncryptedExtensions it is empty.
             (42, ExtCtx::Other) if len == 4 => "ext.early_data.ticket".to_string(),
             (42, ExtCtx::Other) => "ext.early_data.server".to_string(),
+            // Outside a ClientHello only a CertificateRequest carries it (RFC 8446 §4.2).
+            (47, ExtCtx::Other) => "ext.certificate_authorities.cr".to_string(),
             (44, ExtCtx::HelloRetryRequest) => "ext.cookie.hrr".to_string(),
             (51, ExtCtx::HelloRetryRequest) => "ext.key_share.hrr".to_string(),
             (51, ExtCtx::ServerHello) => "ext.key_share.server".to_string(),
@@ -731,7 +733,15 @@ fn pre_shared_key(body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
         items.add(|| {
             Field::new("PskBinderEntry", hexs(v), Span::new(s0, bs.pos() - s0))
                 .note("field.pre_shared_key.binder")
-                .with_children(vec![len_field(bl, v.len()), Field::new("binder", hexs(v), vs).note("field.pre_shared_key.binder_value")])
+                // The binder is an HMAC: its length is the PSK's hash's (RFC 8446 §4.2.11.2).
+                .with_children(vec![
+                    len_field(bl, v.len()).note_ref(TextRef::new("field.pre_shared_key.binder_length").arg("hash", match v.len() {
+                        32 => "SHA-256",
+                        48 => "SHA-384",
+                        _ => "—",
+                    })),
+                    Field::new("binder", hexs(v), vs).note("field.pre_shared_key.binder_value"),
+                ])
         });
     }
     kids.add(|| Field::new("binders", format!("{m} binder(s)"), Span::new(start, body.pos() - start)).note("field.pre_shared_key.binders").with_children(items));
