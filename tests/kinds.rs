@@ -637,12 +637,12 @@ fn texts_state_what_this_handshake_shows() {
         let m = c.messages.iter().filter(|m| m.name == msg).nth(n).unwrap();
         find(&m.fields, pred).and_then(|f| f.note.clone()).unwrap_or_else(|| panic!("no such field in {msg}"))
     }
-    // tshark: the client's Certificate (c2s) has a keyUsage; its key only signs CertificateVerify
-    // (RFC 5246 §7.4.8), it never decrypts.
+    // tshark: the client's Certificate (c2s) has a keyUsage and the client sends a
+    // CertificateVerify: its key signs (RFC 5246 §7.4.8), it never decrypts.
     let c = conn("tls12-mtls", 0, Lang::En);
     let client_cert = c.messages.iter().position(|m| m.name == "Certificate" && m.dir == Some(tls_lens::model::Dir::C2S)).unwrap();
     let ku = field_note(&c, "Certificate", c.messages[..client_cert].iter().filter(|m| m.name == "Certificate").count(), &|f| f.name.starts_with("keyUsage"));
-    assert!(ku.contains("client's key only signs CertificateVerify") && !ku.contains("keyEncipherment) for RSA"), "{ku}");
+    assert!(ku.contains("This client sends a CertificateVerify, so its key signs") && !ku.contains("keyEncipherment) for RSA"), "{ku}");
     // tshark: the first ClientHello's key share is x25519 (29), the HelloRetryRequest selects
     // secp256r1 (23) (RFC 8446 §4.1.4).
     let hrr = &analyze(&std::fs::read(common::data().join("tls13-hrr.pcap")).unwrap(), &Options::default()).connections[0];
