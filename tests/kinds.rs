@@ -1153,3 +1153,17 @@ fn client_key_usage_binder_lengths_and_certificate_authorities_say_what_this_con
     let ca = notes_with(&m, "ext.certificate_authorities.cr");
     assert!(ca.iter().all(|n| n.contains("the server names for the client's certificate")), "{ca:?}");
 }
+
+/// Review round 21 (48 OK, 2 vague, 0 wrong: the bar of issue 16): the triple handshake
+/// sentence says how the attack reaches equal secrets with this key exchange (ECDHE here:
+/// tshark says 0xc02f), and the openssl -msg ChangeCipherSpec note says which OpenSSL versions
+/// leave the body out.
+#[test]
+fn triple_handshake_and_log_ccs_notes_say_what_applies_here() {
+    let c = conn("tls12-noems", 0, Lang::En);
+    let sh = text(&c, "ServerHello", 0);
+    assert!(sh.contains("that binding is not assured") && sh.contains("With ECDHE, as here"), "{sh}");
+    let log = analyze(&std::fs::read(common::data().join("logs/openssl-msg-tls13.txt")).unwrap(), &Options::default());
+    let n = log.connections[0].notes.iter().find(|n| n.text_ref.key == "note.log.ccs_body").map(|n| n.text.clone()).unwrap();
+    assert!(n.contains("OpenSSL 3.3 and earlier"), "{n}");
+}

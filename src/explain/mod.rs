@@ -452,6 +452,14 @@ fn texts(m: &Message, tls: &TlsConnection, hs: &Handshake, s: &Summary, w: &mut 
                         (Some(false), "full") => "@msg.ServerHello.s.no_ems.unoffered".into(),
                         _ => String::new(),
                     })
+                    // How the triple handshake attack reaches equal master secrets with this key
+                    // exchange (RFC 7627 §1).
+                    .arg("s_tha", match hs.key_exchange {
+                        Some("rsa") => "@msg.ServerHello.s.tha.rsa",
+                        Some("dhe") => "@msg.ServerHello.s.tha.dhe",
+                        Some("ecdhe") => "@msg.ServerHello.s.tha.ecdhe",
+                        _ => "",
+                    })
                     // A suite RFC 10015 retires from TLS 1.2 (or discourages), told where it is chosen.
                     .arg("s_discouraged", match (s.cipher_suite.and_then(registry::suite_kex_discouraged), hs.version) {
                         (Some(_), Some(ver::TLS12 | ver::DTLS12)) => "@msg.ServerHello.s.discouraged".to_string(),
