@@ -1167,3 +1167,22 @@ fn triple_handshake_and_log_ccs_notes_say_what_applies_here() {
     let n = log.connections[0].notes.iter().find(|n| n.text_ref.key == "note.log.ccs_body").map(|n| n.text.clone()).unwrap();
     assert!(n.contains("OpenSSL 3.3 and earlier"), "{n}");
 }
+
+/// Issue 20 ("one sentence at the top that says what went wrong"): a handshake a fatal alert
+/// ended says who sent it, after which message and the likely cause from what was offered.
+/// tests/data/tls-failed.pcap: `s_client -tls1_2` against `s_server -tls1_3` (tests/data/README.md),
+/// so the server answers the ClientHello with protocol_version (70).
+#[test]
+fn a_failed_handshake_says_who_ended_it_after_what_and_why() {
+    let bytes = std::fs::read(common::data().join("tls-failed.pcap")).unwrap();
+    for (lang, want) in [
+        (Lang::En, ["the server sent a fatal protocol_version alert right after the client's ClientHello", "versions up to TLS 1.2"]),
+        (Lang::Zh, ["服务器紧接在客户端的 ClientHello 之后发送了致命警报 protocol_version", "最高到 TLS 1.2"]),
+    ] {
+        let a = analyze(&bytes, &Options { lang, ..Default::default() });
+        let n = a.connections[0].notes.iter().find(|n| n.severity == NoteSeverity::Danger).map(|n| n.text.clone()).unwrap();
+        for w in want {
+            assert!(n.contains(w), "{lang:?} wants {w}: {n}");
+        }
+    }
+}

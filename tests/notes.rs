@@ -135,7 +135,7 @@ fn a_fatal_alert_after_the_handshake_is_told_apart() {
     let after = keys("tls12-rsa");
     assert!(after.iter().any(|k| k == "note.fatal_alert.after") && !after.iter().any(|k| k == "note.fatal_alert"), "{after:?}");
     let during = keys("tls-failed");
-    assert!(during.iter().any(|k| k == "note.fatal_alert") && !during.iter().any(|k| k == "note.fatal_alert.after"), "{during:?}");
+    assert!(during.iter().any(|k| k == "note.fatal_alert.failed") && !during.iter().any(|k| k == "note.fatal_alert.after"), "{during:?}");
 }
 
 /// RFC 6520 §4: a heartbeat message is type, payload_length, payload and at least 16 bytes of

@@ -1715,11 +1715,12 @@ fn notes(tls: &TlsConnection, hs: &Handshake, s: &Summary, opts: &Options, captu
             // After both sides' Finished the handshake is over: the alert ends the connection.
             let before = tls.messages.iter().position(|m| m.alert == Some(k)).map_or(&[][..], |at| &tls.messages[..at]);
             let finished = |d: Dir| before.iter().any(|m| m.content_type == ct::HANDSHAKE && m.msg_type == Some(ht::FINISHED) && m.dir == Some(d));
-            let key = if finished(Dir::C2S) && finished(Dir::S2C) { "note.fatal_alert.after" } else { "note.fatal_alert" };
+            let after = finished(Dir::C2S) && finished(Dir::S2C);
             // decode_error after a completed handshake is what OpenSSL 3 sends when the peer
             // closes TCP without close_notify (SSL_R_UNEXPECTED_EOF_WHILE_READING).
             let eof = finished(Dir::C2S) && finished(Dir::S2C) && a.description == Some(50);
-            out.push(note(Danger, TextRef::new(key).arg("name", a.name.clone()).arg("s_eof", opt(eof, "note.s.decode_error_eof"))));
+            let t = TextRef::new("note.fatal_alert.after").arg("name", a.name.clone()).arg("s_eof", opt(eof, "note.s.decode_error_eof"));
+            out.push(note(Danger, if after { t } else { failed_handshake(t, a, before, s, f.client_hello.as_ref().map(|c| c.legacy_version)) }));
         }
     }
     // After a weakness of the configuration: what a good one looks like.
@@ -1752,6 +1753,52 @@ fn notes(tls: &TlsConnection, hs: &Handshake, s: &Summary, opts: &Options, captu
         out.push(note(Info, TextRef::new("note.good_config").arg("short", short.join(if opts.lang == Lang::Zh { "、" } else { "; " }))));
     }
     out
+}
+
+/// A handshake that a fatal alert ended: who sent it, after which message, and the likely cause
+/// from what was offered (RFC 8446 §6.2, RFC 5246 §7.2.2).
+fn failed_handshake(mut t: TextRef, a: &crate::model::Alert, before: &[Message], s: &Summary, client_version: Option<u16>) -> TextRef {
+    let last = before.iter().rev().find(|m| m.content_type == ct::HANDSHAKE && !m.encrypted).and_then(|m| m.msg_type.map(|t| (m.dir, t)));
+    let sender = match a.dir {
+        Some(Dir::C2S) => "@word.side.client",
+        Some(Dir::S2C) => "@word.side.server",
+        None => "@word.side.unknown",
+    };
+    // Without supported_versions, client_version is the highest the client offers.
+    let legacy = s.supported_versions_offered.is_empty();
+    let offered: Vec<String> = if legacy {
+        client_version.map(registry::version_name).into_iter().collect()
+    } else {
+        s.supported_versions_offered.iter().filter(|&&v| !registry::is_grease(v)).map(|&v| registry::version_name(v)).collect()
+    };
+    let cause = match a.description {
+        Some(70) if a.dir == Some(Dir::S2C) && legacy => "protocol_version.legacy",
+        Some(70) if a.dir == Some(Dir::S2C) => "protocol_version",
+        Some(40) => "handshake_failure",
+        Some(42..=46 | 48 | 49) => "certificate",
+        Some(112) => "unrecognized_name",
+        Some(120) => "no_application_protocol",
+        Some(20) => "bad_record_mac",
+        Some(47) => "illegal_parameter",
+        Some(50) => "decode_error",
+        Some(51) => "decrypt_error",
+        _ => "",
+    };
+    t.key = "note.fatal_alert.failed".into();
+    t.arg("sender", sender)
+        .arg("s_after", if last.is_some() { "@note.s.failed_after" } else { "@note.s.failed_first" })
+        .arg("last_hs", last.map(|(d, _)| format!("@word.msg.of.{}", side(d))).unwrap_or_default())
+        .arg("hs_name", last.map(|(_, ty)| registry::handshake_name(ty).to_string()).unwrap_or_default())
+        .arg("s_cause", if cause.is_empty() { String::new() } else { format!("@note.s.failed.{cause}") })
+        .arg("offered", if offered.is_empty() { "—".into() } else { offered.join(", ") })
+        .arg("suites", s.cipher_suites_offered.iter().filter(|&&c| !registry::is_grease(c) && c != 0x00ff).count().to_string())
+        .arg("groups", s.groups_offered.iter().filter(|&&g| !registry::is_grease(g)).count().to_string())
+        .arg("sni", or_dash(s.sni.clone()))
+        .arg("alpn_offered", if s.alpn_offered.is_empty() { "—".into() } else { s.alpn_offered.join(", ") })
+        .arg("peer", match a.dir {
+            Some(Dir::C2S) => "@word.msg.of.s2c",
+            _ => "@word.msg.of.c2s",
+        })
 }
 
 /// RFC 6125 §6.4.3: a leading "*." wildcard matches exactly one label.
