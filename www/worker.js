@@ -11,6 +11,7 @@
 // texts: each is given those of the language asked for, fetched once (texts-<lang>.tsv).
 import initLite, { analyze as analyzeLite, overview as overviewLite, explainStream as explainStreamLite, diffHellos as diffHellosLite, setTexts } from './pkg/tls_lens_lite.js';
 import initFull, { analyze, overview, explainStream, diffHellos, setTexts as setTextsFull } from './pkg/tls_lens.js';
+import { browserLang } from './worker-client.js';
 
 const NEEDS_FULL = 'tls-lens: this input needs the full core';
 const LITE = { name: 'lite', analyze: analyzeLite, overview: overviewLite, explainStream: explainStreamLite, diffHellos: diffHellosLite, setTexts, texts: {} };
@@ -59,7 +60,7 @@ const loadTexts = (lang) => withTexts(loadLite, lang);
 // Start at once: the lite core and the texts of the page's language (boot.js and app.js name it
 // in the worker's URL).
 if (!single) {
-  const lang = new URL(self.location.href).searchParams.get('lang') || ((self.navigator.languages || []).some((l) => /^zh\b/i.test(l)) ? 'zh' : 'en');
+  const lang = new URL(self.location.href).searchParams.get('lang') || browserLang();
   loadTexts(code(lang)).catch(() => {});
 }
 
