@@ -369,3 +369,45 @@ fn asn1_nested_without_end_is_an_error_not_a_stack_overflow() {
     let a = run(&input);
     assert!(names(&a).iter().any(|n| n == "Certificate"), "{:?}", names(&a));
 }
+
+/// QUIC CRYPTO offsets far beyond the data (2^40 and 2^61: a varint allows up to 2^62 - 1) in
+/// an Initial packet the pipeline can open (fuzz target `quic`'s sealing): the frame is skipped
+/// with a diagnostic naming the limit, nothing is reserved for the gap, and the ClientHello sent
+/// at offset 0 in the next packet is still read.
+#[test]
+fn quic_crypto_offsets_far_beyond_the_data_are_skipped_and_named() {
+    let hello = {
+        let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/tls13.hex")).unwrap();
+        let mut client = false;
+        let mut hex = String::new();
+        for line in text.lines() {
+            client = if line.starts_with("C:") { true } else if line.starts_with("S:") { false } else { client };
+            if client {
+                hex.extend(line.trim_start_matches("C:").chars().filter(|c| c.is_ascii_hexdigit()));
+            }
+        }
+        let b: Vec<u8> = (0..hex.len() / 2).map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).unwrap()).collect();
+        let n = u16::from_be_bytes([b[3], b[4]]) as usize;
+        b[5..5 + n].to_vec()
+    };
+    let crypto = |offset: u64, data: &[u8]| {
+        // CRYPTO (0x06), offset as an 8-byte varint, length as a 2-byte varint.
+        let mut f = vec![0x06];
+        f.extend_from_slice(&(0xc000_0000_0000_0000u64 | offset).to_be_bytes());
+        f.extend_from_slice(&(0x4000u16 | data.len() as u16).to_be_bytes());
+        f.extend_from_slice(data);
+        f.extend_from_slice(&[0; 32]);
+        f
+    };
+    let mut data = vec![8, 1, 2, 3, 4, 5, 6, 7, 8];
+    for frames in [crypto(1 << 40, b"far away"), crypto(1 << 61, b"farther"), crypto(0, &hello)] {
+        data.push(0);
+        data.extend_from_slice(&(frames.len() as u16).to_be_bytes());
+        data.extend_from_slice(&frames);
+    }
+    let a = run(&tls_lens::harness::quic_pcap(&data));
+    let limits: Vec<_> = a.diagnostics.iter().filter(|d| d.kind == "quic.crypto_limit").collect();
+    assert_eq!(limits.len(), 2, "{:?}", a.diagnostics);
+    assert!(limits[0].message.contains("1099511627776") && limits[0].message.contains("1048576"), "{}", limits[0].message);
+    assert!(names(&a).iter().any(|n| n == "ClientHello"), "{:?}", names(&a));
+}
