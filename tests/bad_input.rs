@@ -2,6 +2,8 @@
 //! naming the offset and what was expected. Plus handshake messages coalesced in one record and
 //! split across records, built from a real capture.
 
+mod common;
+
 use std::path::Path;
 use std::process::Command;
 
@@ -376,20 +378,7 @@ fn asn1_nested_without_end_is_an_error_not_a_stack_overflow() {
 /// at offset 0 in the next packet is still read.
 #[test]
 fn quic_crypto_offsets_far_beyond_the_data_are_skipped_and_named() {
-    let hello = {
-        let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/tls13.hex")).unwrap();
-        let mut client = false;
-        let mut hex = String::new();
-        for line in text.lines() {
-            client = if line.starts_with("C:") { true } else if line.starts_with("S:") { false } else { client };
-            if client {
-                hex.extend(line.trim_start_matches("C:").chars().filter(|c| c.is_ascii_hexdigit()));
-            }
-        }
-        let b: Vec<u8> = (0..hex.len() / 2).map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).unwrap()).collect();
-        let n = u16::from_be_bytes([b[3], b[4]]) as usize;
-        b[5..5 + n].to_vec()
-    };
+    let hello = common::tls13_client_hello();
     let crypto = |offset: u64, data: &[u8]| {
         // CRYPTO (0x06), offset as an 8-byte varint, length as a 2-byte varint.
         let mut f = vec![0x06];

@@ -4,6 +4,8 @@
 //! panic fails the test with the file's name; a replay slower than the campaigns' 10-second
 //! timeout is reported the same way.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -114,20 +116,7 @@ fn segments_of(pcap: &[u8]) -> Vec<u8> {
 /// shut and the target would fuzz nothing past the header.
 #[test]
 fn the_quic_target_seals_initial_packets_the_pipeline_opens() {
-    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/tls13.hex")).unwrap();
-    // The client's lines: from a "C:" line up to the next "S:" line.
-    let mut client_side = false;
-    let mut hex = String::new();
-    for line in text.lines() {
-        client_side = if line.starts_with("C:") { true } else if line.starts_with("S:") { false } else { client_side };
-        if client_side {
-            hex.extend(line.trim_start_matches("C:").chars().filter(|c| c.is_ascii_hexdigit()));
-        }
-    }
-    let client: Vec<u8> = (0..hex.len() / 2).map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).unwrap()).collect();
-    // The first record is the ClientHello: its handshake message follows the 5-byte header.
-    let n = u16::from_be_bytes([client[3], client[4]]) as usize;
-    let hello = &client[5..5 + n];
+    let hello = &common::tls13_client_hello();
     let mut frames = vec![0x06, 0x00, 0x40 | (hello.len() >> 8) as u8, hello.len() as u8];
     frames.extend_from_slice(hello);
     frames.extend_from_slice(&[0; 64]);

@@ -24,3 +24,22 @@ pub fn data_files(exts: &[&str]) -> Vec<PathBuf> {
     out.sort();
     out
 }
+
+/// The first ClientHello handshake message (header and body) of tests/data/tls13.hex, OpenSSL's
+/// (SNI tls-lens.example): the client's lines run from a "C:" line to the next "S:" line, and
+/// the first record is that ClientHello.
+#[allow(dead_code)]
+pub fn tls13_client_hello() -> Vec<u8> {
+    let text = std::fs::read_to_string(data().join("tls13.hex")).unwrap();
+    let mut client = false;
+    let mut hex = String::new();
+    for line in text.lines() {
+        client = if line.starts_with("C:") { true } else if line.starts_with("S:") { false } else { client };
+        if client {
+            hex.extend(line.trim_start_matches("C:").chars().filter(|c| c.is_ascii_hexdigit()));
+        }
+    }
+    let b: Vec<u8> = (0..hex.len() / 2).map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).unwrap()).collect();
+    let n = u16::from_be_bytes([b[3], b[4]]) as usize;
+    b[5..5 + n].to_vec()
+}
