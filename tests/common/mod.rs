@@ -1,4 +1,5 @@
-//! Shared by the integration tests: the files of tests/data.
+//! Shared by the integration tests: the files of tests/data. (Each test crate uses some of it.)
+#![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 
@@ -28,7 +29,6 @@ pub fn data_files(exts: &[&str]) -> Vec<PathBuf> {
 /// The first ClientHello handshake message (header and body) of tests/data/tls13.hex, OpenSSL's
 /// (SNI tls-lens.example): the client's lines run from a "C:" line to the next "S:" line, and
 /// the first record is that ClientHello.
-#[allow(dead_code)]
 pub fn tls13_client_hello() -> Vec<u8> {
     let text = std::fs::read_to_string(data().join("tls13.hex")).unwrap();
     let mut client = false;
