@@ -1186,3 +1186,60 @@ fn a_failed_handshake_says_who_ended_it_after_what_and_why() {
         }
     }
 }
+
+/// Review round 22: a TLS 1.3 record header says its version negotiates nothing (RFC 8446 §5.1);
+/// ec_point_formats in a TLS 1.3 connection plays no part (RFC 8446 §4.2.8.2); a psk_ke
+/// ServerHello says why it has no key_share (tshark: extensions 43 and 41 only); a TLS 1.3
+/// CertificateRequest names its extensions.
+#[test]
+fn tls13_headers_point_formats_psk_ke_and_certificate_requests_say_what_this_connection_did() {
+    fn all<'a>(fs: &'a [tls_lens::model::Field], out: &mut Vec<&'a tls_lens::model::Field>) {
+        for f in fs {
+            out.push(f);
+            all(&f.children, out);
+        }
+    }
+    let notes_with = |c: &Connection, key: &str| -> Vec<String> {
+        let mut fs = Vec::new();
+        for m in &c.messages {
+            all(&m.fields, &mut fs);
+        }
+        fs.iter().filter(|f| f.note_ref.as_ref().is_some_and(|r| r.key == key)).filter_map(|f| f.note.clone()).collect()
+    };
+    let c = conn("tls13-psk-ke", 1, Lang::En);
+    assert!(notes_with(&c, "field.record.tls13").iter().all(|n| n.contains("negotiates nothing")));
+    assert!(!notes_with(&c, "field.record.tls13").is_empty());
+    assert!(!notes_with(&c, "ext.ec_point_formats.tls13").is_empty());
+    let sh = notes_with(&c, "field.ServerHello.extensions.tls13.psk_ke");
+    assert!(sh.len() == 1 && sh[0].contains("supported_versions, pre_shared_key") && sh[0].contains("no forward secrecy"), "{sh:?}");
+    let m = conn("tls13-mtls", 0, Lang::En);
+    let cr = notes_with(&m, "field.CertificateRequest.extensions");
+    assert!(cr.len() == 1 && cr[0].contains("extensions: signature_algorithms"), "{cr:?}");
+}
+
+/// Review round 22, last two: a certificate type says what a client sending one would do, and
+/// ecdsa_sign includes EdDSA keys (RFC 8422 §3); a TLS 1.3 alert's level is a legacy field
+/// (RFC 8446 §6).
+#[test]
+fn certificate_types_and_tls13_alert_levels_say_what_the_rfcs_say() {
+    fn all<'a>(fs: &'a [tls_lens::model::Field], out: &mut Vec<&'a tls_lens::model::Field>) {
+        for f in fs {
+            out.push(f);
+            all(&f.children, out);
+        }
+    }
+    let c = conn("tls12-mtls", 0, Lang::En);
+    let mut fs = Vec::new();
+    for m in &c.messages {
+        all(&m.fields, &mut fs);
+    }
+    let ecdsa = fs.iter().filter(|f| f.name == "ClientCertificateType" && f.value.starts_with("64")).filter_map(|f| f.note.clone()).next().unwrap();
+    assert!(ecdsa.contains("EdDSA") && ecdsa.contains("a client that sends one signs"), "{ecdsa}");
+    let t13 = conn("tls13-mtls", 0, Lang::En);
+    let mut fs = Vec::new();
+    for m in &t13.messages {
+        all(&m.fields, &mut fs);
+    }
+    let level = fs.iter().filter(|f| f.note_ref.as_ref().is_some_and(|r| r.key == "field.Alert.level.tls13")).filter_map(|f| f.note.clone()).next().unwrap();
+    assert!(level.contains("legacy field"), "{level}");
+}

@@ -1172,7 +1172,11 @@ fn connection_field_notes(fields: &mut [Field], s: &Summary, hs: &Handshake, f: 
             Some(TextRef::new(key).arg("n", hs.psk_identities.to_string()).with("s_answer", answer))
         }
         "field.alpn.h2" => h2.map(|why| TextRef::new("field.alpn.h2.prohibited").arg("suite", suite.clone()).arg("why", why)),
+        "field.record" if tls13 => Some(TextRef::new("field.record.tls13")),
+        "field.Alert.level" if tls13 => Some(TextRef::new("field.Alert.level.tls13").arg("value", field.value.clone())),
         "field.record" => old.map(|v| TextRef::new("field.record.tls12").arg("spec", spec_rfc(Some(v)))),
+        // TLS 1.3 does not use ec_point_formats (RFC 8446 §4.2.8.2: points are uncompressed).
+        "ext.ec_point_formats" if tls13 => Some(TextRef::new("ext.ec_point_formats.tls13")),
         // This record's version against the negotiated one (RFC 5246 §6.2.1, Appendix E.1).
         "field.record.legacy_record_version" => old.map(|v| {
             let at = field.span.offset;

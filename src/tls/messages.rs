@@ -430,6 +430,8 @@ fn server_hello(r: &mut Reader, out: &mut Fields, info: &mut ServerHelloInfo) ->
     let names: Vec<String> = info.extensions.iter().map(|&t| registry::extension_name(t)).collect();
     let key = match info.selected_version {
         _ if info.hrr => "field.ServerHello.extensions.hrr",
+        // A PSK without a key share: psk_ke, no (EC)DHE (RFC 8446 §4.2.9).
+        Some(0x0304) if info.psk_selected && info.key_share_group.is_none() => "field.ServerHello.extensions.tls13.psk_ke",
         Some(0x0304) => "field.ServerHello.extensions.tls13",
         _ => "field.ServerHello.extensions.tls12",
     };
@@ -602,7 +604,11 @@ fn certificate_request(r: &mut Reader, ctx: &Ctx, out: &mut Fields, info: &mut C
         let (mut c, ls) = r.vec(1, "certificate_request_context")?;
         let (b, _) = c.rest();
         out.add(|| Field::new("certificate_request_context", hexs(b), Span::new(s0, r.pos() - s0)).note("field.CertificateRequest.context").with_children(vec![len_field(ls, b.len())]));
-        return extensions::parse_list(r, out, ExtCtx::Other, &mut ExtFacts::default(), "field.CertificateRequest.extensions");
+        let (at, mut ef) = (out.len(), ExtFacts::default());
+        let res = extensions::parse_list(r, out, ExtCtx::Other, &mut ef, "field.CertificateRequest.extensions");
+        let names: Vec<String> = ef.types.iter().map(|&t| registry::extension_name(t)).collect();
+        out.renote_ref(at, TextRef::new("field.CertificateRequest.extensions").arg("names", if names.is_empty() { "—".into() } else { names.join(", ") }));
+        return res;
     }
     let s0 = r.pos();
     let (mut types, ls) = r.vec(1, "certificate_types")?;
