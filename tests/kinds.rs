@@ -27,6 +27,23 @@ fn conn(name: &str, stream: usize, lang: Lang) -> Connection {
     run(name, lang).into_iter().find(|c| c.tcp_stream == Some(stream)).unwrap_or_else(|| panic!("{name}: no tcp.stream {stream}"))
 }
 
+/// Every field of `fs`, depth first.
+fn all_fields<'a>(fs: &'a [tls_lens::model::Field], out: &mut Vec<&'a tls_lens::model::Field>) {
+    for f in fs {
+        out.push(f);
+        all_fields(&f.children, out);
+    }
+}
+
+/// The notes of every field of the connection whose note has the text key `key`.
+fn notes_with(c: &Connection, key: &str) -> Vec<String> {
+    let mut fs = Vec::new();
+    for m in &c.messages {
+        all_fields(&m.fields, &mut fs);
+    }
+    fs.iter().filter(|f| f.note_ref.as_ref().is_some_and(|r| r.key == key)).filter_map(|f| f.note.clone()).collect()
+}
+
 /// The explanation of the `n`-th message (0-based) named `msg`.
 fn text(c: &Connection, msg: &str, n: usize) -> String {
     let m = c.messages.iter().filter(|m| m.name == msg).nth(n).unwrap_or_else(|| panic!("no {msg} #{n}"));
@@ -1035,14 +1052,8 @@ fn certificate_types_shortfalls_basic_constraints_and_log_headers_say_what_the_r
     assert!(good.contains("static ECDH should not") && !good.contains("retires"), "{good}");
     let leaf = dhe.connections[0].messages.iter().find(|m| m.name == "Certificate").unwrap();
     // tshark: the server's leaf has basicConstraints (critical) with cA false, its issuer cA true.
-    fn all<'a>(fs: &'a [tls_lens::model::Field], out: &mut Vec<&'a tls_lens::model::Field>) {
-        for f in fs {
-            out.push(f);
-            all(&f.children, out);
-        }
-    }
     let mut fields = Vec::new();
-    all(&leaf.fields, &mut fields);
+    all_fields(&leaf.fields, &mut fields);
     let bcs: Vec<String> = fields.iter().filter(|f| f.name.starts_with("basicConstraints")).filter_map(|f| f.note.clone()).collect();
     assert!(bcs.len() >= 2 && bcs[0].contains("end-entity certificate: CA: false") && !bcs[0].contains("must say CA: false") && bcs[1].contains("CA: true"), "{bcs:?}");
     let log = analyze(&std::fs::read(common::data().join("logs/openssl-msg-tls13.txt")).unwrap(), &Options::default());
@@ -1081,16 +1092,10 @@ fn record_versions_psk_identities_and_discouraged_choices_say_what_the_rfcs_say(
 /// "only extensions the client sent" (RFC 5746 §3.6).
 #[test]
 fn certificate_requests_macs_lists_dhe_tickets_and_scsv_say_what_these_bytes_show() {
-    fn all<'a>(fs: &'a [tls_lens::model::Field], out: &mut Vec<&'a tls_lens::model::Field>) {
-        for f in fs {
-            out.push(f);
-            all(&f.children, out);
-        }
-    }
     let notes_of = |c: &Connection, msg: &str, name: &str| -> Vec<String> {
         let mut fs = Vec::new();
         for m in c.messages.iter().filter(|m| m.name == msg) {
-            all(&m.fields, &mut fs);
+            all_fields(&m.fields, &mut fs);
         }
         fs.iter().filter(|f| f.name == name).filter_map(|f| f.note.clone()).collect()
     };
@@ -1104,12 +1109,12 @@ fn certificate_requests_macs_lists_dhe_tickets_and_scsv_say_what_these_bytes_sho
     let etm = conn("tls12-etm", 0, Lang::En);
     let sh = etm.messages.iter().find(|m| m.name == "ServerHello").unwrap();
     let mut fs = Vec::new();
-    all(&sh.fields, &mut fs);
+    all_fields(&sh.fields, &mut fs);
     let e = fs.iter().find(|f| f.note_ref.as_ref().is_some_and(|r| r.key == "ext.encrypt_then_mac.server")).and_then(|f| f.note.clone()).unwrap();
     assert!(e.contains("the sequence number, the record header, the IV and the ciphertext"), "{e}");
     let ch = etm.messages.iter().find(|m| m.name == "ClientHello").unwrap();
     let mut fs = Vec::new();
-    all(&ch.fields, &mut fs);
+    all_fields(&ch.fields, &mut fs);
     let suites_len = fs.iter().find(|f| f.note_ref.as_ref().is_some_and(|r| r.key == "field.vector_length.u16")).and_then(|f| f.note.clone()).unwrap();
     assert!(suites_len.contains("each entry is 2 bytes, so"), "{suites_len}");
     let dhe = analyze(&std::fs::read(common::data().join("tls12-dhe-rsa.pcap")).unwrap(), &Options::default());
@@ -1130,19 +1135,6 @@ fn certificate_requests_macs_lists_dhe_tickets_and_scsv_say_what_these_bytes_sho
 /// server's hint for the client's certificate (RFC 8446 §4.2.4).
 #[test]
 fn client_key_usage_binder_lengths_and_certificate_authorities_say_what_this_connection_did() {
-    fn all<'a>(fs: &'a [tls_lens::model::Field], out: &mut Vec<&'a tls_lens::model::Field>) {
-        for f in fs {
-            out.push(f);
-            all(&f.children, out);
-        }
-    }
-    let notes_with = |c: &Connection, key: &str| -> Vec<String> {
-        let mut fs = Vec::new();
-        for m in &c.messages {
-            all(&m.fields, &mut fs);
-        }
-        fs.iter().filter(|f| f.note_ref.as_ref().is_some_and(|r| r.key == key)).filter_map(|f| f.note.clone()).collect()
-    };
     let c = conn("tls10-mtls-nocas", 0, Lang::En);
     let ku = notes_with(&c, "field.cert.ext.key_usage.client.signed");
     assert!(!ku.is_empty() && ku[0].contains("This client sends a CertificateVerify") && ku[0].contains("RFC 2246 §7.4.8"), "{ku:?}");
@@ -1193,19 +1185,6 @@ fn a_failed_handshake_says_who_ended_it_after_what_and_why() {
 /// CertificateRequest names its extensions.
 #[test]
 fn tls13_headers_point_formats_psk_ke_and_certificate_requests_say_what_this_connection_did() {
-    fn all<'a>(fs: &'a [tls_lens::model::Field], out: &mut Vec<&'a tls_lens::model::Field>) {
-        for f in fs {
-            out.push(f);
-            all(&f.children, out);
-        }
-    }
-    let notes_with = |c: &Connection, key: &str| -> Vec<String> {
-        let mut fs = Vec::new();
-        for m in &c.messages {
-            all(&m.fields, &mut fs);
-        }
-        fs.iter().filter(|f| f.note_ref.as_ref().is_some_and(|r| r.key == key)).filter_map(|f| f.note.clone()).collect()
-    };
     let c = conn("tls13-psk-ke", 1, Lang::En);
     assert!(notes_with(&c, "field.record.tls13").iter().all(|n| n.contains("negotiates nothing")));
     assert!(!notes_with(&c, "field.record.tls13").is_empty());
@@ -1222,23 +1201,17 @@ fn tls13_headers_point_formats_psk_ke_and_certificate_requests_say_what_this_con
 /// (RFC 8446 §6).
 #[test]
 fn certificate_types_and_tls13_alert_levels_say_what_the_rfcs_say() {
-    fn all<'a>(fs: &'a [tls_lens::model::Field], out: &mut Vec<&'a tls_lens::model::Field>) {
-        for f in fs {
-            out.push(f);
-            all(&f.children, out);
-        }
-    }
     let c = conn("tls12-mtls", 0, Lang::En);
     let mut fs = Vec::new();
     for m in &c.messages {
-        all(&m.fields, &mut fs);
+        all_fields(&m.fields, &mut fs);
     }
     let ecdsa = fs.iter().filter(|f| f.name == "ClientCertificateType" && f.value.starts_with("64")).filter_map(|f| f.note.clone()).next().unwrap();
     assert!(ecdsa.contains("EdDSA") && ecdsa.contains("a client that sends one signs"), "{ecdsa}");
     let t13 = conn("tls13-mtls", 0, Lang::En);
     let mut fs = Vec::new();
     for m in &t13.messages {
-        all(&m.fields, &mut fs);
+        all_fields(&m.fields, &mut fs);
     }
     let level = fs.iter().filter(|f| f.note_ref.as_ref().is_some_and(|r| r.key == "field.Alert.level.tls13")).filter_map(|f| f.note.clone()).next().unwrap();
     assert!(level.contains("legacy field"), "{level}");
