@@ -20,6 +20,9 @@ for f in sorted(os.listdir(K)):
 for n in ['tls13-hrr','tls12-rsa','tls12-dhe-rsa','tls13']:
     inputs.append((n,'tests/data/%s.pcap'%n,'tests/data/%s.keylog'%n))
 inputs.append(('tls12-ecdhe-rsa-nokeys','tests/data/tls12-ecdhe-rsa.pcap',None))
+# QUIC (with its key log) and DTLS 1.2, so that their texts are sampled too.
+inputs.append(('quic-v1','tests/data/quic/v1-aes128.pcap','tests/data/quic/v1-aes128.keylog'))
+inputs.append(('dtls12','tests/data/corpus/arkime/pcap/wireshark-dtls12.pcap',None))
 inputs.append(('openssl-msg-tls13','tests/data/logs/openssl-msg-tls13.txt',None))
 inputs.append(('curl-vvv-head','tests/data/corpus/seed/curl-vvv-head.txt',None))
 items=[]; seen=set()
