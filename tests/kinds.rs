@@ -1216,3 +1216,19 @@ fn certificate_types_and_tls13_alert_levels_say_what_the_rfcs_say() {
     let level = fs.iter().filter(|f| f.note_ref.as_ref().is_some_and(|r| r.key == "field.Alert.level.tls13")).filter_map(|f| f.note.clone()).next().unwrap();
     assert!(level.contains("legacy field"), "{level}");
 }
+
+/// A first review of QUIC and DTLS texts: a QUIC ClientHello's empty session id is what RFC 9001
+/// §8.4 requires; a DTLS record under TLS_ECJPAKE_WITH_AES_128_CCM_8 (0xc0ff, which tshark
+/// names in Wireshark's sample) is laid out as an 8-byte explicit nonce, ciphertext and an
+/// 8-byte tag (RFC 6655 §3), not as an unknown suite.
+#[test]
+fn quic_session_ids_and_dtls_ccm8_records_say_what_the_rfcs_say() {
+    let dir = common::data();
+    let q = analyze(&std::fs::read(dir.join("quic/v1-aes128.pcap")).unwrap(), &Options { keylog: std::fs::read_to_string(dir.join("quic/v1-aes128.keylog")).unwrap(), ..Default::default() });
+    assert!(notes_with(&q.connections[0], "field.ClientHello.legacy_session_id.quic").iter().any(|n| n.contains("RFC 9001 §8.4")));
+    let d = analyze(&std::fs::read(dir.join("corpus/arkime/pcap/wireshark-dtls12.pcap")).unwrap(), &Options::default());
+    let c = &d.connections[0];
+    assert_eq!(c.summary.cipher_suite, Some(0xc0ff));
+    let alert = c.messages.iter().rev().find(|m| m.name == "Alert").unwrap();
+    assert!(alert.fields.iter().any(|f| f.name == "auth_tag"), "{:?}", alert.fields.iter().map(|f| &f.name).collect::<Vec<_>>());
+}

@@ -233,7 +233,7 @@ pub fn connection(id: usize, cap: &Capture, mut tls: TlsConnection, hs: Handshak
             walk.opened_alert = opened_alerts.get(i).cloned().flatten();
         }
         let (t, e) = texts(m, &tls, &hs, &summary, &mut walk);
-        connection_field_notes(&mut m.fields, &summary, &hs, &tls.facts, &cap.data, client_signed);
+        connection_field_notes(&mut m.fields, &summary, &hs, &tls.facts, &cap.data, client_signed, cap.quic.is_some());
         let mut e = e.arg("spec", spec_rfc(hs.version));
         // Steps from a log have no bytes: use the wording that does not count them.
         let log_key = format!("msg.{}.log", e.key.trim_start_matches("msg."));
@@ -1039,7 +1039,7 @@ fn retell_notes(fields: &mut [Field], to: &dyn Fn(&Field, &TextRef) -> Option<Te
 /// Field notes that depend on the whole handshake: the h2 entries of the hellos' ALPN lists
 /// when this connection's suite is one HTTP/2 prohibits; the record header of a TLS 1.0-1.2
 /// connection, cited by its own RFC; the ClientHello's early_data, with what became of it.
-fn connection_field_notes(fields: &mut [Field], s: &Summary, hs: &Handshake, f: &crate::tls::Facts, data: &[u8], client_signed: bool) {
+fn connection_field_notes(fields: &mut [Field], s: &Summary, hs: &Handshake, f: &crate::tls::Facts, data: &[u8], client_signed: bool, quic: bool) {
     let tls13 = f.is_tls13();
     let h2 = h2_prohibited(s, tls13);
     let suite = or_dash(s.cipher_suite_name.clone());
@@ -1173,6 +1173,8 @@ fn connection_field_notes(fields: &mut [Field], s: &Summary, hs: &Handshake, f: 
         }
         "field.alpn.h2" => h2.map(|why| TextRef::new("field.alpn.h2.prohibited").arg("suite", suite.clone()).arg("why", why)),
         "field.record" if tls13 => Some(TextRef::new("field.record.tls13")),
+        // QUIC forbids TLS 1.3's middlebox compatibility mode (RFC 9001 §8.4).
+        "field.ClientHello.legacy_session_id.empty" if quic => Some(TextRef::new("field.ClientHello.legacy_session_id.quic")),
         "field.Alert.level" if tls13 => Some(TextRef::new("field.Alert.level.tls13").arg("value", field.value.clone())),
         "field.record" => old.map(|v| TextRef::new("field.record.tls12").arg("spec", spec_rfc(Some(v)))),
         // TLS 1.3 does not use ec_point_formats (RFC 8446 §4.2.8.2: points are uncompressed).

@@ -128,6 +128,7 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("field.ClientHello.random", "来自安全随机数生成器的 32 字节，会混入本连接的每一个密钥。（TLS 1.3 之前，前 4 个字节常常是时间。）"),
     ("field.ClientHello.legacy_session_id", "会话 ID：之前某次连接的会话 ID，客户端希望用简化握手恢复该会话。如果客户端同时发送了会话票据，它也可能是客户端自己生成的值，服务器回显它就表示接受了票据。（RFC 5246 §7.4.1.2、RFC 5077 §3.4）"),
     ("field.ClientHello.legacy_session_id.tls13", "客户端提供 TLS 1.3，并在这里发送了会话 ID，但 TLS 1.3 只用 PSK 恢复会话，从不凭 ID。它是二者之一：为“中间设备兼容模式”新生成的 32 字节值，服务器会原样回显，使握手在中间设备看来像一次 TLS 1.2 会话恢复；或者是缓存的 TLS 1.2 会话的 ID，只有服务器选择 TLS 1.2 时才起作用。单看这些字节无法区分。（RFC 8446 §4.1.2、附录 D.4）"),
+    ("field.ClientHello.legacy_session_id.quic", "为空，这是 QUIC 的要求：QUIC 客户端不得请求 TLS 1.3 的中间设备兼容模式，因此不发送会话 ID，服务器应当（SHOULD）把非空的会话 ID 当作 PROTOCOL_VIOLATION；TLS 1.3 的会话恢复使用 PSK，从不使用会话 ID。（RFC 9001 §8.4、RFC 8446 §4.1.2）"),
     ("field.ClientHello.legacy_session_id.empty", "为空：客户端没有尝试通过会话 ID 恢复会话。"),
     ("field.ClientHello.cipher_suites", "客户端支持的密码套件，最偏好的在前。服务器从中选择一个。"),
     ("field.ClientHello.scsv_reneg", "TLS_EMPTY_RENEGOTIATION_INFO_SCSV：不是真正的密码套件，而是一个信号，表示客户端支持安全重协商。（RFC 5746 §3.3）"),

@@ -444,6 +444,11 @@ pub enum RecordProtection {
 }
 
 pub fn suite_protection(v: u16, version: u16) -> RecordProtection {
+    // TLS_ECJPAKE_WITH_AES_128_CCM_8 (IANA: draft-cragie-tls-ecjpake), which tls-parser's table lacks: AES-CCM
+    // with an 8-byte explicit nonce and an 8-byte tag (RFC 6655 §3).
+    if v == 0xc0ff {
+        return RecordProtection::AeadExplicitNonce { tag: 8 };
+    }
     let Some(cs) = TlsCipherSuite::from_id(v) else { return RecordProtection::Other };
     let tag = suite_tag_len(v);
     match (cs.enc_mode, cs.enc) {
