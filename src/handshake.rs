@@ -14,7 +14,7 @@ fn has_type(m: &[Message], t: u8, dir: Option<Dir>) -> bool {
 
 /// The ClientHello the ServerHello answers: the retried one after a HelloRetryRequest.
 pub fn answered_hello(tls: &TlsConnection) -> Option<&ClientHelloInfo> {
-    tls.facts.client_hello2.as_ref().or(tls.facts.client_hello.as_ref())
+    tls.facts.answered_hello()
 }
 
 pub use crate::registry::psk_mode_name;

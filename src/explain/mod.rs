@@ -1053,7 +1053,9 @@ fn connection_field_notes(fields: &mut [Field], s: &Summary, hs: &Handshake, f: 
     };
     retell_notes(fields, &|field, r| match r.key.as_str() {
         "field.record_size_limit.value" => {
-            let value: u32 = field.value.parse().ok()?;
+            // The uint16 at the field's bytes (RFC 8449 §4), not its display text.
+            let at = field.span.offset;
+            let value = u32::from(data.get(at..at + 2).map(|b| u16::from_be_bytes([b[0], b[1]]))?);
             // The protocol's own maximum: 2^14 bytes of plaintext, plus TLS 1.3's inner content type byte.
             let max = match hs.version {
                 Some(ver::TLS13) => Some(1u32 << 14 | 1),
@@ -1082,7 +1084,8 @@ fn connection_field_notes(fields: &mut [Field], s: &Summary, hs: &Handshake, f: 
         }
         // A TLS 1.0-1.2 server's session id: what this one says (RFC 5246 §7.4.1.3, RFC 5077 §3.4).
         "field.ServerHello.legacy_session_id_echo" if old.is_some() => {
-            let empty = field.value == "(empty)";
+            // Its span is the length byte and the id: one byte for an empty id.
+            let empty = field.span.len <= 1;
             let ticket_ext = f.server_hello.as_ref().is_some_and(|sh| sh.extensions.contains(&ext::SESSION_TICKET));
             let key = match (hs.mode, empty) {
                 ("ticket", true) => "field.ServerHello.session_id.ticket_empty12",
@@ -1141,7 +1144,7 @@ fn connection_field_notes(fields: &mut [Field], s: &Summary, hs: &Handshake, f: 
         // renegotiation_info in a TLS 1.0-1.2 ServerHello may answer the client's SCSV, not an
         // extension (RFC 5746 §3.3, §3.6).
         "field.ServerHello.extensions.tls12" => {
-            let ch = f.client_hello2.as_ref().or(f.client_hello.as_ref())?;
+            let ch = f.answered_hello()?;
             let scsv = f.server_hello.as_ref().is_some_and(|sh| sh.extensions.contains(&ext::RENEGOTIATION_INFO)) && !ch.ext.types.contains(&ext::RENEGOTIATION_INFO) && ch.cipher_suites.contains(&0x00ff);
             scsv.then(|| {
                 let mut t = r.clone();

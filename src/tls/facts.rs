@@ -124,6 +124,11 @@ pub struct Facts {
 }
 
 impl Facts {
+    /// The ClientHello the ServerHello answers: the retried one after a HelloRetryRequest.
+    pub fn answered_hello(&self) -> Option<&ClientHelloInfo> {
+        self.client_hello2.as_ref().or(self.client_hello.as_ref())
+    }
+
     pub fn version(&self) -> Option<u16> {
         self.server_hello.as_ref().map(|s| s.version())
     }
