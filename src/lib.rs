@@ -93,36 +93,31 @@ pub fn explain_capture(id: usize, cap: &input::Capture, keys: &[input::keylog::E
     let requic = if keys.is_empty() { None } else { quic::with_keys(cap, keys) };
     #[cfg(feature = "full")]
     let cap = requic.as_ref().unwrap_or(cap);
-    #[cfg_attr(not(feature = "full"), allow(unused_mut))]
-    let mut tls = tls::parse_lean(cap, opts.summary_only);
     #[cfg(not(feature = "full"))]
-    if !keys.is_empty() || cap.quic.is_some() || tls::certcomp::present(&tls) {
-        want_full();
-    }
-    #[cfg(not(feature = "full"))]
-    let cap = std::borrow::Cow::Borrowed(cap);
-    #[cfg(feature = "full")]
-    let cap = {
-        // With secrets for it in the key log: decrypt, and explain the rebuilt capture instead.
-        let decrypted = if keys.is_empty() || cap.quic.is_some() { None } else { crypto::decrypt::tls13(cap, &tls, keys).or_else(|| crypto::decrypt::tls12(cap, &tls, keys)) };
-        let cap = match decrypted {
-            Some(d) => {
-                let mut c = d.cap;
-                c.notes.extend(d.notes);
-                tls = tls::parse_lean(&c, opts.summary_only);
-                std::borrow::Cow::Owned(c)
-            }
-            None => std::borrow::Cow::Borrowed(cap),
-        };
-        // Certificates compressed with RFC 8879 (TLS over TCP; the QUIC walk does its own).
-        let inflated = if cap.quic.is_none() { tls::certcomp::expand(cap.as_ref(), &tls) } else { None };
-        match inflated {
-            Some(c) => {
-                tls = tls::parse_lean(&c, opts.summary_only);
-                std::borrow::Cow::Owned(c)
-            }
-            None => cap,
+    let (tls, cap) = {
+        let tls = tls::parse_lean(cap, opts.summary_only);
+        if !keys.is_empty() || cap.quic.is_some() || tls::certcomp::present(&tls) {
+            want_full();
         }
+        (tls, std::borrow::Cow::Borrowed(cap))
+    };
+    #[cfg(feature = "full")]
+    let (tls, cap) = {
+        // One walk: with secrets for it in the key log, protected records are opened as they
+        // are met; certificates compressed with RFC 8879 are decompressed (TLS over TCP; the
+        // QUIC walk does its own).
+        let mut dec = if keys.is_empty() || cap.quic.is_some() { None } else { Some(crypto::decrypt::Decryptor::new(keys)) };
+        let walked = tls::walk(cap, opts.summary_only, dec.as_mut().map(|d| d as &mut dyn tls::Opener), cap.quic.is_none());
+        let mut cap = walked.cap.map_or(std::borrow::Cow::Borrowed(cap), std::borrow::Cow::Owned);
+        let mut notes = match dec {
+            Some(d) => d.finish(&walked.tls, cap.to_mut(), &walked.map),
+            None => Vec::new(),
+        };
+        notes.extend(walked.notes);
+        if !notes.is_empty() {
+            cap.to_mut().notes.extend(notes);
+        }
+        (walked.tls, cap)
     };
     let cap = cap.as_ref();
     let random = tls.facts.client_hello.as_ref().map(|ch| ch.random.clone()).unwrap_or_default();

@@ -1,17 +1,17 @@
 //! Decrypting TLS 1.3 (traffic secrets) and TLS 1.0–1.2 (master secret) connections with key
-//! log secrets. Each protected record that opens
-//! with the direction's keys is followed, in a rebuilt copy of the capture, by a record holding
-//! its plaintext (inner content type, plaintext length), marked decrypted: the walker then
-//! explains the decrypted messages like plaintext ones, with spans into those bytes, right
-//! after the ciphertext they came from. Application data is opened (to prove the keys) but not
-//! copied. Then both Finished messages are checked against the transcript.
+//! log secrets, as a part of the one walk of the connection (`tls::Opener`): each protected
+//! record that opens with the direction's keys gives the walker its plaintext (inner content
+//! type and content), which it walks at once as records placed right after the ciphertext they
+//! came from, marked decrypted. Application data is opened (to prove the keys) but not kept.
+//! After the walk both Finished messages are checked against the transcript.
 
 use crate::input::keylog::Entry;
 use super::tls13::{self, Hash, Suite, TrafficKeys};
-use crate::input::{insert, shifted, Capture};
+use crate::input::Capture;
 use crate::model::{Dir, KeyGen, KeyValue, NoteSeverity, TextRef};
 use crate::reader::{first_line, hexs};
-use crate::tls::TlsConnection;
+use crate::tls::record::RawRecord;
+use crate::tls::{Facts, OffsetMap, Opened, TlsConnection};
 
 /// The TLS 1.3 secrets of one connection, from the key log.
 #[derive(Clone, Debug, Default)]
@@ -38,13 +38,6 @@ impl Secrets {
     fn any(&self) -> bool {
         self.client_early.is_some() || self.client_handshake.is_some() || self.server_handshake.is_some() || self.client_app.is_some() || self.server_app.is_some()
     }
-}
-
-/// What decryption made of a connection.
-pub struct Decrypted {
-    /// The capture with the decrypted records inserted.
-    pub cap: Capture,
-    pub notes: Vec<(NoteSeverity, TextRef)>,
 }
 
 struct Epoch {
@@ -182,105 +175,297 @@ fn handshake_names(content: &[u8]) -> Vec<String> {
 }
 
 
-/// Decrypt a TLS 1.3 connection whose secrets are in `entries`. None when the key log has
-/// nothing for it (or it is not TLS 1.3).
-pub fn tls13(cap: &Capture, tls: &TlsConnection, entries: &[Entry]) -> Option<Decrypted> {
-    let f = &tls.facts;
-    let random = f.client_hello.as_ref()?.random.clone();
-    if !f.is_tls13() || random.is_empty() {
-        return None;
+/// Decryption as a part of the walk (`tls::Opener`): once the hellos say which connection this
+/// is and the key log has its secrets, each protected record is opened as the walker meets it,
+/// and its handshake messages and alerts are walked right after it. `finish` then tells the
+/// outcome, the key schedule, and checks both Finished messages.
+pub struct Decryptor<'k> {
+    entries: &'k [Entry],
+    state: State,
+    /// TLS 1.3 early data can come before the ServerHello that says which suite protects it:
+    /// the client's protected records are kept until then.
+    early: Vec<RawRecord>,
+    notes: Vec<(NoteSeverity, TextRef)>,
+    opened: usize,
+    failed: usize,
+    handshake: usize,
+    app: [(u64, Option<String>); 2],
+    /// (record offset, plaintext length) of the application data opened.
+    app_plain: Vec<(usize, usize)>,
+}
+
+enum State {
+    /// The hellos have not said yet.
+    Waiting,
+    /// Not decryptable with this key log (or the suite is not supported: the notes say so).
+    Off,
+    Tls13(Box<Tls13>),
+    Tls12(Box<Tls12>),
+}
+
+struct Tls13 {
+    suite: Suite,
+    suite_id: u16,
+    secrets: Secrets,
+    client: DirState,
+    server: DirState,
+    early_app: (u64, Option<String>),
+    /// The handshake used a PSK with (Some(true)) or without (Some(false)) (EC)DHE; the
+    /// ClientHello offered early data.
+    psk: Option<bool>,
+    early_offered: bool,
+}
+
+struct Tls12 {
+    version: u16,
+    suite: super::tls12::Suite,
+    suite_id: u16,
+    master: Vec<u8>,
+    keys: [super::tls12::DirKeys; 2],
+    etm: bool,
+    ems: bool,
+    resumed: bool,
+    /// Per direction: keys active (after its CCS), sequence number, TLS 1.0 CBC chain IV, CCS seen.
+    st: [(bool, u64, Vec<u8>, usize); 2],
+    /// What each direction's keys opened: (records, handshake message names, application records).
+    opened_by: [(usize, Vec<String>, usize); 2],
+}
+
+impl<'k> Decryptor<'k> {
+    pub fn new(entries: &'k [Entry]) -> Self {
+        Decryptor { entries, state: State::Waiting, early: Vec::new(), notes: Vec::new(), opened: 0, failed: 0, handshake: 0, app: [(0, None), (0, None)], app_plain: Vec::new() }
     }
-    let secrets = Secrets::find(entries, &random);
-    if !secrets.any() {
-        return None;
-    }
-    let mut notes = Vec::new();
-    let suite_id = f.suite()?;
-    let Some(suite) = Suite::from_id(suite_id) else {
-        notes.push((NoteSeverity::Info, TextRef::new("note.decrypt.unsupported").arg("suite", crate::registry::cipher_suite_name(suite_id))));
-        return Some(Decrypted { cap: cap.clone(), notes });
-    };
-    let mut client = DirState::new(
-        suite,
-        &[
-            (secrets.client_early.as_ref(), Stage::Early, "client_early_traffic", "CLIENT_EARLY_TRAFFIC_SECRET"),
-            (secrets.client_handshake.as_ref(), Stage::Handshake, "client_handshake_traffic", "CLIENT_HANDSHAKE_TRAFFIC_SECRET"),
-            (secrets.client_app.as_ref(), Stage::Application, "client_application_traffic_0", "CLIENT_TRAFFIC_SECRET_0"),
-        ],
-    );
-    let mut server = DirState::new(
-        suite,
-        &[
-            (secrets.server_handshake.as_ref(), Stage::Handshake, "server_handshake_traffic", "SERVER_HANDSHAKE_TRAFFIC_SECRET"),
-            (secrets.server_app.as_ref(), Stage::Application, "server_application_traffic_0", "SERVER_TRAFFIC_SECRET_0"),
-        ],
-    );
-    let mut diags = Vec::new();
-    let raws = crate::tls::raw_records(cap, &mut diags);
-    // (position after the ciphertext record, direction, bytes to insert)
-    let mut inserts: Vec<(usize, Dir, Vec<u8>)> = Vec::new();
-    let (mut opened, mut failed, mut handshake) = (0usize, 0usize, 0usize);
-    let mut app: [(u64, Option<String>); 2] = [(0, None), (0, None)];
-    let mut early_app: (u64, Option<String>) = (0, None);
-    // (record offset, plaintext length) of the application data opened.
-    let mut app_plain: Vec<(usize, usize)> = Vec::new();
-    for r in raws.iter().filter(|r| r.content_type == 23 && !r.truncated && !r.decrypted) {
-        let Some(dir) = r.dir else { continue };
-        let st = if dir == Dir::C2S { &mut client } else { &mut server };
-        let header = [23, (r.version >> 8) as u8, r.version as u8, (r.length >> 8) as u8, r.length as u8];
-        let Some(plain) = st.open(suite, &header, &r.payload) else {
-            failed += 1;
-            continue;
+
+    /// Decide, once the ServerHello is known, whether and how this connection can be opened.
+    fn start(&mut self, f: &Facts) -> State {
+        let Some(ch) = f.client_hello.as_ref() else { return State::Off };
+        let Some(sh) = f.server_hello.as_ref() else { return State::Off };
+        if f.is_tls13() {
+            if ch.random.is_empty() {
+                return State::Off;
+            }
+            let secrets = Secrets::find(self.entries, &ch.random);
+            if !secrets.any() {
+                return State::Off;
+            }
+            let Some(suite_id) = f.suite() else { return State::Off };
+            let Some(suite) = Suite::from_id(suite_id) else {
+                self.notes.push((NoteSeverity::Info, TextRef::new("note.decrypt.unsupported").arg("suite", crate::registry::cipher_suite_name(suite_id))));
+                return State::Off;
+            };
+            let client = DirState::new(
+                suite,
+                &[
+                    (secrets.client_early.as_ref(), Stage::Early, "client_early_traffic", "CLIENT_EARLY_TRAFFIC_SECRET"),
+                    (secrets.client_handshake.as_ref(), Stage::Handshake, "client_handshake_traffic", "CLIENT_HANDSHAKE_TRAFFIC_SECRET"),
+                    (secrets.client_app.as_ref(), Stage::Application, "client_application_traffic_0", "CLIENT_TRAFFIC_SECRET_0"),
+                ],
+            );
+            let server = DirState::new(
+                suite,
+                &[
+                    (secrets.server_handshake.as_ref(), Stage::Handshake, "server_handshake_traffic", "SERVER_HANDSHAKE_TRAFFIC_SECRET"),
+                    (secrets.server_app.as_ref(), Stage::Application, "server_application_traffic_0", "SERVER_TRAFFIC_SECRET_0"),
+                ],
+            );
+            let psk = Some(sh).filter(|sh| sh.psk_selected).map(|sh| sh.key_share_group.is_some());
+            let early_offered = ch.ext.types.contains(&crate::registry::ext::EARLY_DATA);
+            return State::Tls13(Box::new(Tls13 { suite, suite_id, secrets, client, server, early_app: (0, None), psk, early_offered }));
+        }
+        use super::tls12 as t12;
+        let version = sh.version();
+        if !(0x0301..=0x0303).contains(&version) || ch.random.len() != 32 || sh.random.len() != 32 {
+            return State::Off;
+        }
+        let Some(master) = self.entries.iter().find(|e| e.label == "CLIENT_RANDOM" && e.key == ch.random).map(|e| e.secret.clone()) else { return State::Off };
+        let suite_id = sh.cipher_suite;
+        let Some(suite) = t12::Suite::from_id(suite_id) else {
+            self.notes.push((NoteSeverity::Info, TextRef::new("note.decrypt.unsupported").arg("suite", crate::registry::cipher_suite_name(suite_id))));
+            return State::Off;
         };
-        opened += 1;
-        let Some((ct, content)) = tls13::inner(&plain) else { continue };
+        let etm = sh.extensions.contains(&crate::registry::ext::ENCRYPT_THEN_MAC) && matches!(suite.cipher, t12::Cipher::AesCbc(_));
+        // How the key log's master secret was made: with extended_master_secret from the session
+        // hash (RFC 7627 §4), else from the two randoms only.
+        let ems = sh.extensions.contains(&crate::registry::ext::EXTENDED_MASTER_SECRET) && ch.ext.types.contains(&crate::registry::ext::EXTENDED_MASTER_SECRET);
+        // Before the first protected record the walk knows whether the server resumed (its CCS
+        // right after the ServerHello, RFC 5246 §7.3).
+        let resumed = f.resumed;
+        let (ck, sk) = t12::key_block(version, suite, &master, &ch.random, &sh.random);
+        let st = [(false, 0u64, ck.iv.clone(), 0usize), (false, 0u64, sk.iv.clone(), 0usize)];
+        State::Tls12(Box::new(Tls12 { version, suite, suite_id, master, keys: [ck, sk], etm, ems, resumed, st, opened_by: Default::default() }))
+    }
+
+    /// Open one record of a TLS 1.3 connection.
+    fn open13(&mut self, r: &RawRecord) -> Option<Opened> {
+        let State::Tls13(t) = &mut self.state else { return None };
+        if r.content_type != 23 || r.truncated || r.decrypted {
+            return None;
+        }
+        let dir = r.dir?;
+        let st = if dir == Dir::C2S { &mut t.client } else { &mut t.server };
+        let header = [23, (r.version >> 8) as u8, r.version as u8, (r.length >> 8) as u8, r.length as u8];
+        let Some(plain) = st.open(t.suite, &header, &r.payload) else {
+            self.failed += 1;
+            return None;
+        };
+        self.opened += 1;
+        let (ct, content) = tls13::inner(&plain)?;
         let at = st.at;
         st.epochs[at].record(ct, content);
         match ct {
-            22 | 21 => {
-                if content.is_empty() {
-                    continue;
-                }
+            22 | 21 if !content.is_empty() => {
                 if ct == 22 {
-                    handshake += 1;
+                    self.handshake += 1;
                 }
-                inserts.push((r.span().end(), dir, rebuilt(ct, content)));
+                Some(Opened { at: r.span().end(), dir, content_type: ct, content: content.to_vec() })
             }
             23 => {
-                app_plain.push((r.header.offset, content.len()));
+                self.app_plain.push((r.header.offset, content.len()));
                 // 0-RTT data is told apart: a rejected attempt is sent again after the
                 // handshake, and counting both would double the client's bytes.
-                let a = if st.epochs[at].stage == Stage::Early { &mut early_app } else { &mut app[if dir == Dir::C2S { 0 } else { 1 }] };
+                let a = if st.epochs[at].stage == Stage::Early { &mut t.early_app } else { &mut self.app[if dir == Dir::C2S { 0 } else { 1 }] };
                 a.0 += content.len() as u64;
                 a.1.get_or_insert_with(|| first_line(content));
+                None
+            }
+            _ => None,
+        }
+    }
+
+    /// Open one record of a TLS 1.0–1.2 connection: records after each side's ChangeCipherSpec
+    /// with the key block's keys.
+    fn open12(&mut self, r: &RawRecord) -> Option<Opened> {
+        let State::Tls12(t) = &mut self.state else { return None };
+        if r.truncated || r.decrypted {
+            return None;
+        }
+        let dir = r.dir?;
+        let i = if dir == Dir::C2S { 0 } else { 1 };
+        let (active, seq, chain, ccs) = &mut t.st[i];
+        if r.content_type == 20 {
+            // A second CCS (renegotiation) brings keys this key log line does not give.
+            *ccs += 1;
+            *active = *ccs == 1;
+            *seq = 0;
+            return None;
+        }
+        if !*active || !(21..=23).contains(&r.content_type) {
+            return None;
+        }
+        let plain = super::tls12::open(t.suite, &t.keys[i], *seq, r.content_type, r.version, &r.payload, t.etm, chain);
+        *seq += 1;
+        let Some(content) = plain else {
+            self.failed += 1;
+            return None;
+        };
+        self.opened += 1;
+        t.opened_by[i].0 += 1;
+        match r.content_type {
+            22 => t.opened_by[i].1.extend(handshake_names(&content)),
+            21 => t.opened_by[i].1.push("Alert".into()),
+            _ => t.opened_by[i].2 += 1,
+        }
+        match r.content_type {
+            21 | 22 if !content.is_empty() => {
+                if r.content_type == 22 {
+                    self.handshake += 1;
+                }
+                Some(Opened { at: r.span().end(), dir, content_type: r.content_type, content })
+            }
+            23 => {
+                self.app_plain.push((r.header.offset, content.len()));
+                self.app[i].0 += content.len() as u64;
+                if !content.is_empty() {
+                    self.app[i].1.get_or_insert_with(|| first_line(&content));
+                }
+                None
+            }
+            _ => None,
+        }
+    }
+
+    fn open(&mut self, r: &RawRecord) -> Option<Opened> {
+        match self.state {
+            State::Tls13(_) => self.open13(r),
+            State::Tls12(_) => self.open12(r),
+            _ => None,
+        }
+    }
+
+    /// After the walk (`tls` and `cap` as the reader sees them, `map` from walked offsets to
+    /// theirs): the notes on what opened, the key schedule and the application data's plaintext
+    /// lengths in `cap`, both Finished messages checked. The notes are returned.
+    pub fn finish(self, tls: &TlsConnection, cap: &mut Capture, map: &OffsetMap) -> Vec<(NoteSeverity, TextRef)> {
+        let mut notes = self.notes;
+        if self.opened == 0 && self.failed == 0 {
+            return notes;
+        }
+        cap.app_plain = self.app_plain.iter().map(|&(o, l)| (map.at(o), l)).collect();
+        match self.state {
+            State::Tls13(t) => {
+                outcome_notes(&mut notes, TextRef::new("note.decrypt.ok"), self.opened, self.failed, self.handshake, &self.app, t.suite_id);
+                if t.early_app.0 > 0 {
+                    let first = t.early_app.1.clone().unwrap_or_else(|| "—".into());
+                    notes.push((NoteSeverity::Info, TextRef::new("note.decrypt.early_data").arg("n", t.early_app.0.to_string()).arg("first", first)));
+                }
+                if self.failed == 0 {
+                    verify_finished_in(&tls.messages, tls.facts.hello_retry, cap, &t.secrets, t.suite.hash, &mut notes);
+                } else {
+                    notes.push((NoteSeverity::Info, TextRef::new("note.finished.unchecked")));
+                }
+                // Key schedule order (RFC 8446 §7.1): early, handshake, then application
+                // generations; the client first within each.
+                let mut epochs: Vec<(&Epoch, Dir)> = [(&t.client, Dir::C2S), (&t.server, Dir::S2C)].iter().flat_map(|(st, d)| st.epochs.iter().map(move |e| (e, *d))).collect();
+                epochs.sort_by_key(|(e, d)| (e.stage, e.generation, *d == Dir::S2C));
+                cap.key_schedule = epochs.into_iter().map(|(e, d)| e.key_gen(t.suite, d, t.psk, t.early_offered)).collect();
+            }
+            State::Tls12(t) => {
+                use super::tls12 as t12;
+                let key = match (t.ems, t.resumed) {
+                    (true, false) => "note.decrypt12.ems",
+                    (false, false) => "note.decrypt12.no_ems",
+                    (true, true) => "note.decrypt12.ems.resumed",
+                    (false, true) => "note.decrypt12.no_ems.resumed",
+                };
+                notes.push((NoteSeverity::Info, TextRef::new(key)));
+                // The PRF and the section that define the key block, by version (RFC 2246 §5, §6.3).
+                let (prf, rfc) = match t.version {
+                    v if v < 0x0302 => ("P_MD5 ⊕ P_SHA-1", "RFC 2246 §5, §6.3"),
+                    0x0302 => ("P_MD5 ⊕ P_SHA-1", "RFC 4346 §5, §6.3"),
+                    _ => (if t.suite.prf == t12::MacHash::Sha384 { "P_SHA384" } else { "P_SHA256" }, "RFC 5246 §5, §6.3"),
+                };
+                outcome_notes(&mut notes, TextRef::new("note.decrypt12.ok").arg("prf", prf).arg("rfc", rfc), self.opened, self.failed, self.handshake, &self.app, t.suite_id);
+                if self.failed == 0 {
+                    verify_finished12(&tls.messages, cap, &t, &mut notes);
+                } else {
+                    notes.push((NoteSeverity::Info, TextRef::new("note.finished.unchecked")));
+                }
+                cap.key_schedule = key_schedule12(t.version, t.suite, &t.master, [&t.keys[0], &t.keys[1]], &t.opened_by, t.ems, t.resumed);
             }
             _ => {}
         }
+        notes
     }
-    if opened == 0 && failed == 0 {
-        return None;
+}
+
+impl crate::tls::Opener for Decryptor<'_> {
+    fn record(&mut self, r: &RawRecord, facts: &Facts) -> Vec<Opened> {
+        if matches!(self.state, State::Waiting) {
+            if facts.server_hello.is_none() {
+                // Perhaps 0-RTT data: kept until the ServerHello says how it is protected.
+                if r.content_type == 23 && r.dir == Some(Dir::C2S) {
+                    self.early.push(r.clone());
+                }
+                return Vec::new();
+            }
+            self.state = self.start(facts);
+            let early = std::mem::take(&mut self.early);
+            let mut out: Vec<Opened> = early.iter().filter_map(|e| self.open(e)).collect();
+            out.extend(self.open(r));
+            return out;
+        }
+        self.open(r).into_iter().collect()
     }
-    outcome_notes(&mut notes, TextRef::new("note.decrypt.ok"), opened, failed, handshake, &app, suite_id);
-    if early_app.0 > 0 {
-        let first = early_app.1.unwrap_or_else(|| "—".into());
-        notes.push((NoteSeverity::Info, TextRef::new("note.decrypt.early_data").arg("n", early_app.0.to_string()).arg("first", first)));
-    }
-    let app_plain = shifted(&inserts, app_plain);
-    let mut out = insert(cap, inserts);
-    out.app_plain = app_plain;
-    if failed == 0 {
-        verify_finished(&mut out, &secrets, suite.hash, &mut notes);
-    } else {
-        notes.push((NoteSeverity::Info, TextRef::new("note.finished.unchecked")));
-    }
-    let psk = tls.facts.server_hello.as_ref().filter(|sh| sh.psk_selected).map(|sh| sh.key_share_group.is_some());
-    let early = tls.facts.client_hello.as_ref().is_some_and(|ch| ch.ext.types.contains(&crate::registry::ext::EARLY_DATA));
-    // Key schedule order (RFC 8446 §7.1): early, handshake, then application generations; the
-    // client first within each.
-    let mut epochs: Vec<(&Epoch, Dir)> = [(&client, Dir::C2S), (&server, Dir::S2C)].iter().flat_map(|(st, d)| st.epochs.iter().map(move |e| (e, *d))).collect();
-    epochs.sort_by_key(|(e, d)| (e.stage, e.generation, *d == Dir::S2C));
-    out.key_schedule = epochs.into_iter().map(|(e, d)| e.key_gen(suite, d, psk, early)).collect();
-    Some(Decrypted { cap: out, notes })
 }
 
 /// Which traffic secret of RFC 8446 §7.1 an epoch's keys come from (in schedule order).
@@ -319,147 +504,35 @@ fn outcome_notes(notes: &mut Vec<(NoteSeverity, TextRef)>, ok: TextRef, opened: 
     }
 }
 
-/// Plaintext records to insert after their ciphertext: `ct` (handshake or alert) content split
-/// into records of at most 2^14 bytes.
-fn rebuilt(ct: u8, content: &[u8]) -> Vec<u8> {
-    // Handshake content: one record per complete message, so that what follows a message
-    // (a decompressed certificate) can be placed right after it.
-    let pieces = if ct == 22 { crate::tls::certcomp::split_messages(content) } else { vec![content] };
-    pieces.into_iter().flat_map(|p| crate::tls::record::rebuild(ct, p)).collect()
-}
-
-/// Decrypt a TLS 1.0–1.2 connection whose master secret (CLIENT_RANDOM) is in `entries`:
-/// records after each side's ChangeCipherSpec are opened with the key block's keys, their
-/// handshake messages and alerts inserted after them, both Finished messages verified.
-pub fn tls12(cap: &Capture, tls: &TlsConnection, entries: &[Entry]) -> Option<Decrypted> {
+/// TLS 1.0–1.2: both Finished messages against the PRF of the transcript (RFC 5246 §7.4.9).
+fn verify_finished12(messages: &[crate::model::Message], cap: &Capture, t: &Tls12, notes: &mut Vec<(NoteSeverity, TextRef)>) {
     use super::tls12 as t12;
-    let f = &tls.facts;
-    let (ch, sh) = (f.client_hello.as_ref()?, f.server_hello.as_ref()?);
-    let version = sh.version();
-    if f.is_tls13() || !(0x0301..=0x0303).contains(&version) || ch.random.len() != 32 || sh.random.len() != 32 {
-        return None;
+    let mut transcript = Vec::new();
+    // A Certificate decompressed from a CompressedCertificate was never sent.
+    let inflated = |m: &crate::model::Message| cap.inflated.iter().any(|&(o, l)| (o..o + l).contains(&m.span.offset));
+    for m in messages.iter().filter(|m| m.content_type == 22 && !m.encrypted && m.msg_type != Some(crate::registry::ht::HELLO_REQUEST) && !inflated(m)) {
+        let bytes: Vec<u8> = m.pieces.iter().flat_map(|p| cap.data.get(p.offset..p.end()).unwrap_or_default().to_vec()).collect();
+        if m.msg_type == Some(crate::registry::ht::FINISHED) && m.decrypted {
+            let client = m.dir == Some(Dir::C2S);
+            let want = t12::verify_data(t.version, t.suite.prf, &t.master, client, &transcript);
+            let ok = bytes.get(4..) == Some(&want[..]);
+            let who = if client { "client" } else { "server" };
+            let key = format!("note.finished12.{}.{who}", if ok { "ok" } else { "bad" });
+            // The PRF's hash (RFC 5246 §7.4.9) or, before TLS 1.2, MD5 + SHA-1 (RFC 2246 §7.4.9).
+            let hash = match (t.version < 0x0303, t.suite.prf) {
+                (true, _) => "MD5(handshake_messages) + SHA-1(handshake_messages)",
+                (_, t12::MacHash::Sha384) => "SHA-384(handshake_messages)",
+                _ => "SHA-256(handshake_messages)",
+            };
+            let rfc = match t.version {
+                v if v < 0x0302 => "RFC 2246 §7.4.9",
+                0x0302 => "RFC 4346 §7.4.9",
+                _ => "RFC 5246 §7.4.9",
+            };
+            notes.push((if ok { NoteSeverity::Info } else { NoteSeverity::Danger }, TextRef::new(key).arg("hash", hash).arg("rfc", rfc)));
+        }
+        transcript.extend_from_slice(&bytes);
     }
-    let master = entries.iter().find(|e| e.label == "CLIENT_RANDOM" && e.key == ch.random)?.secret.clone();
-    let mut notes = Vec::new();
-    let suite_id = sh.cipher_suite;
-    let Some(suite) = t12::Suite::from_id(suite_id) else {
-        notes.push((NoteSeverity::Info, TextRef::new("note.decrypt.unsupported").arg("suite", crate::registry::cipher_suite_name(suite_id))));
-        return Some(Decrypted { cap: cap.clone(), notes });
-    };
-    let etm = sh.extensions.contains(&22) && matches!(suite.cipher, t12::Cipher::AesCbc(_));
-    // How the key log's master secret was made: with extended_master_secret from the session
-    // hash (RFC 7627 §4), else from the two randoms only.
-    let ems = sh.extensions.contains(&23) && ch.ext.types.contains(&23);
-    // In an abbreviated handshake the master secret is the resumed session's (RFC 5246 §7.3).
-    let key = match (ems, f.resumed) {
-        (true, false) => "note.decrypt12.ems",
-        (false, false) => "note.decrypt12.no_ems",
-        (true, true) => "note.decrypt12.ems.resumed",
-        (false, true) => "note.decrypt12.no_ems.resumed",
-    };
-    notes.push((NoteSeverity::Info, TextRef::new(key)));
-    let (ck, sk) = t12::key_block(version, suite, &master, &ch.random, &sh.random);
-    // Per direction: keys active (after its CCS), sequence number, TLS 1.0 CBC chain IV.
-    let mut st = [(false, 0u64, ck.iv.clone(), 0usize), (false, 0u64, sk.iv.clone(), 0usize)];
-    // What each direction's keys opened: (records, handshake message names, application records).
-    let mut opened_by: [(usize, Vec<String>, usize); 2] = Default::default();
-    let mut diags = Vec::new();
-    let raws = crate::tls::raw_records(cap, &mut diags);
-    let mut inserts: Vec<(usize, Dir, Vec<u8>)> = Vec::new();
-    let (mut opened, mut failed, mut handshake) = (0usize, 0usize, 0usize);
-    let mut app: [(u64, Option<String>); 2] = [(0, None), (0, None)];
-    // (record offset, plaintext length) of the application data opened.
-    let mut app_plain: Vec<(usize, usize)> = Vec::new();
-    for r in raws.iter().filter(|r| !r.truncated && !r.decrypted) {
-        let Some(dir) = r.dir else { continue };
-        let i = if dir == Dir::C2S { 0 } else { 1 };
-        let (active, seq, chain, ccs) = &mut st[i];
-        if r.content_type == 20 {
-            // A second CCS (renegotiation) brings keys this key log line does not give.
-            *ccs += 1;
-            *active = *ccs == 1;
-            *seq = 0;
-            continue;
-        }
-        if !*active || !(21..=23).contains(&r.content_type) {
-            continue;
-        }
-        let keys = if i == 0 { &ck } else { &sk };
-        let plain = t12::open(suite, keys, *seq, r.content_type, r.version, &r.payload, etm, chain);
-        *seq += 1;
-        let Some(content) = plain else {
-            failed += 1;
-            continue;
-        };
-        opened += 1;
-        opened_by[i].0 += 1;
-        match r.content_type {
-            22 => opened_by[i].1.extend(handshake_names(&content)),
-            21 => opened_by[i].1.push("Alert".into()),
-            _ => opened_by[i].2 += 1,
-        }
-        match r.content_type {
-            21 | 22 if !content.is_empty() => {
-                if r.content_type == 22 {
-                    handshake += 1;
-                }
-                inserts.push((r.span().end(), dir, rebuilt(r.content_type, &content)));
-            }
-            23 => {
-                app_plain.push((r.header.offset, content.len()));
-                app[i].0 += content.len() as u64;
-                if !content.is_empty() {
-                    app[i].1.get_or_insert_with(|| first_line(&content));
-                }
-            }
-            _ => {}
-        }
-    }
-    if opened == 0 && failed == 0 {
-        return None;
-    }
-    // The PRF and the section that define the key block, by version (RFC 2246 §5, §6.3).
-    let (prf, rfc) = match version {
-        v if v < 0x0302 => ("P_MD5 ⊕ P_SHA-1", "RFC 2246 §5, §6.3"),
-        0x0302 => ("P_MD5 ⊕ P_SHA-1", "RFC 4346 §5, §6.3"),
-        _ => (if suite.prf == t12::MacHash::Sha384 { "P_SHA384" } else { "P_SHA256" }, "RFC 5246 §5, §6.3"),
-    };
-    outcome_notes(&mut notes, TextRef::new("note.decrypt12.ok").arg("prf", prf).arg("rfc", rfc), opened, failed, handshake, &app, suite_id);
-    let app_plain = shifted(&inserts, app_plain);
-    let mut out = insert(cap, inserts);
-    out.app_plain = app_plain;
-    if failed == 0 {
-        let t = crate::tls::parse(&out);
-        let mut transcript = Vec::new();
-        for m in t.messages.iter().filter(|m| m.content_type == 22 && !m.encrypted && m.msg_type != Some(0)) {
-            let bytes: Vec<u8> = m.pieces.iter().flat_map(|p| out.data[p.offset..p.offset + p.len].to_vec()).collect();
-            if m.msg_type == Some(crate::registry::ht::FINISHED) && m.decrypted {
-                let client = m.dir == Some(Dir::C2S);
-                let want = t12::verify_data(version, suite.prf, &master, client, &transcript);
-                let ok = bytes.get(4..) == Some(&want[..]);
-                let who = if client { "client" } else { "server" };
-                let key = format!("note.finished12.{}.{who}", if ok { "ok" } else { "bad" });
-                // The PRF's hash (RFC 5246 §7.4.9) or, before TLS 1.2, MD5 + SHA-1 (RFC 2246 §7.4.9).
-                let hash = match (version < 0x0303, suite.prf) {
-                    (true, _) => "MD5(handshake_messages) + SHA-1(handshake_messages)",
-                    (_, t12::MacHash::Sha384) => "SHA-384(handshake_messages)",
-                    _ => "SHA-256(handshake_messages)",
-                };
-                let rfc = match version {
-                    v if v < 0x0302 => "RFC 2246 §7.4.9",
-                    0x0302 => "RFC 4346 §7.4.9",
-                    _ => "RFC 5246 §7.4.9",
-                };
-                notes.push((if ok { NoteSeverity::Info } else { NoteSeverity::Danger }, TextRef::new(key).arg("hash", hash).arg("rfc", rfc)));
-            }
-            transcript.extend_from_slice(&bytes);
-        }
-    } else {
-        notes.push((NoteSeverity::Info, TextRef::new("note.finished.unchecked")));
-    }
-    let mut out = out;
-    out.key_schedule = key_schedule12(version, suite, &master, [&ck, &sk], &opened_by, ems, f.resumed);
-    Some(Decrypted { cap: out, notes })
 }
 
 /// TLS 1.0–1.2 key schedule: the master secret from the key log, the key block from the PRF,
@@ -563,15 +636,20 @@ fn key_schedule12(version: u16, suite: super::tls12::Suite, master: &[u8], keys:
 /// Check both Finished messages: verify_data must be HMAC(finished_key, Transcript-Hash of the
 /// handshake messages before it), with the message_hash rule after a HelloRetryRequest
 /// (RFC 8446 §4.4.1, §4.4.4).
+/// (QUIC, whose packets are walked by src/quic: the capture is walked here for its messages.)
 pub(crate) fn verify_finished(cap: &mut Capture, secrets: &Secrets, hash: Hash, notes: &mut Vec<(NoteSeverity, TextRef)>) {
     let tls = crate::tls::parse(cap);
-    let msg_bytes = |m: &crate::model::Message| -> Vec<u8> { m.pieces.iter().flat_map(|p| cap.data[p.offset..p.offset + p.len].to_vec()).collect() };
-    let hrr = tls.facts.hello_retry;
+    verify_finished_in(&tls.messages, tls.facts.hello_retry, cap, secrets, hash, notes);
+}
+
+/// `verify_finished` on messages already walked (`hrr`: there was a HelloRetryRequest).
+fn verify_finished_in(messages: &[crate::model::Message], hrr: bool, cap: &Capture, secrets: &Secrets, hash: Hash, notes: &mut Vec<(NoteSeverity, TextRef)>) {
+    let msg_bytes = |m: &crate::model::Message| -> Vec<u8> { m.pieces.iter().flat_map(|p| cap.data.get(p.offset..p.end()).unwrap_or_default().to_vec()).collect() };
     let mut transcript: Vec<u8> = Vec::new();
     let mut transcript_types: Vec<u8> = Vec::new();
     let mut first_hello = hrr;
     let mut server_done = false;
-    let hs: Vec<&crate::model::Message> = tls.messages.iter().filter(|m| m.content_type == 22 && !m.encrypted).collect();
+    let hs: Vec<&crate::model::Message> = messages.iter().filter(|m| m.content_type == 22 && !m.encrypted).collect();
     // A QUIC client that got a Retry sends its ClientHello again: the transcript starts at the
     // last ClientHello before the server's first message (with an HRR, at the first one).
     let first_server = hs.iter().position(|m| m.dir == Some(Dir::S2C)).unwrap_or(hs.len());

@@ -84,11 +84,6 @@ impl Capture {
     }
 }
 
-/// Offsets of the original bytes as they are after `insert` puts `inserts` in.
-pub(crate) fn shifted(inserts: &[(usize, Dir, Vec<u8>)], v: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
-    v.into_iter().map(|(o, l)| (o + inserts.iter().filter(|i| i.0 <= o).map(|i| i.2.len()).sum::<usize>(), l)).collect()
-}
-
 /// A copy of `cap` with `inserts` (position after a record, direction, bytes) placed right
 /// after the records they belong to, as chunks of the same direction and frame, marked
 /// decrypted (rebuilt plaintext). Offsets in its diagnostics move along.

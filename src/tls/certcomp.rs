@@ -13,8 +13,7 @@
 
 use std::io::Read;
 
-use crate::input::Capture;
-use crate::model::{Dir, NoteSeverity, TextRef};
+use crate::model::{NoteSeverity, TextRef};
 
 use super::TlsConnection;
 
@@ -118,41 +117,6 @@ fn readable(m: &crate::model::Message) -> bool {
 /// Does the connection hold a CompressedCertificate to expand?
 pub fn present(tls: &TlsConnection) -> bool {
     tls.messages.iter().any(readable)
-}
-
-/// TLS over TCP: a copy of `cap` with each CompressedCertificate's Certificate inserted after
-/// the record that ends it. None when there is none.
-pub fn expand(cap: &Capture, tls: &TlsConnection) -> Option<Capture> {
-    let mut inserts: Vec<(usize, Dir, Vec<u8>)> = Vec::new();
-    let mut notes = Vec::new();
-    for m in tls.messages.iter().filter(|m| readable(m)) {
-        let bytes: Vec<u8> = m.pieces.iter().flat_map(|p| cap.data.get(p.offset..p.end()).unwrap_or_default().to_vec()).collect();
-        let last = m.pieces.last().map_or(m.span.end(), |p| p.end());
-        let Some(record) = tls.records.iter().find(|r| r.span.offset < last && last <= r.span.end()) else { continue };
-        match certificate_message(&bytes) {
-            Ok(Some((algorithm, compressed, message))) => {
-                notes.push(note(algorithm, compressed, &Ok(message.clone())));
-                inserts.push((record.span.end(), m.dir.unwrap_or(Dir::S2C), super::record::rebuild(22, &message)));
-            }
-            Ok(None) => {}
-            Err(e) => notes.push(note(0, 0, &Err(e))),
-        }
-    }
-    if notes.is_empty() {
-        return None;
-    }
-    // Where each inserted record lands: its position plus what was inserted before it.
-    inserts.sort_by_key(|i| i.0);
-    let mut before = 0;
-    let mut ranges = Vec::new();
-    for (at, _, rec) in &inserts {
-        ranges.push((at + before, rec.len()));
-        before += rec.len();
-    }
-    let mut out = crate::input::insert(cap, inserts);
-    out.inflated.extend(ranges);
-    out.notes.extend(notes);
-    Some(out)
 }
 
 #[cfg(test)]

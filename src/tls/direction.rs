@@ -6,7 +6,7 @@ use super::{di, Walker};
 use crate::model::Dir;
 use crate::registry;
 
-impl Walker<'_> {
+impl Walker {
     pub(super) fn after_server_hello_tls13(&self, dir: Option<Dir>) -> bool {
         // In TLS 1.3 every handshake message after ServerHello is encrypted (RFC 8446 §2);
         // a plaintext handshake record from the server after it would be a protocol error,

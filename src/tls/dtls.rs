@@ -21,7 +21,7 @@ pub(super) struct DtlsMsg {
     done: bool,
 }
 
-impl Walker<'_> {
+impl Walker {
     /// DTLS: each fragment (12-byte header: type, length, message_seq, fragment_offset,
     /// fragment_length) goes into its message; a complete message is explained like a TLS one,
     /// its fragment headers as fields. Retransmissions of complete messages are skipped.

@@ -11,6 +11,7 @@ mod facts;
 mod log;
 mod messages;
 pub mod record;
+mod splice;
 
 use dtls::DtlsMsg;
 pub use extensions::ExtFacts;
@@ -24,6 +25,35 @@ use crate::registry::{self, KeyExchange};
 use record::RawRecord;
 
 pub use messages::HRR_RANDOM;
+pub use splice::{OffsetMap, Splice};
+
+/// A later stage's part in the walk (decryption, src/crypto/decrypt.rs). It sees each record of
+/// the input in wire order, right after the walker has, with the facts learned so far, and may
+/// give back plaintext that travelled protected: the walker walks it at once, as records placed
+/// right after the record that carried it.
+pub trait Opener {
+    fn record(&mut self, r: &RawRecord, facts: &Facts) -> Vec<Opened>;
+}
+
+/// Plaintext an `Opener` got out of a record: its inner content type and content, to be placed
+/// after source offset `at` (the end of the record it travelled in).
+pub struct Opened {
+    pub at: usize,
+    pub dir: Dir,
+    pub content_type: u8,
+    pub content: Vec<u8>,
+}
+
+/// One walk of a connection: what it says, and, when bytes were spliced in (decrypted
+/// plaintext, decompressed certificates), the capture as the reader sees it, with every span
+/// of `tls` pointing into it, and where each walked offset went.
+pub struct Walked {
+    pub tls: TlsConnection,
+    pub cap: Option<Capture>,
+    pub map: OffsetMap,
+    /// What decompressing certificates found (RFC 8879), as notes for the connection.
+    pub notes: Vec<(crate::model::NoteSeverity, TextRef)>,
+}
 
 /// Context the message parsers need from earlier messages.
 #[derive(Clone, Copy, Debug, Default)]
@@ -58,8 +88,17 @@ struct PendingRec {
     starts_here: bool,
 }
 
-struct Walker<'a> {
-    raw: &'a [RawRecord],
+struct Walker {
+    /// The input's records in wire order, then the ones walked from spliced bytes.
+    raw: Vec<RawRecord>,
+    /// Bytes spliced in so far, and the next virtual offset (past the capture's end).
+    splices: Vec<Splice>,
+    virt: usize,
+    /// Decompress CompressedCertificate messages (RFC 8879) as they are read.
+    inflate: bool,
+    /// Decompressed Certificates waiting to be spliced in: (after offset, direction, message).
+    inflated: Vec<(usize, Dir, Vec<u8>)>,
+    inflate_notes: Vec<(crate::model::NoteSeverity, TextRef)>,
     out: TlsConnection,
     /// Per direction (index 0 = c2s, 1 = s2c, 2 = unknown): pending handshake bytes.
     pending: [Pending; 3],
@@ -148,21 +187,34 @@ pub fn parse(cap: &Capture) -> TlsConnection {
 
 /// `parse`; when `lean`, messages get names, spans and facts but no fields (for summaries).
 pub fn parse_lean(cap: &Capture, lean: bool) -> TlsConnection {
+    walk(cap, lean, None, false).tls
+}
+
+/// Walk a capture's records once: with an `opener`, the plaintext it gets out of protected
+/// records is walked right after them; with `inflate`, so are the Certificates decompressed
+/// from CompressedCertificate messages.
+pub fn walk(cap: &Capture, lean: bool, mut opener: Option<&mut dyn Opener>, inflate: bool) -> Walked {
     if !cap.log.is_empty() {
-        return log::from_log(cap);
+        return Walked { tls: log::from_log(cap), cap: None, map: OffsetMap::default(), notes: Vec::new() };
     }
     let mut diags = Vec::new();
     let raw = raw_records(cap, &mut diags);
+    let n = raw.len();
     let mut w = Walker {
-        raw: &raw,
+        splices: Vec::new(),
+        virt: cap.data.len() + 1,
+        inflate,
+        inflated: Vec::new(),
+        inflate_notes: Vec::new(),
         out: TlsConnection {
             diagnostics: diags,
             dirs_inferred: !cap.marked,
             // About one message per record.
-            records: Vec::with_capacity(raw.len()),
-            messages: Vec::with_capacity(raw.len() + cap.quic_packets.len()),
+            records: Vec::with_capacity(n),
+            messages: Vec::with_capacity(n + cap.quic_packets.len()),
             ..Default::default()
         },
+        raw,
         pending: Default::default(),
         encrypted: [false; 2],
         ccs_seen: Vec::new(),
@@ -179,15 +231,35 @@ pub fn parse_lean(cap: &Capture, lean: bool) -> TlsConnection {
         lean,
         dropped_at: None,
     };
-    for i in 0..raw.len() {
+    for i in 0..n {
         w.record(i);
+        if let Some(op) = opener.as_deref_mut() {
+            for o in op.record(&w.raw[i], &w.out.facts) {
+                let bytes = record::rebuild_messages(o.content_type, &o.content);
+                w.splice(o.at, o.dir, bytes, false);
+            }
+        }
+        w.splice_inflated();
         if let Some(at) = w.dropped_at {
-            w.out.diagnostics.push(Diagnostic::warning(at, TextRef::new("diag.limit.messages").arg("n", record::MAX_MESSAGES.to_string()).arg("at", at.to_string()).arg("rest", (raw.len() - i - 1).to_string())));
+            w.out.diagnostics.push(Diagnostic::warning(at, TextRef::new("diag.limit.messages").arg("n", record::MAX_MESSAGES.to_string()).arg("at", at.to_string()).arg("rest", (n - i - 1).to_string())));
             break;
         }
     }
     w.finish();
+    if !w.inflated.is_empty() {
+        // A CompressedCertificate cut off at the end (its notes say so); anything else ends here.
+        w.splice_inflated();
+        w.finish();
+    }
+    let (splices, inflate_notes) = (std::mem::take(&mut w.splices), std::mem::take(&mut w.inflate_notes));
     let mut out = w.out;
+    // Put what was spliced in where the reader sees it, and every span with it.
+    let (spliced, map) = if splices.is_empty() { (None, OffsetMap::default()) } else {
+        let (c, map) = splice::assemble(cap, &splices);
+        map.connection(&mut out);
+        in_wire_order(&mut out);
+        (Some(c), map)
+    };
     if out.diagnostics.len() > record::MAX_DIAGNOSTICS {
         let more = out.diagnostics.len() - record::MAX_DIAGNOSTICS;
         out.diagnostics.truncate(record::MAX_DIAGNOSTICS);
@@ -204,10 +276,55 @@ pub fn parse_lean(cap: &Capture, lean: bool) -> TlsConnection {
     for (i, m) in out.messages.iter_mut().enumerate() {
         m.step = i + 1;
     }
-    out
+    Walked { tls: out, cap: spliced, map, notes: inflate_notes }
 }
 
-impl Walker<'_> {
+/// Records in the order of their bytes (a record spliced in after a record of one direction may
+/// land after a record of the other that the walk met later), indexed by that order: a record's
+/// `index` and the messages' `records` said where it was in the walk.
+fn in_wire_order(out: &mut TlsConnection) {
+    let mut records = std::mem::take(&mut out.records);
+    // Stable: records of one offset keep their walk order.
+    records.sort_by_key(|r| r.span.offset);
+    let mut new_of = vec![usize::MAX; records.iter().map(|r| r.index + 1).max().unwrap_or(0)];
+    for (k, r) in records.iter_mut().enumerate() {
+        new_of[r.index] = k;
+        r.index = k;
+    }
+    out.records = records;
+    for m in &mut out.messages {
+        for r in &mut m.records {
+            *r = new_of.get(*r).copied().filter(|&k| k != usize::MAX).unwrap_or(*r);
+        }
+    }
+}
+
+impl Walker {
+    /// Walk `bytes` (rebuilt records) as if they came right after source offset `at`.
+    fn splice(&mut self, at: usize, dir: Dir, bytes: Vec<u8>, inflated: bool) {
+        let virt = self.virt;
+        self.virt += bytes.len();
+        let mut diags = Vec::new();
+        let recs = record::parse_records(&bytes::Bytes::copy_from_slice(&bytes), &PieceMap::contiguous(virt, bytes.len()), Some(dir), &mut diags);
+        self.out.diagnostics.append(&mut diags);
+        self.splices.push(Splice { at, dir, virt, bytes, inflated });
+        for mut r in recs {
+            r.decrypted = true;
+            r.inflated = inflated;
+            self.raw.push(r);
+            self.record(self.raw.len() - 1);
+            self.splice_inflated();
+        }
+    }
+
+    /// Splice in the Certificates decompressed since the last call.
+    fn splice_inflated(&mut self) {
+        while !self.inflated.is_empty() {
+            let (at, dir, message) = self.inflated.remove(0);
+            self.splice(at, dir, record::rebuild(22, &message), true);
+        }
+    }
+
     fn ctx(&self, dir: Option<Dir>) -> Ctx {
         let f = &self.out.facts;
         let etm = f.server_hello.as_ref().is_some_and(|s| s.extensions.contains(&registry::ext::ENCRYPT_THEN_MAC));
@@ -397,6 +514,9 @@ impl Walker<'_> {
         }
         self.last_hs_dir = dir;
         let decrypted = recs.iter().any(|&i| self.raw.get(i).is_some_and(|r| r.decrypted));
+        // The record that ends a CompressedCertificate is where its Certificate goes.
+        let end = recs.last().and_then(|&i| self.raw.get(i)).map(|r| r.span().end());
+        let before = self.out.messages.len();
         self.push_message(Message {
             dir_inferred: pd.is_none(),
             decrypted,
@@ -405,6 +525,18 @@ impl Walker<'_> {
             fields: header_fields,
             ..Message::at(dir, 22, Some(msg_type), name, span)
         });
+        if self.inflate && msg_type == registry::ht::COMPRESSED_CERTIFICATE && self.out.messages.len() > before {
+            if let Some(end) = end {
+                match certcomp::certificate_message(&bytes) {
+                    Ok(Some((algorithm, compressed, message))) => {
+                        self.inflate_notes.push(certcomp::note(algorithm, compressed, &Ok(message.clone())));
+                        self.inflated.push((end, dir.unwrap_or(Dir::S2C), message));
+                    }
+                    Ok(None) => {}
+                    Err(e) => self.inflate_notes.push(certcomp::note(0, 0, &Err(e))),
+                }
+            }
+        }
     }
 
     fn record_message(&mut self, i: usize, dir: Option<Dir>, name: &str, msg_type: Option<u8>, encrypted: bool, body: Vec<Field>) {
@@ -560,8 +692,9 @@ impl Walker<'_> {
         if r.content_type == 22 {
             self.last_hs_dir = dir;
         }
-        self.record_message(i, dir, name, msg_type, r.content_type != 24, body);
-        if r.content_type == 21 {
+        let ct = r.content_type;
+        self.record_message(i, dir, name, msg_type, ct != 24, body);
+        if ct == 21 {
             self.link_alert();
         }
     }

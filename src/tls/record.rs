@@ -249,6 +249,14 @@ pub fn rebuild(ct: u8, content: &[u8]) -> Vec<u8> {
     rec
 }
 
+/// Plaintext records for `ct` content that travelled protected: handshake content gets one
+/// record per complete message (so that what follows a message, a decompressed certificate,
+/// can be placed right after it), anything else records of at most 2^14 bytes.
+pub fn rebuild_messages(ct: u8, content: &[u8]) -> Vec<u8> {
+    let pieces = if ct == 22 { super::certcomp::split_messages(content) } else { vec![content] };
+    pieces.into_iter().flat_map(|p| rebuild(ct, p)).collect()
+}
+
 /// DTLS records of one datagram (RFC 6347 §4.1; DTLS 1.3 RFC 9147 §4):
 /// `type(1) version(2) epoch(2) sequence_number(6) length(2) fragment`, or a DTLS 1.3
 /// unified header (first byte 001CSLEE) for protected records, shown as application data.

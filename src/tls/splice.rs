@@ -1,0 +1,192 @@
+//! Bytes that were never on the wire as such, walked where they belong: plaintext a key log
+//! opened (placed right after the record that carried it) and a Certificate decompressed from a
+//! CompressedCertificate (right after the record that ended it). The walker reads them once, as
+//! they arise, at addresses past the end of the capture's bytes ("virtual" offsets); when the walk
+//! is over, `assemble` builds the bytes the reader sees (each splice right after its record) and
+//! an `OffsetMap` that moves every span the walk made to where its bytes now are.
+//!
+//! A splice can sit inside another one (a decompressed certificate inside decrypted plaintext).
+
+use crate::input::Capture;
+use crate::model::{Dir, Field, Span};
+
+use super::TlsConnection;
+
+/// Bytes to place right after source offset `at` (an offset of the capture's bytes or, for a
+/// splice inside a splice, a virtual one), walked at virtual offsets `virt..virt + bytes.len()`.
+#[derive(Clone, Debug)]
+pub struct Splice {
+    pub at: usize,
+    pub dir: Dir,
+    pub virt: usize,
+    pub bytes: Vec<u8>,
+    /// A decompressed Certificate (RFC 8879), not decrypted plaintext.
+    pub inflated: bool,
+}
+
+/// Source offset (the capture's or virtual) -> offset in the assembled bytes.
+#[derive(Clone, Debug, Default)]
+pub struct OffsetMap {
+    /// (source start, source end, assembled start), sorted by source start; disjoint.
+    segs: Vec<(usize, usize, usize)>,
+}
+
+impl OffsetMap {
+    /// Where source byte `o` is now. A source offset no byte has (one past the end of the
+    /// bytes, or an empty span there) goes with the byte before it.
+    pub fn at(&self, o: usize) -> usize {
+        let i = self.segs.partition_point(|s| s.0 <= o);
+        match i.checked_sub(1).map(|k| self.segs[k]) {
+            Some((s, e, f)) if o <= e => f + (o - s),
+            _ => o,
+        }
+    }
+
+    /// A span whose first and last bytes move to where they are now.
+    pub fn span(&self, s: Span) -> Span {
+        if s.len == 0 {
+            return Span::new(self.at(s.offset), 0);
+        }
+        let start = self.at(s.offset);
+        let end = self.at(s.offset + s.len - 1) + 1;
+        Span::new(start, end.saturating_sub(start))
+    }
+
+    fn fields(&self, fields: &mut [Field]) {
+        for f in fields {
+            f.span = self.span(f.span);
+            self.fields(&mut f.children);
+        }
+    }
+
+    /// Move every span and offset of a walked connection (records, messages, their fields,
+    /// certificates, diagnostics and the offsets their texts name).
+    pub fn connection(&self, t: &mut TlsConnection) {
+        for r in &mut t.records {
+            r.span = self.span(r.span);
+        }
+        for m in &mut t.messages {
+            m.span = self.span(m.span);
+            for p in &mut m.pieces {
+                *p = self.span(*p);
+            }
+            self.fields(&mut m.fields);
+        }
+        for c in &mut t.certificates {
+            c.span = self.span(c.span);
+        }
+        for d in &mut t.diagnostics {
+            d.offset = self.at(d.offset);
+            // The walker's diagnostics name their offsets in the text too ("at", "start").
+            for (k, v) in &mut d.text.args {
+                if matches!(*k, "at" | "start") {
+                    if let Ok(o) = v.parse::<usize>() {
+                        *v = self.at(o).to_string();
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Total length of splice `i` with everything spliced into it.
+fn total(splices: &[Splice], kids: &[Vec<usize>], i: usize) -> usize {
+    splices[i].bytes.len() + kids[i].iter().map(|&k| total(splices, kids, k)).sum::<usize>()
+}
+
+/// Splice `i`'s bytes with its children in place, appended to `out`; its segments (from
+/// assembled offset `base`) pushed to `segs`.
+/// The assembled ranges of decompressed certificates go to `inflated`.
+fn flatten(splices: &[Splice], kids: &[Vec<usize>], i: usize, base: usize, out: &mut Vec<u8>, segs: &mut Vec<(usize, usize, usize)>, inflated: &mut Vec<(usize, usize)>) {
+    let s = &splices[i];
+    let mut from = 0;
+    let mut pos = base;
+    let seg = |from: usize, to: usize, pos: usize, segs: &mut Vec<(usize, usize, usize)>, inflated: &mut Vec<(usize, usize)>| {
+        segs.push((s.virt + from, s.virt + to, pos));
+        if s.inflated && to > from {
+            inflated.push((pos, to - from));
+        }
+    };
+    for &k in &kids[i] {
+        let cut = splices[k].at - s.virt;
+        seg(from, cut, pos, segs, inflated);
+        out.extend_from_slice(&s.bytes[from..cut]);
+        pos += cut - from;
+        from = cut;
+        flatten(splices, kids, k, pos, out, segs, inflated);
+        pos += total(splices, kids, k);
+    }
+    seg(from, s.bytes.len(), pos, segs, inflated);
+    out.extend_from_slice(&s.bytes[from..]);
+}
+
+/// The capture the reader sees (each splice right after its record, marked decrypted; the
+/// decompressed ones also marked inflated) and where each walked offset went.
+pub fn assemble(cap: &Capture, splices: &[Splice]) -> (Capture, OffsetMap) {
+    let n = cap.data.len();
+    // Each splice's parent: the capture (None) or the splice whose bytes end at or hold `at`.
+    let parent = |s: &Splice| splices.iter().position(|p| p.virt < s.at && s.at <= p.virt + p.bytes.len());
+    let mut kids: Vec<Vec<usize>> = vec![Vec::new(); splices.len()];
+    let mut top: Vec<usize> = Vec::new();
+    for (i, s) in splices.iter().enumerate() {
+        match if s.at <= n { None } else { parent(s) } {
+            Some(p) => kids[p].push(i),
+            None => top.push(i),
+        }
+    }
+    for k in kids.iter_mut() {
+        k.sort_by_key(|&i| splices[i].at);
+    }
+    top.sort_by_key(|&i| splices[i].at);
+    let mut segs = Vec::new();
+    let mut inserts = Vec::with_capacity(top.len());
+    let mut from = 0;
+    let mut pos = 0;
+    let mut inflated = Vec::new();
+    for &t in &top {
+        let at = splices[t].at.min(n);
+        segs.push((from, at, pos));
+        pos += at - from;
+        from = at;
+        let mut bytes = Vec::with_capacity(total(splices, &kids, t));
+        flatten(splices, &kids, t, pos, &mut bytes, &mut segs, &mut inflated);
+        pos += bytes.len();
+        inserts.push((at, splices[t].dir, bytes));
+    }
+    segs.push((from, n, pos));
+    segs.retain(|s| s.1 > s.0);
+    segs.sort_by_key(|s| s.0);
+    let mut out = crate::input::insert(cap, inserts);
+    out.inflated.extend(inflated);
+    (out, OffsetMap { segs })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Two splices into "abcdef" (after "ab" and at the end) and one inside the first: every
+    /// byte lands where `insert` put it, and the map says so.
+    #[test]
+    fn splices_land_after_their_bytes_and_the_map_follows() {
+        let mut cap = Capture { data: b"abcdef".to_vec(), ..Default::default() };
+        cap.chunks = vec![crate::input::ChunkIn { dir: Some(Dir::C2S), offset: 0, len: 6, frame: None, layer: None }];
+        // Virtual offsets start one past the capture's end (7), so that its end (6) is its own.
+        let splices = vec![
+            Splice { at: 2, dir: Dir::C2S, virt: 7, bytes: b"XYZ".to_vec(), inflated: false },
+            Splice { at: 6, dir: Dir::C2S, virt: 10, bytes: b"Q".to_vec(), inflated: false },
+            // Inside the first, after its "XY".
+            Splice { at: 9, dir: Dir::C2S, virt: 11, bytes: b"ii".to_vec(), inflated: true },
+        ];
+        let (out, map) = assemble(&cap, &splices);
+        assert_eq!(out.data, b"abXYiiZcdefQ");
+        // Source bytes: 'c' (2) -> 7, 'X' (7) -> 2, 'Z' (9) -> 6, 'i' (11) -> 4, 'Q' (10) -> 11.
+        assert_eq!([map.at(0), map.at(2), map.at(7), map.at(9), map.at(11), map.at(10)], [0, 7, 2, 6, 4, 11]);
+        // "XYZ" as one span covers what was spliced into it.
+        assert_eq!(map.span(Span::new(7, 3)), Span::new(2, 5));
+        assert_eq!(out.inflated, vec![(4, 2)]);
+        assert!(out.decrypted.iter().any(|&(o, l)| (o, l) == (2, 5)), "{:?}", out.decrypted);
+        // The capture's end goes with its last byte ('f', now at 10).
+        assert_eq!(map.at(6), 11);
+    }
+}
