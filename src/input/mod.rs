@@ -87,6 +87,7 @@ impl Capture {
 /// A copy of `cap` with `inserts` (position after a record, direction, bytes) placed right
 /// after the records they belong to, as chunks of the same direction and frame, marked
 /// decrypted (rebuilt plaintext). Offsets in its diagnostics move along.
+#[cfg(feature = "full")]
 pub(crate) fn insert(cap: &Capture, mut inserts: Vec<(usize, Dir, Vec<u8>)>) -> Capture {
     inserts.sort_by_key(|i| i.0);
     let mut out = Capture { data: Vec::with_capacity(cap.data.len() + inserts.iter().map(|i| i.2.len()).sum::<usize>()), chunks: Vec::new(), decrypted: Vec::new(), ..cap.clone() };
@@ -121,6 +122,7 @@ pub(crate) fn insert(cap: &Capture, mut inserts: Vec<(usize, Dir, Vec<u8>)>) -> 
 }
 
 /// A chunk of its own (not merged with the one before), from `frame`.
+#[cfg(feature = "full")]
 fn push_chunk(cap: &mut Capture, dir: Option<Dir>, bytes: &[u8], frame: Option<u32>) {
     if bytes.is_empty() {
         return;

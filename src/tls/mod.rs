@@ -88,6 +88,7 @@ struct PendingRec {
     starts_here: bool,
 }
 
+#[cfg_attr(not(feature = "full"), allow(dead_code))]
 struct Walker {
     /// The input's records in wire order, then the ones walked from spliced bytes.
     raw: Vec<RawRecord>,
@@ -193,6 +194,7 @@ pub fn parse_lean(cap: &Capture, lean: bool) -> TlsConnection {
 /// Walk a capture's records once: with an `opener`, the plaintext it gets out of protected
 /// records is walked right after them; with `inflate`, so are the Certificates decompressed
 /// from CompressedCertificate messages.
+#[cfg_attr(not(feature = "full"), allow(unused_mut, unused_variables))]
 pub fn walk(cap: &Capture, lean: bool, mut opener: Option<&mut dyn Opener>, inflate: bool) -> Walked {
     if !cap.log.is_empty() {
         return Walked { tls: log::from_log(cap), cap: None, map: OffsetMap::default(), notes: Vec::new() };
@@ -233,19 +235,24 @@ pub fn walk(cap: &Capture, lean: bool, mut opener: Option<&mut dyn Opener>, infl
     };
     for i in 0..n {
         w.record(i);
-        if let Some(op) = opener.as_deref_mut() {
-            for o in op.record(&w.raw[i], &w.out.facts) {
-                let bytes = record::rebuild_messages(o.content_type, &o.content);
-                w.splice(o.at, o.dir, bytes, false);
+        // (The lite core opens and decompresses nothing: such input goes to the full one.)
+        #[cfg(feature = "full")]
+        {
+            if let Some(op) = opener.as_deref_mut() {
+                for o in op.record(&w.raw[i], &w.out.facts) {
+                    let bytes = record::rebuild_messages(o.content_type, &o.content);
+                    w.splice(o.at, o.dir, bytes, false);
+                }
             }
+            w.splice_inflated();
         }
-        w.splice_inflated();
         if let Some(at) = w.dropped_at {
             w.out.diagnostics.push(Diagnostic::warning(at, TextRef::new("diag.limit.messages").arg("n", record::MAX_MESSAGES.to_string()).arg("at", at.to_string()).arg("rest", (n - i - 1).to_string())));
             break;
         }
     }
     w.finish();
+    #[cfg(feature = "full")]
     if !w.inflated.is_empty() {
         // A CompressedCertificate cut off at the end (its notes say so); anything else ends here.
         w.splice_inflated();
@@ -254,12 +261,15 @@ pub fn walk(cap: &Capture, lean: bool, mut opener: Option<&mut dyn Opener>, infl
     let (splices, inflate_notes) = (std::mem::take(&mut w.splices), std::mem::take(&mut w.inflate_notes));
     let mut out = w.out;
     // Put what was spliced in where the reader sees it, and every span with it.
+    #[cfg(feature = "full")]
     let (spliced, map) = if splices.is_empty() { (None, OffsetMap::default()) } else {
         let (c, map) = splice::assemble(cap, &splices);
         map.connection(&mut out);
         in_wire_order(&mut out);
         (Some(c), map)
     };
+    #[cfg(not(feature = "full"))]
+    let (spliced, map, _) = (None, OffsetMap::default(), splices);
     if out.diagnostics.len() > record::MAX_DIAGNOSTICS {
         let more = out.diagnostics.len() - record::MAX_DIAGNOSTICS;
         out.diagnostics.truncate(record::MAX_DIAGNOSTICS);
@@ -279,17 +289,21 @@ pub fn walk(cap: &Capture, lean: bool, mut opener: Option<&mut dyn Opener>, infl
     Walked { tls: out, cap: spliced, map, notes: inflate_notes }
 }
 
+#[cfg(feature = "full")]
 /// Records in the order of their bytes (a record spliced in after a record of one direction may
 /// land after a record of the other that the walk met later), indexed by that order: a record's
 /// `index` and the messages' `records` said where it was in the walk.
 fn in_wire_order(out: &mut TlsConnection) {
-    let mut records = std::mem::take(&mut out.records);
-    // Stable: records of one offset keep their walk order.
-    records.sort_by_key(|r| r.span.offset);
-    let mut new_of = vec![usize::MAX; records.iter().map(|r| r.index + 1).max().unwrap_or(0)];
-    for (k, r) in records.iter_mut().enumerate() {
+    // Records of one offset keep their walk order.
+    let mut order: Vec<(usize, usize)> = out.records.iter().enumerate().map(|(k, r)| (r.span.offset, k)).collect();
+    order.sort_unstable();
+    let mut new_of = vec![usize::MAX; out.records.iter().map(|r| r.index + 1).max().unwrap_or(0)];
+    let mut records = Vec::with_capacity(order.len());
+    for (k, &(_, old)) in order.iter().enumerate() {
+        let mut r = out.records[old].clone();
         new_of[r.index] = k;
         r.index = k;
+        records.push(r);
     }
     out.records = records;
     for m in &mut out.messages {
@@ -299,6 +313,7 @@ fn in_wire_order(out: &mut TlsConnection) {
     }
 }
 
+#[cfg(feature = "full")]
 impl Walker {
     /// Walk `bytes` (rebuilt records) as if they came right after source offset `at`.
     fn splice(&mut self, at: usize, dir: Dir, bytes: Vec<u8>, inflated: bool) {
@@ -324,7 +339,9 @@ impl Walker {
             self.splice(at, dir, record::rebuild(22, &message), true);
         }
     }
+}
 
+impl Walker {
     fn ctx(&self, dir: Option<Dir>) -> Ctx {
         let f = &self.out.facts;
         let etm = f.server_hello.as_ref().is_some_and(|s| s.extensions.contains(&registry::ext::ENCRYPT_THEN_MAC));
@@ -515,8 +532,8 @@ impl Walker {
         self.last_hs_dir = dir;
         let decrypted = recs.iter().any(|&i| self.raw.get(i).is_some_and(|r| r.decrypted));
         // The record that ends a CompressedCertificate is where its Certificate goes.
-        let end = recs.last().and_then(|&i| self.raw.get(i)).map(|r| r.span().end());
-        let before = self.out.messages.len();
+        #[cfg_attr(not(feature = "full"), allow(unused_variables))]
+        let (end, before) = (recs.last().and_then(|&i| self.raw.get(i)).map(|r| r.span().end()), self.out.messages.len());
         self.push_message(Message {
             dir_inferred: pd.is_none(),
             decrypted,
@@ -525,6 +542,8 @@ impl Walker {
             fields: header_fields,
             ..Message::at(dir, 22, Some(msg_type), name, span)
         });
+        // (The lite core decompresses nothing: it leaves such input to the full one.)
+        #[cfg(feature = "full")]
         if self.inflate && msg_type == registry::ht::COMPRESSED_CERTIFICATE && self.out.messages.len() > before {
             if let Some(end) = end {
                 match certcomp::certificate_message(&bytes) {

@@ -7,6 +7,7 @@
 //!
 //! A splice can sit inside another one (a decompressed certificate inside decrypted plaintext).
 
+#[cfg(feature = "full")]
 use crate::input::Capture;
 use crate::model::{Dir, Field, Span};
 
@@ -27,8 +28,10 @@ pub struct Splice {
 /// Source offset (the capture's or virtual) -> offset in the assembled bytes.
 #[derive(Clone, Debug, Default)]
 pub struct OffsetMap {
-    /// (source start, source end, assembled start), sorted by source start; disjoint.
-    segs: Vec<(usize, usize, usize)>,
+    /// (source start, assembled start), sorted by source start: each segment runs to the next
+    /// one's start (the capture's bytes and the splices' virtual ranges are contiguous; the one
+    /// gap, at the capture's end, is its own end).
+    segs: Vec<(usize, usize)>,
 }
 
 impl OffsetMap {
@@ -37,8 +40,8 @@ impl OffsetMap {
     pub fn at(&self, o: usize) -> usize {
         let i = self.segs.partition_point(|s| s.0 <= o);
         match i.checked_sub(1).map(|k| self.segs[k]) {
-            Some((s, e, f)) if o <= e => f + (o - s),
-            _ => o,
+            Some((s, f)) => f + (o - s),
+            None => o,
         }
     }
 
@@ -89,20 +92,24 @@ impl OffsetMap {
     }
 }
 
+#[cfg(feature = "full")]
 /// Total length of splice `i` with everything spliced into it.
 fn total(splices: &[Splice], kids: &[Vec<usize>], i: usize) -> usize {
     splices[i].bytes.len() + kids[i].iter().map(|&k| total(splices, kids, k)).sum::<usize>()
 }
 
+#[cfg(feature = "full")]
 /// Splice `i`'s bytes with its children in place, appended to `out`; its segments (from
 /// assembled offset `base`) pushed to `segs`.
 /// The assembled ranges of decompressed certificates go to `inflated`.
-fn flatten(splices: &[Splice], kids: &[Vec<usize>], i: usize, base: usize, out: &mut Vec<u8>, segs: &mut Vec<(usize, usize, usize)>, inflated: &mut Vec<(usize, usize)>) {
+fn flatten(splices: &[Splice], kids: &[Vec<usize>], i: usize, base: usize, out: &mut Vec<u8>, segs: &mut Vec<(usize, usize)>, inflated: &mut Vec<(usize, usize)>) {
     let s = &splices[i];
     let mut from = 0;
     let mut pos = base;
-    let seg = |from: usize, to: usize, pos: usize, segs: &mut Vec<(usize, usize, usize)>, inflated: &mut Vec<(usize, usize)>| {
-        segs.push((s.virt + from, s.virt + to, pos));
+    let seg = |from: usize, to: usize, pos: usize, segs: &mut Vec<(usize, usize)>, inflated: &mut Vec<(usize, usize)>| {
+        if to > from {
+            segs.push((s.virt + from, pos));
+        }
         if s.inflated && to > from {
             inflated.push((pos, to - from));
         }
@@ -120,6 +127,7 @@ fn flatten(splices: &[Splice], kids: &[Vec<usize>], i: usize, base: usize, out: 
     out.extend_from_slice(&s.bytes[from..]);
 }
 
+#[cfg(feature = "full")]
 /// The capture the reader sees (each splice right after its record, marked decrypted; the
 /// decompressed ones also marked inflated) and where each walked offset went.
 pub fn assemble(cap: &Capture, splices: &[Splice]) -> (Capture, OffsetMap) {
@@ -134,10 +142,17 @@ pub fn assemble(cap: &Capture, splices: &[Splice]) -> (Capture, OffsetMap) {
             None => top.push(i),
         }
     }
+    // By position, then in the order they were made. (One sort of (usize, usize) pairs for
+    // all: each sort instance costs the page's wasm about 2 KB.)
+    let by_at = |v: &mut Vec<usize>| {
+        let mut keyed: Vec<(usize, usize)> = v.iter().map(|&i| (splices[i].at, i)).collect();
+        keyed.sort_unstable();
+        *v = keyed.into_iter().map(|(_, i)| i).collect();
+    };
     for k in kids.iter_mut() {
-        k.sort_by_key(|&i| splices[i].at);
+        by_at(k);
     }
-    top.sort_by_key(|&i| splices[i].at);
+    by_at(&mut top);
     let mut segs = Vec::new();
     let mut inserts = Vec::with_capacity(top.len());
     let mut from = 0;
@@ -145,7 +160,9 @@ pub fn assemble(cap: &Capture, splices: &[Splice]) -> (Capture, OffsetMap) {
     let mut inflated = Vec::new();
     for &t in &top {
         let at = splices[t].at.min(n);
-        segs.push((from, at, pos));
+        if at > from {
+            segs.push((from, pos));
+        }
         pos += at - from;
         from = at;
         let mut bytes = Vec::with_capacity(total(splices, &kids, t));
@@ -153,9 +170,10 @@ pub fn assemble(cap: &Capture, splices: &[Splice]) -> (Capture, OffsetMap) {
         pos += bytes.len();
         inserts.push((at, splices[t].dir, bytes));
     }
-    segs.push((from, n, pos));
-    segs.retain(|s| s.1 > s.0);
-    segs.sort_by_key(|s| s.0);
+    if n > from {
+        segs.push((from, pos));
+    }
+    segs.sort_unstable();
     let mut out = crate::input::insert(cap, inserts);
     out.inflated.extend(inflated);
     (out, OffsetMap { segs })
