@@ -592,6 +592,22 @@ pub struct Certificate {
     pub self_signed: bool,
     pub is_ca: bool,
     pub span: Span,
+    /// The subject public key's algorithm, from its OID (what the display text `public_key`
+    /// says in words).
+    #[serde(skip)]
+    pub key: KeyKind,
+}
+
+/// A certificate's key type, as far as the handshake's choices depend on it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum KeyKind {
+    /// rsaEncryption (RFC 8017).
+    Rsa,
+    /// id-ecPublicKey (RFC 5480).
+    Ec,
+    /// Anything else, or unknown (a log without the certificate).
+    #[default]
+    Other,
 }
 
 #[derive(Clone, Debug, Serialize)]

@@ -547,8 +547,8 @@ fn texts(m: &Message, tls: &TlsConnection, hs: &Handshake, s: &Summary, w: &mut 
                         match ske.sig_scheme {
                             Some(s) => registry::signature_scheme_name(s),
                             // Before TLS 1.2 the version fixes the hash (RFC 4346 §7.4.3, RFC 4492 §5.4).
-                            None if tls.certificates.first().is_some_and(|c| c.public_key.starts_with("EC")) => "@word.sig.ecdsa_sha1".into(),
-                            None if tls.certificates.first().is_some_and(|c| c.public_key.starts_with("RSA")) => "@word.sig.rsa_md5_sha1".into(),
+                            None if tls.certificates.first().is_some_and(|c| c.key == crate::model::KeyKind::Ec) => "@word.sig.ecdsa_sha1".into(),
+                            None if tls.certificates.first().is_some_and(|c| c.key == crate::model::KeyKind::Rsa) => "@word.sig.rsa_md5_sha1".into(),
                             None => "—".into(),
                         },
                     ),
@@ -969,8 +969,7 @@ fn layout_args(t: TextRef, s: &Summary, hs: &Handshake, body: usize) -> TextRef 
 }
 
 fn cbc(s: &Summary) -> bool {
-    s.cipher_suite.is_some_and(|cs| matches!(registry::suite_protection(cs, s.version.unwrap_or(ver::TLS12)), RecordProtection::Cbc { .. }))
-        || s.cipher_suite_parts.as_ref().is_some_and(|p| p.mode == "CBC")
+    s.cipher_suite.is_some_and(registry::suite_is_cbc)
 }
 
 /// What the keys of a TLS 1.3 epoch come from, as a sentence (RFC 8446 §7.1).

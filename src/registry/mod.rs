@@ -443,6 +443,11 @@ pub enum RecordProtection {
     Other,
 }
 
+/// A suite whose records are CBC-encrypted (any version: TLS 1.0 and SSL 3.0 included).
+pub fn suite_is_cbc(v: u16) -> bool {
+    TlsCipherSuite::from_id(v).is_some_and(|cs| cs.enc_mode == TlsCipherEncMode::Cbc)
+}
+
 pub fn suite_protection(v: u16, version: u16) -> RecordProtection {
     // TLS_ECJPAKE_WITH_AES_128_CCM_8 (IANA: draft-cragie-tls-ecjpake), which tls-parser's table lacks: AES-CCM
     // with an 8-byte explicit nonce and an 8-byte tag (RFC 6655 §3).
@@ -637,6 +642,17 @@ pub fn quic_version_known(number: u32) -> bool {
 
 #[cfg(test)]
 mod tests {
+    /// CBC suites by code point agree with the IANA names (which say "_CBC_"), across versions:
+    /// SSL 3.0/TLS 1.0 suites (3DES, DES, AES) too, stream, AEAD and TLS 1.3 suites not.
+    #[test]
+    fn cbc_suites_by_code_point_match_their_iana_names() {
+        for v in [0x000a, 0x0009, 0x002f, 0x0035, 0x003c, 0xc013, 0xc014, 0xc023, 0x0005, 0x0004, 0xc02f, 0xc030, 0xcca8, 0x009c, 0x1301, 0x1303, 0xc0ac] {
+            let name = super::cipher_suite_name(v);
+            assert_eq!(super::suite_is_cbc(v), name.contains("_CBC_"), "0x{v:04x} {name}");
+        }
+        assert!(!super::suite_is_cbc(0xfafa), "unknown");
+    }
+
 
     /// RFC 10015's tables (§5.1 static DH, §5.2 static ECDH, §5.3 finite-field DHE, §5.4 RSA),
     /// one or two suites of each from the IANA registry, and suites it leaves alone.

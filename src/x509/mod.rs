@@ -159,6 +159,11 @@ pub fn summarize(der: &[u8], now: Option<i64>, lean: bool, role: Role) -> Result
         self_signed: cert.subject().as_raw() == cert.issuer().as_raw(),
         is_ca: cert.is_ca(),
         span: whole,
+        key: match spki.parsed() {
+            Ok(x509_parser::public_key::PublicKey::RSA(_)) => crate::model::KeyKind::Rsa,
+            Ok(x509_parser::public_key::PublicKey::EC(_)) => crate::model::KeyKind::Ec,
+            _ => crate::model::KeyKind::Other,
+        },
     };
     if lean {
         return Ok((c, Vec::new()));
@@ -352,6 +357,21 @@ mod tests {
     }
 
     use super::*;
+
+    /// Key types from the SPKI's OID, as `openssl x509 -text` names them ("Public Key
+    /// Algorithm": rsaEncryption, id-ecPublicKey, ED25519).
+    #[test]
+    fn key_kind_from_the_key_oid() {
+        use crate::model::KeyKind;
+        for (f, want) in [("server.pem", KeyKind::Rsa), ("ec-p256.pem", KeyKind::Ec), ("ed25519.pem", KeyKind::Other)] {
+            let pem = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/certs/").to_string() + f).unwrap();
+            let p = x509_parser::pem::Pem::iter_from_buffer(&pem).next().unwrap().unwrap();
+            for lean in [false, true] {
+                let (c, _) = summarize(&p.contents, None, lean, Role::ServerLeaf).unwrap();
+                assert_eq!(c.key, want, "{f}: {}", c.public_key);
+            }
+        }
+    }
 
     #[test]
     fn iso_time_matches_known_dates() {
