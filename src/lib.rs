@@ -108,16 +108,12 @@ pub fn explain_capture(id: usize, cap: &input::Capture, keys: &[input::keylog::E
         // QUIC walk does its own).
         let mut dec = if keys.is_empty() || cap.quic.is_some() { None } else { Some(crypto::decrypt::Decryptor::new(keys)) };
         let walked = tls::walk(cap, opts.summary_only, dec.as_mut().map(|d| d as &mut dyn tls::Opener), cap.quic.is_none());
-        let mut cap = walked.cap.map_or(std::borrow::Cow::Borrowed(cap), std::borrow::Cow::Owned);
-        let mut notes = match dec {
-            Some(d) => d.finish(&walked.tls, cap.to_mut(), &walked.map),
-            None => Vec::new(),
-        };
-        notes.extend(walked.notes);
-        if !notes.is_empty() {
-            cap.to_mut().notes.extend(notes);
+        let cap = walked.cap.map_or(std::borrow::Cow::Borrowed(cap), std::borrow::Cow::Owned);
+        let mut tls = walked.tls;
+        if let Some(d) = dec {
+            d.finish(&mut tls, &cap, &walked.map);
         }
-        (walked.tls, cap)
+        (tls, cap)
     };
     let cap = cap.as_ref();
     let random = tls.facts.client_hello.as_ref().map(|ch| ch.random.clone()).unwrap_or_default();

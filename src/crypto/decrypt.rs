@@ -393,14 +393,19 @@ impl<'k> Decryptor<'k> {
     }
 
     /// After the walk (`tls` and `cap` as the reader sees them, `map` from walked offsets to
-    /// theirs): the notes on what opened, the key schedule and the application data's plaintext
-    /// lengths in `cap`, both Finished messages checked. The notes are returned.
-    pub fn finish(self, tls: &TlsConnection, cap: &mut Capture, map: &OffsetMap) -> Vec<(NoteSeverity, TextRef)> {
+    /// theirs): the notes on what opened (before the walk's own), the key schedule and the
+    /// application data's plaintext lengths go to `tls`, both Finished messages checked.
+    pub fn finish(self, tls: &mut TlsConnection, cap: &Capture, map: &OffsetMap) {
+        let notes = self.finish_notes(tls, cap, map);
+        tls.notes.splice(0..0, notes);
+    }
+
+    fn finish_notes(self, tls: &mut TlsConnection, cap: &Capture, map: &OffsetMap) -> Vec<(NoteSeverity, TextRef)> {
         let mut notes = self.notes;
         if self.opened == 0 && self.failed == 0 {
             return notes;
         }
-        cap.app_plain = self.app_plain.iter().map(|&(o, l)| (map.at(o), l)).collect();
+        tls.app_plain = self.app_plain.iter().map(|&(o, l)| (map.at(o), l)).collect();
         match self.state {
             State::Tls13(t) => {
                 outcome_notes(&mut notes, TextRef::new("note.decrypt.ok"), self.opened, self.failed, self.handshake, &self.app, t.suite_id);
@@ -417,7 +422,7 @@ impl<'k> Decryptor<'k> {
                 // generations; the client first within each.
                 let mut epochs: Vec<(&Epoch, Dir)> = [(&t.client, Dir::C2S), (&t.server, Dir::S2C)].iter().flat_map(|(st, d)| st.epochs.iter().map(move |e| (e, *d))).collect();
                 epochs.sort_by_key(|(e, d)| (e.stage, e.generation, *d == Dir::S2C));
-                cap.key_schedule = epochs.into_iter().map(|(e, d)| e.key_gen(t.suite, d, t.psk, t.early_offered)).collect();
+                tls.key_schedule = epochs.into_iter().map(|(e, d)| e.key_gen(t.suite, d, t.psk, t.early_offered)).collect();
             }
             State::Tls12(t) => {
                 use super::tls12 as t12;
@@ -440,7 +445,7 @@ impl<'k> Decryptor<'k> {
                 } else {
                     notes.push((NoteSeverity::Info, TextRef::new("note.finished.unchecked")));
                 }
-                cap.key_schedule = key_schedule12(t.version, t.suite, &t.master, [&t.keys[0], &t.keys[1]], &t.opened_by, t.ems, t.resumed);
+                tls.key_schedule = key_schedule12(t.version, t.suite, &t.master, [&t.keys[0], &t.keys[1]], &t.opened_by, t.ems, t.resumed);
             }
             _ => {}
         }

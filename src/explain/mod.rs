@@ -201,7 +201,7 @@ pub fn connection(id: usize, cap: &Capture, mut tls: TlsConnection, hs: Handshak
         }
     }
     let mut notes = notes(&tls, &hs, &summary, opts, cap.time);
-    notes.extend(cap.notes.iter().map(|(sev, r)| Note { severity: *sev, text: String::new(), span: None, text_ref: r.clone() }));
+    notes.extend(cap.notes.iter().chain(tls.notes.iter()).map(|(sev, r)| Note { severity: *sev, text: String::new(), span: None, text_ref: r.clone() }));
     for n in notes.iter_mut() {
         n.text = render(lang, &n.text_ref, None);
     }
@@ -226,7 +226,7 @@ pub fn connection(id: usize, cap: &Capture, mut tls: TlsConnection, hs: Handshak
             continue;
         }
         walk.opened = opened[i].is_some();
-        walk.plain = cap.app_plain.iter().find(|&&(o, _)| o == m.span.offset).map(|&(_, l)| l);
+        walk.plain = tls.app_plain.iter().find(|&&(o, _)| o == m.span.offset).map(|&(_, l)| l);
         (walk.inner, walk.inner_name) = opened[i].clone().unwrap_or_default();
         walk.opened_alert = None;
         if walk.opened && m.content_type == ct::ALERT {
@@ -265,10 +265,8 @@ pub fn connection(id: usize, cap: &Capture, mut tls: TlsConnection, hs: Handshak
         quic: cap.quic_summary.clone(),
         dtls: cap.dtls,
         captured_at: cap.time.map(crate::x509::iso_time),
-        key_schedule: cap
-            .key_schedule
-            .iter()
-            .cloned()
+        key_schedule: std::mem::take(&mut tls.key_schedule)
+            .into_iter()
             .map(|mut k| {
                 k.text = render(lang, &k.text_ref, None);
                 k

@@ -53,11 +53,6 @@ pub struct Capture {
     pub udp_stream: Option<usize>,
     pub quic_packets: Vec<crate::model::Message>,
     pub quic_summary: Option<crate::model::QuicSummary>,
-    /// Keys derived with a key log (decryption fills it).
-    pub key_schedule: Vec<crate::model::KeyGen>,
-    /// (record offset, plaintext length) of each application data record a key log opened:
-    /// they are not shown as steps, but what they held explains them (decryption fills it).
-    pub app_plain: Vec<(usize, usize)>,
     /// DTLS (RFC 6347, 9147): each chunk is one datagram of records with 13-byte headers.
     pub dtls: bool,
     /// Ranges of `data` holding Certificate messages decompressed from CompressedCertificate

@@ -168,6 +168,13 @@ pub struct TlsConnection {
     pub log_verified: bool,
     /// The log says the server agreed on no ALPN protocol.
     pub log_alpn_refused: bool,
+    /// What the walk's later parts found (decryption, decompressed certificates), as notes.
+    pub notes: Vec<(crate::model::NoteSeverity, crate::model::TextRef)>,
+    /// Keys derived with a key log (decryption fills it).
+    pub key_schedule: Vec<crate::model::KeyGen>,
+    /// (record offset, plaintext length) of each application data record a key log opened:
+    /// they are not shown as steps, but what they held explains them (decryption fills it).
+    pub app_plain: Vec<(usize, usize)>,
 }
 
 /// What a NewSessionTicket says (RFC 5077 §3.3, RFC 8446 §4.6.1).

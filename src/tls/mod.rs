@@ -51,8 +51,6 @@ pub struct Walked {
     pub tls: TlsConnection,
     pub cap: Option<Capture>,
     pub map: OffsetMap,
-    /// What decompressing certificates found (RFC 8879), as notes for the connection.
-    pub notes: Vec<(crate::model::NoteSeverity, TextRef)>,
 }
 
 /// Context the message parsers need from earlier messages.
@@ -197,7 +195,7 @@ pub fn parse_lean(cap: &Capture, lean: bool) -> TlsConnection {
 #[cfg_attr(not(feature = "full"), allow(unused_mut, unused_variables))]
 pub fn walk(cap: &Capture, lean: bool, mut opener: Option<&mut dyn Opener>, inflate: bool) -> Walked {
     if !cap.log.is_empty() {
-        return Walked { tls: log::from_log(cap), cap: None, map: OffsetMap::default(), notes: Vec::new() };
+        return Walked { tls: log::from_log(cap), cap: None, map: OffsetMap::default() };
     }
     let mut diags = Vec::new();
     let raw = raw_records(cap, &mut diags);
@@ -286,7 +284,9 @@ pub fn walk(cap: &Capture, lean: bool, mut opener: Option<&mut dyn Opener>, infl
     for (i, m) in out.messages.iter_mut().enumerate() {
         m.step = i + 1;
     }
-    Walked { tls: out, cap: spliced, map, notes: inflate_notes }
+    // What decompressing certificates found (RFC 8879).
+    out.notes = inflate_notes;
+    Walked { tls: out, cap: spliced, map }
 }
 
 #[cfg(feature = "full")]
