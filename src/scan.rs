@@ -337,10 +337,9 @@ fn run<R: Read>(
     let mut stats = ScanStats::default();
     let mut buf: Vec<u8> = Vec::with_capacity(READ_SIZE * 2);
     let eof = fill(&mut r, &mut buf, 4)?;
-    let kind = match buf.get(..4) {
-        Some([0x0a, 0x0d, 0x0d, 0x0a]) => "pcapng",
-        Some(m) if [[0xd4, 0xc3, 0xb2, 0xa1], [0xa1, 0xb2, 0xc3, 0xd4], [0x4d, 0x3c, 0xb2, 0xa1], [0xa1, 0xb2, 0x3c, 0x4d]].iter().any(|x| x == m) => "pcap",
-        _ => {
+    let kind = match crate::wire::capture_file_kind(&buf) {
+        Some(kind) => kind,
+        None => {
             // Not a capture file: read it all and analyse it like `explain`.
             r.read_to_end(&mut buf)?;
             stats.bytes_read = buf.len() as u64;

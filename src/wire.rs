@@ -64,3 +64,21 @@ pub fn is_quic_long_header(p: &[u8]) -> bool {
         _ => false,
     }
 }
+
+/// The first four bytes of a pcap file (microsecond or nanosecond timestamps, either byte order)
+/// and of a pcapng Section Header Block (block type 0x0A0D0D0A, the same in both byte orders).
+/// The page's worker-client.js lists the same values (tests/browser checks they agree).
+pub const PCAP_MAGICS: [[u8; 4]; 4] = [[0xd4, 0xc3, 0xb2, 0xa1], [0xa1, 0xb2, 0xc3, 0xd4], [0x4d, 0x3c, 0xb2, 0xa1], [0xa1, 0xb2, 0x3c, 0x4d]];
+pub const PCAPNG_MAGIC: [u8; 4] = [0x0a, 0x0d, 0x0d, 0x0a];
+
+/// "pcap" or "pcapng" when `head` starts like such a file.
+pub fn capture_file_kind(head: &[u8]) -> Option<&'static str> {
+    let m: [u8; 4] = head.get(..4)?.try_into().ok()?;
+    if m == PCAPNG_MAGIC {
+        Some("pcapng")
+    } else if PCAP_MAGICS.contains(&m) {
+        Some("pcap")
+    } else {
+        None
+    }
+}

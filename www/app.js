@@ -9,7 +9,7 @@ import { renderCard, bindCardHover, focusSpan } from './render/card.js';
 import { renderSummary, resetConnFilter } from './render/summary.js';
 import { renderDiff } from './render/diff.js';
 import { renderFlow, markFlow } from './render/flow.js';
-import { WorkerClient, browserLang } from './worker-client.js';
+import { WorkerClient, browserLang, isCaptureFile } from './worker-client.js';
 
 const SAMPLES = [
   {
@@ -266,11 +266,6 @@ function failure(err) {
   };
 }
 
-function isCapture(b) {
-  const m = b.length >= 4 ? [...b.subarray(0, 4)].map((x) => x.toString(16).padStart(2, '0')).join('') : '';
-  return ['d4c3b2a1', 'a1b2c3d4', '4d3cb2a1', 'a1b23c4d', '0a0d0d0a'].includes(m);
-}
-
 async function run({ keepStep = false } = {}) {
   if (!state.bytes) return;
   document.body.dataset.state = 'busy';
@@ -288,7 +283,7 @@ async function run({ keepStep = false } = {}) {
     document.body.dataset.state = 'ready';
     return;
   }
-  const big = state.bytes.length >= OVERVIEW_MIN && isCapture(state.bytes);
+  const big = state.bytes.length >= OVERVIEW_MIN && isCaptureFile(state.bytes);
   try {
     if (big) {
       if (!keepStep || !state.overview) {

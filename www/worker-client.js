@@ -4,6 +4,18 @@
 // Also the reader's language as the browser states it.
 
 /** 'zh' when the browser lists a Chinese language, else 'en'. */
+// The first four bytes of a pcap file (either byte order, micro- or nanosecond timestamps) and
+// of a pcapng file: the page must know a capture file before the core has read it, to list its
+// connections instead of explaining it whole. The same values as src/wire.rs's PCAP_MAGICS and
+// PCAPNG_MAGIC (tests/page_facts.rs checks that they agree).
+const CAPTURE_MAGICS = ['d4c3b2a1', 'a1b2c3d4', '4d3cb2a1', 'a1b23c4d', '0a0d0d0a'];
+
+/** Whether `b` (a Uint8Array) starts like a pcap or pcapng file. */
+export function isCaptureFile(b) {
+  const m = b.length >= 4 ? [...b.subarray(0, 4)].map((x) => x.toString(16).padStart(2, '0')).join('') : '';
+  return CAPTURE_MAGICS.includes(m);
+}
+
 export function browserLang() {
   const langs = (typeof navigator !== 'undefined' && (navigator.languages || [navigator.language])) || [];
   return langs.some((l) => /^zh\b/i.test(l || '')) ? 'zh' : 'en';

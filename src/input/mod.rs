@@ -127,9 +127,6 @@ fn push_chunk(cap: &mut Capture, dir: Option<Dir>, bytes: &[u8], frame: Option<u
     cap.chunks.push(ChunkIn { dir, offset, len: bytes.len(), frame, layer: None });
 }
 
-const PCAP_MAGICS: [[u8; 4]; 4] =
-    [[0xd4, 0xc3, 0xb2, 0xa1], [0xa1, 0xb2, 0xc3, 0xd4], [0x4d, 0x3c, 0xb2, 0xa1], [0xa1, 0xb2, 0x3c, 0x4d]];
-const PCAPNG_MAGIC: [u8; 4] = [0x0a, 0x0d, 0x0d, 0x0a];
 
 /// Everything the input held: its kind, one capture per connection, and what went wrong.
 #[derive(Debug, Default)]
@@ -188,10 +185,10 @@ pub fn read_only(input: &[u8], only: Option<Only>) -> Input {
         inner.keylog.push_str(&keys);
         return inner;
     }
-    if PCAP_MAGICS.contains(&head) || head == PCAPNG_MAGIC {
-        return read_capture_file(input, if head == PCAPNG_MAGIC { "pcapng" } else { "pcap" }, only);
+    if let Some(kind) = crate::wire::capture_file_kind(&head) {
+        return read_capture_file(input, kind, only);
     }
-    let wraps_known = |b: &[u8]| b.len() >= 4 && (PCAP_MAGICS.contains(&[b[0], b[1], b[2], b[3]]) || b[..4] == PCAPNG_MAGIC || looks_like_records(b));
+    let wraps_known = |b: &[u8]| crate::wire::capture_file_kind(b).is_some() || (b.len() >= 4 && looks_like_records(b));
     if let Some(decoded) = std::str::from_utf8(input).ok().and_then(base64_payload).filter(|d| wraps_known(d)) {
         // Base64 (or PEM-wrapped base64) of any other input: read what it wraps.
         let mut inner = read(&decoded);

@@ -114,7 +114,7 @@ impl PacketSource {
                 if buf.len() < 12 {
                     return cut(TextRef::new("diag.pcapng.cut").arg("at", at.to_string()).arg("n", buf.len().to_string()));
                 }
-                if buf[..4] == [0x0a, 0x0d, 0x0d, 0x0a] {
+                if buf[..4] == crate::wire::PCAPNG_MAGIC {
                     *big_endian = buf[8..12] == [0x1a, 0x2b, 0x3c, 0x4d];
                     interfaces.clear();
                 }
