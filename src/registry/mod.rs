@@ -642,6 +642,28 @@ pub fn quic_version_known(number: u32) -> bool {
 
 #[cfg(test)]
 mod tests {
+    /// Each named extension type is the one the IANA registry table gives that name.
+    #[test]
+    fn extension_constants_are_the_iana_code_points() {
+        use super::ext::*;
+        for (v, name) in [
+            (SERVER_NAME, "server_name"), (MAX_FRAGMENT_LENGTH, "max_fragment_length"), (STATUS_REQUEST, "status_request"),
+            (SUPPORTED_GROUPS, "supported_groups"), (EC_POINT_FORMATS, "ec_point_formats"), (SIGNATURE_ALGORITHMS, "signature_algorithms"),
+            (USE_SRTP, "use_srtp"), (HEARTBEAT, "heartbeat"), (ALPN, "application_layer_protocol_negotiation"),
+            (SIGNED_CERTIFICATE_TIMESTAMP, "signed_certificate_timestamp"), (CLIENT_CERTIFICATE_TYPE, "client_certificate_type"),
+            (SERVER_CERTIFICATE_TYPE, "server_certificate_type"), (PADDING, "padding"), (ENCRYPT_THEN_MAC, "encrypt_then_mac"),
+            (EXTENDED_MASTER_SECRET, "extended_master_secret"), (COMPRESS_CERTIFICATE, "compress_certificate"),
+            (RECORD_SIZE_LIMIT, "record_size_limit"), (DELEGATED_CREDENTIAL, "delegated_credential"), (SESSION_TICKET, "session_ticket"),
+            (PRE_SHARED_KEY, "pre_shared_key"), (EARLY_DATA, "early_data"), (SUPPORTED_VERSIONS, "supported_versions"), (COOKIE, "cookie"),
+            (PSK_KEY_EXCHANGE_MODES, "psk_key_exchange_modes"), (CERTIFICATE_AUTHORITIES, "certificate_authorities"), (OID_FILTERS, "oid_filters"),
+            (POST_HANDSHAKE_AUTH, "post_handshake_auth"), (SIGNATURE_ALGORITHMS_CERT, "signature_algorithms_cert"), (KEY_SHARE, "key_share"),
+            (CONNECTION_ID, "connection_id"), (QUIC_TRANSPORT_PARAMETERS, "quic_transport_parameters"), (TICKET_REQUEST, "ticket_request"),
+            (ENCRYPTED_CLIENT_HELLO, "encrypted_client_hello"), (RENEGOTIATION_INFO, "renegotiation_info"),
+        ] {
+            assert_eq!(super::extension_name(v), name, "0x{v:04x}");
+        }
+    }
+
     /// CBC suites by code point agree with the IANA names (which say "_CBC_"), across versions:
     /// SSL 3.0/TLS 1.0 suites (3DES, DES, AES) too, stream, AEAD and TLS 1.3 suites not.
     #[test]
@@ -860,21 +882,44 @@ pub mod ht {
 
 /// Extension types (IANA TLS ExtensionType registry) the handshake model decides on.
 pub mod ext {
-    pub const SERVER_NAME: u16 = 0;
-    pub const SUPPORTED_GROUPS: u16 = 10;
-    pub const SIGNATURE_ALGORITHMS: u16 = 13;
-    pub const ALPN: u16 = 16;
-    pub const ENCRYPT_THEN_MAC: u16 = 22;
-    pub const EXTENDED_MASTER_SECRET: u16 = 23;
-    pub const RECORD_SIZE_LIMIT: u16 = 28;
-    pub const SESSION_TICKET: u16 = 35;
-    pub const PRE_SHARED_KEY: u16 = 41;
-    pub const EARLY_DATA: u16 = 42;
-    pub const SUPPORTED_VERSIONS: u16 = 43;
-    pub const COOKIE: u16 = 44;
-    pub const PSK_KEY_EXCHANGE_MODES: u16 = 45;
-    pub const KEY_SHARE: u16 = 51;
-    pub const RENEGOTIATION_INFO: u16 = 0xff01;
+    //! Extension types (IANA TLS ExtensionType Values), with what defines each.
+    pub const SERVER_NAME: u16 = 0; // RFC 6066
+    pub const MAX_FRAGMENT_LENGTH: u16 = 1; // RFC 6066
+    pub const STATUS_REQUEST: u16 = 5; // RFC 6066
+    pub const SUPPORTED_GROUPS: u16 = 10; // RFC 8422, RFC 7919
+    pub const EC_POINT_FORMATS: u16 = 11; // RFC 8422
+    pub const SIGNATURE_ALGORITHMS: u16 = 13; // RFC 8446
+    pub const USE_SRTP: u16 = 14; // RFC 5764
+    pub const HEARTBEAT: u16 = 15; // RFC 6520
+    pub const ALPN: u16 = 16; // RFC 7301
+    pub const SIGNED_CERTIFICATE_TIMESTAMP: u16 = 18; // RFC 6962
+    pub const CLIENT_CERTIFICATE_TYPE: u16 = 19; // RFC 7250
+    pub const SERVER_CERTIFICATE_TYPE: u16 = 20; // RFC 7250
+    pub const PADDING: u16 = 21; // RFC 7685
+    pub const ENCRYPT_THEN_MAC: u16 = 22; // RFC 7366
+    pub const EXTENDED_MASTER_SECRET: u16 = 23; // RFC 7627
+    pub const COMPRESS_CERTIFICATE: u16 = 27; // RFC 8879
+    pub const RECORD_SIZE_LIMIT: u16 = 28; // RFC 8449
+    pub const DELEGATED_CREDENTIAL: u16 = 34; // RFC 9345
+    pub const SESSION_TICKET: u16 = 35; // RFC 5077, RFC 8447
+    pub const PRE_SHARED_KEY: u16 = 41; // RFC 8446
+    pub const EARLY_DATA: u16 = 42; // RFC 8446
+    pub const SUPPORTED_VERSIONS: u16 = 43; // RFC 8446
+    pub const COOKIE: u16 = 44; // RFC 8446
+    pub const PSK_KEY_EXCHANGE_MODES: u16 = 45; // RFC 8446
+    pub const CERTIFICATE_AUTHORITIES: u16 = 47; // RFC 8446
+    pub const OID_FILTERS: u16 = 48; // RFC 8446
+    pub const POST_HANDSHAKE_AUTH: u16 = 49; // RFC 8446
+    pub const SIGNATURE_ALGORITHMS_CERT: u16 = 50; // RFC 8446
+    pub const KEY_SHARE: u16 = 51; // RFC 8446
+    pub const CONNECTION_ID: u16 = 54; // RFC 9146
+    pub const QUIC_TRANSPORT_PARAMETERS: u16 = 57; // RFC 9001
+    pub const TICKET_REQUEST: u16 = 58; // RFC 9149
+    pub const ALPS_OLD: u16 = 0x4469; // Chromium ALPS, old code point (draft-vvv-tls-alps)
+    pub const ALPS: u16 = 0x44cd; // Chromium ALPS (draft-vvv-tls-alps)
+    pub const ENCRYPTED_CLIENT_HELLO: u16 = 0xfe0d; // draft-ietf-tls-esni
+    pub const RENEGOTIATION_INFO: u16 = 0xff01; // RFC 5746
+    pub const QUIC_TRANSPORT_PARAMETERS_DRAFT: u16 = 0xffa5; // QUIC drafts (before RFC 9001)
 }
 
 /// Content types (IANA TLS ContentType registry).

@@ -7,7 +7,7 @@
 
 use crate::model::{Field, Fields, Span, TextRef};
 use crate::reader::{ReadError, ReadResult, Reader};
-use crate::registry::{self, is_grease};
+use crate::registry::{self, ext, is_grease};
 
 use super::{hexs, len_field, nbytes};
 
@@ -235,7 +235,7 @@ fn names(list: &[u16], name: fn(u16) -> String) -> String {
 
 fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &mut Fields, value: &mut Value) -> ReadResult<()> {
     match t {
-        0 if ctx == ExtCtx::ClientHello => {
+        ext::SERVER_NAME if ctx == ExtCtx::ClientHello => {
             let start = body.pos();
             let (mut list, lspan) = body.vec(2, "server_name_list")?;
             let mut items = kids.sub();
@@ -269,23 +269,23 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
             kids.add(|| Field::new("server_name_list", value.text.clone(), Span::new(start, body.pos() - start)).note("field.sni.list").with_children(items));
             res
         }
-        0 => {
+        ext::SERVER_NAME => {
             value.say(|| TextRef::new("word.value.sni_used"));
             Ok(())
         }
-        16 => {
+        ext::ALPN => {
             let (protos, first) = protocol_list(body, "protocol_name_list", "field.alpn.list", "field.alpn.protocol", kids, value)?;
             facts.alpn_first = first;
             facts.alpn = protos;
             Ok(())
         }
-        10 => {
+        ext::SUPPORTED_GROUPS => {
             let v = u16_list(body, 2, "named_group_list", "NamedGroup", registry::group_name, "field.groups.list", group_note, kids)?;
             value.set(|| names(&v, registry::group_name));
             facts.groups = v;
             Ok(())
         }
-        11 => {
+        ext::EC_POINT_FORMATS => {
             let v = u8_list(body, "ec_point_format_list", "ECPointFormat", |f| match f {
                 0 => "uncompressed",
                 1 => "ansiX962_compressed_prime",
@@ -295,7 +295,7 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
             facts.ec_point_formats = v;
             Ok(())
         }
-        13 | 50 => {
+        ext::SIGNATURE_ALGORITHMS | ext::SIGNATURE_ALGORITHMS_CERT => {
             let v = u16_list(body, 2, "supported_signature_algorithms", "SignatureScheme", registry::signature_scheme_name, "field.sigalgs.list", scheme_note, kids)?;
             value.say(|| TextRef::new("word.value.schemes").arg("n", v.len().to_string()));
             if t == 13 {
@@ -303,21 +303,21 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
             }
             Ok(())
         }
-        43 if ctx == ExtCtx::ClientHello => {
+        ext::SUPPORTED_VERSIONS if ctx == ExtCtx::ClientHello => {
             let v = u16_list(body, 1, "versions", "ProtocolVersion", registry::version_name, "field.versions.list", |_| "field.versions.version", kids)?;
             value.set(|| names(&v, registry::version_name));
             facts.supported_versions = v;
             Ok(())
         }
-        43 => {
+        ext::SUPPORTED_VERSIONS => {
             let (v, s) = body.u16("selected_version")?;
             value.set(|| registry::version_name(v));
             facts.supported_versions = vec![v];
             kids.add(|| Field::new("selected_version", format!("0x{v:04x} ({})", registry::version_name(v)), s).note("field.versions.selected"));
             Ok(())
         }
-        51 => key_share(body, ctx, facts, kids, value),
-        35 => {
+        ext::KEY_SHARE => key_share(body, ctx, facts, kids, value),
+        ext::SESSION_TICKET => {
             let (b, s) = body.rest();
             facts.session_ticket_len = Some(b.len());
             if b.is_empty() {
@@ -328,11 +328,11 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
             }
             Ok(())
         }
-        23 | 22 | 49 => {
+        ext::EXTENDED_MASTER_SECRET | ext::ENCRYPT_THEN_MAC | ext::POST_HANDSHAKE_AUTH => {
             value.say(|| TextRef::new("word.value.empty"));
             Ok(())
         }
-        1 => {
+        ext::MAX_FRAGMENT_LENGTH => {
             // MaxFragmentLength (RFC 6066 §4): 1..4 = 2^9..2^12 bytes.
             let (v, s) = body.u8("MaxFragmentLength")?;
             let bytes = match v {
@@ -343,7 +343,7 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
             kids.add(|| Field::new("MaxFragmentLength", format!("{v} ({bytes})"), s).note("field.max_fragment_length.value"));
             Ok(())
         }
-        19 | 20 => {
+        ext::CLIENT_CERTIFICATE_TYPE | ext::SERVER_CERTIFICATE_TYPE => {
             // RFC 7250 §3: a list in ClientHello, the chosen one in ServerHello/EncryptedExtensions.
             let name = |t: u8| match t {
                 0 => "X509",
@@ -361,7 +361,7 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
             }
             Ok(())
         }
-        14 => {
+        ext::USE_SRTP => {
             // use_srtp (RFC 5764 §4.1.1): protection profiles, then an MKI.
             let v = u16_list(body, 2, "SRTPProtectionProfiles", "SRTPProtectionProfile", srtp_profile_name, "field.use_srtp.profiles", |_| "field.use_srtp.profile", kids)?;
             let s0 = body.pos();
@@ -375,7 +375,7 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
             value.set(|| names(&v, srtp_profile_name));
             Ok(())
         }
-        44 => {
+        ext::COOKIE => {
             // Cookie (RFC 8446 §4.2.2): opaque cookie<1..2^16-1>.
             let s0 = body.pos();
             let (mut c, ls) = body.vec(2, "cookie")?;
@@ -385,20 +385,20 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
             kids.add(|| Field::new("cookie", super::hex_short(b), Span::new(s0, body.pos() - s0)).note("field.cookie.value").with_children(vec![len_field(ls, b.len())]));
             Ok(())
         }
-        47 => {
+        ext::CERTIFICATE_AUTHORITIES => {
             // certificate_authorities (RFC 8446 §4.2.4): DistinguishedName authorities<3..2^16-1>.
             let shown = |b: &[u8]| crate::x509::dn_string(b).unwrap_or_else(|| super::hex_short(b));
             let n = opaque_list(body, ("authorities", "field.certificate_authorities.list"), ("DistinguishedName", "field.certificate_authorities.name"), shown, kids)?;
             value.say(|| TextRef::new("word.value.ca_names").arg("n", n.to_string()));
             Ok(())
         }
-        34 if ctx == ExtCtx::ClientHello => {
+        ext::DELEGATED_CREDENTIAL if ctx == ExtCtx::ClientHello => {
             // delegated_credential (RFC 9345 §4.1.1): the signature schemes accepted in a DC.
             let v = u16_list(body, 2, "supported_signature_algorithms", "SignatureScheme", registry::signature_scheme_name, "field.delegated_credential.list", scheme_note, kids)?;
             value.say(|| TextRef::new("word.value.schemes").arg("n", v.len().to_string()));
             Ok(())
         }
-        58 if ctx == ExtCtx::ClientHello => {
+        ext::TICKET_REQUEST if ctx == ExtCtx::ClientHello => {
             // ticket_request (RFC 9149 §3): how many tickets the client would like.
             let (new, s1) = body.u8("new_session_count")?;
             let (res, s2) = body.u8("resumption_count")?;
@@ -407,7 +407,7 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
             kids.add(|| Field::new("resumption_count", res.to_string(), s2).note("field.ticket_request.resumption_count"));
             Ok(())
         }
-        48 => {
+        ext::OID_FILTERS => {
             // oid_filters (RFC 8446 §4.2.5): OIDFilter filters<0..2^16-1>, each an extension OID
             // and the DER values a client certificate's extension must hold.
             let start = body.pos();
@@ -436,7 +436,7 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
             kids.add(|| Field::new("filters", value.text.clone(), Span::new(start, body.pos() - start)).note("field.oid_filters.list").with_children(items));
             Ok(())
         }
-        54 => {
+        ext::CONNECTION_ID => {
             // connection_id (RFC 9146 §3): opaque cid<0..2^8-1>.
             let s0 = body.pos();
             let (mut c, ls) = body.vec(1, "cid")?;
@@ -449,7 +449,7 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
             kids.add(|| Field::new("cid", if b.is_empty() { "(empty)".into() } else { hexs(b) }, Span::new(s0, body.pos() - s0)).note("field.connection_id.cid").with_children(vec![len_field(ls, b.len())]));
             Ok(())
         }
-        18 if body.remaining() > 0 => {
+        ext::SIGNED_CERTIFICATE_TIMESTAMP if body.remaining() > 0 => {
             // SignedCertificateTimestampList (RFC 6962 §3.3): SerializedSCT sct_list<1..2^16-1>,
             // each version(1) log_id(32) timestamp(8, ms) ...
             let shown = |b: &[u8]| match (b.first(), b.get(1..33), b.get(33..41)) {
@@ -463,7 +463,7 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
             value.say(|| TextRef::new("word.value.scts").arg("n", n.to_string()));
             Ok(())
         }
-        0xff01 => {
+        ext::RENEGOTIATION_INFO => {
             let start = body.pos();
             let (mut rc, lspan) = body.vec(1, "renegotiated_connection")?;
             let (b, _) = rc.rest();
@@ -476,7 +476,7 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
             );
             Ok(())
         }
-        5 if ctx == ExtCtx::ClientHello => {
+        ext::STATUS_REQUEST if ctx == ExtCtx::ClientHello => {
             let (st, s) = body.u8("status_type")?;
             kids.add(|| Field::new("status_type", format!("{st} ({})", if st == 1 { "ocsp" } else { "unknown" }), s).note("field.status_request.status_type"));
             let s0 = body.pos();
@@ -490,15 +490,15 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
             value.say(|| TextRef::new("word.value.ocsp_requested"));
             Ok(())
         }
-        5 => {
+        ext::STATUS_REQUEST => {
             value.say(|| TextRef::new("word.value.ocsp_promised"));
             Ok(())
         }
-        45 => {
+        ext::PSK_KEY_EXCHANGE_MODES => {
             facts.psk_modes = u8_list(body, "ke_modes", "PskKeyExchangeMode", registry::psk_mode_name, "field.psk_modes.list", "field.psk_modes.mode", kids, value)?;
             Ok(())
         }
-        21 => {
+        ext::PADDING => {
             let (b, s) = body.rest();
             let zeros = b.iter().all(|&x| x == 0);
             value.say(|| TextRef::new(if zeros { "word.value.padding" } else { "word.value.padding_nonzero" }).arg("n", b.len().to_string()));
@@ -515,13 +515,13 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
             kids.add(|| Field::says("padding", crate::reader::bytes_value(b.len()), s).note_ref(note));
             Ok(())
         }
-        28 => {
+        ext::RECORD_SIZE_LIMIT => {
             let (v, s) = body.u16("RecordSizeLimit")?;
             value.set(|| nbytes(v as usize));
             kids.add(|| Field::new("RecordSizeLimit", v.to_string(), s).note("field.record_size_limit.value"));
             Ok(())
         }
-        27 => {
+        ext::COMPRESS_CERTIFICATE => {
             let v = u16_list(body, 1, "algorithms", "CertificateCompressionAlgorithm", |a| match a {
                 1 => "zlib".into(),
                 2 => "brotli".into(),
@@ -531,11 +531,11 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
             value.say(|| TextRef::new("word.value.algorithms").arg("n", v.len().to_string()));
             Ok(())
         }
-        41 => {
+        ext::PRE_SHARED_KEY => {
             facts.psk = true;
             pre_shared_key(body, ctx, facts, kids, value)
         }
-        15 => {
+        ext::HEARTBEAT => {
             // HeartbeatMode (RFC 6520 §2).
             let (m, s) = body.u8("mode")?;
             let name = match m {
@@ -547,7 +547,7 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
             kids.add(|| Field::new("mode", format!("{m} ({name})"), s).note("field.heartbeat.mode"));
             Ok(())
         }
-        42 if ctx == ExtCtx::Other && body.remaining() == 4 => {
+        ext::EARLY_DATA if ctx == ExtCtx::Other && body.remaining() == 4 => {
             // In NewSessionTicket: uint32 max_early_data_size (RFC 8446 §4.2.10).
             let (n, s) = body.u32("max_early_data_size")?;
             facts.max_early_data = Some(n);
@@ -556,9 +556,9 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
             Ok(())
         }
         // ALPS: ProtocolName supported_protocols<2..2^16-1> (draft-vvv-tls-alps §3).
-        0x4469 | 0x44cd if ctx == ExtCtx::ClientHello => protocol_list(body, "supported_protocols", "field.alps.list", "field.alps.protocol", kids, value).map(|_| ()),
-        0xfe0d if ctx == ExtCtx::ClientHello => ech_client_hello(body, kids, value),
-        57 | 0xffa5 => transport_parameters(body, kids, value),
+        ext::ALPS_OLD | ext::ALPS if ctx == ExtCtx::ClientHello => protocol_list(body, "supported_protocols", "field.alps.list", "field.alps.protocol", kids, value).map(|_| ()),
+        ext::ENCRYPTED_CLIENT_HELLO if ctx == ExtCtx::ClientHello => ech_client_hello(body, kids, value),
+        ext::QUIC_TRANSPORT_PARAMETERS | ext::QUIC_TRANSPORT_PARAMETERS_DRAFT => transport_parameters(body, kids, value),
         _ => {
             let (b, s) = body.rest();
             value.set(|| if b.is_empty() { "(empty)".into() } else { nbytes(b.len()) });
