@@ -14,7 +14,7 @@ use crate::model::{Chunk, Connection, Field, Message, Note, NoteSeverity, Stream
 use crate::model::Dir;
 use crate::handshake::{answered_hello, psk_mode_name, resumed};
 use crate::model::Handshake;
-use crate::registry::{self, ct, ext, ht, is_grease, spec_rfc, ver, KeyExchange, RecordProtection};
+use crate::registry::{self, alert, ct, ext, ht, is_grease, spec_rfc, ver, KeyExchange, RecordProtection};
 use crate::reader::hexs;
 use crate::tls::TlsConnection;
 use crate::fingerprint;
@@ -895,7 +895,7 @@ fn texts(m: &Message, tls: &TlsConnection, hs: &Handshake, s: &Summary, w: &mut 
         }
         _ => {
             let t = m.msg_type.map(|t| t.to_string()).unwrap_or_else(|| m.content_type.to_string());
-            let key = if m.content_type == 22 { "msg.generic.explain" } else { "msg.record.explain" };
+            let key = if m.content_type == ct::HANDSHAKE { "msg.generic.explain" } else { "msg.record.explain" };
             (
                 TextRef::new("msg.generic.title").arg("name", name.to_string()),
                 TextRef::new(key).arg("name", name.to_string()).arg("type", t),
@@ -1778,16 +1778,17 @@ fn failed_handshake(mut t: TextRef, a: &crate::model::Alert, before: &[Message],
         s.supported_versions_offered.iter().filter(|&&v| !registry::is_grease(v)).map(|&v| registry::version_name(v)).collect()
     };
     let cause = match a.description {
-        Some(70) if a.dir == Some(Dir::S2C) && legacy => "protocol_version.legacy",
-        Some(70) if a.dir == Some(Dir::S2C) => "protocol_version",
-        Some(40) => "handshake_failure",
-        Some(42..=46 | 48 | 49) => "certificate",
-        Some(112) => "unrecognized_name",
-        Some(120) => "no_application_protocol",
-        Some(20) => "bad_record_mac",
-        Some(47) => "illegal_parameter",
-        Some(50) => "decode_error",
-        Some(51) => "decrypt_error",
+        Some(alert::PROTOCOL_VERSION) if a.dir == Some(Dir::S2C) && legacy => "protocol_version.legacy",
+        Some(alert::PROTOCOL_VERSION) if a.dir == Some(Dir::S2C) => "protocol_version",
+        Some(alert::HANDSHAKE_FAILURE) => "handshake_failure",
+        // bad_certificate .. certificate_unknown, unknown_ca, access_denied.
+        Some(alert::BAD_CERTIFICATE..=alert::CERTIFICATE_UNKNOWN | alert::UNKNOWN_CA | alert::ACCESS_DENIED) => "certificate",
+        Some(alert::UNRECOGNIZED_NAME) => "unrecognized_name",
+        Some(alert::NO_APPLICATION_PROTOCOL) => "no_application_protocol",
+        Some(alert::BAD_RECORD_MAC) => "bad_record_mac",
+        Some(alert::ILLEGAL_PARAMETER) => "illegal_parameter",
+        Some(alert::DECODE_ERROR) => "decode_error",
+        Some(alert::DECRYPT_ERROR) => "decrypt_error",
         _ => "",
     };
     t.key = "note.fatal_alert.failed".into();

@@ -642,6 +642,26 @@ pub fn quic_version_known(number: u32) -> bool {
 
 #[cfg(test)]
 mod tests {
+    /// Named content types, handshake types and alerts are the IANA code points of those names.
+    #[test]
+    fn named_code_points_are_the_iana_ones() {
+        use super::{alert, ct, ht};
+        for (v, name) in [(ct::CHANGE_CIPHER_SPEC, "change_cipher_spec"), (ct::ALERT, "alert"), (ct::HANDSHAKE, "handshake"), (ct::APPLICATION_DATA, "application_data"), (ct::HEARTBEAT, "heartbeat")] {
+            assert_eq!(super::content_type_name(v), name);
+        }
+        for (v, name) in [(ht::CLIENT_HELLO, "ClientHello"), (ht::SERVER_HELLO_DONE, "ServerHelloDone"), (ht::CERTIFICATE_VERIFY, "CertificateVerify"), (ht::END_OF_EARLY_DATA, "EndOfEarlyData"), (ht::COMPRESSED_CERTIFICATE, "CompressedCertificate"), (ht::KEY_UPDATE, "KeyUpdate")] {
+            assert_eq!(super::handshake_name(v), name);
+        }
+        for (v, name) in [
+            (alert::BAD_RECORD_MAC, "bad_record_mac"), (alert::HANDSHAKE_FAILURE, "handshake_failure"), (alert::BAD_CERTIFICATE, "bad_certificate"),
+            (alert::CERTIFICATE_UNKNOWN, "certificate_unknown"), (alert::ILLEGAL_PARAMETER, "illegal_parameter"), (alert::UNKNOWN_CA, "unknown_ca"),
+            (alert::ACCESS_DENIED, "access_denied"), (alert::DECODE_ERROR, "decode_error"), (alert::DECRYPT_ERROR, "decrypt_error"),
+            (alert::PROTOCOL_VERSION, "protocol_version"), (alert::UNRECOGNIZED_NAME, "unrecognized_name"), (alert::NO_APPLICATION_PROTOCOL, "no_application_protocol"),
+        ] {
+            assert_eq!(super::alert_name(v), name);
+        }
+    }
+
     /// Each named extension type is the one the IANA registry table gives that name.
     #[test]
     fn extension_constants_are_the_iana_code_points() {
@@ -928,6 +948,23 @@ pub mod ct {
     pub const ALERT: u8 = 21;
     pub const HANDSHAKE: u8 = 22;
     pub const APPLICATION_DATA: u8 = 23;
+    pub const HEARTBEAT: u8 = 24;
+}
+
+/// Alert descriptions (IANA TLS Alerts; RFC 8446 §6, RFC 5246 §7.2, RFC 7301 §3.2, RFC 6066 §3).
+pub mod alert {
+    pub const BAD_RECORD_MAC: u8 = 20;
+    pub const HANDSHAKE_FAILURE: u8 = 40;
+    pub const BAD_CERTIFICATE: u8 = 42;
+    pub const CERTIFICATE_UNKNOWN: u8 = 46;
+    pub const ILLEGAL_PARAMETER: u8 = 47;
+    pub const UNKNOWN_CA: u8 = 48;
+    pub const ACCESS_DENIED: u8 = 49;
+    pub const DECODE_ERROR: u8 = 50;
+    pub const DECRYPT_ERROR: u8 = 51;
+    pub const PROTOCOL_VERSION: u8 = 70;
+    pub const UNRECOGNIZED_NAME: u8 = 112;
+    pub const NO_APPLICATION_PROTOCOL: u8 = 120;
 }
 
 /// Protocol versions.

@@ -4,7 +4,7 @@
 use super::record::{self, RawRecord};
 use super::{di, Walker};
 use crate::model::Dir;
-use crate::registry;
+use crate::registry::{self, ct, ht};
 
 impl Walker {
     pub(super) fn after_server_hello_tls13(&self, dir: Option<Dir>) -> bool {
@@ -18,7 +18,7 @@ impl Walker {
     pub(super) fn infer_record_dir(&self, r: &RawRecord) -> Option<Dir> {
         let tls13 = self.out.facts.is_tls13();
         match r.content_type {
-            22 => {
+            ct::HANDSHAKE => {
                 if !self.pending[2].bytes.is_empty() {
                     return self.last_hs_dir.or(Some(Dir::C2S));
                 }
@@ -35,9 +35,9 @@ impl Walker {
                 }
                 r.payload.first().map(|&t| self.dir_of_handshake(t))
             }
-            20 => Some(self.ccs_dir()),
+            ct::CHANGE_CIPHER_SPEC => Some(self.ccs_dir()),
             record::SSLV2 => Some(Dir::C2S),
-            21 | 23 => {
+            ct::ALERT | ct::APPLICATION_DATA => {
                 if tls13 {
                     // Server flight until the client's CCS (middlebox compatibility) shows up,
                     // or until a Finished-sized record that cannot be the server's.
@@ -67,8 +67,8 @@ impl Walker {
 
     pub(super) fn dir_of_handshake(&self, t: u8) -> Dir {
         match t {
-            1 | 16 | 5 => Dir::C2S,
-            15 if !self.out.facts.is_tls13() => Dir::C2S,
+            ht::CLIENT_HELLO | ht::CLIENT_KEY_EXCHANGE | ht::END_OF_EARLY_DATA => Dir::C2S,
+            ht::CERTIFICATE_VERIFY if !self.out.facts.is_tls13() => Dir::C2S,
             11 => {
                 if self.server_hello_done {
                     Dir::C2S

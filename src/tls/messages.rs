@@ -7,7 +7,7 @@ use super::facts::CertRequestInfo;
 use super::{hex_short, hexs, len_field, ClientHelloInfo, Ctx, MsgFacts, ParsedBody, ServerHelloInfo, SkeInfo};
 use crate::model::{Certificate, Field, Fields, Span, TextRef};
 use crate::reader::{ReadError, ReadResult, Reader};
-use crate::registry::{self, is_grease, KeyExchange, RecordProtection};
+use crate::registry::{self, ht, is_grease, KeyExchange, RecordProtection};
 
 /// RFC 8446 §4.1.3: a ServerHello with this random is a HelloRetryRequest
 /// (SHA-256 of "HelloRetryRequest").
@@ -130,38 +130,38 @@ fn body_checked(t: u8, r: &mut Reader, ctx: &Ctx, out: &mut Fields, facts: &mut 
 
 fn body(t: u8, r: &mut Reader, ctx: &Ctx, out: &mut Fields, facts: &mut MsgFacts) -> ReadResult<()> {
     match t {
-        1 => {
+        ht::CLIENT_HELLO => {
             let mut info = ClientHelloInfo::default();
             let res = client_hello(r, out, &mut info, ctx.dtls);
             *facts = MsgFacts::ClientHello(Box::new(info));
             res
         }
-        2 => {
+        ht::SERVER_HELLO => {
             let mut info = ServerHelloInfo::default();
             let res = server_hello(r, out, &mut info);
             *facts = MsgFacts::ServerHello(Box::new(info));
             res
         }
-        11 => {
+        ht::CERTIFICATE => {
             let mut certs = Vec::new();
             let res = certificate(r, ctx, out, &mut certs);
             *facts = MsgFacts::Certificates(certs);
             res
         }
-        12 => {
+        ht::SERVER_KEY_EXCHANGE => {
             let mut info = SkeInfo { kx: ctx.kx, ..Default::default() };
             let res = server_key_exchange(r, ctx, out, &mut info);
             *facts = MsgFacts::ServerKeyExchange(info);
             res
         }
-        13 => {
+        ht::CERTIFICATE_REQUEST => {
             let mut info = CertRequestInfo::default();
             let res = certificate_request(r, ctx, out, &mut info);
             *facts = MsgFacts::CertificateRequest(info);
             res
         }
-        14 | 0 | 5 => Ok(()),
-        15 => {
+        ht::SERVER_HELLO_DONE | ht::HELLO_REQUEST | ht::END_OF_EARLY_DATA => Ok(()),
+        ht::CERTIFICATE_VERIFY => {
             // TLS 1.2 and 1.3 name the scheme first; TLS 1.0/1.1 and SSL 3.0 send only the
             // signature (RFC 2246 §7.4.8).
             if ctx.version.is_none_or(|v| v >= 0x0303) {
@@ -174,22 +174,22 @@ fn body(t: u8, r: &mut Reader, ctx: &Ctx, out: &mut Fields, facts: &mut MsgFacts
             out.add(|| Field::new("signature", hex_short(b), ss.cover(ls)).note("field.CertificateVerify.signature"));
             Ok(())
         }
-        16 => {
+        ht::CLIENT_KEY_EXCHANGE => {
             client_key_exchange(r, ctx, out)
         }
-        4 => new_session_ticket(r, ctx, out, facts),
-        8 => {
+        ht::NEW_SESSION_TICKET => new_session_ticket(r, ctx, out, facts),
+        ht::ENCRYPTED_EXTENSIONS => {
             let mut ee = ExtFacts::default();
             let res = extensions::parse_list(r, out, ExtCtx::Other, &mut ee, "field.EncryptedExtensions.extensions");
             *facts = MsgFacts::EncryptedExtensions(Box::new(ee));
             res
         }
-        20 => {
+        ht::FINISHED => {
             let (b, s) = r.rest();
             out.add(|| Field::new("verify_data", hexs(b), s).note("field.Finished.verify_data"));
             Ok(())
         }
-        24 => {
+        ht::KEY_UPDATE => {
             let (v, s) = r.u8("request_update")?;
             let n = match v {
                 0 => "update_not_requested",
@@ -199,7 +199,7 @@ fn body(t: u8, r: &mut Reader, ctx: &Ctx, out: &mut Fields, facts: &mut MsgFacts
             out.add(|| Field::new("request_update", format!("{v} ({n})"), s).note("field.KeyUpdate.request_update"));
             Ok(())
         }
-        3 if ctx.dtls => {
+        ht::HELLO_VERIFY_REQUEST if ctx.dtls => {
             // HelloVerifyRequest (RFC 6347 §4.2.1): the server's stateless cookie.
             let (v, s) = r.u16("server_version")?;
             out.add(|| Field::new("server_version", version_value(v), s).note("field.HelloVerifyRequest.server_version"));
@@ -209,7 +209,7 @@ fn body(t: u8, r: &mut Reader, ctx: &Ctx, out: &mut Fields, facts: &mut MsgFacts
             out.add(|| Field::new("cookie", hexs(b), Span::new(s0, r.pos() - s0)).note("field.HelloVerifyRequest.cookie").with_children(vec![len_field(ls, b.len())]));
             Ok(())
         }
-        25 => {
+        ht::COMPRESSED_CERTIFICATE => {
             let (a, s) = r.u16("algorithm")?;
             out.add(|| Field::new("algorithm", format!("{a} ({})", super::certcomp::algorithm_name(a)), s).note("field.CompressedCertificate.algorithm"));
             let (n, s) = r.u24("uncompressed_length")?;
@@ -223,7 +223,7 @@ fn body(t: u8, r: &mut Reader, ctx: &Ctx, out: &mut Fields, facts: &mut MsgFacts
             );
             Ok(())
         }
-        22 => {
+        ht::CERTIFICATE_STATUS => {
             let (st, s) = r.u8("status_type")?;
             out.add(|| Field::new("status_type", format!("{st} ({})", if st == 1 { "ocsp" } else { "unknown" }), s).note("field.CertificateStatus.status_type"));
             let (mut resp, ls) = r.vec(3, "OCSPResponse")?;

@@ -21,7 +21,7 @@ use crate::input::Capture;
 use crate::model::{Alert, Diagnostic, Dir, Field, Message, Record, Span, TextRef};
 use crate::reader::{PieceMap, ReadError};
 pub(crate) use crate::reader::{hex_short, hexs, nbytes};
-use crate::registry::{self, KeyExchange};
+use crate::registry::{self, ct, ht, KeyExchange};
 use record::RawRecord;
 
 pub use messages::HRR_RANDOM;
@@ -357,11 +357,11 @@ impl Walker {
         }
         let encrypted = match r.content_type {
             _ if r.decrypted => false,
-            23 => true,
+            ct::APPLICATION_DATA => true,
             // A plaintext alert is 2 bytes; a longer one is protected (seen when a capture
             // starts after the handshake).
-            21 if r.payload.len() > 2 => true,
-            22 | 21 | 24 => is_enc(dir, self) || (self.out.facts.is_tls13() && r.content_type == 22 && self.after_server_hello_tls13(dir)),
+            ct::ALERT if r.payload.len() > 2 => true,
+            ct::HANDSHAKE | ct::ALERT | ct::HEARTBEAT => is_enc(dir, self) || (self.out.facts.is_tls13() && r.content_type == ct::HANDSHAKE && self.after_server_hello_tls13(dir)),
             _ => false,
         };
         self.out.records.push(Record {
@@ -387,11 +387,11 @@ impl Walker {
         }
         match (r.content_type, encrypted) {
             (record::SSLV2, _) => self.sslv2_hello(i, dir),
-            (22, false) if self.dtls => self.dtls_handshake_record(i, pending_dir),
-            (22, false) => self.handshake_record(i, pending_dir),
-            (20, _) => self.ccs(i, dir),
-            (21, false) => self.alert(i, dir),
-            (24, false) => self.heartbeat(i, dir),
+            (ct::HANDSHAKE, false) if self.dtls => self.dtls_handshake_record(i, pending_dir),
+            (ct::HANDSHAKE, false) => self.handshake_record(i, pending_dir),
+            (ct::CHANGE_CIPHER_SPEC, _) => self.ccs(i, dir),
+            (ct::ALERT, false) => self.alert(i, dir),
+            (ct::HEARTBEAT, false) => self.heartbeat(i, dir),
             _ => self.opaque(i, dir),
         }
         if let Some(d) = dir {
@@ -521,10 +521,10 @@ impl Walker {
             MsgFacts::NewSessionTicket { lifetime, len, max_early_data } => self.out.facts.tickets.push(facts::Ticket { lifetime, len, max_early_data }),
             MsgFacts::None => {}
         }
-        if msg_type == 14 {
+        if msg_type == ht::SERVER_HELLO_DONE {
             self.server_hello_done = true;
         }
-        if msg_type == 11 && dir == Some(Dir::S2C) {
+        if msg_type == ht::CERTIFICATE && dir == Some(Dir::S2C) {
             // A server Certificate means this is a full handshake, not a resumption.
             self.out.facts.resumed = false;
             self.server_cert_seen = true;
@@ -697,15 +697,15 @@ impl Walker {
         let (name, msg_type) = match r.content_type {
             // The first handshake record after a CCS is that side's Finished; later ones (a
             // renegotiation, RFC 5746) cannot be named without keys.
-            22 if after_ccs || ctx.tls13 => ("Finished", Some(20u8)),
-            22 => ("EncryptedHandshake", None),
-            21 => {
+            ct::HANDSHAKE if after_ccs || ctx.tls13 => ("Finished", Some(ht::FINISHED)),
+            ct::HANDSHAKE => ("EncryptedHandshake", None),
+            ct::ALERT => {
                 self.out.alerts.push(Alert { dir, level: None, description: None, name: "encrypted alert".into(), encrypted: true });
                 ("Alert", None)
             }
-            23 if ctx.tls13 => ("EncryptedRecord", None),
-            23 => ("ApplicationData", None),
-            24 => ("Heartbeat", None),
+            ct::APPLICATION_DATA if ctx.tls13 => ("EncryptedRecord", None),
+            ct::APPLICATION_DATA => ("ApplicationData", None),
+            ct::HEARTBEAT => ("Heartbeat", None),
             _ => ("UnknownRecord", None),
         };
         if r.content_type == 22 {
