@@ -40,11 +40,11 @@ use model::want_full;
 pub fn analyze(input: &[u8], opts: &Options) -> Analysis {
     let only = opts.only_stream.map(input::Only::Tcp).or(opts.only_udp_stream.map(input::Only::Udp));
     let mut inp = input::read_only(input, only);
-    quic::add_udp(&mut inp);
+    let keys = input::keylog::parse(&format!("{}\n{}", inp.keylog, opts.keylog));
+    quic::add_udp(&mut inp, &keys);
     let mut diagnostics = inp.diagnostics;
     let several = inp.captures.len() > 1 || matches!(inp.kind, "pcap" | "pcapng") || only.is_some();
     let mut connections = Vec::new();
-    let keys = input::keylog::parse(&format!("{}\n{}", inp.keylog, opts.keylog));
     let mut matched = std::collections::BTreeSet::new();
     for (id, cap) in inp.captures.iter().enumerate() {
         let (conn, conn_diags, random) = explain_capture(id, cap, &keys, opts);
@@ -88,11 +88,6 @@ pub fn analyze(input: &[u8], opts: &Options) -> Analysis {
 /// `full` feature there is no decryption, QUIC or certificate decompression: such input is
 /// marked for the full core instead.)
 pub fn explain_capture(id: usize, cap: &input::Capture, keys: &[input::keylog::Entry], opts: &Options) -> (model::Connection, Vec<model::Diagnostic>, Vec<u8>) {
-    // QUIC with a key log: walk the flow again with the secrets (Initial packets need none).
-    #[cfg(feature = "full")]
-    let requic = if keys.is_empty() { None } else { quic::with_keys(cap, keys) };
-    #[cfg(feature = "full")]
-    let cap = requic.as_ref().unwrap_or(cap);
     #[cfg(not(feature = "full"))]
     let (tls, cap) = {
         let tls = tls::parse_lean(cap, opts.summary_only);
@@ -112,6 +107,11 @@ pub fn explain_capture(id: usize, cap: &input::Capture, keys: &[input::keylog::E
         let mut tls = walked.tls;
         if let Some(d) = dec {
             d.finish(&mut tls, &cap, &walked.map);
+        }
+        // QUIC (its packets walked with the key log's secrets in the QUIC stage): the Finished
+        // messages the CRYPTO frames carried.
+        if cap.quic.is_some() && !keys.is_empty() {
+            crypto::decrypt::verify_quic_finished(&mut tls, &cap, keys);
         }
         (tls, cap)
     };

@@ -667,7 +667,7 @@ fn udp_lines(
     out: &mut Out<'_, '_>,
 ) -> std::io::Result<()> {
     for f in &udp {
-        if let Some(cap) = crate::quic::flow_capture(f, kind) {
+        if let Some(cap) = crate::quic::flow_capture(f, kind, &keys) {
             let lean = Options { summary_only: true, ..opts.explain.clone() };
             let (conn, diagnostics, _) = crate::explain_capture(f.stream, &cap, &keys, &lean);
             let mut line = ScanLine::from_connection(conn);

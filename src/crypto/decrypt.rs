@@ -641,10 +641,17 @@ fn key_schedule12(version: u16, suite: super::tls12::Suite, master: &[u8], keys:
 /// Check both Finished messages: verify_data must be HMAC(finished_key, Transcript-Hash of the
 /// handshake messages before it), with the message_hash rule after a HelloRetryRequest
 /// (RFC 8446 §4.4.1, §4.4.4).
-/// (QUIC, whose packets are walked by src/quic: the capture is walked here for its messages.)
-pub(crate) fn verify_finished(cap: &mut Capture, secrets: &Secrets, hash: Hash, notes: &mut Vec<(NoteSeverity, TextRef)>) {
-    let tls = crate::tls::parse(cap);
-    verify_finished_in(&tls.messages, tls.facts.hello_retry, cap, secrets, hash, notes);
+/// QUIC: its packets were opened in the QUIC stage; the Finished messages their CRYPTO frames
+/// carried are checked here, on the walked messages, with the key log's secrets for them.
+pub fn verify_quic_finished(tls: &mut TlsConnection, cap: &Capture, entries: &[Entry]) {
+    // After a Retry the client sends its ClientHello again, perhaps with a new random: the
+    // secrets belong to the last one.
+    let Some(suite) = tls.facts.suite().and_then(Suite::from_id) else { return };
+    let randoms = [tls.facts.last_client_random.clone(), tls.facts.client_hello.as_ref().map(|ch| ch.random.clone())];
+    let Some(secrets) = randoms.into_iter().flatten().map(|r| Secrets::find(entries, &r)).find(Secrets::any) else { return };
+    let mut notes = Vec::new();
+    verify_finished_in(&tls.messages, tls.facts.hello_retry, cap, &secrets, suite.hash, &mut notes);
+    tls.notes.extend(notes);
 }
 
 /// `verify_finished` on messages already walked (`hrr`: there was a HelloRetryRequest).

@@ -27,9 +27,10 @@ use crate::reader::{hexs, nbytes};
 /// The UDP flows of a capture as connections (QUIC when a packet opens, DTLS), after its TCP
 /// ones in udp.stream order; a QUIC flow none of whose packets opens (no Initial keys fit) is
 /// listed with the other flows. A capture file without any connection gets a diagnostic.
-pub fn add_udp(inp: &mut crate::input::Input) {
+/// QUIC flows are walked with the key log's secrets for them when `keys` has some.
+pub fn add_udp(inp: &mut crate::input::Input, keys: &[Entry]) {
     for f in std::mem::take(&mut inp.udp) {
-        match flow_capture(&f, inp.kind) {
+        match flow_capture(&f, inp.kind, keys) {
             Some(cap) => inp.captures.push(cap),
             None => inp.other_flows.push(crate::input::udp_flow(&f)),
         }
@@ -40,8 +41,10 @@ pub fn add_udp(inp: &mut crate::input::Input) {
     inp.other_flows.sort_by_key(|f| (f.transport, f.stream));
 }
 
-/// A UDP flow as a QUIC connection (when at least one packet opens) or a DTLS connection.
-pub fn flow_capture(f: &UdpFlow, kind: &'static str) -> Option<Capture> {
+/// A UDP flow as a QUIC connection (when at least one packet opens; with `keys`' secrets for
+/// it, those packets too) or a DTLS connection.
+#[cfg_attr(not(feature = "full"), allow(unused_variables))]
+pub fn flow_capture(f: &UdpFlow, kind: &'static str, keys: &[Entry]) -> Option<Capture> {
     if f.dtls {
         return Some(crate::input::dtls_capture(f, kind));
     }
@@ -56,7 +59,7 @@ pub fn flow_capture(f: &UdpFlow, kind: &'static str) -> Option<Capture> {
     }
     #[cfg(feature = "full")]
     {
-        let cap = capture(f, kind, &[]);
+        let cap = capture(f, kind, keys);
         cap.quic_summary.as_ref().is_some_and(|q| q.decrypted > 0).then_some(cap)
     }
 }
@@ -896,7 +899,9 @@ fn transport_error(code: u64) -> String {
 
 /// The capture of one QUIC flow: every kept packet explained, Initial packets decrypted with
 /// keys from the client's DCID, later levels with `keys` (a key log) when they hold the
-/// connection's secrets.
+/// connection's secrets. (Which secrets is told by the client random, in the Initial packets:
+/// with secrets for it the flow is walked a second time, with the keys; the Finished messages
+/// are checked by the pipeline, on the messages it walks anyway.)
 pub fn capture(flow: &UdpFlow, kind: &'static str, keys: &[Entry]) -> Capture {
     let mut w = Walk::new(flow, kind);
     for dg in &flow.datagrams {
@@ -910,35 +915,28 @@ pub fn capture(flow: &UdpFlow, kind: &'static str, keys: &[Entry]) -> Capture {
             let k = |secret: &Option<Vec<u8>>| secret.as_ref().map(|x| qc::packet_keys(&version, suite, x));
             let set = KeySet { handshake: [k(&s.client_handshake), k(&s.server_handshake)], zero_rtt: k(&s.client_early), one_rtt: [k(&s.client_app), k(&s.server_app)] };
             let any = set.handshake.iter().chain(set.one_rtt.iter()).any(Option::is_some) || set.zero_rtt.is_some();
-            any.then_some((set, s, suite))
+            any.then_some(set)
         }
         _ => None,
     };
-    let Some((set, secrets, suite)) = found else {
-        return with_flow(w.finish(), flow);
+    let keyless = w.finish();
+    let Some(set) = found else {
+        return with_flow(keyless, flow);
     };
     let mut w = Walk::new(flow, kind);
     w.keys = set;
     for dg in &flow.datagrams {
         w.datagram(dg);
     }
-    let mut cap = w.finish();
-    let mut notes = Vec::new();
-    crate::crypto::decrypt::verify_finished(&mut cap, &secrets, suite.hash, &mut notes);
-    cap.notes.extend(notes);
-    with_flow(cap, flow)
+    let cap = w.finish();
+    // Keys that open nothing more (another connection's) change nothing.
+    let opened = |c: &Capture| c.quic_packets.iter().filter(|m| m.decrypted).count();
+    with_flow(if opened(&cap) > opened(&keyless) { cap } else { keyless }, flow)
 }
 
 fn with_flow(mut cap: Capture, flow: &UdpFlow) -> Capture {
     cap.quic = Some(Arc::new(flow.clone()));
     cap
-}
-
-/// Explain again with a key log: the capture's flow walked with the secrets.
-pub fn with_keys(cap: &Capture, keys: &[Entry]) -> Option<Capture> {
-    let flow = cap.quic.as_ref()?;
-    let c = capture(flow, cap.kind, keys);
-    (c.quic_packets.iter().filter(|m| m.decrypted).count() > cap.quic_packets.iter().filter(|m| m.decrypted).count()).then_some(c)
 }
 
 #[cfg(test)]
