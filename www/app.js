@@ -120,6 +120,7 @@ const ui = {
 };
 
 const state = {
+  restarted: false, // the core failed and a fresh worker was started: the status says so once
   bytes: null,        // Uint8Array last analysed
   source: null,       // { kind: 'text' } | { kind: 'file', name } | { kind: 'binary-sample', name }
   result: null,       // tls-lens/1 object
@@ -313,10 +314,19 @@ async function run({ keepStep = false } = {}) {
     // The core never throws for bad input; anything here is a bug or the tab's memory.
     state.overview = null;
     state.result = failure(err);
+    coreFailed(err);
   }
   renderAll();
   performance.mark('tls-lens:rendered');
   finishStatus();
+}
+
+/** After a trap in the core or a dead worker: a fresh worker, and the status says so. */
+function coreFailed(err) {
+  if (!err || !err.fatal) return;
+  client.terminate(err);
+  startWorker();
+  state.restarted = true;
 }
 
 /** Big captures: explain the picked connection of the overview. */
@@ -331,6 +341,7 @@ async function explainPicked() {
       state.result = r.result;
     } catch (err) {
       state.result = failure(err);
+      coreFailed(err);
     }
   }
   renderAll();
@@ -350,6 +361,10 @@ function finishStatus() {
   if (state.keylogName) msg += ' ' + t('status.keylogFile', state.keylogName);
   if (result.input && result.input.keylog) msg += ' ' + t('status.keylog', result.input.keylog.entries, result.input.keylog.matched);
   if (state.overview) msg += ' ' + t('status.time', (state.ms / 1000).toFixed(2));
+  if (state.restarted) {
+    msg = t('status.coreRestarted') + ' ' + msg;
+    state.restarted = false;
+  }
   setStatus(msg, (result.diagnostics || []).some((d) => d.severity === 'error') ? 'has-errors' : '');
   document.body.dataset.state = 'ready';
 }

@@ -24,7 +24,15 @@ let client = null;
 /** Ask the shared worker to analyse `bytes`. */
 function analyse(bytes, lang) {
   if (!client) client = new WorkerClient(new Worker(new URL('worker.js', BASE), { type: 'module' }));
-  return client.request({ op: 'analyze', lang, bytes }).then((d) => d.result);
+  const c = client;
+  return c.request({ op: 'analyze', lang, bytes }).then((d) => d.result, (err) => {
+    // The core trapped: the next element (or this one, again) gets a fresh worker.
+    if (err.fatal && client === c) {
+      c.terminate(err);
+      client = null;
+    }
+    throw err;
+  });
 }
 
 class TlsLens extends HTMLElement {

@@ -1,6 +1,8 @@
 // The page's side of the worker protocol (worker.js), shared by the page (app.js) and the
 // <tls-lens> element (tls-lens.js): each request carries an id; the worker answers it once
-// ({ id, result } or { id, error }), after any number of { id, progress: [done, total] }.
+// ({ id, result } or { id, error, fatal }), after any number of { id, progress: [done, total] }.
+// A request that fails with `fatal` set (the core trapped, or the worker died) leaves the worker
+// unusable: the caller replaces it.
 // Also the reader's language as the browser states it.
 
 /** 'zh' when the browser lists a Chinese language, else 'en'. */
@@ -35,12 +37,14 @@ export class WorkerClient {
         return;
       }
       this.pending.delete(e.data.id);
-      if (e.data.error !== undefined) p.reject(new Error(e.data.error));
+      if (e.data.error !== undefined) p.reject(Object.assign(new Error(e.data.error), { fatal: !!e.data.fatal }));
       else p.resolve(e.data);
     };
+    // The worker itself failed (a script error, or it ran out of memory): it is of no more use.
     worker.onerror = (e) => {
       e.preventDefault();
-      this.failAll(new Error(e.message || 'worker failed'));
+      this.dead = true;
+      this.failAll(Object.assign(new Error(e.message || 'worker failed'), { fatal: true }));
     };
   }
 

@@ -1,7 +1,8 @@
 // TLS Lens worker: the wasm core runs here, off the page's main thread, so a big capture never
 // freezes the page. Requests: {id, op: 'analyze' | 'overview' | 'explainStream' | 'diff', bytes?, stream?,
 // transport?, lang}. Replies: {id, progress: [done, total]} while reading, then {id, result, ms, core}
-// or {id, error}, in the order the requests came. The last input's bytes stay here so that
+// or {id, error, fatal} (fatal: the core trapped and this worker must be replaced), in the order
+// the requests came. The last input's bytes stay here so that
 // picking another connection of a big capture does not copy them again.
 //
 // Two cores: the lite one (no decryption, QUIC or certificate compression; about 45% smaller) is
@@ -121,7 +122,10 @@ async function handle(d) {
     if (core === FULL) fullOnly = true;
     self.postMessage({ id: d.id, result, ms: performance.now() - t0, core: core.name });
   } catch (err) {
-    self.postMessage({ id: d.id, error: String(err && err.message ? err.message : err) });
+    // A trap in the core (a Rust panic is `unreachable`; running out of memory aborts the same
+    // way) leaves its instance unusable: the page is told to start a fresh worker.
+    const fatal = err instanceof WebAssembly.RuntimeError || err instanceof RangeError;
+    self.postMessage({ id: d.id, error: String(err && err.message ? err.message : err), fatal });
   }
 }
 

@@ -1216,3 +1216,55 @@ test('y. the full <tls-lens> element lays itself out by its own width, from a ph
     }
   }
 });
+
+test('z. a trap in the core restarts the worker and the page says so; a file over the memory budget is refused, the page keeps working', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
+  const page = await context.newPage();
+  const pageErrors = [];
+  page.on('pageerror', (e) => pageErrors.push(String(e)));
+  let workers = 0;
+  page.on('worker', () => { workers += 1; });
+  // Fault injection: the worker's core traps (as a Rust panic does: WebAssembly.RuntimeError
+  // "unreachable") on one input, the pasted text "de ad be" (the page sends the text's bytes);
+  // every other input is analysed as usual.
+  await page.route('**/worker.js*', async (route) => {
+    const res = await route.fetch();
+    const body = (await res.text()).replace(
+      'return core.analyze(input, d.lang, d.keylog || undefined);',
+      "if (new TextDecoder().decode(input) === 'de ad be') throw new WebAssembly.RuntimeError('unreachable');\n  return core.analyze(input, d.lang, d.keylog || undefined);",
+    );
+    assert.ok(body.includes("=== 'de ad be'"), 'the fault was injected');
+    await route.fulfill({ response: res, body });
+  });
+  const sparse = join(OUT, 'over-budget.pcap');
+  try {
+    await page.goto(base);
+    await page.waitForSelector('body[data-state="ready"]');
+    const before = workers;
+    await explainText(page, 'de ad be');
+    const status = await page.textContent('#status');
+    assert.match(status, /analysis core failed on this input.*restarted/);
+    assert.match(await page.textContent('ul.diagnostics'), /unreachable/);
+    assert.equal(workers, before + 1, 'one fresh worker');
+    // The fresh worker answers.
+    await explainText(page, readFileSync(TLS13_SAMPLE, 'utf8'));
+    assert.equal(await page.$('ul.diagnostics'), null);
+    assert.ok((await stepsOf(page)).length >= 3);
+    assert.doesNotMatch(await page.textContent('#status'), /restarted/);
+
+    // A 1.1 GB file (sparse on disk: no bytes are read) is refused by its size, before it is
+    // read; the explanation on screen stays, and the page goes on working.
+    mkdirSync(OUT, { recursive: true });
+    execFileSync('truncate', ['-s', '1100M', sparse]);
+    const steps = (await stepsOf(page)).length;
+    await page.setInputFiles('#file', sparse);
+    await page.waitForFunction(() => /larger than 1 GB/.test(document.querySelector('#status').textContent));
+    assert.equal((await stepsOf(page)).length, steps);
+    await explainText(page, readFileSync(TLS12_SAMPLE, 'utf8'));
+    assert.equal((await stepsOf(page)).length, 10);
+    assert.deepEqual(pageErrors, []);
+  } finally {
+    rmSync(sparse, { force: true });
+    await context.close();
+  }
+});
