@@ -396,8 +396,9 @@ impl<'k> Decryptor<'k> {
     /// theirs): the notes on what opened (before the walk's own), the key schedule and the
     /// application data's plaintext lengths go to `tls`, both Finished messages checked.
     pub fn finish(self, tls: &mut TlsConnection, cap: &Capture, map: &OffsetMap) {
-        let notes = self.finish_notes(tls, cap, map);
-        tls.notes.splice(0..0, notes);
+        let mut notes = self.finish_notes(tls, cap, map);
+        notes.append(&mut tls.notes);
+        tls.notes = notes;
     }
 
     fn finish_notes(self, tls: &mut TlsConnection, cap: &Capture, map: &OffsetMap) -> Vec<(NoteSeverity, TextRef)> {
@@ -454,22 +455,21 @@ impl<'k> Decryptor<'k> {
 }
 
 impl crate::tls::Opener for Decryptor<'_> {
-    fn record(&mut self, r: &RawRecord, facts: &Facts) -> Vec<Opened> {
+    fn record(&mut self, r: &RawRecord, facts: &Facts, out: &mut Vec<Opened>) {
         if matches!(self.state, State::Waiting) {
             if facts.server_hello.is_none() {
                 // Perhaps 0-RTT data: kept until the ServerHello says how it is protected.
                 if r.content_type == 23 && r.dir == Some(Dir::C2S) {
                     self.early.push(r.clone());
                 }
-                return Vec::new();
+                return;
             }
             self.state = self.start(facts);
-            let early = std::mem::take(&mut self.early);
-            let mut out: Vec<Opened> = early.iter().filter_map(|e| self.open(e)).collect();
-            out.extend(self.open(r));
-            return out;
+            for e in std::mem::take(&mut self.early) {
+                out.extend(self.open(&e));
+            }
         }
-        self.open(r).into_iter().collect()
+        out.extend(self.open(r));
     }
 }
 
@@ -647,8 +647,15 @@ pub fn verify_quic_finished(tls: &mut TlsConnection, cap: &Capture, entries: &[E
     // After a Retry the client sends its ClientHello again, perhaps with a new random: the
     // secrets belong to the last one.
     let Some(suite) = tls.facts.suite().and_then(Suite::from_id) else { return };
-    let randoms = [tls.facts.last_client_random.clone(), tls.facts.client_hello.as_ref().map(|ch| ch.random.clone())];
-    let Some(secrets) = randoms.into_iter().flatten().map(|r| Secrets::find(entries, &r)).find(Secrets::any) else { return };
+    let mut secrets = Secrets::default();
+    for r in [tls.facts.last_client_random.as_ref(), tls.facts.client_hello.as_ref().map(|ch| &ch.random)].into_iter().flatten() {
+        if !secrets.any() {
+            secrets = Secrets::find(entries, r);
+        }
+    }
+    if !secrets.any() {
+        return;
+    }
     let mut notes = Vec::new();
     verify_finished_in(&tls.messages, tls.facts.hello_retry, cap, &secrets, suite.hash, &mut notes);
     tls.notes.extend(notes);

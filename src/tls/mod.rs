@@ -32,7 +32,8 @@ pub use splice::{OffsetMap, Splice};
 /// give back plaintext that travelled protected: the walker walks it at once, as records placed
 /// right after the record that carried it.
 pub trait Opener {
-    fn record(&mut self, r: &RawRecord, facts: &Facts) -> Vec<Opened>;
+    /// What `r` held, if anything, goes to `out`.
+    fn record(&mut self, r: &RawRecord, facts: &Facts, out: &mut Vec<Opened>);
 }
 
 /// Plaintext an `Opener` got out of a record: its inner content type and content, to be placed
@@ -200,6 +201,8 @@ pub fn walk(cap: &Capture, lean: bool, mut opener: Option<&mut dyn Opener>, infl
     let mut diags = Vec::new();
     let raw = raw_records(cap, &mut diags);
     let n = raw.len();
+    #[cfg(feature = "full")]
+    let mut opened = Vec::new();
     let mut w = Walker {
         splices: Vec::new(),
         virt: cap.data.len() + 1,
@@ -237,7 +240,8 @@ pub fn walk(cap: &Capture, lean: bool, mut opener: Option<&mut dyn Opener>, infl
         #[cfg(feature = "full")]
         {
             if let Some(op) = opener.as_deref_mut() {
-                for o in op.record(&w.raw[i], &w.out.facts) {
+                op.record(&w.raw[i], &w.out.facts, &mut opened);
+                for o in opened.drain(..) {
                     let bytes = record::rebuild_messages(o.content_type, &o.content);
                     w.splice(o.at, o.dir, bytes, false);
                 }
