@@ -400,3 +400,45 @@ fn quic_crypto_offsets_far_beyond_the_data_are_skipped_and_named() {
     assert!(limits[0].message.contains("1099511627776") && limits[0].message.contains("1048576"), "{}", limits[0].message);
     assert!(names(&a).iter().any(|n| n == "ClientHello"), "{:?}", names(&a));
 }
+
+/// The limits above, as memory: each crafted worst case runs in the address space a one-record
+/// input needs plus a bound that is far less than what the input claims (a 16 MiB message, a
+/// 16 MiB inflated certificate) or than what keeping everything would take, and still gives its
+/// diagnostic. (Past the bound an allocation fails and the process aborts: status 134.)
+#[test]
+fn limits_hold_in_bounded_memory() {
+    let base = common::baseline_kb();
+    let explain = |name: &str, input: &[u8], extra_mib: u64| -> serde_json::Value {
+        let (code, out, err) = common::run_bounded(&["explain", "--json"], input, base + extra_mib * 1024);
+        assert!(matches!(code, Some(0) | Some(1)) && !err.contains("memory allocation"), "{name}: status {code:?} in {} KiB: {err}", base + extra_mib * 1024);
+        serde_json::from_str(&out).unwrap_or_else(|e| panic!("{name}: {e}"))
+    };
+    let kinds = |v: &serde_json::Value| -> Vec<String> { v["diagnostics"].as_array().unwrap().iter().map(|d| d["kind"].as_str().unwrap().to_string()).collect() };
+    // A 9-byte record whose ClientHello says it is 16 MiB - 1 long: nothing is reserved for it.
+    let v = explain("16 MiB length", &record(22, &[1, 0xff, 0xff, 0xff]), 4);
+    assert!(kinds(&v).iter().any(|k| k == "handshake.incomplete"), "{:?}", kinds(&v));
+    // 1 MiB of records carrying that message: kept as they come, not ahead of them.
+    let mut input = record(22, &[&[11u8, 0xff, 0xff, 0xff][..], &[0u8; 16_380][..]].concat());
+    for _ in 0..63 {
+        input.extend_from_slice(&record(22, &[0u8; 16_384]));
+    }
+    let v = explain("16 MiB message, 1 MiB of it", &input, 40);
+    assert!(kinds(&v).iter().any(|k| k == "handshake.incomplete"), "{:?}", kinds(&v));
+    // A zlib bomb: 16 MiB - 1 of zeros in about 16 KB, as a CompressedCertificate (RFC 8879):
+    // refused by its announced size before inflating, said in a note.
+    let n = (16 << 20) - 1;
+    let z = miniz_oxide::deflate::compress_to_vec_zlib(&vec![0u8; n], 9);
+    let mut body = vec![0, 1, (n >> 16) as u8, (n >> 8) as u8, n as u8, (z.len() >> 16) as u8, (z.len() >> 8) as u8, z.len() as u8];
+    body.extend_from_slice(&z);
+    let msg = [&[25u8, (body.len() >> 16) as u8, (body.len() >> 8) as u8, body.len() as u8][..], &body[..]].concat();
+    let input: Vec<u8> = msg.chunks(16_384).flat_map(|c| record(22, c)).collect();
+    let v = explain("zlib bomb", &input, 8);
+    let notes = v["connections"][0]["notes"].to_string();
+    assert!(notes.contains("1024 KiB"), "{notes}");
+    // One million zero-length records (5 MB): 20,000 kept, the rest named.
+    let v = explain("a million empty records", &[0x16, 0x03, 0x03, 0x00, 0x00].repeat(1_000_000), 96);
+    assert!(kinds(&v).iter().any(|k| k == "limit.records"), "{:?}", kinds(&v));
+    // Five thousand alerts each followed by a stray byte: 1,000 diagnostics and a count.
+    let v = explain("5,000 problems", &[0x15, 0x03, 0x03, 0x00, 0x02, 0x01, 0x00, 0xff].repeat(5_000), 48);
+    assert_eq!(v["diagnostics"].as_array().unwrap().len(), 1_001);
+}

@@ -43,3 +43,49 @@ pub fn tls13_client_hello() -> Vec<u8> {
     let n = u16::from_be_bytes([b[3], b[4]]) as usize;
     b[5..5 + n].to_vec()
 }
+
+/// Run the `tls-lens` binary with `args` (the input file is the last one, written from `input`)
+/// in at most `kb` KiB of address space (`ulimit -v`): an allocation past it aborts the process
+/// ("memory allocation of N bytes failed", status 134), which the caller's assertions catch.
+/// Returns (exit code, stdout, stderr).
+pub fn run_bounded(args: &[&str], input: &[u8], kb: u64) -> (Option<i32>, String, String) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let file = std::env::temp_dir().join(format!("tls-lens-bounded-{}-{}", std::process::id(), N.fetch_add(1, Ordering::Relaxed)));
+    std::fs::write(&file, input).unwrap();
+    let out = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(format!("ulimit -v {kb}; exec \"$0\" \"$@\""))
+        .arg(env!("CARGO_BIN_EXE_tls-lens"))
+        .args(args)
+        .arg(&file)
+        .output()
+        .unwrap();
+    let _ = std::fs::remove_file(&file);
+    (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+/// The least address space (KiB, to 1 MiB) in which `tls-lens explain --json` explains a
+/// one-record input: the binary, its libraries and its first allocations. Found by bisection
+/// with `run_bounded`, so that a test's bound is this plus what its input may cost, whatever the
+/// build (a debug binary maps several times the bytes of a release one).
+pub fn baseline_kb() -> u64 {
+    static BASE: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+    *BASE.get_or_init(|| {
+        let ok = |kb: u64| {
+            let (code, out, _) = run_bounded(&["explain", "--json"], b"16 03 03 00 02 01 00", kb);
+            code == Some(0) && out.contains("\"schema\"")
+        };
+        let (mut lo, mut hi) = (1024u64, 4 << 20);
+        assert!(ok(hi), "tls-lens does not run in 4 GiB");
+        while hi - lo > 1024 {
+            let mid = (lo + hi) / 2;
+            if ok(mid) {
+                hi = mid;
+            } else {
+                lo = mid;
+            }
+        }
+        hi
+    })
+}
