@@ -334,13 +334,9 @@ fn diagnostics_are_capped_with_a_count_of_the_rest() {
     assert!(n >= 4_000, "{}", more.message);
 }
 
-/// ASN.1 nested far deeper than any certificate (100,000 SEQUENCEs inside one another, with
-/// long-form lengths), as a certificate's DER and in its name and OID helpers: an error, not a
-/// stack overflow. The parsers under them (der-parser, via x509-parser) stop at a fixed depth.
-#[test]
-fn asn1_nested_without_end_is_an_error_not_a_stack_overflow() {
-    let depth = 100_000usize;
-    // Innermost first: each level wraps the previous one in 30 84 <4-byte length>.
+/// `depth` SEQUENCEs inside one another around a NULL, with long-form lengths (innermost first:
+/// each level wraps the previous one in 30 84 <4-byte length>).
+fn deep_der(depth: usize) -> Vec<u8> {
     let mut der: Vec<u8> = vec![0x05, 0x00];
     for _ in 0..depth {
         let n = der.len() as u32;
@@ -349,6 +345,27 @@ fn asn1_nested_without_end_is_an_error_not_a_stack_overflow() {
         outer.extend_from_slice(&der);
         der = outer;
     }
+    der
+}
+
+/// `der` as the one certificate of a TLS 1.2 Certificate message, in records.
+fn certificate_records(der: &[u8]) -> Vec<u8> {
+    let mut body = Vec::new();
+    let list = der.len() + 3;
+    body.extend_from_slice(&[(list >> 16) as u8, (list >> 8) as u8, list as u8]);
+    body.extend_from_slice(&[(der.len() >> 16) as u8, (der.len() >> 8) as u8, der.len() as u8]);
+    body.extend_from_slice(der);
+    let mut msg = vec![11, (body.len() >> 16) as u8, (body.len() >> 8) as u8, body.len() as u8];
+    msg.extend_from_slice(&body);
+    msg.chunks(16_384).flat_map(|c| record(22, c)).collect()
+}
+
+/// ASN.1 nested far deeper than any certificate (100,000 SEQUENCEs inside one another, with
+/// long-form lengths), as a certificate's DER and in its name and OID helpers: an error, not a
+/// stack overflow. The parsers under them (der-parser, via x509-parser) stop at a fixed depth.
+#[test]
+fn asn1_nested_without_end_is_an_error_not_a_stack_overflow() {
+    let der = deep_der(100_000);
     for role in [tls_lens::x509::Role::ServerLeaf, tls_lens::x509::Role::Issuer] {
         assert!(tls_lens::x509::summarize(&der, None, false, role).is_err());
     }
@@ -357,18 +374,7 @@ fn asn1_nested_without_end_is_an_error_not_a_stack_overflow() {
     assert!(tls_lens::x509::dn_string(&der).is_none_or(|s| s.len() < 1_000));
     let _ = tls_lens::x509::oid_text(&der);
     // And inside a capture: the same DER as the one certificate of a TLS 1.2 Certificate message.
-    let mut body = Vec::new();
-    let list = der.len() + 3;
-    body.extend_from_slice(&[(list >> 16) as u8, (list >> 8) as u8, list as u8]);
-    body.extend_from_slice(&[(der.len() >> 16) as u8, (der.len() >> 8) as u8, der.len() as u8]);
-    body.extend_from_slice(&der);
-    let mut msg = vec![11, (body.len() >> 16) as u8, (body.len() >> 8) as u8, body.len() as u8];
-    msg.extend_from_slice(&body);
-    let mut input = Vec::new();
-    for chunk in msg.chunks(16_384) {
-        input.extend_from_slice(&record(22, chunk));
-    }
-    let a = run(&input);
+    let a = run(&certificate_records(&der));
     assert!(names(&a).iter().any(|n| n == "Certificate"), "{:?}", names(&a));
 }
 
@@ -438,6 +444,9 @@ fn limits_hold_in_bounded_memory() {
     // One million zero-length records (5 MB): 20,000 kept, the rest named.
     let v = explain("a million empty records", &[0x16, 0x03, 0x03, 0x00, 0x00].repeat(1_000_000), 96);
     assert!(kinds(&v).iter().any(|k| k == "limit.records"), "{:?}", kinds(&v));
+    // ASN.1 nested 100,000 deep (600 KB) as a certificate: read to a fixed depth, not unwound.
+    let v = explain("ASN.1 100,000 deep", &certificate_records(&deep_der(100_000)), 32);
+    assert_eq!(v["connections"][0]["messages"][0]["name"], "Certificate");
     // Five thousand alerts each followed by a stray byte: 1,000 diagnostics and a count.
     let v = explain("5,000 problems", &[0x15, 0x03, 0x03, 0x00, 0x02, 0x01, 0x00, 0xff].repeat(5_000), 48);
     assert_eq!(v["diagnostics"].as_array().unwrap().len(), 1_001);
