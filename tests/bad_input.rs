@@ -384,6 +384,16 @@ fn asn1_nested_without_end_is_an_error_not_a_stack_overflow() {
 /// at offset 0 in the next packet is still read.
 #[test]
 fn quic_crypto_offsets_far_beyond_the_data_are_skipped_and_named() {
+    let a = run(&tls_lens::harness::quic_pcap(&far_crypto_offsets()));
+    let limits: Vec<_> = a.diagnostics.iter().filter(|d| d.kind == "quic.crypto_limit").collect();
+    assert_eq!(limits.len(), 2, "{:?}", a.diagnostics);
+    assert!(limits[0].message.contains("1099511627776") && limits[0].message.contains("1048576"), "{}", limits[0].message);
+    assert!(names(&a).iter().any(|n| n == "ClientHello"), "{:?}", names(&a));
+}
+
+/// The `quic` fuzz target's input for three Initial packets: CRYPTO frames at offsets 2^40 and
+/// 2^61 (a varint allows up to 2^62 - 1), then the ClientHello at offset 0.
+fn far_crypto_offsets() -> Vec<u8> {
     let hello = common::tls13_client_hello();
     let crypto = |offset: u64, data: &[u8]| {
         // CRYPTO (0x06), offset as an 8-byte varint, length as a 2-byte varint.
@@ -400,11 +410,7 @@ fn quic_crypto_offsets_far_beyond_the_data_are_skipped_and_named() {
         data.extend_from_slice(&(frames.len() as u16).to_be_bytes());
         data.extend_from_slice(&frames);
     }
-    let a = run(&tls_lens::harness::quic_pcap(&data));
-    let limits: Vec<_> = a.diagnostics.iter().filter(|d| d.kind == "quic.crypto_limit").collect();
-    assert_eq!(limits.len(), 2, "{:?}", a.diagnostics);
-    assert!(limits[0].message.contains("1099511627776") && limits[0].message.contains("1048576"), "{}", limits[0].message);
-    assert!(names(&a).iter().any(|n| n == "ClientHello"), "{:?}", names(&a));
+    data
 }
 
 /// The limits above, as memory: each crafted worst case runs in the address space a one-record
@@ -447,6 +453,23 @@ fn limits_hold_in_bounded_memory() {
     // ASN.1 nested 100,000 deep (600 KB) as a certificate: read to a fixed depth, not unwound.
     let v = explain("ASN.1 100,000 deep", &certificate_records(&deep_der(100_000)), 32);
     assert_eq!(v["connections"][0]["messages"][0]["name"], "Certificate");
+    // QUIC CRYPTO frames at offsets 2^40 and 2^61: skipped, nothing reserved for the gap.
+    let v = explain("QUIC CRYPTO offsets", &tls_lens::harness::quic_pcap(&far_crypto_offsets()), 16);
+    assert_eq!(kinds(&v).iter().filter(|k| *k == "quic.crypto_limit").count(), 2, "{:?}", kinds(&v));
+    // DTLS: ten fragments of ClientHellos that claim 16 MiB - 1 (160 MiB if each were kept whole),
+    // then 70 messages of 256 KiB - 1 in progress at once: the first ten and the six past 64 are
+    // skipped, 64 x 256 KiB held.
+    let dtls_rec = |n: u64, body: &[u8]| [&[22u8, 0xfe, 0xfd, 0, 0][..], &n.to_be_bytes()[2..], &(body.len() as u16).to_be_bytes(), body].concat();
+    let frag = |len: usize, seq: u16, off: usize| [&[1u8][..], &(len as u32).to_be_bytes()[1..], &seq.to_be_bytes(), &(off as u32).to_be_bytes()[1..], &[0, 0, 100], &[0u8; 100]].concat();
+    let mut data = Vec::new();
+    for k in 0..80u16 {
+        let len = if k < 10 { (16 << 20) - 1 } else { (256 << 10) - 1 };
+        let d = dtls_rec(k as u64, &frag(len, k, len - 100));
+        data.extend_from_slice(&[0, (d.len() >> 8) as u8, d.len() as u8]);
+        data.extend_from_slice(&d);
+    }
+    let v = explain("DTLS messages", &tls_lens::harness::dtls_pcap(&data), 40);
+    assert_eq!(kinds(&v).iter().filter(|k| *k == "dtls.fragment_skipped").count(), 26, "{:?}", kinds(&v));
     // Five thousand alerts each followed by a stray byte: 1,000 diagnostics and a count.
     let v = explain("5,000 problems", &[0x15, 0x03, 0x03, 0x00, 0x02, 0x01, 0x00, 0xff].repeat(5_000), 48);
     assert_eq!(v["diagnostics"].as_array().unwrap().len(), 1_001);
