@@ -45,6 +45,9 @@ wasm: cli
 	$(WASM_BUILD) --no-default-features
 	wasm-bindgen --target web --no-typescript --out-dir www/pkg --out-name tls_lens_lite $(WASM_OUT)
 	for l in en zh; do ./target/release/tls-lens texts $$l > www/pkg/texts-$$l.tsv || exit 1; done
+	# The default view's analysis, made by the same core (the page draws it before any wasm loads).
+	# (Its text without the trailing newline, as the page reads a sample.)
+	for l in en zh; do printf '%s' "$$(cat www/samples/tls12-ecdhe-rsa.hex)" | ./target/release/tls-lens explain --json --lang $$l - > www/pkg/default-$$l.json || exit 1; done
 	$(WASM_BUILD) --no-default-features --features full
 	wasm-bindgen --target web --no-typescript --out-dir www/pkg $(WASM_OUT)
 	for w in tls_lens_lite_bg tls_lens_bg; do \

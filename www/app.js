@@ -152,18 +152,26 @@ function startWorker() {
   let worker = globalThis.TLS_LENS_EARLY_WORKER;
   if (!worker) {
     worker = new Worker(single || new URL(`./worker.js?lang=${getLang()}`, import.meta.url), { type: single ? 'classic' : 'module' });
-    globalThis.TLS_LENS_EARLY = null; // its answer would come from the old worker
+    // Its answer would come from the old worker (a prerendered one comes from no worker).
+    if (!(globalThis.TLS_LENS_EARLY && globalThis.TLS_LENS_EARLY.prerendered)) globalThis.TLS_LENS_EARLY = null;
   }
   globalThis.TLS_LENS_EARLY_WORKER = null;
   sentBytes = null;
   client = new WorkerClient(worker);
 }
 
+/** The worker, started now if it was not yet (the default view needs none). */
+function ensureWorker() {
+  if (!client) startWorker();
+}
+
 /** Ask the worker; the current input's bytes go along only when the worker lacks them. */
 function call(op, extra = {}, onProgress = null) {
-  const msg = { id: client.nextId(), op, lang: getLang(), ...extra };
+  const msg = { op, lang: getLang(), ...extra };
   const early = takeEarly(msg);
   if (early) return early;
+  ensureWorker();
+  msg.id = client.nextId();
   if (state.bytes && sentBytes !== state.bytes) {
     msg.bytes = state.bytes;
     sentBytes = state.bytes;
@@ -195,7 +203,7 @@ function sameBytes(a, b) {
 
 /** Stop a long analysis: the worker is dropped and a fresh one started. */
 function cancel() {
-  client.terminate(new Error('cancelled'));
+  if (client) client.terminate(new Error('cancelled'));
   startWorker();
 }
 
@@ -755,14 +763,20 @@ async function boot() {
   applyStatic();
   bind();
   setStatus(t('status.loading'));
-  try {
-    startWorker();
-    await call('ping');
-    performance.mark('tls-lens:core-ready');
-  } catch (err) {
-    setStatus(t('status.wasmFailed') + String(err && err.message ? err.message : err), 'has-errors');
-    document.body.dataset.state = 'error';
-    return;
+  // The default sample's analysis may have come with the page (boot.js): then the core is
+  // loaded when the reader first does something, not for the first view.
+  const early = globalThis.TLS_LENS_EARLY;
+  const prerendered = early && (await early.reply.catch(() => null)) && early.prerendered && early.lang === getLang();
+  if (!prerendered) {
+    try {
+      startWorker();
+      await call('ping');
+      performance.mark('tls-lens:core-ready');
+    } catch (err) {
+      setStatus(t('status.wasmFailed') + String(err && err.message ? err.message : err), 'has-errors');
+      document.body.dataset.state = 'error';
+      return;
+    }
   }
   state.ready = true;
   try {
@@ -786,6 +800,16 @@ async function boot() {
   // For the budget report (browser test g): when the default sample is on screen, i.e. after the
   // next frame's style, layout and paint (a task queued from requestAnimationFrame runs after them).
   if (state.result) requestAnimationFrame(() => setTimeout(() => performance.mark('tls-lens:painted'), 0));
+  // Without a worker yet: start it at the reader's first move (it is ready long before a paste
+  // or a file could reach it).
+  if (!client) {
+    const events = ['pointerdown', 'keydown', 'focusin', 'dragenter', 'touchstart'];
+    const wake = () => {
+      for (const ev of events) removeEventListener(ev, wake, true);
+      ensureWorker();
+    };
+    for (const ev of events) addEventListener(ev, wake, { capture: true, passive: true });
+  }
   if (!state.result) {
     setStatus(t('status.sampleFailed'), 'has-errors');
     document.body.dataset.state = 'ready';

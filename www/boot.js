@@ -1,8 +1,12 @@
-// TLS Lens page: the first script. It starts the worker (and so the download and compilation of
-// the wasm core) while the page's modules are still loading; app.js takes this worker over.
-// When the page opens on the default sample (no permalink in the fragment), it also fetches
-// that sample now and has the worker analyse it as soon as the core is up: app.js uses that
-// answer when it asks for the same bytes in the same language (else it asks again).
+// TLS Lens page: the first script. When the page opens on the default sample (no permalink in
+// the fragment), the first explanation needs no wasm: `make wasm` writes the default sample's
+// analysis beside the cores (pkg/default-<lang>.json, the CLI's `explain --json`, the same
+// contract the worker returns), and this script fetches it with the sample while the page's
+// modules load. app.js draws it, and starts the worker (and so the core's download) only when
+// the reader does something: a click, a key, a drag, a focus. Without that file (the single-file
+// build, an old build) or when a certificate in it is not valid by this browser's clock (the
+// analysis depends on the date then), it starts the worker now and has it analyse the sample as
+// soon as the core is up, as before; with a permalink it starts the worker now.
 'use strict';
 (() => {
   // The language app.js will pick (its initialLang): ?lang=, then the saved choice, then the browser's.
@@ -10,20 +14,33 @@
   try { lang = lang || localStorage.getItem('tls-lens.lang'); } catch { /* storage may be disabled */ }
   // (worker-client.js's browserLang; this classic script cannot import it.)
   if (!lang) lang = (navigator.languages || [navigator.language || 'en']).some((l) => /^zh\b/i.test(l)) ? 'zh' : 'en';
-  let worker;
-  try {
-    // The worker fetches the texts of that language while its core compiles.
-    worker = new Worker(`worker.js?lang=${encodeURIComponent(lang)}`, { type: 'module' });
-  } catch {
+  const startWorker = () => {
+    try {
+      // The worker fetches the texts of that language while its core compiles.
+      globalThis.TLS_LENS_EARLY_WORKER = new Worker(`worker.js?lang=${encodeURIComponent(lang)}`, { type: 'module' });
+    } catch { /* app.js starts one */ }
+    return globalThis.TLS_LENS_EARLY_WORKER;
+  };
+  if (location.hash.length > 1) {
+    startWorker();
     return;
   }
-  globalThis.TLS_LENS_EARLY_WORKER = worker;
-  if (location.hash.length > 1) return;
-  const early = { file: 'tls12-ecdhe-rsa.hex', lang, bytes: null };
+  const early = { file: 'tls12-ecdhe-rsa.hex', lang, bytes: null, prerendered: false };
   early.text = fetch(`samples/${early.file}`, { cache: 'no-cache' }).then((r) => (r.ok ? r.text() : null), () => null);
-  early.reply = early.text.then((text) => {
+  const json = globalThis.TLS_LENS_SAMPLES ? Promise.resolve(null)
+    : fetch(`pkg/default-${encodeURIComponent(lang)}.json`, { cache: 'no-cache' }).then((r) => (r.ok ? r.json() : null), () => null);
+  // Every certificate valid now: else the analysis would name today's date.
+  const now = Date.now();
+  const timeless = (result) => (result.connections || []).every((c) => (c.certificates || []).every((x) => Date.parse(x.not_before) <= now && now <= Date.parse(x.not_after)));
+  early.reply = Promise.all([early.text, json]).then(([text, result]) => {
     if (text === null) return null;
     early.bytes = new TextEncoder().encode(text.trimEnd());
+    if (result && result.schema && timeless(result)) {
+      early.prerendered = true;
+      return { id: 'boot', result, ms: 0, core: 'prerendered' };
+    }
+    const worker = startWorker();
+    if (!worker) return null;
     return new Promise((resolve) => {
       worker.addEventListener('message', function got(e) {
         if (e.data.id !== 'boot') return;

@@ -104,13 +104,34 @@ test('a. default sample (TLS 1.2 ECDHE-RSA) loads with its 10 steps and no error
     await page.waitForSelector('#steps li[data-step]');
     const steps = await stepsOf(page);
     assert.equal(steps.length, 10);
-    // boot.js fetched the sample and had the worker analyse it before app.js asked: one fetch,
-    // and app.js took that answer (it clears TLS_LENS_EARLY when it does).
+    // boot.js fetched the sample and its analysis made at build time (the CLI's JSON): one
+    // fetch each, and app.js drew that answer (it clears TLS_LENS_EARLY when it takes it). The
+    // default view loads no wasm and starts no worker.
     assert.equal(requests.filter((u) => u.endsWith('/samples/tls12-ecdhe-rsa.hex')).length, 1);
+    assert.equal(requests.filter((u) => u.endsWith('/pkg/default-en.json')).length, 1);
     assert.equal(await page.evaluate(() => globalThis.TLS_LENS_EARLY), null);
-    // The lite core answered; the full one (decryption, QUIC) was never fetched.
+    await page.waitForFunction(() => performance.getEntriesByName('tls-lens:painted').length > 0);
+    assert.deepEqual(requests.filter((u) => /\.wasm$|\/worker\.js/.test(u)), []);
+    assert.equal(page.workers().length, 0);
+    // The reader's first move starts the worker: the lite core is fetched; the full one
+    // (decryption, QUIC) is not.
+    await page.click('#steps li[data-step="1"]');
+    for (let i = 0; i < 100 && !requests.some((u) => u.endsWith('/pkg/tls_lens_lite_bg.wasm')); i++) await page.waitForTimeout(100);
     assert.equal(requests.filter((u) => u.endsWith('/pkg/tls_lens_lite_bg.wasm')).length, 1);
     assert.deepEqual(requests.filter((u) => u.endsWith('/pkg/tls_lens_bg.wasm')), []);
+    // The analysis that came with the page is the one the core makes in the browser.
+    const [pre, live] = await page.evaluate(async () => {
+      const text = (await (await fetch('samples/tls12-ecdhe-rsa.hex')).text()).trimEnd();
+      const pre = await (await fetch('pkg/default-en.json')).json();
+      const w = new Worker('worker.js?lang=en', { type: 'module' });
+      const live = await new Promise((resolve) => {
+        w.onmessage = (e) => resolve(e.data);
+        w.postMessage({ id: 1, op: 'analyze', bytes: new TextEncoder().encode(text), lang: 'en' });
+      });
+      w.terminate();
+      return [pre, live.result];
+    });
+    assert.deepStrictEqual(pre, live);
     assert.deepEqual(steps.map((s) => s.name), ['ClientHello', 'ServerHello', 'Certificate', 'ServerKeyExchange', 'ServerHelloDone', 'ClientKeyExchange', 'ChangeCipherSpec', 'Finished', 'ChangeCipherSpec', 'Finished']);
     assert.deepEqual(steps.map((s) => s.dir), ['c2s', 's2c', 's2c', 's2c', 's2c', 'c2s', 'c2s', 'c2s', 's2c', 's2c']);
     assert.deepEqual(steps.map((s) => s.step), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
@@ -1240,6 +1261,10 @@ test('z. a trap in the core restarts the worker and the page says so; a file ove
   try {
     await page.goto(base);
     await page.waitForSelector('body[data-state="ready"]');
+    // (The default view needs no worker: the first move starts one.)
+    const started = page.waitForEvent('worker');
+    await page.click('#input');
+    await started;
     const before = workers;
     await explainText(page, 'de ad be');
     const status = await page.textContent('#status');
