@@ -596,6 +596,9 @@ pub struct Certificate {
     /// says in words).
     #[serde(skip)]
     pub key: KeyKind,
+    /// The key's size in bits (an RSA modulus, an EC curve's order), when the parser knows it.
+    #[serde(skip)]
+    pub key_bits: Option<usize>,
 }
 
 /// A certificate's key type, as far as the handshake's choices depend on it.

@@ -447,6 +447,18 @@ fn limits_hold_in_bounded_memory() {
     let v = explain("zlib bomb", &input, 8);
     let notes = v["connections"][0]["notes"].to_string();
     assert!(notes.contains("1024 KiB"), "{notes}");
+    // Ten CompressedCertificates of 1 MiB of zeros each (about 1 KB compressed): the first four
+    // are decompressed (4 MiB, the most one connection gets), the rest are not, said once.
+    let m = 1 << 20;
+    let z = miniz_oxide::deflate::compress_to_vec_zlib(&vec![0u8; m], 9);
+    let mut body = vec![0, 1, (m >> 16) as u8, (m >> 8) as u8, m as u8, (z.len() >> 16) as u8, (z.len() >> 8) as u8, z.len() as u8];
+    body.extend_from_slice(&z);
+    let msg = [&[25u8, (body.len() >> 16) as u8, (body.len() >> 8) as u8, body.len() as u8][..], &body[..]].concat();
+    let input: Vec<u8> = msg.repeat(10).chunks(16_384).flat_map(|c| record(22, c)).collect();
+    let v = explain("ten 1 MiB certificates", &input, 96);
+    let notes: Vec<String> = v["connections"][0]["notes"].as_array().unwrap().iter().map(|n| n["text"].as_str().unwrap().to_string()).collect();
+    assert_eq!(notes.iter().filter(|n| n.contains("decompressed") && n.contains("1048576")).count(), 4, "{notes:?}");
+    assert_eq!(notes.iter().filter(|n| n.contains("4096 KiB")).count(), 1, "{notes:?}");
     // One million zero-length records (5 MB): 20,000 kept, the rest named.
     let v = explain("a million empty records", &[0x16, 0x03, 0x03, 0x00, 0x00].repeat(1_000_000), 96);
     assert!(kinds(&v).iter().any(|k| k == "limit.records"), "{:?}", kinds(&v));

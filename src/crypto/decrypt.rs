@@ -287,8 +287,8 @@ impl<'k> Decryptor<'k> {
         // How the key log's master secret was made: with extended_master_secret from the session
         // hash (RFC 7627 §4), else from the two randoms only.
         let ems = sh.extensions.contains(&crate::registry::ext::EXTENDED_MASTER_SECRET) && ch.ext.types.contains(&crate::registry::ext::EXTENDED_MASTER_SECRET);
-        // Before the first protected record the walk knows whether the server resumed (its CCS
-        // right after the ServerHello, RFC 5246 §7.3).
+        // Whether the server resumed is known by the first protected record (its CCS right after
+        // the ServerHello, RFC 5246 §7.3): `record` updates it until then.
         let resumed = f.resumed;
         let (ck, sk) = t12::key_block(version, suite, &master, &ch.random, &sh.random);
         let st = [(false, 0u64, ck.iv.clone(), 0usize), (false, 0u64, sk.iv.clone(), 0usize)];
@@ -467,6 +467,11 @@ impl crate::tls::Opener for Decryptor<'_> {
             self.state = self.start(facts);
             for e in std::mem::take(&mut self.early) {
                 out.extend(self.open(&e));
+            }
+        }
+        if let State::Tls12(t) = &mut self.state {
+            if self.opened + self.failed == 0 {
+                t.resumed = facts.resumed;
             }
         }
         out.extend(self.open(r));

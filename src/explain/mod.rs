@@ -1700,7 +1700,7 @@ fn notes(tls: &TlsConnection, hs: &Handshake, s: &Summary, opts: &Options, captu
     // Certificates: key size, signature hash, and the order of the server's chain (each
     // certificate is issued by the next one, RFC 8446 §4.4.2, RFC 5246 §7.4.2).
     for c in &tls.certificates {
-        if let Some(bits) = c.public_key.strip_prefix("RSA ").and_then(|r| r.strip_suffix(" bit")).and_then(|b| b.parse::<u32>().ok()) {
+        if let Some(bits) = c.key_bits.filter(|_| c.key == crate::model::KeyKind::Rsa) {
             if bits < 2048 {
                 out.push(note(Danger, TextRef::new("note.weak_cert_key").arg("subject", c.subject.clone()).arg("key", c.public_key.clone())));
             }

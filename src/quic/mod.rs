@@ -178,6 +178,8 @@ struct Walk<'a> {
     counts: BTreeMap<&'static str, u64>,
     decrypted: u64,
     undecrypted: [u64; 4],
+    /// Bytes of certificates decompressed so far (at most `certcomp::INFLATE_BUDGET`).
+    inflated_total: usize,
 }
 
 /// A packet's header as parsed, before protection is removed.
@@ -217,6 +219,7 @@ impl<'a> Walk<'a> {
             counts: BTreeMap::new(),
             decrypted: 0,
             undecrypted: [0; 4],
+            inflated_total: 0,
         }
     }
 
@@ -583,9 +586,18 @@ impl<'a> Walk<'a> {
             let rec = crate::tls::record::rebuild(22, msg);
             let at = self.push(dir, &rec, frame, None);
             self.cap.decrypted.push((at, rec.len()));
+            if msg.first() == Some(&crate::registry::ht::COMPRESSED_CERTIFICATE) && self.inflated_total >= crate::tls::certcomp::INFLATE_BUDGET {
+                // Said once (usize::MAX: said).
+                if self.inflated_total != usize::MAX {
+                    self.cap.notes.push(crate::tls::certcomp::note(0, 0, &Err(crate::tls::certcomp::budget_spent())));
+                    self.inflated_total = usize::MAX;
+                }
+                continue;
+            }
             match crate::tls::certcomp::certificate_message(msg) {
                 Ok(Some((algorithm, compressed, cert))) => {
-                    self.cap.notes.push(crate::tls::certcomp::note(algorithm, compressed, &Ok(cert.clone())));
+                    self.inflated_total += cert.len();
+                    self.cap.notes.push(crate::tls::certcomp::note(algorithm, compressed, &Ok(cert.len())));
                     let rec = crate::tls::record::rebuild(22, &cert);
                     let at = self.push(dir, &rec, frame, None);
                     self.cap.decrypted.push((at, rec.len()));

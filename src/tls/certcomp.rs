@@ -98,12 +98,22 @@ pub fn split_messages(mut bytes: &[u8]) -> Vec<&[u8]> {
     out
 }
 
-/// Notes for one decompression.
-pub fn note(algorithm: u16, compressed: usize, result: &Result<Vec<u8>, String>) -> (NoteSeverity, TextRef) {
+/// Most bytes decompressed in one connection, all its CompressedCertificates together (a
+/// certificate chain decompresses to tens of KB; each message may announce up to
+/// `MAX_UNCOMPRESSED`, and a megabyte of input could hold thousands of them).
+pub const INFLATE_BUDGET: usize = 4 * MAX_UNCOMPRESSED;
+
+/// Why a CompressedCertificate past `INFLATE_BUDGET` is left compressed.
+pub fn budget_spent() -> String {
+    format!("this connection has already had {} KiB of certificates decompressed, the most TLS Lens inflates in one connection", INFLATE_BUDGET >> 10)
+}
+
+/// Notes for one decompression (`result`: the decompressed message's length, or why not).
+pub fn note(algorithm: u16, compressed: usize, result: &Result<usize, String>) -> (NoteSeverity, TextRef) {
     match result {
-        Ok(m) => (
+        Ok(len) => (
             NoteSeverity::Info,
-            TextRef::new("note.certcomp.ok").arg("algorithm", algorithm_name(algorithm)).arg("compressed", compressed.to_string()).arg("size", m.len().saturating_sub(4).to_string()),
+            TextRef::new("note.certcomp.ok").arg("algorithm", algorithm_name(algorithm)).arg("compressed", compressed.to_string()).arg("size", len.saturating_sub(4).to_string()),
         ),
         Err(e) => (NoteSeverity::Warning, TextRef::new("note.certcomp.bad").arg("why", e.clone())),
     }

@@ -98,6 +98,8 @@ struct Walker {
     inflate: bool,
     /// Decompressed Certificates waiting to be spliced in: (after offset, direction, message).
     inflated: Vec<(usize, Dir, Vec<u8>)>,
+    /// Bytes decompressed so far in this connection (at most `INFLATE_BUDGET`).
+    inflated_total: usize,
     inflate_notes: Vec<(crate::model::NoteSeverity, TextRef)>,
     out: TlsConnection,
     /// Per direction (index 0 = c2s, 1 = s2c, 2 = unknown): pending handshake bytes.
@@ -208,6 +210,7 @@ pub fn walk(cap: &Capture, lean: bool, mut opener: Option<&mut dyn Opener>, infl
         virt: cap.data.len() + 1,
         inflate,
         inflated: Vec::new(),
+        inflated_total: 0,
         inflate_notes: Vec::new(),
         out: TlsConnection {
             diagnostics: diags,
@@ -254,9 +257,9 @@ pub fn walk(cap: &Capture, lean: bool, mut opener: Option<&mut dyn Opener>, infl
         }
     }
     w.finish();
+    // A CompressedCertificate completed by the end of the input.
     #[cfg(feature = "full")]
-    if !w.inflated.is_empty() {
-        // A CompressedCertificate cut off at the end (its notes say so); anything else ends here.
+    while !w.inflated.is_empty() {
         w.splice_inflated();
         w.finish();
     }
@@ -322,17 +325,25 @@ impl Walker {
     /// Walk `bytes` (rebuilt records) as if they came right after source offset `at`.
     fn splice(&mut self, at: usize, dir: Dir, bytes: Vec<u8>, inflated: bool) {
         let virt = self.virt;
-        self.virt += bytes.len();
+        // A gap after each splice: its end is its own offset, not the next one's start.
+        self.virt += bytes.len() + 1;
         let mut diags = Vec::new();
         let recs = record::parse_records(&bytes::Bytes::copy_from_slice(&bytes), &PieceMap::contiguous(virt, bytes.len()), Some(dir), &mut diags);
         self.out.diagnostics.append(&mut diags);
         self.splices.push(Splice { at, dir, virt, bytes, inflated });
+        // A decompressed Certificate is a whole message: walked on its own, not after the part
+        // of the next message that the record before it may have begun.
+        let pd = di(if self.marked { Some(dir) } else { None });
+        let held = if inflated { std::mem::take(&mut self.pending[pd]) } else { Pending::default() };
         for mut r in recs {
             r.decrypted = true;
             r.inflated = inflated;
             self.raw.push(r);
             self.record(self.raw.len() - 1);
             self.splice_inflated();
+        }
+        if inflated {
+            self.pending[pd] = held;
         }
     }
 
@@ -538,6 +549,8 @@ impl Walker {
         // The record that ends a CompressedCertificate is where its Certificate goes.
         #[cfg_attr(not(feature = "full"), allow(unused_variables))]
         let (end, before) = (recs.last().and_then(|&i| self.raw.get(i)).map(|r| r.span().end()), self.out.messages.len());
+        #[cfg_attr(not(feature = "full"), allow(unused_variables))]
+        let from_inflated = recs.iter().any(|&i| self.raw.get(i).is_some_and(|r| r.inflated));
         self.push_message(Message {
             dir_inferred: pd.is_none(),
             decrypted,
@@ -547,12 +560,22 @@ impl Walker {
             ..Message::at(dir, 22, Some(msg_type), name, span)
         });
         // (The lite core decompresses nothing: it leaves such input to the full one.)
+        // (Not in DTLS, whose records are not rebuilt this way; not in a decompressed
+        // Certificate's own bytes, which would let a message decompress into another one;
+        // at most INFLATE_BUDGET bytes a connection.)
         #[cfg(feature = "full")]
-        if self.inflate && msg_type == registry::ht::COMPRESSED_CERTIFICATE && self.out.messages.len() > before {
-            if let Some(end) = end {
+        if self.inflate && !self.dtls && msg_type == registry::ht::COMPRESSED_CERTIFICATE && self.out.messages.len() > before && !from_inflated {
+            if self.inflated_total >= certcomp::INFLATE_BUDGET {
+                // Said once (usize::MAX: said).
+                if self.inflated_total != usize::MAX {
+                    self.inflate_notes.push(certcomp::note(0, 0, &Err(certcomp::budget_spent())));
+                    self.inflated_total = usize::MAX;
+                }
+            } else if let Some(end) = end {
                 match certcomp::certificate_message(&bytes) {
                     Ok(Some((algorithm, compressed, message))) => {
-                        self.inflate_notes.push(certcomp::note(algorithm, compressed, &Ok(message.clone())));
+                        self.inflated_total += message.len();
+                        self.inflate_notes.push(certcomp::note(algorithm, compressed, &Ok(message.len())));
                         self.inflated.push((end, dir.unwrap_or(Dir::S2C), message));
                     }
                     Ok(None) => {}

@@ -29,14 +29,15 @@ pub struct Splice {
 #[derive(Clone, Debug, Default)]
 pub struct OffsetMap {
     /// (source start, assembled start), sorted by source start: each segment runs to the next
-    /// one's start (the capture's bytes and the splices' virtual ranges are contiguous; the one
-    /// gap, at the capture's end, is its own end).
+    /// one's start. The walker leaves a one-byte gap after the capture's bytes and after each
+    /// splice's, so that the end of each is an offset of its own.
     segs: Vec<(usize, usize)>,
 }
 
 impl OffsetMap {
-    /// Where source byte `o` is now. A source offset no byte has (one past the end of the
-    /// bytes, or an empty span there) goes with the byte before it.
+    /// Where source byte `o` is now. The end of the capture's bytes or of a splice's (one past
+    /// its last byte) goes with the byte before it; an offset of the capture where a splice was
+    /// placed is the byte after the splice.
     pub fn at(&self, o: usize) -> usize {
         let i = self.segs.partition_point(|s| s.0 <= o);
         match i.checked_sub(1).map(|k| self.segs[k]) {
@@ -189,17 +190,21 @@ mod tests {
     fn splices_land_after_their_bytes_and_the_map_follows() {
         let mut cap = Capture { data: b"abcdef".to_vec(), ..Default::default() };
         cap.chunks = vec![crate::input::ChunkIn { dir: Some(Dir::C2S), offset: 0, len: 6, frame: None, layer: None }];
-        // Virtual offsets start one past the capture's end (7), so that its end (6) is its own.
+        // Virtual offsets as the walker gives them: from one past the capture's end (7), with a
+        // one-byte gap after each splice, so that every end is an offset of its own.
         let splices = vec![
             Splice { at: 2, dir: Dir::C2S, virt: 7, bytes: b"XYZ".to_vec(), inflated: false },
-            Splice { at: 6, dir: Dir::C2S, virt: 10, bytes: b"Q".to_vec(), inflated: false },
+            Splice { at: 6, dir: Dir::C2S, virt: 11, bytes: b"Q".to_vec(), inflated: false },
             // Inside the first, after its "XY".
-            Splice { at: 9, dir: Dir::C2S, virt: 11, bytes: b"ii".to_vec(), inflated: true },
+            Splice { at: 9, dir: Dir::C2S, virt: 13, bytes: b"ii".to_vec(), inflated: true },
         ];
         let (out, map) = assemble(&cap, &splices);
         assert_eq!(out.data, b"abXYiiZcdefQ");
-        // Source bytes: 'c' (2) -> 7, 'X' (7) -> 2, 'Z' (9) -> 6, 'i' (11) -> 4, 'Q' (10) -> 11.
-        assert_eq!([map.at(0), map.at(2), map.at(7), map.at(9), map.at(11), map.at(10)], [0, 7, 2, 6, 4, 11]);
+        // Source bytes: 'c' (2) -> 7, 'X' (7) -> 2, 'Z' (9) -> 6, 'i' (13) -> 4, 'Q' (11) -> 11.
+        assert_eq!([map.at(0), map.at(2), map.at(7), map.at(9), map.at(13), map.at(11)], [0, 7, 2, 6, 4, 11]);
+        // The end of "XYZ" is just after its 'Z' (7), not where "Q" went; the end of "ii" just
+        // after it (6, where 'Z' is).
+        assert_eq!((map.at(10), map.at(15)), (7, 6));
         // "XYZ" as one span covers what was spliced into it.
         assert_eq!(map.span(Span::new(7, 3)), Span::new(2, 5));
         assert_eq!(out.inflated, vec![(4, 2)]);

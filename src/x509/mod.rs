@@ -164,6 +164,7 @@ pub fn summarize(der: &[u8], now: Option<i64>, lean: bool, role: Role) -> Result
             Ok(x509_parser::public_key::PublicKey::EC(_)) => crate::model::KeyKind::Ec,
             _ => crate::model::KeyKind::Other,
         },
+        key_bits: spki.parsed().ok().map(|k| k.key_size()).filter(|&b| b > 0),
     };
     if lean {
         return Ok((c, Vec::new()));
@@ -363,12 +364,16 @@ mod tests {
     #[test]
     fn key_kind_from_the_key_oid() {
         use crate::model::KeyKind;
-        for (f, want) in [("server.pem", KeyKind::Rsa), ("ec-p256.pem", KeyKind::Ec), ("ed25519.pem", KeyKind::Other)] {
+        // Sizes as `openssl x509 -text` says them: "Public-Key: (2048 bit)", "(256 bit)".
+        for (f, want, bits) in [("server.pem", KeyKind::Rsa, Some(2048)), ("ec-p256.pem", KeyKind::Ec, Some(256)), ("ed25519.pem", KeyKind::Other, None)] {
             let pem = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/certs/").to_string() + f).unwrap();
             let p = x509_parser::pem::Pem::iter_from_buffer(&pem).next().unwrap().unwrap();
             for lean in [false, true] {
                 let (c, _) = summarize(&p.contents, None, lean, Role::ServerLeaf).unwrap();
                 assert_eq!(c.key, want, "{f}: {}", c.public_key);
+                if bits.is_some() {
+                    assert_eq!(c.key_bits, bits, "{f}");
+                }
             }
         }
     }
