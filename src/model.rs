@@ -599,6 +599,9 @@ pub struct Certificate {
     /// The key's size in bits (an RSA modulus, an EC curve's order), when the parser knows it.
     #[serde(skip)]
     pub key_bits: Option<usize>,
+    /// Signed with MD2, MD5 or SHA-1 (by the signature algorithm's OID).
+    #[serde(skip)]
+    pub weak_signature_hash: bool,
 }
 
 /// A certificate's key type, as far as the handshake's choices depend on it.

@@ -1705,8 +1705,7 @@ fn notes(tls: &TlsConnection, hs: &Handshake, s: &Summary, opts: &Options, captu
                 out.push(note(Danger, TextRef::new("note.weak_cert_key").arg("subject", c.subject.clone()).arg("key", c.public_key.clone())));
             }
         }
-        let alg = c.signature_algorithm.to_ascii_lowercase();
-        if !c.self_signed && (alg.contains("sha1") || alg.contains("md5")) {
+        if !c.self_signed && c.weak_signature_hash {
             out.push(note(Warning, TextRef::new("note.cert_weak_signature").arg("subject", c.subject.clone()).arg("alg", c.signature_algorithm.clone())));
         }
     }

@@ -99,6 +99,10 @@ pub enum Role {
     Issuer,
 }
 
+/// Signature algorithms over MD2, MD5 or SHA-1 (RFC 8017 Appendix C, RFC 5758 §3, RFC 3279
+/// §2.2): md2/md5/sha1WithRSAEncryption, dsa-with-sha1, ecdsa-with-SHA1.
+const WEAK_SIGNATURE_HASH: [&str; 5] = ["1.2.840.113549.1.1.2", "1.2.840.113549.1.1.4", "1.2.840.113549.1.1.5", "1.2.840.10040.4.3", "1.2.840.10045.4.1"];
+
 pub fn summarize(der: &[u8], now: Option<i64>, lean: bool, role: Role) -> Result<(Certificate, Vec<Field>), String> {
     if lean {
         return summary_cached(der).map(|c| (c, Vec::new()));
@@ -165,6 +169,7 @@ pub fn summarize(der: &[u8], now: Option<i64>, lean: bool, role: Role) -> Result
             _ => crate::model::KeyKind::Other,
         },
         key_bits: spki.parsed().ok().map(|k| k.key_size()).filter(|&b| b > 0),
+        weak_signature_hash: WEAK_SIGNATURE_HASH.contains(&cert.signature_algorithm.algorithm.to_id_string().as_str()),
     };
     if lean {
         return Ok((c, Vec::new()));
