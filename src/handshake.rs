@@ -4,12 +4,13 @@
 //! client authentication, downgrade). Derived once from the parsed messages' facts, on code
 //! points only; `explain` writes every text from it.
 
+use crate::code::{ct, ExtensionType, HandshakeType};
 use crate::model::{Dir, Handshake, Message, Retry};
 use crate::registry::{ext, ht, ver, KeyExchange};
 use crate::tls::{ClientHelloInfo, TlsConnection};
 
-fn has_type(m: &[Message], t: u8, dir: Option<Dir>) -> bool {
-    m.iter().any(|m| m.content_type == 22 && m.msg_type == Some(t) && (dir.is_none() || m.dir == dir))
+fn has_type(m: &[Message], t: HandshakeType, dir: Option<Dir>) -> bool {
+    m.iter().any(|m| m.content_type == ct::HANDSHAKE && m.msg_type == Some(t) && (dir.is_none() || m.dir == dir))
 }
 
 /// The ClientHello the ServerHello answers: the retried one after a HelloRetryRequest.
@@ -82,7 +83,7 @@ pub fn derive(tls: &TlsConnection) -> Handshake {
     h.group = if tls13 { sh.and_then(|s| s.key_share_group) } else { f.ske.as_ref().and_then(|k| k.group) };
     if let (Some(s), Some(c), false) = (sh, ch, tls13 || tls.from_log) {
         // Each is negotiated only when the client offered it and the server answered it.
-        let both = |t: u16| c.ext.types.contains(&t) && s.extensions.contains(&t);
+        let both = |t: ExtensionType| c.ext.types.contains(&t) && s.extensions.contains(&t);
         h.extended_master_secret = Some(both(ext::EXTENDED_MASTER_SECRET));
         h.encrypt_then_mac = Some(both(ext::ENCRYPT_THEN_MAC));
         h.renegotiation_info = Some(s.extensions.contains(&ext::RENEGOTIATION_INFO));

@@ -3,6 +3,7 @@
 //! faces over it.
 #![forbid(unsafe_code)]
 
+pub mod code;
 pub mod crypto;
 pub mod explain;
 pub mod fingerprint;

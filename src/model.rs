@@ -1,6 +1,7 @@
 //! Output model: the JSON contract `tls-lens/1` (docs/contract.md). Serde types only.
 
 use serde::Serialize;
+use crate::code::{AlertDescription, ContentType, ExtensionType, HandshakeType};
 
 pub const SCHEMA: &str = "tls-lens/1";
 
@@ -442,7 +443,7 @@ pub struct Chunk {
 pub struct Record {
     pub index: usize,
     pub dir: Option<Dir>,
-    pub content_type: u8,
+    pub content_type: ContentType,
     pub content_type_name: &'static str,
     pub version: u16,
     pub length: usize,
@@ -455,9 +456,9 @@ pub struct Message {
     pub step: usize,
     pub dir: Option<Dir>,
     pub dir_inferred: bool,
-    pub content_type: u8,
+    pub content_type: ContentType,
     #[serde(rename = "type")]
-    pub msg_type: Option<u8>,
+    pub msg_type: Option<HandshakeType>,
     pub name: String,
     pub encrypted: bool,
     pub decrypted: bool,
@@ -479,7 +480,7 @@ pub struct Message {
 
 impl Message {
     /// A message called `name` whose bytes are `span` (one piece); the later stages fill the rest.
-    pub fn at(dir: Option<Dir>, content_type: u8, msg_type: Option<u8>, name: impl Into<String>, span: Span) -> Message {
+    pub fn at(dir: Option<Dir>, content_type: ContentType, msg_type: Option<HandshakeType>, name: impl Into<String>, span: Span) -> Message {
         Message { dir, content_type, msg_type, name: name.into(), span, pieces: vec![span], ..Default::default() }
     }
 }
@@ -503,7 +504,7 @@ pub struct Summary {
     pub groups_offered: Vec<u16>,
     pub key_share_groups: Vec<u16>,
     pub signature_algorithms: Vec<u16>,
-    pub extensions_offered: Vec<u16>,
+    pub extensions_offered: Vec<ExtensionType>,
     pub hello_retry: bool,
     /// The group a HelloRetryRequest asked for.
     pub hrr_group: Option<u16>,
@@ -620,7 +621,7 @@ pub enum KeyKind {
 pub struct Alert {
     pub dir: Option<Dir>,
     pub level: Option<u8>,
-    pub description: Option<u8>,
+    pub description: Option<AlertDescription>,
     pub name: String,
     pub encrypted: bool,
 }

@@ -128,7 +128,7 @@ fn message_view(a: &Analysis) -> Vec<MessageView> {
     let stream: Vec<u8> = (0..c.stream.hex.len() / 2).filter_map(|i| u8::from_str_radix(&c.stream.hex[2 * i..2 * i + 2], 16).ok()).collect();
     c.messages
         .iter()
-        .filter(|m| m.content_type == 22 && !m.encrypted)
+        .filter(|m| m.content_type == tls_lens::code::ct::HANDSHAKE && !m.encrypted)
         .map(|m| {
             let mut f = Vec::new();
             flat(&m.fields, &mut f);
@@ -187,7 +187,7 @@ fn tls_parser_fragmented_client_hello() {
     assert!(a.diagnostics.is_empty(), "{:?}", a.diagnostics);
     let c = &a.connections[0];
     assert_eq!(c.summary.cipher_suites_offered, [0x002f]);
-    assert_eq!(c.summary.extensions_offered, [0x0080]);
+    assert_eq!(c.summary.extensions_offered, [tls_lens::code::ExtensionType(0x0080)]);
     assert_eq!(c.messages[0].pieces.len(), 2);
     let headers = c.messages[0].fields.iter().filter(|f| f.name == "record header").count();
     assert_eq!(headers, 2, "both record headers belong to the one message");
@@ -204,7 +204,7 @@ fn tls_parser_dhe_client_hello() {
     ]
     .to_vec();
     assert_eq!(s.cipher_suites_offered, want);
-    assert_eq!(s.extensions_offered, [35, 13, 22, 23]);
+    assert_eq!(s.extensions_offered.iter().map(|e| e.0).collect::<Vec<_>>(), [35, 13, 22, 23]);
     assert_eq!(s.sni, None);
 }
 

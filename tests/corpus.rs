@@ -322,7 +322,7 @@ fn wireshark_captures_match() {
     assert_eq!(a.connections.len(), 2);
     let c = &a.connections[0];
     assert_eq!(c.client.as_deref(), Some("127.0.0.1:38713"));
-    assert_eq!((c.messages[0].name.as_str(), c.messages[0].content_type), ("ClientHello", 0x80));
+    assert_eq!((c.messages[0].name.as_str(), c.messages[0].content_type), ("ClientHello", tls_lens::code::ContentType(0x80)));
     assert_eq!((c.summary.version, c.summary.cipher_suite, c.summary.resumed), (Some(0x0300), Some(0x0035), false));
     assert!(c.certificates[0].subject.contains("CN=www.snakeoil.dom") && c.certificates[0].issuer.contains("CN=Snake Oil CA"));
     assert!(c.summary.cipher_suites_offered.contains(&0x0035));

@@ -93,7 +93,7 @@ fn illustrated_tls13_plaintexts() {
     let dir = "corpus/illustrated/illustrated-tls13/captures";
     let a = with_keylog(&data(&format!("{dir}/capture.pcap")), &text(&format!("{dir}/keylog.txt")));
     let c = &a.connections[0];
-    let got: Vec<Vec<u8>> = c.messages.iter().filter(|m| m.decrypted && m.content_type == 22).map(|m| bytes(c, m)).collect();
+    let got: Vec<Vec<u8>> = c.messages.iter().filter(|m| m.decrypted && m.content_type.0 == 22).map(|m| bytes(c, m)).collect();
     let want: Vec<Vec<u8>> = ["serverextensions", "servercert", "servercertverify", "serverfinished", "clientfinished", "serverticket1", "serverticket2"]
         .iter()
         .map(|f| {

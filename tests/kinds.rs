@@ -193,7 +193,7 @@ fn tls13_psk_resumption_says_what_the_psk_did() {
 #[test]
 fn early_data_is_told_as_early_data_with_its_outcome() {
     let c = conn("tls13-0rtt", 1, Lang::En);
-    let early = c.messages.iter().find(|m| m.dir == Some(tls_lens::model::Dir::C2S) && m.content_type == 23).unwrap();
+    let early = c.messages.iter().find(|m| m.dir == Some(tls_lens::model::Dir::C2S) && m.content_type.0 == 23).unwrap();
     assert!(early.explanation.contains("client_early_traffic_secret") && early.explanation.contains("replayed") && early.explanation.contains("accepted"), "{}", early.explanation);
     assert!(!early.explanation.contains("RFC 5246"), "{}", early.explanation);
     assert!(text(&c, "EncryptedExtensions", 0).contains("accepted the client's 0-RTT"));
@@ -479,8 +479,8 @@ fn an_alert_after_the_handshake_is_not_blamed_on_the_handshake() {
     assert!(alert.explanation.contains("RFC 5246 §7.2.2"), "{}", alert.explanation);
     // When it came: after both Finished records and after the application data records that
     // the record layer counts before the alert's record (tshark: frames 9-12 carry them).
-    let wire_alert = c.records.iter().rposition(|r| r.content_type == 21 && r.encrypted).unwrap();
-    let apps = c.records[..wire_alert].iter().filter(|r| r.content_type == 23).count();
+    let wire_alert = c.records.iter().rposition(|r| r.content_type.0 == 21 && r.encrypted).unwrap();
+    let apps = c.records[..wire_alert].iter().filter(|r| r.content_type.0 == 23).count();
     assert!(apps > 1);
     let e = &alert.explanation;
     assert!(e.contains("after the handshake had finished") && e.contains(&format!("after {apps} application data records")), "{e}");
@@ -746,7 +746,7 @@ fn c_texts(c: &Connection, msg: &str) -> Vec<String> {
 #[test]
 fn decrypted_tls12_records_are_told_as_tls12() {
     let c = conn("tls12-mtls", 0, Lang::En);
-    let alerts: Vec<(Option<tls_lens::model::Dir>, Option<u8>, Option<u8>, bool)> = c.alerts.iter().map(|a| (a.dir, a.level, a.description, a.encrypted)).collect();
+    let alerts: Vec<(Option<tls_lens::model::Dir>, Option<u8>, Option<u8>, bool)> = c.alerts.iter().map(|a| (a.dir, a.level, a.description.map(|d| d.0), a.encrypted)).collect();
     use tls_lens::model::Dir::{C2S, S2C};
     assert_eq!(alerts, vec![(Some(S2C), Some(1), Some(0), false), (Some(C2S), Some(1), Some(0), false)]);
     let fin = c.messages.iter().find(|m| m.name == "Finished" && m.decrypted).unwrap();

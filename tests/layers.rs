@@ -9,7 +9,7 @@ use std::path::Path;
 /// The layers from the bottom up, as (layer, source paths under src/ it holds). A path ending
 /// in '/' is a directory. Written once here and in docs/architecture.md's Layout.
 const LAYERS: &[(&str, &[&str])] = &[
-    ("base", &["model.rs", "reader.rs", "registry/", "wire.rs"]),
+    ("base", &["code.rs", "model.rs", "reader.rs", "registry/", "wire.rs"]),
     ("certificates", &["x509/"]),
     ("transport", &["net/"]),
     ("input", &["input/"]),
@@ -39,7 +39,7 @@ fn target_file(path: &str) -> String {
     match first {
         "fingerprint" if second == "diff" => "fingerprint/diff.rs".into(),
         "fingerprint" => "fingerprint/mod.rs".into(),
-        "model" | "reader" | "wire" | "handshake" | "scan" | "serve" | "cli" | "wasm" => format!("{first}.rs"),
+        "code" | "model" | "reader" | "wire" | "handshake" | "scan" | "serve" | "cli" | "wasm" => format!("{first}.rs"),
         "registry" | "x509" | "net" | "input" | "tls" | "crypto" | "quic" | "explain" => format!("{first}/"),
         // Items of the crate root (analyze, explain_capture, the re-exports).
         _ => "lib.rs".into(),

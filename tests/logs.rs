@@ -28,7 +28,7 @@ fn hex(b: &[u8]) -> String {
 }
 
 fn types(c: &Connection, d: Dir) -> Vec<u64> {
-    c.messages.iter().filter(|m| m.dir == Some(d) && m.content_type == 22 && !m.encrypted).filter_map(|m| m.msg_type.map(u64::from)).collect()
+    c.messages.iter().filter(|m| m.dir == Some(d) && m.content_type.0 == 22 && !m.encrypted).filter_map(|m| m.msg_type.map(|t| u64::from(t.0))).collect()
 }
 
 fn want_types(w: &Value, d: &str) -> Vec<u64> {
@@ -65,7 +65,7 @@ fn msg_and_trace_logs_give_every_message_as_tshark_decrypted_it() {
             let ours: Vec<String> = c
                 .messages
                 .iter()
-                .filter(|m| m.dir == Some(d) && m.content_type == 22)
+                .filter(|m| m.dir == Some(d) && m.content_type.0 == 22)
                 .map(|m| {
                     let b: Vec<u8> = m.pieces.iter().flat_map(|p| bytes[p.offset..p.offset + p.len].to_vec()).collect();
                     hex(&Sha256::digest(&b))
@@ -152,7 +152,7 @@ fn trace_ascii_logs_are_read_like_verbose_logs() {
         let c = &a.connections[0];
         assert_eq!(c.summary.version.map(u64::from), w["version"].as_u64(), "{name}");
         for (d, key) in [(Dir::C2S, "c2s"), (Dir::S2C, "s2c")] {
-            let ours: Vec<u64> = c.messages.iter().filter(|m| m.dir == Some(d) && m.content_type == 22).filter_map(|m| m.msg_type.map(u64::from)).collect();
+            let ours: Vec<u64> = c.messages.iter().filter(|m| m.dir == Some(d) && m.content_type.0 == 22).filter_map(|m| m.msg_type.map(|t| u64::from(t.0))).collect();
             assert_eq!(ours, want_types(&w, key), "{name} {key}");
         }
     }
@@ -171,12 +171,12 @@ fn curl_verbose_logs_name_their_alerts_sni_and_alpn_outcome() {
             let a = analyze(&text, &Options { lang, ..Default::default() });
             let c = &a.connections[0];
             assert_eq!(c.summary.sni.as_deref(), sni, "{name}");
-            let alerts: Vec<_> = c.alerts.iter().map(|a| (a.dir, a.level, a.description, a.name.as_str())).collect();
+            let alerts: Vec<_> = c.alerts.iter().map(|a| (a.dir, a.level, a.description.map(|d| d.0), a.name.as_str())).collect();
             assert_eq!(alerts, vec![(Some(Dir::S2C), Some(1), Some(0), "close_notify"), (Some(Dir::C2S), Some(1), Some(0), "close_notify")], "{name}");
-            let titles: Vec<&str> = c.messages.iter().filter(|m| m.content_type == 21).map(|m| m.title.as_str()).collect();
+            let titles: Vec<&str> = c.messages.iter().filter(|m| m.content_type.0 == 21).map(|m| m.title.as_str()).collect();
             assert_eq!(titles.len(), 2, "{name}");
             assert!(titles.iter().all(|t| t.contains("close_notify")), "{name}: {titles:?}");
-            assert!(c.messages.iter().filter(|m| m.content_type == 21).all(|m| !m.explanation.contains("unknown")), "{name}");
+            assert!(c.messages.iter().filter(|m| m.content_type.0 == 21).all(|m| !m.explanation.contains("unknown")), "{name}");
         }
     }
     let text = std::fs::read(dir().join("curl-v-tls12.txt")).unwrap();

@@ -214,7 +214,7 @@ fn packets_agree_with_tshark() {
             // (Leaving out the Certificate decompressed from a CompressedCertificate: not a
             // message on the wire.)
             let inflated = |m: &tls_lens::model::Message| m.fields.first().and_then(|f| f.note.as_deref()).is_some_and(|n| n.contains("decompressed from the CompressedCertificate"));
-            let ours: Vec<u64> = c.messages.iter().filter(|m| m.quic.is_none() && !inflated(m) && m.pieces.last().map(|p| frame_of(p.offset)) == Some(Some(frame))).map(|m| u64::from(m.msg_type.unwrap())).collect();
+            let ours: Vec<u64> = c.messages.iter().filter(|m| m.quic.is_none() && !inflated(m) && m.pieces.last().map(|p| frame_of(p.offset)) == Some(Some(frame))).map(|m| u64::from(m.msg_type.unwrap().0)).collect();
             assert_eq!(ours, list(row[5]), "{name} frame {frame}: handshake types");
             frames_checked += 1;
         }

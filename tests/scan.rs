@@ -187,7 +187,7 @@ fn handshake_records() -> (Vec<u8>, Vec<u8>) {
     let c = &a.connections[0];
     let bytes: Vec<u8> = (0..c.stream.hex.len() / 2).map(|i| u8::from_str_radix(&c.stream.hex[2 * i..2 * i + 2], 16).unwrap()).collect();
     let mut out = (Vec::new(), Vec::new());
-    for r in c.records.iter().filter(|r| r.content_type == 22 && !r.encrypted).take(5) {
+    for r in c.records.iter().filter(|r| r.content_type == tls_lens::code::ct::HANDSHAKE && !r.encrypted).take(5) {
         let b = &bytes[r.span.offset..r.span.offset + r.span.len];
         if r.dir == Some(tls_lens::model::Dir::C2S) { &mut out.0 } else { &mut out.1 }.extend_from_slice(b);
     }

@@ -7,6 +7,7 @@
 
 use crate::input::keylog::Entry;
 use super::tls13::{self, Hash, Suite, TrafficKeys};
+use crate::code::{ct, ht, ContentType, HandshakeType};
 use crate::input::Capture;
 use crate::model::{Dir, KeyGen, KeyValue, NoteSeverity, TextRef};
 use crate::reader::{first_line, hexs};
@@ -118,12 +119,12 @@ impl Epoch {
     }
 
     /// Note what one opened record held (its inner content type and content).
-    fn record(&mut self, ct: u8, content: &[u8]) {
+    fn record(&mut self, t: ContentType, content: &[u8]) {
         self.opened += 1;
-        match ct {
-            22 => self.protects.extend(handshake_names(content)),
-            21 => self.protects.push("Alert".into()),
-            23 => self.app_records += 1,
+        match t {
+            ct::HANDSHAKE => self.protects.extend(handshake_names(content)),
+            ct::ALERT => self.protects.push("Alert".into()),
+            ct::APPLICATION_DATA => self.app_records += 1,
             _ => {}
         }
     }
@@ -298,28 +299,28 @@ impl<'k> Decryptor<'k> {
     /// Open one record of a TLS 1.3 connection.
     fn open13(&mut self, r: &RawRecord) -> Option<Opened> {
         let State::Tls13(t) = &mut self.state else { return None };
-        if r.content_type != 23 || r.truncated || r.decrypted {
+        if r.content_type != ct::APPLICATION_DATA || r.truncated || r.decrypted {
             return None;
         }
         let dir = r.dir?;
         let st = if dir == Dir::C2S { &mut t.client } else { &mut t.server };
-        let header = [23, (r.version >> 8) as u8, r.version as u8, (r.length >> 8) as u8, r.length as u8];
+        let header = [ct::APPLICATION_DATA.0, (r.version >> 8) as u8, r.version as u8, (r.length >> 8) as u8, r.length as u8];
         let Some(plain) = st.open(t.suite, &header, &r.payload) else {
             self.failed += 1;
             return None;
         };
         self.opened += 1;
-        let (ct, content) = tls13::inner(&plain)?;
+        let (inner, content) = tls13::inner(&plain)?;
         let at = st.at;
-        st.epochs[at].record(ct, content);
-        match ct {
-            22 | 21 if !content.is_empty() => {
-                if ct == 22 {
+        st.epochs[at].record(inner, content);
+        match inner {
+            ct::HANDSHAKE | ct::ALERT if !content.is_empty() => {
+                if inner == ct::HANDSHAKE {
                     self.handshake += 1;
                 }
-                Some(Opened { at: r.span().end(), dir, content_type: ct, content: content.to_vec() })
+                Some(Opened { at: r.span().end(), dir, content_type: inner, content: content.to_vec() })
             }
-            23 => {
+            ct::APPLICATION_DATA => {
                 self.app_plain.push((r.header.offset, content.len()));
                 // 0-RTT data is told apart: a rejected attempt is sent again after the
                 // handshake, and counting both would double the client's bytes.
@@ -342,17 +343,17 @@ impl<'k> Decryptor<'k> {
         let dir = r.dir?;
         let i = if dir == Dir::C2S { 0 } else { 1 };
         let (active, seq, chain, ccs) = &mut t.st[i];
-        if r.content_type == 20 {
+        if r.content_type == ct::CHANGE_CIPHER_SPEC {
             // A second CCS (renegotiation) brings keys this key log line does not give.
             *ccs += 1;
             *active = *ccs == 1;
             *seq = 0;
             return None;
         }
-        if !*active || !(21..=23).contains(&r.content_type) {
+        if !*active || !matches!(r.content_type, ct::ALERT | ct::HANDSHAKE | ct::APPLICATION_DATA) {
             return None;
         }
-        let plain = super::tls12::open(t.suite, &t.keys[i], *seq, r.content_type, r.version, &r.payload, t.etm, chain);
+        let plain = super::tls12::open(t.suite, &t.keys[i], *seq, r.content_type.0, r.version, &r.payload, t.etm, chain);
         *seq += 1;
         let Some(content) = plain else {
             self.failed += 1;
@@ -361,18 +362,18 @@ impl<'k> Decryptor<'k> {
         self.opened += 1;
         t.opened_by[i].0 += 1;
         match r.content_type {
-            22 => t.opened_by[i].1.extend(handshake_names(&content)),
-            21 => t.opened_by[i].1.push("Alert".into()),
+            ct::HANDSHAKE => t.opened_by[i].1.extend(handshake_names(&content)),
+            ct::ALERT => t.opened_by[i].1.push("Alert".into()),
             _ => t.opened_by[i].2 += 1,
         }
         match r.content_type {
-            21 | 22 if !content.is_empty() => {
-                if r.content_type == 22 {
+            ct::ALERT | ct::HANDSHAKE if !content.is_empty() => {
+                if r.content_type == ct::HANDSHAKE {
                     self.handshake += 1;
                 }
                 Some(Opened { at: r.span().end(), dir, content_type: r.content_type, content })
             }
-            23 => {
+            ct::APPLICATION_DATA => {
                 self.app_plain.push((r.header.offset, content.len()));
                 self.app[i].0 += content.len() as u64;
                 if !content.is_empty() {
@@ -422,7 +423,7 @@ impl<'k> Decryptor<'k> {
                 // Key schedule order (RFC 8446 §7.1): early, handshake, then application
                 // generations; the client first within each.
                 let mut epochs: Vec<(&Epoch, Dir)> = [(&t.client, Dir::C2S), (&t.server, Dir::S2C)].iter().flat_map(|(st, d)| st.epochs.iter().map(move |e| (e, *d))).collect();
-                epochs.sort_by_key(|(e, d)| (e.stage, e.generation, *d == Dir::S2C));
+                crate::reader::sort_by_u64(&mut epochs, |(e, d)| (e.stage as u64) << 40 | (e.generation as u64) << 1 | (*d == Dir::S2C) as u64);
                 tls.key_schedule = epochs.into_iter().map(|(e, d)| e.key_gen(t.suite, d, t.psk, t.early_offered)).collect();
             }
             State::Tls12(t) => {
@@ -459,7 +460,7 @@ impl crate::tls::Opener for Decryptor<'_> {
         if matches!(self.state, State::Waiting) {
             if facts.server_hello.is_none() {
                 // Perhaps 0-RTT data: kept until the ServerHello says how it is protected.
-                if r.content_type == 23 && r.dir == Some(Dir::C2S) {
+                if r.content_type == ct::APPLICATION_DATA && r.dir == Some(Dir::C2S) {
                     self.early.push(r.clone());
                 }
                 return;
@@ -520,9 +521,9 @@ fn verify_finished12(messages: &[crate::model::Message], cap: &Capture, t: &Tls1
     let mut transcript = Vec::new();
     // A Certificate decompressed from a CompressedCertificate was never sent.
     let inflated = |m: &crate::model::Message| cap.inflated.iter().any(|&(o, l)| (o..o + l).contains(&m.span.offset));
-    for m in messages.iter().filter(|m| m.content_type == 22 && !m.encrypted && m.msg_type != Some(crate::registry::ht::HELLO_REQUEST) && !inflated(m)) {
+    for m in messages.iter().filter(|m| m.content_type == ct::HANDSHAKE && !m.encrypted && m.msg_type != Some(ht::HELLO_REQUEST) && !inflated(m)) {
         let bytes: Vec<u8> = m.pieces.iter().flat_map(|p| cap.data.get(p.offset..p.end()).unwrap_or_default().to_vec()).collect();
-        if m.msg_type == Some(crate::registry::ht::FINISHED) && m.decrypted {
+        if m.msg_type == Some(ht::FINISHED) && m.decrypted {
             let client = m.dir == Some(Dir::C2S);
             let want = t12::verify_data(t.version, t.suite.prf, &t.master, client, &transcript);
             let ok = bytes.get(4..) == Some(&want[..]);
@@ -670,14 +671,14 @@ pub fn verify_quic_finished(tls: &mut TlsConnection, cap: &Capture, entries: &[E
 fn verify_finished_in(messages: &[crate::model::Message], hrr: bool, cap: &Capture, secrets: &Secrets, hash: Hash, notes: &mut Vec<(NoteSeverity, TextRef)>) {
     let msg_bytes = |m: &crate::model::Message| -> Vec<u8> { m.pieces.iter().flat_map(|p| cap.data.get(p.offset..p.end()).unwrap_or_default().to_vec()).collect() };
     let mut transcript: Vec<u8> = Vec::new();
-    let mut transcript_types: Vec<u8> = Vec::new();
+    let mut transcript_types: Vec<HandshakeType> = Vec::new();
     let mut first_hello = hrr;
     let mut server_done = false;
-    let hs: Vec<&crate::model::Message> = messages.iter().filter(|m| m.content_type == 22 && !m.encrypted).collect();
+    let hs: Vec<&crate::model::Message> = messages.iter().filter(|m| m.content_type == ct::HANDSHAKE && !m.encrypted).collect();
     // A QUIC client that got a Retry sends its ClientHello again: the transcript starts at the
     // last ClientHello before the server's first message (with an HRR, at the first one).
     let first_server = hs.iter().position(|m| m.dir == Some(Dir::S2C)).unwrap_or(hs.len());
-    let start = if hrr { 0 } else { hs[..first_server].iter().rposition(|m| m.msg_type == Some(crate::registry::ht::CLIENT_HELLO)).unwrap_or(0) };
+    let start = if hrr { 0 } else { hs[..first_server].iter().rposition(|m| m.msg_type == Some(ht::CLIENT_HELLO)).unwrap_or(0) };
     for m in hs.into_iter().skip(start) {
         // After its Finished the server may already send NewSessionTicket (RFC 8446 §4.6.1):
         // not part of the client Finished's transcript.
@@ -690,7 +691,7 @@ fn verify_finished_in(messages: &[crate::model::Message], hrr: bool, cap: &Captu
             continue;
         }
         let bytes = msg_bytes(m);
-        if m.msg_type == Some(crate::registry::ht::FINISHED) {
+        if m.msg_type == Some(ht::FINISHED) {
             let (who, secret) = match m.dir {
                 Some(Dir::S2C) => ("server", &secrets.server_handshake),
                 _ => ("client", &secrets.client_handshake),
@@ -700,7 +701,7 @@ fn verify_finished_in(messages: &[crate::model::Message], hrr: bool, cap: &Captu
                 let ok = bytes.get(4..) == Some(&want[..]);
                 // With a PSK there is no CertificateVerify: the transcript ends with
                 // EncryptedExtensions (RFC 8446 §4.4.4).
-                let cv = transcript_types.contains(&crate::registry::ht::CERTIFICATE_VERIFY);
+                let cv = transcript_types.contains(&ht::CERTIFICATE_VERIFY);
                 let key = match (ok, who, cv) {
                     (true, "server", false) => "note.finished.ok.server.psk".to_string(),
                     _ => format!("note.finished.{}.{who}", if ok { "ok" } else { "bad" }),
@@ -715,7 +716,7 @@ fn verify_finished_in(messages: &[crate::model::Message], hrr: bool, cap: &Captu
         if let Some(t) = m.msg_type {
             transcript_types.push(t);
         }
-        if first_hello && m.msg_type == Some(crate::registry::ht::CLIENT_HELLO) {
+        if first_hello && m.msg_type == Some(ht::CLIENT_HELLO) {
             // ClientHello1 is replaced by a synthetic message_hash message.
             let h = hash.digest(&bytes);
             transcript.extend_from_slice(&[254, 0, 0, h.len() as u8]);

@@ -132,9 +132,9 @@ pub fn open(suite: Suite, keys: &TrafficKeys, seq: u64, header: &[u8], body: &[u
 
 /// TLSInnerPlaintext -> (content type, content): the zero padding is stripped and the last
 /// non-zero byte is the real content type (RFC 8446 §5.2). None when it is all zeros.
-pub fn inner(plain: &[u8]) -> Option<(u8, &[u8])> {
+pub fn inner(plain: &[u8]) -> Option<(crate::code::ContentType, &[u8])> {
     let end = plain.iter().rposition(|&b| b != 0)?;
-    Some((plain[end], &plain[..end]))
+    Some((crate::code::ContentType(plain[end]), &plain[..end]))
 }
 
 /// Finished.verify_data = HMAC(finished_key, Transcript-Hash(...)), with finished_key derived
@@ -167,7 +167,7 @@ mod tests {
 
     #[test]
     fn inner_plaintext() {
-        assert_eq!(inner(&[1, 2, 22, 0, 0]), Some((22, &[1u8, 2][..])));
+        assert_eq!(inner(&[1, 2, 22, 0, 0]), Some((crate::code::ct::HANDSHAKE, &[1u8, 2][..])));
         assert_eq!(inner(&[0, 0]), None);
         assert_eq!(nonce(&[0; 12], 1)[11], 1);
     }

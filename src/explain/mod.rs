@@ -9,6 +9,7 @@ mod en;
 #[cfg(feature = "texts")]
 mod zh;
 
+use crate::code::{ExtensionType, HandshakeType};
 use crate::input::Capture;
 use crate::model::{Chunk, Connection, Field, Message, Note, NoteSeverity, StreamView, Summary, TextRef};
 use crate::model::Dir;
@@ -206,11 +207,11 @@ pub fn connection(id: usize, cap: &Capture, mut tls: TlsConnection, hs: Handshak
         n.text = render(lang, &n.text_ref, None);
     }
     // Most severe first; the advice on a good configuration closes the list.
-    notes.sort_by_key(|n| (n.text_ref.key == "note.good_config", std::cmp::Reverse(n.severity as u8)));
+    crate::reader::sort_by_u64(&mut notes, |n| (n.text_ref.key == "note.good_config") as u64 * 256 + (255 - n.severity as u64));
     let mut messages = std::mem::take(&mut tls.messages);
     let mut walk = Walk { decrypted: messages.iter().any(|m| m.decrypted), ..Default::default() };
     // A record that a key log opened is followed by what it held, marked decrypted.
-    let opened: Vec<Option<(Option<u8>, String)>> = (0..messages.len())
+    let opened: Vec<Option<(Option<HandshakeType>, String)>> = (0..messages.len())
         .map(|i| messages.get(i + 1).filter(|n| n.decrypted && n.span.offset >= messages[i].span.end()).map(|n| (n.msg_type.filter(|_| n.content_type == ct::HANDSHAKE), n.name.clone())))
         .collect();
     let opened_alerts: Vec<Option<String>> = (0..messages.len())
@@ -299,13 +300,13 @@ struct Walk {
     /// A HelloRetryRequest has been explained: the next ClientHello is the retry.
     after_retry: bool,
     /// Handshake message types seen so far (for what a Finished covers).
-    seen: Vec<(Option<Dir>, u8)>,
+    seen: Vec<(Option<Dir>, HandshakeType)>,
     /// Some record of the connection was decrypted with a key log.
     decrypted: bool,
     /// The message at hand is a record that the key log opened (its content follows): the
     /// handshake type and name of what it held.
     opened: bool,
-    inner: Option<u8>,
+    inner: Option<HandshakeType>,
     inner_name: String,
     /// Client records taken for 0-RTT data (without keys).
     early13: usize,
@@ -319,11 +320,11 @@ struct Walk {
     fin: [bool; 2],
     /// The last handshake message so far, with its sender (an encrypted TLS 1.0-1.2 one is
     /// its Finished).
-    last_hs: Option<(Option<Dir>, u8)>,
+    last_hs: Option<(Option<Dir>, HandshakeType)>,
     /// Application data records seen after the handshake.
     app: usize,
     /// `last_hs` before the message at hand (what an encrypted Finished covers last).
-    before_hs: Option<(Option<Dir>, u8)>,
+    before_hs: Option<(Option<Dir>, HandshakeType)>,
 }
 
 /// An optional sentence: "@key" when `cond`, else nothing.
@@ -374,8 +375,7 @@ fn texts(m: &Message, tls: &TlsConnection, hs: &Handshake, s: &Summary, w: &mut 
     }
     // Decided on code points: content type, handshake type, and whether the record was
     // protected; the name only builds the text key of the simple messages.
-    const SSLV2: u8 = crate::tls::record::SSLV2;
-    const HEARTBEAT: u8 = 24;
+    use ct::{HEARTBEAT, SSLV2};
     let (c, e) = (m.content_type, m.encrypted);
     match (c, code, e) {
         (SSLV2, _, _) => {
@@ -603,7 +603,7 @@ fn texts(m: &Message, tls: &TlsConnection, hs: &Handshake, s: &Summary, w: &mut 
             };
             // What came before it and what its records carry from now on (RFC 5246 §6.2.3, §7.1).
             let (last_hs, hs_name) = match w.last_hs {
-                Some((d, t)) => (format!("@word.msg.of.{}", side(d)), registry::handshake_name(t)),
+                Some((d, t)) => (format!("@word.msg.of.{}", side(d)), t.name()),
                 None => ("—".to_string(), String::new()),
             };
             let e = protection_args(TextRef::new(key).arg("suite", suite).arg("last_hs", last_hs).arg("hs_name", hs_name), s, hs);
@@ -653,7 +653,7 @@ fn texts(m: &Message, tls: &TlsConnection, hs: &Handshake, s: &Summary, w: &mut 
         // TLS 1.3 protects everything after the ServerHello as application_data records.
         (ct::APPLICATION_DATA, _, _) if tls13 => {
             w.enc13[k] += 1;
-            let seen = |d: Dir, t: u8| w.seen.iter().any(|&(sd, st)| sd == Some(d) && st == t);
+            let seen = |d: Dir, t: HandshakeType| w.seen.iter().any(|&(sd, st)| sd == Some(d) && st == t);
             let any_server_hello = w.seen.iter().any(|&(_, t)| t == ht::SERVER_HELLO);
             // Which keys protect it (RFC 8446 §2.3, §4.5, §7.3): the client's 0-RTT data and its
             // EndOfEarlyData under the early traffic keys, each side's handshake messages under
@@ -766,7 +766,7 @@ fn texts(m: &Message, tls: &TlsConnection, hs: &Handshake, s: &Summary, w: &mut 
             let (name, level) = a.map(|a| (a.name.clone(), a.level)).unwrap_or(("unknown".into(), None));
             // Alerts with a known typical cause have their own text (RFC 8446 §6.2, RFC 5246 §7.2.2).
             let specific = format!("msg.Alert.explain.{name}");
-            let key = if a.and_then(|a| a.description) == Some(0) {
+            let key = if a.and_then(|a| a.description) == Some(alert::CLOSE_NOTIFY) {
                 "msg.Alert.explain.close_notify"
             } else if known(&specific) {
                 specific.as_str()
@@ -876,7 +876,7 @@ fn texts(m: &Message, tls: &TlsConnection, hs: &Handshake, s: &Summary, w: &mut 
         (ct::HANDSHAKE, Some(ht::ENCRYPTED_EXTENSIONS), false) => (
             TextRef::new("msg.EncryptedExtensions.title"),
             TextRef::new("msg.EncryptedExtensions.explain")
-                .arg("exts", f.encrypted_extensions.as_ref().map(|e| e.types.iter().map(|&t| registry::extension_name(t)).collect::<Vec<_>>().join(", ")).filter(|l| !l.is_empty()).unwrap_or_else(|| "@word.none".into()))
+                .arg("exts", f.encrypted_extensions.as_ref().map(|e| e.types.iter().map(|t| t.name()).collect::<Vec<_>>().join(", ")).filter(|l| !l.is_empty()).unwrap_or_else(|| "@word.none".into()))
                 .arg("s_early", match hs.early_data {
                 "accepted" => "@msg.EncryptedExtensions.s.early_accepted".to_string(),
                 "rejected" => "@msg.EncryptedExtensions.s.early_rejected".to_string(),
@@ -1240,7 +1240,7 @@ fn alert_when(w: &Walk) -> TextRef {
         _ if w.fin == [true, true] && w.app > 1 => TextRef::new("msg.Alert.s.when.app").arg("apps", w.app.to_string()),
         _ if w.fin == [true, true] => TextRef::new("msg.Alert.s.when.done"),
         None => TextRef::new("msg.Alert.s.when.first"),
-        Some((d, t)) => TextRef::new("msg.Alert.s.when.during").arg("last_hs", format!("@word.msg.of.{}", side(d))).arg("hs_name", registry::handshake_name(t)),
+        Some((d, t)) => TextRef::new("msg.Alert.s.when.during").arg("last_hs", format!("@word.msg.of.{}", side(d))).arg("hs_name", t.name()),
     }
 }
 
@@ -1259,7 +1259,7 @@ fn last_before(w: &Walk, dir: Option<Dir>, tls13: bool) -> String {
 /// What a TLS 1.0-1.2 server Finished covers besides the last message named (RFC 5246 §7.4.9,
 /// RFC 5077 §3.3): the client's authentication messages, and its Finished when a
 /// NewSessionTicket came after it. `last`: the message before this Finished.
-fn finished_covers(w: &Walk, hs: &Handshake, dir: Option<Dir>, last: Option<(Option<Dir>, u8)>) -> String {
+fn finished_covers(w: &Walk, hs: &Handshake, dir: Option<Dir>, last: Option<(Option<Dir>, HandshakeType)>) -> String {
     if dir != Some(Dir::S2C) || hs.mode != "full" {
         return String::new();
     }
@@ -1273,7 +1273,7 @@ fn finished_covers(w: &Walk, hs: &Handshake, dir: Option<Dir>, last: Option<(Opt
 }
 
 /// A handshake message as the last one a transcript covers.
-fn hs_label(d: Option<Dir>, t: u8) -> String {
+fn hs_label(d: Option<Dir>, t: HandshakeType) -> String {
     match (t, d) {
         // "the server's Finished": which Finished matters for what the transcript covers.
         (ht::FINISHED, Some(Dir::S2C)) => "@word.msg.finished.s2c".to_string(),
@@ -1281,7 +1281,7 @@ fn hs_label(d: Option<Dir>, t: u8) -> String {
         // With client authentication both sides send these: name the client's.
         (ht::CERTIFICATE, Some(Dir::C2S)) => "@word.msg.certificate.c2s".to_string(),
         (ht::CERTIFICATE_VERIFY, Some(Dir::C2S)) => "@word.msg.certificate_verify.c2s".to_string(),
-        _ => registry::handshake_name(t),
+        _ => t.name(),
     }
 }
 
@@ -1305,7 +1305,7 @@ fn client_hello_texts(tls: &TlsConnection, hs: &Handshake, w: &mut Walk) -> (Tex
     let ch = if retry { f.client_hello2.clone().or_else(|| f.client_hello.clone()) } else { f.client_hello.clone() }.unwrap_or_default();
     let e = &ch.ext;
     let tls13 = e.supported_versions.contains(&ver::TLS13);
-    let sent = |t: u16| e.types.contains(&t);
+    let sent = |t: ExtensionType| e.types.contains(&t);
     // The protocol the server chose: in its ServerHello, or (TLS 1.3) EncryptedExtensions.
     let hs_alpn = f.server_hello.as_ref().and_then(|sh| sh.alpn.clone()).or_else(|| f.ee_alpn.clone());
     let key = if retry {
@@ -1723,7 +1723,7 @@ fn notes(tls: &TlsConnection, hs: &Handshake, s: &Summary, opts: &Options, captu
             let after = finished(Dir::C2S) && finished(Dir::S2C);
             // decode_error after a completed handshake is what OpenSSL 3 sends when the peer
             // closes TCP without close_notify (SSL_R_UNEXPECTED_EOF_WHILE_READING).
-            let eof = finished(Dir::C2S) && finished(Dir::S2C) && a.description == Some(50);
+            let eof = finished(Dir::C2S) && finished(Dir::S2C) && a.description == Some(alert::DECODE_ERROR);
             let t = TextRef::new("note.fatal_alert.after").arg("name", a.name.clone()).arg("s_eof", opt(eof, "note.s.decode_error_eof"));
             out.push(note(Danger, if after { t } else { failed_handshake(t, a, before, s, f.client_hello.as_ref().map(|c| c.legacy_version)) }));
         }
@@ -1781,7 +1781,7 @@ fn failed_handshake(mut t: TextRef, a: &crate::model::Alert, before: &[Message],
         Some(alert::PROTOCOL_VERSION) if a.dir == Some(Dir::S2C) => "protocol_version",
         Some(alert::HANDSHAKE_FAILURE) => "handshake_failure",
         // bad_certificate .. certificate_unknown, unknown_ca, access_denied.
-        Some(alert::BAD_CERTIFICATE..=alert::CERTIFICATE_UNKNOWN | alert::UNKNOWN_CA | alert::ACCESS_DENIED) => "certificate",
+        Some(alert::BAD_CERTIFICATE | alert::UNSUPPORTED_CERTIFICATE | alert::CERTIFICATE_REVOKED | alert::CERTIFICATE_EXPIRED | alert::CERTIFICATE_UNKNOWN | alert::UNKNOWN_CA | alert::ACCESS_DENIED) => "certificate",
         Some(alert::UNRECOGNIZED_NAME) => "unrecognized_name",
         Some(alert::NO_APPLICATION_PROTOCOL) => "no_application_protocol",
         Some(alert::BAD_RECORD_MAC) => "bad_record_mac",
@@ -1794,7 +1794,7 @@ fn failed_handshake(mut t: TextRef, a: &crate::model::Alert, before: &[Message],
     t.arg("sender", sender)
         .arg("s_after", if last.is_some() { "@note.s.failed_after" } else { "@note.s.failed_first" })
         .arg("last_hs", last.map(|(d, _)| format!("@word.msg.of.{}", side(d))).unwrap_or_default())
-        .arg("hs_name", last.map(|(_, ty)| registry::handshake_name(ty).to_string()).unwrap_or_default())
+        .arg("hs_name", last.map(|(_, ty)| ty.name()).unwrap_or_default())
         .arg("s_cause", if cause.is_empty() { String::new() } else { format!("@note.s.failed.{cause}") })
         .arg("offered", if offered.is_empty() { "—".into() } else { offered.join(", ") })
         .arg("suites", s.cipher_suites_offered.iter().filter(|&&c| !registry::is_grease(c) && c != 0x00ff).count().to_string())

@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use crate::explain::{render, Lang};
 use crate::model::{Connection, Summary, TextRef};
-use crate::registry::{self, is_grease};
+use crate::registry::{self, ext, is_grease, ver};
 
 /// One compared item (a list of code points, or a single value).
 #[derive(Clone, Debug, Serialize)]
@@ -32,14 +32,30 @@ pub struct HelloDiff {
     pub notes: Vec<String>,
 }
 
-fn named(list: &[u16], name: fn(u16) -> String) -> Vec<String> {
-    list.iter().map(|&v| if is_grease(v) { format!("0x{v:04x} GREASE") } else { format!("0x{v:04x} {}", name(v)) }).collect()
+/// A list of code points as shown ("0x1301 TLS_AES_128_GCM_SHA256"), and as compared: GREASE
+/// values (RFC 8701) are random by design, so each compares as one "GREASE" value.
+struct Named {
+    shown: Vec<String>,
+    compared: Vec<String>,
 }
 
-fn item(field: &'static str, a: Vec<String>, b: Vec<String>) -> DiffItem {
-    // GREASE values are random by design: compare them as one "GREASE" value.
-    let norm = |v: &[String]| -> Vec<String> { v.iter().map(|x| if x.ends_with(" GREASE") { "GREASE".to_string() } else { x.clone() }).collect() };
-    let (na, nb) = (norm(&a), norm(&b));
+fn named(list: impl IntoIterator<Item = u16>, name: fn(u16) -> String) -> Named {
+    let mut n = Named { shown: Vec::new(), compared: Vec::new() };
+    for v in list {
+        let text = if is_grease(v) { format!("0x{v:04x} GREASE") } else { format!("0x{v:04x} {}", name(v)) };
+        n.compared.push(if is_grease(v) { "GREASE".to_string() } else { text.clone() });
+        n.shown.push(text);
+    }
+    n
+}
+
+/// Values that are not code points (ALPN, SNI, fingerprints) compare as they are.
+fn plain(v: Vec<String>) -> Named {
+    Named { compared: v.clone(), shown: v }
+}
+
+fn item(field: &'static str, a: Named, b: Named) -> DiffItem {
+    let (a, na, b, nb) = (a.shown, a.compared, b.shown, b.compared);
     let only_a: Vec<String> = a.iter().zip(&na).filter(|(_, n)| !nb.contains(n)).map(|(x, _)| x.clone()).collect();
     let only_b: Vec<String> = b.iter().zip(&nb).filter(|(_, n)| !na.contains(n)).map(|(x, _)| x.clone()).collect();
     let same = na == nb;
@@ -59,16 +75,16 @@ const PQ_GROUPS: [u16; 4] = [0x11ec, 0x11eb, 0x11ed, 0x6399];
 pub fn diff(a: (&str, &Connection), b: (&str, &Connection), lang: Lang) -> HelloDiff {
     let (sa, sb) = (&a.1.summary, &b.1.summary);
     let items = vec![
-        item("supported_versions", named(&sa.supported_versions_offered, registry::version_name), named(&sb.supported_versions_offered, registry::version_name)),
-        item("cipher_suites", named(&sa.cipher_suites_offered, registry::cipher_suite_name), named(&sb.cipher_suites_offered, registry::cipher_suite_name)),
-        item("extensions", named(&sa.extensions_offered, registry::extension_name), named(&sb.extensions_offered, registry::extension_name)),
-        item("supported_groups", named(&sa.groups_offered, registry::group_name), named(&sb.groups_offered, registry::group_name)),
-        item("key_share", named(&sa.key_share_groups, registry::group_name), named(&sb.key_share_groups, registry::group_name)),
-        item("signature_algorithms", named(&sa.signature_algorithms, registry::signature_scheme_name), named(&sb.signature_algorithms, registry::signature_scheme_name)),
-        item("alpn", sa.alpn_offered.clone(), sb.alpn_offered.clone()),
-        item("sni", opt(&sa.sni), opt(&sb.sni)),
-        item("ja3", opt(&sa.ja3), opt(&sb.ja3)),
-        item("ja4", opt(&sa.ja4), opt(&sb.ja4)),
+        item("supported_versions", named(sa.supported_versions_offered.iter().copied(), registry::version_name), named(sb.supported_versions_offered.iter().copied(), registry::version_name)),
+        item("cipher_suites", named(sa.cipher_suites_offered.iter().copied(), registry::cipher_suite_name), named(sb.cipher_suites_offered.iter().copied(), registry::cipher_suite_name)),
+        item("extensions", named(sa.extensions_offered.iter().map(|e| e.0), registry::extension_name), named(sb.extensions_offered.iter().map(|e| e.0), registry::extension_name)),
+        item("supported_groups", named(sa.groups_offered.iter().copied(), registry::group_name), named(sb.groups_offered.iter().copied(), registry::group_name)),
+        item("key_share", named(sa.key_share_groups.iter().copied(), registry::group_name), named(sb.key_share_groups.iter().copied(), registry::group_name)),
+        item("signature_algorithms", named(sa.signature_algorithms.iter().copied(), registry::signature_scheme_name), named(sb.signature_algorithms.iter().copied(), registry::signature_scheme_name)),
+        item("alpn", plain(sa.alpn_offered.clone()), plain(sb.alpn_offered.clone())),
+        item("sni", plain(opt(&sa.sni)), plain(opt(&sb.sni))),
+        item("ja3", plain(opt(&sa.ja3)), plain(opt(&sb.ja3))),
+        item("ja4", plain(opt(&sa.ja4)), plain(opt(&sb.ja4))),
     ];
     let notes = explain(sa, sb, &items, a.0, b.0).iter().map(|r| render(lang, r, None)).collect();
     HelloDiff { a: a.0.to_string(), b: b.0.to_string(), items, notes }
@@ -109,14 +125,14 @@ fn explain(sa: &Summary, sb: &Summary, items: &[DiffItem], la: &str, lb: &str) -
         if !pq.is_empty() && !other.key_share_groups.iter().any(|g| PQ_GROUPS.contains(g)) {
             out.push(TextRef::new("diff.pq").arg("side", label.to_string()).arg("group", pq.join(", ")));
         }
-        let grease = |s: &Summary| s.cipher_suites_offered.iter().chain(&s.extensions_offered).any(|&v| is_grease(v));
+        let grease = |s: &Summary| s.cipher_suites_offered.iter().copied().chain(s.extensions_offered.iter().map(|e| e.0)).any(is_grease);
         if grease(s) && !grease(other) {
             out.push(TextRef::new("diff.grease").arg("side", label.to_string()));
         }
-        if s.extensions_offered.contains(&0xfe0d) && !other.extensions_offered.contains(&0xfe0d) {
+        if s.extensions_offered.contains(&ext::ENCRYPTED_CLIENT_HELLO) && !other.extensions_offered.contains(&ext::ENCRYPTED_CLIENT_HELLO) {
             out.push(TextRef::new("diff.ech").arg("side", label.to_string()));
         }
-        if s.supported_versions_offered.contains(&0x0304) && !other.supported_versions_offered.contains(&0x0304) {
+        if s.supported_versions_offered.contains(&ver::TLS13) && !other.supported_versions_offered.contains(&ver::TLS13) {
             out.push(TextRef::new("diff.tls13").arg("side", label.to_string()));
         }
     }

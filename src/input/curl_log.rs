@@ -2,17 +2,18 @@
 //! (`* TLSv1.2 (OUT), TLS handshake, Client hello (1):`) plus what curl says it negotiated.
 //! Each line becomes a step without fields, explained from the same texts.
 
+use crate::code::{ct, AlertDescription, ContentType, HandshakeType};
 use crate::model::Dir;
 
 /// One `* TLSv1.x (OUT|IN), ...` line.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LogMessage {
     pub dir: Dir,
-    pub content_type: u8,
-    pub msg_type: Option<u8>,
+    pub content_type: ContentType,
+    pub msg_type: Option<HandshakeType>,
     /// An alert's level and description: curl writes them as one number, level × 256 +
     /// description ("TLS alert, close notify (256)").
-    pub alert: Option<(u8, u8)>,
+    pub alert: Option<(u8, AlertDescription)>,
     /// 1-based line number and the line as written.
     pub line: usize,
     pub text: String,
@@ -113,13 +114,13 @@ fn message_line(l: &str) -> Option<LogMessage> {
     let (kind, what) = rest.split_once(", ")?;
     let num: Option<u32> = what.rsplit_once('(').and_then(|(_, n)| n.trim_end_matches([')', ':']).parse().ok());
     let (content_type, msg_type) = match kind {
-        "TLS handshake" => (22, Some(u8::try_from(num?).ok()?)),
-        "TLS change cipher" => (20, None),
-        "TLS alert" => (21, None),
+        "TLS handshake" => (ct::HANDSHAKE, Some(HandshakeType(u8::try_from(num?).ok()?))),
+        "TLS change cipher" => (ct::CHANGE_CIPHER_SPEC, None),
+        "TLS alert" => (ct::ALERT, None),
         // "TLS header" lines (record headers) and "TLS app data" carry no message.
         _ => return None,
     };
-    let alert = num.filter(|_| content_type == 21).and_then(|n| Some((u8::try_from(n >> 8).ok()?, (n & 0xff) as u8)));
+    let alert = num.filter(|_| content_type == ct::ALERT).and_then(|n| Some((u8::try_from(n >> 8).ok()?, AlertDescription((n & 0xff) as u8))));
     Some(LogMessage { dir, content_type, msg_type, alert, line: 0, text: String::new() })
 }
 
@@ -172,9 +173,9 @@ mod tests {
         let text = "* TLSv1.2\u{a0}(OUT),\u{a0}TLS\u{a0}handshake,\u{a0}Client\u{a0}hello\u{a0}(1):\n* TLSv1.2 (IN), TLS handshake, Server finished (14):\n* TLSv1.2 (OUT), TLS change cipher, Change cipher spec (1):\n* SSL connection using TLSv1.2 / ECDHE-RSA-AES128-GCM-SHA256\n* ALPN, server accepted to use h2\n*  start date: Dec  2 00:00:00 2019 GMT\n";
         let (m, info) = parse(text).unwrap_or_default();
         assert_eq!(m.len(), 3);
-        assert_eq!((m[0].dir, m[0].content_type, m[0].msg_type), (Dir::C2S, 22, Some(1)));
-        assert_eq!((m[1].dir, m[1].msg_type), (Dir::S2C, Some(14)));
-        assert_eq!(m[2].content_type, 20);
+        assert_eq!((m[0].dir, m[0].content_type, m[0].msg_type), (Dir::C2S, ct::HANDSHAKE, Some(crate::code::ht::CLIENT_HELLO)));
+        assert_eq!((m[1].dir, m[1].msg_type), (Dir::S2C, Some(crate::code::ht::SERVER_HELLO_DONE)));
+        assert_eq!(m[2].content_type, ct::CHANGE_CIPHER_SPEC);
         assert_eq!(info.version, Some(0x0303));
         assert_eq!(info.alpn.as_deref(), Some("h2"));
         assert_eq!(info.start.as_deref(), Some("2019-12-02T00:00:00Z"));

@@ -84,7 +84,7 @@ impl Capture {
 /// decrypted (rebuilt plaintext). Offsets in its diagnostics move along.
 #[cfg(feature = "full")]
 pub(crate) fn insert(cap: &Capture, mut inserts: Vec<(usize, Dir, Vec<u8>)>) -> Capture {
-    inserts.sort_by_key(|i| i.0);
+    crate::reader::sort_by_u64(&mut inserts, |i| i.0 as u64);
     let mut out = Capture { data: Vec::with_capacity(cap.data.len() + inserts.iter().map(|i| i.2.len()).sum::<usize>()), chunks: Vec::new(), decrypted: Vec::new(), ..cap.clone() };
     let mut next = 0;
     for c in &cap.chunks {
@@ -346,7 +346,7 @@ fn from_packets(packets: &[crate::net::RawPacket], kind: &'static str, diagnosti
     // UDP flows (QUIC, DTLS) become connections in the QUIC stage (`quic::add_udp`), after the
     // TCP ones.
     let udp = udp.into_iter().filter(|f| only.is_none() || only == Some(Only::Udp(f.stream))).collect();
-    other_flows.sort_by_key(|f| (f.transport, f.stream));
+    crate::reader::sort_by_u64(&mut other_flows, flow_order);
     Input { kind, captures, other_flows, udp, packets: packets.len(), ..Default::default() }
 }
 
@@ -400,6 +400,11 @@ pub(crate) fn dtls_capture(f: &crate::net::UdpFlow, kind: &'static str) -> Captu
         cap.notes.push((crate::model::NoteSeverity::Info, TextRef::new("note.dtls.not_kept").arg("n", f.not_kept.iter().sum::<u64>().to_string())));
     }
     cap
+}
+
+/// Other flows are listed TCP first ("tcp" < "udp"), then by stream number.
+pub fn flow_order(f: &OtherFlow) -> u64 {
+    ((f.transport == "udp") as u64) << 48 | f.stream as u64
 }
 
 pub fn udp_flow(f: &crate::net::UdpFlow) -> OtherFlow {

@@ -38,7 +38,7 @@ pub fn add_udp(inp: &mut crate::input::Input, keys: &[Entry]) {
     if inp.captures.is_empty() && inp.packets > 0 {
         inp.diagnostics.push(Diagnostic::error(0, TextRef::new("diag.input.no_tls").arg("n", inp.packets.to_string()).arg("kind", inp.kind)));
     }
-    inp.other_flows.sort_by_key(|f| (f.transport, f.stream));
+    crate::reader::sort_by_u64(&mut inp.other_flows, crate::input::flow_order);
 }
 
 /// A UDP flow as a QUIC connection (when at least one packet opens; with `keys`' secrets for
@@ -269,7 +269,7 @@ impl<'a> Walk<'a> {
         let span = Span::new(base, end);
         self.push(dg.dir, &bytes[..end], dg.frame, Some("quic-packet"));
         *self.counts.entry(info.packet_type).or_default() += 1;
-        let mut msg = Message { encrypted: header.level.is_some(), ..Message::at(Some(dg.dir), 0, None, packet_name(info.packet_type), span) };
+        let mut msg = Message { encrypted: header.level.is_some(), ..Message::at(Some(dg.dir), crate::code::ct::QUIC_PACKET, None, packet_name(info.packet_type), span) };
         if let Some(level) = header.level {
             self.unprotect(dg, &bytes[..end], base, level, &header, &mut fields, &mut info, &mut msg);
         }
@@ -583,10 +583,10 @@ impl<'a> Walk<'a> {
         // One rebuilt record per handshake message (a CompressedCertificate's decompressed
         // Certificate goes right after it); an incomplete tail at the end is one more.
         for msg in crate::tls::certcomp::split_messages(&bytes) {
-            let rec = crate::tls::record::rebuild(22, msg);
+            let rec = crate::tls::record::rebuild(crate::code::ct::HANDSHAKE, msg);
             let at = self.push(dir, &rec, frame, None);
             self.cap.decrypted.push((at, rec.len()));
-            if msg.first() == Some(&crate::registry::ht::COMPRESSED_CERTIFICATE) && self.inflated_total >= crate::tls::certcomp::INFLATE_BUDGET {
+            if msg.first() == Some(&crate::registry::ht::COMPRESSED_CERTIFICATE.0) && self.inflated_total >= crate::tls::certcomp::INFLATE_BUDGET {
                 // Said once (usize::MAX: said).
                 if self.inflated_total != usize::MAX {
                     self.cap.notes.push(crate::tls::certcomp::note(0, 0, &Err(crate::tls::certcomp::budget_spent())));
@@ -598,7 +598,7 @@ impl<'a> Walk<'a> {
                 Ok(Some((algorithm, compressed, cert))) => {
                     self.inflated_total += cert.len();
                     self.cap.notes.push(crate::tls::certcomp::note(algorithm, compressed, &Ok(cert.len())));
-                    let rec = crate::tls::record::rebuild(22, &cert);
+                    let rec = crate::tls::record::rebuild(crate::code::ct::HANDSHAKE, &cert);
                     let at = self.push(dir, &rec, frame, None);
                     self.cap.decrypted.push((at, rec.len()));
                     self.cap.inflated.push((at, rec.len()));

@@ -647,18 +647,18 @@ mod tests {
     fn named_code_points_are_the_iana_ones() {
         use super::{alert, ct, ht};
         for (v, name) in [(ct::CHANGE_CIPHER_SPEC, "change_cipher_spec"), (ct::ALERT, "alert"), (ct::HANDSHAKE, "handshake"), (ct::APPLICATION_DATA, "application_data"), (ct::HEARTBEAT, "heartbeat")] {
-            assert_eq!(super::content_type_name(v), name);
+            assert_eq!(v.name(), name);
         }
         for (v, name) in [(ht::CLIENT_HELLO, "ClientHello"), (ht::SERVER_HELLO_DONE, "ServerHelloDone"), (ht::CERTIFICATE_VERIFY, "CertificateVerify"), (ht::END_OF_EARLY_DATA, "EndOfEarlyData"), (ht::COMPRESSED_CERTIFICATE, "CompressedCertificate"), (ht::KEY_UPDATE, "KeyUpdate")] {
-            assert_eq!(super::handshake_name(v), name);
+            assert_eq!(v.name(), name);
         }
         for (v, name) in [
-            (alert::BAD_RECORD_MAC, "bad_record_mac"), (alert::HANDSHAKE_FAILURE, "handshake_failure"), (alert::BAD_CERTIFICATE, "bad_certificate"),
+            (alert::CLOSE_NOTIFY, "close_notify"), (alert::BAD_RECORD_MAC, "bad_record_mac"), (alert::HANDSHAKE_FAILURE, "handshake_failure"), (alert::BAD_CERTIFICATE, "bad_certificate"), (alert::UNSUPPORTED_CERTIFICATE, "unsupported_certificate"), (alert::CERTIFICATE_REVOKED, "certificate_revoked"), (alert::CERTIFICATE_EXPIRED, "certificate_expired"),
             (alert::CERTIFICATE_UNKNOWN, "certificate_unknown"), (alert::ILLEGAL_PARAMETER, "illegal_parameter"), (alert::UNKNOWN_CA, "unknown_ca"),
             (alert::ACCESS_DENIED, "access_denied"), (alert::DECODE_ERROR, "decode_error"), (alert::DECRYPT_ERROR, "decrypt_error"),
             (alert::PROTOCOL_VERSION, "protocol_version"), (alert::UNRECOGNIZED_NAME, "unrecognized_name"), (alert::NO_APPLICATION_PROTOCOL, "no_application_protocol"),
         ] {
-            assert_eq!(super::alert_name(v), name);
+            assert_eq!(v.name(), name);
         }
     }
 
@@ -680,7 +680,7 @@ mod tests {
             (CONNECTION_ID, "connection_id"), (QUIC_TRANSPORT_PARAMETERS, "quic_transport_parameters"), (TICKET_REQUEST, "ticket_request"),
             (ENCRYPTED_CLIENT_HELLO, "encrypted_client_hello"), (RENEGOTIATION_INFO, "renegotiation_info"),
         ] {
-            assert_eq!(super::extension_name(v), name, "0x{v:04x}");
+            assert_eq!(v.name(), name, "0x{:04x}", v.0);
         }
     }
 
@@ -879,92 +879,35 @@ pub fn client_cert_type_name(t: u8) -> &'static str {
     }
 }
 
-/// Handshake message types (IANA TLS HandshakeType registry).
-pub mod ht {
-    pub const HELLO_REQUEST: u8 = 0;
-    pub const CLIENT_HELLO: u8 = 1;
-    pub const SERVER_HELLO: u8 = 2;
-    pub const HELLO_VERIFY_REQUEST: u8 = 3;
-    pub const NEW_SESSION_TICKET: u8 = 4;
-    pub const END_OF_EARLY_DATA: u8 = 5;
-    pub const ENCRYPTED_EXTENSIONS: u8 = 8;
-    pub const CERTIFICATE: u8 = 11;
-    pub const SERVER_KEY_EXCHANGE: u8 = 12;
-    pub const CERTIFICATE_REQUEST: u8 = 13;
-    pub const SERVER_HELLO_DONE: u8 = 14;
-    pub const CERTIFICATE_VERIFY: u8 = 15;
-    pub const CLIENT_KEY_EXCHANGE: u8 = 16;
-    pub const FINISHED: u8 = 20;
-    pub const CERTIFICATE_STATUS: u8 = 22;
-    pub const KEY_UPDATE: u8 = 24;
-    pub const COMPRESSED_CERTIFICATE: u8 = 25;
+pub use crate::code::{alert, ct, ext, ht};
+use crate::code::{AlertDescription, ContentType, ExtensionType, HandshakeType};
+
+impl ContentType {
+    /// The registry's name ("handshake"), "unknown" when unassigned.
+    pub fn name(self) -> &'static str {
+        content_type_name(self.0)
+    }
 }
 
-/// Extension types (IANA TLS ExtensionType registry) the handshake model decides on.
-pub mod ext {
-    //! Extension types (IANA TLS ExtensionType Values), with what defines each.
-    pub const SERVER_NAME: u16 = 0; // RFC 6066
-    pub const MAX_FRAGMENT_LENGTH: u16 = 1; // RFC 6066
-    pub const STATUS_REQUEST: u16 = 5; // RFC 6066
-    pub const SUPPORTED_GROUPS: u16 = 10; // RFC 8422, RFC 7919
-    pub const EC_POINT_FORMATS: u16 = 11; // RFC 8422
-    pub const SIGNATURE_ALGORITHMS: u16 = 13; // RFC 8446
-    pub const USE_SRTP: u16 = 14; // RFC 5764
-    pub const HEARTBEAT: u16 = 15; // RFC 6520
-    pub const ALPN: u16 = 16; // RFC 7301
-    pub const SIGNED_CERTIFICATE_TIMESTAMP: u16 = 18; // RFC 6962
-    pub const CLIENT_CERTIFICATE_TYPE: u16 = 19; // RFC 7250
-    pub const SERVER_CERTIFICATE_TYPE: u16 = 20; // RFC 7250
-    pub const PADDING: u16 = 21; // RFC 7685
-    pub const ENCRYPT_THEN_MAC: u16 = 22; // RFC 7366
-    pub const EXTENDED_MASTER_SECRET: u16 = 23; // RFC 7627
-    pub const COMPRESS_CERTIFICATE: u16 = 27; // RFC 8879
-    pub const RECORD_SIZE_LIMIT: u16 = 28; // RFC 8449
-    pub const DELEGATED_CREDENTIAL: u16 = 34; // RFC 9345
-    pub const SESSION_TICKET: u16 = 35; // RFC 5077, RFC 8447
-    pub const PRE_SHARED_KEY: u16 = 41; // RFC 8446
-    pub const EARLY_DATA: u16 = 42; // RFC 8446
-    pub const SUPPORTED_VERSIONS: u16 = 43; // RFC 8446
-    pub const COOKIE: u16 = 44; // RFC 8446
-    pub const PSK_KEY_EXCHANGE_MODES: u16 = 45; // RFC 8446
-    pub const CERTIFICATE_AUTHORITIES: u16 = 47; // RFC 8446
-    pub const OID_FILTERS: u16 = 48; // RFC 8446
-    pub const POST_HANDSHAKE_AUTH: u16 = 49; // RFC 8446
-    pub const SIGNATURE_ALGORITHMS_CERT: u16 = 50; // RFC 8446
-    pub const KEY_SHARE: u16 = 51; // RFC 8446
-    pub const CONNECTION_ID: u16 = 54; // RFC 9146
-    pub const QUIC_TRANSPORT_PARAMETERS: u16 = 57; // RFC 9001
-    pub const TICKET_REQUEST: u16 = 58; // RFC 9149
-    pub const ALPS_OLD: u16 = 0x4469; // Chromium ALPS, old code point (draft-vvv-tls-alps)
-    pub const ALPS: u16 = 0x44cd; // Chromium ALPS (draft-vvv-tls-alps)
-    pub const ENCRYPTED_CLIENT_HELLO: u16 = 0xfe0d; // draft-ietf-tls-esni
-    pub const RENEGOTIATION_INFO: u16 = 0xff01; // RFC 5746
-    pub const QUIC_TRANSPORT_PARAMETERS_DRAFT: u16 = 0xffa5; // QUIC drafts (before RFC 9001)
+impl HandshakeType {
+    /// The message's name as the RFCs write it ("ClientHello"), "Handshake(N)" when unassigned.
+    pub fn name(self) -> String {
+        handshake_name(self.0)
+    }
 }
 
-/// Content types (IANA TLS ContentType registry).
-pub mod ct {
-    pub const CHANGE_CIPHER_SPEC: u8 = 20;
-    pub const ALERT: u8 = 21;
-    pub const HANDSHAKE: u8 = 22;
-    pub const APPLICATION_DATA: u8 = 23;
-    pub const HEARTBEAT: u8 = 24;
+impl ExtensionType {
+    /// The registry's name ("server_name"), "GREASE" or "unknown".
+    pub fn name(self) -> String {
+        extension_name(self.0)
+    }
 }
 
-/// Alert descriptions (IANA TLS Alerts; RFC 8446 §6, RFC 5246 §7.2, RFC 7301 §3.2, RFC 6066 §3).
-pub mod alert {
-    pub const BAD_RECORD_MAC: u8 = 20;
-    pub const HANDSHAKE_FAILURE: u8 = 40;
-    pub const BAD_CERTIFICATE: u8 = 42;
-    pub const CERTIFICATE_UNKNOWN: u8 = 46;
-    pub const ILLEGAL_PARAMETER: u8 = 47;
-    pub const UNKNOWN_CA: u8 = 48;
-    pub const ACCESS_DENIED: u8 = 49;
-    pub const DECODE_ERROR: u8 = 50;
-    pub const DECRYPT_ERROR: u8 = 51;
-    pub const PROTOCOL_VERSION: u8 = 70;
-    pub const UNRECOGNIZED_NAME: u8 = 112;
-    pub const NO_APPLICATION_PROTOCOL: u8 = 120;
+impl AlertDescription {
+    /// The registry's name ("handshake_failure").
+    pub fn name(self) -> String {
+        alert_name(self.0)
+    }
 }
 
 /// Protocol versions.

@@ -13,6 +13,7 @@
 
 use std::io::Read;
 
+use crate::code::{ct, ht};
 use crate::model::{NoteSeverity, TextRef};
 
 use super::TlsConnection;
@@ -121,7 +122,7 @@ pub fn note(algorithm: u16, compressed: usize, result: &Result<usize, String>) -
 
 /// A CompressedCertificate message the parser could read (not still encrypted).
 fn readable(m: &crate::model::Message) -> bool {
-    m.content_type == 22 && m.msg_type == Some(25) && !m.encrypted
+    m.content_type == ct::HANDSHAKE && m.msg_type == Some(ht::COMPRESSED_CERTIFICATE) && !m.encrypted
 }
 
 /// Does the connection hold a CompressedCertificate to expand?

@@ -3,6 +3,7 @@
 
 use super::record::{self, RawRecord};
 use super::{di, Walker};
+use crate::code::HandshakeType;
 use crate::model::Dir;
 use crate::registry::{self, ct, ht};
 
@@ -27,13 +28,13 @@ impl Walker {
                     // Finished. After it, while the other side still sends in the clear, a
                     // handshake record is the other side's: the server's NewSessionTicket comes
                     // after the client's Finished and before the server's CCS (RFC 5077 §3.3).
-                    let just_after_ccs = self.last_type[di(Some(last))] == Some(20);
+                    let just_after_ccs = self.last_type[di(Some(last))] == Some(ct::CHANGE_CIPHER_SPEC);
                     let other_clear = !self.encrypted[di(Some(last.other()))];
                     if self.encrypted[di(Some(last))] && !tls13 && (just_after_ccs || !other_clear) {
                         return Some(last);
                     }
                 }
-                r.payload.first().map(|&t| self.dir_of_handshake(t))
+                r.payload.first().map(|&t| self.dir_of_handshake(HandshakeType(t)))
             }
             ct::CHANGE_CIPHER_SPEC => Some(self.ccs_dir()),
             record::SSLV2 => Some(Dir::C2S),
@@ -65,11 +66,11 @@ impl Walker {
         Some(4 + hash + 1 + 16)
     }
 
-    pub(super) fn dir_of_handshake(&self, t: u8) -> Dir {
+    pub(super) fn dir_of_handshake(&self, t: HandshakeType) -> Dir {
         match t {
             ht::CLIENT_HELLO | ht::CLIENT_KEY_EXCHANGE | ht::END_OF_EARLY_DATA => Dir::C2S,
             ht::CERTIFICATE_VERIFY if !self.out.facts.is_tls13() => Dir::C2S,
-            11 => {
+            ht::CERTIFICATE => {
                 if self.server_hello_done {
                     Dir::C2S
                 } else {

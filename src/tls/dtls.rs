@@ -81,7 +81,7 @@ impl Walker {
             pos += 12 + have;
             // Complete when the pieces cover 0..len.
             let mut pieces = m.pieces.clone();
-            pieces.sort_by_key(|p| p.0);
+            crate::reader::sort_by_u64(&mut pieces, |p| p.0 as u64);
             let mut map = match &m.header {
                 Some(h) => h.clone(),
                 None => continue,

@@ -8,6 +8,7 @@
 use crate::model::{Field, Fields, Span, TextRef};
 use crate::reader::{ReadError, ReadResult, Reader};
 use crate::registry::{self, ext, is_grease};
+use crate::code::ExtensionType;
 
 use super::{hexs, len_field, nbytes};
 
@@ -27,7 +28,7 @@ pub struct ExtFacts {
     pub hello_len: usize,
     /// A NewSessionTicket's early_data: the 0-RTT bytes the ticket allows (RFC 8446 §4.2.10).
     pub max_early_data: Option<u32>,
-    pub types: Vec<u16>,
+    pub types: Vec<ExtensionType>,
     pub sni: Option<String>,
     pub alpn: Vec<String>,
     /// The first ALPN protocol's bytes as sent (JA4 looks at its first and last byte).
@@ -102,13 +103,14 @@ fn ext_label(t: u16) -> String {
 
 fn extension(r: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, list: &mut Fields) -> ReadResult<()> {
     let start = r.pos();
-    let (t, tspan) = r.u16("extension_type")?;
+    let (code, tspan) = r.u16("extension_type")?;
+    let t = ExtensionType(code);
     let (mut body, lspan) = r.vec(2, "extension_data")?;
     facts.types.push(t);
     let span = Span::new(start, r.pos() - start);
     let len = body.remaining();
     let mut kids = list.sub();
-    kids.add(|| Field::new("extension_type", format!("0x{t:04x} ({})", ext_label(t)), tspan).note(type_note(t)));
+    kids.add(|| Field::new("extension_type", format!("0x{code:04x} ({})", ext_label(code)), tspan).note(type_note(code)));
     kids.add(|| len_field(lspan, len));
     let mut value = Value { text: String::new(), words: None, lean: kids.is_lean() };
     let res = decode(t, &mut body, ctx, facts, &mut kids, &mut value);
@@ -122,26 +124,26 @@ fn extension(r: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, list: &mut Field
     }
     list.add(|| {
         let key = match (t, ctx) {
-            (16, ExtCtx::ServerHello | ExtCtx::Other) => "ext.application_layer_protocol_negotiation.server".to_string(),
+            (ext::ALPN, ExtCtx::ServerHello | ExtCtx::Other) => "ext.application_layer_protocol_negotiation.server".to_string(),
             // What this session_ticket says (RFC 5077 §3.2): ask for a ticket, present one, or
             // (from the server) promise a NewSessionTicket.
-            (35, ExtCtx::ClientHello) if len == 0 => "ext.session_ticket.request".to_string(),
-            (35, ExtCtx::ClientHello) => "ext.session_ticket.present".to_string(),
-            (35, _) => "ext.session_ticket.server".to_string(),
-            (22, ExtCtx::ServerHello) => "ext.encrypt_then_mac.server".to_string(),
-            (23, ExtCtx::ServerHello) => "ext.extended_master_secret.server".to_string(),
-            (41, ExtCtx::ServerHello) => "ext.pre_shared_key.server".to_string(),
+            (ext::SESSION_TICKET, ExtCtx::ClientHello) if len == 0 => "ext.session_ticket.request".to_string(),
+            (ext::SESSION_TICKET, ExtCtx::ClientHello) => "ext.session_ticket.present".to_string(),
+            (ext::SESSION_TICKET, _) => "ext.session_ticket.server".to_string(),
+            (ext::ENCRYPT_THEN_MAC, ExtCtx::ServerHello) => "ext.encrypt_then_mac.server".to_string(),
+            (ext::EXTENDED_MASTER_SECRET, ExtCtx::ServerHello) => "ext.extended_master_secret.server".to_string(),
+            (ext::PRE_SHARED_KEY, ExtCtx::ServerHello) => "ext.pre_shared_key.server".to_string(),
             // In a NewSessionTicket it carries max_early_data_size (4 bytes); in EncryptedExtensions it is empty.
-            (42, ExtCtx::Other) if len == 4 => "ext.early_data.ticket".to_string(),
-            (42, ExtCtx::Other) => "ext.early_data.server".to_string(),
+            (ext::EARLY_DATA, ExtCtx::Other) if len == 4 => "ext.early_data.ticket".to_string(),
+            (ext::EARLY_DATA, ExtCtx::Other) => "ext.early_data.server".to_string(),
             // Outside a ClientHello only a CertificateRequest carries it (RFC 8446 §4.2).
-            (47, ExtCtx::Other) => "ext.certificate_authorities.cr".to_string(),
-            (44, ExtCtx::HelloRetryRequest) => "ext.cookie.hrr".to_string(),
-            (51, ExtCtx::HelloRetryRequest) => "ext.key_share.hrr".to_string(),
-            (51, ExtCtx::ServerHello) => "ext.key_share.server".to_string(),
-            _ => ext_note_key(t),
+            (ext::CERTIFICATE_AUTHORITIES, ExtCtx::Other) => "ext.certificate_authorities.cr".to_string(),
+            (ext::COOKIE, ExtCtx::HelloRetryRequest) => "ext.cookie.hrr".to_string(),
+            (ext::KEY_SHARE, ExtCtx::HelloRetryRequest) => "ext.key_share.hrr".to_string(),
+            (ext::KEY_SHARE, ExtCtx::ServerHello) => "ext.key_share.server".to_string(),
+            _ => ext_note_key(code),
         };
-        let mut f = Field::new(ext_label(t), value.text, span).note(key).with_children(kids);
+        let mut f = Field::new(ext_label(code), value.text, span).note(key).with_children(kids);
         f.value_ref = value.words;
         f
     });
@@ -233,7 +235,7 @@ fn names(list: &[u16], name: fn(u16) -> String) -> String {
     v.join(", ")
 }
 
-fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &mut Fields, value: &mut Value) -> ReadResult<()> {
+fn decode(t: ExtensionType, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &mut Fields, value: &mut Value) -> ReadResult<()> {
     match t {
         ext::SERVER_NAME if ctx == ExtCtx::ClientHello => {
             let start = body.pos();
@@ -298,7 +300,7 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
         ext::SIGNATURE_ALGORITHMS | ext::SIGNATURE_ALGORITHMS_CERT => {
             let v = u16_list(body, 2, "supported_signature_algorithms", "SignatureScheme", registry::signature_scheme_name, "field.sigalgs.list", scheme_note, kids)?;
             value.say(|| TextRef::new("word.value.schemes").arg("n", v.len().to_string()));
-            if t == 13 {
+            if t == ext::SIGNATURE_ALGORITHMS {
                 facts.signature_algorithms = v;
             }
             Ok(())
@@ -563,9 +565,9 @@ fn decode(t: u16, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
             let (b, s) = body.rest();
             value.set(|| if b.is_empty() { "(empty)".into() } else { nbytes(b.len()) });
             if !b.is_empty() {
-                let note = if is_grease(t) {
+                let note = if is_grease(t.0) {
                     "field.ext.grease_data"
-                } else if registry::extension_rfc(t).is_some() {
+                } else if registry::extension_rfc(t.0).is_some() {
                     "field.ext.data"
                 } else {
                     "field.ext.unknown_data"

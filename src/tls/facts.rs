@@ -5,6 +5,7 @@
 use super::ExtFacts;
 use crate::model::{Alert, Certificate, Diagnostic, Dir, Message, Record};
 use crate::registry::{self, KeyExchange};
+use crate::code::ExtensionType;
 
 /// What a ClientHello offered.
 #[derive(Clone, Debug, Default)]
@@ -30,7 +31,7 @@ pub struct ServerHelloInfo {
     pub random: Vec<u8>,
     pub session_id: Vec<u8>,
     pub cipher_suite: u16,
-    pub extensions: Vec<u16>,
+    pub extensions: Vec<ExtensionType>,
     pub selected_version: Option<u16>,
     pub alpn: Option<String>,
     pub key_share_group: Option<u16>,

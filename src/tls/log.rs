@@ -1,6 +1,7 @@
 //! A `curl -v` log as a connection: the messages curl names, in order, without their bytes.
 
 use super::{ClientHelloInfo, ExtFacts, ServerHelloInfo, SkeInfo, TlsConnection};
+use crate::code::{ct, ht};
 use crate::input::Capture;
 use crate::model::{Alert, Certificate, Dir, Field, Message, Span, TextRef};
 use crate::registry;
@@ -30,24 +31,24 @@ pub(super) fn from_log(cap: &Capture) -> TlsConnection {
     for (i, l) in cap.log.iter().enumerate() {
         let k = if l.dir == Dir::C2S { 0 } else { 1 };
         let name = match (l.content_type, l.msg_type) {
-            (22, Some(t)) => registry::handshake_name(t),
-            (20, _) => "ChangeCipherSpec".to_string(),
+            (ct::HANDSHAKE, Some(t)) => t.name(),
+            (ct::CHANGE_CIPHER_SPEC, _) => "ChangeCipherSpec".to_string(),
             _ => "Alert".to_string(),
         };
         match l.msg_type {
-            Some(12) => out.facts.ske = Some(SkeInfo { kx, ..Default::default() }),
-            Some(13) => out.facts.client_auth = true,
+            Some(ht::SERVER_KEY_EXCHANGE) => out.facts.ske = Some(SkeInfo { kx, ..Default::default() }),
+            Some(ht::CERTIFICATE_REQUEST) => out.facts.client_auth = true,
             _ => {}
         }
-        let encrypted = l.content_type == 22 && ccs[k] && info.version != Some(0x0304);
-        if l.content_type == 20 {
+        let encrypted = l.content_type == ct::HANDSHAKE && ccs[k] && info.version != Some(registry::ver::TLS13);
+        if l.content_type == ct::CHANGE_CIPHER_SPEC {
             ccs[k] = true;
         }
         let kind = match (l.content_type, l.alert) {
             // curl prints the message's first byte (a ChangeCipherSpec is that byte) or an
             // alert's two bytes as one number (RFC 5246 §7.1, §7.2).
-            (20, _) => Some(TextRef::new("field.log_line.s.ccs")),
-            (21, Some((level, desc))) => Some(TextRef::new("field.log_line.s.alert").arg("code", (level as u16 * 256 + desc as u16).to_string()).arg("level", level.to_string()).arg("desc", desc.to_string()).arg("name", registry::alert_name(desc))),
+            (ct::CHANGE_CIPHER_SPEC, _) => Some(TextRef::new("field.log_line.s.ccs")),
+            (ct::ALERT, Some((level, desc))) => Some(TextRef::new("field.log_line.s.alert").arg("code", (level as u16 * 256 + desc.0 as u16).to_string()).arg("level", level.to_string()).arg("desc", desc.to_string()).arg("name", desc.name())),
             _ => None,
         };
         let spec = registry::spec_rfc(info.version);
@@ -66,7 +67,7 @@ pub(super) fn from_log(cap: &Capture) -> TlsConnection {
         // An alert curl named: its level and description (after the ChangeCipherSpec it was
         // sent encrypted, but curl logs what it held).
         let alert = l.alert.map(|(level, description)| {
-            out.alerts.push(Alert { dir: Some(l.dir), level: Some(level), description: Some(description), name: registry::alert_name(description), encrypted: false });
+            out.alerts.push(Alert { dir: Some(l.dir), level: Some(level), description: Some(description), name: description.name(), encrypted: false });
             out.alerts.len() - 1
         });
         out.messages.push(Message { step: i + 1, encrypted, pieces: Vec::new(), fields: vec![field], alert, ..Message::at(Some(l.dir), l.content_type, l.msg_type, name, Span::default()) });

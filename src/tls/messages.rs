@@ -5,6 +5,7 @@ use super::extensions::{self, ExtCtx, ExtFacts};
 use super::record::RawRecord;
 use super::facts::CertRequestInfo;
 use super::{hex_short, hexs, len_field, ClientHelloInfo, Ctx, MsgFacts, ParsedBody, ServerHelloInfo, SkeInfo};
+use crate::code::HandshakeType;
 use crate::model::{Certificate, Field, Fields, Span, TextRef};
 use crate::reader::{ReadError, ReadResult, Reader};
 use crate::registry::{self, ht, is_grease, KeyExchange, RecordProtection};
@@ -98,8 +99,9 @@ pub fn parse_handshake(bytes: &[u8], ctx: &Ctx) -> ParsedBody {
     let mut facts = MsgFacts::None;
     let mut r = Reader::new(bytes);
     let error = (|| -> ReadResult<()> {
-        let (t, ts) = r.u8("msg_type")?;
-        fields.add(|| Field::new("msg_type", format!("{t} ({})", registry::handshake_name(t)), ts).note("field.handshake.msg_type"));
+        let (code, ts) = r.u8("msg_type")?;
+        let t = HandshakeType(code);
+        fields.add(|| Field::new("msg_type", format!("{t} ({})", t.name()), ts).note("field.handshake.msg_type"));
         let (len, ls) = r.u24("length")?;
         fields.add(|| Field::says("length", crate::reader::bytes_value(len), ls).note("field.handshake.length"));
         let mut body = match r.sub(len, "handshake message body") {
@@ -117,7 +119,7 @@ pub fn parse_handshake(bytes: &[u8], ctx: &Ctx) -> ParsedBody {
     ParsedBody { fields: fields.into_vec(), facts, error }
 }
 
-fn body_checked(t: u8, r: &mut Reader, ctx: &Ctx, out: &mut Fields, facts: &mut MsgFacts) -> ReadResult<()> {
+fn body_checked(t: HandshakeType, r: &mut Reader, ctx: &Ctx, out: &mut Fields, facts: &mut MsgFacts) -> ReadResult<()> {
     body(t, r, ctx, out, facts)?;
     if !r.is_empty() {
         let at = r.pos();
@@ -128,7 +130,7 @@ fn body_checked(t: u8, r: &mut Reader, ctx: &Ctx, out: &mut Fields, facts: &mut 
     Ok(())
 }
 
-fn body(t: u8, r: &mut Reader, ctx: &Ctx, out: &mut Fields, facts: &mut MsgFacts) -> ReadResult<()> {
+fn body(t: HandshakeType, r: &mut Reader, ctx: &Ctx, out: &mut Fields, facts: &mut MsgFacts) -> ReadResult<()> {
     match t {
         ht::CLIENT_HELLO => {
             let mut info = ClientHelloInfo::default();
@@ -427,7 +429,7 @@ fn server_hello(r: &mut Reader, out: &mut Fields, info: &mut ServerHelloInfo) ->
     }
     // Which extensions this hello may carry depends on what it is (RFC 8446 §4.1.3, §4.1.4,
     // §4.3.1; RFC 5246 §7.4.1.4).
-    let names: Vec<String> = info.extensions.iter().map(|&t| registry::extension_name(t)).collect();
+    let names: Vec<String> = info.extensions.iter().map(|t| t.name()).collect();
     let key = match info.selected_version {
         _ if info.hrr => "field.ServerHello.extensions.hrr",
         // A PSK without a key share: psk_ke, no (EC)DHE (RFC 8446 §4.2.9).
@@ -606,7 +608,7 @@ fn certificate_request(r: &mut Reader, ctx: &Ctx, out: &mut Fields, info: &mut C
         out.add(|| Field::new("certificate_request_context", hexs(b), Span::new(s0, r.pos() - s0)).note("field.CertificateRequest.context").with_children(vec![len_field(ls, b.len())]));
         let (at, mut ef) = (out.len(), ExtFacts::default());
         let res = extensions::parse_list(r, out, ExtCtx::Other, &mut ef, "field.CertificateRequest.extensions");
-        let names: Vec<String> = ef.types.iter().map(|&t| registry::extension_name(t)).collect();
+        let names: Vec<String> = ef.types.iter().map(|t| t.name()).collect();
         out.renote_ref(at, TextRef::new("field.CertificateRequest.extensions").arg("names", if names.is_empty() { "—".into() } else { names.join(", ") }));
         return res;
     }
@@ -700,7 +702,7 @@ pub fn encrypted_record_fields(r: &RawRecord, ctx: &Ctx) -> Vec<Field> {
         ];
     }
     // What the ciphertext hides, by the record's content type.
-    let hides = |key: &str, len: usize, tag: usize| TextRef::new(key).arg("content", registry::content_type_name(r.content_type)).arg("tag", tag.to_string()).arg("n", len.to_string());
+    let hides = |key: &str, len: usize, tag: usize| TextRef::new(key).arg("content", r.content_type.name()).arg("tag", tag.to_string()).arg("n", len.to_string());
     match prot {
         RecordProtection::AeadExplicitNonce { tag } if n >= 8 + tag => vec![
             Field::new("nonce_explicit", hexs(&r.payload[..8]), at(0, 8)).note("field.encrypted.nonce_explicit"),

@@ -17,6 +17,7 @@ use dtls::DtlsMsg;
 pub use extensions::ExtFacts;
 pub use facts::{hours, ClientHelloInfo, Facts, MsgFacts, ServerHelloInfo, SkeInfo, Ticket, TlsConnection};
 
+use crate::code::{AlertDescription, ContentType, HandshakeType};
 use crate::input::Capture;
 use crate::model::{Alert, Diagnostic, Dir, Field, Message, Record, Span, TextRef};
 use crate::reader::{PieceMap, ReadError};
@@ -41,7 +42,7 @@ pub trait Opener {
 pub struct Opened {
     pub at: usize,
     pub dir: Dir,
-    pub content_type: u8,
+    pub content_type: ContentType,
     pub content: Vec<u8>,
 }
 
@@ -123,7 +124,7 @@ struct Walker {
     ccs_at_server_hello: usize,
     server_cert_seen: bool,
     /// Content type of the previous record per direction.
-    last_type: [Option<u8>; 2],
+    last_type: [Option<ContentType>; 2],
     /// Facts only, no fields (`parse_lean`).
     lean: bool,
     /// Where the first message past `record::MAX_MESSAGES` starts: the walk stops there.
@@ -173,7 +174,7 @@ pub fn raw_records(cap: &Capture, diags: &mut Vec<Diagnostic>) -> Vec<RawRecord>
         diags.append(&mut d);
         raw.extend(recs);
     }
-    raw.sort_by_key(|r: &RawRecord| r.start());
+    crate::reader::sort_by_u64(&mut raw, |r: &RawRecord| r.start() as u64);
     for r in raw.iter_mut() {
         r.decrypted = cap.decrypted.iter().any(|&(o, l)| (o..o + l).contains(&r.start()));
         r.quic = r.decrypted && cap.quic_summary.is_some();
@@ -285,9 +286,7 @@ pub fn walk(cap: &Capture, lean: bool, mut opener: Option<&mut dyn Opener>, infl
     out.messages.extend(cap.quic_packets.iter().cloned());
     out.facts.quic = cap.quic_summary.is_some();
     out.facts.dtls = cap.dtls;
-    if !out.messages.is_sorted_by_key(|m| m.span.offset) {
-        out.messages.sort_by_key(|m| m.span.offset);
-    }
+    crate::reader::sort_by_u64(&mut out.messages, |m| m.span.offset as u64);
     for (i, m) in out.messages.iter_mut().enumerate() {
         m.step = i + 1;
     }
@@ -351,7 +350,7 @@ impl Walker {
     fn splice_inflated(&mut self) {
         while !self.inflated.is_empty() {
             let (at, dir, message) = self.inflated.remove(0);
-            self.splice(at, dir, record::rebuild(22, &message), true);
+            self.splice(at, dir, record::rebuild(ct::HANDSHAKE, &message), true);
         }
     }
 }
@@ -383,14 +382,14 @@ impl Walker {
             index: i,
             dir,
             content_type: r.content_type,
-            content_type_name: registry::content_type_name(r.content_type),
+            content_type_name: r.content_type.name(),
             version: r.version,
             length: r.length,
             span: r.span(),
             encrypted,
         });
         let pending_dir = if self.marked { dir } else { None };
-        if r.content_type != 22 || encrypted {
+        if r.content_type != ct::HANDSHAKE || encrypted {
             let p = &self.pending[di(pending_dir)];
             // A decrypted capture keeps each ciphertext record before the plaintext rebuilt from
             // it: the ciphertext carrying the next piece of a decrypted message is no interruption.
@@ -462,7 +461,7 @@ impl Walker {
     }
 
     fn handshake_message(&mut self, bytes: Vec<u8>, map: PieceMap, recs: Vec<usize>, owned: Vec<usize>, pd: Option<Dir>) {
-        let msg_type = bytes.first().copied().unwrap_or(0);
+        let msg_type = HandshakeType(bytes.first().copied().unwrap_or(0));
         let dir = match pd {
             Some(d) => Some(d),
             None => Some(self.dir_of_handshake(msg_type)),
@@ -482,11 +481,11 @@ impl Walker {
         header_fields.extend(fields);
         if let Some(e) = parsed.error {
             let at = map.abs(e.at());
-            let name = registry::handshake_name(msg_type);
+            let name = msg_type.name();
             let start = map.abs(0);
             self.out.diagnostics.push(Diagnostic::error(at, TextRef::new("diag.message.parse").arg("name", name).arg("start", start.to_string()).arg("at", at.to_string()).with("why", e.describe())));
         }
-        let mut name = registry::handshake_name(msg_type);
+        let mut name = msg_type.name();
         match parsed.facts {
             MsgFacts::ClientHello(ch) => {
                 self.out.facts.last_client_random = Some(ch.random.clone());
@@ -557,7 +556,7 @@ impl Walker {
             pieces: map.spans(),
             records: recs,
             fields: header_fields,
-            ..Message::at(dir, 22, Some(msg_type), name, span)
+            ..Message::at(dir, ct::HANDSHAKE, Some(msg_type), name, span)
         });
         // (The lite core decompresses nothing: it leaves such input to the full one.)
         // (Not in DTLS, whose records are not rebuilt this way; not in a decompressed
@@ -585,7 +584,7 @@ impl Walker {
         }
     }
 
-    fn record_message(&mut self, i: usize, dir: Option<Dir>, name: &str, msg_type: Option<u8>, encrypted: bool, body: Vec<Field>) {
+    fn record_message(&mut self, i: usize, dir: Option<Dir>, name: &str, msg_type: Option<HandshakeType>, encrypted: bool, body: Vec<Field>) {
         let r = &self.raw[i];
         let mut fields = if self.lean { Vec::new() } else { vec![record_header_field(r, self.out.facts.is_tls13())] };
         fields.extend(body);
@@ -608,7 +607,7 @@ impl Walker {
         self.last_hs_dir = dir;
         let mut all = vec![record_header_field(r, self.out.facts.is_tls13())];
         all.extend(fields);
-        self.push_message(Message { dir_inferred: !self.marked, records: vec![i], fields: all, ..Message::at(dir, r.content_type, Some(1), "ClientHello", r.span()) });
+        self.push_message(Message { dir_inferred: !self.marked, records: vec![i], fields: all, ..Message::at(dir, r.content_type, Some(ht::CLIENT_HELLO), "ClientHello", r.span()) });
     }
 
     fn push_message(&mut self, m: Message) {
@@ -652,17 +651,17 @@ impl Walker {
         let map = r.payload_map.clone();
         let mut body = Vec::new();
         let level = r.payload.first().copied();
-        let desc = r.payload.get(1).copied();
+        let desc = r.payload.get(1).copied().map(AlertDescription);
         if let Some(l) = level {
             body.push(Field::new("level", format!("{l} ({})", registry::alert_level_name(l)), map.span(Span::new(0, 1))).note("field.Alert.level"));
         }
         if let Some(d) = desc {
-            body.push(Field::new("description", format!("{d} ({})", registry::alert_name(d)), map.span(Span::new(1, 1))).note("field.Alert.description"));
+            body.push(Field::new("description", format!("{d} ({})", d.name()), map.span(Span::new(1, 1))).note("field.Alert.description"));
         }
         if r.payload.len() != 2 {
             self.out.diagnostics.push(Diagnostic::warning(r.header.offset, TextRef::new("diag.alert.length").arg("at", r.header.offset.to_string()).arg("n", r.payload.len().to_string())));
         }
-        let name = desc.map(registry::alert_name).unwrap_or_else(|| "unknown".into());
+        let name = desc.map(|d| d.name()).unwrap_or_else(|| "unknown".into());
         self.out.alerts.push(Alert { dir, level, description: desc, name, encrypted: false });
         self.record_message(i, dir, "Alert", None, false, body);
         self.link_alert();
@@ -720,7 +719,7 @@ impl Walker {
         if ctx.tls13 && !self.marked && Some(r.payload.len()) == self.finished13_len() {
             self.fin13[k] = true;
         }
-        let after_ccs = dir.is_none_or(|d| self.last_type[di(Some(d))] == Some(20));
+        let after_ccs = dir.is_none_or(|d| self.last_type[di(Some(d))] == Some(ct::CHANGE_CIPHER_SPEC));
         let (name, msg_type) = match r.content_type {
             // The first handshake record after a CCS is that side's Finished; later ones (a
             // renegotiation, RFC 5746) cannot be named without keys.
@@ -735,12 +734,12 @@ impl Walker {
             ct::HEARTBEAT => ("Heartbeat", None),
             _ => ("UnknownRecord", None),
         };
-        if r.content_type == 22 {
+        if r.content_type == ct::HANDSHAKE {
             self.last_hs_dir = dir;
         }
-        let ct = r.content_type;
-        self.record_message(i, dir, name, msg_type, ct != 24, body);
-        if ct == 21 {
+        let t = r.content_type;
+        self.record_message(i, dir, name, msg_type, t != ct::HEARTBEAT, body);
+        if t == ct::ALERT {
             self.link_alert();
         }
     }
@@ -774,7 +773,7 @@ fn record_header_field(r: &RawRecord, tls13: bool) -> Field {
     let h = r.header;
     let part = |off: usize, len: usize| Span::new(h.offset + off, len);
     if let Some((epoch, seq)) = r.dtls {
-        let name = registry::content_type_name(r.content_type);
+        let name = r.content_type.name();
         if h.len < 13 {
             // DTLS 1.3 unified header of a protected record.
             return Field::new("record header", format!("DTLS 1.3 protected record (epoch bits {epoch}), {} bytes", r.length), h).note("field.dtls.unified_header");
@@ -792,7 +791,7 @@ fn record_header_field(r: &RawRecord, tls13: bool) -> Field {
             .note("field.sslv2.record")
             .with_children(vec![Field::new("length", format!("0x{:04x} (high bit set: 2-byte header) = {} bytes", r.length | 0x8000, r.length), part(0, 2)).note("field.sslv2.length")]);
     }
-    Field::says("record header", TextRef::new("word.value.record").arg("content", registry::content_type_name(r.content_type)).arg("n", r.length.to_string()), h)
+    Field::says("record header", TextRef::new("word.value.record").arg("content", r.content_type.name()).arg("n", r.length.to_string()), h)
     .note(match (r.quic, r.decrypted) {
         _ if r.inflated => "field.record.inflated",
         (true, _) => "field.record.quic",
@@ -801,7 +800,7 @@ fn record_header_field(r: &RawRecord, tls13: bool) -> Field {
         _ => "field.record",
     })
     .with_children(vec![
-        Field::new("type", format!("{} ({})", r.content_type, registry::content_type_name(r.content_type)), part(0, 1))
+        Field::new("type", format!("{} ({})", r.content_type, r.content_type.name()), part(0, 1))
             .note("field.record.type"),
         Field::new("legacy_record_version", format!("0x{:04x} ({})", r.version, registry::version_name(r.version)), part(1, 2))
             .note("field.record.legacy_record_version"),

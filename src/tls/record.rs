@@ -12,20 +12,19 @@
 
 use bytes::Bytes;
 
+use crate::code::{ct, ContentType};
 use crate::model::{Diagnostic, Dir, Span, TextRef};
 use crate::reader::PieceMap;
 pub use crate::wire::{sslv2_hello_len, MAX_RECORD_LEN};
 use crate::wire::plausible_header;
 
-/// Pseudo content type of an SSL 2.0-format record: only the SSLv2-compatible ClientHello
-/// (RFC 5246 Appendix E.2), which has a 2-byte header instead of the 5-byte one.
-pub const SSLV2: u8 = 0x80;
+pub use crate::code::ct::SSLV2;
 
 
 #[derive(Clone, Debug)]
 pub struct RawRecord {
     pub dir: Option<Dir>,
-    pub content_type: u8,
+    pub content_type: ContentType,
     pub version: u16,
     /// Declared length (may exceed what the capture holds when truncated).
     pub length: usize,
@@ -119,7 +118,7 @@ pub fn parse_records(bytes: &Bytes, map: &PieceMap, dir: Option<Dir>, diags: &mu
             ));
             break;
         }
-        let content_type = rest[0];
+        let content_type = ContentType(rest[0]);
         let version = u16::from_be_bytes([rest[1], rest[2]]);
         let length = u16::from_be_bytes([rest[3], rest[4]]) as usize;
         if length > MAX_RECORD_LEN {
@@ -131,7 +130,7 @@ pub fn parse_records(bytes: &Bytes, map: &PieceMap, dir: Option<Dir>, diags: &mu
         }
         // RFC 5246 §6.2.1, RFC 8446 §5.1: zero-length fragments of these types must not be sent
         // (application data may be empty).
-        if length == 0 && matches!(content_type, 20..=22) {
+        if length == 0 && matches!(content_type, ct::CHANGE_CIPHER_SPEC | ct::ALERT | ct::HANDSHAKE) {
             let e = empty.get_or_insert((0, abs));
             e.0 += 1;
         }
@@ -219,7 +218,7 @@ mod tests {
         let data = [0x14, 3, 3, 0, 1, 1, 0xde, 0xad, 0xbe, 0x15, 3, 3, 0, 2, 1, 0];
         let mut d = Vec::new();
         let recs = parse_records(&Bytes::copy_from_slice(&data), &PieceMap::contiguous(0, data.len()), None, &mut d);
-        assert_eq!(recs.iter().map(|r| r.content_type).collect::<Vec<_>>(), [0x14, 0x15]);
+        assert_eq!(recs.iter().map(|r| r.content_type).collect::<Vec<_>>(), [ct::CHANGE_CIPHER_SPEC, ct::ALERT]);
         assert_eq!(recs[1].header.offset, 9);
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].offset, 6);
@@ -240,10 +239,10 @@ mod tests {
 
 /// Content in rebuilt records of type `ct` (at most 2^14 bytes each): plaintext that travelled
 /// encrypted, QUIC CRYPTO data, decompressed certificates.
-pub fn rebuild(ct: u8, content: &[u8]) -> Vec<u8> {
+pub fn rebuild(t: ContentType, content: &[u8]) -> Vec<u8> {
     let mut rec = Vec::with_capacity(content.len() + 5);
     for part in content.chunks(1 << 14) {
-        rec.extend_from_slice(&[ct, 3, 3, (part.len() >> 8) as u8, part.len() as u8]);
+        rec.extend_from_slice(&[t.0, 3, 3, (part.len() >> 8) as u8, part.len() as u8]);
         rec.extend_from_slice(part);
     }
     rec
@@ -252,9 +251,9 @@ pub fn rebuild(ct: u8, content: &[u8]) -> Vec<u8> {
 /// Plaintext records for `ct` content that travelled protected: handshake content gets one
 /// record per complete message (so that what follows a message, a decompressed certificate,
 /// can be placed right after it), anything else records of at most 2^14 bytes.
-pub fn rebuild_messages(ct: u8, content: &[u8]) -> Vec<u8> {
-    let pieces = if ct == 22 { super::certcomp::split_messages(content) } else { vec![content] };
-    pieces.into_iter().flat_map(|p| rebuild(ct, p)).collect()
+pub fn rebuild_messages(t: ContentType, content: &[u8]) -> Vec<u8> {
+    let pieces = if t == ct::HANDSHAKE { super::certcomp::split_messages(content) } else { vec![content] };
+    pieces.into_iter().flat_map(|p| rebuild(t, p)).collect()
 }
 
 /// DTLS records of one datagram (RFC 6347 §4.1; DTLS 1.3 RFC 9147 §4):
@@ -266,7 +265,7 @@ pub fn parse_dtls_records(bytes: &Bytes, map: &PieceMap, dir: Option<Dir>, diags
     while pos < bytes.len() {
         let rest = &bytes[pos..];
         let abs = map.abs(pos);
-        let record = |header_len: usize, content_type: u8, version: u16, length: usize, epoch: u16, seq: u64| -> RawRecord {
+        let record = |header_len: usize, content_type: ContentType, version: u16, length: usize, epoch: u16, seq: u64| -> RawRecord {
             let have = rest.len().saturating_sub(header_len).min(length);
             RawRecord {
                 dir,
@@ -291,12 +290,12 @@ pub fn parse_dtls_records(bytes: &Bytes, map: &PieceMap, dir: Option<Dir>, diags
             let has_len = b & 0x04 != 0;
             let header_len = 1 + seq_len + if has_len { 2 } else { 0 };
             if b & 0x10 != 0 || rest.len() < header_len {
-                out.push(record(1, 23, 0xfefc, rest.len() - 1, u16::from(b & 3), 0));
+                out.push(record(1, ct::APPLICATION_DATA, 0xfefc, rest.len() - 1, u16::from(b & 3), 0));
                 break;
             }
             let seq = rest[1..1 + seq_len].iter().fold(0u64, |a, &x| (a << 8) | u64::from(x));
             let length = if has_len { u16::from_be_bytes([rest[1 + seq_len], rest[2 + seq_len]]) as usize } else { rest.len() - header_len };
-            let r = record(header_len, 23, 0xfefc, length, u16::from(b & 3), seq);
+            let r = record(header_len, ct::APPLICATION_DATA, 0xfefc, length, u16::from(b & 3), seq);
             pos += header_len + r.payload.len();
             if r.truncated {
                 diags.push(Diagnostic::error(abs, TextRef::new("diag.record.dtls13_truncated").arg("at", abs.to_string()).arg("length", length.to_string()).arg("have", r.payload.len().to_string())));
@@ -315,7 +314,7 @@ pub fn parse_dtls_records(bytes: &Bytes, map: &PieceMap, dir: Option<Dir>, diags
         let epoch = u16::from_be_bytes([rest[3], rest[4]]);
         let seq = rest[5..11].iter().fold(0u64, |a, &x| (a << 8) | u64::from(x));
         let length = u16::from_be_bytes([rest[11], rest[12]]) as usize;
-        let r = record(13, rest[0], version, length, epoch, seq);
+        let r = record(13, ContentType(rest[0]), version, length, epoch, seq);
         if r.truncated {
             diags.push(Diagnostic::error(abs, TextRef::new("diag.record.dtls_truncated").arg("at", abs.to_string()).arg("length", length.to_string()).arg("have", r.payload.len().to_string())));
         }
