@@ -18,6 +18,12 @@ macro_rules! code_point {
                 self.0.fmt(f)
             }
         }
+
+        impl std::fmt::LowerHex for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                std::fmt::LowerHex::fmt(&self.0, f)
+            }
+        }
     };
 }
 
@@ -156,6 +162,17 @@ pub mod alert {
     pub const NO_APPLICATION_PROTOCOL: T = T(120);
 }
 
+/// Named groups the code decides on by value.
+pub mod group {
+    use super::NamedGroup as T;
+    /// Hybrid post-quantum key exchanges (draft-ietf-tls-ecdhe-mlkem; the last one the
+    /// pre-standard draft-tls-westerbaan-xyber768d00 that browsers sent first).
+    pub const X25519_MLKEM768: T = T(0x11ec);
+    pub const SECP256R1_MLKEM768: T = T(0x11eb);
+    pub const SECP384R1_MLKEM1024: T = T(0x11ed);
+    pub const X25519_KYBER768_DRAFT00: T = T(0x6399);
+}
+
 /// Cipher suites the code decides on by value.
 pub mod suite {
     use super::CipherSuite as T;
@@ -163,4 +180,10 @@ pub mod suite {
     pub const EMPTY_RENEGOTIATION_INFO_SCSV: T = T(0x00ff);
     /// RFC 7507 §6: the client fell back to a lower version.
     pub const FALLBACK_SCSV: T = T(0x5600);
+    /// The TLS 1.3 suites (RFC 8446 Appendix B.4).
+    pub const TLS_AES_128_GCM_SHA256: T = T(0x1301);
+    pub const TLS_AES_256_GCM_SHA384: T = T(0x1302);
+    pub const TLS_CHACHA20_POLY1305_SHA256: T = T(0x1303);
+    pub const TLS_AES_128_CCM_SHA256: T = T(0x1304);
+    pub const TLS_AES_128_CCM_8_SHA256: T = T(0x1305);
 }

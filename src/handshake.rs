@@ -76,7 +76,7 @@ pub fn derive(tls: &TlsConnection) -> Handshake {
     });
     // Finite-field groups in TLS 1.3 (ffdhe*, 0x0100-0x01ff) are DHE, not ECDHE.
     if let (Some(k), Some(g)) = (h.key_exchange, sh.and_then(|s| s.key_share_group)) {
-        if (0x0100..0x0200).contains(&g) {
+        if g.is_ffdhe() {
             h.key_exchange = Some(if k == "psk_ecdhe" { "psk_dhe" } else { "dhe" });
         }
     }

@@ -1,7 +1,7 @@
 //! Output model: the JSON contract `tls-lens/1` (docs/contract.md). Serde types only.
 
 use serde::Serialize;
-use crate::code::{AlertDescription, ContentType, ExtensionType, HandshakeType};
+use crate::code::{AlertDescription, CipherSuite, ContentType, ExtensionType, HandshakeType, NamedGroup, SignatureScheme};
 
 pub const SCHEMA: &str = "tls-lens/1";
 
@@ -489,25 +489,25 @@ impl Message {
 pub struct Summary {
     pub version: Option<u16>,
     pub version_name: Option<String>,
-    pub cipher_suite: Option<u16>,
+    pub cipher_suite: Option<CipherSuite>,
     pub cipher_suite_name: Option<String>,
     /// The cipher suite spelled out: key exchange, authentication, cipher, mode, MAC/PRF hash.
     pub cipher_suite_parts: Option<SuiteParts>,
     pub key_exchange: Option<String>,
-    pub group: Option<u16>,
+    pub group: Option<NamedGroup>,
     pub group_name: Option<String>,
     pub sni: Option<String>,
     pub alpn_offered: Vec<String>,
     pub alpn: Option<String>,
     pub supported_versions_offered: Vec<u16>,
-    pub cipher_suites_offered: Vec<u16>,
-    pub groups_offered: Vec<u16>,
-    pub key_share_groups: Vec<u16>,
-    pub signature_algorithms: Vec<u16>,
+    pub cipher_suites_offered: Vec<CipherSuite>,
+    pub groups_offered: Vec<NamedGroup>,
+    pub key_share_groups: Vec<NamedGroup>,
+    pub signature_algorithms: Vec<SignatureScheme>,
     pub extensions_offered: Vec<ExtensionType>,
     pub hello_retry: bool,
     /// The group a HelloRetryRequest asked for.
-    pub hrr_group: Option<u16>,
+    pub hrr_group: Option<NamedGroup>,
     pub resumed: bool,
     pub client_auth: bool,
     pub ja3: Option<String>,
@@ -664,7 +664,7 @@ pub struct Handshake {
     /// ServerHello and in a TLS 1.0-1.2 abbreviated handshake (none took place).
     pub key_exchange: Option<&'static str>,
     /// The (EC)DHE group, when the messages name it.
-    pub group: Option<u16>,
+    pub group: Option<NamedGroup>,
     /// TLS 1.0-1.2: extended_master_secret (RFC 7627), encrypt_then_mac (RFC 7366) and
     /// renegotiation_info (RFC 5746) negotiated; null for TLS 1.3 or when not visible.
     pub extended_master_secret: Option<bool>,
@@ -700,6 +700,6 @@ pub struct Handshake {
 
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct Retry {
-    pub group: Option<u16>,
+    pub group: Option<NamedGroup>,
     pub cookie: bool,
 }

@@ -186,7 +186,7 @@ fn tls_parser_fragmented_client_hello() {
     assert_eq!(names(&a), ["ClientHello"]);
     assert!(a.diagnostics.is_empty(), "{:?}", a.diagnostics);
     let c = &a.connections[0];
-    assert_eq!(c.summary.cipher_suites_offered, [0x002f]);
+    assert_eq!(c.summary.cipher_suites_offered, [tls_lens::code::CipherSuite(0x002f)]);
     assert_eq!(c.summary.extensions_offered, [tls_lens::code::ExtensionType(0x0080)]);
     assert_eq!(c.messages[0].pieces.len(), 2);
     let headers = c.messages[0].fields.iter().filter(|f| f.name == "record header").count();
@@ -203,7 +203,7 @@ fn tls_parser_dhe_client_hello() {
         0x00bd, 0x0039, 0x0038, 0x0088, 0x0087, 0x0033, 0x0032, 0x009a, 0x0099, 0x0045, 0x0044, 0x00ff,
     ]
     .to_vec();
-    assert_eq!(s.cipher_suites_offered, want);
+    assert_eq!(s.cipher_suites_offered.iter().map(|c| c.0).collect::<Vec<_>>(), want);
     assert_eq!(s.extensions_offered.iter().map(|e| e.0).collect::<Vec<_>>(), [35, 13, 22, 23]);
     assert_eq!(s.sni, None);
 }

@@ -162,7 +162,7 @@ fn ja4_python_streams_match() {
             assert_eq!(c.summary.sni.as_deref(), e["domain"].as_str(), "{name}: stream {} SNI", e["stream"]);
             let ro = e["JA4_ro.1"].as_str().unwrap_or("");
             let want: Vec<String> = ro.split('_').nth(1).unwrap_or("").split(',').filter(|s| !s.is_empty()).map(String::from).collect();
-            let got: Vec<String> = c.summary.cipher_suites_offered.iter().filter(|&&v| !tls_lens::registry::is_grease(v)).map(|v| format!("{v:04x}")).collect();
+            let got: Vec<String> = c.summary.cipher_suites_offered.iter().filter(|&&v| !tls_lens::registry::is_grease(v.0)).map(|v| format!("{v:04x}")).collect();
             assert_eq!(got, want, "{name}: stream {} cipher suites", e["stream"]);
             // JA4 in all four forms, and the stream number (Wireshark's tcp.stream).
             let s = &c.summary;
@@ -223,7 +223,7 @@ fn flowtest_flows_match() {
             let s = &c.summary;
             let hex = |v: &str| u32::from_str_radix(v.trim_start_matches("0x"), 16).ok();
             if let Some(cs) = f.get("tls_cipher_suite") {
-                assert_eq!(s.cipher_suite.map(u32::from), hex(cs), "{ctx}: cipher suite");
+                assert_eq!(s.cipher_suite.map(|c| u32::from(c.0)), hex(cs), "{ctx}: cipher suite");
             }
             if let (Some(v), true) = (f.get("tls_server_version"), s.cipher_suite.is_some()) {
                 assert_eq!(s.version.map(u32::from), hex(v), "{ctx}: version");
@@ -268,7 +268,7 @@ fn illustrated_connections_match() {
     let c = &a.connections[0];
     assert_eq!((c.client.as_deref(), c.server.as_deref()), (Some("[::1]:50159"), Some("[::1]:8443")));
     let s = &c.summary;
-    assert_eq!((s.version, s.cipher_suite, s.sni.as_deref(), s.group), (Some(0x0303), Some(0xc013), Some("example.ulfheim.net"), Some(29)));
+    assert_eq!((s.version, s.cipher_suite.map(|c| c.0), s.sni.as_deref(), s.group.map(|g| g.0)), (Some(0x0303), Some(0xc013), Some("example.ulfheim.net"), Some(29)));
     assert_eq!(c.certificates.len(), 1);
     assert_eq!(c.certificates[0].subject, "C=US, CN=example.ulfheim.net"); // openssl x509 -subject: C = US, CN = example.ulfheim.net
     assert_eq!(
@@ -301,7 +301,7 @@ fn illustrated_connections_match() {
         assert_eq!(a.connections.len(), 1, "{path}");
         let c = &a.connections[0];
         let s = &c.summary;
-        assert_eq!((s.version, s.cipher_suite, s.sni.as_deref(), s.group), (Some(0x0304), Some(suite), Some("example.ulfheim.net"), Some(29)), "{path}");
+        assert_eq!((s.version, s.cipher_suite.map(|c| c.0), s.sni.as_deref(), s.group.map(|g| g.0)), (Some(0x0304), Some(suite), Some("example.ulfheim.net"), Some(29)), "{path}");
         let n = names(c);
         assert_eq!(&n[..3], &list(&[("c2s", "ClientHello"), ("s2c", "ServerHello"), ("s2c", "ChangeCipherSpec")])[..], "{path}");
         // The middlebox-compatibility CCS from the client, and the encrypted records: the
@@ -323,9 +323,9 @@ fn wireshark_captures_match() {
     let c = &a.connections[0];
     assert_eq!(c.client.as_deref(), Some("127.0.0.1:38713"));
     assert_eq!((c.messages[0].name.as_str(), c.messages[0].content_type), ("ClientHello", tls_lens::code::ContentType(0x80)));
-    assert_eq!((c.summary.version, c.summary.cipher_suite, c.summary.resumed), (Some(0x0300), Some(0x0035), false));
+    assert_eq!((c.summary.version, c.summary.cipher_suite.map(|c| c.0), c.summary.resumed), (Some(0x0300), Some(0x0035), false));
     assert!(c.certificates[0].subject.contains("CN=www.snakeoil.dom") && c.certificates[0].issuer.contains("CN=Snake Oil CA"));
-    assert!(c.summary.cipher_suites_offered.contains(&0x0035));
+    assert!(c.summary.cipher_suites_offered.contains(&tls_lens::code::CipherSuite(0x0035)));
     assert!(c.summary.ja3.is_none(), "JA3 is not defined for the SSL 2.0 format");
     assert!(c.notes.iter().any(|n| n.text_ref.key == "note.sslv2_hello"));
     assert!(a.diagnostics.iter().all(|d| !d.message.contains("before the first TLS record")), "{:?}", a.diagnostics);
@@ -333,7 +333,7 @@ fn wireshark_captures_match() {
     assert_eq!(c.messages.iter().filter(|m| m.name == "EncryptedHandshake").count(), 6);
     let c = &a.connections[1];
     assert_eq!(c.client.as_deref(), Some("127.0.0.1:38714"));
-    assert_eq!((c.summary.version, c.summary.cipher_suite, c.summary.resumed), (Some(0x0300), Some(0x000a), true));
+    assert_eq!((c.summary.version, c.summary.cipher_suite.map(|c| c.0), c.summary.resumed), (Some(0x0300), Some(0x000a), true));
     assert!(c.certificates.is_empty());
 
     // DTLS with OpenSSL's pre-RFC version 0x0100: a HelloVerifyRequest round trip, then a
@@ -345,7 +345,7 @@ fn wireshark_captures_match() {
     assert_eq!(c.udp_stream, Some(0));
     let names: Vec<&str> = c.messages.iter().map(|m| m.name.as_str()).collect();
     assert_eq!(&names[..7], ["ClientHello", "HelloVerifyRequest", "ClientHello", "ServerHello", "Certificate", "ServerHelloDone", "ClientKeyExchange"]);
-    assert_eq!(c.summary.cipher_suite, Some(0x0035));
+    assert_eq!(c.summary.cipher_suite.map(|s| s.0), Some(0x0035));
     assert_eq!(c.summary.ja4.as_deref(), Some("d00i270000_fd1a708466c1_000000000000"));
     assert!(c.certificates[0].subject.contains("CN=www.snakeoil.dom"));
     assert!(a.diagnostics.is_empty(), "{:?}", a.diagnostics);

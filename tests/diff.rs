@@ -72,7 +72,7 @@ fn a_browser_hello_with_grease_ech_and_a_post_quantum_key_share() {
     assert_eq!(c0.summary.ja4, c1.summary.ja4);
     for c in [c0, c1] {
         assert!(c.summary.extensions_offered.contains(&tls_lens::code::ext::ENCRYPTED_CLIENT_HELLO), "ECH GREASE");
-        assert!(c.summary.key_share_groups.contains(&0x11ec), "X25519MLKEM768");
+        assert!(c.summary.key_share_groups.contains(&tls_lens::code::NamedGroup(0x11ec)), "X25519MLKEM768");
         assert!(c.summary.extensions_offered.iter().any(|e| tls_lens::registry::is_grease(e.0)));
     }
     let d = diff(("A", c0), ("B", c1), Lang::En);

@@ -56,7 +56,7 @@ fn check(name: &str) {
         let s = &c.summary;
         let ctx = file.clone();
         assert_eq!(s.version.map(u64::from), exp["version"].as_u64(), "{ctx}: version");
-        assert_eq!(s.cipher_suite.map(u64::from), exp["cipher_suite"].as_u64(), "{ctx}: cipher suite");
+        assert_eq!(s.cipher_suite.map(|c| u64::from(c.0)), exp["cipher_suite"].as_u64(), "{ctx}: cipher suite");
         assert_eq!(s.sni.as_deref(), exp["sni"].as_str(), "{ctx}: sni");
         if s.version == Some(0x0304) {
             // TLS 1.3 sends the chosen ALPN in EncryptedExtensions: unreadable without keys.
@@ -66,14 +66,14 @@ fn check(name: &str) {
         }
         assert_eq!(s.alpn_offered, strs(&exp["alpn_offered"]), "{ctx}: alpn offered");
         if !exp["group"].is_null() {
-            assert_eq!(s.group.map(u64::from), exp["group"].as_u64(), "{ctx}: group");
+            assert_eq!(s.group.map(|c| u64::from(c.0)), exp["group"].as_u64(), "{ctx}: group");
         }
-        assert_eq!(s.cipher_suites_offered, nums(&exp["cipher_suites_offered"]), "{ctx}: suites offered");
+        assert_eq!(s.cipher_suites_offered.iter().map(|c| c.0).collect::<Vec<_>>(), nums(&exp["cipher_suites_offered"]), "{ctx}: suites offered");
         assert_eq!(s.extensions_offered.iter().map(|e| e.0).collect::<Vec<_>>(), nums(&exp["extensions_offered"]), "{ctx}: extensions offered");
-        assert_eq!(s.groups_offered, nums(&exp["groups_offered"]), "{ctx}: groups offered");
-        assert_eq!(s.signature_algorithms, nums(&exp["signature_algorithms"]), "{ctx}: signature algorithms");
+        assert_eq!(s.groups_offered.iter().map(|c| c.0).collect::<Vec<_>>(), nums(&exp["groups_offered"]), "{ctx}: groups offered");
+        assert_eq!(s.signature_algorithms.iter().map(|c| c.0).collect::<Vec<_>>(), nums(&exp["signature_algorithms"]), "{ctx}: signature algorithms");
         assert_eq!(s.supported_versions_offered, nums(&exp["supported_versions_offered"]), "{ctx}: versions offered");
-        assert_eq!(s.key_share_groups, nums(&exp["key_share_groups"]), "{ctx}: key share groups");
+        assert_eq!(s.key_share_groups.iter().map(|c| c.0).collect::<Vec<_>>(), nums(&exp["key_share_groups"]), "{ctx}: key share groups");
         let got: Vec<(String, String)> = steps(&c);
         let want: Vec<(String, String)> = pairs(&exp["messages"]);
         assert_eq!(got, want, "{ctx}: message list");
@@ -177,7 +177,7 @@ fn go_transcripts_match_the_corpus_readme() {
         let c = conn(&format!("corpus/go-crypto-tls-testdata/{file}"));
         let s = &c.summary;
         assert_eq!(s.version, Some(*version), "{file}: version");
-        assert_eq!(s.cipher_suite, Some(*suite), "{file}: cipher suite");
+        assert_eq!(s.cipher_suite.map(|c| c.0), Some(*suite), "{file}: cipher suite");
         let got: Vec<String> = c.messages.iter().map(|m| format!("{} {}", m.dir.map(Dir::as_str).unwrap_or("?"), m.name)).collect();
         assert_eq!(&got[..steps.len()], *steps, "{file}: steps");
         match *file {
@@ -192,8 +192,8 @@ fn go_transcripts_match_the_corpus_readme() {
             }
             "Client-TLSv13-HelloRetryRequest" => {
                 assert!(s.hello_retry);
-                assert_eq!(s.hrr_group, Some(0x0017));
-                assert_eq!(s.key_share_groups, [0x001d], "the first ClientHello's key share");
+                assert_eq!(s.hrr_group.map(|g| g.0), Some(0x0017));
+                assert_eq!(s.key_share_groups.iter().map(|c| c.0).collect::<Vec<_>>(), [0x001d], "the first ClientHello's key share");
             }
             _ => {}
         }
@@ -214,7 +214,7 @@ fn pcaps_match_tshark() {
         assert_eq!(c.server.as_deref(), Some(format!("127.0.0.1:{port}").as_str()), "{name}: server");
         assert!(c.client.as_deref().is_some_and(|s| s.starts_with("127.0.0.1:")), "{name}: client");
         assert_eq!(c.summary.sni.as_deref(), exp["sni"].as_str(), "{name}: sni");
-        assert_eq!(c.summary.cipher_suite.map(u64::from), exp["cipher_suite"].as_u64(), "{name}: cipher");
+        assert_eq!(c.summary.cipher_suite.map(|c| u64::from(c.0)), exp["cipher_suite"].as_u64(), "{name}: cipher");
         let got: Vec<(String, String)> = steps(c);
         let want: Vec<(String, String)> = pairs(&exp["messages_full"]);
         // tshark read the TLS 1.3 records after the handshake with the key log and calls them
@@ -245,11 +245,11 @@ fn mtu1280_captures_match_tshark() {
         assert_eq!(c.client.as_deref(), exp["client"].as_str(), "{name}: client");
         assert_eq!(c.server.as_deref(), exp["server"].as_str(), "{name}: server");
         assert_eq!(s.version.map(u64::from), exp["version"].as_u64(), "{name}: version");
-        assert_eq!(s.cipher_suite.map(u64::from), exp["cipher_suite"].as_u64(), "{name}: cipher");
+        assert_eq!(s.cipher_suite.map(|c| u64::from(c.0)), exp["cipher_suite"].as_u64(), "{name}: cipher");
         assert_eq!(s.sni.as_deref(), exp["sni"].as_str(), "{name}: sni");
-        assert_eq!(s.group.map(u64::from), exp["group"].as_u64(), "{name}: group");
+        assert_eq!(s.group.map(|c| u64::from(c.0)), exp["group"].as_u64(), "{name}: group");
         assert_eq!(s.alpn_offered, strs(&exp["alpn_offered"]), "{name}: alpn offered");
-        assert_eq!(s.cipher_suites_offered, nums(&exp["cipher_suites_offered"]), "{name}: suites offered");
+        assert_eq!(s.cipher_suites_offered.iter().map(|c| c.0).collect::<Vec<_>>(), nums(&exp["cipher_suites_offered"]), "{name}: suites offered");
         assert_eq!(s.extensions_offered.iter().map(|e| e.0).collect::<Vec<_>>(), nums(&exp["extensions_offered"]), "{name}: extensions offered");
         if let Some(ja3) = exp["ja3_full"].as_str() {
             assert_eq!(s.ja3_string.as_deref(), Some(ja3), "{name}: JA3");
@@ -339,7 +339,7 @@ fn curl_verbose_log_of_the_seed() {
     assert!(c.messages[4].explanation.contains("not the Finished message"));
     let s = &c.summary;
     assert_eq!(s.version, Some(0x0303));
-    assert_eq!(s.cipher_suite, Some(0xc02f), "ECDHE-RSA-AES128-GCM-SHA256");
+    assert_eq!(s.cipher_suite.map(|c| c.0), Some(0xc02f), "ECDHE-RSA-AES128-GCM-SHA256");
     assert_eq!(s.alpn.as_deref(), Some("h3"));
     assert_eq!(s.sni.as_deref(), Some("q.shanyue.tech"));
     assert_eq!(c.server.as_deref(), Some("111.6.180.235:443"));

@@ -81,7 +81,7 @@ fn every_connection_agrees_with_tshark() {
         let at = format!("{name} stream {stream}");
         let hex = |s: String| u16::from_str_radix(s.trim_start_matches("0x"), 16).unwrap();
         assert_eq!(h.version, Some(hex(col(&row, "version"))), "{at}: version");
-        assert_eq!(c.summary.cipher_suite, Some(hex(col(&row, "cipher_suite"))), "{at}: suite");
+        assert_eq!(c.summary.cipher_suite.map(|s| s.0), Some(hex(col(&row, "cipher_suite"))), "{at}: suite");
         let mode = match (col(&row, "resumed_by").as_str(), col(&row, "psk_mode").as_str()) {
             ("none", _) => "full",
             ("psk", "psk_dhe_ke") => "psk_dhe",
@@ -936,7 +936,7 @@ fn session_ids_ticket_early_data_padding_and_h3_say_what_these_bytes_show() {
 fn suites_rfc_10015_retires_are_told_as_discouraged() {
     let a = analyze(&std::fs::read(common::data().join("tls12-dhe-rsa.pcap")).unwrap(), &Options::default());
     let c = &a.connections[0];
-    assert_eq!(c.summary.cipher_suite, Some(0x009e));
+    assert_eq!(c.summary.cipher_suite.map(|s| s.0), Some(0x009e));
     assert!(c.notes.iter().any(|n| n.severity == NoteSeverity::Warning && n.text.contains("IANA now marks D") && n.text.contains("RFC 10015 §3")), "{}", notes(c));
     assert!(c.summary.cipher_suite_parts.as_ref().is_some_and(|p| p.iana_discouraged && !p.iana_recommended));
     for (lang, want, not) in [(Lang::En, "IANA marks it D (discouraged) since RFC 10015", "marks Recommended"), (Lang::Zh, "IANA 将它标为 D（不鼓励使用）", "标为“推荐”")] {
@@ -1228,7 +1228,7 @@ fn quic_session_ids_and_dtls_ccm8_records_say_what_the_rfcs_say() {
     assert!(notes_with(&q.connections[0], "field.ClientHello.legacy_session_id.quic").iter().any(|n| n.contains("RFC 9001 §8.4")));
     let d = analyze(&std::fs::read(dir.join("corpus/arkime/pcap/wireshark-dtls12.pcap")).unwrap(), &Options::default());
     let c = &d.connections[0];
-    assert_eq!(c.summary.cipher_suite, Some(0xc0ff));
+    assert_eq!(c.summary.cipher_suite.map(|s| s.0), Some(0xc0ff));
     let alert = c.messages.iter().rev().find(|m| m.name == "Alert").unwrap();
     assert!(alert.fields.iter().any(|f| f.name == "auth_tag"), "{:?}", alert.fields.iter().map(|f| &f.name).collect::<Vec<_>>());
 }

@@ -38,7 +38,7 @@ fn want_types(w: &Value, d: &str) -> Vec<u64> {
 fn summary_matches(name: &str, c: &Connection, w: &Value, alpn_visible: bool) {
     let s = &c.summary;
     assert_eq!(s.version.map(u64::from), w["version"].as_u64(), "{name}: version");
-    assert_eq!(s.cipher_suite.map(u64::from), w["cipher_suite"].as_u64(), "{name}: cipher suite");
+    assert_eq!(s.cipher_suite.map(|c| u64::from(c.0)), w["cipher_suite"].as_u64(), "{name}: cipher suite");
     assert_eq!(s.sni.as_deref(), w["sni"].as_str(), "{name}: SNI");
     let offered: Vec<&str> = w["alpn_offered"].as_array().unwrap().iter().filter_map(|x| x.as_str()).collect();
     assert_eq!(s.alpn_offered, offered, "{name}: ALPN offered");

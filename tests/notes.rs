@@ -302,17 +302,17 @@ fn less_common_extensions_are_decoded() {
 #[test]
 fn iana_recommended_suites() {
     for (v, want) in [(0xc02f, true), (0x009c, false), (0x1304, true), (0x1305, false), (0xcca8, true), (0xc013, false), (0x1301, true)] {
-        assert_eq!(registry::suite_recommended(v), want, "0x{v:04x}");
-        assert_eq!(registry::suite_parts(v).map(|p| p.iana_recommended), Some(want), "0x{v:04x}");
+        assert_eq!(registry::suite_recommended(tls_lens::code::CipherSuite(v)), want, "0x{v:04x}");
+        assert_eq!(registry::suite_parts(tls_lens::code::CipherSuite(v)).map(|p| p.iana_recommended), Some(want), "0x{v:04x}");
     }
     // tls-parameters-8.csv: 29,x25519,Y,Y; 25,secp521r1,Y,N; 4588,X25519MLKEM768,Y,N; 23,secp256r1,Y,Y.
     for (v, want) in [(29, true), (25, false), (4588, false), (23, true)] {
-        assert_eq!(registry::group_recommended(v), want, "group {v}");
+        assert_eq!(registry::group_recommended(tls_lens::code::NamedGroup(v)), want, "group {v}");
     }
     // tls-signaturescheme.csv: 0x0804 rsa_pss_rsae_sha256 Y; 0x0201 rsa_pkcs1_sha1 N;
     // 0x0603 ecdsa_secp521r1_sha512 Y; 0x081A ecdsa_brainpoolP256r1tls13_sha256 N.
     for (v, want) in [(0x0804, true), (0x0201, false), (0x0603, true), (0x081a, false)] {
-        assert_eq!(registry::signature_scheme_recommended(v), want, "scheme 0x{v:04x}");
+        assert_eq!(registry::signature_scheme_recommended(tls_lens::code::SignatureScheme(v)), want, "scheme 0x{v:04x}");
     }
 }
 

@@ -38,7 +38,7 @@ fn run_scan(r: impl Read, all: bool) -> (Vec<ScanLine>, ScanStats) {
     (lines, stats)
 }
 
-type Key = (usize, Option<String>, Option<u16>, Option<u16>, Option<String>, Option<String>, Option<String>, Vec<String>);
+type Key = (usize, Option<String>, Option<u16>, Option<tls_lens::code::CipherSuite>, Option<String>, Option<String>, Option<String>, Vec<String>);
 
 fn scan_keys(lines: &[ScanLine]) -> BTreeSet<Key> {
     lines

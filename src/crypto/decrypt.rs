@@ -7,7 +7,7 @@
 
 use crate::input::keylog::Entry;
 use super::tls13::{self, Hash, Suite, TrafficKeys};
-use crate::code::{ct, ht, ContentType, HandshakeType};
+use crate::code::{ct, ht, CipherSuite, ContentType, HandshakeType};
 use crate::input::Capture;
 use crate::model::{Dir, KeyGen, KeyValue, NoteSeverity, TextRef};
 use crate::reader::{first_line, hexs};
@@ -206,7 +206,7 @@ enum State {
 
 struct Tls13 {
     suite: Suite,
-    suite_id: u16,
+    suite_id: CipherSuite,
     secrets: Secrets,
     client: DirState,
     server: DirState,
@@ -220,7 +220,7 @@ struct Tls13 {
 struct Tls12 {
     version: u16,
     suite: super::tls12::Suite,
-    suite_id: u16,
+    suite_id: CipherSuite,
     master: Vec<u8>,
     keys: [super::tls12::DirKeys; 2],
     etm: bool,
@@ -251,7 +251,7 @@ impl<'k> Decryptor<'k> {
             }
             let Some(suite_id) = f.suite() else { return State::Off };
             let Some(suite) = Suite::from_id(suite_id) else {
-                self.notes.push((NoteSeverity::Info, TextRef::new("note.decrypt.unsupported").arg("suite", crate::registry::cipher_suite_name(suite_id))));
+                self.notes.push((NoteSeverity::Info, TextRef::new("note.decrypt.unsupported").arg("suite", suite_id.name())));
                 return State::Off;
             };
             let client = DirState::new(
@@ -281,7 +281,7 @@ impl<'k> Decryptor<'k> {
         let Some(master) = self.entries.iter().find(|e| e.label == "CLIENT_RANDOM" && e.key == ch.random).map(|e| e.secret.clone()) else { return State::Off };
         let suite_id = sh.cipher_suite;
         let Some(suite) = t12::Suite::from_id(suite_id) else {
-            self.notes.push((NoteSeverity::Info, TextRef::new("note.decrypt.unsupported").arg("suite", crate::registry::cipher_suite_name(suite_id))));
+            self.notes.push((NoteSeverity::Info, TextRef::new("note.decrypt.unsupported").arg("suite", suite_id.name())));
             return State::Off;
         };
         let etm = sh.extensions.contains(&crate::registry::ext::ENCRYPT_THEN_MAC) && matches!(suite.cipher, t12::Cipher::AesCbc(_));
@@ -490,9 +490,9 @@ enum Stage {
 /// The notes every decryption gives: how many records opened (and with what), how many did
 /// not, and what the application data starts with.
 /// `ok`: the note for the records that opened (its own arguments beside n, handshake, suite).
-fn outcome_notes(notes: &mut Vec<(NoteSeverity, TextRef)>, ok: TextRef, opened: usize, failed: usize, handshake: usize, app: &[(u64, Option<String>); 2], suite_id: u16) {
+fn outcome_notes(notes: &mut Vec<(NoteSeverity, TextRef)>, ok: TextRef, opened: usize, failed: usize, handshake: usize, app: &[(u64, Option<String>); 2], suite_id: CipherSuite) {
     if opened > 0 {
-        notes.push((NoteSeverity::Info, ok.arg("n", opened.to_string()).arg("handshake", handshake.to_string()).arg("suite", crate::registry::cipher_suite_name(suite_id))));
+        notes.push((NoteSeverity::Info, ok.arg("n", opened.to_string()).arg("handshake", handshake.to_string()).arg("suite", suite_id.name())));
     }
     if failed > 0 {
         let key = if opened == 0 { "note.decrypt.wrong_keys" } else { "note.decrypt.some_failed" };

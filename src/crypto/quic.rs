@@ -224,7 +224,7 @@ mod tests {
     fn rfc_chacha_mask() {
         let secret = unhex("9ac312a7f877468ebe69422748ad00a15443f18203a07d6060f688f30f21632b");
         let v1 = Version::from_number(1).unwrap();
-        let suite = Suite::from_id(0x1303).unwrap();
+        let suite = Suite::from_id(crate::code::CipherSuite(0x1303)).unwrap();
         let k = packet_keys(&v1, suite, &secret);
         assert_eq!(k.key, unhex("c6d98ff3441c3fe1b2182094f69caa2ed4b716b65488960a7a984979fb23e1c8"));
         assert_eq!(k.iv, unhex("e0459b3474bdd0e44a41c144"));

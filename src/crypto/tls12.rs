@@ -35,7 +35,7 @@ pub struct Suite {
 impl Suite {
     /// From the suite's code point (tls-parser's table): AES (GCM, CCM, CBC) and
     /// ChaCha20-Poly1305 suites; None for others.
-    pub fn from_id(id: u16) -> Option<Suite> {
+    pub fn from_id(id: crate::code::CipherSuite) -> Option<Suite> {
         use crate::registry::{TlsCipherEnc as Enc, TlsCipherEncMode as Mode, TlsCipherMac as Mac};
         let c = crate::registry::suite_crypto(id)?;
         let prf = if c.prf_sha384 { MacHash::Sha384 } else { MacHash::Sha256 };
@@ -242,10 +242,10 @@ mod tests {
             } else if name.contains("AES_256") || name.contains("CHACHA20") {
                 32
             } else {
-                assert!(Suite::from_id(id).is_none() || name.contains("CHACHA20"), "{name}");
+                assert!(Suite::from_id(crate::code::CipherSuite(id)).is_none() || name.contains("CHACHA20"), "{name}");
                 continue;
             };
-            let Some(s) = Suite::from_id(id) else {
+            let Some(s) = Suite::from_id(crate::code::CipherSuite(id)) else {
                 assert!(!name.contains("_GCM") && !name.contains("CCM") && !name.contains("CBC_SHA"), "{name} not decryptable");
                 continue;
             };
@@ -290,9 +290,9 @@ mod tests {
 
     #[test]
     fn suites() {
-        assert_eq!(Suite::from_id(0xc02f).map(|s| (s.cipher, s.key_len)), Some((Cipher::AesGcm, 16)));
-        assert_eq!(Suite::from_id(0xc013).map(|s| s.cipher), Some(Cipher::AesCbc(MacHash::Sha1)));
-        assert_eq!(Suite::from_id(0xcca8).map(|s| s.cipher), Some(Cipher::ChaCha20Poly1305));
-        assert_eq!(Suite::from_id(0x000a), None, "3DES is not decrypted");
+        assert_eq!(Suite::from_id(crate::code::CipherSuite(0xc02f)).map(|s| (s.cipher, s.key_len)), Some((Cipher::AesGcm, 16)));
+        assert_eq!(Suite::from_id(crate::code::CipherSuite(0xc013)).map(|s| s.cipher), Some(Cipher::AesCbc(MacHash::Sha1)));
+        assert_eq!(Suite::from_id(crate::code::CipherSuite(0xcca8)).map(|s| s.cipher), Some(Cipher::ChaCha20Poly1305));
+        assert_eq!(Suite::from_id(crate::code::CipherSuite(0x000a)), None, "3DES is not decrypted");
     }
 }

@@ -58,13 +58,14 @@ pub struct Suite {
 
 impl Suite {
     /// RFC 8446 Appendix B.4: all five TLS 1.3 suites.
-    pub fn from_id(id: u16) -> Option<Suite> {
+    pub fn from_id(id: crate::code::CipherSuite) -> Option<Suite> {
+        use crate::code::suite::*;
         match id {
-            0x1301 => Some(Suite { hash: Hash::Sha256, aead: Aead::Aes128Gcm }),
-            0x1302 => Some(Suite { hash: Hash::Sha384, aead: Aead::Aes256Gcm }),
-            0x1303 => Some(Suite { hash: Hash::Sha256, aead: Aead::ChaCha20Poly1305 }),
-            0x1304 => Some(Suite { hash: Hash::Sha256, aead: Aead::Aes128Ccm }),
-            0x1305 => Some(Suite { hash: Hash::Sha256, aead: Aead::Aes128Ccm8 }),
+            TLS_AES_128_GCM_SHA256 => Some(Suite { hash: Hash::Sha256, aead: Aead::Aes128Gcm }),
+            TLS_AES_256_GCM_SHA384 => Some(Suite { hash: Hash::Sha384, aead: Aead::Aes256Gcm }),
+            TLS_CHACHA20_POLY1305_SHA256 => Some(Suite { hash: Hash::Sha256, aead: Aead::ChaCha20Poly1305 }),
+            TLS_AES_128_CCM_SHA256 => Some(Suite { hash: Hash::Sha256, aead: Aead::Aes128Ccm }),
+            TLS_AES_128_CCM_8_SHA256 => Some(Suite { hash: Hash::Sha256, aead: Aead::Aes128Ccm8 }),
             _ => None,
         }
     }
@@ -155,7 +156,7 @@ mod tests {
     /// RFC 8448 §3: the server handshake traffic secret gives key 3fce5160... and iv 5d313eb2...
     #[test]
     fn rfc8448_handshake_keys() {
-        let suite = Suite::from_id(0x1301).unwrap();
+        let suite = Suite::from_id(crate::code::CipherSuite(0x1301)).unwrap();
         let s = unhex("b67b7d690cc16c4e75e54213cb2d37b4e9c912bcded9105d42befd59d391ad38");
         let k = traffic_keys(suite, &s);
         assert_eq!(k.key, unhex("3fce516009c21727d0f2e4e86ee403bc"));

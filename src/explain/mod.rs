@@ -9,13 +9,13 @@ mod en;
 #[cfg(feature = "texts")]
 mod zh;
 
-use crate::code::{ExtensionType, HandshakeType};
+use crate::code::{CipherSuite, ExtensionType, HandshakeType, SignatureScheme};
 use crate::input::Capture;
 use crate::model::{Chunk, Connection, Field, Message, Note, NoteSeverity, StreamView, Summary, TextRef};
 use crate::model::Dir;
 use crate::handshake::{answered_hello, psk_mode_name, resumed};
 use crate::model::Handshake;
-use crate::registry::{self, alert, ct, ext, ht, is_grease, spec_rfc, ver, KeyExchange, RecordProtection};
+use crate::registry::{self, alert, ct, ext, ht, is_grease, spec_rfc, suite, ver, KeyExchange, RecordProtection};
 use crate::reader::hexs;
 use crate::tls::TlsConnection;
 use crate::fingerprint;
@@ -276,8 +276,8 @@ pub fn connection(id: usize, cap: &Capture, mut tls: TlsConnection, hs: Handshak
     }
 }
 
-fn names_list(v: &[u16], f: fn(u16) -> String) -> String {
-    let n: Vec<String> = v.iter().filter(|&&x| !is_grease(x)).map(|&x| f(x)).collect();
+fn names_list(v: impl IntoIterator<Item = u16>, f: fn(u16) -> String) -> String {
+    let n: Vec<String> = v.into_iter().filter(|&x| !is_grease(x)).map(f).collect();
     if n.is_empty() {
         "—".into()
     } else {
@@ -337,7 +337,7 @@ fn opt(cond: bool, key: &'static str) -> String {
 }
 
 /// The (EC)DHE secret and the transcript hash name for a TLS 1.0-1.2 suite's PRF.
-fn prf_hash(version: Option<u16>, suite: Option<u16>) -> &'static str {
+fn prf_hash(version: Option<u16>, suite: Option<CipherSuite>) -> &'static str {
     match (version, suite.and_then(registry::suite_parts).map(|p| p.prf)) {
         (Some(v), _) if v < ver::TLS12 => "MD5 + SHA-1",
         (_, Some(p)) if p == "SHA-384" => "SHA-384",
@@ -391,7 +391,7 @@ fn texts(m: &Message, tls: &TlsConnection, hs: &Handshake, s: &Summary, w: &mut 
         (ct::HANDSHAKE, Some(ht::SERVER_HELLO), false) if retry => {
             w.after_retry = true;
             let r = hs.hello_retry.clone().unwrap_or_default();
-            let g = r.group.map(registry::group_name).unwrap_or_else(|| "—".into());
+            let g = r.group.map(|g| g.name()).unwrap_or_else(|| "—".into());
             let key = if r.group.is_some() { "msg.HelloRetryRequest.explain" } else { "msg.HelloRetryRequest.explain.cookie_only" };
             (
                 TextRef::new("msg.HelloRetryRequest.title"),
@@ -484,7 +484,7 @@ fn texts(m: &Message, tls: &TlsConnection, hs: &Handshake, s: &Summary, w: &mut 
                         Some(v) if v < ver::TLS10 => "RFC 6101 §5.6.1.3".to_string(),
                         v => format!("{} §7.4.1.3", spec_rfc(v)),
                     })
-                    .arg("s_kx", opt(!tls13 && hs.mode == "full" && registry::suite_key_exchange(s.cipher_suite.unwrap_or(0)) == Some(KeyExchange::Rsa), "msg.ServerHello.s.rsa_kx")),
+                    .arg("s_kx", opt(!tls13 && hs.mode == "full" && s.cipher_suite.and_then(registry::suite_key_exchange) == Some(KeyExchange::Rsa), "msg.ServerHello.s.rsa_kx")),
             )
         }
         (ct::HANDSHAKE, Some(ht::CERTIFICATE), false) => {
@@ -538,12 +538,12 @@ fn texts(m: &Message, tls: &TlsConnection, hs: &Handshake, s: &Summary, w: &mut 
                 TextRef::new(key)
                     .arg("rfc", rfc)
                     .arg("s_dhe_rule", opt(hs.version == Some(ver::TLS12), "msg.ServerKeyExchange.s.dhe_rfc10015"))
-                    .arg("group", ske.group.map(registry::group_name).unwrap_or_else(|| "—".into()))
+                    .arg("group", ske.group.map(|g| g.name()).unwrap_or_else(|| "—".into()))
                     .arg("bits", ske.dh_p_bits.map(|b| b.to_string()).unwrap_or_else(|| "—".into()))
                     .arg(
                         "sig",
                         match ske.sig_scheme {
-                            Some(s) => registry::signature_scheme_name(s),
+                            Some(s) => s.name(),
                             // Before TLS 1.2 the version fixes the hash (RFC 4346 §7.4.3, RFC 4492 §5.4).
                             None if tls.certificates.first().is_some_and(|c| c.key == crate::model::KeyKind::Ec) => "@word.sig.ecdsa_sha1".into(),
                             None if tls.certificates.first().is_some_and(|c| c.key == crate::model::KeyKind::Rsa) => "@word.sig.rsa_md5_sha1".into(),
@@ -577,7 +577,7 @@ fn texts(m: &Message, tls: &TlsConnection, hs: &Handshake, s: &Summary, w: &mut 
             // Which offer the scheme came from: the ClientHello's signature_algorithms (server)
             // or the CertificateRequest's (client; TLS 1.2 lists them in the message itself).
             let offer = if m.dir == Some(Dir::S2C) { answered_hello(tls).map(|c| c.ext.signature_algorithms.clone()).unwrap_or_default() } else { Vec::new() };
-            let pos = scheme.and_then(|sc| offer.iter().filter(|&&x| !is_grease(x)).position(|&x| x == sc));
+            let pos = scheme.and_then(|sc| offer.iter().filter(|x| !x.is_grease()).position(|&x| x == sc));
             let key = match (tls13, hs.version) {
                 (true, _) => format!("msg.CertificateVerify.explain.tls13.{d}"),
                 (false, Some(v)) if v < ver::TLS12 => "msg.CertificateVerify.explain.tls10".to_string(),
@@ -586,10 +586,10 @@ fn texts(m: &Message, tls: &TlsConnection, hs: &Handshake, s: &Summary, w: &mut 
             (
                 TextRef::new("msg.CertificateVerify.title"),
                 TextRef::new(key)
-                    .arg("scheme", scheme.map(registry::signature_scheme_name).unwrap_or_else(|| "—".into()))
+                    .arg("scheme", scheme.map(|s| s.name()).unwrap_or_else(|| "—".into()))
                     .arg("s_offer", opt(pos.is_some(), "msg.CertificateVerify.s.offer"))
                     .arg("pos", pos.map(|p| (p + 1).to_string()).unwrap_or_default())
-                    .arg("n", offer.iter().filter(|&&x| !is_grease(x)).count().to_string())
+                    .arg("n", offer.iter().filter(|x| !x.is_grease()).count().to_string())
                     .arg("last", last_before(w, m.dir, tls13)),
             )
         }
@@ -838,7 +838,7 @@ fn texts(m: &Message, tls: &TlsConnection, hs: &Handshake, s: &Summary, w: &mut 
             // schemes, CA names. RFC 2246 requires at least one CA name; 4346 and 5246 let an
             // empty list mean any CA.
             let cr = f.cert_request.clone().unwrap_or_default();
-            let schemes: Vec<u16> = cr.schemes.iter().copied().filter(|&x| !is_grease(x)).collect();
+            let schemes: Vec<SignatureScheme> = cr.schemes.iter().copied().filter(|x| !x.is_grease()).collect();
             let key = if hs.version.is_some_and(|v| v < ver::TLS12) { "msg.CertificateRequest.explain.tls10" } else { "msg.CertificateRequest.explain.tls12" };
             let cas = match cr.ca_names {
                 0 if hs.version == Some(ver::TLS10) => "@msg.CertificateRequest.s.cas.none_tls10",
@@ -852,7 +852,7 @@ fn texts(m: &Message, tls: &TlsConnection, hs: &Handshake, s: &Summary, w: &mut 
                 TextRef::new(key)
                     .arg("types", if types.is_empty() { "@word.none".to_string() } else { types })
                     .arg("n", schemes.len().to_string())
-                    .arg("first", schemes.first().map(|&x| registry::signature_scheme_name(x)).unwrap_or_else(|| "—".into()))
+                    .arg("first", schemes.first().map(|x| x.name()).unwrap_or_else(|| "—".into()))
                     .arg("s_cas", cas)
                     .arg("cas", cr.ca_names.to_string())
                     .arg("ca", cr.first_ca.unwrap_or_else(|| "—".into())),
@@ -1107,9 +1107,9 @@ fn connection_field_notes(fields: &mut [Field], s: &Summary, hs: &Handshake, f: 
         // The group a HelloRetryRequest asks for, against the shares the first ClientHello sent
         // (RFC 8446 §4.2.8: never one the client already sent a share for).
         "ext.key_share.hrr" => f.client_hello.as_ref().map(|ch| {
-            let shares: Vec<String> = ch.ext.key_share_groups.iter().map(|&g| registry::group_name(g)).collect();
+            let shares: Vec<String> = ch.ext.key_share_groups.iter().map(|g| g.name()).collect();
             TextRef::new(if shares.is_empty() { "ext.key_share.hrr.none" } else { "ext.key_share.hrr.conn" })
-                .arg("value", hs.hello_retry.as_ref().and_then(|r| r.group).map(registry::group_name).unwrap_or_else(|| "—".into()))
+                .arg("value", hs.hello_retry.as_ref().and_then(|r| r.group).map(|g| g.name()).unwrap_or_else(|| "—".into()))
                 .arg("shares", shares.join(", "))
         }),
         // A TLS 1.0-1.2 CertificateRequest's certificate type, cited by its version's RFC.
@@ -1142,7 +1142,7 @@ fn connection_field_notes(fields: &mut [Field], s: &Summary, hs: &Handshake, f: 
         // extension (RFC 5746 §3.3, §3.6).
         "field.ServerHello.extensions.tls12" => {
             let ch = f.answered_hello()?;
-            let scsv = f.server_hello.as_ref().is_some_and(|sh| sh.extensions.contains(&ext::RENEGOTIATION_INFO)) && !ch.ext.types.contains(&ext::RENEGOTIATION_INFO) && ch.cipher_suites.contains(&0x00ff);
+            let scsv = f.server_hello.as_ref().is_some_and(|sh| sh.extensions.contains(&ext::RENEGOTIATION_INFO)) && !ch.ext.types.contains(&ext::RENEGOTIATION_INFO) && ch.cipher_suites.contains(&suite::EMPTY_RENEGOTIATION_INFO_SCSV);
             scsv.then(|| {
                 let mut t = r.clone();
                 t.args.iter_mut().filter(|(k, _)| *k == "s_scsv").for_each(|(_, v)| *v = "@field.ServerHello.s.scsv".into());
@@ -1202,9 +1202,9 @@ fn connection_field_notes(fields: &mut [Field], s: &Summary, hs: &Handshake, f: 
         "ext.session_ticket.present" if tls13 => Some(TextRef::new("ext.session_ticket.present.tls13")),
         // An offered suite: chosen, or (a TLS 1.0-1.2 suite) unusable with TLS 1.3.
         "field.ClientHello.cipher_suite" | "field.ClientHello.cipher_suite.recommended" | "field.ClientHello.cipher_suite.discouraged" => {
-            let code = r.get("code").and_then(|c| u16::from_str_radix(c, 16).ok())?;
+            let code = CipherSuite(r.get("code").and_then(|c| u16::from_str_radix(c, 16).ok())?);
             let conn = match () {
-                _ if tls13 && code >> 8 != 0x13 => "@field.cipher_suite.s.unused13",
+                _ if tls13 && !code.is_tls13() => "@field.cipher_suite.s.unused13",
                 _ if s.cipher_suite == Some(code) => "@field.cipher_suite.s.chosen",
                 _ => "",
             };
@@ -1331,17 +1331,17 @@ fn client_hello_texts(tls: &TlsConnection, hs: &Handshake, w: &mut Walk) -> (Tex
         String::new()
     };
     let title = if retry { "msg.ClientHello.title.retry" } else { "msg.ClientHello.title" };
-    let real: Vec<u16> = ch.cipher_suites.iter().copied().filter(|&c| !is_grease(c) && c != 0x00ff && c != 0x5600).collect();
+    let real: Vec<CipherSuite> = ch.cipher_suites.iter().copied().filter(|c| !c.is_grease() && !c.is_scsv()).collect();
     let r = TextRef::new(key)
         .arg("suites", real.len().to_string())
         .arg("s_suites", if real.len() == 1 { "@msg.ClientHello.s.one_suite" } else { "@msg.ClientHello.s.suites" })
-        .arg("suite1", real.first().map(|&c| registry::cipher_suite_name(c)).unwrap_or_default())
+        .arg("suite1", real.first().map(|c| c.name()).unwrap_or_default())
         .arg("sni", or_dash(e.sni.clone()))
         .arg("alpn", if e.alpn.is_empty() { "—".into() } else { e.alpn.join(", ") })
-        .arg("versions", names_list(&e.supported_versions, registry::version_name))
-        .arg("key_shares", names_list(&e.key_share_groups, registry::group_name))
-        .arg("groups", names_list(&e.groups, registry::group_name))
-        .arg("n_sigalgs", e.signature_algorithms.iter().filter(|&&x| !is_grease(x)).count().to_string())
+        .arg("versions", names_list(e.supported_versions.iter().copied(), registry::version_name))
+        .arg("key_shares", names_list(e.key_share_groups.iter().map(|g| g.0), registry::group_name))
+        .arg("groups", names_list(e.groups.iter().map(|g| g.0), registry::group_name))
+        .arg("n_sigalgs", e.signature_algorithms.iter().filter(|x| !x.is_grease()).count().to_string())
         .arg("s_sni", if e.sni.is_some() { "@msg.ClientHello.s.sni".to_string() } else { "@msg.ClientHello.s.no_sni".to_string() })
         .arg("s_alpn", match (&hs_alpn, sent(ext::ALPN)) {
             (_, false) => String::new(),
@@ -1383,7 +1383,7 @@ fn client_hello_texts(tls: &TlsConnection, hs: &Handshake, w: &mut Walk) -> (Tex
             v if v < ver::TLS10 => "RFC 6101 §5.6.1.2".to_string(),
             v => format!("{} §7.4.1.2", spec_rfc(Some(v))),
         })
-        .arg("group", hs.hello_retry.as_ref().and_then(|r| r.group).map(registry::group_name).unwrap_or_else(|| "—".into()))
+        .arg("group", hs.hello_retry.as_ref().and_then(|r| r.group).map(|g| g.name()).unwrap_or_else(|| "—".into()))
         .arg("s_cookie", opt(retry && sent(ext::COOKIE), "msg.ClientHello.s.cookie"))
         // What the first ClientHello offered that the retry may change (RFC 8446 §4.1.2).
         // A new key_share only when the HelloRetryRequest named a group.
@@ -1424,7 +1424,7 @@ fn client_hello_texts(tls: &TlsConnection, hs: &Handshake, w: &mut Walk) -> (Tex
             String::new()
         } else if sent(ext::RENEGOTIATION_INFO) {
             "@msg.ClientHello.s.reneg_ext".to_string()
-        } else if ch.cipher_suites.contains(&0x00ff) {
+        } else if ch.cipher_suites.contains(&suite::EMPTY_RENEGOTIATION_INFO_SCSV) {
             "@msg.ClientHello.s.reneg_scsv".to_string()
         } else {
             String::new()
@@ -1486,7 +1486,7 @@ fn summary(tls: &TlsConnection, hs: &Handshake) -> Summary {
         s.version = Some(v);
         s.version_name = Some(registry::version_name(v));
         s.cipher_suite = Some(sh.cipher_suite);
-        s.cipher_suite_name = Some(registry::cipher_suite_name(sh.cipher_suite));
+        s.cipher_suite_name = Some(sh.cipher_suite.name());
         s.cipher_suite_parts = registry::suite_parts(sh.cipher_suite);
         s.alpn = sh.alpn.clone().or_else(|| f.ee_alpn.clone());
         if from_bytes {
@@ -1503,7 +1503,7 @@ fn summary(tls: &TlsConnection, hs: &Handshake) -> Summary {
             // RFC 8446 §4.2.9: a PSK alone (psk_ke) or with an (EC)DHE share (psk_dhe_ke);
             // finite-field groups (ffdhe*, 0x0100-0x01ff) are DHE.
             let psk = f.server_hello.as_ref().is_some_and(|sh| sh.psk_selected);
-            let ff = g.is_some_and(|g| (0x0100..0x0200).contains(&g));
+            let ff = g.is_some_and(|g| g.is_ffdhe());
             let kx = match (psk, g.is_some(), ff) {
                 (true, false, _) => "PSK",
                 (true, true, false) => "PSK + ECDHE (key_share)",
@@ -1521,7 +1521,7 @@ fn summary(tls: &TlsConnection, hs: &Handshake) -> Summary {
     };
     s.key_exchange = kx.map(|k| k.to_string());
     s.group = group;
-    s.group_name = group.map(registry::group_name);
+    s.group_name = group.map(|g| g.name());
     s.hello_retry = f.hello_retry;
     s.resumed = resumed(hs);
     s.client_auth = f.client_auth;
@@ -1556,7 +1556,7 @@ fn notes(tls: &TlsConnection, hs: &Handshake, s: &Summary, opts: &Options, captu
         }
     }
     if let Some(cs) = s.cipher_suite {
-        let name = registry::cipher_suite_name(cs);
+        let name = cs.name();
         if registry::suite_weak(cs) {
             out.push(note(Danger, TextRef::new("note.weak_cipher").arg("suite", name.clone())));
         }
@@ -1603,8 +1603,8 @@ fn notes(tls: &TlsConnection, hs: &Handshake, s: &Summary, opts: &Options, captu
         }
     }
     if let Some(scheme) = f.ske.as_ref().and_then(|k| k.sig_scheme) {
-        if scheme >> 8 == 2 {
-            out.push(note(Warning, TextRef::new("note.sha1_signature").arg("scheme", registry::signature_scheme_name(scheme))));
+        if scheme.is_sha1() {
+            out.push(note(Warning, TextRef::new("note.sha1_signature").arg("scheme", scheme.name())));
         }
     }
     // HTTP/3 runs over QUIC only, and QUIC over TLS 1.3 only (RFC 9114 §3.1, RFC 9001 §4.2).
@@ -1658,7 +1658,7 @@ fn notes(tls: &TlsConnection, hs: &Handshake, s: &Summary, opts: &Options, captu
             (Some(_), false) => "note.hrr",
             (None, _) => "note.hrr.cookie",
         };
-        out.push(note(Info, TextRef::new(key).arg("group", r.group.map(registry::group_name).unwrap_or_else(|| "—".into()))));
+        out.push(note(Info, TextRef::new(key).arg("group", r.group.map(|g| g.name()).unwrap_or_else(|| "—".into()))));
     }
     if hs.renegotiation {
         out.push(note(Info, TextRef::new("note.renegotiation")));
@@ -1797,8 +1797,8 @@ fn failed_handshake(mut t: TextRef, a: &crate::model::Alert, before: &[Message],
         .arg("hs_name", last.map(|(_, ty)| ty.name()).unwrap_or_default())
         .arg("s_cause", if cause.is_empty() { String::new() } else { format!("@note.s.failed.{cause}") })
         .arg("offered", if offered.is_empty() { "—".into() } else { offered.join(", ") })
-        .arg("suites", s.cipher_suites_offered.iter().filter(|&&c| !registry::is_grease(c) && c != 0x00ff).count().to_string())
-        .arg("groups", s.groups_offered.iter().filter(|&&g| !registry::is_grease(g)).count().to_string())
+        .arg("suites", s.cipher_suites_offered.iter().filter(|&&c| !c.is_grease() && c != suite::EMPTY_RENEGOTIATION_INFO_SCSV).count().to_string())
+        .arg("groups", s.groups_offered.iter().filter(|g| !g.is_grease()).count().to_string())
         .arg("sni", or_dash(s.sni.clone()))
         .arg("alpn_offered", if s.alpn_offered.is_empty() { "—".into() } else { s.alpn_offered.join(", ") })
         .arg("peer", match a.dir {

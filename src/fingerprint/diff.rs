@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use crate::code::{group, NamedGroup};
 use crate::explain::{render, Lang};
 use crate::model::{Connection, Summary, TextRef};
 use crate::registry::{self, ext, is_grease, ver};
@@ -69,18 +70,18 @@ fn opt(v: &Option<String>) -> Vec<String> {
     v.iter().cloned().collect()
 }
 
-const PQ_GROUPS: [u16; 4] = [0x11ec, 0x11eb, 0x11ed, 0x6399];
+const PQ_GROUPS: [NamedGroup; 4] = [group::X25519_MLKEM768, group::SECP256R1_MLKEM768, group::SECP384R1_MLKEM1024, group::X25519_KYBER768_DRAFT00];
 
 /// Compare two connections' ClientHellos; `a` and `b` label them in the output.
 pub fn diff(a: (&str, &Connection), b: (&str, &Connection), lang: Lang) -> HelloDiff {
     let (sa, sb) = (&a.1.summary, &b.1.summary);
     let items = vec![
         item("supported_versions", named(sa.supported_versions_offered.iter().copied(), registry::version_name), named(sb.supported_versions_offered.iter().copied(), registry::version_name)),
-        item("cipher_suites", named(sa.cipher_suites_offered.iter().copied(), registry::cipher_suite_name), named(sb.cipher_suites_offered.iter().copied(), registry::cipher_suite_name)),
+        item("cipher_suites", named(sa.cipher_suites_offered.iter().map(|c| c.0), registry::cipher_suite_name), named(sb.cipher_suites_offered.iter().map(|c| c.0), registry::cipher_suite_name)),
         item("extensions", named(sa.extensions_offered.iter().map(|e| e.0), registry::extension_name), named(sb.extensions_offered.iter().map(|e| e.0), registry::extension_name)),
-        item("supported_groups", named(sa.groups_offered.iter().copied(), registry::group_name), named(sb.groups_offered.iter().copied(), registry::group_name)),
-        item("key_share", named(sa.key_share_groups.iter().copied(), registry::group_name), named(sb.key_share_groups.iter().copied(), registry::group_name)),
-        item("signature_algorithms", named(sa.signature_algorithms.iter().copied(), registry::signature_scheme_name), named(sb.signature_algorithms.iter().copied(), registry::signature_scheme_name)),
+        item("supported_groups", named(sa.groups_offered.iter().map(|g| g.0), registry::group_name), named(sb.groups_offered.iter().map(|g| g.0), registry::group_name)),
+        item("key_share", named(sa.key_share_groups.iter().map(|g| g.0), registry::group_name), named(sb.key_share_groups.iter().map(|g| g.0), registry::group_name)),
+        item("signature_algorithms", named(sa.signature_algorithms.iter().map(|s| s.0), registry::signature_scheme_name), named(sb.signature_algorithms.iter().map(|s| s.0), registry::signature_scheme_name)),
         item("alpn", plain(sa.alpn_offered.clone()), plain(sb.alpn_offered.clone())),
         item("sni", plain(opt(&sa.sni)), plain(opt(&sb.sni))),
         item("ja3", plain(opt(&sa.ja3)), plain(opt(&sb.ja3))),
@@ -121,11 +122,11 @@ fn explain(sa: &Summary, sb: &Summary, items: &[DiffItem], la: &str, lb: &str) -
         }
     }
     for (s, label, other) in [(sa, la, sb), (sb, lb, sa)] {
-        let pq: Vec<String> = s.key_share_groups.iter().filter(|g| PQ_GROUPS.contains(g)).map(|&g| registry::group_name(g)).collect();
+        let pq: Vec<String> = s.key_share_groups.iter().filter(|g| PQ_GROUPS.contains(g)).map(|g| g.name()).collect();
         if !pq.is_empty() && !other.key_share_groups.iter().any(|g| PQ_GROUPS.contains(g)) {
             out.push(TextRef::new("diff.pq").arg("side", label.to_string()).arg("group", pq.join(", ")));
         }
-        let grease = |s: &Summary| s.cipher_suites_offered.iter().copied().chain(s.extensions_offered.iter().map(|e| e.0)).any(is_grease);
+        let grease = |s: &Summary| s.cipher_suites_offered.iter().map(|c| c.0).chain(s.extensions_offered.iter().map(|e| e.0)).any(is_grease);
         if grease(s) && !grease(other) {
             out.push(TextRef::new("diff.grease").arg("side", label.to_string()));
         }

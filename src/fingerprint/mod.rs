@@ -30,9 +30,9 @@ pub fn ja3_string(ch: &ClientHelloInfo) -> String {
             let _ = write!(s, "{}{v}", if i == 0 { "" } else { "-" });
         }
     };
-    list(&mut ch.cipher_suites.iter().copied().filter(|&x| !is_grease(x)));
+    list(&mut ch.cipher_suites.iter().map(|x| x.0).filter(|&x| !is_grease(x)));
     list(&mut ch.ext.types.iter().map(|x| x.0).filter(|&x| !is_grease(x)));
-    list(&mut ch.ext.groups.iter().copied().filter(|&x| !is_grease(x)));
+    list(&mut ch.ext.groups.iter().map(|x| x.0).filter(|&x| !is_grease(x)));
     list(&mut ch.ext.ec_point_formats.iter().map(|&x| u16::from(x)));
     s
 }
@@ -116,7 +116,7 @@ fn hash12(s: &str) -> String {
 
 /// JA4 of a ClientHello sent over `transport` ('t', 'q' or 'd').
 pub fn ja4(ch: &ClientHelloInfo, transport: char) -> Ja4 {
-    let ciphers: Vec<u16> = ch.cipher_suites.iter().copied().filter(|&c| !is_grease(c)).collect();
+    let ciphers: Vec<u16> = ch.cipher_suites.iter().map(|c| c.0).filter(|&c| !is_grease(c)).collect();
     let exts: Vec<u16> = ch.ext.types.iter().map(|e| e.0).filter(|&e| !is_grease(e)).collect();
     let version = ch.ext.supported_versions.iter().copied().filter(|&v| !is_grease(v)).max().unwrap_or(ch.legacy_version);
     let mut parts = Ja4Parts {
@@ -130,7 +130,7 @@ pub fn ja4(ch: &ClientHelloInfo, transport: char) -> Ja4 {
         ..Default::default()
     };
     let a = format!("{}{}{}{}{}{}", parts.transport, parts.version, parts.sni, parts.ciphers, parts.extensions, parts.alpn);
-    let sigs = hex_list(&ch.ext.signature_algorithms.iter().copied().filter(|&s| !is_grease(s)).collect::<Vec<_>>());
+    let sigs = hex_list(&ch.ext.signature_algorithms.iter().map(|s| s.0).filter(|&s| !is_grease(s)).collect::<Vec<_>>());
     let with_sigs = |e: String| if sigs.is_empty() || e.is_empty() { e } else { format!("{e}_{sigs}") };
     let mut sorted_c = ciphers.clone();
     sorted_c.sort_unstable();
@@ -157,9 +157,9 @@ mod tests {
     #[test]
     fn foxio_example() {
         let mut ch = ClientHelloInfo { legacy_version: 0x0303, ..Default::default() };
-        ch.cipher_suites = vec![0x0a0a, 0x1301, 0x1302, 0x1303, 0xc02b, 0xc02f, 0xc02c, 0xc030, 0xcca9, 0xcca8, 0xc013, 0xc014, 0x009c, 0x009d, 0x002f, 0x0035];
+        ch.cipher_suites = [0x0a0a, 0x1301, 0x1302, 0x1303, 0xc02b, 0xc02f, 0xc02c, 0xc030, 0xcca9, 0xcca8, 0xc013, 0xc014, 0x009c, 0x009d, 0x002f, 0x0035].into_iter().map(crate::code::CipherSuite).collect();
         ch.ext.types = [0x1a1a, 0x001b, 0x0000, 0x0033, 0x0010, 0x4469, 0x0017, 0x002d, 0x000d, 0x0005, 0x0023, 0x0012, 0x002b, 0xff01, 0x000b, 0x000a, 0x0015].into_iter().map(crate::code::ExtensionType).collect();
-        ch.ext.signature_algorithms = vec![0x0403, 0x0804, 0x0401, 0x0503, 0x0805, 0x0501, 0x0806, 0x0601];
+        ch.ext.signature_algorithms = [0x0403, 0x0804, 0x0401, 0x0503, 0x0805, 0x0501, 0x0806, 0x0601].into_iter().map(crate::code::SignatureScheme).collect();
         ch.ext.supported_versions = vec![0x2a2a, 0x0304, 0x0303];
         ch.ext.alpn_first = Some(b"h2".to_vec());
         let j = ja4(&ch, 't');

@@ -615,14 +615,14 @@ impl<'a> Walk<'a> {
     }
 
     /// The cipher suite the ServerHello chose (RFC 8446 §4.1.3).
-    fn server_suite(&self) -> Option<u16> {
+    fn server_suite(&self) -> Option<crate::code::CipherSuite> {
         let sh = &self.crypto[1][0].data;
-        if sh.first() != Some(&2) {
+        if sh.first() != Some(&crate::code::ht::SERVER_HELLO.0) {
             return None;
         }
         let sid = usize::from(*sh.get(38)?);
         let s = sh.get(39 + sid..41 + sid)?;
-        Some(u16::from_be_bytes([s[0], s[1]]))
+        Some(crate::code::CipherSuite(u16::from_be_bytes([s[0], s[1]])))
     }
 
     fn finish(mut self) -> Capture {

@@ -255,13 +255,15 @@ pub fn group_name(v: u16) -> String {
 
 /// Groups IANA's TLS Supported Groups registry marks "Recommended: Y" (tls-parameters-8.csv):
 /// secp256r1, secp384r1, x25519, x448.
-pub fn group_recommended(v: u16) -> bool {
+pub fn group_recommended(code: NamedGroup) -> bool {
+    let v = code.0;
     matches!(v, 23 | 24 | 29 | 30)
 }
 
 /// Signature schemes IANA's TLS SignatureScheme registry marks "Recommended: Y"
 /// (tls-signaturescheme.csv): RSA PKCS#1 v1.5 and ECDSA with SHA-2, RSA-PSS, EdDSA.
-pub fn signature_scheme_recommended(v: u16) -> bool {
+pub fn signature_scheme_recommended(code: SignatureScheme) -> bool {
+    let v = code.0;
     matches!(v, 0x0401 | 0x0403 | 0x0501 | 0x0503 | 0x0601 | 0x0603 | 0x0804..=0x080b)
 }
 
@@ -269,7 +271,8 @@ pub fn signature_scheme_recommended(v: u16) -> bool {
 /// byte a HashAlgorithm (1 md5 … 6 sha512), the low byte a SignatureAlgorithm (1 rsa, 2 dsa,
 /// 3 ecdsa), and not also a TLS 1.3 SignatureScheme (RFC 8446 §4.2.3 keeps 0x0201, 0x0203 and
 /// the SHA-2 RSA/ECDSA codes).
-pub fn signature_scheme_tls12_only(v: u16) -> bool {
+pub fn signature_scheme_tls12_only(code: SignatureScheme) -> bool {
+    let v = code.0;
     let (hash, sig) = (v >> 8, v & 0xff);
     (1..=6).contains(&hash) && (1..=3).contains(&sig) && !matches!(v, 0x0201 | 0x0203 | 0x0401 | 0x0403 | 0x0501 | 0x0503 | 0x0601 | 0x0603)
 }
@@ -388,7 +391,8 @@ pub enum KeyExchange {
     Tls13,
 }
 
-pub fn suite_key_exchange(v: u16) -> Option<KeyExchange> {
+pub fn suite_key_exchange(code: CipherSuite) -> Option<KeyExchange> {
+    let v = code.0;
     TlsCipherSuite::from_id(v).map(|cs| match cs.kx {
         TlsCipherKx::Rsa => KeyExchange::Rsa,
         TlsCipherKx::Dhe | TlsCipherKx::Dh => KeyExchange::Dhe,
@@ -416,7 +420,8 @@ pub enum H2Prohibited {
     Neither,
 }
 
-pub fn suite_h2_prohibited(v: u16) -> Option<H2Prohibited> {
+pub fn suite_h2_prohibited(code: CipherSuite) -> Option<H2Prohibited> {
+    let v = code.0;
     let cs = TlsCipherSuite::from_id(v)?;
     if cs.kx == TlsCipherKx::Tls13 {
         return None;
@@ -444,18 +449,20 @@ pub enum RecordProtection {
 }
 
 /// A suite whose records are CBC-encrypted (any version: TLS 1.0 and SSL 3.0 included).
-pub fn suite_is_cbc(v: u16) -> bool {
+pub fn suite_is_cbc(code: CipherSuite) -> bool {
+    let v = code.0;
     TlsCipherSuite::from_id(v).is_some_and(|cs| cs.enc_mode == TlsCipherEncMode::Cbc)
 }
 
-pub fn suite_protection(v: u16, version: u16) -> RecordProtection {
+pub fn suite_protection(code: CipherSuite, version: u16) -> RecordProtection {
+    let v = code.0;
     // TLS_ECJPAKE_WITH_AES_128_CCM_8 (IANA: draft-cragie-tls-ecjpake), which tls-parser's table lacks: AES-CCM
     // with an 8-byte explicit nonce and an 8-byte tag (RFC 6655 §3).
     if v == 0xc0ff {
         return RecordProtection::AeadExplicitNonce { tag: 8 };
     }
     let Some(cs) = TlsCipherSuite::from_id(v) else { return RecordProtection::Other };
-    let tag = suite_tag_len(v);
+    let tag = suite_tag_len(code);
     match (cs.enc_mode, cs.enc) {
         _ if cs.kx == TlsCipherKx::Tls13 => RecordProtection::AeadImplicitNonce { tag },
         (_, TlsCipherEnc::Chacha20_Poly1305) => RecordProtection::AeadImplicitNonce { tag: 16 },
@@ -476,7 +483,8 @@ const RECOMMENDED_SUITES: [u16; 14] = [0x1301, 0x1302, 0x1303, 0x1304, 0xc02b, 0
 
 /// Where a cipher suite is defined (the IANA TLS Cipher Suites registry's reference for it),
 /// for the suites whose RFC has one section or table of them; None for the others.
-pub fn suite_rfc(v: u16) -> Option<&'static str> {
+pub fn suite_rfc(code: CipherSuite) -> Option<&'static str> {
+    let v = code.0;
     Some(match v {
         0x1301..=0x1305 => "RFC 8446 Appendix B.4",
         0xcca8..=0xccae => "RFC 7905 §2",
@@ -520,7 +528,8 @@ impl KexDiscouraged {
 }
 
 /// The RFC 10015 rule that applies to a suite's key exchange in TLS 1.2, if any.
-pub fn suite_kex_discouraged(v: u16) -> Option<KexDiscouraged> {
+pub fn suite_kex_discouraged(code: CipherSuite) -> Option<KexDiscouraged> {
+    let v = code.0;
     TlsCipherSuite::from_id(v).and_then(|cs| match cs.kx {
         TlsCipherKx::Dhe => Some(KexDiscouraged::Dhe),
         TlsCipherKx::Rsa => Some(KexDiscouraged::Rsa),
@@ -530,13 +539,15 @@ pub fn suite_kex_discouraged(v: u16) -> Option<KexDiscouraged> {
     })
 }
 
-pub fn suite_recommended(v: u16) -> bool {
+pub fn suite_recommended(code: CipherSuite) -> bool {
+    let v = code.0;
     RECOMMENDED_SUITES.contains(&v)
 }
 
 /// A cipher suite taken apart. Descriptions that need words are @word text keys, which
 /// `explain` puts in the reader's language.
-pub fn suite_parts(v: u16) -> Option<SuiteParts> {
+pub fn suite_parts(code: CipherSuite) -> Option<SuiteParts> {
+    let v = code.0;
     let cs = TlsCipherSuite::from_id(v)?;
     let kx = match cs.kx {
         TlsCipherKx::Null => "@word.kx.none",
@@ -616,8 +627,8 @@ pub fn suite_parts(v: u16) -> Option<SuiteParts> {
         key_bits: if cs.enc == TlsCipherEnc::Chacha20_Poly1305 { 256 } else { cs.enc_size },
         mac: mac.into(),
         prf: prf.into(),
-        iana_recommended: suite_recommended(v),
-        iana_discouraged: suite_kex_discouraged(v).is_some(),
+        iana_recommended: suite_recommended(code),
+        iana_discouraged: suite_kex_discouraged(code).is_some(),
     })
 }
 
@@ -690,9 +701,9 @@ mod tests {
     fn cbc_suites_by_code_point_match_their_iana_names() {
         for v in [0x000a, 0x0009, 0x002f, 0x0035, 0x003c, 0xc013, 0xc014, 0xc023, 0x0005, 0x0004, 0xc02f, 0xc030, 0xcca8, 0x009c, 0x1301, 0x1303, 0xc0ac] {
             let name = super::cipher_suite_name(v);
-            assert_eq!(super::suite_is_cbc(v), name.contains("_CBC_"), "0x{v:04x} {name}");
+            assert_eq!(super::suite_is_cbc(crate::code::CipherSuite(v)), name.contains("_CBC_"), "0x{v:04x} {name}");
         }
-        assert!(!super::suite_is_cbc(0xfafa), "unknown");
+        assert!(!super::suite_is_cbc(crate::code::CipherSuite(0xfafa)), "unknown");
     }
 
 
@@ -716,8 +727,8 @@ mod tests {
             (0xd001, None),             // TLS_ECDHE_PSK_WITH_AES_128_GCM_SHA256
             (0x1301, None),             // TLS_AES_128_GCM_SHA256
         ] {
-            assert_eq!(super::suite_kex_discouraged(suite), want, "0x{suite:04x}");
-            assert!(!(want.is_some() && super::suite_recommended(suite)), "0x{suite:04x} is both Y and D");
+            assert_eq!(super::suite_kex_discouraged(crate::code::CipherSuite(suite)), want, "0x{suite:04x}");
+            assert!(!(want.is_some() && super::suite_recommended(crate::code::CipherSuite(suite))), "0x{suite:04x} is both Y and D");
         }
     }
     /// RFC 9113 Appendix A "includes those cipher suites that do not offer an ephemeral key
@@ -728,12 +739,12 @@ mod tests {
     #[test]
     fn h2_prohibited_suites_follow_rfc_9113_appendix_a() {
         use H2Prohibited::*;
-        assert_eq!(suite_h2_prohibited(0x009c), Some(NotEphemeral));
-        assert_eq!(suite_h2_prohibited(0x00a8), Some(NotEphemeral));
-        assert_eq!(suite_h2_prohibited(0xc013), Some(NotAead));
-        assert_eq!(suite_h2_prohibited(0x002f), Some(Neither));
+        assert_eq!(suite_h2_prohibited(crate::code::CipherSuite(0x009c)), Some(NotEphemeral));
+        assert_eq!(suite_h2_prohibited(crate::code::CipherSuite(0x00a8)), Some(NotEphemeral));
+        assert_eq!(suite_h2_prohibited(crate::code::CipherSuite(0xc013)), Some(NotAead));
+        assert_eq!(suite_h2_prohibited(crate::code::CipherSuite(0x002f)), Some(Neither));
         for ok in [0xc02f, 0xc02b, 0xcca8, 0xc09e, 0x00aa, 0x1301] {
-            assert_eq!(suite_h2_prohibited(ok), None, "{ok:#06x}");
+            assert_eq!(suite_h2_prohibited(crate::code::CipherSuite(ok)), None, "{ok:#06x}");
         }
     }
 
@@ -742,11 +753,11 @@ mod tests {
     #[test]
     fn tls12_pairs_agree_with_the_table() {
         for &(v, name, _) in super::SIGNATURE_SCHEMES {
-            assert_eq!(super::signature_scheme_tls12_only(v), name.ends_with("(TLS 1.2 pair)"), "0x{v:04x} {name}");
+            assert_eq!(super::signature_scheme_tls12_only(crate::code::SignatureScheme(v)), name.ends_with("(TLS 1.2 pair)"), "0x{v:04x} {name}");
         }
-        assert!(super::signature_scheme_tls12_only(0x0303));
-        assert!(!super::signature_scheme_tls12_only(0x0403));
-        assert!(!super::signature_scheme_tls12_only(0x0807));
+        assert!(super::signature_scheme_tls12_only(crate::code::SignatureScheme(0x0303)));
+        assert!(!super::signature_scheme_tls12_only(crate::code::SignatureScheme(0x0403)));
+        assert!(!super::signature_scheme_tls12_only(crate::code::SignatureScheme(0x0807)));
     }
 
     /// The code-point rules agree with the IANA names over tls-parser's whole table: weak
@@ -760,8 +771,8 @@ mod tests {
             // RFC 9150's integrity-only TLS 1.3 suites (TLS_SHA256_SHA256, TLS_SHA384_SHA384)
             // encrypt nothing either, though their names do not say NULL.
             let named = ["_RC4_", "_DES_", "_3DES_", "_NULL_", "EXPORT", "_anon_"].iter().any(|w| cs.name.contains(w)) || [0xc0b4, 0xc0b5].contains(&v);
-            assert_eq!(suite_weak(v), named, "{} (0x{v:04x})", cs.name);
-            assert_eq!(suite_tag_len(v) == 8, cs.name.contains("CCM_8"), "{}", cs.name);
+            assert_eq!(suite_weak(crate::code::CipherSuite(v)), named, "{} (0x{v:04x})", cs.name);
+            assert_eq!(suite_tag_len(crate::code::CipherSuite(v)) == 8, cs.name.contains("CCM_8"), "{}", cs.name);
         }
         assert!(n > 300, "{n} suites in the table");
     }
@@ -787,13 +798,14 @@ mod tests {
         assert_eq!(extension_name(0xff01), "renegotiation_info");
         assert_eq!(signature_scheme_name(0x0804), "rsa_pss_rsae_sha256");
         assert_eq!(version_name(0x7f1c), "TLS 1.3 draft 28");
-        assert_eq!(suite_key_exchange(0x009c), Some(KeyExchange::Rsa));
-        assert_eq!(suite_protection(0xc02f, 0x0303), RecordProtection::AeadExplicitNonce { tag: 16 });
+        assert_eq!(suite_key_exchange(crate::code::CipherSuite(0x009c)), Some(KeyExchange::Rsa));
+        assert_eq!(suite_protection(crate::code::CipherSuite(0xc02f), 0x0303), RecordProtection::AeadExplicitNonce { tag: 16 });
     }
 }
 
 /// The length of the suite's PRF / transcript hash (48 for SHA-384 suites, else 32).
-pub fn suite_hash_len(v: u16) -> usize {
+pub fn suite_hash_len(code: CipherSuite) -> usize {
+    let v = code.0;
     match TlsCipherSuite::from_id(v).map(|cs| cs.prf) {
         Some(TlsPRF::Sha384) => 48,
         _ => 32,
@@ -805,7 +817,8 @@ pub fn suite_hash_len(v: u16) -> usize {
 const CCM8_SUITES: [u16; 13] = [0x1305, 0xc0ff, 0xc0a0, 0xc0a1, 0xc0a2, 0xc0a3, 0xc0a8, 0xc0a9, 0xc0aa, 0xc0ab, 0xc0ae, 0xc0af, 0xd003];
 
 /// The AEAD tag length of a suite (8 for the CCM_8 suites, else 16).
-pub fn suite_tag_len(v: u16) -> usize {
+pub fn suite_tag_len(code: CipherSuite) -> usize {
+    let v = code.0;
     if CCM8_SUITES.contains(&v) {
         8
     } else {
@@ -827,17 +840,19 @@ pub struct SuiteCrypto {
     pub tag_len: usize,
 }
 
-pub fn suite_crypto(v: u16) -> Option<SuiteCrypto> {
+pub fn suite_crypto(code: CipherSuite) -> Option<SuiteCrypto> {
+    let v = code.0;
     // In the IANA registry, not in tls-parser's table (draft-cragie-tls-ecjpake; Thread).
     if v == 0xc0ff {
         return Some(SuiteCrypto { enc: TlsCipherEnc::Aes, mode: TlsCipherEncMode::Ccm, key_len: 16, mac: TlsCipherMac::Aead, prf_sha384: false, tag_len: 8 });
     }
     let cs = TlsCipherSuite::from_id(v)?;
-    Some(SuiteCrypto { enc: cs.enc, mode: cs.enc_mode, key_len: cs.enc_size as usize / 8, mac: cs.mac, prf_sha384: cs.prf == TlsPRF::Sha384, tag_len: suite_tag_len(v) })
+    Some(SuiteCrypto { enc: cs.enc, mode: cs.enc_mode, key_len: cs.enc_size as usize / 8, mac: cs.mac, prf_sha384: cs.prf == TlsPRF::Sha384, tag_len: suite_tag_len(code) })
 }
 
 /// A CBC suite's HMAC length in bytes (0 for others).
-pub fn suite_cbc_mac_len(v: u16) -> usize {
+pub fn suite_cbc_mac_len(code: CipherSuite) -> usize {
+    let v = code.0;
     match TlsCipherSuite::from_id(v) {
         Some(cs) if cs.enc_mode == TlsCipherEncMode::Cbc => (cs.mac_size / 8) as usize,
         _ => 0,
@@ -847,10 +862,10 @@ pub fn suite_cbc_mac_len(v: u16) -> usize {
 /// A suite this tool calls weak (a danger note): no encryption (NULL), RC4 (RFC 7465), single
 /// or triple DES (RFC 8996 era; 3DES's 64-bit block, Sweet32), export strength (56 bits or
 /// less), or anonymous key exchange (no authentication of the server).
-pub fn suite_weak(v: u16) -> bool {
+pub fn suite_weak(code: CipherSuite) -> bool {
+    let v = code.0;
     // Signalling values (RFC 5746 §3.3, RFC 7507), not suites a server can choose.
-    const SCSV: [u16; 2] = [0x00ff, 0x5600];
-    let Some(cs) = TlsCipherSuite::from_id(v).filter(|_| !SCSV.contains(&v)) else { return false };
+    let Some(cs) = TlsCipherSuite::from_id(v).filter(|_| !code.is_scsv()) else { return false };
     let anon = cs.au == TlsCipherAu::Null && !matches!(cs.kx, TlsCipherKx::Null | TlsCipherKx::Psk);
     matches!(cs.enc, TlsCipherEnc::Null | TlsCipherEnc::Rc4 | TlsCipherEnc::Des | TlsCipherEnc::TripleDes) || (cs.enc_size > 0 && cs.enc_size <= 56) || anon
 }
@@ -879,8 +894,8 @@ pub fn client_cert_type_name(t: u8) -> &'static str {
     }
 }
 
-pub use crate::code::{alert, ct, ext, ht};
-use crate::code::{AlertDescription, ContentType, ExtensionType, HandshakeType};
+pub use crate::code::{alert, ct, ext, ht, suite};
+use crate::code::{AlertDescription, CipherSuite, ContentType, ExtensionType, HandshakeType, NamedGroup, SignatureScheme};
 
 impl ContentType {
     /// The registry's name ("handshake"), "unknown" when unassigned.
@@ -896,10 +911,60 @@ impl HandshakeType {
     }
 }
 
+impl SignatureScheme {
+    pub fn is_grease(self) -> bool {
+        is_grease(self.0)
+    }
+    /// Signs with SHA-1: the hash byte of the TLS 1.2 pair is sha1 (2) (RFC 5246 §7.4.1.4.1;
+    /// rsa_pkcs1_sha1 0x0201 and ecdsa_sha1 0x0203 keep those codes in RFC 8446 §4.2.3).
+    pub fn is_sha1(self) -> bool {
+        self.0 >> 8 == 2
+    }
+}
+
 impl ExtensionType {
     /// The registry's name ("server_name"), "GREASE" or "unknown".
     pub fn name(self) -> String {
         extension_name(self.0)
+    }
+}
+
+impl CipherSuite {
+    /// The IANA name ("TLS_AES_128_GCM_SHA256"), "GREASE" or "unknown".
+    pub fn name(self) -> String {
+        cipher_suite_name(self.0)
+    }
+    pub fn is_grease(self) -> bool {
+        is_grease(self.0)
+    }
+    /// RFC 8446 §B.4: the TLS 1.3 suites are the 0x13XX code points.
+    pub fn is_tls13(self) -> bool {
+        self.0 >> 8 == 0x13
+    }
+    /// A signalling value (RFC 5746 §3.3, RFC 7507 §6), not a suite a server can choose.
+    pub fn is_scsv(self) -> bool {
+        matches!(self, suite::EMPTY_RENEGOTIATION_INFO_SCSV | suite::FALLBACK_SCSV)
+    }
+}
+
+impl NamedGroup {
+    /// The IANA name ("x25519"), "GREASE" or "unknown".
+    pub fn name(self) -> String {
+        group_name(self.0)
+    }
+    pub fn is_grease(self) -> bool {
+        is_grease(self.0)
+    }
+    /// A finite-field Diffie-Hellman group (RFC 7919 §4: 0x0100-0x01FF), not an elliptic curve.
+    pub fn is_ffdhe(self) -> bool {
+        self.0 >> 8 == 0x01
+    }
+}
+
+impl SignatureScheme {
+    /// The IANA name ("ecdsa_secp256r1_sha256"), or the TLS 1.2 pair's.
+    pub fn name(self) -> String {
+        signature_scheme_name(self.0)
     }
 }
 

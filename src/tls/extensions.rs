@@ -8,7 +8,7 @@
 use crate::model::{Field, Fields, Span, TextRef};
 use crate::reader::{ReadError, ReadResult, Reader};
 use crate::registry::{self, ext, is_grease};
-use crate::code::ExtensionType;
+use crate::code::{ExtensionType, NamedGroup, SignatureScheme};
 
 use super::{hexs, len_field, nbytes};
 
@@ -33,11 +33,11 @@ pub struct ExtFacts {
     pub alpn: Vec<String>,
     /// The first ALPN protocol's bytes as sent (JA4 looks at its first and last byte).
     pub alpn_first: Option<Vec<u8>>,
-    pub groups: Vec<u16>,
+    pub groups: Vec<NamedGroup>,
     pub ec_point_formats: Vec<u8>,
-    pub signature_algorithms: Vec<u16>,
+    pub signature_algorithms: Vec<SignatureScheme>,
     pub supported_versions: Vec<u16>,
-    pub key_share_groups: Vec<u16>,
+    pub key_share_groups: Vec<NamedGroup>,
     pub session_ticket_len: Option<usize>,
     pub psk: bool,
     /// pre_shared_key in a ClientHello: how many identities were offered.
@@ -284,7 +284,7 @@ fn decode(t: ExtensionType, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts
         ext::SUPPORTED_GROUPS => {
             let v = u16_list(body, 2, "named_group_list", "NamedGroup", registry::group_name, "field.groups.list", group_note, kids)?;
             value.set(|| names(&v, registry::group_name));
-            facts.groups = v;
+            facts.groups = v.into_iter().map(NamedGroup).collect();
             Ok(())
         }
         ext::EC_POINT_FORMATS => {
@@ -301,7 +301,7 @@ fn decode(t: ExtensionType, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts
             let v = u16_list(body, 2, "supported_signature_algorithms", "SignatureScheme", registry::signature_scheme_name, "field.sigalgs.list", scheme_note, kids)?;
             value.say(|| TextRef::new("word.value.schemes").arg("n", v.len().to_string()));
             if t == ext::SIGNATURE_ALGORITHMS {
-                facts.signature_algorithms = v;
+                facts.signature_algorithms = v.into_iter().map(SignatureScheme).collect();
             }
             Ok(())
         }
@@ -581,7 +581,7 @@ fn decode(t: ExtensionType, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts
 
 /// A group's note: IANA's Recommended ones say so.
 fn group_note(v: u16) -> &'static str {
-    if registry::group_recommended(v) {
+    if registry::group_recommended(NamedGroup(v)) {
         "field.groups.group.recommended"
     } else {
         "field.groups.group"
@@ -597,9 +597,9 @@ pub(super) fn scheme_note(v: u16) -> &'static str {
         "field.sigalgs.scheme.pss_rsae"
     } else if (0x0809..=0x080b).contains(&v) {
         "field.sigalgs.scheme.pss_pss"
-    } else if registry::signature_scheme_recommended(v) {
+    } else if registry::signature_scheme_recommended(SignatureScheme(v)) {
         "field.sigalgs.scheme.recommended"
-    } else if registry::signature_scheme_tls12_only(v) {
+    } else if registry::signature_scheme_tls12_only(SignatureScheme(v)) {
         // The second byte is the signature algorithm (RFC 5246 §7.4.1.4.1).
         match v & 0xff {
             2 => "field.sigalgs.scheme.pair.dsa",
@@ -812,7 +812,7 @@ fn key_share(body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &mut Fi
         ExtCtx::HelloRetryRequest => {
             let (g, s) = body.u16("selected_group")?;
             value.say(|| TextRef::new("word.value.hrr_group").arg("group", registry::group_name(g)));
-            facts.key_share_groups = vec![g];
+            facts.key_share_groups = vec![NamedGroup(g)];
             kids.add(|| Field::new("selected_group", format!("0x{g:04x} {}", registry::group_name(g)), s).note("field.key_share.selected_group"));
             Ok(())
         }
@@ -833,14 +833,14 @@ fn key_share(body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &mut Fi
                 }
             }
             value.set(|| names(&groups, registry::group_name));
-            facts.key_share_groups = groups;
+            facts.key_share_groups = groups.into_iter().map(NamedGroup).collect();
             kids.add(|| Field::new("client_shares", value.text.clone(), Span::new(start, body.pos() - start)).note("field.key_share.client_shares").with_children(items));
             res
         }
         _ => {
             let g = key_share_entry(body, kids)?;
             value.set(|| registry::group_name(g));
-            facts.key_share_groups = vec![g];
+            facts.key_share_groups = vec![NamedGroup(g)];
             Ok(())
         }
     }

@@ -5,7 +5,7 @@
 use super::ExtFacts;
 use crate::model::{Alert, Certificate, Diagnostic, Dir, Message, Record};
 use crate::registry::{self, KeyExchange};
-use crate::code::ExtensionType;
+use crate::code::{CipherSuite, ExtensionType, NamedGroup, SignatureScheme};
 
 /// What a ClientHello offered.
 #[derive(Clone, Debug, Default)]
@@ -16,7 +16,7 @@ pub struct ClientHelloInfo {
     /// The 32-byte client random (what key logs are keyed by).
     pub random: Vec<u8>,
     pub session_id: Vec<u8>,
-    pub cipher_suites: Vec<u16>,
+    pub cipher_suites: Vec<CipherSuite>,
     pub compression: Vec<u8>,
     /// Everything its extensions say (types in order, SNI, ALPN, groups, ...).
     pub ext: ExtFacts,
@@ -30,11 +30,11 @@ pub struct ServerHelloInfo {
     /// The 32-byte server random (with the client random, the seed of the TLS 1.2 key block).
     pub random: Vec<u8>,
     pub session_id: Vec<u8>,
-    pub cipher_suite: u16,
+    pub cipher_suite: CipherSuite,
     pub extensions: Vec<ExtensionType>,
     pub selected_version: Option<u16>,
     pub alpn: Option<String>,
-    pub key_share_group: Option<u16>,
+    pub key_share_group: Option<NamedGroup>,
     pub psk_selected: bool,
     /// pre_shared_key's selected_identity (RFC 8446 §4.2.11).
     pub psk_selected_identity: Option<u16>,
@@ -52,10 +52,10 @@ impl ServerHelloInfo {
 #[derive(Clone, Debug, Default)]
 pub struct SkeInfo {
     pub kx: Option<KeyExchange>,
-    pub group: Option<u16>,
+    pub group: Option<NamedGroup>,
     pub dh_p_bits: Option<usize>,
     pub public_len: usize,
-    pub sig_scheme: Option<u16>,
+    pub sig_scheme: Option<SignatureScheme>,
 }
 
 /// What a TLS 1.0–1.2 CertificateRequest asks for (RFC 2246 / 4346 / 5246 §7.4.4). The TLS 1.3
@@ -65,7 +65,7 @@ pub struct CertRequestInfo {
     /// ClientCertificateType code points, in the order sent.
     pub cert_types: Vec<u8>,
     /// supported_signature_algorithms (TLS 1.2 only; empty before).
-    pub schemes: Vec<u16>,
+    pub schemes: Vec<SignatureScheme>,
     /// How many certificate authority names the request lists (0: any CA).
     pub ca_names: usize,
     /// The first of them, as text (RFC 4514 style).
@@ -84,7 +84,7 @@ pub enum MsgFacts {
     /// TLS 1.3 EncryptedExtensions (read when decrypted): where the chosen ALPN is.
     EncryptedExtensions(Box<ExtFacts>),
     /// CertificateVerify (TLS 1.2 and 1.3): its signature scheme.
-    CertificateVerify(u16),
+    CertificateVerify(SignatureScheme),
     /// NewSessionTicket: the lifetime (hint, in TLS 1.2) in seconds, the ticket's length and
     /// (TLS 1.3) the 0-RTT bytes it allows.
     NewSessionTicket { lifetime: u32, len: Option<usize>, max_early_data: Option<u32> },
@@ -100,7 +100,7 @@ pub struct Facts {
     /// TLS 1.3 EncryptedExtensions, when decrypted.
     pub encrypted_extensions: Option<ExtFacts>,
     /// CertificateVerify signature schemes, by the side that sent them.
-    pub cert_verify: Vec<(Option<Dir>, u16)>,
+    pub cert_verify: Vec<(Option<Dir>, SignatureScheme)>,
     /// NewSessionTickets in order.
     pub tickets: Vec<Ticket>,
     pub hello_retry: bool,
@@ -141,7 +141,7 @@ impl Facts {
             None => self.hello_retry,
         }
     }
-    pub fn suite(&self) -> Option<u16> {
+    pub fn suite(&self) -> Option<CipherSuite> {
         self.server_hello.as_ref().map(|s| s.cipher_suite)
     }
     pub fn key_exchange(&self) -> Option<KeyExchange> {

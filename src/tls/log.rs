@@ -21,7 +21,7 @@ pub(super) fn from_log(cap: &Capture) -> TlsConnection {
         out.facts.server_hello = Some(ServerHelloInfo {
             legacy_version: v.min(0x0303),
             selected_version: Some(v),
-            cipher_suite: suite.unwrap_or(0),
+            cipher_suite: crate::code::CipherSuite(suite.unwrap_or(0)),
             alpn: info.alpn.clone(),
             ..Default::default()
         });

@@ -5,7 +5,7 @@ use super::extensions::{self, ExtCtx, ExtFacts};
 use super::record::RawRecord;
 use super::facts::CertRequestInfo;
 use super::{hex_short, hexs, len_field, ClientHelloInfo, Ctx, MsgFacts, ParsedBody, ServerHelloInfo, SkeInfo};
-use crate::code::HandshakeType;
+use crate::code::{suite, CipherSuite, HandshakeType, NamedGroup, SignatureScheme};
 use crate::model::{Certificate, Field, Fields, Span, TextRef};
 use crate::reader::{ReadError, ReadResult, Reader};
 use crate::registry::{self, ht, is_grease, KeyExchange, RecordProtection};
@@ -72,7 +72,7 @@ pub fn sslv2_client_hello(b: &[u8]) -> (Vec<Field>, ClientHelloInfo, Option<Read
             let (x, s) = r.take(3, "cipher_spec")?;
             let v = u32::from_be_bytes([0, x[0], x[1], x[2]]);
             if v >> 16 == 0 {
-                info.cipher_suites.push(v as u16);
+                info.cipher_suites.push(CipherSuite(v as u16));
             }
             kids.add(|| Field::new("cipher_spec", format!("0x{v:06x} {}", sslv2_cipher_name(v)), s).note(if v >> 16 == 0 { "field.sslv2.cipher_spec.tls" } else { "field.sslv2.cipher_spec.ssl2" }));
         }
@@ -168,7 +168,7 @@ fn body(t: HandshakeType, r: &mut Reader, ctx: &Ctx, out: &mut Fields, facts: &m
             // signature (RFC 2246 §7.4.8).
             if ctx.version.is_none_or(|v| v >= 0x0303) {
                 let (a, s) = r.u16("algorithm")?;
-                *facts = MsgFacts::CertificateVerify(a);
+                *facts = MsgFacts::CertificateVerify(SignatureScheme(a));
                 out.add(|| Field::new("algorithm", format!("0x{a:04x} {}", registry::signature_scheme_name(a)), s).note("field.CertificateVerify.algorithm"));
             }
             let (mut sig, ls) = r.vec(2, "signature")?;
@@ -282,13 +282,14 @@ fn client_hello(r: &mut Reader, out: &mut Fields, info: &mut ClientHelloInfo, dt
     kids.add(|| len_field(ls, cs.remaining()));
     while !cs.is_empty() {
         let (v, s) = cs.u16("CipherSuite")?;
-        info.cipher_suites.push(v);
+        let code = CipherSuite(v);
+        info.cipher_suites.push(code);
         kids.add(|| {
             let f = Field::new("CipherSuite", suite_value(v), s);
-            match v {
-                _ if is_grease(v) => f.note("value.grease"),
-                0x00ff => f.note("field.ClientHello.scsv_reneg"),
-                0x5600 => f.note("field.ClientHello.scsv_fallback"),
+            match code {
+                _ if code.is_grease() => f.note("value.grease"),
+                suite::EMPTY_RENEGOTIATION_INFO_SCSV => f.note("field.ClientHello.scsv_reneg"),
+                suite::FALLBACK_SCSV => f.note("field.ClientHello.scsv_fallback"),
                 _ => f.note_ref(offered_suite_note(v)),
             }
         });
@@ -328,8 +329,9 @@ fn client_hello(r: &mut Reader, out: &mut Fields, info: &mut ClientHelloInfo, dt
 /// (RFC 8446 §4.1.2, §B.4 for TLS 1.3 suites; RFC 6655 §3 for CCM, whose names give no hash).
 fn offered_suite_note(v: u16) -> TextRef {
     use tls_parser::{TlsCipherEncMode, TlsCipherMac};
-    let kind = match registry::suite_crypto(v) {
-        _ if v >> 8 == 0x13 => "field.cipher_suite.s.tls13",
+    let code = CipherSuite(v);
+    let kind = match registry::suite_crypto(code) {
+        _ if code.is_tls13() => "field.cipher_suite.s.tls13",
         Some(c) if c.mode == TlsCipherEncMode::Ccm => "field.cipher_suite.s.ccm",
         // AEAD or SHA-2 HMAC suites came with TLS 1.2 (RFC 5246 Appendix A.5, RFC 5288 §4,
         // RFC 5289 §3).
@@ -338,22 +340,22 @@ fn offered_suite_note(v: u16) -> TextRef {
         Some(_) => "field.cipher_suite.s.legacy",
         None => "field.cipher_suite.s.unknown",
     };
-    let parts = registry::suite_parts(v).unwrap_or_default();
+    let parts = registry::suite_parts(code).unwrap_or_default();
     let kx = parts.key_exchange.clone();
     let fs = match kx.as_str() {
         "@word.kx.dhe" | "@word.kx.ecdhe" => "@field.cipher_suite.s.fs",
         "@word.kx.rsa" | "@word.kx.dh" | "@word.kx.ecdh" => "@field.cipher_suite.s.no_fs",
         _ => "",
     };
-    let discouraged = registry::suite_kex_discouraged(v);
+    let discouraged = registry::suite_kex_discouraged(code);
     let key = match discouraged {
-        _ if registry::suite_recommended(v) => "field.ClientHello.cipher_suite.recommended",
+        _ if registry::suite_recommended(code) => "field.ClientHello.cipher_suite.recommended",
         Some(_) => "field.ClientHello.cipher_suite.discouraged",
         None => "field.ClientHello.cipher_suite",
     };
     // `code` and `s_conn` are for explain, which says what became of the suite in this
     // connection once the ServerHello is known.
-    let suite_rfc = registry::suite_rfc(v).map_or_else(|| "@word.suite_rfc.registry".to_string(), str::to_string);
+    let suite_rfc = registry::suite_rfc(code).map_or_else(|| "@word.suite_rfc.registry".to_string(), str::to_string);
     let kind = TextRef::new(kind).arg("suite_rfc", suite_rfc.clone()).arg("kx", kx).arg("s_fs", fs).arg("au", parts.authentication).arg("cipher", parts.cipher).arg("bits", parts.key_bits.to_string()).arg("mode", parts.mode).arg("prf", parts.prf).arg("mac", parts.mac);
     // `hello_rfc` is the ClientHello's section; explain narrows it to the versions offered.
     TextRef::new(key).with("s_kind", kind).arg("code", format!("{v:04x}")).arg("s_conn", "").arg("suite_rfc", suite_rfc).arg("hello_rfc", "RFC 5246 §7.4.1.2, RFC 8446 §4.1.2").arg("s_rule", discouraged.map(|d| format!("@field.cipher_suite.s.rfc10015.{}", d.key())).unwrap_or_default())
@@ -402,7 +404,7 @@ fn server_hello(r: &mut Reader, out: &mut Fields, info: &mut ServerHelloInfo) ->
         );
     }
     let (cs, s) = r.u16("cipher_suite")?;
-    info.cipher_suite = cs;
+    info.cipher_suite = CipherSuite(cs);
     out.add(|| Field::new("cipher_suite", suite_value(cs), s).note("field.ServerHello.cipher_suite"));
     if !draft {
         let (cm, s) = r.u8("legacy_compression_method")?;
@@ -506,7 +508,7 @@ fn signature(r: &mut Reader, ctx: &Ctx, out: &mut Fields, info: &mut SkeInfo) ->
     // TLS 1.2 (RFC 5246 §7.4.1.4.1) prefixes the signature with its algorithm; 1.0/1.1 do not.
     if ctx.version.is_none_or(|v| v >= 0x0303) {
         let (a, s) = r.u16("SignatureAndHashAlgorithm")?;
-        info.sig_scheme = Some(a);
+        info.sig_scheme = Some(SignatureScheme(a));
         out.add(|| Field::new("signature_algorithm", format!("0x{a:04x} {}", registry::signature_scheme_name(a)), s).note("field.ServerKeyExchange.signature_algorithm"));
     }
     let (mut sig, ls) = r.vec(2, "signature")?;
@@ -535,7 +537,7 @@ fn server_key_exchange(r: &mut Reader, ctx: &Ctx, out: &mut Fields, info: &mut S
                 return Err(ReadError::Malformed { at: s.offset, why: TextRef::new("diag.read.curve_type").arg("ct", ct.to_string()) });
             }
             let (g, s) = r.u16("namedcurve")?;
-            info.group = Some(g);
+            info.group = Some(NamedGroup(g));
             out.add(|| Field::new("named_curve", format!("0x{g:04x} {}", registry::group_name(g)), s).note("field.ServerKeyExchange.named_curve"));
             let s0 = r.pos();
             let (mut p, ls) = r.vec(1, "public")?;
@@ -632,7 +634,7 @@ fn certificate_request(r: &mut Reader, ctx: &Ctx, out: &mut Fields, info: &mut C
         kids.add(|| len_field(ls, algs.remaining()));
         while !algs.is_empty() {
             let (a, s) = algs.u16("SignatureScheme")?;
-            info.schemes.push(a);
+            info.schemes.push(SignatureScheme(a));
             kids.add(|| Field::new("SignatureScheme", format!("0x{a:04x} {}", registry::signature_scheme_name(a)), s).note(extensions::scheme_note(a)));
         }
         out.add(|| Field::new("supported_signature_algorithms", format!("{} scheme(s)", kids.len() - 1), Span::new(s0, r.pos() - s0)).note("field.sigalgs.list").with_children(kids));

@@ -17,7 +17,7 @@ use dtls::DtlsMsg;
 pub use extensions::ExtFacts;
 pub use facts::{hours, ClientHelloInfo, Facts, MsgFacts, ServerHelloInfo, SkeInfo, Ticket, TlsConnection};
 
-use crate::code::{AlertDescription, ContentType, HandshakeType};
+use crate::code::{AlertDescription, CipherSuite, ContentType, HandshakeType};
 use crate::input::Capture;
 use crate::model::{Alert, Diagnostic, Dir, Field, Message, Record, Span, TextRef};
 use crate::reader::{PieceMap, ReadError};
@@ -59,7 +59,7 @@ pub struct Walked {
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Ctx {
     pub version: Option<u16>,
-    pub suite: Option<u16>,
+    pub suite: Option<CipherSuite>,
     pub kx: Option<KeyExchange>,
     pub tls13: bool,
     pub dir: Option<Dir>,
