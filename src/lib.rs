@@ -42,13 +42,15 @@ pub fn analyze(input: &[u8], opts: &Options) -> Analysis {
     let only = opts.only_stream.map(input::Only::Tcp).or(opts.only_udp_stream.map(input::Only::Udp));
     let mut inp = input::read_only(input, only);
     let keys = input::keylog::parse(&format!("{}\n{}", inp.keylog, opts.keylog));
-    quic::add_udp(&mut inp, &keys);
-    let mut diagnostics = inp.diagnostics;
-    let several = inp.captures.len() > 1 || matches!(inp.kind, "pcap" | "pcapng") || only.is_some();
+    let udp = quic::add_udp(&mut inp, &keys);
+    let mut diagnostics = std::mem::take(&mut inp.diagnostics);
+    let several = inp.captures.len() + udp.len() > 1 || matches!(inp.kind, "pcap" | "pcapng") || only.is_some();
     let mut connections = Vec::new();
     let mut matched = std::collections::BTreeSet::new();
-    for (id, cap) in inp.captures.iter().enumerate() {
-        let (conn, conn_diags, random) = explain_capture(id, cap, &keys, opts);
+    // TCP connections first, then the UDP ones (QUIC, DTLS).
+    let all = inp.captures.iter().map(|c| (c, None)).chain(udp.iter().map(|(c, q)| (c, q.as_ref())));
+    for (id, (cap, quic)) in all.enumerate() {
+        let (conn, conn_diags, random) = explain_capture(id, cap, quic, &keys, opts);
         if !conn.keylog.is_empty() {
             matched.insert(random);
         }
@@ -68,7 +70,7 @@ pub fn analyze(input: &[u8], opts: &Options) -> Analysis {
         model::KeylogInfo { entries: keys.len(), client_randoms: randoms.len(), matched: matched.len() }
     });
     explain::diagnostics(opts.lang, &mut diagnostics);
-    let directions = match inp.captures.first() {
+    let directions = match inp.captures.first().or(udp.first().map(|u| &u.0)) {
         None => "none",
         Some(c) if c.marked => "marked",
         Some(_) => "inferred",
@@ -83,16 +85,16 @@ pub fn analyze(input: &[u8], opts: &Options) -> Analysis {
     }
 }
 
-/// One capture through the whole pipeline: records and messages, decryption when `keys` hold
-/// its secrets, explanation. Returns the connection and its diagnostics (offsets into its
+/// One capture through the whole pipeline: records and messages (with `quic`, the QUIC stage's
+/// packets as steps among them), decryption when `keys` hold its secrets, explanation. Returns the connection and its diagnostics (offsets into its
 /// stream), and its client random. `analyze` and `scan` both go through here. (Without the
 /// `full` feature there is no decryption, QUIC or certificate decompression: such input is
 /// marked for the full core instead.)
-pub fn explain_capture(id: usize, cap: &input::Capture, keys: &[input::keylog::Entry], opts: &Options) -> (model::Connection, Vec<model::Diagnostic>, Vec<u8>) {
+pub fn explain_capture(id: usize, cap: &input::Capture, quic: Option<&quic::QuicView>, keys: &[input::keylog::Entry], opts: &Options) -> (model::Connection, Vec<model::Diagnostic>, Vec<u8>) {
     #[cfg(not(feature = "full"))]
     let (tls, cap) = {
         let tls = tls::parse_lean(cap, opts.summary_only);
-        if !keys.is_empty() || cap.quic.is_some() || tls::certcomp::present(&tls) {
+        if !keys.is_empty() || cap.quic || tls::certcomp::present(&tls) {
             want_full();
         }
         (tls, std::borrow::Cow::Borrowed(cap))
@@ -102,8 +104,8 @@ pub fn explain_capture(id: usize, cap: &input::Capture, keys: &[input::keylog::E
         // One walk: with secrets for it in the key log, protected records are opened as they
         // are met; certificates compressed with RFC 8879 are decompressed (TLS over TCP; the
         // QUIC walk does its own).
-        let mut dec = if keys.is_empty() || cap.quic.is_some() { None } else { Some(crypto::decrypt::Decryptor::new(keys)) };
-        let walked = tls::walk(cap, opts.summary_only, dec.as_mut().map(|d| d as &mut dyn tls::Opener), cap.quic.is_none());
+        let mut dec = if keys.is_empty() || cap.quic { None } else { Some(crypto::decrypt::Decryptor::new(keys)) };
+        let walked = tls::walk(cap, opts.summary_only, dec.as_mut().map(|d| d as &mut dyn tls::Opener), !cap.quic);
         let cap = walked.cap.map_or(std::borrow::Cow::Borrowed(cap), std::borrow::Cow::Owned);
         let mut tls = walked.tls;
         if let Some(d) = dec {
@@ -111,12 +113,18 @@ pub fn explain_capture(id: usize, cap: &input::Capture, keys: &[input::keylog::E
         }
         // QUIC (its packets walked with the key log's secrets in the QUIC stage): the Finished
         // messages the CRYPTO frames carried.
-        if cap.quic.is_some() && !keys.is_empty() {
+        if cap.quic && !keys.is_empty() {
             crypto::decrypt::verify_quic_finished(&mut tls, &cap, keys);
         }
         (tls, cap)
     };
     let cap = cap.as_ref();
+    let mut tls = tls;
+    if let Some(q) = quic {
+        // The packets that carried the handshake are steps too.
+        tls::add_steps(&mut tls, q.packets.clone());
+        tls.quic = Some(q.summary.clone());
+    }
     let random = tls.facts.client_hello.as_ref().map(|ch| ch.random.clone()).unwrap_or_default();
     let last = tls.facts.last_client_random.clone().unwrap_or_default();
     let mut labels: Vec<&'static str> = keys.iter().filter(|e| (!random.is_empty() && e.key == random) || (!last.is_empty() && e.key == last)).map(|e| e.label).collect();

@@ -226,7 +226,7 @@ fn summarise(prefix: TcpConnection, kind: &'static str, opts: &Options, keys: &[
         Ok(mut cap) => {
             cap.cut = cut;
             let lean = Options { summary_only: true, ..opts.clone() };
-            let (conn, diagnostics, _) = crate::explain_capture(stream, &cap, keys, &lean);
+            let (conn, diagnostics, _) = crate::explain_capture(stream, &cap, None, keys, &lean);
             let mut line = ScanLine::from_connection(conn);
             line.diagnostics = diagnostics;
             (line, cap.data)
@@ -667,9 +667,9 @@ fn udp_lines(
     out: &mut Out<'_, '_>,
 ) -> std::io::Result<()> {
     for f in &udp {
-        if let Some(cap) = crate::quic::flow_capture(f, kind, &keys) {
+        if let Some((cap, quic)) = crate::quic::flow_capture(f, kind, &keys) {
             let lean = Options { summary_only: true, ..opts.explain.clone() };
-            let (conn, diagnostics, _) = crate::explain_capture(f.stream, &cap, &keys, &lean);
+            let (conn, diagnostics, _) = crate::explain_capture(f.stream, &cap, quic.as_ref(), &keys, &lean);
             let mut line = ScanLine::from_connection(conn);
             line.diagnostics = diagnostics;
             line.first_frame = f.first_frame;

@@ -234,7 +234,7 @@ pub fn connection(id: usize, cap: &Capture, mut tls: TlsConnection, hs: Handshak
             walk.opened_alert = opened_alerts.get(i).cloned().flatten();
         }
         let (t, e) = texts(m, &tls, &hs, &summary, &mut walk);
-        connection_field_notes(&mut m.fields, &summary, &hs, &tls.facts, &cap.data, client_signed, cap.quic.is_some());
+        connection_field_notes(&mut m.fields, &summary, &hs, &tls.facts, &cap.data, client_signed, cap.quic);
         let mut e = e.arg("spec", spec_rfc(hs.version));
         // Steps from a log have no bytes: use the wording that does not count them.
         let log_key = format!("msg.{}.log", e.key.trim_start_matches("msg."));
@@ -263,7 +263,7 @@ pub fn connection(id: usize, cap: &Capture, mut tls: TlsConnection, hs: Handshak
         notes,
         keylog: Vec::new(),
         udp_stream: cap.udp_stream,
-        quic: cap.quic_summary.clone(),
+        quic: tls.quic.take(),
         dtls: cap.dtls,
         captured_at: cap.time.map(crate::x509::iso_time),
         key_schedule: std::mem::take(&mut tls.key_schedule)

@@ -47,12 +47,11 @@ pub struct Capture {
     /// connection.
     pub notes: Vec<(crate::model::NoteSeverity, TextRef)>,
     pub diagnostics: Vec<Diagnostic>,
-    /// QUIC: the UDP flow (to walk again with a key log), Wireshark's `udp.stream` number, the
-    /// packets as steps, and the connection at a glance.
-    pub quic: Option<std::sync::Arc<crate::net::UdpFlow>>,
+    /// QUIC: the bytes are TLS records rebuilt from CRYPTO frames, beside the packets that
+    /// carried them (the QUIC stage's `QuicView` has the packets as steps). Wireshark's
+    /// `udp.stream` number for QUIC and DTLS.
+    pub quic: bool,
     pub udp_stream: Option<usize>,
-    pub quic_packets: Vec<crate::model::Message>,
-    pub quic_summary: Option<crate::model::QuicSummary>,
     /// DTLS (RFC 6347, 9147): each chunk is one datagram of records with 13-byte headers.
     pub dtls: bool,
     /// Ranges of `data` holding Certificate messages decompressed from CompressedCertificate

@@ -11,7 +11,6 @@
 //! its own (content type 0, `quic` set), with its header, protection and frames as fields.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use crate::crypto::decrypt::Secrets;
 use crate::input::keylog::Entry;
@@ -28,25 +27,34 @@ use crate::reader::{hexs, nbytes};
 /// ones in udp.stream order; a QUIC flow none of whose packets opens (no Initial keys fit) is
 /// listed with the other flows. A capture file without any connection gets a diagnostic.
 /// QUIC flows are walked with the key log's secrets for them when `keys` has some.
-pub fn add_udp(inp: &mut crate::input::Input, keys: &[Entry]) {
+pub fn add_udp(inp: &mut crate::input::Input, keys: &[Entry]) -> Vec<(Capture, Option<QuicView>)> {
+    let mut out = Vec::new();
     for f in std::mem::take(&mut inp.udp) {
         match flow_capture(&f, inp.kind, keys) {
-            Some(cap) => inp.captures.push(cap),
+            Some(c) => out.push(c),
             None => inp.other_flows.push(crate::input::udp_flow(&f)),
         }
     }
-    if inp.captures.is_empty() && inp.packets > 0 {
+    if inp.captures.is_empty() && out.is_empty() && inp.packets > 0 {
         inp.diagnostics.push(Diagnostic::error(0, TextRef::new("diag.input.no_tls").arg("n", inp.packets.to_string()).arg("kind", inp.kind)));
     }
     crate::reader::sort_by_u64(&mut inp.other_flows, crate::input::flow_order);
+    out
+}
+
+/// What the QUIC stage found besides the TLS records it rebuilt: the packets, as steps of
+/// their own, and the connection at a glance.
+pub struct QuicView {
+    pub packets: Vec<Message>,
+    pub summary: crate::model::QuicSummary,
 }
 
 /// A UDP flow as a QUIC connection (when at least one packet opens; with `keys`' secrets for
 /// it, those packets too) or a DTLS connection.
 #[cfg_attr(not(feature = "full"), allow(unused_variables))]
-pub fn flow_capture(f: &UdpFlow, kind: &'static str, keys: &[Entry]) -> Option<Capture> {
+pub fn flow_capture(f: &UdpFlow, kind: &'static str, keys: &[Entry]) -> Option<(Capture, Option<QuicView>)> {
     if f.dtls {
-        return Some(crate::input::dtls_capture(f, kind));
+        return Some((crate::input::dtls_capture(f, kind), None));
     }
     if !f.quic {
         return None;
@@ -59,8 +67,8 @@ pub fn flow_capture(f: &UdpFlow, kind: &'static str, keys: &[Entry]) -> Option<C
     }
     #[cfg(feature = "full")]
     {
-        let cap = capture(f, kind, keys);
-        cap.quic_summary.as_ref().is_some_and(|q| q.decrypted > 0).then_some(cap)
+        let (cap, view) = capture(f, kind, keys);
+        (view.summary.decrypted > 0).then_some((cap, Some(view)))
     }
 }
 
@@ -625,7 +633,7 @@ impl<'a> Walk<'a> {
         Some(crate::code::CipherSuite(u16::from_be_bytes([s[0], s[1]])))
     }
 
-    fn finish(mut self) -> Capture {
+    fn finish(mut self) -> (Capture, QuicView) {
         let last_frame = self.flow.last_frame;
         for dir in [Dir::C2S, Dir::S2C] {
             for stream in 0..3 {
@@ -660,9 +668,8 @@ impl<'a> Walk<'a> {
             ));
         }
         summary.packets.retain(|_, n| *n > 0);
-        cap.quic_packets = std::mem::take(&mut self.packets);
-        cap.quic_summary = Some(summary);
-        std::mem::take(&mut self.cap)
+        cap.quic = true;
+        (std::mem::take(&mut self.cap), QuicView { packets: std::mem::take(&mut self.packets), summary })
     }
 }
 
@@ -914,7 +921,7 @@ fn transport_error(code: u64) -> String {
 /// connection's secrets. (Which secrets is told by the client random, in the Initial packets:
 /// with secrets for it the flow is walked a second time, with the keys; the Finished messages
 /// are checked by the pipeline, on the messages it walks anyway.)
-pub fn capture(flow: &UdpFlow, kind: &'static str, keys: &[Entry]) -> Capture {
+pub fn capture(flow: &UdpFlow, kind: &'static str, keys: &[Entry]) -> (Capture, QuicView) {
     let mut w = Walk::new(flow, kind);
     for dg in &flow.datagrams {
         w.datagram(dg);
@@ -933,22 +940,21 @@ pub fn capture(flow: &UdpFlow, kind: &'static str, keys: &[Entry]) -> Capture {
     };
     let keyless = w.finish();
     let Some(set) = found else {
-        return with_flow(keyless, flow);
+        return keyless;
     };
     let mut w = Walk::new(flow, kind);
     w.keys = set;
     for dg in &flow.datagrams {
         w.datagram(dg);
     }
-    let cap = w.finish();
+    let keyed = w.finish();
     // Keys that open nothing more (another connection's) change nothing.
-    let opened = |c: &Capture| c.quic_packets.iter().filter(|m| m.decrypted).count();
-    with_flow(if opened(&cap) > opened(&keyless) { cap } else { keyless }, flow)
-}
-
-fn with_flow(mut cap: Capture, flow: &UdpFlow) -> Capture {
-    cap.quic = Some(Arc::new(flow.clone()));
-    cap
+    let opened = |c: &(Capture, QuicView)| c.1.packets.iter().filter(|m| m.decrypted).count();
+    if opened(&keyed) > opened(&keyless) {
+        keyed
+    } else {
+        keyless
+    }
 }
 
 #[cfg(test)]

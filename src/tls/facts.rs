@@ -176,6 +176,8 @@ pub struct TlsConnection {
     /// (record offset, plaintext length) of each application data record a key log opened:
     /// they are not shown as steps, but what they held explains them (decryption fills it).
     pub app_plain: Vec<(usize, usize)>,
+    /// QUIC: the connection at a glance (the QUIC stage's summary).
+    pub quic: Option<crate::model::QuicSummary>,
 }
 
 /// What a NewSessionTicket says (RFC 5077 §3.3, RFC 8446 §4.6.1).

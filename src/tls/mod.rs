@@ -177,10 +177,20 @@ pub fn raw_records(cap: &Capture, diags: &mut Vec<Diagnostic>) -> Vec<RawRecord>
     crate::reader::sort_by_u64(&mut raw, |r: &RawRecord| r.start() as u64);
     for r in raw.iter_mut() {
         r.decrypted = cap.decrypted.iter().any(|&(o, l)| (o..o + l).contains(&r.start()));
-        r.quic = r.decrypted && cap.quic_summary.is_some();
+        r.quic = r.decrypted && cap.quic;
         r.inflated = cap.inflated.iter().any(|&(o, l)| (o..o + l).contains(&r.start()));
     }
     raw
+}
+
+/// Add `more` steps (QUIC: the packets that carried the handshake) among the messages, in the
+/// order of their bytes, and number them all.
+pub fn add_steps(out: &mut TlsConnection, more: Vec<Message>) {
+    out.messages.extend(more);
+    crate::reader::sort_by_u64(&mut out.messages, |m| m.span.offset as u64);
+    for (i, m) in out.messages.iter_mut().enumerate() {
+        m.step = i + 1;
+    }
 }
 
 /// Parse a capture's bytes as the records of one TLS connection.
@@ -218,7 +228,7 @@ pub fn walk(cap: &Capture, lean: bool, mut opener: Option<&mut dyn Opener>, infl
             dirs_inferred: !cap.marked,
             // About one message per record.
             records: Vec::with_capacity(n),
-            messages: Vec::with_capacity(n + cap.quic_packets.len()),
+            messages: Vec::with_capacity(n),
             ..Default::default()
         },
         raw,
@@ -282,14 +292,9 @@ pub fn walk(cap: &Capture, lean: bool, mut opener: Option<&mut dyn Opener>, infl
         let at = out.diagnostics.last().map_or(0, |d| d.offset);
         out.diagnostics.push(Diagnostic::warning(at, TextRef::new("diag.limit.diagnostics").arg("n", more.to_string())));
     }
-    // QUIC: the packets that carried the handshake are steps too.
-    out.messages.extend(cap.quic_packets.iter().cloned());
-    out.facts.quic = cap.quic_summary.is_some();
+    out.facts.quic = cap.quic;
     out.facts.dtls = cap.dtls;
-    crate::reader::sort_by_u64(&mut out.messages, |m| m.span.offset as u64);
-    for (i, m) in out.messages.iter_mut().enumerate() {
-        m.step = i + 1;
-    }
+    add_steps(&mut out, Vec::new());
     // What decompressing certificates found (RFC 8879).
     out.notes = inflate_notes;
     Walked { tls: out, cap: spliced, map }
