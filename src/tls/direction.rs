@@ -2,7 +2,8 @@
 //! the handshake state, the message types and the record sizes.
 
 use super::record::{self, RawRecord};
-use super::{di, Walker};
+use super::di;
+use super::walker::Walker;
 use crate::code::HandshakeType;
 use crate::model::Dir;
 use crate::registry::{self, ct, ht};

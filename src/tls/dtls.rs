@@ -1,7 +1,8 @@
 //! DTLS handshake reassembly (RFC 6347 §4.2.3, RFC 9147 §5.5): messages put together from
 //! fragments, retransmissions and inconsistent fragments skipped with a diagnostic.
 
-use super::{di, Walker};
+use super::di;
+use super::walker::Walker;
 use crate::model::{Diagnostic, Dir, Field, Span, TextRef};
 use crate::reader::PieceMap;
 use crate::registry;

@@ -12,6 +12,14 @@ use crate::input::Capture;
 use crate::model::{Dir, Field, Span};
 
 use super::TlsConnection;
+#[cfg(feature = "full")]
+use super::walker::{Pending, Walker};
+#[cfg(feature = "full")]
+use super::{di, record};
+#[cfg(feature = "full")]
+use crate::code::ct;
+#[cfg(feature = "full")]
+use crate::reader::PieceMap;
 
 /// Bytes to place right after source offset `at` (an offset of the capture's bytes or, for a
 /// splice inside a splice, a virtual one), walked at virtual offsets `virt..virt + bytes.len()`.
@@ -178,6 +186,66 @@ pub fn assemble(cap: &Capture, splices: &[Splice]) -> (Capture, OffsetMap) {
     let mut out = crate::input::insert(cap, inserts);
     out.inflated.extend(inflated);
     (out, OffsetMap { segs })
+}
+
+#[cfg(feature = "full")]
+/// Records in the order of their bytes (a record spliced in after a record of one direction may
+/// land after a record of the other that the walk met later), indexed by that order: a record's
+/// `index` and the messages' `records` said where it was in the walk.
+pub(super) fn in_wire_order(out: &mut TlsConnection) {
+    // Records of one offset keep their walk order.
+    let mut order: Vec<(usize, usize)> = out.records.iter().enumerate().map(|(k, r)| (r.span.offset, k)).collect();
+    order.sort_unstable();
+    let mut new_of = vec![usize::MAX; out.records.iter().map(|r| r.index + 1).max().unwrap_or(0)];
+    let mut records = Vec::with_capacity(order.len());
+    for (k, &(_, old)) in order.iter().enumerate() {
+        let mut r = out.records[old].clone();
+        new_of[r.index] = k;
+        r.index = k;
+        records.push(r);
+    }
+    out.records = records;
+    for m in &mut out.messages {
+        for r in &mut m.records {
+            *r = new_of.get(*r).copied().filter(|&k| k != usize::MAX).unwrap_or(*r);
+        }
+    }
+}
+
+#[cfg(feature = "full")]
+impl Walker {
+    /// Walk `bytes` (rebuilt records) as if they came right after source offset `at`.
+    pub(super) fn splice(&mut self, at: usize, dir: Dir, bytes: Vec<u8>, inflated: bool) {
+        let virt = self.virt;
+        // A gap after each splice: its end is its own offset, not the next one's start.
+        self.virt += bytes.len() + 1;
+        let mut diags = Vec::new();
+        let recs = record::parse_records(&bytes::Bytes::copy_from_slice(&bytes), &PieceMap::contiguous(virt, bytes.len()), Some(dir), &mut diags);
+        self.out.diagnostics.append(&mut diags);
+        self.splices.push(Splice { at, dir, virt, bytes, inflated });
+        // A decompressed Certificate is a whole message: walked on its own, not after the part
+        // of the next message that the record before it may have begun.
+        let pd = di(if self.marked { Some(dir) } else { None });
+        let held = if inflated { std::mem::take(&mut self.pending[pd]) } else { Pending::default() };
+        for mut r in recs {
+            r.decrypted = true;
+            r.inflated = inflated;
+            self.raw.push(r);
+            self.record(self.raw.len() - 1);
+            self.splice_inflated();
+        }
+        if inflated {
+            self.pending[pd] = held;
+        }
+    }
+
+    /// Splice in the Certificates decompressed since the last call.
+    pub(super) fn splice_inflated(&mut self) {
+        while !self.inflated.is_empty() {
+            let (at, dir, message) = self.inflated.remove(0);
+            self.splice(at, dir, record::rebuild(ct::HANDSHAKE, &message), true);
+        }
+    }
 }
 
 #[cfg(test)]
