@@ -10,7 +10,7 @@ use crate::reader::{ReadError, ReadResult, Reader};
 use crate::registry::{self, ext, is_grease};
 use crate::code::{ExtensionType, NamedGroup, SignatureScheme};
 
-use super::{hexs, len_field, nbytes};
+use super::{empty_or_hex, hexs, len_field, nbytes, Vector};
 
 /// Which message the extensions are in: some extensions have a different body per message.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -366,25 +366,17 @@ fn decode(t: ExtensionType, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts
         ext::USE_SRTP => {
             // use_srtp (RFC 5764 §4.1.1): protection profiles, then an MKI.
             let v = u16_list(body, 2, "SRTPProtectionProfiles", "SRTPProtectionProfile", srtp_profile_name, "field.use_srtp.profiles", |_| "field.use_srtp.profile", kids)?;
-            let s0 = body.pos();
-            let (mut mki, ls) = body.vec(1, "srtp_mki")?;
-            let (b, _) = mki.rest();
-            kids.add(|| {
-                Field::new("srtp_mki", if b.is_empty() { "(empty)".into() } else { hexs(b) }, Span::new(s0, body.pos() - s0))
-                    .note("field.use_srtp.mki")
-                    .with_children(vec![len_field(ls, b.len())])
-            });
+            let mki = Vector::read(body, 1, "srtp_mki")?;
+            kids.add(|| mki.field("srtp_mki", empty_or_hex(mki.bytes)).note("field.use_srtp.mki"));
             value.set(|| names(&v, srtp_profile_name));
             Ok(())
         }
         ext::COOKIE => {
             // Cookie (RFC 8446 §4.2.2): opaque cookie<1..2^16-1>.
-            let s0 = body.pos();
-            let (mut c, ls) = body.vec(2, "cookie")?;
-            let (b, _) = c.rest();
-            facts.cookie_len = Some(b.len());
-            value.set(|| nbytes(b.len()));
-            kids.add(|| Field::new("cookie", super::hex_short(b), Span::new(s0, body.pos() - s0)).note("field.cookie.value").with_children(vec![len_field(ls, b.len())]));
+            let c = Vector::read(body, 2, "cookie")?;
+            facts.cookie_len = Some(c.bytes.len());
+            value.set(|| nbytes(c.bytes.len()));
+            kids.add(|| c.field("cookie", super::hex_short(c.bytes)).note("field.cookie.value"));
             Ok(())
         }
         ext::CERTIFICATE_AUTHORITIES => {
@@ -440,15 +432,13 @@ fn decode(t: ExtensionType, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts
         }
         ext::CONNECTION_ID => {
             // connection_id (RFC 9146 §3): opaque cid<0..2^8-1>.
-            let s0 = body.pos();
-            let (mut c, ls) = body.vec(1, "cid")?;
-            let (b, _) = c.rest();
-            if b.is_empty() {
+            let cid = Vector::read(body, 1, "cid")?;
+            if cid.bytes.is_empty() {
                 value.say(|| TextRef::new("word.value.no_cid"));
             } else {
-                value.set(|| hexs(b));
+                value.set(|| hexs(cid.bytes));
             }
-            kids.add(|| Field::new("cid", if b.is_empty() { "(empty)".into() } else { hexs(b) }, Span::new(s0, body.pos() - s0)).note("field.connection_id.cid").with_children(vec![len_field(ls, b.len())]));
+            kids.add(|| cid.field("cid", empty_or_hex(cid.bytes)).note("field.connection_id.cid"));
             Ok(())
         }
         ext::SIGNED_CERTIFICATE_TIMESTAMP if body.remaining() > 0 => {
@@ -466,16 +456,11 @@ fn decode(t: ExtensionType, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts
             Ok(())
         }
         ext::RENEGOTIATION_INFO => {
-            let start = body.pos();
-            let (mut rc, lspan) = body.vec(1, "renegotiated_connection")?;
-            let (b, _) = rc.rest();
+            let rc = Vector::read(body, 1, "renegotiated_connection")?;
+            let b = rc.bytes;
             facts.reneg_info_len = Some(b.len());
             value.say(|| if b.is_empty() { TextRef::new("word.value.reneg_initial") } else { TextRef::new("word.value.reneg").arg("n", b.len().to_string()) });
-            kids.add(|| 
-                Field::new("renegotiated_connection", if b.is_empty() { "(empty)".into() } else { hexs(b) }, Span::new(start, body.pos() - start))
-                    .note("field.reneg.renegotiated_connection")
-                    .with_children(vec![len_field(lspan, b.len())]),
-            );
+            kids.add(|| rc.field("renegotiated_connection", empty_or_hex(b)).note("field.reneg.renegotiated_connection"));
             Ok(())
         }
         ext::STATUS_REQUEST if ctx == ExtCtx::ClientHello => {
@@ -785,23 +770,11 @@ fn ech_client_hello(body: &mut Reader, kids: &mut Fields, value: &mut Value) -> 
     kids.add(|| Field::new("aead_id", format!("0x{aead:04x} {aead_name}"), aspan).note("field.ech.aead_id"));
     let (cid, cs) = body.u8("config_id")?;
     kids.add(|| Field::new("config_id", cid.to_string(), cs).note("field.ech.config_id"));
-    let s0 = body.pos();
-    let (mut enc, el) = body.vec(2, "enc")?;
-    let (e, _) = enc.rest();
-    kids.add(|| {
-        Field::new("enc", if e.is_empty() { "(empty)".into() } else { super::hex_short(e) }, Span::new(s0, body.pos() - s0))
-            .note("field.ech.enc")
-            .with_children(vec![len_field(el, e.len())])
-    });
-    let s0 = body.pos();
-    let (mut pl, pll) = body.vec(2, "payload")?;
-    let (p, _) = pl.rest();
-    kids.add(|| {
-        Field::new("payload", super::hex_short(p), Span::new(s0, body.pos() - s0))
-            .note("field.ech.payload")
-            .with_children(vec![len_field(pll, p.len())])
-    });
-    value.say(|| TextRef::new("word.value.ech_outer").arg("kdf", kdf_name.to_string()).arg("aead", aead_name.to_string()).arg("cid", cid.to_string()).arg("n", p.len().to_string()));
+    let enc = Vector::read(body, 2, "enc")?;
+    kids.add(|| enc.field("enc", if enc.bytes.is_empty() { "(empty)".into() } else { super::hex_short(enc.bytes) }).note("field.ech.enc"));
+    let payload = Vector::read(body, 2, "payload")?;
+    kids.add(|| payload.field("payload", super::hex_short(payload.bytes)).note("field.ech.payload"));
+    value.say(|| TextRef::new("word.value.ech_outer").arg("kdf", kdf_name.to_string()).arg("aead", aead_name.to_string()).arg("cid", cid.to_string()).arg("n", payload.bytes.len().to_string()));
     Ok(())
 }
 

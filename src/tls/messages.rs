@@ -4,7 +4,7 @@
 use super::extensions::{self, ExtCtx, ExtFacts};
 use super::record::RawRecord;
 use super::facts::CertRequestInfo;
-use super::{hex_short, hexs, len_field, ClientHelloInfo, Ctx, MsgFacts, ParsedBody, ServerHelloInfo, SkeInfo};
+use super::{empty_or_hex, hex_short, hexs, len_field, ClientHelloInfo, Ctx, MsgFacts, ParsedBody, ServerHelloInfo, SkeInfo, Vector};
 use crate::code::{suite, CipherSuite, HandshakeType, NamedGroup, SignatureScheme};
 use crate::model::{Certificate, Field, Fields, Span, TextRef};
 use crate::reader::{ReadError, ReadResult, Reader};
@@ -171,9 +171,8 @@ fn body(t: HandshakeType, r: &mut Reader, ctx: &Ctx, out: &mut Fields, facts: &m
                 *facts = MsgFacts::CertificateVerify(SignatureScheme(a));
                 out.add(|| Field::new("algorithm", format!("0x{a:04x} {}", registry::signature_scheme_name(a)), s).note("field.CertificateVerify.algorithm"));
             }
-            let (mut sig, ls) = r.vec(2, "signature")?;
-            let (b, ss) = sig.rest();
-            out.add(|| Field::new("signature", hex_short(b), ss.cover(ls)).note("field.CertificateVerify.signature"));
+            let sig = Vector::read(r, 2, "signature")?;
+            out.add(|| Field::new("signature", hex_short(sig.bytes), sig.span).note("field.CertificateVerify.signature"));
             Ok(())
         }
         ht::CLIENT_KEY_EXCHANGE => {
@@ -205,10 +204,8 @@ fn body(t: HandshakeType, r: &mut Reader, ctx: &Ctx, out: &mut Fields, facts: &m
             // HelloVerifyRequest (RFC 6347 §4.2.1): the server's stateless cookie.
             let (v, s) = r.u16("server_version")?;
             out.add(|| Field::new("server_version", version_value(v), s).note("field.HelloVerifyRequest.server_version"));
-            let s0 = r.pos();
-            let (mut c, ls) = r.vec(1, "cookie")?;
-            let (b, _) = c.rest();
-            out.add(|| Field::new("cookie", hexs(b), Span::new(s0, r.pos() - s0)).note("field.HelloVerifyRequest.cookie").with_children(vec![len_field(ls, b.len())]));
+            let c = Vector::read(r, 1, "cookie")?;
+            out.add(|| c.field("cookie", hexs(c.bytes)).note("field.HelloVerifyRequest.cookie"));
             Ok(())
         }
         ht::COMPRESSED_CERTIFICATE => {
@@ -216,21 +213,15 @@ fn body(t: HandshakeType, r: &mut Reader, ctx: &Ctx, out: &mut Fields, facts: &m
             out.add(|| Field::new("algorithm", format!("{a} ({})", super::certcomp::algorithm_name(a)), s).note("field.CompressedCertificate.algorithm"));
             let (n, s) = r.u24("uncompressed_length")?;
             out.add(|| Field::says("uncompressed_length", crate::reader::bytes_value(n), s).note("field.CompressedCertificate.uncompressed_length"));
-            let (mut data, ls) = r.vec(3, "compressed_certificate_message")?;
-            let (b, bs) = data.rest();
-            out.add(|| 
-                Field::says("compressed_certificate_message", crate::reader::bytes_value(b.len()), bs.cover(ls))
-                    .note("field.CompressedCertificate.compressed")
-                    .with_children(vec![len_field(ls, b.len())]),
-            );
+            let data = Vector::read(r, 3, "compressed_certificate_message")?;
+            out.add(|| data.field_says("compressed_certificate_message", crate::reader::bytes_value(data.bytes.len())).note("field.CompressedCertificate.compressed"));
             Ok(())
         }
         ht::CERTIFICATE_STATUS => {
             let (st, s) = r.u8("status_type")?;
             out.add(|| Field::new("status_type", format!("{st} ({})", if st == 1 { "ocsp" } else { "unknown" }), s).note("field.CertificateStatus.status_type"));
-            let (mut resp, ls) = r.vec(3, "OCSPResponse")?;
-            let (b, bs) = resp.rest();
-            out.add(|| Field::says("OCSPResponse", crate::reader::bytes_value(b.len()), bs.cover(ls)).note("field.CertificateStatus.response"));
+            let resp = Vector::read(r, 3, "OCSPResponse")?;
+            out.add(|| Field::says("OCSPResponse", crate::reader::bytes_value(resp.bytes.len()), resp.span).note("field.CertificateStatus.response"));
             Ok(())
         }
         _ => {
@@ -252,26 +243,15 @@ fn client_hello(r: &mut Reader, out: &mut Fields, info: &mut ClientHelloInfo, dt
     let (rand, s) = r.take(32, "random")?;
     info.random = rand.to_vec();
     out.add(|| Field::new("random", hexs(rand), s).note("field.ClientHello.random"));
-    let s0 = r.pos();
-    let (mut sid, ls) = r.vec(1, "legacy_session_id")?;
-    let (b, _) = sid.rest();
+    let sid = Vector::read(r, 1, "legacy_session_id")?;
+    let b = sid.bytes;
     info.session_id = b.to_vec();
     let sid_at = out.len();
-    out.add(|| 
-        Field::new("legacy_session_id", if b.is_empty() { "(empty)".into() } else { hexs(b) }, Span::new(s0, r.pos() - s0))
-            .note(if b.is_empty() { "field.ClientHello.legacy_session_id.empty" } else { "field.ClientHello.legacy_session_id" })
-            .with_children(vec![len_field(ls, b.len())]),
-    );
+    out.add(|| sid.field("legacy_session_id", empty_or_hex(b)).note(if b.is_empty() { "field.ClientHello.legacy_session_id.empty" } else { "field.ClientHello.legacy_session_id" }));
     if dtls {
         // DTLS: the cookie from a HelloVerifyRequest, empty in the first ClientHello (RFC 6347 §4.2.1).
-        let s0 = r.pos();
-        let (mut c, ls) = r.vec(1, "cookie")?;
-        let (b, _) = c.rest();
-        out.add(|| 
-            Field::new("cookie", if b.is_empty() { "(empty)".into() } else { hexs(b) }, Span::new(s0, r.pos() - s0))
-                .note(if b.is_empty() { "field.ClientHello.cookie.empty" } else { "field.ClientHello.cookie" })
-                .with_children(vec![len_field(ls, b.len())]),
-        );
+        let c = Vector::read(r, 1, "cookie")?;
+        out.add(|| c.field("cookie", empty_or_hex(c.bytes)).note(if c.bytes.is_empty() { "field.ClientHello.cookie.empty" } else { "field.ClientHello.cookie" }));
     }
     let s0 = r.pos();
     let (mut cs, ls) = r.vec(2, "cipher_suites")?;
@@ -392,16 +372,10 @@ fn server_hello(r: &mut Reader, out: &mut Fields, info: &mut ServerHelloInfo) ->
     if draft {
         info.selected_version = Some(v);
     } else {
-        let s0 = r.pos();
-        let (mut sid, ls) = r.vec(1, "legacy_session_id_echo")?;
-        let (b, _) = sid.rest();
-        info.session_id = b.to_vec();
+        let sid = Vector::read(r, 1, "legacy_session_id_echo")?;
+        info.session_id = sid.bytes.to_vec();
         sid_at = Some(out.len());
-        out.add(|| 
-            Field::new("legacy_session_id_echo", if b.is_empty() { "(empty)".into() } else { hexs(b) }, Span::new(s0, r.pos() - s0))
-                .note("field.ServerHello.legacy_session_id_echo")
-                .with_children(vec![len_field(ls, b.len())]),
-        );
+        out.add(|| sid.field("legacy_session_id_echo", empty_or_hex(sid.bytes)).note("field.ServerHello.legacy_session_id_echo"));
     }
     let (cs, s) = r.u16("cipher_suite")?;
     info.cipher_suite = CipherSuite(cs);
@@ -447,14 +421,8 @@ fn server_hello(r: &mut Reader, out: &mut Fields, info: &mut ServerHelloInfo) ->
 /// `certificate_request_context` and per-entry extensions (RFC 8446 §4.4.2).
 fn certificate(r: &mut Reader, ctx: &Ctx, out: &mut Fields, certs: &mut Vec<Certificate>) -> ReadResult<()> {
     if ctx.tls13 {
-        let s0 = r.pos();
-        let (mut c, ls) = r.vec(1, "certificate_request_context")?;
-        let (b, _) = c.rest();
-        out.add(|| {
-            Field::new("certificate_request_context", if b.is_empty() { "(empty)".into() } else { hexs(b) }, Span::new(s0, r.pos() - s0))
-                .note(if b.is_empty() { "field.Certificate.request_context.empty" } else { "field.Certificate.request_context" })
-                .with_children(vec![len_field(ls, b.len())])
-        });
+        let c = Vector::read(r, 1, "certificate_request_context")?;
+        out.add(|| c.field("certificate_request_context", empty_or_hex(c.bytes)).note(if c.bytes.is_empty() { "field.Certificate.request_context.empty" } else { "field.Certificate.request_context" }));
     }
     let s0 = r.pos();
     let (mut list, ls) = r.vec(3, "certificate_list")?;
@@ -511,9 +479,8 @@ fn signature(r: &mut Reader, ctx: &Ctx, out: &mut Fields, info: &mut SkeInfo) ->
         info.sig_scheme = Some(SignatureScheme(a));
         out.add(|| Field::new("signature_algorithm", format!("0x{a:04x} {}", registry::signature_scheme_name(a)), s).note("field.ServerKeyExchange.signature_algorithm"));
     }
-    let (mut sig, ls) = r.vec(2, "signature")?;
-    let (b, ss) = sig.rest();
-    out.add(|| Field::new("signature", hex_short(b), ss.cover(ls)).note("field.ServerKeyExchange.signature"));
+    let sig = Vector::read(r, 2, "signature")?;
+    out.add(|| Field::new("signature", hex_short(sig.bytes), sig.span).note("field.ServerKeyExchange.signature"));
     Ok(())
 }
 
@@ -539,11 +506,9 @@ fn server_key_exchange(r: &mut Reader, ctx: &Ctx, out: &mut Fields, info: &mut S
             let (g, s) = r.u16("namedcurve")?;
             info.group = Some(NamedGroup(g));
             out.add(|| Field::new("named_curve", format!("0x{g:04x} {}", registry::group_name(g)), s).note("field.ServerKeyExchange.named_curve"));
-            let s0 = r.pos();
-            let (mut p, ls) = r.vec(1, "public")?;
-            let (b, _) = p.rest();
-            info.public_len = b.len();
-            out.add(|| Field::new("public", hex_short(b), Span::new(s0, r.pos() - s0)).note("field.ServerKeyExchange.public").with_children(vec![len_field(ls, b.len())]));
+            let p = Vector::read(r, 1, "public")?;
+            info.public_len = p.bytes.len();
+            out.add(|| p.field("public", hex_short(p.bytes)).note("field.ServerKeyExchange.public"));
             signature(r, ctx, out, info)
         }
         Some(KeyExchange::Dhe) => {
@@ -595,19 +560,15 @@ fn client_key_exchange(r: &mut Reader, ctx: &Ctx, out: &mut Fields) -> ReadResul
             return Ok(());
         }
     };
-    let s0 = r.pos();
-    let (mut v, ls) = r.vec(width, "exchange_keys")?;
-    let (b, _) = v.rest();
-    out.add(|| Field::new(name, hex_short(b), Span::new(s0, r.pos() - s0)).note(note).with_children(vec![len_field(ls, b.len())]));
+    let v = Vector::read(r, width, "exchange_keys")?;
+    out.add(|| v.field(name, hex_short(v.bytes)).note(note));
     Ok(())
 }
 
 fn certificate_request(r: &mut Reader, ctx: &Ctx, out: &mut Fields, info: &mut CertRequestInfo) -> ReadResult<()> {
     if ctx.tls13 {
-        let s0 = r.pos();
-        let (mut c, ls) = r.vec(1, "certificate_request_context")?;
-        let (b, _) = c.rest();
-        out.add(|| Field::new("certificate_request_context", hexs(b), Span::new(s0, r.pos() - s0)).note("field.CertificateRequest.context").with_children(vec![len_field(ls, b.len())]));
+        let c = Vector::read(r, 1, "certificate_request_context")?;
+        out.add(|| c.field("certificate_request_context", hexs(c.bytes)).note("field.CertificateRequest.context"));
         let (at, mut ef) = (out.len(), ExtFacts::default());
         let res = extensions::parse_list(r, out, ExtCtx::Other, &mut ef, "field.CertificateRequest.extensions");
         let names: Vec<String> = ef.types.iter().map(|t| t.name()).collect();
@@ -663,16 +624,13 @@ fn new_session_ticket(r: &mut Reader, ctx: &Ctx, out: &mut Fields, facts: &mut M
     if ctx.tls13 {
         let (a, s) = r.u32("ticket_age_add")?;
         out.add(|| Field::new("ticket_age_add", a.to_string(), s).note("field.NewSessionTicket.ticket_age_add"));
-        let s0 = r.pos();
-        let (mut n, _) = r.vec(1, "ticket_nonce")?;
-        let (b, _) = n.rest();
-        out.add(|| Field::new("ticket_nonce", hexs(b), Span::new(s0, r.pos() - s0)).note("field.NewSessionTicket.ticket_nonce"));
+        let n = Vector::read(r, 1, "ticket_nonce")?;
+        out.add(|| Field::new("ticket_nonce", hexs(n.bytes), n.span).note("field.NewSessionTicket.ticket_nonce"));
     }
-    let s0 = r.pos();
-    let (mut t, ls) = r.vec(2, "ticket")?;
-    let (b, _) = t.rest();
+    let t = Vector::read(r, 2, "ticket")?;
+    let b = t.bytes;
     *facts = MsgFacts::NewSessionTicket { lifetime: l, len: Some(b.len()), max_early_data: None };
-    out.add(|| Field::new("ticket", hex_short(b), Span::new(s0, r.pos() - s0)).note("field.NewSessionTicket.ticket").with_children(vec![len_field(ls, b.len())]));
+    out.add(|| t.field("ticket", hex_short(b)).note("field.NewSessionTicket.ticket"));
     if ctx.tls13 {
         let mut ef = ExtFacts::default();
         let res = extensions::parse_list(r, out, ExtCtx::Other, &mut ef, "field.NewSessionTicket.extensions");

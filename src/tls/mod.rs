@@ -254,6 +254,41 @@ pub(crate) fn len_field(s: Span, n: usize) -> Field {
     Field::says("length", crate::reader::bytes_value(n), s).note("field.vector_length")
 }
 
+/// An opaque value as shown: its hex, or "(empty)".
+pub(crate) fn empty_or_hex(b: &[u8]) -> String {
+    if b.is_empty() {
+        "(empty)".into()
+    } else {
+        hexs(b)
+    }
+}
+
+/// A length-prefixed opaque vector (RFC 8446 §3.4, `opaque x<0..2^8-1>` and the like): its
+/// bytes, the span of the whole (length prefix and bytes), and where its length prefix is.
+pub(crate) struct Vector<'a> {
+    pub bytes: &'a [u8],
+    pub span: Span,
+    len_span: Span,
+}
+
+impl<'a> Vector<'a> {
+    /// Read a vector whose length prefix is `width` bytes.
+    pub fn read(r: &mut crate::reader::Reader<'a>, width: usize, what: &'static str) -> Result<Vector<'a>, ReadError> {
+        let start = r.pos();
+        let (mut v, len_span) = r.vec(width, what)?;
+        let (bytes, _) = v.rest();
+        Ok(Vector { bytes, span: Span::new(start, r.pos() - start), len_span })
+    }
+    /// The vector as a field called `name` showing `value`, with its length as the one child.
+    pub fn field(&self, name: &str, value: impl Into<String>) -> Field {
+        Field::new(name, value, self.span).with_children(vec![len_field(self.len_span, self.bytes.len())])
+    }
+    /// The same, its value a text of the tables.
+    pub fn field_says(&self, name: &str, value: TextRef) -> Field {
+        Field::says(name, value, self.span).with_children(vec![len_field(self.len_span, self.bytes.len())])
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,7 +6,9 @@ use super::content::record_header_field;
 use super::dtls::DtlsMsg;
 use super::record::{self, RawRecord};
 use super::splice::Splice;
-use super::{certcomp, di, facts, messages, Ctx, MsgFacts, TlsConnection};
+#[cfg(feature = "full")]
+use super::certcomp;
+use super::{di, facts, messages, Ctx, MsgFacts, TlsConnection};
 use crate::code::{ct, ht, ContentType, HandshakeType};
 use crate::model::{Diagnostic, Dir, Field, Message, Record, Span, TextRef};
 use crate::reader::PieceMap;
