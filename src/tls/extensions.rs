@@ -237,40 +237,7 @@ fn names(list: &[u16], name: fn(u16) -> String) -> String {
 
 fn decode(t: ExtensionType, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &mut Fields, value: &mut Value) -> ReadResult<()> {
     match t {
-        ext::SERVER_NAME if ctx == ExtCtx::ClientHello => {
-            let start = body.pos();
-            let (mut list, lspan) = body.vec(2, "server_name_list")?;
-            let mut items = kids.sub();
-            items.add(|| len_field(lspan, list.remaining()));
-            let mut res = Ok(());
-            while !list.is_empty() {
-                let s0 = list.pos();
-                let (nt, nts) = list.u8("name_type")?;
-                match list.vec(2, "host_name") {
-                    Ok((mut hn, hl)) => {
-                        let (name, hs) = hn.rest();
-                        let host = String::from_utf8_lossy(name).into_owned();
-                        if nt == 0 && facts.sni.is_none() {
-                            facts.sni = Some(host.clone());
-                        }
-                        value.set(|| host.clone());
-                        items.add(|| 
-                            Field::new("ServerName", host.clone(), Span::new(s0, list.pos() - s0)).note("field.sni.entry").with_children(vec![
-                                Field::new("name_type", format!("{nt} ({})", if nt == 0 { "host_name" } else { "unknown" }), nts).note("field.sni.name_type"),
-                                len_field(hl, name.len()),
-                                Field::new("host_name", host, hs).note("field.sni.host_name"),
-                            ]),
-                        );
-                    }
-                    Err(e) => {
-                        res = Err(e);
-                        break;
-                    }
-                }
-            }
-            kids.add(|| Field::new("server_name_list", value.text.clone(), Span::new(start, body.pos() - start)).note("field.sni.list").with_children(items));
-            res
-        }
+        ext::SERVER_NAME if ctx == ExtCtx::ClientHello => server_name_list(body, facts, kids, value),
         ext::SERVER_NAME => {
             value.say(|| TextRef::new("word.value.sni_used"));
             Ok(())
@@ -319,50 +286,13 @@ fn decode(t: ExtensionType, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts
             Ok(())
         }
         ext::KEY_SHARE => key_share(body, ctx, facts, kids, value),
-        ext::SESSION_TICKET => {
-            let (b, s) = body.rest();
-            facts.session_ticket_len = Some(b.len());
-            if b.is_empty() {
-                value.say(|| TextRef::new("word.value.ticket_request"));
-            } else {
-                value.say(|| TextRef::new("word.value.ticket").arg("n", b.len().to_string()));
-                kids.add(|| Field::new("ticket", super::hex_short(b), s).note("field.session_ticket.ticket"));
-            }
-            Ok(())
-        }
+        ext::SESSION_TICKET => session_ticket(body, facts, kids, value),
         ext::EXTENDED_MASTER_SECRET | ext::ENCRYPT_THEN_MAC | ext::POST_HANDSHAKE_AUTH => {
             value.say(|| TextRef::new("word.value.empty"));
             Ok(())
         }
-        ext::MAX_FRAGMENT_LENGTH => {
-            // MaxFragmentLength (RFC 6066 §4): 1..4 = 2^9..2^12 bytes.
-            let (v, s) = body.u8("MaxFragmentLength")?;
-            let bytes = match v {
-                1..=4 => nbytes(1 << (8 + v)),
-                _ => "invalid".into(),
-            };
-            value.set(|| bytes.clone());
-            kids.add(|| Field::new("MaxFragmentLength", format!("{v} ({bytes})"), s).note("field.max_fragment_length.value"));
-            Ok(())
-        }
-        ext::CLIENT_CERTIFICATE_TYPE | ext::SERVER_CERTIFICATE_TYPE => {
-            // RFC 7250 §3: a list in ClientHello, the chosen one in ServerHello/EncryptedExtensions.
-            let name = |t: u8| match t {
-                0 => "X509",
-                1 => "OpenPGP",
-                2 => "RawPublicKey",
-                3 => "1609Dot2",
-                _ => "unknown",
-            };
-            if ctx == ExtCtx::ClientHello {
-                u8_list(body, "certificate_types", "CertificateType", name, "field.cert_type.list", "field.cert_type.type", kids, value)?;
-            } else {
-                let (t, s) = body.u8("certificate_type")?;
-                value.set(|| name(t).into());
-                kids.add(|| Field::new("certificate_type", format!("{t} ({})", name(t)), s).note("field.cert_type.selected"));
-            }
-            Ok(())
-        }
+        ext::MAX_FRAGMENT_LENGTH => max_fragment_length(body, kids, value),
+        ext::CLIENT_CERTIFICATE_TYPE | ext::SERVER_CERTIFICATE_TYPE => certificate_types(body, ctx, kids, value),
         ext::USE_SRTP => {
             // use_srtp (RFC 5764 §4.1.1): protection profiles, then an MKI.
             let v = u16_list(body, 2, "SRTPProtectionProfiles", "SRTPProtectionProfile", srtp_profile_name, "field.use_srtp.profiles", |_| "field.use_srtp.profile", kids)?;
@@ -401,35 +331,7 @@ fn decode(t: ExtensionType, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts
             kids.add(|| Field::new("resumption_count", res.to_string(), s2).note("field.ticket_request.resumption_count"));
             Ok(())
         }
-        ext::OID_FILTERS => {
-            // oid_filters (RFC 8446 §4.2.5): OIDFilter filters<0..2^16-1>, each an extension OID
-            // and the DER values a client certificate's extension must hold.
-            let start = body.pos();
-            let (mut list, lspan) = body.vec(2, "filters")?;
-            let mut items = kids.sub();
-            items.add(|| len_field(lspan, list.remaining()));
-            let mut n = 0;
-            while !list.is_empty() {
-                let s0 = list.pos();
-                let (mut oid, ol) = list.vec(1, "certificate_extension_oid")?;
-                let (o, os) = oid.rest();
-                let (mut vals, vl) = list.vec(2, "certificate_extension_values")?;
-                let (v, vs) = vals.rest();
-                n += 1;
-                items.add(|| {
-                    let name = crate::x509::oid_text(o);
-                    Field::new("OIDFilter", name.clone(), Span::new(s0, list.pos() - s0)).note("field.oid_filters.filter").with_children(vec![
-                        len_field(ol, o.len()),
-                        Field::new("certificate_extension_oid", name, os).note("field.oid_filters.oid"),
-                        len_field(vl, v.len()),
-                        Field::new("certificate_extension_values", if v.is_empty() { "(empty)".into() } else { super::hex_short(v) }, vs).note("field.oid_filters.values"),
-                    ])
-                });
-            }
-            value.say(|| TextRef::new("word.value.filters").arg("n", n.to_string()));
-            kids.add(|| Field::new("filters", value.text.clone(), Span::new(start, body.pos() - start)).note("field.oid_filters.list").with_children(items));
-            Ok(())
-        }
+        ext::OID_FILTERS => oid_filters(body, kids, value),
         ext::CONNECTION_ID => {
             // connection_id (RFC 9146 §3): opaque cid<0..2^8-1>.
             let cid = Vector::read(body, 1, "cid")?;
@@ -463,20 +365,7 @@ fn decode(t: ExtensionType, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts
             kids.add(|| rc.field("renegotiated_connection", empty_or_hex(b)).note("field.reneg.renegotiated_connection"));
             Ok(())
         }
-        ext::STATUS_REQUEST if ctx == ExtCtx::ClientHello => {
-            let (st, s) = body.u8("status_type")?;
-            kids.add(|| Field::new("status_type", format!("{st} ({})", if st == 1 { "ocsp" } else { "unknown" }), s).note("field.status_request.status_type"));
-            let s0 = body.pos();
-            let (mut ids, _) = body.vec(2, "responder_id_list")?;
-            let (b, _) = ids.rest();
-            kids.add(|| Field::says("responder_id_list", crate::reader::bytes_value(b.len()), Span::new(s0, body.pos() - s0)).note("field.status_request.responder_id_list"));
-            let s0 = body.pos();
-            let (mut exts, _) = body.vec(2, "request_extensions")?;
-            let (b, _) = exts.rest();
-            kids.add(|| Field::says("request_extensions", crate::reader::bytes_value(b.len()), Span::new(s0, body.pos() - s0)).note("field.status_request.request_extensions"));
-            value.say(|| TextRef::new("word.value.ocsp_requested"));
-            Ok(())
-        }
+        ext::STATUS_REQUEST if ctx == ExtCtx::ClientHello => status_request(body, kids, value),
         ext::STATUS_REQUEST => {
             value.say(|| TextRef::new("word.value.ocsp_promised"));
             Ok(())
@@ -485,23 +374,7 @@ fn decode(t: ExtensionType, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts
             facts.psk_modes = u8_list(body, "ke_modes", "PskKeyExchangeMode", registry::psk_mode_name, "field.psk_modes.list", "field.psk_modes.mode", kids, value)?;
             Ok(())
         }
-        ext::PADDING => {
-            let (b, s) = body.rest();
-            let zeros = b.iter().all(|&x| x == 0);
-            value.say(|| TextRef::new(if zeros { "word.value.padding" } else { "word.value.padding_nonzero" }).arg("n", b.len().to_string()));
-            // RFC 7685 §4: padding keeps a ClientHello (with its 4-byte header) out of 256..=511 bytes.
-            let (total, before) = (facts.hello_len, facts.hello_len.saturating_sub(4 + b.len()));
-            let note = match (zeros, total) {
-                (false, _) => TextRef::new("field.padding.not_zero"),
-                (true, 0) => TextRef::new("field.padding.zeros"),
-                (true, _) => TextRef::new("field.padding.zeros.sized")
-                    .arg("total", total.to_string())
-                    .arg("before", before.to_string())
-                    .arg("s_why", if (256..512).contains(&before) && total >= 512 { "@field.padding.s.out_of_range" } else { "@field.padding.s.other" }),
-            };
-            kids.add(|| Field::says("padding", crate::reader::bytes_value(b.len()), s).note_ref(note));
-            Ok(())
-        }
+        ext::PADDING => padding(body, facts, kids, value),
         ext::RECORD_SIZE_LIMIT => {
             let (v, s) = body.u16("RecordSizeLimit")?;
             value.set(|| nbytes(v as usize));
@@ -522,26 +395,8 @@ fn decode(t: ExtensionType, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts
             facts.psk = true;
             pre_shared_key(body, ctx, facts, kids, value)
         }
-        ext::HEARTBEAT => {
-            // HeartbeatMode (RFC 6520 §2).
-            let (m, s) = body.u8("mode")?;
-            let name = match m {
-                1 => "peer_allowed_to_send",
-                2 => "peer_not_allowed_to_send",
-                _ => "unknown",
-            };
-            value.set(|| name.into());
-            kids.add(|| Field::new("mode", format!("{m} ({name})"), s).note("field.heartbeat.mode"));
-            Ok(())
-        }
-        ext::EARLY_DATA if ctx == ExtCtx::Other && body.remaining() == 4 => {
-            // In NewSessionTicket: uint32 max_early_data_size (RFC 8446 §4.2.10).
-            let (n, s) = body.u32("max_early_data_size")?;
-            facts.max_early_data = Some(n);
-            value.say(|| TextRef::new("word.value.early_max").arg("n", n.to_string()));
-            kids.add(|| Field::says("max_early_data_size", crate::reader::bytes_value(n as usize), s).note("field.early_data.max_early_data_size"));
-            Ok(())
-        }
+        ext::HEARTBEAT => heartbeat_mode(body, kids, value),
+        ext::EARLY_DATA if ctx == ExtCtx::Other && body.remaining() == 4 => max_early_data(body, facts, kids, value),
         // ALPS: ProtocolName supported_protocols<2..2^16-1> (draft-vvv-tls-alps §3).
         ext::ALPS_OLD | ext::ALPS if ctx == ExtCtx::ClientHello => protocol_list(body, "supported_protocols", "field.alps.list", "field.alps.protocol", kids, value).map(|_| ()),
         ext::ENCRYPTED_CLIENT_HELLO if ctx == ExtCtx::ClientHello => ech_client_hello(body, kids, value),
@@ -562,6 +417,178 @@ fn decode(t: ExtensionType, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts
             Ok(())
         }
     }
+}
+
+/// server_name (RFC 6066 §3): the ClientHello's ServerNameList.
+fn server_name_list(body: &mut Reader, facts: &mut ExtFacts, kids: &mut Fields, value: &mut Value) -> ReadResult<()> {
+    let start = body.pos();
+    let (mut list, lspan) = body.vec(2, "server_name_list")?;
+    let mut items = kids.sub();
+    items.add(|| len_field(lspan, list.remaining()));
+    let mut res = Ok(());
+    while !list.is_empty() {
+        let s0 = list.pos();
+        let (nt, nts) = list.u8("name_type")?;
+        match list.vec(2, "host_name") {
+            Ok((mut hn, hl)) => {
+                let (name, hs) = hn.rest();
+                let host = String::from_utf8_lossy(name).into_owned();
+                if nt == 0 && facts.sni.is_none() {
+                    facts.sni = Some(host.clone());
+                }
+                value.set(|| host.clone());
+                items.add(|| 
+                    Field::new("ServerName", host.clone(), Span::new(s0, list.pos() - s0)).note("field.sni.entry").with_children(vec![
+                        Field::new("name_type", format!("{nt} ({})", if nt == 0 { "host_name" } else { "unknown" }), nts).note("field.sni.name_type"),
+                        len_field(hl, name.len()),
+                        Field::new("host_name", host, hs).note("field.sni.host_name"),
+                    ]),
+                );
+            }
+            Err(e) => {
+                res = Err(e);
+                break;
+            }
+        }
+    }
+    kids.add(|| Field::new("server_name_list", value.text.clone(), Span::new(start, body.pos() - start)).note("field.sni.list").with_children(items));
+    res
+}
+
+/// session_ticket (RFC 5077 §3.2): empty to ask for a ticket, or the ticket itself.
+fn session_ticket(body: &mut Reader, facts: &mut ExtFacts, kids: &mut Fields, value: &mut Value) -> ReadResult<()> {
+    let (b, s) = body.rest();
+    facts.session_ticket_len = Some(b.len());
+    if b.is_empty() {
+        value.say(|| TextRef::new("word.value.ticket_request"));
+    } else {
+        value.say(|| TextRef::new("word.value.ticket").arg("n", b.len().to_string()));
+        kids.add(|| Field::new("ticket", super::hex_short(b), s).note("field.session_ticket.ticket"));
+    }
+    Ok(())
+}
+
+/// max_fragment_length (RFC 6066 §4): 2^9 to 2^12 bytes.
+fn max_fragment_length(body: &mut Reader, kids: &mut Fields, value: &mut Value) -> ReadResult<()> {
+    // MaxFragmentLength (RFC 6066 §4): 1..4 = 2^9..2^12 bytes.
+    let (v, s) = body.u8("MaxFragmentLength")?;
+    let bytes = match v {
+        1..=4 => nbytes(1 << (8 + v)),
+        _ => "invalid".into(),
+    };
+    value.set(|| bytes.clone());
+    kids.add(|| Field::new("MaxFragmentLength", format!("{v} ({bytes})"), s).note("field.max_fragment_length.value"));
+    Ok(())
+}
+
+/// client_ and server_certificate_type (RFC 7250 §3): a list in the ClientHello, one type from the server.
+fn certificate_types(body: &mut Reader, ctx: ExtCtx, kids: &mut Fields, value: &mut Value) -> ReadResult<()> {
+    // RFC 7250 §3: a list in ClientHello, the chosen one in ServerHello/EncryptedExtensions.
+    let name = |t: u8| match t {
+        0 => "X509",
+        1 => "OpenPGP",
+        2 => "RawPublicKey",
+        3 => "1609Dot2",
+        _ => "unknown",
+    };
+    if ctx == ExtCtx::ClientHello {
+        u8_list(body, "certificate_types", "CertificateType", name, "field.cert_type.list", "field.cert_type.type", kids, value)?;
+    } else {
+        let (t, s) = body.u8("certificate_type")?;
+        value.set(|| name(t).into());
+        kids.add(|| Field::new("certificate_type", format!("{t} ({})", name(t)), s).note("field.cert_type.selected"));
+    }
+    Ok(())
+}
+
+/// oid_filters (RFC 8446 §4.2.5): certificate extension OIDs and the values a client certificate must match.
+fn oid_filters(body: &mut Reader, kids: &mut Fields, value: &mut Value) -> ReadResult<()> {
+    // oid_filters (RFC 8446 §4.2.5): OIDFilter filters<0..2^16-1>, each an extension OID
+    // and the DER values a client certificate's extension must hold.
+    let start = body.pos();
+    let (mut list, lspan) = body.vec(2, "filters")?;
+    let mut items = kids.sub();
+    items.add(|| len_field(lspan, list.remaining()));
+    let mut n = 0;
+    while !list.is_empty() {
+        let s0 = list.pos();
+        let (mut oid, ol) = list.vec(1, "certificate_extension_oid")?;
+        let (o, os) = oid.rest();
+        let (mut vals, vl) = list.vec(2, "certificate_extension_values")?;
+        let (v, vs) = vals.rest();
+        n += 1;
+        items.add(|| {
+            let name = crate::x509::oid_text(o);
+            Field::new("OIDFilter", name.clone(), Span::new(s0, list.pos() - s0)).note("field.oid_filters.filter").with_children(vec![
+                len_field(ol, o.len()),
+                Field::new("certificate_extension_oid", name, os).note("field.oid_filters.oid"),
+                len_field(vl, v.len()),
+                Field::new("certificate_extension_values", if v.is_empty() { "(empty)".into() } else { super::hex_short(v) }, vs).note("field.oid_filters.values"),
+            ])
+        });
+    }
+    value.say(|| TextRef::new("word.value.filters").arg("n", n.to_string()));
+    kids.add(|| Field::new("filters", value.text.clone(), Span::new(start, body.pos() - start)).note("field.oid_filters.list").with_children(items));
+    Ok(())
+}
+
+/// status_request (RFC 6066 §8): the ClientHello's CertificateStatusRequest.
+fn status_request(body: &mut Reader, kids: &mut Fields, value: &mut Value) -> ReadResult<()> {
+    let (st, s) = body.u8("status_type")?;
+    kids.add(|| Field::new("status_type", format!("{st} ({})", if st == 1 { "ocsp" } else { "unknown" }), s).note("field.status_request.status_type"));
+    let s0 = body.pos();
+    let (mut ids, _) = body.vec(2, "responder_id_list")?;
+    let (b, _) = ids.rest();
+    kids.add(|| Field::says("responder_id_list", crate::reader::bytes_value(b.len()), Span::new(s0, body.pos() - s0)).note("field.status_request.responder_id_list"));
+    let s0 = body.pos();
+    let (mut exts, _) = body.vec(2, "request_extensions")?;
+    let (b, _) = exts.rest();
+    kids.add(|| Field::says("request_extensions", crate::reader::bytes_value(b.len()), Span::new(s0, body.pos() - s0)).note("field.status_request.request_extensions"));
+    value.say(|| TextRef::new("word.value.ocsp_requested"));
+    Ok(())
+}
+
+/// padding (RFC 7685 §3): zero bytes that pad the ClientHello to a length.
+fn padding(body: &mut Reader, facts: &mut ExtFacts, kids: &mut Fields, value: &mut Value) -> ReadResult<()> {
+    let (b, s) = body.rest();
+    let zeros = b.iter().all(|&x| x == 0);
+    value.say(|| TextRef::new(if zeros { "word.value.padding" } else { "word.value.padding_nonzero" }).arg("n", b.len().to_string()));
+    // RFC 7685 §4: padding keeps a ClientHello (with its 4-byte header) out of 256..=511 bytes.
+    let (total, before) = (facts.hello_len, facts.hello_len.saturating_sub(4 + b.len()));
+    let note = match (zeros, total) {
+        (false, _) => TextRef::new("field.padding.not_zero"),
+        (true, 0) => TextRef::new("field.padding.zeros"),
+        (true, _) => TextRef::new("field.padding.zeros.sized")
+            .arg("total", total.to_string())
+            .arg("before", before.to_string())
+            .arg("s_why", if (256..512).contains(&before) && total >= 512 { "@field.padding.s.out_of_range" } else { "@field.padding.s.other" }),
+    };
+    kids.add(|| Field::says("padding", crate::reader::bytes_value(b.len()), s).note_ref(note));
+    Ok(())
+}
+
+/// heartbeat (RFC 6520 §2): whether the peer may send HeartbeatRequests.
+fn heartbeat_mode(body: &mut Reader, kids: &mut Fields, value: &mut Value) -> ReadResult<()> {
+    // HeartbeatMode (RFC 6520 §2).
+    let (m, s) = body.u8("mode")?;
+    let name = match m {
+        1 => "peer_allowed_to_send",
+        2 => "peer_not_allowed_to_send",
+        _ => "unknown",
+    };
+    value.set(|| name.into());
+    kids.add(|| Field::new("mode", format!("{m} ({name})"), s).note("field.heartbeat.mode"));
+    Ok(())
+}
+
+/// early_data in a NewSessionTicket (RFC 8446 §4.6.1): max_early_data_size.
+fn max_early_data(body: &mut Reader, facts: &mut ExtFacts, kids: &mut Fields, value: &mut Value) -> ReadResult<()> {
+    // In NewSessionTicket: uint32 max_early_data_size (RFC 8446 §4.2.10).
+    let (n, s) = body.u32("max_early_data_size")?;
+    facts.max_early_data = Some(n);
+    value.say(|| TextRef::new("word.value.early_max").arg("n", n.to_string()));
+    kids.add(|| Field::says("max_early_data_size", crate::reader::bytes_value(n as usize), s).note("field.early_data.max_early_data_size"));
+    Ok(())
 }
 
 /// A group's note: IANA's Recommended ones say so.
