@@ -193,18 +193,13 @@ pub fn assemble(cap: &Capture, splices: &[Splice]) -> (Capture, OffsetMap) {
 /// land after a record of the other that the walk met later), indexed by that order: a record's
 /// `index` and the messages' `records` said where it was in the walk.
 pub(super) fn in_wire_order(out: &mut TlsConnection) {
-    // Records of one offset keep their walk order.
-    let mut order: Vec<(usize, usize)> = out.records.iter().enumerate().map(|(k, r)| (r.span.offset, k)).collect();
-    order.sort_unstable();
+    // Records of one offset keep their walk order (a stable sort).
+    crate::reader::sort_by_u64(&mut out.records, |r| r.span.offset as u64);
     let mut new_of = vec![usize::MAX; out.records.iter().map(|r| r.index + 1).max().unwrap_or(0)];
-    let mut records = Vec::with_capacity(order.len());
-    for (k, &(_, old)) in order.iter().enumerate() {
-        let mut r = out.records[old].clone();
+    for (k, r) in out.records.iter_mut().enumerate() {
         new_of[r.index] = k;
         r.index = k;
-        records.push(r);
     }
-    out.records = records;
     for m in &mut out.messages {
         for r in &mut m.records {
             *r = new_of.get(*r).copied().filter(|&k| k != usize::MAX).unwrap_or(*r);
