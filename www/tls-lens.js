@@ -7,23 +7,49 @@
 //   <tls-lens lang="zh" theme="dark" compact>16 03 01 00 a5 01 00 00 a1 03 03 …</tls-lens>
 //
 // Attributes: `hex` (the input as text; the element's own text is used when absent), `src`
-// (URL of a capture or dump on the embedding site), `lang` (en | zh), `step` (the step shown
-// first), `conn` (connection index), `compact` (diagram and explanation only), `theme`
-// (light | dark; the system's by default). User-derived strings only ever become text nodes.
-import { setLang, getLang, t } from './i18n.js';
-import { el, clear, hexToBytes, breakAtUnderscores } from './render/dom.js';
-import { renderSteps, markSelected, bindSteps } from './render/steps.js';
-import { renderCard, bindCardHover } from './render/card.js';
-import { renderFlow, markFlow } from './render/flow.js';
-import { WorkerClient } from './worker-client.js';
+// (URL of a capture or dump on the embedding site), `json` (URL of `tls-lens explain --json`
+// output: shown as it is, in its own language, with no wasm at all), `lang` (en | zh), `step`
+// (the step shown first), `conn` (connection index), `compact` (diagram and explanation only),
+// `theme` (light | dark; the system's by default), `loading` (`lazy`, the default: the element
+// starts when it comes near the viewport, and an element never scrolled to fetches nothing;
+// `eager`: at once). User-derived strings only ever become text nodes.
+//
+// This module imports nothing until the first element starts: a page whose elements are all
+// below the fold loads this one file and no more.
 
 const BASE = new URL('.', import.meta.url);
+
+/** The rendering modules, loaded when the first element starts. */
+let deps = null;
+function loadDeps() {
+  deps ||= Promise.all([
+    import('./i18n.js'),
+    import('./render/dom.js'),
+    import('./render/steps.js'),
+    import('./render/card.js'),
+    import('./render/flow.js'),
+  ]).then((mods) => Object.assign({}, ...mods));
+  return deps;
+}
+let D = null; // the loaded modules (set before any element builds)
+
+/** Elements waiting to come near the viewport. */
+const near = typeof IntersectionObserver === 'undefined' ? null : new IntersectionObserver((entries) => {
+  for (const e of entries) {
+    if (!e.isIntersecting) continue;
+    near.unobserve(e.target);
+    e.target.start();
+  }
+}, { rootMargin: '300px 0px' });
 
 let client = null;
 
 /** Ask the shared worker to analyse `bytes`. */
-function analyse(bytes, lang) {
-  if (!client) client = new WorkerClient(new Worker(new URL('worker.js', BASE), { type: 'module' }));
+async function analyse(bytes, lang) {
+  if (!client) {
+    const { WorkerClient } = await import('./worker-client.js');
+    client ||= new WorkerClient(new Worker(new URL('worker.js', BASE), { type: 'module' }));
+  }
   const c = client;
   return c.request({ op: 'analyze', lang, bytes }).then((d) => d.result, (err) => {
     // The core trapped: the next element (or this one, again) gets a fresh worker.
@@ -36,7 +62,7 @@ function analyse(bytes, lang) {
 }
 
 class TlsLens extends HTMLElement {
-  static observedAttributes = ['hex', 'src', 'lang', 'step', 'conn', 'compact'];
+  static observedAttributes = ['hex', 'src', 'json', 'lang', 'step', 'conn', 'compact'];
 
   constructor() {
     super();
@@ -47,8 +73,26 @@ class TlsLens extends HTMLElement {
   }
 
   connectedCallback() {
+    if (this.started) {
+      this.load();
+    } else if (near && this.getAttribute('loading') !== 'eager') {
+      near.observe(this);
+    } else {
+      this.start();
+    }
+  }
+
+  disconnectedCallback() {
+    if (near && !this.started) near.unobserve(this);
+  }
+
+  /** Near the viewport (or eager): load the rendering modules, build, load the input. */
+  async start() {
+    if (this.started) return;
+    this.started = true;
+    D = await loadDeps();
     if (!this.wrap) this.build();
-    this.load();
+    if (this.isConnected) this.load();
   }
 
   attributeChangedCallback(name, old, value) {
@@ -64,6 +108,7 @@ class TlsLens extends HTMLElement {
   }
 
   build() {
+    const { el, bindSteps, bindCardHover } = D;
     this.status = el('p', { class: 'tl-status', role: 'status' });
     this.head = el('div', { class: 'tl-head' });
     this.flow = el('div', { class: 'flow' });
@@ -100,11 +145,11 @@ class TlsLens extends HTMLElement {
   }
 
   async load() {
+    if (!this.wrap) return;
     const n = ++this.loads;
     this.status.textContent = '…';
     try {
-      const bytes = await this.bytes();
-      const result = await analyse(bytes, this.lang);
+      const result = this.hasAttribute('json') && !this.given ? await this.analysis() : await analyse(await this.bytes(), this.lang);
       if (n !== this.loads) return; // a newer load started meanwhile
       this.result = result;
       this.step = this.hasAttribute('step') ? Number(this.getAttribute('step')) : null;
@@ -114,15 +159,31 @@ class TlsLens extends HTMLElement {
     }
   }
 
+  /** The `json` attribute's analysis (the CLI's `explain --json`), fetched as it is. */
+  async analysis() {
+    const url = this.getAttribute('json');
+    const res = await fetch(new URL(url, document.baseURI));
+    if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
+    const result = await res.json();
+    if (!result || typeof result.schema !== 'string' || !/^tls-lens\//.test(result.schema)) throw new Error(`${url}: not the JSON of tls-lens explain --json`);
+    return result;
+  }
+
+  /** The language the texts are in: the analysis's own when it came as JSON. */
+  get shownLang() {
+    return this.result && this.hasAttribute('json') && !this.given && (this.result.lang === 'zh' || this.result.lang === 'en') ? this.result.lang : this.lang;
+  }
+
   conn() {
     const conns = (this.result && this.result.connections) || [];
     return conns[Math.min(Number(this.getAttribute('conn')) || 0, Math.max(0, conns.length - 1))] || null;
   }
 
   render() {
-    if (!this.result) return;
+    if (!this.result || !this.wrap) return;
+    const { getLang, setLang, t, el, clear, hexToBytes, breakAtUnderscores, renderFlow, renderSteps } = D;
     const before = getLang();
-    setLang(this.lang);
+    setLang(this.shownLang);
     try {
       const c = this.conn();
       const messages = (c && c.messages) || [];
@@ -153,10 +214,11 @@ class TlsLens extends HTMLElement {
   }
 
   showCard() {
+    const { getLang, setLang, renderCard } = D;
     const c = this.conn();
     const m = c && c.messages.find((x) => x.step === this.step);
     const before = getLang();
-    setLang(this.lang);
+    setLang(this.shownLang);
     try {
       renderCard(this.card, m, this.stream, c && c.stream.chunks);
     } finally {
@@ -166,10 +228,10 @@ class TlsLens extends HTMLElement {
 
   select(step) {
     const c = this.conn();
-    if (!c || !c.messages.some((m) => m.step === step)) return;
+    if (!this.wrap || !c || !c.messages.some((m) => m.step === step)) return;
     this.step = step;
-    markSelected(this.steps, step);
-    markFlow(this.flow, step);
+    D.markSelected(this.steps, step);
+    D.markFlow(this.flow, step);
     this.showCard();
   }
 }

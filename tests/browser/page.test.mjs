@@ -875,7 +875,9 @@ test('s. <tls-lens> elements and the embed iframe on the embedding guide: render
     await page.click('#ex1 .flow g[data-step="2"] .flow-hit');
     await page.waitForSelector('#ex1 .card[data-name="ServerHello"]');
 
-    // 2. Compact, Chinese, dark: no step list or field tree; the explanation is Chinese.
+    // 2. Compact, Chinese, dark: no step list or field tree; the explanation is Chinese. (Below
+    // the fold: an element starts when it comes near the viewport.)
+    await page.locator('#ex2').scrollIntoViewIfNeeded();
     await page.waitForFunction(() => document.querySelector('#ex2')?.shadowRoot?.querySelector('.card .explanation'));
     const ex2 = await page.$eval('#ex2', (e) => {
       const r = e.shadowRoot;
@@ -899,6 +901,7 @@ test('s. <tls-lens> elements and the embed iframe on the embedding guide: render
     assert.match(await page.$eval('body', (b) => getComputedStyle(b).fontFamily), /Georgia/);
 
     // 3. The iframe: the QUIC sample, compact.
+    await page.locator('#ex3').scrollIntoViewIfNeeded();
     const frame = page.frames().find((f) => /embed\.html/.test(f.url()));
     assert.ok(frame, 'embed.html frame');
     await frame.waitForFunction(() => document.querySelector('tls-lens')?.shadowRoot?.querySelectorAll('.flow g[data-step]').length === 19);
@@ -916,12 +919,62 @@ test('s. <tls-lens> elements and the embed iframe on the embedding guide: render
       e.setAttribute('compact', '');
       e.textContent = hex;
       document.querySelector('main').append(e);
+      e.scrollIntoView();
     }, hello);
     await page.waitForFunction(() => document.querySelector('#lone-hello')?.shadowRoot?.querySelector('.card .explanation'));
     const lone = await page.$eval('#lone-hello', (e) => ({ head: e.shadowRoot.querySelector('.tl-head').textContent, text: e.shadowRoot.querySelector('.card .explanation').textContent }));
     assert.match(lone.text, /[\u4e00-\u9fff]/);
     assert.doesNotMatch(lone.head, /没有找到 TLS 连接/);
     assert.match(lone.head, /没有 ServerHello/);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('s2. <tls-lens> below the fold fetches nothing until scrolled to; json= shows the CLI\'s JSON with no wasm', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
+  const page = await context.newPage();
+  const errors = [];
+  const requests = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('request', (r) => requests.push(new URL(r.url()).pathname));
+  // A tutorial page: a long article with three elements far below the fold, the last one
+  // showing `tls-lens explain --json` output (make wasm writes pkg/default-en.json that way).
+  const filler = Array.from({ length: 60 }, (_, i) => `<p>Paragraph ${i} of a long article about TLS.</p>`).join('\n');
+  const host = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>host</title>
+    <script type="module" src="tls-lens.js"></script></head><body><main><h1>An article</h1>${filler}
+    <tls-lens id="a" src="samples/tls12-ecdhe-rsa.hex"></tls-lens>${filler}
+    <tls-lens id="b" src="samples/tls13-rfc8448.hex" compact></tls-lens>${filler}
+    <tls-lens id="c" json="pkg/default-en.json" compact></tls-lens></main></body></html>`;
+  await page.route(base + 'host-article.html', (route) => route.fulfill({ status: 200, contentType: 'text/html', body: host }));
+  try {
+    await page.goto(base + 'host-article.html');
+    await page.waitForLoadState('networkidle');
+    // Only the element's own module: no rendering modules, styles, inputs, worker or core.
+    const own = requests.filter((p) => p !== '/host-article.html');
+    assert.deepEqual(own, ['/tls-lens.js'], 'requests before any element is near the viewport');
+    assert.equal(await page.$eval('#a', (e) => e.shadowRoot.childElementCount), 0, 'an unseen element builds nothing');
+
+    // Scrolled to, the first starts: its input, the rendering modules, the worker and the lite core.
+    await page.locator('#a').scrollIntoViewIfNeeded();
+    await page.waitForFunction(() => document.querySelector('#a')?.shadowRoot?.querySelectorAll('#steps li[data-step]').length === 10);
+    assert.ok(requests.includes('/samples/tls12-ecdhe-rsa.hex'));
+    assert.ok(requests.some((p) => /tls_lens_lite_bg\.wasm$/.test(p)), 'the lite core');
+    assert.ok(!requests.includes('/samples/tls13-rfc8448.hex'), 'the second element has not started');
+
+    // The JSON element: the CLI's analysis shown as it is; no core is fetched for it.
+    const before = requests.length;
+    await page.locator('#c').scrollIntoViewIfNeeded();
+    await page.waitForFunction(() => document.querySelector('#c')?.shadowRoot?.querySelectorAll('.flow g[data-step]').length === 10);
+    const after = requests.slice(before);
+    assert.ok(after.includes('/pkg/default-en.json'), 'the JSON');
+    assert.ok(!after.some((p) => /\.wasm$|worker\.js$|\.tsv$/.test(p)), `no core for a JSON element: ${after.join(', ')}`);
+    const json = JSON.parse(readFileSync(join(ROOT, 'www', 'pkg', 'default-en.json'), 'utf8'));
+    const shown = await page.$eval('#c', (e) => e.shadowRoot.querySelector('.card .explanation').textContent);
+    assert.equal(shown.trim(), json.connections[0].messages[0].explanation.trim());
+    assert.ok(!requests.includes('/samples/tls13-rfc8448.hex'), 'an element jumped over (never near the viewport) has not started');
     assert.deepEqual(errors, []);
   } finally {
     await context.close();
