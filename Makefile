@@ -21,7 +21,7 @@ setup:
 	@v="$(WASM_BINDGEN_VERSION)"; \
 	  if [ "$$(wasm-bindgen --version 2>/dev/null | cut -d' ' -f2)" != "$$v" ]; then \
 	    echo "installing wasm-bindgen-cli $$v"; $(CARGO) install wasm-bindgen-cli --version "=$$v"; fi
-	@[ -x node_modules/.bin/wasm-opt ] && [ -d node_modules/playwright-core ] || npm install --no-audit --no-fund
+	@[ -x node_modules/.bin/wasm-opt ] && [ -d node_modules/playwright-core ] && [ -x node_modules/.bin/esbuild ] || npm install --no-audit --no-fund
 
 setup-test:
 	@# A CJK font, so that the Chinese screenshots show characters, not boxes.
@@ -48,6 +48,10 @@ wasm: cli
 	# The default view's analysis, made by the same core (the page draws it before any wasm loads).
 	# (Its text without the trailing newline, as the page reads a sample.)
 	for l in en zh; do printf '%s' "$$(cat www/samples/tls12-ecdhe-rsa.hex)" | ./target/release/tls-lens explain --json --lang $$l - > www/pkg/default-$$l.json || exit 1; done
+	# The page's modules as one minified file (www/app.bundle.js; index.html loads it): one request
+	# instead of ten before the first view can be drawn. tls-lens.js and the single-file build use
+	# the modules themselves.
+	node_modules/.bin/esbuild www/app.js --bundle --format=esm --minify --log-level=warning --outfile=www/app.bundle.js
 	$(WASM_BUILD) --no-default-features --features full
 	wasm-bindgen --target web --no-typescript --out-dir www/pkg $(WASM_OUT)
 	for w in tls_lens_lite_bg tls_lens_bg; do \

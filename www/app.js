@@ -129,6 +129,7 @@ const state = {
   stream: null,       // Uint8Array of the selected connection's bytes
   missing: new Set(), // sample files that failed to load
   ready: false,
+  firstView: false,   // the next render is the page's first view (its card body comes after the first frame)
   overview: null,     // for big captures: the scan of every connection (conn indexes into it)
   keylog: '',         // SSLKEYLOGFILE text from the key log picker (decryption)
   keylogName: '',
@@ -324,7 +325,11 @@ async function run({ keepStep = false } = {}) {
     state.result = failure(err);
     coreFailed(err);
   }
-  renderAll();
+  // The page's first view (the default sample): the card's field tree and bytes come right
+  // after the first frame.
+  const later = state.firstView;
+  state.firstView = false;
+  renderAll({ later });
   performance.mark('tls-lens:rendered');
   finishStatus();
 }
@@ -377,7 +382,7 @@ function finishStatus() {
   document.body.dataset.state = 'ready';
 }
 
-function renderAll() {
+function renderAll({ later = false } = {}) {
   const result = state.result || { input: {}, connections: [], diagnostics: [] };
   const list = state.overview ? state.overview.connections : (result.connections || []);
   if (state.conn >= list.length) state.conn = 0;
@@ -401,7 +406,7 @@ function renderAll() {
   renderSteps(ui.steps, messages, state.step);
   renderFlow(ui.flow, messages, state.step, select);
   ui.flowPanel.hidden = !messages.length;
-  renderCard(ui.card, messages.find((m) => m.step === state.step), state.stream, conn && conn.stream.chunks);
+  renderCard(ui.card, messages.find((m) => m.step === state.step), state.stream, conn && conn.stream.chunks, { later });
   renderDiffPanel();
 }
 
@@ -754,6 +759,12 @@ function bind() {
 }
 
 async function boot() {
+  // The default sample's analysis may come with the page (boot.js): waiting for it before the
+  // first change to the page lets the page be laid out once, with the sample drawn, instead of
+  // once for the empty page and again for the sample (every promise after this one is settled,
+  // so the rest of the first view is built without the browser drawing a frame in between).
+  const early = globalThis.TLS_LENS_EARLY;
+  if (early && early.decided) await early.decided;
   let theme = new URLSearchParams(location.search).get('theme');
   try { theme = theme || localStorage.getItem(THEME_KEY); } catch { /* storage may be disabled */ }
   applyTheme(theme);
@@ -765,8 +776,7 @@ async function boot() {
   setStatus(t('status.loading'));
   // The default sample's analysis may have come with the page (boot.js): then the core is
   // loaded when the reader first does something, not for the first view.
-  const early = globalThis.TLS_LENS_EARLY;
-  const prerendered = early && (await early.reply.catch(() => null)) && early.prerendered && early.lang === getLang();
+  const prerendered = !!(early && early.prerendered && early.lang === getLang());
   if (!prerendered) {
     try {
       startWorker();
@@ -787,6 +797,7 @@ async function boot() {
   } catch (err) {
     setStatus(t('share.badLink') + String(err && err.message ? err.message : err), 'has-errors');
   }
+  state.firstView = true;
   const order = [DEFAULT_SAMPLE, ...SAMPLES.map((s) => s.file).filter((f) => f !== DEFAULT_SAMPLE)];
   for (const f of order) {
     try {

@@ -32,13 +32,17 @@
   // Every certificate valid now: else the analysis would name today's date.
   const now = Date.now();
   const timeless = (result) => (result.connections || []).every((c) => (c.certificates || []).every((x) => Date.parse(x.not_before) <= now && now <= Date.parse(x.not_after)));
-  early.reply = Promise.all([early.text, json]).then(([text, result]) => {
+  // Settled as soon as the sample and the JSON are in: whether the first view is drawn from the
+  // JSON (early.prerendered) is known then.
+  early.decided = Promise.all([early.text, json]).then(([text, result]) => {
     if (text === null) return null;
     early.bytes = new TextEncoder().encode(text.trimEnd());
-    if (result && result.schema && timeless(result)) {
-      early.prerendered = true;
-      return { id: 'boot', result, ms: 0, core: 'prerendered' };
-    }
+    early.prerendered = !!(result && result.schema && timeless(result));
+    return early.prerendered ? result : null;
+  }, () => null);
+  early.reply = early.decided.then((result) => {
+    if (result) return { id: 'boot', result, ms: 0, core: 'prerendered' };
+    if (early.bytes === null) return null;
     const worker = startWorker();
     if (!worker) return null;
     return new Promise((resolve) => {

@@ -100,11 +100,10 @@ const csp = `default-src 'none'; script-src ${sha256(page)} 'wasm-unsafe-eval'; 
 html = html
   .replace(/<meta http-equiv="Content-Security-Policy" content="[^"]*">/, () => `<meta http-equiv="Content-Security-Policy" content="${csp}">`)
   .replace('<link rel="stylesheet" href="style.css">', () => `<style>${css}</style>`)
-  .replace('<script type="module" src="app.js"></script>', () => `<script type="module">${page}</script>`)
-  // Served pages start the worker early and preload their modules; here all of it is inline.
-  .replace('<script src="boot.js"></script>', '')
-  .replace(/ *<link rel="modulepreload" href="[^"]*">\n/g, '');
-if (html.includes('src="app.js"') || html.includes('href="style.css"') || html.includes('<script src="boot.js">') || html.includes('rel="modulepreload"')) throw new Error('index.html changed: the single-file build did not find what it replaces');
+  .replace('<script type="module" src="app.bundle.js"></script>', () => `<script type="module">${page}</script>`)
+  // Served pages start the worker early; here all of it is inline.
+  .replace('<script src="boot.js"></script>', '');
+if (html.includes('src="app.bundle.js"') || html.includes('href="style.css"') || html.includes('<script src="boot.js">')) throw new Error('index.html changed: the single-file build did not find what it replaces');
 mkdirSync(dirname(OUT), { recursive: true });
 writeFileSync(OUT, html);
 console.log(`${relative(process.cwd(), OUT)}: ${(html.length / 1024).toFixed(0)} KB (wasm ${(wasm.length / 1024).toFixed(0)} KB)`);

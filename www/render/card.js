@@ -45,20 +45,24 @@ function fieldTree(fields, depth, rows) {
   return ul;
 }
 
+const pending = new WeakMap(); // container -> the token of its deferred body
+
 /**
  * Render message `m` into `container`. `stream` is the connection's bytes (Uint8Array) and
- * `chunks` its stream.chunks (direction and capture frame of each piece).
+ * `chunks` its stream.chunks (direction and capture frame of each piece). With `later`, the
+ * field tree and the hex view are built after the next frame is painted (the page's first
+ * view: the explanation is on screen sooner; nothing can be hovered before then anyway).
  */
-export function renderCard(container, m, stream, chunks) {
+export function renderCard(container, m, stream, chunks, { later = false } = {}) {
   clear(container);
   cards.delete(container);
+  pending.delete(container);
   if (!m) {
     container.appendChild(el('p', { class: 'card-empty', text: t('card.empty') }));
     return;
   }
   const dir = m.dir === 'c2s' || m.dir === 's2c' ? m.dir : 'unknown';
-  const rows = [];
-  const hex = renderHex(stream, m.span, m.pieces, chunks);
+  const body = el('div', { class: 'card-body' });
 
   const article = el('article', { class: ['card', dir, m.encrypted && 'encrypted'], 'aria-labelledby': 'card-title', data: { step: m.step, name: m.name } },
     el('header', { class: 'card-head' },
@@ -77,7 +81,15 @@ export function renderCard(container, m, stream, chunks) {
       ),
     ),
     el('p', { class: 'explanation', text: m.explanation || '' }),
-    el('div', { class: 'card-body' },
+    body,
+  );
+  container.appendChild(article);
+  last = container;
+  const build = () => {
+    pending.delete(container);
+    const rows = [];
+    const hex = renderHex(stream, m.span, m.pieces, chunks);
+    body.append(
       el('section', { class: 'card-fields', 'aria-label': t('card.fields') },
         el('h3', { text: t('card.fields') }),
         fieldTree(m.fields || [], 0, rows),
@@ -87,11 +99,17 @@ export function renderCard(container, m, stream, chunks) {
         el('p', { class: 'hint', text: t('card.hoverHelp') }),
         hex.node,
       ),
-    ),
-  );
-  container.appendChild(article);
-  cards.set(container, { hex, rows, lit: null });
-  last = container;
+    );
+    cards.set(container, { hex, rows, lit: null });
+  };
+  if (later) {
+    // (A card rendered meanwhile replaces the token: this one is then never built.)
+    const token = {};
+    pending.set(container, token);
+    requestAnimationFrame(() => setTimeout(() => { if (pending.get(container) === token) build(); }, 0));
+  } else {
+    build();
+  }
 }
 
 function isShown(row) {
