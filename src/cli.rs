@@ -422,6 +422,11 @@ fn print_text(out: &mut impl Write, a: &Analysis, fields: bool, colour: bool) ->
         writeln!(out, "{}", line(&w("@word.cli.suite"), s.cipher_suite.map(|v| format!("0x{v:04x} {}", s.cipher_suite_name.clone().unwrap_or_default()))))?;
         writeln!(out, "{}", line(&w("@word.cli.kx"), s.key_exchange.clone().map(|k| match &s.group_name { Some(g) => format!("{k}, {g}"), None => k })))?;
         writeln!(out, "{}", line("SNI", s.sni.clone()))?;
+        if let Some(t) = &s.timing {
+            let ms = |v: Option<f64>| v.map_or_else(|| "—".to_string(), |v| format!("{v:.3}"));
+            let text = tls_lens::explain::render(lang, &tls_lens::model::TextRef::new("word.cli.timing.value").arg("server", ms(t.server_hello_ms)).arg("finished", ms(t.finished_ms)), None);
+            writeln!(out, "{}", line(&w("@word.cli.timing"), Some(text)))?;
+        }
         let chosen = match (&s.alpn, s.version) {
             (Some(a), _) => a.clone(),
             // TLS 1.3 sends the choice in EncryptedExtensions.
@@ -445,6 +450,11 @@ fn print_text(out: &mut impl Write, a: &Analysis, fields: bool, colour: bool) ->
             let inferred = if m.dir_inferred { "*" } else { "" };
             let name = if m.encrypted { format!("{} {}", m.name, w("@word.cli.encrypted")) } else if m.decrypted { format!("{} {}", m.name, w("@word.cli.decrypted")) } else { m.name.clone() };
             let at = if m.span.len > 0 { c.p("2", &format!("@{}+{}", m.span.offset, m.span.len)) } else { String::new() };
+            // The capture time of the packet that completed it (captures only).
+            let at = match m.time_ms {
+                Some(t) => format!("{at}  {}", c.p("2", &format!("{t:.3} ms"))),
+                None => at,
+            };
             writeln!(out, "{:>3}. {dir}{inferred} {}  {at}", m.step, c.p("1", &name))?;
             writeln!(out, "     {}", c.p("4", &m.title))?;
             for l in wrap(&m.explanation, 92) {

@@ -476,6 +476,10 @@ pub struct Message {
     /// For QUIC packets (content_type 0): the packet header in plain words.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub quic: Option<QuicPacket>,
+    /// Captures: when the packet that brought the message's last byte was captured, in
+    /// milliseconds after the connection's first packet (microsecond precision).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time_ms: Option<f64>,
 }
 
 impl Message {
@@ -483,6 +487,16 @@ impl Message {
     pub fn at(dir: Option<Dir>, content_type: ContentType, msg_type: Option<HandshakeType>, name: impl Into<String>, span: Span) -> Message {
         Message { dir, content_type, msg_type, name: name.into(), span, pieces: vec![span], ..Default::default() }
     }
+}
+
+/// How long the handshake took, in milliseconds after the (first) ClientHello was captured:
+/// until the server's first answer (ServerHello or HelloRetryRequest: one round trip plus the
+/// server's own time), and until the last Finished (the handshake done). Each is there when both
+/// messages are.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Timing {
+    pub server_hello_ms: Option<f64>,
+    pub finished_ms: Option<f64>,
 }
 
 #[derive(Clone, Debug, Default, Serialize)]
@@ -506,6 +520,9 @@ pub struct Summary {
     pub signature_algorithms: Vec<SignatureScheme>,
     pub extensions_offered: Vec<ExtensionType>,
     pub hello_retry: bool,
+    /// Captures: how long the handshake took, from the capture's times.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timing: Option<Timing>,
     /// The group a HelloRetryRequest asked for.
     pub hrr_group: Option<NamedGroup>,
     pub resumed: bool,

@@ -999,6 +999,8 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("word.cli.issuer", "issuer"),
     ("word.cli.valid", "valid"),
     ("word.cli.steps", "Steps"),
+    ("word.cli.timing", "timing"),
+    ("word.cli.timing.value", "from the ClientHello: the server's answer after {server} ms, the last Finished after {finished} ms (capture times)"),
     ("word.cli.c2s", "[client -> server]"),
     ("word.cli.s2c", "[server -> client]"),
     ("word.cli.dir_unknown", "[direction unknown]"),

@@ -11,7 +11,7 @@ mod zh;
 
 use crate::code::{CipherSuite, ExtensionType, HandshakeType, SignatureScheme};
 use crate::input::Capture;
-use crate::model::{Chunk, Connection, Field, Message, Note, NoteSeverity, StreamView, Summary, TextRef};
+use crate::model::{Chunk, Connection, Field, Message, Note, NoteSeverity, StreamView, Summary, TextRef, Timing};
 use crate::model::Dir;
 use crate::handshake::{answered_hello, psk_mode_name, resumed};
 use crate::model::Handshake;
@@ -188,6 +188,34 @@ fn resolve_fields(lang: Lang, fields: &mut [Field]) {
     }
 }
 
+/// Each message's `time_ms`: when the packet that brought its last byte was captured, after the
+/// connection's first packet (the chunk that holds that byte knows its frame's time).
+fn set_times(messages: &mut [Message], cap: &Capture) {
+    let Some(start) = cap.start else { return };
+    for m in messages.iter_mut() {
+        let last = m.pieces.last().copied().unwrap_or(m.span);
+        if last.len == 0 {
+            continue;
+        }
+        let at = last.end() - 1;
+        let i = cap.chunks.partition_point(|c| c.offset + c.len <= at);
+        if let Some(t) = cap.chunks.get(i).filter(|c| c.offset <= at).and_then(|c| c.time) {
+            m.time_ms = Some((t - start) as f64 / 1000.0);
+        }
+    }
+}
+
+/// From the first ClientHello to the server's first answer and to the last Finished.
+fn timing(messages: &[Message]) -> Option<Timing> {
+    let hs = |t: HandshakeType, d: Dir| messages.iter().filter(move |m| m.msg_type == Some(t) && m.dir == Some(d) && m.time_ms.is_some());
+    let hello = hs(ht::CLIENT_HELLO, Dir::C2S).next()?.time_ms?;
+    let answer = hs(ht::SERVER_HELLO, Dir::S2C).next().and_then(|m| m.time_ms);
+    let finished = messages.iter().filter(|m| m.msg_type == Some(ht::FINISHED)).filter_map(|m| m.time_ms).reduce(f64::max);
+    let after = |t: Option<f64>| t.map(|t| ((t - hello) * 1000.0).round() / 1000.0);
+    let out = Timing { server_hello_ms: after(answer), finished_ms: after(finished) };
+    (out != Timing::default()).then_some(out)
+}
+
 fn or_dash(s: Option<String>) -> String {
     s.filter(|s| !s.is_empty()).unwrap_or_else(|| "—".into())
 }
@@ -209,6 +237,8 @@ pub fn connection(id: usize, cap: &Capture, mut tls: TlsConnection, hs: Handshak
     // Most severe first; the advice on a good configuration closes the list.
     crate::reader::sort_by_u64(&mut notes, |n| (n.text_ref.key == "note.good_config") as u64 * 256 + (255 - n.severity as u64));
     let mut messages = std::mem::take(&mut tls.messages);
+    set_times(&mut messages, cap);
+    summary.timing = timing(&messages);
     let mut walk = Walk { decrypted: messages.iter().any(|m| m.decrypted), ..Default::default() };
     // A record that a key log opened is followed by what it held, marked decrypted.
     let opened: Vec<Option<(Option<HandshakeType>, String)>> = (0..messages.len())

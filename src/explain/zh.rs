@@ -997,6 +997,8 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("word.cli.issuer", "签发者"),
     ("word.cli.valid", "有效期"),
     ("word.cli.steps", "步骤"),
+    ("word.cli.timing", "耗时"),
+    ("word.cli.timing.value", "从 ClientHello 起：{server} 毫秒后服务器应答，{finished} 毫秒后最后一个 Finished（按抓包时间）"),
     ("word.cli.c2s", "[客户端 -> 服务器]"),
     ("word.cli.s2c", "[服务器 -> 客户端]"),
     ("word.cli.dir_unknown", "[方向未知]"),

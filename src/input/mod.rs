@@ -18,6 +18,8 @@ pub struct ChunkIn {
     pub len: usize,
     /// Capture frame that carried (or completed) these bytes.
     pub frame: Option<u32>,
+    /// When that frame was captured (microseconds since 1970), if the file says.
+    pub time: Option<i64>,
     /// Not TLS records: QUIC packet bytes ("quic-packet") or decrypted frames ("quic-frames").
     pub layer: Option<&'static str>,
 }
@@ -62,6 +64,8 @@ pub struct Capture {
     pub cut: bool,
     /// When the connection's first packet was captured (Unix seconds), if the file says.
     pub time: Option<i64>,
+    /// The same in microseconds: the zero of the steps' times.
+    pub start: Option<i64>,
 }
 
 impl Capture {
@@ -73,7 +77,7 @@ impl Capture {
         self.data.extend_from_slice(bytes);
         match self.chunks.last_mut() {
             Some(last) if last.dir == dir && last.offset + last.len == offset => last.len += bytes.len(),
-            _ => self.chunks.push(ChunkIn { dir, offset, len: bytes.len(), frame: None, layer: None }),
+            _ => self.chunks.push(ChunkIn { dir, offset, len: bytes.len(), frame: None, time: None, layer: None }),
         }
     }
 }
@@ -93,14 +97,14 @@ pub(crate) fn insert(cap: &Capture, mut inserts: Vec<(usize, Dir, Vec<u8>)>) -> 
         while next < inserts.len() && inserts[next].0 <= end {
             let (at, _, ref bytes) = inserts[next];
             let at = at.max(from);
-            push_chunk(&mut out, c.dir, &cap.data[from..at], c.frame);
+            push_chunk(&mut out, c, &cap.data[from..at]);
             let o = out.data.len();
-            push_chunk(&mut out, c.dir, bytes, c.frame);
+            push_chunk(&mut out, c, bytes);
             out.decrypted.push((o, bytes.len()));
             from = at;
             next += 1;
         }
-        push_chunk(&mut out, c.dir, &cap.data[from..end], c.frame);
+        push_chunk(&mut out, c, &cap.data[from..end]);
     }
     let shift = |off: usize| off + inserts.iter().filter(|i| i.0 <= off).map(|i| i.2.len()).sum::<usize>();
     for d in out.diagnostics.iter_mut() {
@@ -115,15 +119,16 @@ pub(crate) fn insert(cap: &Capture, mut inserts: Vec<(usize, Dir, Vec<u8>)>) -> 
     out
 }
 
-/// A chunk of its own (not merged with the one before), from `frame`.
+/// A chunk of its own (not merged with the one before), with the direction, frame and time of
+/// `like`.
 #[cfg(feature = "full")]
-fn push_chunk(cap: &mut Capture, dir: Option<Dir>, bytes: &[u8], frame: Option<u32>) {
+fn push_chunk(cap: &mut Capture, like: &ChunkIn, bytes: &[u8]) {
     if bytes.is_empty() {
         return;
     }
     let offset = cap.data.len();
     cap.data.extend_from_slice(bytes);
-    cap.chunks.push(ChunkIn { dir, offset, len: bytes.len(), frame, layer: None });
+    cap.chunks.push(ChunkIn { dir: like.dir, offset, len: bytes.len(), frame: like.frame, time: like.time, layer: None });
 }
 
 
@@ -369,11 +374,12 @@ pub fn tls_capture(c: crate::net::TcpConnection, kind: &'static str) -> Result<C
         client: Some(endpoint(c.client)),
         server: Some(endpoint(c.server)),
         tcp_stream: Some(c.stream),
-        chunks: c.chunks.iter().map(|&(d, o, l, f)| ChunkIn { dir: Some(d), offset: o, len: l, frame: Some(f), layer: None }).collect(),
+        chunks: c.chunks.iter().map(|&(d, o, l, f, t)| ChunkIn { dir: Some(d), offset: o, len: l, frame: Some(f), time: t, layer: None }).collect(),
         data: c.data,
         marked: true,
         diagnostics: c.diagnostics,
-        time: c.first_ts,
+        time: c.first_ts.map(|t| t.div_euclid(1_000_000)),
+        start: c.first_ts,
         ..Default::default()
     })
 }
@@ -387,13 +393,14 @@ pub(crate) fn dtls_capture(f: &crate::net::UdpFlow, kind: &'static str) -> Captu
         udp_stream: Some(f.stream),
         marked: true,
         dtls: true,
-        time: f.first_ts,
+        time: f.first_ts.map(|t| t.div_euclid(1_000_000)),
+        start: f.first_ts,
         ..Default::default()
     };
     for d in &f.datagrams {
         let offset = cap.data.len();
         cap.data.extend_from_slice(&d.bytes);
-        cap.chunks.push(ChunkIn { dir: Some(d.dir), offset, len: d.bytes.len(), frame: Some(d.frame), layer: None });
+        cap.chunks.push(ChunkIn { dir: Some(d.dir), offset, len: d.bytes.len(), frame: Some(d.frame), time: d.ts, layer: None });
     }
     if f.not_kept.iter().sum::<u64>() > 0 {
         cap.notes.push((crate::model::NoteSeverity::Info, TextRef::new("note.dtls.not_kept").arg("n", f.not_kept.iter().sum::<u64>().to_string())));

@@ -19,7 +19,7 @@ pub struct RawPacket<'a> {
     pub linktype: i32,
     pub data: &'a [u8],
     pub file_offset: usize,
-    /// When it was captured (Unix seconds), if the file says.
+    /// When it was captured (microseconds since 1970), if the file says.
     pub ts: Option<i64>,
 }
 
@@ -48,7 +48,8 @@ pub enum Next<'a> {
 }
 
 enum Format {
-    Pcap { header_read: bool, big_endian: bool, linktype: i32 },
+    /// `nanos`: the file's magic says its fractions of a second are nanoseconds (0xa1b23c4d).
+    Pcap { header_read: bool, big_endian: bool, linktype: i32, nanos: bool },
     /// Per interface: link type, timestamp units per second, timestamp offset (seconds).
     Pcapng { big_endian: bool, interfaces: Vec<(i32, u64, i64)> },
 }
@@ -67,7 +68,7 @@ impl PacketSource {
         let format = if kind == "pcapng" {
             Format::Pcapng { big_endian: false, interfaces: Vec::new() }
         } else {
-            Format::Pcap { header_read: false, big_endian: false, linktype: 1 }
+            Format::Pcap { header_read: false, big_endian: false, linktype: 1, nanos: false }
         };
         PacketSource { format, frames: 0, keylog: String::new() }
     }
@@ -85,13 +86,14 @@ impl PacketSource {
             nom::Needed::Unknown => buf.len() + 1,
         };
         match &mut self.format {
-            Format::Pcap { header_read, big_endian, linktype } => {
+            Format::Pcap { header_read, big_endian, linktype, nanos } => {
                 if !*header_read {
                     return match parse_pcap_header(buf) {
                         Ok((rest, h)) => {
                             *header_read = true;
                             *big_endian = h.is_bigendian();
                             *linktype = h.network.0;
+                            *nanos = h.is_nanosecond_precision();
                             Next::Skip(used(rest))
                         }
                         Err(nom::Err::Incomplete(_)) if !eof => Next::NeedMore(24),
@@ -102,7 +104,9 @@ impl PacketSource {
                 match parsed {
                     Ok((rest, block)) => {
                         self.frames += 1;
-                        let p = RawPacket { frame: self.frames, linktype: *linktype, data: block.data, file_offset: at + 16, ts: Some(i64::from(block.ts_sec)) };
+                        let frac = if *nanos { i64::from(block.ts_usec) / 1000 } else { i64::from(block.ts_usec) };
+                        let ts = i64::from(block.ts_sec).checked_mul(1_000_000).and_then(|s| s.checked_add(frac));
+                        let p = RawPacket { frame: self.frames, linktype: *linktype, data: block.data, file_offset: at + 16, ts };
                         Next::Packet(p, used(rest))
                     }
                     Err(nom::Err::Incomplete(n)) if !eof => Next::NeedMore(needed(&n)),
@@ -134,10 +138,12 @@ impl PacketSource {
                     *frames += 1;
                     Next::Packet(RawPacket { frame: *frames, linktype: lt, data, file_offset: offset_of(data), ts }, n)
                 };
-                // pcapng timestamps: a 64-bit count of the interface's units since 1970 (pcapng §4.3).
-                let seconds = |high: u32, low: u32, units: u64, offset: i64| {
-                    let t = (u64::from(high) << 32) | u64::from(low);
-                    i64::try_from(t.checked_div(units)?).ok()?.checked_add(offset)
+                // pcapng timestamps: a 64-bit count of the interface's units since 1970 (pcapng
+                // §4.3), plus the interface's offset in seconds; in microseconds here.
+                let micros = |high: u32, low: u32, units: u64, offset: i64| {
+                    let t = u128::from((u64::from(high) << 32) | u64::from(low));
+                    let us = i64::try_from(t.checked_mul(1_000_000)?.checked_div(u128::from(units))?).ok()?;
+                    us.checked_add(offset.checked_mul(1_000_000)?)
                 };
                 match block {
                     Block::InterfaceDescription(idb) => {
@@ -147,7 +153,7 @@ impl PacketSource {
                     }
                     Block::EnhancedPacket(epb) => match interfaces.get(epb.if_id as usize) {
                         Some(&(lt, units, offset)) => {
-                            let ts = seconds(epb.ts_high, epb.ts_low, units, offset);
+                            let ts = micros(epb.ts_high, epb.ts_low, units, offset);
                             packet(lt, &epb.data[..(epb.caplen as usize).min(epb.data.len())], &mut self.frames, ts)
                         }
                         None => {
@@ -179,7 +185,7 @@ impl PacketSource {
                             let c = [b[i], b[i + 1], b[i + 2], b[i + 3]];
                             if be { u32::from_be_bytes(c) } else { u32::from_le_bytes(c) }
                         };
-                        packet(lt, &b[20..20 + caplen], &mut self.frames, seconds(word(4), word(8), units, offset))
+                        packet(lt, &b[20..20 + caplen], &mut self.frames, micros(word(4), word(8), units, offset))
                     }
                     _ => Next::Skip(n),
                 }

@@ -199,8 +199,9 @@ pub struct TcpConnection {
     pub client: Endpoint,
     pub server: Endpoint,
     pub data: Vec<u8>,
-    /// (direction, offset in `data`, length, frame number)
-    pub chunks: Vec<(Dir, usize, usize, u32)>,
+    /// (direction, offset in `data`, length, frame number, the frame's capture time in
+    /// microseconds since 1970 if the file says)
+    pub chunks: Vec<(Dir, usize, usize, u32, Option<i64>)>,
     pub diagnostics: Vec<Diagnostic>,
     pub first_frame: u32,
     pub last_frame: u32,
@@ -213,7 +214,7 @@ pub struct TcpConnection {
     pub closed: bool,
     /// File offset of the first packet, for diagnostics about the whole connection.
     pub first_offset: usize,
-    /// When the first packet was captured (Unix seconds), if the file says.
+    /// When the first packet was captured (microseconds since 1970), if the file says.
     pub first_ts: Option<i64>,
 }
 
@@ -222,6 +223,8 @@ pub struct TcpConnection {
 pub struct Datagram {
     pub dir: Dir,
     pub frame: u32,
+    /// Capture time (microseconds since 1970), if the file says.
+    pub ts: Option<i64>,
     pub bytes: Vec<u8>,
 }
 
@@ -241,7 +244,7 @@ pub struct UdpFlow {
     pub server: Endpoint,
     pub first_frame: u32,
     pub last_frame: u32,
-    /// When the first datagram was captured (Unix seconds), if the file says.
+    /// When the first datagram was captured (microseconds since 1970), if the file says.
     pub first_ts: Option<i64>,
     pub packets: u64,
     pub bytes: u64,
@@ -264,7 +267,7 @@ pub struct UdpFlow {
 struct Side {
     isn: Option<u32>,
     next: u64,
-    pending: BTreeMap<u64, (Vec<u8>, u32)>,
+    pending: BTreeMap<u64, (Vec<u8>, u32, Option<i64>)>,
     pending_bytes: usize,
     first_payload: Vec<u8>,
     fin: bool,
@@ -282,7 +285,7 @@ struct Conn {
     syn_from: Option<usize>,
     rst: bool,
     data: Vec<u8>,
-    chunks: Vec<(usize, usize, usize, u32)>,
+    chunks: Vec<(usize, usize, usize, u32, Option<i64>)>,
     diagnostics: Vec<Diagnostic>,
     first_frame: u32,
     last_frame: u32,
@@ -349,7 +352,7 @@ impl Conn {
         self.rst || (self.sides[0].fin && self.sides[1].fin)
     }
 
-    fn push(&mut self, side: usize, bytes: &[u8], frame: u32) {
+    fn push(&mut self, side: usize, bytes: &[u8], frame: u32, ts: Option<i64>) {
         if bytes.is_empty() {
             return;
         }
@@ -375,7 +378,7 @@ impl Conn {
         self.data.extend_from_slice(&bytes[..keep]);
         match self.chunks.last_mut() {
             Some(last) if last.0 == side && last.3 == frame => last.2 += keep,
-            _ => self.chunks.push((side, off, keep, frame)),
+            _ => self.chunks.push((side, off, keep, frame, ts)),
         }
     }
 
@@ -387,12 +390,12 @@ impl Conn {
             if k > s.next {
                 return;
             }
-            let Some((bytes, frame)) = s.pending.remove(&k) else { return };
+            let Some((bytes, frame, ts)) = s.pending.remove(&k) else { return };
             s.pending_bytes -= bytes.len();
             let skip = (s.next - k) as usize;
             if skip < bytes.len() {
                 s.next += (bytes.len() - skip) as u64;
-                self.push(side, &bytes[skip..], frame);
+                self.push(side, &bytes[skip..], frame, ts);
             }
         }
     }
@@ -400,7 +403,7 @@ impl Conn {
     /// Give up on the hole before the first held segment: report it and go on after it.
     fn skip_gap(&mut self, side: usize, label: &str) {
         let s = &mut self.sides[side];
-        if let Some((&k, (_, frame))) = s.pending.first_key_value() {
+        if let Some((&k, (_, frame, _))) = s.pending.first_key_value() {
             let (missing, at, frame) = (k - s.next, s.next, *frame);
             s.next = k;
             if let Some(c) = s.counter.as_mut() {
@@ -443,7 +446,7 @@ impl Conn {
             stream: self.stream,
             client,
             server,
-            chunks: self.chunks.drain(..).map(|(s, o, l, f)| (dir(s), o, l, f)).collect(),
+            chunks: self.chunks.drain(..).map(|(s, o, l, f, t)| (dir(s), o, l, f, t)).collect(),
             data: std::mem::take(&mut self.data),
             diagnostics: std::mem::take(&mut self.diagnostics),
             first_frame: self.first_frame,
@@ -720,12 +723,12 @@ impl Reassembler {
             // In order (the common case): no copy into the pending map.
             let skip = (s.next - rel) as usize;
             s.next += (payload.len() - skip) as u64;
-            c.push(side, &payload[skip..], p.frame);
+            c.push(side, &payload[skip..], p.frame, p.ts);
             return Some(id);
         }
-        let keep = s.pending.get(&rel).is_none_or(|(b, _)| b.len() < payload.len());
+        let keep = s.pending.get(&rel).is_none_or(|(b, _, _)| b.len() < payload.len());
         if keep {
-            if let Some((old, _)) = s.pending.insert(rel, (payload.to_vec(), p.frame)) {
+            if let Some((old, _, _)) = s.pending.insert(rel, (payload.to_vec(), p.frame, p.ts)) {
                 s.pending_bytes -= old.len();
             }
             s.pending_bytes += payload.len();
@@ -784,7 +787,7 @@ impl Reassembler {
                 if !long {
                     f.short_kept[d] += 1;
                 }
-                f.datagrams.push(Datagram { dir, frame: p.frame, bytes: payload.to_vec() });
+                f.datagrams.push(Datagram { dir, frame: p.frame, ts: p.ts, bytes: payload.to_vec() });
             } else {
                 f.not_kept[d] += 1;
             }
@@ -994,8 +997,8 @@ mod tests {
         let s2c: Vec<u8> = c.chunks.iter().filter(|k| k.0 == Dir::S2C).flat_map(|k| c.data[k.1..k.1 + k.2].to_vec()).collect();
         assert_eq!(s2c, b"XYZ");
         // "abcde" arrived in frame 4 and made "fghij" (frame 3) contiguous.
-        assert_eq!(c.chunks[0], (Dir::C2S, 0, 5, 4));
-        assert_eq!(c.chunks[1], (Dir::C2S, 5, 5, 3));
+        assert_eq!(c.chunks[0], (Dir::C2S, 0, 5, 4, None));
+        assert_eq!(c.chunks[1], (Dir::C2S, 5, 5, 3, None));
         assert!(c.diagnostics.is_empty());
     }
 

@@ -213,7 +213,8 @@ impl<'a> Walk<'a> {
                 server: Some(std::net::SocketAddr::new(flow.server.0, flow.server.1).to_string()),
                 marked: true,
                 udp_stream: Some(flow.stream),
-                time: flow.first_ts,
+                time: flow.first_ts.map(|t| t.div_euclid(1_000_000)),
+                start: flow.first_ts,
                 ..Default::default()
             },
             packets: Vec::new(),
@@ -234,7 +235,9 @@ impl<'a> Walk<'a> {
     fn push(&mut self, dir: Dir, bytes: &[u8], frame: u32, layer: Option<&'static str>) -> usize {
         let offset = self.cap.data.len();
         self.cap.data.extend_from_slice(bytes);
-        self.cap.chunks.push(ChunkIn { dir: Some(dir), offset, len: bytes.len(), frame: Some(frame), layer });
+        // The datagram's capture time (a frame holds one datagram).
+        let time = self.flow.datagrams.iter().find(|d| d.frame == frame).and_then(|d| d.ts);
+        self.cap.chunks.push(ChunkIn { dir: Some(dir), offset, len: bytes.len(), frame: Some(frame), time, layer });
         offset
     }
 

@@ -139,7 +139,7 @@ mod tests {
         let mut cap = Capture { dtls: true, marked: true, ..Default::default() };
         for seq in [1, 2] {
             let d = server_hello_done(seq);
-            cap.chunks.push(ChunkIn { dir: Some(Dir::S2C), offset: cap.data.len(), len: d.len(), frame: None, layer: None });
+            cap.chunks.push(ChunkIn { dir: Some(Dir::S2C), offset: cap.data.len(), len: d.len(), frame: None, time: None, layer: None });
             cap.data.extend_from_slice(&d);
         }
         let t = super::super::parse(&cap);

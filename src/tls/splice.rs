@@ -252,7 +252,7 @@ mod tests {
     #[test]
     fn splices_land_after_their_bytes_and_the_map_follows() {
         let mut cap = Capture { data: b"abcdef".to_vec(), ..Default::default() };
-        cap.chunks = vec![crate::input::ChunkIn { dir: Some(Dir::C2S), offset: 0, len: 6, frame: None, layer: None }];
+        cap.chunks = vec![crate::input::ChunkIn { dir: Some(Dir::C2S), offset: 0, len: 6, frame: None, time: None, layer: None }];
         // Virtual offsets as the walker gives them: from one past the capture's end (7), with a
         // one-byte gap after each splice, so that every end is an offset of its own.
         let splices = vec![

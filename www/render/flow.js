@@ -66,6 +66,10 @@ export function renderFlow(container, messages, selected, onSelect) {
     g.appendChild(svg('line', { x1, y1: y + 6, x2, y2: y + 6, class: 'flow-line', 'marker-end': `url(#flow-arrow-${kind})` }));
     const label = `${m.step}. ${m.name}${m.encrypted ? ' · ' + t('enc.badge') : ''}`;
     g.appendChild(svg('text', { x: (LEFT + RIGHT) / 2, y: y + 1, 'text-anchor': 'middle', class: 'flow-label' }, label));
+    // The capture time, beside the side that sent it.
+    if (m.time_ms != null) {
+      g.appendChild(svg('text', { x: c2s ? LEFT - 8 : RIGHT + 8, y: y + 10, 'text-anchor': c2s ? 'end' : 'start', class: 'flow-time' }, t('steps.time', m.time_ms.toFixed(3))));
+    }
     root.appendChild(g);
   }
   root.addEventListener('click', (e) => {

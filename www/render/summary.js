@@ -16,6 +16,14 @@ function fact(label, ...value) {
 }
 
 /** One summary tile: <div class="fact"><dt>label</dt><dd>value</dd></div> (div groups are valid in <dl>). */
+/** Capture times: the server's first answer and the last Finished, after the ClientHello. */
+function timingLines(tm) {
+  const ms = (v) => v.toFixed(3);
+  return el('div', { title: t('summary.timing.help') },
+    tm.server_hello_ms != null ? el('div', { text: t('summary.timing.server', ms(tm.server_hello_ms)) }) : null,
+    tm.finished_ms != null ? el('div', { text: t('summary.timing.finished', ms(tm.finished_ms)) }) : null);
+}
+
 function tile(label, cls, ...value) {
   const v = value.filter((x) => x !== null && x !== undefined && x !== false);
   return el('div', { class: ['fact', cls] }, el('dt', { text: label }), el('dd', {}, v.length ? v : none()));
@@ -437,6 +445,7 @@ export function renderSummary(container, result, opts = {}) {
     tile(t('summary.leaf'), 'f-leaf wide', leafV),
     tile(t('summary.flags'), 'f-flags', flags.length ? flags.join(' · ') : null),
     tile(t('summary.fingerprints'), 'f-fp wide', fps.length ? fps : null),
+    s.timing ? tile(t('summary.timing'), 'f-timing wide', timingLines(s.timing)) : null,
   ));
 
   const side = el('div', { class: 'sum-side' },
