@@ -759,6 +759,39 @@ test('o. two ClientHellos compared side by side, as `tls-lens diff` compares the
   }
 });
 
+test('o2. at 360 px the comparison and the sequence diagram fit the screen, their text at full size', async () => {
+  const { context, page, consoleErrors, pageErrors } = await openPage({ viewport: { width: 360, height: 800 } });
+  try {
+    await page.setInputFiles('#file', join(ROOT, 'tests', 'data', 'corpus', 'ja4', 'pcap', 'tls-sni.pcapng'));
+    await page.waitForFunction(() => /tls-sni\.pcapng/.test(document.getElementById('status').textContent));
+    await page.waitForSelector('body[data-state="ready"]');
+    await page.click('#diff > summary');
+    await page.selectOption('#diff-a', '0');
+    await page.selectOption('#diff-b', '1');
+    await page.click('#diff-go');
+    await page.waitForSelector('.diff-table tbody tr');
+    const m = await page.evaluate(() => {
+      const svg = document.querySelector('.flow-svg');
+      const label = svg.querySelector('.flow-label');
+      return {
+        scroll: document.documentElement.scrollWidth,
+        // The label's size on screen: its font size times the drawing's scale.
+        label: parseFloat(getComputedStyle(label).fontSize) * svg.getBoundingClientRect().width / svg.viewBox.baseVal.width,
+        // Each compared field is a block: A and B one under the other, labelled.
+        sides: [...document.querySelectorAll('.diff-table tbody tr:first-child td[data-side]')].map((td) => getComputedStyle(td, '::before').content),
+      };
+    });
+    // (Was 487 px wide with headers one letter a line, and diagram labels about 6 px.)
+    assert.ok(m.scroll <= 372, `page ${m.scroll} px wide`);
+    assert.ok(m.label >= 11, `diagram labels ${m.label.toFixed(1)} px`);
+    assert.deepEqual(m.sides, ['"A"', '"B"']);
+    assert.deepEqual(pageErrors, []);
+    assert.deepEqual(consoleErrors, []);
+  } finally {
+    await context.close();
+  }
+});
+
 test('p. the sequence diagram: one arrow per step, flights, encrypted dashed, click selects', async () => {
   const { context, page, consoleErrors, pageErrors } = await openPage();
   try {

@@ -78,8 +78,8 @@ function table(d) {
       el('th', { scope: 'col', text: t('diff.state') }))),
     el('tbody', {}, d.items.map((i) => el('tr', { class: 'diff-' + state(i), data: { field: i.field } },
       el('th', { scope: 'row' }, el('code', { text: i.field })),
-      el('td', {}, values(i.a, i.only_a, 'a')),
-      el('td', {}, values(i.b, i.only_b, 'b')),
+      el('td', { data: { side: 'A' } }, values(i.a, i.only_a, 'a')),
+      el('td', { data: { side: 'B' } }, values(i.b, i.only_b, 'b')),
       el('td', { class: 'diff-state', text: t('diff.' + state(i)) })))));
 }
 

@@ -5,9 +5,7 @@ import { clear } from './dom.js';
 import { t } from '../i18n.js';
 
 const NS = 'http://www.w3.org/2000/svg';
-const W = 640;
-const LEFT = 110;
-const RIGHT = W - 110;
+const WIDE = 640;
 const TOP = 46;
 const ROW = 30;
 
@@ -32,6 +30,17 @@ function flights(messages) {
 export function renderFlow(container, messages, selected, onSelect) {
   clear(container);
   if (!messages.length) return;
+  // Drawn at the width it is shown at when that is narrow (a phone, a narrow column): scaled
+  // down from 640, its labels would shrink to a few pixels. Narrow: the lifelines closer to the
+  // edges and each time under its arrow, by the sender.
+  // (Measured only where it can be narrow: reading a width forces a layout, which the page's
+  // first view on a wide screen does not pay for.)
+  const mayBeNarrow = innerWidth < 700 || container.getRootNode() !== document;
+  const avail = mayBeNarrow ? Math.round(container.clientWidth || 0) : 0;
+  const narrow = avail > 0 && avail < 560;
+  const W = narrow ? Math.max(280, avail) : WIDE;
+  const LEFT = narrow ? 36 : 110;
+  const RIGHT = W - LEFT;
   const h = TOP + messages.length * ROW + 16;
   const root = svg('svg', { viewBox: `0 0 ${W} ${h}`, class: 'flow-svg', role: 'img', 'aria-label': t('flow.label', messages.length) });
   const defs = svg('defs');
@@ -68,7 +77,8 @@ export function renderFlow(container, messages, selected, onSelect) {
     g.appendChild(svg('text', { x: (LEFT + RIGHT) / 2, y: y + 1, 'text-anchor': 'middle', class: 'flow-label' }, label));
     // The capture time, beside the side that sent it.
     if (m.time_ms != null) {
-      g.appendChild(svg('text', { x: c2s ? LEFT - 8 : RIGHT + 8, y: y + 10, 'text-anchor': c2s ? 'end' : 'start', class: 'flow-time' }, t('steps.time', m.time_ms.toFixed(3))));
+      const at = narrow ? { x: c2s ? LEFT + 4 : RIGHT - 4, y: y + 16, 'text-anchor': c2s ? 'start' : 'end' } : { x: c2s ? LEFT - 8 : RIGHT + 8, y: y + 10, 'text-anchor': c2s ? 'end' : 'start' };
+      g.appendChild(svg('text', { ...at, class: 'flow-time' }, t('steps.time', m.time_ms.toFixed(3))));
     }
     root.appendChild(g);
   }
