@@ -437,6 +437,11 @@ pub struct Chunk {
     /// and protected payload) or "quic-frames" (its decrypted payload).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub layer: Option<&'static str>,
+    /// Bytes that did not travel as they are: records rebuilt from plaintext a key log opened
+    /// (or a tool log printed), or from certificates decompressed (RFC 8879), placed after the
+    /// record that carried them.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub rebuilt: bool,
 }
 
 #[derive(Clone, Debug, Serialize)]

@@ -516,39 +516,73 @@ async function squeeze(bytes, mode) {
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
-/** The link for what is on screen: a sample by name, else the input itself, compressed. */
-async function permalink() {
+/**
+ * The selected connection alone as marked hex (C:/S: lines of the bytes that travelled, without
+ * the records rebuilt from decrypted plaintext or decompressed certificates), for a link when
+ * the whole input is too big for one; null for QUIC and DTLS, whose datagrams a hex dump does
+ * not carry.
+ */
+function connectionText() {
+  const c = currentConn();
+  if (!c || c.quic || c.dtls || !c.stream || !c.stream.hex) return null;
+  const out = [];
+  for (const k of c.stream.chunks) {
+    if (k.rebuilt || k.layer || (k.dir !== 'c2s' && k.dir !== 's2c')) continue;
+    const hex = c.stream.hex.slice(2 * k.offset, 2 * (k.offset + k.len));
+    const tag = k.dir === 'c2s' ? 'C:' : 'S:';
+    for (let i = 0; i < hex.length; i += 64) out.push(`${tag} ${hex.slice(i, i + 64).replace(/(..)(?!$)/g, '$1 ')}`);
+  }
+  return out.length ? out.join('\n') : null;
+}
+
+/** The link for what is on screen: a sample by name, else the input itself, compressed (or, with
+ * `conn`, one connection's text from connectionText()). */
+async function permalink(conn = null) {
   const p = new URLSearchParams();
-  if (state.source && state.source.kind === 'binary-sample') p.set('sample', state.source.name);
+  if (conn) {
+    p.set('in', toB64url(await squeeze(new TextEncoder().encode(conn.text), 'in')));
+    p.set('name', conn.name);
+  } else if (state.source && state.source.kind === 'binary-sample') p.set('sample', state.source.name);
   else if (state.source && state.source.kind === 'text' && ui.samples.value) p.set('sample', ui.samples.value);
   else {
     p.set('in', toB64url(await squeeze(state.bytes, 'in')));
     if (state.source && state.source.name) p.set('name', state.source.name);
   }
   if (state.keylog && ui.shareKeylog.checked) p.set('kl', toB64url(await squeeze(new TextEncoder().encode(state.keylog), 'in')));
-  p.set('conn', String(state.conn));
+  p.set('conn', String(conn ? 0 : state.conn));
   if (state.step !== null) p.set('step', String(state.step));
   p.set('lang', getLang());
   return `${location.origin}${location.pathname}#${p.toString()}`;
 }
 
 async function share() {
-  if (!state.bytes || state.overview) {
-    setStatus(t('share.tooBig', state.bytes ? Math.round(state.bytes.length / 1024) : 0), 'has-errors');
+  if (!state.bytes) {
+    setStatus(t('share.tooBig', 0), 'has-errors');
     return;
   }
-  const link = await permalink();
-  const inPart = new URLSearchParams(link.split('#')[1]).get('in') || '';
-  if (inPart.length > LINK_MAX) {
-    setStatus(t('share.tooBig', Math.round(inPart.length / 1024)), 'has-errors');
-    return;
+  const inPart = (l) => new URLSearchParams(l.split('#')[1]).get('in') || '';
+  let link = state.overview ? null : await permalink();
+  let one = null;
+  // The whole input too big for a link: the connection on screen alone, if it fits.
+  if (!link || inPart(link).length > LINK_MAX) {
+    const text = connectionText();
+    const c = currentConn();
+    const num = c ? c.tcp_stream ?? 0 : 0;
+    const base = state.source && state.source.name ? state.source.name : t('share.fromLink');
+    one = text ? await permalink({ text, name: `${base} · tcp.stream ${num}` }) : null;
+    if (!one || inPart(one).length > LINK_MAX) {
+      setStatus(t('share.tooBig', Math.round((one ? inPart(one) : inPart(link || '')).length / 1024)), 'has-errors');
+      return;
+    }
+    link = one;
   }
   history.replaceState(null, '', link);
+  const said = one ? t('share.oneConn', (currentConn() || {}).tcp_stream ?? 0) + ' ' : '';
   try {
     await navigator.clipboard.writeText(link);
-    setStatus(t('share.copied', link.length));
+    setStatus(said + t('share.copied', link.length));
   } catch {
-    setStatus(t('share.inAddressBar', link.length));
+    setStatus(said + t('share.inAddressBar', link.length));
   }
 }
 

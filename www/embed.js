@@ -5,7 +5,7 @@ import './tls-lens.js';
 
 const q = new URLSearchParams(location.search);
 const lens = document.createElement('tls-lens');
-for (const a of ['src', 'hex', 'json', 'lang', 'step', 'conn', 'theme']) if (q.has(a)) lens.setAttribute(a, q.get(a));
+for (const a of ['src', 'hex', 'json', 'keylog', 'lang', 'step', 'conn', 'theme']) if (q.has(a)) lens.setAttribute(a, q.get(a));
 if (q.has('compact')) lens.setAttribute('compact', '');
 // The frame is the element: it starts at once (a host page makes the frame itself lazy with
 // <iframe loading="lazy">).

@@ -10,7 +10,8 @@
 // (URL of a capture or dump on the embedding site), `json` (URL of `tls-lens explain --json`
 // output: shown as it is, in its own language, with no wasm at all), `lang` (en | zh), `step`
 // (the step shown first), `conn` (connection index), `compact` (diagram and explanation only),
-// `theme` (light | dark; the system's by default), `loading` (`lazy`, the default: the element
+// `keylog` (URL of an SSLKEYLOGFILE for the input: its records are decrypted), `theme` (light |
+// dark; the system's by default), `loading` (`lazy`, the default: the element
 // starts when it comes near the viewport, and an element never scrolled to fetches nothing;
 // `eager`: at once). User-derived strings only ever become text nodes.
 //
@@ -44,14 +45,14 @@ const near = typeof IntersectionObserver === 'undefined' ? null : new Intersecti
 
 let client = null;
 
-/** Ask the shared worker to analyse `bytes`. */
-async function analyse(bytes, lang) {
+/** Ask the shared worker to analyse `bytes` (with `keylog`'s secrets, if any). */
+async function analyse(bytes, lang, keylog = '') {
   if (!client) {
     const { WorkerClient } = await import('./worker-client.js');
     client ||= new WorkerClient(new Worker(new URL('worker.js', BASE), { type: 'module' }));
   }
   const c = client;
-  return c.request({ op: 'analyze', lang, bytes }).then((d) => d.result, (err) => {
+  return c.request({ op: 'analyze', lang, bytes, keylog }).then((d) => d.result, (err) => {
     // The core trapped: the next element (or this one, again) gets a fresh worker.
     if (err.fatal && client === c) {
       c.terminate(err);
@@ -62,7 +63,7 @@ async function analyse(bytes, lang) {
 }
 
 class TlsLens extends HTMLElement {
-  static observedAttributes = ['hex', 'src', 'json', 'lang', 'step', 'conn', 'compact'];
+  static observedAttributes = ['hex', 'src', 'json', 'keylog', 'lang', 'step', 'conn', 'compact'];
 
   constructor() {
     super();
@@ -149,7 +150,7 @@ class TlsLens extends HTMLElement {
     const n = ++this.loads;
     this.status.textContent = '…';
     try {
-      const result = this.hasAttribute('json') && !this.given ? await this.analysis() : await analyse(await this.bytes(), this.lang);
+      const result = this.hasAttribute('json') && !this.given ? await this.analysis() : await analyse(await this.bytes(), this.lang, await this.keylog());
       if (n !== this.loads) return; // a newer load started meanwhile
       this.result = result;
       this.step = this.hasAttribute('step') ? Number(this.getAttribute('step')) : null;
@@ -157,6 +158,15 @@ class TlsLens extends HTMLElement {
     } catch (err) {
       if (n === this.loads) this.status.textContent = String(err && err.message ? err.message : err);
     }
+  }
+
+  /** The `keylog` attribute's key log text ('' without one). */
+  async keylog() {
+    const url = this.getAttribute('keylog');
+    if (!url) return '';
+    const res = await fetch(new URL(url, document.baseURI));
+    if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
+    return res.text();
   }
 
   /** The `json` attribute's analysis (the CLI's `explain --json`), fetched as it is. */

@@ -284,7 +284,7 @@ pub fn connection(id: usize, cap: &Capture, mut tls: TlsConnection, hs: Handshak
         handshake: hs,
         stream: StreamView {
             hex: if opts.summary_only { String::new() } else { hexs(&cap.data) },
-            chunks: cap.chunks.iter().map(|c| Chunk { dir: c.dir, offset: c.offset, len: c.len, frame: c.frame, layer: c.layer }).collect(),
+            chunks: cap.chunks.iter().map(|c| Chunk { dir: c.dir, offset: c.offset, len: c.len, frame: c.frame, layer: c.layer, rebuilt: cap.decrypted.iter().any(|&(o, l)| (o..o + l).contains(&c.offset)) }).collect(),
         },
         records: tls.records,
         messages,

@@ -598,6 +598,18 @@ test('k. a 100 MB capture is listed in a worker with progress, then explained co
     steps = await stepsOf(page);
     assert.equal(steps[0].name, 'ClientHello');
     assert.match(await page.textContent('#summary .summary-panel'), /tls-lens\.example/);
+    // Copy link: the capture is far too big for a link, so the link holds connection 57 alone
+    // (its bytes as sent, each side marked), and opens to the same steps.
+    await page.click('#share');
+    await page.waitForFunction(() => /tcp\.stream 57 alone/.test(document.getElementById('status').textContent));
+    const link = await page.evaluate(() => location.href);
+    assert.ok(link.length < 150_000, `${link.length} characters`);
+    const other = await context.newPage();
+    await other.goto(link);
+    await other.waitForSelector('body[data-state="ready"]');
+    await other.waitForFunction(() => document.querySelectorAll('#steps li[data-step]').length > 0);
+    assert.deepEqual((await stepsOf(other)).map((x) => [x.name, x.dir]), steps.map((x) => [x.name, x.dir]));
+    await other.close();
     // Cancel: reading again and cancelling leaves a calm page. The button is pressed as soon
     // as it appears (a fast machine lists the capture before a separate click could land).
     await page.evaluate(() => {
@@ -1008,6 +1020,21 @@ test('s2. <tls-lens> below the fold fetches nothing until scrolled to; json= sho
     const shown = await page.$eval('#c', (e) => e.shadowRoot.querySelector('.card .explanation').textContent);
     assert.equal(shown.trim(), json.connections[0].messages[0].explanation.trim());
     assert.ok(!requests.includes('/samples/tls13-rfc8448.hex'), 'an element jumped over (never near the viewport) has not started');
+
+    // keylog=: a capture and its key log from the embedding site, decrypted in the element.
+    await page.route(base + 'site/tls13.pcap', (route) => route.fulfill({ status: 200, contentType: 'application/octet-stream', body: readFileSync(join(ROOT, 'tests', 'data', 'tls13.pcap')) }));
+    await page.route(base + 'site/tls13.keylog', (route) => route.fulfill({ status: 200, contentType: 'text/plain', body: readFileSync(join(ROOT, 'tests', 'data', 'tls13.keylog')) }));
+    await page.evaluate(() => {
+      const e = document.createElement('tls-lens');
+      e.id = 'd';
+      e.setAttribute('src', 'site/tls13.pcap');
+      e.setAttribute('keylog', 'site/tls13.keylog');
+      e.setAttribute('loading', 'eager');
+      document.querySelector('main').prepend(e);
+    });
+    await page.waitForFunction(() => document.querySelector('#d')?.shadowRoot?.querySelectorAll('#steps li.decrypted').length > 0, null, { timeout: 30_000 });
+    const decrypted = await page.$eval('#d', (e) => [...e.shadowRoot.querySelectorAll('#steps li.decrypted')].map((li) => li.dataset.name));
+    assert.ok(decrypted.includes('Certificate') && decrypted.includes('Finished'), decrypted.join(', '));
     assert.deepEqual(errors, []);
   } finally {
     await context.close();
