@@ -357,3 +357,26 @@ fn aes_ccm_suites() {
         assert!(!keys.contains(&"note.decrypt.some_failed") && !keys.contains(&"note.decrypt.wrong_keys"), "{name}: {keys:?}");
     }
 }
+
+/// The stream's chunks marked `rebuilt` are exactly what decryption added: without them the
+/// stream is, byte for byte and side by side, the one explained without the key log (what a
+/// per-connection link sends again).
+#[test]
+fn rebuilt_chunks_are_what_decryption_added() {
+    for name in ["tls13", "tls12-ecdhe-rsa"] {
+        let input = data(&format!("{name}.pcap"));
+        let plain = analyze(&input, &Options::default());
+        let opened = with_keylog(&input, &text(&format!("{name}.keylog")));
+        let wire = |c: &Connection, rebuilt: bool| -> Vec<(Option<Dir>, String)> {
+            let hex = &c.stream.hex;
+            c.stream.chunks.iter().filter(|k| k.rebuilt == rebuilt).map(|k| (k.dir, hex[2 * k.offset..2 * (k.offset + k.len)].to_string())).collect()
+        };
+        let (p, o) = (&plain.connections[0], &opened.connections[0]);
+        assert!(p.stream.chunks.iter().all(|k| !k.rebuilt), "{name}: nothing is rebuilt without a key log");
+        assert!(!wire(o, true).is_empty(), "{name}: decryption rebuilt records");
+        let joined = |v: Vec<(Option<Dir>, String)>, d: Dir| v.into_iter().filter(|x| x.0 == Some(d)).map(|x| x.1).collect::<String>();
+        for d in [Dir::C2S, Dir::S2C] {
+            assert_eq!(joined(wire(o, false), d), joined(wire(p, false), d), "{name} {d:?}");
+        }
+    }
+}
