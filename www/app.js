@@ -115,6 +115,8 @@ const ui = {
   keylogClear: $('keylog-clear'),
   shareKeylogLabel: $('share-keylog-label'),
   steps: $('steps'),
+  hideOpened: $('hide-opened'),
+  hideOpenedLabel: $('hide-opened-label'),
   card: $('card'),
   inputPanel: $('input-panel'),
 };
@@ -400,7 +402,11 @@ function renderAll({ later = false } = {}) {
     onOffset: (off) => showBytes({ offset: off, len: 1 }),
   });
   const conn = currentConn();
-  const messages = (conn && conn.messages) || [];
+  const all = (conn && conn.messages) || [];
+  // Once a key log opened them, the encrypted records can step aside for what they held.
+  const opened = openedSteps(all);
+  ui.hideOpenedLabel.hidden = !opened.size;
+  const messages = ui.hideOpened.checked ? all.filter((m) => !opened.has(m.step)) : all;
   state.stream = conn ? hexToBytes(conn.stream.hex) : new Uint8Array(0);
   if (!messages.some((m) => m.step === state.step)) state.step = messages.length ? messages[0].step : null;
   renderSteps(ui.steps, messages, state.step);
@@ -408,6 +414,16 @@ function renderAll({ later = false } = {}) {
   ui.flowPanel.hidden = !messages.length;
   renderCard(ui.card, messages.find((m) => m.step === state.step), state.stream, conn && conn.stream.chunks, { later });
   renderDiffPanel();
+}
+
+/** Steps of encrypted records that a key log opened: each is followed by what it held. */
+function openedSteps(messages) {
+  const out = new Set();
+  messages.forEach((m, i) => {
+    const next = messages[i + 1];
+    if (m.encrypted && next && next.decrypted && next.span.offset >= m.span.offset + m.span.len) out.add(m.step);
+  });
+  return out;
 }
 
 /** Connections of this input as the comparison's choices (not for big captures' overviews). */
@@ -778,6 +794,7 @@ function bind() {
     buildSamples();
     if (state.ready && state.bytes) run({ keepStep: true });
   });
+  ui.hideOpened.addEventListener('change', () => renderAll());
   ui.share.addEventListener('click', () => { share().catch((err) => setStatus(String(err.message || err), 'has-errors')); });
   // Esc: back from the card (or a panel) to the selected step of the list.
   document.addEventListener('keydown', (e) => {

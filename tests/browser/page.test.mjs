@@ -659,6 +659,20 @@ test('l. a key log file decrypts a TLS 1.3 capture: decrypted messages and verif
     assert.equal(requests.filter((u) => u.endsWith('/pkg/tls_lens_bg.wasm')).length, 1, 'the key log brought the full core');
     await page.click('#key-schedule > summary');
     assert.match(await page.textContent('#key-schedule .ks-gen[data-name="server_handshake_traffic"]'), /EncryptedExtensions, Certificate, CertificateVerify, Finished/);
+    // Hiding the encrypted records the key log opened: each ciphertext step followed by what it
+    // held steps aside, in the list and in the diagram; unticked, they come back.
+    assert.ok(await page.isVisible('#hide-opened'));
+    const all = await page.$$eval('#steps li[data-step]', (lis) => lis.map((li) => ({ step: Number(li.dataset.step), enc: li.classList.contains('encrypted'), dec: li.classList.contains('decrypted') })));
+    await page.check('#hide-opened');
+    const shown = await page.$$eval('#steps li[data-step]', (lis) => lis.map((li) => Number(li.dataset.step)));
+    // The records tshark decrypts into the eight messages above (each followed by what it held);
+    // the application data records keep their steps (their plaintext is not a step).
+    const opened = all.filter((x, i) => x.enc && all[i + 1] && all[i + 1].dec).map((x) => x.step);
+    assert.equal(opened.length, 8);
+    assert.deepEqual(shown, all.map((x) => x.step).filter((n) => !opened.includes(n)));
+    assert.equal(await page.$$eval('.flow g[data-step]', (g) => g.length), shown.length);
+    await page.uncheck('#hide-opened');
+    assert.equal(await page.$$eval('#steps li[data-step]', (lis) => lis.length), all.length);
     // The README's picture of a decrypted TLS 1.3 handshake: its decrypted CertificateVerify.
     await page.click('#steps li.decrypted[data-name="CertificateVerify"]');
     await page.evaluate(() => document.getElementById('steps').scrollIntoView({ block: 'start' }));
