@@ -308,25 +308,74 @@ fn diff(a: &str, b: &str, conn_a: usize, conn_b: usize, json: bool, lang: &str) 
         serde_json::to_writer_pretty(&mut out, &d).map_err(std::io::Error::other).and_then(|_| writeln!(out))
     } else {
         (|| -> std::io::Result<()> {
+            let w = |key: &str| tls_lens::explain::word(lang, key);
+            // A list under a label, wrapped at 100 columns with a hanging indent.
+            let list = |out: &mut std::io::StdoutLock<'_>, label: String, values: &[String]| -> std::io::Result<()> {
+                let pad: usize = label.chars().map(columns).sum::<usize>() + 4;
+                let width = 100usize.saturating_sub(pad).max(30);
+                // Lines break between values, never inside one ("0x1303 TLS_CHACHA20_…").
+                let mut lines: Vec<String> = Vec::new();
+                for (k, v) in values.iter().enumerate() {
+                    let item = if k + 1 < values.len() { format!("{v},") } else { v.clone() };
+                    match lines.last_mut() {
+                        Some(l) if l.chars().map(columns).sum::<usize>() + 1 + item.chars().map(columns).sum::<usize>() <= width => {
+                            l.push(' ');
+                            l.push_str(&item);
+                        }
+                        _ => lines.push(item),
+                    }
+                }
+                if lines.is_empty() {
+                    lines.push("—".into());
+                }
+                for (k, l) in lines.iter().enumerate() {
+                    if k == 0 {
+                        writeln!(out, "  {label}: {l}")?;
+                    } else {
+                        writeln!(out, "{}{l}", " ".repeat(pad))?;
+                    }
+                }
+                Ok(())
+            };
             writeln!(out, "A: {}\nB: {}\n", d.a, d.b)?;
             for i in &d.items {
-                let state = if i.same { "same" } else if i.reordered { "same values, other order" } else { "differs" };
+                let state = if i.same {
+                    tls_lens::explain::render(lang, &tls_lens::model::TextRef::new("word.cli.diff.same").arg("n", i.a.len().to_string()), None)
+                } else if i.reordered {
+                    w("@word.cli.diff.reordered")
+                } else {
+                    w("@word.cli.diff.differs")
+                };
                 writeln!(out, "{:<22} {state}", i.field)?;
-                if !i.same {
-                    writeln!(out, "  A: {}", i.a.join(", "))?;
-                    writeln!(out, "  B: {}", i.b.join(", "))?;
+                // An identical list once; two lists and what only one has when they differ (a
+                // single value, such as a fingerprint, is not repeated as "only in").
+                if i.same || i.reordered {
+                    if i.same && !i.a.is_empty() {
+                        list(&mut out, "A = B".into(), &i.a)?;
+                    }
+                    if i.reordered {
+                        list(&mut out, "A".into(), &i.a)?;
+                        list(&mut out, "B".into(), &i.b)?;
+                    }
+                    continue;
+                }
+                list(&mut out, "A".into(), &i.a)?;
+                list(&mut out, "B".into(), &i.b)?;
+                if i.a.len() > 1 || i.b.len() > 1 {
                     if !i.only_a.is_empty() {
-                        writeln!(out, "  only in A: {}", i.only_a.join(", "))?;
+                        list(&mut out, w("@word.cli.diff.only_a"), &i.only_a)?;
                     }
                     if !i.only_b.is_empty() {
-                        writeln!(out, "  only in B: {}", i.only_b.join(", "))?;
+                        list(&mut out, w("@word.cli.diff.only_b"), &i.only_b)?;
                     }
                 }
             }
             if !d.notes.is_empty() {
                 writeln!(out)?;
                 for n in &d.notes {
-                    writeln!(out, "* {n}")?;
+                    for (k, l) in wrap(n, 96).iter().enumerate() {
+                        writeln!(out, "{} {l}", if k == 0 { "*" } else { " " })?;
+                    }
                 }
             }
             Ok(())

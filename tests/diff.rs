@@ -80,3 +80,34 @@ fn a_browser_hello_with_grease_ech_and_a_post_quantum_key_share() {
     assert!(ext.reordered, "{ext:?}");
     assert!(d.notes.iter().any(|n| n.contains("randomised its extension order")), "{:?}", d.notes);
 }
+
+/// `tls-lens diff`'s text (issue 20): long lists wrap at 100 columns between values (a CJK
+/// character counts two), an identical list is printed once with its count, a single value that
+/// differs (a fingerprint) is not repeated as "only in", and the labels follow --lang.
+#[test]
+fn the_text_diff_wraps_and_says_each_list_once() {
+    let pcap = "tests/data/corpus/ja4/pcap/tls-sni.pcapng";
+    let run = |lang: &str| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_tls-lens")).args(["diff", "--lang", lang, "--conn-a", "0", "--conn-b", "1", pcap, pcap]).output().unwrap();
+        assert!(out.status.success());
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let cols = |l: &str| l.chars().map(|c| if c as u32 >= 0x2e80 { 2 } else { 1 }).sum::<usize>();
+    for lang in ["en", "zh"] {
+        let text = run(lang);
+        let lines: Vec<&str> = text.lines().collect();
+        for l in &lines {
+            assert!(cols(l) <= 100, "{lang}: {} columns: {l}", cols(l));
+        }
+        // The two ClientHellos offer the same 16 suites (Chrome's list, GREASE included).
+        let at = lines.iter().position(|l| l.starts_with("cipher_suites")).unwrap();
+        assert!(lines[at].ends_with(if lang == "en" { "same (16 values)" } else { "相同（16 个值）" }), "{}", lines[at]);
+        assert!(lines[at + 1].starts_with("  A = B: 0xaaaa GREASE, 0x1301 TLS_AES_128_GCM_SHA256"));
+        assert!(!lines.iter().any(|l| l.starts_with("  A: 0xaaaa")), "{lang}: an identical list is printed once");
+        // JA3 differs (Chrome shuffles its extensions): the two values, nothing "only in" them.
+        let ja3 = lines.iter().position(|l| l.starts_with("ja3 ")).unwrap();
+        assert!(lines[ja3 + 1].starts_with("  A: ") && lines[ja3 + 2].starts_with("  B: "));
+        assert!(lines[ja3 + 3].starts_with("ja4"), "{lang}: {}", lines[ja3 + 3]);
+        assert_eq!(text.contains("only in A"), false, "{lang}");
+    }
+}
