@@ -472,8 +472,11 @@ fn print_text(out: &mut impl Write, a: &Analysis, fields: bool, colour: bool) ->
         writeln!(out, "{}", line(&w("@word.cli.kx"), s.key_exchange.clone().map(|k| match &s.group_name { Some(g) => format!("{k}, {g}"), None => k })))?;
         writeln!(out, "{}", line("SNI", s.sni.clone()))?;
         if let Some(t) = &s.timing {
-            let ms = |v: Option<f64>| v.map_or_else(|| "—".to_string(), |v| format!("{v:.3}"));
-            let text = tls_lens::explain::render(lang, &tls_lens::model::TextRef::new("word.cli.timing.value").arg("server", ms(t.server_hello_ms)).arg("finished", ms(t.finished_ms)), None);
+            // Each clause only when its time is known.
+            let part = |key: &str, v: Option<f64>| v.map(|v| tls_lens::explain::render(lang, &tls_lens::model::TextRef::new(key).arg("ms", format!("{v:.3}")), None));
+            let server = part("word.cli.timing.server", t.server_hello_ms);
+            let finished = part(if server.is_some() { "word.cli.timing.and_finished" } else { "word.cli.timing.finished" }, t.finished_ms);
+            let text = format!("{}{}{}", server.unwrap_or_default(), finished.unwrap_or_default(), w("@word.cli.timing.note"));
             writeln!(out, "{}", line(&w("@word.cli.timing"), Some(text)))?;
         }
         let chosen = match (&s.alpn, s.version) {
@@ -501,7 +504,7 @@ fn print_text(out: &mut impl Write, a: &Analysis, fields: bool, colour: bool) ->
             let at = if m.span.len > 0 { c.p("2", &format!("@{}+{}", m.span.offset, m.span.len)) } else { String::new() };
             // The capture time of the packet that completed it (captures only).
             let at = match m.time_ms {
-                Some(t) => format!("{at}  {}", c.p("2", &format!("{t:.3} ms"))),
+                Some(t) => format!("{at}  {}", c.p("2", &tls_lens::explain::render(lang, &tls_lens::model::TextRef::new("word.cli.ms").arg("ms", format!("{t:.3}")), None))),
                 None => at,
             };
             writeln!(out, "{:>3}. {dir}{inferred} {}  {at}", m.step, c.p("1", &name))?;

@@ -185,3 +185,27 @@ fn curl_verbose_logs_name_their_alerts_sni_and_alpn_outcome() {
     assert!(sh.explanation.contains("agreed on none of the application protocols (ALPN) the client offered (http/1.1)"), "{}", sh.explanation);
     assert!(!sh.explanation.contains("—"), "{}", sh.explanation);
 }
+
+/// The stream's `rebuilt` chunks (bytes that did not travel as they are) in a tool log that
+/// prints the decrypted handshake: every decrypted message lies in rebuilt chunks, and every
+/// message that travelled in the clear (ClientHello, ServerHello) in chunks that are not.
+#[test]
+fn a_tool_logs_decrypted_messages_are_in_rebuilt_chunks() {
+    for name in ["openssl-msg-tls13.txt", "curl-trace-tls13.txt"] {
+        let input = std::fs::read(format!("tests/data/logs/{name}")).unwrap();
+        let a = tls_lens::analyze(&input, &tls_lens::Options::default());
+        let c = &a.connections[0];
+        let kind_at = |off: usize| c.stream.chunks.iter().find(|k| k.offset <= off && off < k.offset + k.len).map(|k| k.rebuilt);
+        let mut decrypted = 0;
+        for m in c.messages.iter().filter(|m| m.span.len > 0) {
+            for p in &m.pieces {
+                for off in [p.offset, p.offset + p.len - 1] {
+                    assert_eq!(kind_at(off), Some(m.decrypted), "{name}: {} byte {off}", m.name);
+                }
+            }
+            decrypted += usize::from(m.decrypted);
+        }
+        assert!(decrypted >= 4, "{name}: EncryptedExtensions .. Finished decrypted");
+        assert!(c.messages.iter().any(|m| m.name == "ServerHello" && !m.decrypted));
+    }
+}

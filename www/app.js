@@ -410,8 +410,9 @@ function renderAll({ later = false } = {}) {
   state.stream = conn ? hexToBytes(conn.stream.hex) : new Uint8Array(0);
   if (!messages.some((m) => m.step === state.step)) state.step = messages.length ? messages[0].step : null;
   renderSteps(ui.steps, messages, state.step);
-  renderFlow(ui.flow, messages, state.step, select);
+  // Shown before it is drawn: a narrow diagram is drawn at the width it is shown at.
   ui.flowPanel.hidden = !messages.length;
+  renderFlow(ui.flow, messages, state.step, select);
   renderCard(ui.card, messages.find((m) => m.step === state.step), state.stream, conn && conn.stream.chunks, { later });
   renderDiffPanel();
 }
@@ -564,36 +565,43 @@ async function permalink(conn = null) {
     p.set('in', toB64url(await squeeze(state.bytes, 'in')));
     if (state.source && state.source.name) p.set('name', state.source.name);
   }
-  if (state.keylog && ui.shareKeylog.checked) p.set('kl', toB64url(await squeeze(new TextEncoder().encode(state.keylog), 'in')));
+  const kl = state.keylog && ui.shareKeylog.checked;
+  if (kl) p.set('kl', toB64url(await squeeze(new TextEncoder().encode(state.keylog), 'in')));
   p.set('conn', String(conn ? 0 : state.conn));
-  if (state.step !== null) p.set('step', String(state.step));
+  // (One connection's link without its key log has fewer steps: its own step numbers differ.)
+  if (state.step !== null && (!conn || kl)) p.set('step', String(state.step));
   p.set('lang', getLang());
   return `${location.origin}${location.pathname}#${p.toString()}`;
 }
 
 async function share() {
   if (!state.bytes) {
-    setStatus(t('share.tooBig', 0), 'has-errors');
+    setStatus(t('share.nothing'), 'has-errors');
     return;
   }
   const inPart = (l) => new URLSearchParams(l.split('#')[1]).get('in') || '';
   let link = state.overview ? null : await permalink();
   let one = null;
+  let linked = null; // the tcp.stream of a one-connection link
   // The whole input too big for a link: the connection on screen alone, if it fits.
   if (!link || inPart(link).length > LINK_MAX) {
     const text = connectionText();
+    if (!text) {
+      setStatus(t('share.notLinkable'), 'has-errors');
+      return;
+    }
     const c = currentConn();
-    const num = c ? c.tcp_stream ?? 0 : 0;
+    linked = c && c.tcp_stream != null ? c.tcp_stream : null;
     const base = state.source && state.source.name ? state.source.name : t('share.fromLink');
-    one = text ? await permalink({ text, name: `${base} · tcp.stream ${num}` }) : null;
-    if (!one || inPart(one).length > LINK_MAX) {
-      setStatus(t('share.tooBig', Math.round((one ? inPart(one) : inPart(link || '')).length / 1024)), 'has-errors');
+    one = await permalink({ text, name: linked != null ? `${base} · tcp.stream ${linked}` : base });
+    if (inPart(one).length > LINK_MAX) {
+      setStatus(t('share.tooBig', Math.round(inPart(one).length / 1024)), 'has-errors');
       return;
     }
     link = one;
   }
   history.replaceState(null, '', link);
-  const said = one ? t('share.oneConn', (currentConn() || {}).tcp_stream ?? 0) + ' ' : '';
+  const said = one ? (linked != null ? t('share.oneConn', linked) : t('share.oneConnNoNum')) + ' ' : '';
   try {
     await navigator.clipboard.writeText(link);
     setStatus(said + t('share.copied', link.length));
@@ -795,6 +803,11 @@ function bind() {
     if (state.ready && state.bytes) run({ keepStep: true });
   });
   ui.hideOpened.addEventListener('change', () => renderAll());
+  // A diagram drawn while its panel was closed is drawn again when it opens (at its width).
+  ui.flowPanel.addEventListener('toggle', () => {
+    const conn = currentConn();
+    if (ui.flowPanel.open && conn && !ui.flowPanel.hidden) renderFlow(ui.flow, ui.hideOpened.checked ? conn.messages.filter((m) => !openedSteps(conn.messages).has(m.step)) : conn.messages, state.step, select);
+  });
   ui.share.addEventListener('click', () => { share().catch((err) => setStatus(String(err.message || err), 'has-errors')); });
   // Esc: back from the card (or a panel) to the selected step of the list.
   document.addEventListener('keydown', (e) => {
@@ -815,10 +828,10 @@ async function boot() {
   // once for the empty page and again for the sample (every promise after this one is settled,
   // so the rest of the first view is built without the browser drawing a frame in between).
   const early = globalThis.TLS_LENS_EARLY;
-  if (early && early.decided) await early.decided;
   let theme = new URLSearchParams(location.search).get('theme');
   try { theme = theme || localStorage.getItem(THEME_KEY); } catch { /* storage may be disabled */ }
   applyTheme(theme);
+  if (early && early.decided) await early.decided.catch(() => null);
   setLang(initialLang());
   buildLangSelect();
   buildSamples();

@@ -63,7 +63,7 @@ async function analyse(bytes, lang, keylog = '') {
 }
 
 class TlsLens extends HTMLElement {
-  static observedAttributes = ['hex', 'src', 'json', 'keylog', 'lang', 'step', 'conn', 'compact'];
+  static observedAttributes = ['hex', 'src', 'json', 'keylog', 'lang', 'step', 'conn', 'compact', 'loading'];
 
   constructor() {
     super();
@@ -91,12 +91,25 @@ class TlsLens extends HTMLElement {
   async start() {
     if (this.started) return;
     this.started = true;
-    D = await loadDeps();
+    try {
+      D = await loadDeps();
+    } catch (err) {
+      // Its modules did not load (network, server): say so here, and let a later start retry.
+      deps = null;
+      this.started = false;
+      this.root.replaceChildren(Object.assign(document.createElement('p'), { textContent: `tls-lens: ${err && err.message ? err.message : err}` }));
+      if (near && this.isConnected && this.getAttribute('loading') !== 'eager') near.observe(this);
+      return;
+    }
     if (!this.wrap) this.build();
     if (this.isConnected) this.load();
   }
 
   attributeChangedCallback(name, old, value) {
+    if (name === 'loading') {
+      if (value === 'eager' && !this.started && this.isConnected) this.start();
+      return;
+    }
     if (!this.wrap || old === value) return;
     if (name === 'step') this.select(Number(value));
     else if (name === 'compact' || name === 'conn') this.render();
@@ -122,7 +135,7 @@ class TlsLens extends HTMLElement {
       el('div', { class: 'workspace' },
         el('nav', { class: 'panel steps-panel' }, this.steps),
         this.card));
-    this.root.append(el('link', { rel: 'stylesheet', href: new URL('style.css', BASE).href }), this.wrap);
+    this.root.replaceChildren(el('link', { rel: 'stylesheet', href: new URL('style.css', BASE).href }), this.wrap);
     bindSteps(this.steps, (step) => this.select(step));
     bindCardHover(this.card);
   }

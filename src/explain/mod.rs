@@ -199,21 +199,47 @@ fn set_times(messages: &mut [Message], cap: &Capture) {
         }
         let at = last.end() - 1;
         let i = cap.chunks.partition_point(|c| c.offset + c.len <= at);
-        if let Some(t) = cap.chunks.get(i).filter(|c| c.offset <= at).and_then(|c| c.time) {
-            m.time_ms = Some((t - start) as f64 / 1000.0);
+        // (Interfaces of a pcapng may have far-apart time offsets: a difference that does not
+        // fit is no time.)
+        if let Some(d) = cap.chunks.get(i).filter(|c| c.offset <= at).and_then(|c| c.time).and_then(|t| t.checked_sub(start)) {
+            m.time_ms = Some(d as f64 / 1000.0);
         }
     }
 }
 
-/// From the first ClientHello to the server's first answer and to the last Finished.
+/// From the first ClientHello to the server's first answer and to the last Finished of that
+/// handshake (a renegotiation's ClientHello after a Finished starts another one).
 fn timing(messages: &[Message]) -> Option<Timing> {
     let hs = |t: HandshakeType, d: Dir| messages.iter().filter(move |m| m.msg_type == Some(t) && m.dir == Some(d) && m.time_ms.is_some());
     let hello = hs(ht::CLIENT_HELLO, Dir::C2S).next()?.time_ms?;
     let answer = hs(ht::SERVER_HELLO, Dir::S2C).next().and_then(|m| m.time_ms);
-    let finished = messages.iter().filter(|m| m.msg_type == Some(ht::FINISHED)).filter_map(|m| m.time_ms).reduce(f64::max);
+    let first_finished = messages.iter().position(|m| m.msg_type == Some(ht::FINISHED));
+    let end = first_finished.and_then(|f| messages[f..].iter().position(|m| m.msg_type == Some(ht::CLIENT_HELLO) && !m.encrypted).map(|k| f + k)).unwrap_or(messages.len());
+    let finished = messages[..end].iter().filter(|m| m.msg_type == Some(ht::FINISHED)).filter_map(|m| m.time_ms).reduce(f64::max);
     let after = |t: Option<f64>| t.map(|t| ((t - hello) * 1000.0).round() / 1000.0);
     let out = Timing { server_hello_ms: after(answer), finished_ms: after(finished) };
     (out != Timing::default()).then_some(out)
+}
+
+/// The stream's chunks for the contract: cut where bytes that did not travel as they are begin
+/// and end (records rebuilt from plaintext, by a key log or a tool log that printed it; QUIC's
+/// decrypted frames), those marked `rebuilt`. (A tool log's records are pushed as they come, so
+/// one chunk can hold both kinds.)
+fn chunk_view(cap: &Capture) -> Vec<Chunk> {
+    let mut out = Vec::with_capacity(cap.chunks.len());
+    for c in &cap.chunks {
+        let end = c.offset + c.len;
+        let mut cuts: Vec<usize> = cap.decrypted.iter().flat_map(|&(o, l)| [o, o + l]).filter(|&x| c.offset < x && x < end).collect();
+        cuts.sort_unstable();
+        cuts.dedup();
+        let mut from = c.offset;
+        for to in cuts.into_iter().chain([end]) {
+            let rebuilt = c.layer == Some("quic-frames") || cap.decrypted.iter().any(|&(o, l)| (o..o + l).contains(&from));
+            out.push(Chunk { dir: c.dir, offset: from, len: to - from, frame: c.frame, layer: c.layer, rebuilt });
+            from = to;
+        }
+    }
+    out
 }
 
 fn or_dash(s: Option<String>) -> String {
@@ -284,7 +310,7 @@ pub fn connection(id: usize, cap: &Capture, mut tls: TlsConnection, hs: Handshak
         handshake: hs,
         stream: StreamView {
             hex: if opts.summary_only { String::new() } else { hexs(&cap.data) },
-            chunks: cap.chunks.iter().map(|c| Chunk { dir: c.dir, offset: c.offset, len: c.len, frame: c.frame, layer: c.layer, rebuilt: cap.decrypted.iter().any(|&(o, l)| (o..o + l).contains(&c.offset)) }).collect(),
+            chunks: chunk_view(cap),
         },
         records: tls.records,
         messages,
@@ -1849,6 +1875,21 @@ fn name_matches(pattern: &str, host: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Times from interfaces whose offsets lie far apart (pcapng if_tsoffset) do not overflow:
+    /// a difference that does not fit in i64 microseconds gives no time.
+    #[test]
+    fn far_apart_capture_times_give_no_time() {
+        let chunk = |offset: usize, time: i64| crate::input::ChunkIn { dir: Some(Dir::C2S), offset, len: 4, frame: Some(1), time: Some(time), layer: None };
+        let cap = Capture { start: Some(i64::MIN + 1), chunks: vec![chunk(0, 5_000), chunk(4, i64::MAX)], ..Default::default() };
+        let at = |o: usize| Message::at(Some(Dir::C2S), ct::HANDSHAKE, None, "m", crate::model::Span::new(o, 4));
+        let mut ms = vec![at(0), at(4)];
+        set_times(&mut ms, &cap);
+        assert_eq!(ms[1].time_ms, None);
+        let cap = Capture { start: Some(1_000), ..cap };
+        set_times(&mut ms, &cap);
+        assert_eq!(ms[0].time_ms, Some(4.0));
+    }
 
     #[test]
     fn wildcards_match_one_label() {

@@ -16,17 +16,17 @@ function fact(label, ...value) {
 }
 
 /** One summary tile: <div class="fact"><dt>label</dt><dd>value</dd></div> (div groups are valid in <dl>). */
+function tile(label, cls, ...value) {
+  const v = value.filter((x) => x !== null && x !== undefined && x !== false);
+  return el('div', { class: ['fact', cls] }, el('dt', { text: label }), el('dd', {}, v.length ? v : none()));
+}
+
 /** Capture times: the server's first answer and the last Finished, after the ClientHello. */
 function timingLines(tm) {
   const ms = (v) => v.toFixed(3);
   return el('div', { title: t('summary.timing.help') },
     tm.server_hello_ms != null ? el('div', { text: t('summary.timing.server', ms(tm.server_hello_ms)) }) : null,
     tm.finished_ms != null ? el('div', { text: t('summary.timing.finished', ms(tm.finished_ms)) }) : null);
-}
-
-function tile(label, cls, ...value) {
-  const v = value.filter((x) => x !== null && x !== undefined && x !== false);
-  return el('div', { class: ['fact', cls] }, el('dt', { text: label }), el('dd', {}, v.length ? v : none()));
 }
 
 function suiteParts(p) {
