@@ -172,6 +172,8 @@ struct KeySet {
 
 struct Walk<'a> {
     flow: &'a UdpFlow,
+    /// Each frame's capture time (microseconds since 1970), for the chunks.
+    times: BTreeMap<u32, i64>,
     cap: Capture,
     packets: Vec<Message>,
     crypto: [[CryptoStream; 3]; 2],
@@ -207,6 +209,7 @@ impl<'a> Walk<'a> {
     fn new(flow: &'a UdpFlow, kind: &'static str) -> Self {
         Walk {
             flow,
+            times: flow.datagrams.iter().filter_map(|d| Some((d.frame, d.ts?))).collect(),
             cap: Capture {
                 kind,
                 client: Some(std::net::SocketAddr::new(flow.client.0, flow.client.1).to_string()),
@@ -236,7 +239,7 @@ impl<'a> Walk<'a> {
         let offset = self.cap.data.len();
         self.cap.data.extend_from_slice(bytes);
         // The datagram's capture time (a frame holds one datagram).
-        let time = self.flow.datagrams.iter().find(|d| d.frame == frame).and_then(|d| d.ts);
+        let time = self.times.get(&frame).copied();
         self.cap.chunks.push(ChunkIn { dir: Some(dir), offset, len: bytes.len(), frame: Some(frame), time, layer });
         offset
     }
