@@ -753,18 +753,23 @@ test('n. the QUIC sample: packets and TLS messages as steps, the key derivation 
   }
 });
 
+/** Open `pcap` (tls-sni.pcapng) and compare its first two connections' ClientHellos. */
+async function compareTwoHellos(page, pcap) {
+  await page.setInputFiles('#file', pcap);
+  await page.waitForFunction(() => /tls-sni\.pcapng/.test(document.getElementById('status').textContent));
+  await page.waitForSelector('body[data-state="ready"]');
+  await page.click('#diff > summary');
+  await page.selectOption('#diff-a', '0');
+  await page.selectOption('#diff-b', '1');
+  await page.click('#diff-go');
+  await page.waitForSelector('.diff-table tbody tr');
+}
+
 test('o. two ClientHellos compared side by side, as `tls-lens diff` compares them', async () => {
   const SNI_PCAP = join(ROOT, 'tests', 'data', 'corpus', 'ja4', 'pcap', 'tls-sni.pcapng');
   const { context, page, consoleErrors, pageErrors } = await openPage();
   try {
-    await page.setInputFiles('#file', SNI_PCAP);
-    await page.waitForFunction(() => /tls-sni\.pcapng/.test(document.getElementById('status').textContent));
-    await page.waitForSelector('body[data-state="ready"]');
-    await page.click('#diff > summary');
-    await page.selectOption('#diff-a', '0');
-    await page.selectOption('#diff-b', '1');
-    await page.click('#diff-go');
-    await page.waitForSelector('.diff-table tbody tr');
+    await compareTwoHellos(page, SNI_PCAP);
     const rows = await page.$$eval('.diff-table tbody tr', (trs) => trs.map((tr) => ({ field: tr.dataset.field, state: tr.className })));
     const notes = await page.$$eval('.diff-notes li', (lis) => lis.map((li) => li.textContent));
     // The CLI's comparison of the same two connections.
@@ -788,14 +793,7 @@ test('o. two ClientHellos compared side by side, as `tls-lens diff` compares the
 test('o2. at 360 px the comparison and the sequence diagram fit the screen, their text at full size', async () => {
   const { context, page, consoleErrors, pageErrors } = await openPage({ viewport: { width: 360, height: 800 } });
   try {
-    await page.setInputFiles('#file', join(ROOT, 'tests', 'data', 'corpus', 'ja4', 'pcap', 'tls-sni.pcapng'));
-    await page.waitForFunction(() => /tls-sni\.pcapng/.test(document.getElementById('status').textContent));
-    await page.waitForSelector('body[data-state="ready"]');
-    await page.click('#diff > summary');
-    await page.selectOption('#diff-a', '0');
-    await page.selectOption('#diff-b', '1');
-    await page.click('#diff-go');
-    await page.waitForSelector('.diff-table tbody tr');
+    await compareTwoHellos(page, join(ROOT, 'tests', 'data', 'corpus', 'ja4', 'pcap', 'tls-sni.pcapng'));
     const m = await page.evaluate(() => {
       const svg = document.querySelector('.flow-svg');
       const label = svg.querySelector('.flow-label');
