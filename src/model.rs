@@ -482,9 +482,9 @@ pub struct Message {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub quic: Option<QuicPacket>,
     /// Captures: when the packet that brought the message's last byte was captured, in
-    /// milliseconds after the connection's first packet (microsecond precision).
+    /// microseconds after the connection's first packet.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub time_ms: Option<f64>,
+    pub time_us: Option<i64>,
 }
 
 impl Message {
@@ -494,14 +494,14 @@ impl Message {
     }
 }
 
-/// How long the handshake took, in milliseconds after the (first) ClientHello was captured:
+/// How long the handshake took, in microseconds after the (first) ClientHello was captured:
 /// until the server's first answer (ServerHello or HelloRetryRequest: one round trip plus the
 /// server's own time), and until the last Finished (the handshake done). Each is there when both
 /// messages are.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Timing {
-    pub server_hello_ms: Option<f64>,
-    pub finished_ms: Option<f64>,
+    pub server_hello_us: Option<i64>,
+    pub finished_us: Option<i64>,
 }
 
 #[derive(Clone, Debug, Default, Serialize)]

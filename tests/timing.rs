@@ -2,18 +2,18 @@
 //!   tshark -r FILE -o tcp.calculate_timestamps:TRUE -T fields -e tcp.stream -e frame.number \
 //!     -e tcp.time_relative -e tls.handshake.type
 //! (and `udp.calculate_timestamps` / `udp.time_relative` for QUIC): the time since the first
-//! frame of that TCP stream or UDP flow, which is what `time_ms` counts from.
+//! frame of that TCP stream or UDP flow, which is what `time_us` counts from.
 
 use tls_lens::{analyze, Options};
 
-fn conn_times(path: &str, stream: usize) -> (Vec<(String, Option<f64>)>, Option<tls_lens::model::Timing>) {
+fn conn_times(path: &str, stream: usize) -> (Vec<(String, Option<i64>)>, Option<tls_lens::model::Timing>) {
     let bytes = std::fs::read(path).unwrap();
     let a = analyze(&bytes, &Options::default());
     let c = a.connections.iter().find(|c| c.tcp_stream.or(c.udp_stream) == Some(stream)).unwrap();
-    (c.messages.iter().map(|m| (m.name.clone(), m.time_ms)).collect(), c.summary.timing.clone())
+    (c.messages.iter().map(|m| (m.name.clone(), m.time_us)).collect(), c.summary.timing.clone())
 }
 
-fn time_of(steps: &[(String, Option<f64>)], name: &str, nth: usize) -> f64 {
+fn time_of(steps: &[(String, Option<i64>)], name: &str, nth: usize) -> i64 {
     steps.iter().filter(|s| s.0 == name).nth(nth).and_then(|s| s.1).unwrap_or_else(|| panic!("{name} #{nth} has no time: {steps:?}"))
 }
 
@@ -23,17 +23,17 @@ fn time_of(steps: &[(String, Option<f64>)], name: &str, nth: usize) -> f64 {
 #[test]
 fn a_pcap_gives_each_step_its_frame_time() {
     let (steps, timing) = conn_times("tests/data/tls12-ecdhe-rsa.pcap", 0);
-    assert_eq!(time_of(&steps, "ClientHello", 0), 2.508);
+    assert_eq!(time_of(&steps, "ClientHello", 0), 2508);
     for m in ["ServerHello", "Certificate", "ServerKeyExchange", "ServerHelloDone"] {
-        assert_eq!(time_of(&steps, m, 0), 4.331, "{m}");
+        assert_eq!(time_of(&steps, m, 0), 4331, "{m}");
     }
-    assert_eq!(time_of(&steps, "ClientKeyExchange", 0), 6.077);
-    assert_eq!(time_of(&steps, "Finished", 0), 6.077);
-    assert_eq!(time_of(&steps, "Finished", 1), 6.448);
-    assert_eq!(time_of(&steps, "Alert", 0), 3001.117);
+    assert_eq!(time_of(&steps, "ClientKeyExchange", 0), 6077);
+    assert_eq!(time_of(&steps, "Finished", 0), 6077);
+    assert_eq!(time_of(&steps, "Finished", 1), 6448);
+    assert_eq!(time_of(&steps, "Alert", 0), 3001117);
     // ClientHello -> ServerHello 4.331 - 2.508; -> the server's Finished 6.448 - 2.508.
     let t = timing.unwrap();
-    assert_eq!((t.server_hello_ms, t.finished_ms), (Some(1.823), Some(3.94)));
+    assert_eq!((t.server_hello_us, t.finished_us), (Some(1823), Some(3940)));
 }
 
 /// tls13-hrr.pcapng (pcapng, microsecond resolution): the first ClientHello in frame 4
@@ -42,14 +42,14 @@ fn a_pcap_gives_each_step_its_frame_time() {
 #[test]
 fn a_pcapng_hello_retry_handshake() {
     let (steps, timing) = conn_times("www/samples/tls13-hrr.pcapng", 0);
-    assert_eq!(time_of(&steps, "ClientHello", 0), 0.454);
-    assert_eq!(time_of(&steps, "HelloRetryRequest", 0), 0.983);
-    assert_eq!(time_of(&steps, "ClientHello", 1), 1.992);
-    assert_eq!(time_of(&steps, "ServerHello", 0), 4.281);
-    assert_eq!(time_of(&steps, "Finished", 1), 6.777);
+    assert_eq!(time_of(&steps, "ClientHello", 0), 454);
+    assert_eq!(time_of(&steps, "HelloRetryRequest", 0), 983);
+    assert_eq!(time_of(&steps, "ClientHello", 1), 1992);
+    assert_eq!(time_of(&steps, "ServerHello", 0), 4281);
+    assert_eq!(time_of(&steps, "Finished", 1), 6777);
     // The server's first answer is the HelloRetryRequest.
     let t = timing.unwrap();
-    assert_eq!((t.server_hello_ms, t.finished_ms), (Some(0.529), Some(6.323)));
+    assert_eq!((t.server_hello_us, t.finished_us), (Some(529), Some(6323)));
 }
 
 /// latest.pcapng (the JA4 corpus), tcp.stream 3, whose first frame is not the file's:
@@ -59,11 +59,11 @@ fn a_pcapng_hello_retry_handshake() {
 #[test]
 fn times_count_from_the_connections_first_packet() {
     let (steps, _) = conn_times("tests/data/corpus/ja4/pcap/latest.pcapng", 3);
-    assert_eq!(time_of(&steps, "ClientHello", 0), 15.09);
-    assert_eq!(time_of(&steps, "ServerHello", 0), 22.691);
-    assert_eq!(time_of(&steps, "Certificate", 0), 25.638);
-    assert_eq!(time_of(&steps, "ClientKeyExchange", 0), 28.084);
-    assert_eq!(time_of(&steps, "NewSessionTicket", 0), 36.083);
+    assert_eq!(time_of(&steps, "ClientHello", 0), 15090);
+    assert_eq!(time_of(&steps, "ServerHello", 0), 22691);
+    assert_eq!(time_of(&steps, "Certificate", 0), 25638);
+    assert_eq!(time_of(&steps, "ClientKeyExchange", 0), 28084);
+    assert_eq!(time_of(&steps, "NewSessionTicket", 0), 36083);
 }
 
 /// quic-illustrated.pcapng, udp.stream 0: the client's Initial in frame 1 (0), the server's
@@ -71,12 +71,12 @@ fn times_count_from_the_connections_first_packet() {
 #[test]
 fn quic_packets_and_their_messages_have_times() {
     let (steps, timing) = conn_times("www/samples/quic-illustrated.pcapng", 0);
-    assert_eq!(time_of(&steps, "QUIC Initial", 0), 0.0);
-    assert_eq!(time_of(&steps, "ClientHello", 0), 0.0);
-    assert_eq!(time_of(&steps, "QUIC Initial", 1), 54.534);
-    assert_eq!(time_of(&steps, "ServerHello", 0), 54.534);
-    assert_eq!(time_of(&steps, "QUIC Handshake", 1), 54.614);
-    assert_eq!(timing.unwrap().server_hello_ms, Some(54.534));
+    assert_eq!(time_of(&steps, "QUIC Initial", 0), 0);
+    assert_eq!(time_of(&steps, "ClientHello", 0), 0);
+    assert_eq!(time_of(&steps, "QUIC Initial", 1), 54534);
+    assert_eq!(time_of(&steps, "ServerHello", 0), 54534);
+    assert_eq!(time_of(&steps, "QUIC Handshake", 1), 54614);
+    assert_eq!(timing.unwrap().server_hello_us, Some(54534));
 }
 
 /// Input without capture times (hex) has none: no made-up zeros.
@@ -85,6 +85,6 @@ fn hex_input_has_no_times() {
     let bytes = std::fs::read("www/samples/tls12-ecdhe-rsa.hex").unwrap();
     let a = analyze(&bytes, &Options::default());
     let c = &a.connections[0];
-    assert!(c.messages.iter().all(|m| m.time_ms.is_none()));
+    assert!(c.messages.iter().all(|m| m.time_us.is_none()));
     assert!(c.summary.timing.is_none());
 }

@@ -188,7 +188,7 @@ fn resolve_fields(lang: Lang, fields: &mut [Field]) {
     }
 }
 
-/// Each message's `time_ms`: when the packet that brought its last byte was captured, after the
+/// Each message's `time_us`: when the packet that brought its last byte was captured, after the
 /// connection's first packet (the chunk that holds that byte knows its frame's time).
 fn set_times(messages: &mut [Message], cap: &Capture) {
     let Some(start) = cap.start else { return };
@@ -202,7 +202,7 @@ fn set_times(messages: &mut [Message], cap: &Capture) {
         // (Interfaces of a pcapng may have far-apart time offsets: a difference that does not
         // fit is no time.)
         if let Some(d) = cap.chunks.get(i).filter(|c| c.offset <= at).and_then(|c| c.time).and_then(|t| t.checked_sub(start)) {
-            m.time_ms = Some(d as f64 / 1000.0);
+            m.time_us = Some(d);
         }
     }
 }
@@ -210,14 +210,14 @@ fn set_times(messages: &mut [Message], cap: &Capture) {
 /// From the first ClientHello to the server's first answer and to the last Finished of that
 /// handshake (a renegotiation's ClientHello after a Finished starts another one).
 fn timing(messages: &[Message]) -> Option<Timing> {
-    let hs = |t: HandshakeType, d: Dir| messages.iter().filter(move |m| m.msg_type == Some(t) && m.dir == Some(d) && m.time_ms.is_some());
-    let hello = hs(ht::CLIENT_HELLO, Dir::C2S).next()?.time_ms?;
-    let answer = hs(ht::SERVER_HELLO, Dir::S2C).next().and_then(|m| m.time_ms);
+    let hs = |t: HandshakeType, d: Dir| messages.iter().filter(move |m| m.msg_type == Some(t) && m.dir == Some(d) && m.time_us.is_some());
+    let hello = hs(ht::CLIENT_HELLO, Dir::C2S).next()?.time_us?;
+    let answer = hs(ht::SERVER_HELLO, Dir::S2C).next().and_then(|m| m.time_us);
     let first_finished = messages.iter().position(|m| m.msg_type == Some(ht::FINISHED));
     let end = first_finished.and_then(|f| messages[f..].iter().position(|m| m.msg_type == Some(ht::CLIENT_HELLO) && !m.encrypted).map(|k| f + k)).unwrap_or(messages.len());
-    let finished = messages[..end].iter().filter(|m| m.msg_type == Some(ht::FINISHED)).filter_map(|m| m.time_ms).reduce(f64::max);
-    let after = |t: Option<f64>| t.map(|t| ((t - hello) * 1000.0).round() / 1000.0);
-    let out = Timing { server_hello_ms: after(answer), finished_ms: after(finished) };
+    let finished = messages[..end].iter().filter(|m| m.msg_type == Some(ht::FINISHED)).filter_map(|m| m.time_us).max();
+    let after = |t: Option<i64>| t.and_then(|t| t.checked_sub(hello));
+    let out = Timing { server_hello_us: after(answer), finished_us: after(finished) };
     (out != Timing::default()).then_some(out)
 }
 
@@ -229,12 +229,16 @@ fn chunk_view(cap: &Capture) -> Vec<Chunk> {
     let mut out = Vec::with_capacity(cap.chunks.len());
     for c in &cap.chunks {
         let end = c.offset + c.len;
-        let mut cuts: Vec<usize> = cap.decrypted.iter().flat_map(|&(o, l)| [o, o + l]).filter(|&x| c.offset < x && x < end).collect();
-        cuts.sort_unstable();
-        cuts.dedup();
         let mut from = c.offset;
-        for to in cuts.into_iter().chain([end]) {
-            let rebuilt = c.layer == Some("quic-frames") || cap.decrypted.iter().any(|&(o, l)| (o..o + l).contains(&from));
+        while from < end {
+            // The rebuilt range this byte is in, and where the kind of bytes changes next.
+            let inside = cap.decrypted.iter().find(|&&(o, l)| (o..o + l).contains(&from));
+            let to = match inside {
+                Some(&(o, l)) => o + l,
+                None => cap.decrypted.iter().map(|&(o, _)| o).filter(|&o| o > from).min().unwrap_or(end),
+            }
+            .min(end);
+            let rebuilt = inside.is_some() || c.layer == Some("quic-frames");
             out.push(Chunk { dir: c.dir, offset: from, len: to - from, frame: c.frame, layer: c.layer, rebuilt });
             from = to;
         }
@@ -1885,10 +1889,10 @@ mod tests {
         let at = |o: usize| Message::at(Some(Dir::C2S), ct::HANDSHAKE, None, "m", crate::model::Span::new(o, 4));
         let mut ms = vec![at(0), at(4)];
         set_times(&mut ms, &cap);
-        assert_eq!(ms[1].time_ms, None);
+        assert_eq!(ms[1].time_us, None);
         let cap = Capture { start: Some(1_000), ..cap };
         set_times(&mut ms, &cap);
-        assert_eq!(ms[0].time_ms, Some(4.0));
+        assert_eq!(ms[0].time_us, Some(4_000));
     }
 
     #[test]

@@ -141,9 +141,12 @@ impl PacketSource {
                 // pcapng timestamps: a 64-bit count of the interface's units since 1970 (pcapng
                 // §4.3), plus the interface's offset in seconds; in microseconds here.
                 let micros = |high: u32, low: u32, units: u64, offset: i64| {
-                    let t = u128::from((u64::from(high) << 32) | u64::from(low));
-                    let us = i64::try_from(t.checked_mul(1_000_000)?.checked_div(u128::from(units))?).ok()?;
-                    us.checked_add(offset.checked_mul(1_000_000)?)
+                    let t = (u64::from(high) << 32) | u64::from(low);
+                    // Whole seconds, then the fraction (t % units < units: it fits once scaled for
+                    // the usual units, 10^3 to 10^9 a second; any other that does not is no time).
+                    let secs = i64::try_from(t.checked_div(units)?).ok()?;
+                    let frac = i64::try_from((t % units).checked_mul(1_000_000)? / units).ok()?;
+                    secs.checked_add(offset)?.checked_mul(1_000_000)?.checked_add(frac)
                 };
                 match block {
                     Block::InterfaceDescription(idb) => {

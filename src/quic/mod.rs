@@ -172,8 +172,6 @@ struct KeySet {
 
 struct Walk<'a> {
     flow: &'a UdpFlow,
-    /// Each frame's capture time (microseconds since 1970), for the chunks.
-    times: BTreeMap<u32, i64>,
     cap: Capture,
     packets: Vec<Message>,
     crypto: [[CryptoStream; 3]; 2],
@@ -209,7 +207,6 @@ impl<'a> Walk<'a> {
     fn new(flow: &'a UdpFlow, kind: &'static str) -> Self {
         Walk {
             flow,
-            times: flow.datagrams.iter().filter_map(|d| Some((d.frame, d.ts?))).collect(),
             cap: Capture {
                 kind,
                 client: Some(std::net::SocketAddr::new(flow.client.0, flow.client.1).to_string()),
@@ -238,8 +235,9 @@ impl<'a> Walk<'a> {
     fn push(&mut self, dir: Dir, bytes: &[u8], frame: u32, layer: Option<&'static str>) -> usize {
         let offset = self.cap.data.len();
         self.cap.data.extend_from_slice(bytes);
-        // The datagram's capture time (a frame holds one datagram).
-        let time = self.times.get(&frame).copied();
+        // The datagram's capture time (a frame holds one datagram; they are kept in frame order).
+        let d = &self.flow.datagrams;
+        let time = d.get(d.partition_point(|x| x.frame < frame)).filter(|x| x.frame == frame).and_then(|x| x.ts);
         self.cap.chunks.push(ChunkIn { dir: Some(dir), offset, len: bytes.len(), frame: Some(frame), time, layer });
         offset
     }

@@ -76,9 +76,9 @@ export function renderFlow(container, messages, selected, onSelect) {
     const label = `${m.step}. ${m.name}${m.encrypted ? ' · ' + t('enc.badge') : ''}`;
     g.appendChild(svg('text', { x: (LEFT + RIGHT) / 2, y: y + 1, 'text-anchor': 'middle', class: 'flow-label' }, label));
     // The capture time, beside the side that sent it.
-    if (m.time_ms != null) {
+    if (m.time_us != null) {
       const at = narrow ? { x: c2s ? LEFT + 4 : RIGHT - 4, y: y + 16, 'text-anchor': c2s ? 'start' : 'end' } : { x: c2s ? LEFT - 8 : RIGHT + 8, y: y + 10, 'text-anchor': c2s ? 'end' : 'start' };
-      g.appendChild(svg('text', { ...at, class: 'flow-time' }, t('steps.time', m.time_ms.toFixed(3))));
+      g.appendChild(svg('text', { ...at, class: 'flow-time' }, t('steps.time', (m.time_us / 1000).toFixed(3))));
     }
     root.appendChild(g);
   }

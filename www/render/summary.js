@@ -23,10 +23,10 @@ function tile(label, cls, ...value) {
 
 /** Capture times: the server's first answer and the last Finished, after the ClientHello. */
 function timingLines(tm) {
-  const ms = (v) => v.toFixed(3);
+  const ms = (us) => (us / 1000).toFixed(3);
   return el('div', { title: t('summary.timing.help') },
-    tm.server_hello_ms != null ? el('div', { text: t('summary.timing.server', ms(tm.server_hello_ms)) }) : null,
-    tm.finished_ms != null ? el('div', { text: t('summary.timing.finished', ms(tm.finished_ms)) }) : null);
+    tm.server_hello_us != null ? el('div', { text: t('summary.timing.server', ms(tm.server_hello_us)) }) : null,
+    tm.finished_us != null ? el('div', { text: t('summary.timing.finished', ms(tm.finished_us)) }) : null);
 }
 
 function suiteParts(p) {
