@@ -7,7 +7,7 @@ WASM_TARGET := wasm32-unknown-unknown
 WASM_OUT := target/$(WASM_TARGET)/release/tls_lens.wasm
 WASM_BINDGEN_VERSION = $(shell $(CARGO) pkgid wasm-bindgen 2>/dev/null | sed 's/.*[@#]//')
 
-.PHONY: run test setup setup-test wasm cli single test-rust test-wasm test-browser size screenshots clean
+.PHONY: run test setup setup-test wasm cli single package test-rust test-wasm test-browser size screenshots clean
 
 run: setup wasm cli single
 	@echo "TLS Lens: open http://127.0.0.1:$(PORT)/"
@@ -59,6 +59,11 @@ wasm: cli
 
 cli:
 	$(CARGO) build --release --bin tls-lens
+
+# The <tls-lens> element, its worker, cores and texts as an npm package in dist/, with TypeScript
+# declarations (`npm install ./dist`, or `npm pack` it).
+package: wasm
+	node www/build/package.mjs dist
 
 # One self-contained HTML file (JS and CSS inlined, wasm and samples embedded) for file:// use.
 single: wasm

@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import net from 'node:net';
@@ -1052,6 +1052,49 @@ test('s2. <tls-lens> below the fold fetches nothing until scrolled to; json= sho
     await context.close();
   }
 });
+
+test('s3. make package: the element as an npm package, installed with npm into a scratch site, renders', async () => {
+  const work = join(OUT, 'package-test');
+  rmSync(work, { recursive: true, force: true });
+  mkdirSync(join(work, 'site'), { recursive: true });
+  // The package (what make package writes to dist/), packed and installed as npm would.
+  execFileSync('node', [join(ROOT, 'www', 'build', 'package.mjs'), join(work, 'dist')], { cwd: ROOT, stdio: 'ignore' });
+  const meta = JSON.parse(readFileSync(join(work, 'dist', 'package.json'), 'utf8'));
+  assert.equal(meta.exports['.'].default, './tls-lens.js');
+  assert.match(readFileSync(join(work, 'dist', 'pkg', 'tls_lens.d.ts'), 'utf8'), /export function analyze\(/);
+  assert.match(readFileSync(join(work, 'dist', 'tls-lens.d.ts'), 'utf8'), /'tls-lens': TlsLensElement/);
+  const tgz = execFileSync('npm', ['pack', '--silent', '--pack-destination', work], { cwd: join(work, 'dist') }).toString().trim().split('\n').pop();
+  writeFileSyncSafe(join(work, 'site', 'package.json'), '{"name": "scratch", "private": true}');
+  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--offline', join(work, tgz)], { cwd: join(work, 'site'), stdio: 'ignore' });
+  assert.ok(existsSync(join(work, 'site', 'node_modules', 'tls-lens', 'pkg', 'tls_lens_lite_bg.wasm')));
+  writeFileSyncSafe(join(work, 'site', 'hello.hex'), readFileSync(TLS12_SAMPLE, 'utf8'));
+  writeFileSyncSafe(join(work, 'site', 'index.html'), `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>scratch</title><link rel="icon" href="data:,">
+    <script type="module" src="node_modules/tls-lens/tls-lens.js"></script></head>
+    <body><tls-lens id="x" src="hello.hex" step="3"></tls-lens></body></html>`);
+  const port = await freePort();
+  const site = spawn(join(ROOT, BIN), ['serve', join(work, 'site'), '--port', String(port)], { stdio: 'ignore' });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  try {
+    for (let i = 0; i < 50 && (await get(`http://127.0.0.1:${port}/`)) !== 200; i++) await new Promise((r) => setTimeout(r, 100));
+    await page.goto(`http://127.0.0.1:${port}/`);
+    await page.waitForFunction(() => document.querySelector('#x')?.shadowRoot?.querySelectorAll('#steps li[data-step]').length === 10);
+    await page.waitForSelector('#x .card[data-name="Certificate"]');
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+    site.kill();
+    rmSync(work, { recursive: true, force: true });
+  }
+});
+
+function writeFileSyncSafe(path, text) {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, text);
+}
 
 test('t. the single-file build works opened from file://, under its hash-based CSP', async () => {
   const single = join(ROOT, 'target', 'tls-lens.html');
