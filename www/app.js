@@ -8,7 +8,7 @@ import { renderSteps, markSelected, bindSteps } from './render/steps.js';
 import { renderCard, bindCardHover, focusSpan } from './render/card.js';
 import { renderSummary, resetConnFilter } from './render/summary.js';
 import { renderDiff } from './render/diff.js';
-import { renderFlow, markFlow } from './render/flow.js';
+import { renderFlow, markFlow, flowOutOfShape } from './render/flow.js';
 import { WorkerClient, browserLang, isCaptureFile } from './worker-client.js';
 
 const SAMPLES = [
@@ -803,11 +803,15 @@ function bind() {
     if (state.ready && state.bytes) run({ keepStep: true });
   });
   ui.hideOpened.addEventListener('change', () => renderAll());
-  // A diagram drawn while its panel was closed is drawn again when it opens (at its width).
-  ui.flowPanel.addEventListener('toggle', () => {
+  // A diagram drawn while its panel was closed, or for another width (a phone turned, a window
+  // resized), is drawn again at the width it has now.
+  const redrawFlow = () => {
     const conn = currentConn();
-    if (ui.flowPanel.open && conn && !ui.flowPanel.hidden) renderFlow(ui.flow, ui.hideOpened.checked ? conn.messages.filter((m) => !openedSteps(conn.messages).has(m.step)) : conn.messages, state.step, select);
-  });
+    if (!ui.flowPanel.open || !conn || ui.flowPanel.hidden) return;
+    renderFlow(ui.flow, ui.hideOpened.checked ? conn.messages.filter((m) => !openedSteps(conn.messages).has(m.step)) : conn.messages, state.step, select);
+  };
+  ui.flowPanel.addEventListener('toggle', redrawFlow);
+  if (typeof ResizeObserver !== 'undefined') new ResizeObserver(() => { if (flowOutOfShape(ui.flow)) redrawFlow(); }).observe(ui.flowPanel);
   ui.share.addEventListener('click', () => { share().catch((err) => setStatus(String(err.message || err), 'has-errors')); });
   // Esc: back from the card (or a panel) to the selected step of the list.
   document.addEventListener('keydown', (e) => {

@@ -809,6 +809,16 @@ test('o2. at 360 px the comparison and the sequence diagram fit the screen, thei
     assert.ok(m.scroll <= 372, `page ${m.scroll} px wide`);
     assert.ok(m.label >= 11, `diagram labels ${m.label.toFixed(1)} px`);
     assert.deepEqual(m.sides, ['"A"', '"B"']);
+    // A phone turned: at 800 px the diagram is drawn wide again, back at 360 narrow again.
+    const labelPx = () => page.evaluate(() => {
+      const svg = document.querySelector('.flow-svg');
+      return parseFloat(getComputedStyle(svg.querySelector('.flow-label')).fontSize) * svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+    });
+    await page.setViewportSize({ width: 800, height: 600 });
+    await page.waitForFunction(() => document.querySelector('.flow-svg').viewBox.baseVal.width === 640);
+    await page.setViewportSize({ width: 360, height: 800 });
+    await page.waitForFunction(() => document.querySelector('.flow-svg').viewBox.baseVal.width < 400);
+    assert.ok((await labelPx()) >= 11);
     assert.deepEqual(pageErrors, []);
     assert.deepEqual(consoleErrors, []);
   } finally {

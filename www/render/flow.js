@@ -27,18 +27,32 @@ function flights(messages) {
   return out;
 }
 
-export function renderFlow(container, messages, selected, onSelect) {
-  clear(container);
-  if (!messages.length) return;
-  // Drawn at the width it is shown at when that is narrow (a phone, a narrow column): scaled
-  // down from 640, its labels would shrink to a few pixels. Narrow: the lifelines closer to the
-  // edges and each time under its arrow, by the sender.
-  // (Measured only where it can be narrow: reading a width forces a layout, which the page's
-  // first view on a wide screen does not pay for.)
+/**
+ * The width to draw at: the width shown when that is narrow (a phone, a narrow column: scaled
+ * down from 640, the labels would shrink to a few pixels), else 640. (Measured only where it can
+ * be narrow: reading a width forces a layout, which the page's first view on a wide screen does
+ * not pay for.)
+ */
+function drawWidth(container) {
   const mayBeNarrow = innerWidth < 700 || container.getRootNode() !== document;
   const avail = mayBeNarrow ? Math.round(container.clientWidth || 0) : 0;
-  const narrow = avail > 0 && avail < 560;
-  const W = narrow ? Math.max(280, avail) : WIDE;
+  return avail > 0 && avail < 560 ? Math.max(280, avail) : WIDE;
+}
+
+/** Whether the diagram in `container` was drawn for another width than it has now. */
+export function flowOutOfShape(container) {
+  const drawn = Number(container.dataset.width || 0);
+  return drawn > 0 && drawWidth(container) !== drawn;
+}
+
+export function renderFlow(container, messages, selected, onSelect) {
+  clear(container);
+  delete container.dataset.width;
+  if (!messages.length) return;
+  // Narrow: the lifelines closer to the edges and each time under its arrow, by the sender.
+  const W = drawWidth(container);
+  const narrow = W !== WIDE;
+  container.dataset.width = String(W);
   const LEFT = narrow ? 36 : 110;
   const RIGHT = W - LEFT;
   const h = TOP + messages.length * ROW + 16;
