@@ -21,7 +21,7 @@ setup:
 	@v="$(WASM_BINDGEN_VERSION)"; \
 	  if [ "$$(wasm-bindgen --version 2>/dev/null | cut -d' ' -f2)" != "$$v" ]; then \
 	    echo "installing wasm-bindgen-cli $$v"; $(CARGO) install wasm-bindgen-cli --version "=$$v"; fi
-	@[ -x node_modules/.bin/wasm-opt ] && [ -d node_modules/playwright-core ] && [ -x node_modules/.bin/esbuild ] || npm install --no-audit --no-fund
+	@[ -x node_modules/.bin/wasm-opt ] && [ -d node_modules/playwright-core ] && [ -x node_modules/.bin/esbuild ] && [ -d node_modules/marked ] || npm install --no-audit --no-fund
 
 setup-test:
 	@# A CJK font, so that the Chinese screenshots show characters, not boxes.

@@ -24,6 +24,10 @@ enum Cmd {
         /// Print the JSON contract (schema tls-lens/1) instead of text.
         #[arg(long)]
         json: bool,
+        /// Output format: text (the default), json (as --json) or markdown (a tutorial: a summary
+        /// table, a Mermaid sequence diagram, the numbered steps; with --fields, field tables).
+        #[arg(long, default_value = "text")]
+        format: String,
         /// Language of the explanations: en or zh.
         #[arg(long, default_value = "en")]
         lang: String,
@@ -134,7 +138,7 @@ pub fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
-        Cmd::Explain { file, json, lang, fields, color, conn, stream, udp_stream, keylog } => {
+        Cmd::Explain { file, json, format, lang, fields, color, conn, stream, udp_stream, keylog } => {
             let input = match read_input(&file) {
                 Ok(b) => b,
                 Err(e) => {
@@ -146,6 +150,10 @@ pub fn main() -> ExitCode {
                 eprintln!("tls-lens: unknown language {lang:?} (use en or zh)");
                 return ExitCode::from(2);
             };
+            if !matches!(format.as_str(), "text" | "json" | "markdown" | "md") {
+                eprintln!("tls-lens: unknown format {format:?} (use text, json or markdown)");
+                return ExitCode::from(2);
+            }
             let keylog = match keylog.map(std::fs::read_to_string).transpose() {
                 Ok(k) => k.unwrap_or_default(),
                 Err(e) => {
@@ -163,8 +171,10 @@ pub fn main() -> ExitCode {
                 a.diagnostics.retain(|d| d.connection.is_none_or(|c| c == n));
             }
             let mut out = std::io::stdout().lock();
-            let res = if json {
+            let res = if json || format == "json" {
                 serde_json::to_writer_pretty(&mut out, &a).map_err(std::io::Error::other).and_then(|_| writeln!(out))
+            } else if format == "markdown" || format == "md" {
+                out.write_all(tls_lens::markdown::markdown(&a, fields).as_bytes())
             } else {
                 let colour = match color.as_str() {
                     "always" => true,

@@ -9,6 +9,7 @@ pub mod explain;
 pub mod fingerprint;
 pub mod handshake;
 pub mod input;
+pub mod markdown;
 pub mod model;
 pub mod net;
 pub mod quic;

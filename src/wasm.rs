@@ -48,6 +48,18 @@ fn options(lang: &str) -> Result<Options, JsError> {
 /// Give the core the texts of a language: the contents of `pkg/texts-<lang>.tsv`
 /// (`tls-lens texts <lang>`). Both page cores need them; a build with the `texts` feature has
 /// them built in and ignores this.
+/// The explanation as Markdown (a tutorial: summary table, Mermaid diagram, numbered steps; with
+/// `fields`, each step's field table), for the page's *Copy as Markdown*.
+#[wasm_bindgen(js_name = markdown)]
+pub fn markdown_js(input: &[u8], lang: &str, keylog: Option<String>, fields: bool) -> Result<String, JsError> {
+    crate::needs_full_core();
+    let a = analyze(input, &Options { keylog: keylog.unwrap_or_default(), ..options(lang)? });
+    if crate::needs_full_core() {
+        return Err(JsError::new(NEEDS_FULL));
+    }
+    Ok(crate::markdown::markdown(&a, fields))
+}
+
 #[wasm_bindgen(js_name = setTexts)]
 pub fn set_texts(lang: &str, tsv: &str) -> Result<(), JsError> {
     let Some(lang) = Lang::parse(lang) else { return Err(JsError::new(&format!("tls-lens: no language \"{lang}\""))) };

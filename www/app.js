@@ -111,6 +111,8 @@ const ui = {
   flow: $('flow'),
   flowPanel: $('flow-panel'),
   share: $('share'),
+  markdown: $('markdown'),
+  mdOut: $('md-out'),
   shareKeylog: $('share-keylog'),
   keylogClear: $('keylog-clear'),
   shareKeylogLabel: $('share-keylog-label'),
@@ -279,6 +281,7 @@ function failure(err) {
 }
 
 async function run({ keepStep = false } = {}) {
+  ui.mdOut.hidden = true; // a Markdown copy of the last input is stale now
   if (!state.bytes) return;
   document.body.dataset.state = 'busy';
   if (!keepStep) {
@@ -610,6 +613,27 @@ async function share() {
   }
 }
 
+/** The explanation as Markdown (the core writes it): to the clipboard, and shown under the input. */
+async function copyMarkdown() {
+  if (!state.bytes || !state.result) {
+    setStatus(t('share.nothing'), 'has-errors');
+    return;
+  }
+  if (state.overview) {
+    setStatus(t('md.big'), 'has-errors');
+    return;
+  }
+  const md = (await call('markdown', { keylog: state.keylog, fields: true })).result;
+  ui.mdOut.value = md;
+  ui.mdOut.hidden = false;
+  try {
+    await navigator.clipboard.writeText(md);
+    setStatus(t('md.copied', md.length));
+  } catch {
+    setStatus(t('md.shown', md.length));
+  }
+}
+
 /** Open what a link holds; false when the fragment holds no input. */
 async function openLink() {
   const p = new URLSearchParams(location.hash.slice(1));
@@ -813,6 +837,7 @@ function bind() {
   ui.flowPanel.addEventListener('toggle', redrawFlow);
   if (typeof ResizeObserver !== 'undefined') new ResizeObserver(() => { if (flowOutOfShape(ui.flow)) redrawFlow(); }).observe(ui.flowPanel);
   ui.share.addEventListener('click', () => { share().catch((err) => setStatus(String(err.message || err), 'has-errors')); });
+  ui.markdown.addEventListener('click', () => { copyMarkdown().catch((err) => setStatus(String(err.message || err), 'has-errors')); });
   // Esc: back from the card (or a panel) to the selected step of the list.
   document.addEventListener('keydown', (e) => {
     if (e.key !== 'Escape' || e.defaultPrevented) return;

@@ -1,6 +1,6 @@
 // TLS Lens worker: the wasm core runs here, off the page's main thread, so a big capture never
 // freezes the page. Requests: {id, op: 'analyze' | 'overview' | 'explainStream' | 'diff', bytes?, stream?,
-// transport?, lang}. Replies: {id, progress: [done, total]} while reading, then {id, result, ms, core}
+// transport?, lang} ('markdown', with fields?, answers the explanation as Markdown text). Replies: {id, progress: [done, total]} while reading, then {id, result, ms, core}
 // or {id, error, fatal} (fatal: the core trapped and this worker must be replaced), in the order
 // the requests came. The last input's bytes stay here so that
 // picking another connection of a big capture does not copy them again.
@@ -10,13 +10,13 @@
 // big capture (listed with 'overview': the full core's download is small beside it, and one core
 // holds one copy of it), the full one is loaded and answers from then on. Neither carries the
 // texts: each is given those of the language asked for, fetched once (texts-<lang>.tsv).
-import initLite, { analyze as analyzeLite, overview as overviewLite, explainStream as explainStreamLite, diffHellos as diffHellosLite, setTexts } from './pkg/tls_lens_lite.js';
-import initFull, { analyze, overview, explainStream, diffHellos, setTexts as setTextsFull } from './pkg/tls_lens.js';
+import initLite, { analyze as analyzeLite, overview as overviewLite, explainStream as explainStreamLite, diffHellos as diffHellosLite, markdown as markdownLite, setTexts } from './pkg/tls_lens_lite.js';
+import initFull, { analyze, overview, explainStream, diffHellos, markdown, setTexts as setTextsFull } from './pkg/tls_lens.js';
 import { browserLang } from './worker-client.js';
 
 const NEEDS_FULL = 'tls-lens: this input needs the full core';
-const LITE = { name: 'lite', analyze: analyzeLite, overview: overviewLite, explainStream: explainStreamLite, diffHellos: diffHellosLite, setTexts, texts: {} };
-const FULL = { name: 'full', analyze, overview, explainStream, diffHellos, setTexts: setTextsFull, texts: {} };
+const LITE = { name: 'lite', analyze: analyzeLite, overview: overviewLite, explainStream: explainStreamLite, diffHellos: diffHellosLite, markdown: markdownLite, setTexts, texts: {} };
+const FULL = { name: 'full', analyze, overview, explainStream, diffHellos, markdown, setTexts: setTextsFull, texts: {} };
 
 // A load that failed is tried again by the next request.
 const retryable = (load) => {
@@ -91,6 +91,7 @@ function run(core, d, input) {
   }
   if (d.op === 'diff') return core.diffHellos(input, d.a, d.bytesB || input, d.b, d.lang, d.labelA, d.labelB);
   if (d.op === 'explainStream') return core.explainStream(input, d.stream, d.lang, d.keylog || undefined, d.transport || undefined);
+  if (d.op === 'markdown') return core.markdown(input, d.lang, d.keylog || undefined, !!d.fields);
   return core.analyze(input, d.lang, d.keylog || undefined);
 }
 

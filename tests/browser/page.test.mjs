@@ -10,6 +10,7 @@ import net from 'node:net';
 import http from 'node:http';
 import { gzipSync, inflateSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
+import { marked } from 'marked';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, '..', '..');
@@ -1105,6 +1106,41 @@ function writeFileSyncSafe(path, text) {
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, text);
 }
+
+test('s4. Copy as Markdown: the explanation for a tutorial, parsed by a Markdown parser, holds every step', async () => {
+  const { context, page, consoleErrors, pageErrors } = await openPage();
+  try {
+    await page.selectOption('#samples', 'tls12-ecdhe-rsa.pcap');
+    await page.waitForFunction(() => document.querySelector('.step-time'));
+    await page.waitForSelector('body[data-state="ready"]');
+    const steps = await stepsOf(page);
+    await page.click('#markdown');
+    await page.waitForFunction(() => !document.getElementById('md-out').hidden);
+    const md = await page.$eval('#md-out', (t) => t.value);
+    // Parsed by marked (npm): one <h2> per step with its number and title, the summary table,
+    // the Mermaid diagram as a code block with one arrow per step, field tables.
+    const html = marked.parse(md);
+    const h2 = [...html.matchAll(/<h2[^>]*>(\d+)\. /g)].map((m) => Number(m[1]));
+    assert.deepEqual(h2, steps.map((s) => s.step));
+    assert.match(html, /<table>[\s\S]*Cipher suite[\s\S]*TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256/);
+    const mermaid = /<code class="language-mermaid">([\s\S]*?)<\/code>/.exec(html);
+    assert.ok(mermaid, 'a mermaid block');
+    assert.equal((mermaid[1].match(/(C|S)-{1,2}&gt;&gt;(S|C):/g) || []).length, steps.length);
+    assert.ok((html.match(/<table>/g) || []).length > steps.length / 2, 'field tables');
+    // In Chinese too.
+    await page.selectOption('#lang', 'zh');
+    await page.waitForSelector('body[data-state="ready"]');
+    await page.click('#markdown');
+    await page.waitForFunction(() => /客户端/.test(document.getElementById('md-out').value));
+    const zh = marked.parse(await page.$eval('#md-out', (t) => t.value));
+    assert.match(zh, /<th>概要<\/th>/);
+    assert.equal([...zh.matchAll(/<h2[^>]*>\d+\. /g)].length, steps.length);
+    assert.deepEqual(pageErrors, []);
+    assert.deepEqual(consoleErrors, []);
+  } finally {
+    await context.close();
+  }
+});
 
 test('t. the single-file build works opened from file://, under its hash-based CSP', async () => {
   const single = join(ROOT, 'target', 'tls-lens.html');
