@@ -49,7 +49,9 @@ fn options(lang: &str) -> Result<Options, JsError> {
 /// (`tls-lens texts <lang>`). Both page cores need them; a build with the `texts` feature has
 /// them built in and ignores this.
 /// The explanation as Markdown (a tutorial: summary table, Mermaid diagram, numbered steps; with
-/// `fields`, each step's field table), for the page's *Copy as Markdown*.
+/// `fields`, each step's field table), for the page's *Copy as Markdown*. Only in the full core:
+/// the lite one, on the page's first path, stays without it.
+#[cfg(feature = "full")]
 #[wasm_bindgen(js_name = markdown)]
 pub fn markdown_js(input: &[u8], lang: &str, keylog: Option<String>, fields: bool) -> Result<String, JsError> {
     crate::needs_full_core();

@@ -10,12 +10,12 @@
 // big capture (listed with 'overview': the full core's download is small beside it, and one core
 // holds one copy of it), the full one is loaded and answers from then on. Neither carries the
 // texts: each is given those of the language asked for, fetched once (texts-<lang>.tsv).
-import initLite, { analyze as analyzeLite, overview as overviewLite, explainStream as explainStreamLite, diffHellos as diffHellosLite, markdown as markdownLite, setTexts } from './pkg/tls_lens_lite.js';
+import initLite, { analyze as analyzeLite, overview as overviewLite, explainStream as explainStreamLite, diffHellos as diffHellosLite, setTexts } from './pkg/tls_lens_lite.js';
 import initFull, { analyze, overview, explainStream, diffHellos, markdown, setTexts as setTextsFull } from './pkg/tls_lens.js';
 import { browserLang } from './worker-client.js';
 
 const NEEDS_FULL = 'tls-lens: this input needs the full core';
-const LITE = { name: 'lite', analyze: analyzeLite, overview: overviewLite, explainStream: explainStreamLite, diffHellos: diffHellosLite, markdown: markdownLite, setTexts, texts: {} };
+const LITE = { name: 'lite', analyze: analyzeLite, overview: overviewLite, explainStream: explainStreamLite, diffHellos: diffHellosLite, setTexts, texts: {} };
 const FULL = { name: 'full', analyze, overview, explainStream, diffHellos, markdown, setTexts: setTextsFull, texts: {} };
 
 // A load that failed is tried again by the next request.
@@ -67,7 +67,8 @@ if (!single) {
 
 /** The core for this request: the lite one while it can, else the full one. */
 async function coreFor(d) {
-  if (!fullOnly && !d.keylog && d.op !== 'overview') {
+  // (Markdown is written by the full core only.)
+  if (!fullOnly && !d.keylog && d.op !== 'overview' && d.op !== 'markdown') {
     try {
       return await loadTexts(code(d.lang));
     } catch {
