@@ -260,12 +260,14 @@ pub fn connection(id: usize, cap: &Capture, mut tls: TlsConnection, hs: Handshak
         }
     }
     let mut notes = notes(&tls, &hs, &summary, opts, cap.time);
+    let advice = good_config(&notes, opts);
     notes.extend(cap.notes.iter().chain(tls.notes.iter()).map(|(sev, r)| Note { severity: *sev, text: String::new(), span: None, text_ref: r.clone() }));
+    // Most severe first; the advice on a good configuration closes the list.
+    crate::reader::sort_by_u64(&mut notes, |n| 255 - n.severity as u64);
+    notes.extend(advice);
     for n in notes.iter_mut() {
         n.text = render(lang, &n.text_ref, None);
     }
-    // Most severe first; the advice on a good configuration closes the list.
-    crate::reader::sort_by_u64(&mut notes, |n| (n.text_ref.key == "note.good_config") as u64 * 256 + (255 - n.severity as u64));
     let mut messages = std::mem::take(&mut tls.messages);
     set_times(&mut messages, cap);
     summary.timing = timing(&messages);
@@ -1788,7 +1790,11 @@ fn notes(tls: &TlsConnection, hs: &Handshake, s: &Summary, opts: &Options, captu
             out.push(note(Danger, if after { t } else { failed_handshake(t, a, before, s, f.client_hello.as_ref().map(|c| c.legacy_version)) }));
         }
     }
-    // After a weakness of the configuration: what a good one looks like.
+    out
+}
+
+/// After a weakness of the configuration among `notes`: what a good one looks like.
+fn good_config(notes: &[Note], opts: &Options) -> Option<Note> {
     const CONFIG: [&str; 15] = [
         "note.old_version",
         "note.cbc",
@@ -1808,16 +1814,13 @@ fn notes(tls: &TlsConnection, hs: &Handshake, s: &Summary, opts: &Options, captu
     ];
     // Where this connection falls short of it, in words of the output language.
     let mut short: Vec<String> = Vec::new();
-    for k in CONFIG.iter().filter(|k| out.iter().any(|n| n.text_ref.key == **k)) {
+    for k in CONFIG.iter().filter(|k| notes.iter().any(|n| n.text_ref.key == **k)) {
         let w = render(opts.lang, &TextRef::new(format!("word.short.{}", &k["note.".len()..])), None);
         if !short.contains(&w) {
             short.push(w);
         }
     }
-    if !short.is_empty() {
-        out.push(note(Info, TextRef::new("note.good_config").arg("short", short.join(if opts.lang == Lang::Zh { "、" } else { "; " }))));
-    }
-    out
+    (!short.is_empty()).then(|| note(NoteSeverity::Info, TextRef::new("note.good_config").arg("short", short.join(if opts.lang == Lang::Zh { "、" } else { "; " }))))
 }
 
 /// A handshake that a fatal alert ended: who sent it, after which message, and the likely cause
