@@ -75,8 +75,8 @@ after(async () => {
   if (server && server.exitCode === null) server.kill();
 });
 
-/** A fresh page that records console errors and page errors. */
-async function openPage(opts = {}) {
+/** A fresh page, not yet navigated, that records console errors, page errors and requests. */
+async function blankPage(opts = {}) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US', ...opts });
   const page = await context.newPage();
   const consoleErrors = [];
@@ -85,6 +85,12 @@ async function openPage(opts = {}) {
   page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
   page.on('pageerror', (e) => pageErrors.push(String(e)));
   page.on('request', (r) => requests.push(r.url()));
+  return { context, page, consoleErrors, pageErrors, requests };
+}
+
+/** A fresh page on the site, ready. */
+async function openPage(opts = {}) {
+  const { context, page, consoleErrors, pageErrors, requests } = await blankPage(opts);
   await page.goto(base);
   await page.waitForSelector('body[data-state="ready"]');
   return { context, page, consoleErrors, pageErrors, requests };
@@ -1001,13 +1007,9 @@ test('s. <tls-lens> elements and the embed iframe on the embedding guide: render
 });
 
 test('s2. <tls-lens> below the fold fetches nothing until scrolled to; json= shows the CLI\'s JSON with no wasm', async () => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
-  const page = await context.newPage();
-  const errors = [];
-  const requests = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  page.on('request', (r) => requests.push(new URL(r.url()).pathname));
+  const { context, page, consoleErrors, pageErrors, requests: urls } = await blankPage();
+  // The paths fetched so far.
+  const requests = () => urls.map((u) => new URL(u).pathname);
   // A tutorial page: a long article with three elements far below the fold, the last one
   // showing `tls-lens explain --json` output (make wasm writes pkg/default-en.json that way).
   const filler = Array.from({ length: 60 }, (_, i) => `<p>Paragraph ${i} of a long article about TLS.</p>`).join('\n');
@@ -1021,28 +1023,28 @@ test('s2. <tls-lens> below the fold fetches nothing until scrolled to; json= sho
     await page.goto(base + 'host-article.html');
     await page.waitForLoadState('networkidle');
     // Only the element's own module: no rendering modules, styles, inputs, worker or core.
-    const own = requests.filter((p) => p !== '/host-article.html');
+    const own = requests().filter((p) => p !== '/host-article.html');
     assert.deepEqual(own, ['/tls-lens.js'], 'requests before any element is near the viewport');
     assert.equal(await page.$eval('#a', (e) => e.shadowRoot.childElementCount), 0, 'an unseen element builds nothing');
 
     // Scrolled to, the first starts: its input, the rendering modules, the worker and the lite core.
     await page.locator('#a').scrollIntoViewIfNeeded();
     await page.waitForFunction(() => document.querySelector('#a')?.shadowRoot?.querySelectorAll('#steps li[data-step]').length === 10);
-    assert.ok(requests.includes('/samples/tls12-ecdhe-rsa.hex'));
-    assert.ok(requests.some((p) => /tls_lens_lite_bg\.wasm$/.test(p)), 'the lite core');
-    assert.ok(!requests.includes('/samples/tls13-rfc8448.hex'), 'the second element has not started');
+    assert.ok(requests().includes('/samples/tls12-ecdhe-rsa.hex'));
+    assert.ok(requests().some((p) => /tls_lens_lite_bg\.wasm$/.test(p)), 'the lite core');
+    assert.ok(!requests().includes('/samples/tls13-rfc8448.hex'), 'the second element has not started');
 
     // The JSON element: the CLI's analysis shown as it is; no core is fetched for it.
-    const before = requests.length;
+    const before = requests().length;
     await page.locator('#c').scrollIntoViewIfNeeded();
     await page.waitForFunction(() => document.querySelector('#c')?.shadowRoot?.querySelectorAll('.flow g[data-step]').length === 10);
-    const after = requests.slice(before);
+    const after = requests().slice(before);
     assert.ok(after.includes('/pkg/default-en.json'), 'the JSON');
     assert.ok(!after.some((p) => /\.wasm$|worker\.js$|\.tsv$/.test(p)), `no core for a JSON element: ${after.join(', ')}`);
     const json = JSON.parse(readFileSync(join(ROOT, 'www', 'pkg', 'default-en.json'), 'utf8'));
     const shown = await page.$eval('#c', (e) => e.shadowRoot.querySelector('.card .explanation').textContent);
     assert.equal(shown.trim(), json.connections[0].messages[0].explanation.trim());
-    assert.ok(!requests.includes('/samples/tls13-rfc8448.hex'), 'an element jumped over (never near the viewport) has not started');
+    assert.ok(!requests().includes('/samples/tls13-rfc8448.hex'), 'an element jumped over (never near the viewport) has not started');
 
     // keylog=: a capture and its key log from the embedding site, decrypted in the element.
     await page.route(base + 'site/tls13.pcap', (route) => route.fulfill({ status: 200, contentType: 'application/octet-stream', body: readFileSync(join(ROOT, 'tests', 'data', 'tls13.pcap')) }));
@@ -1058,7 +1060,7 @@ test('s2. <tls-lens> below the fold fetches nothing until scrolled to; json= sho
     await page.waitForFunction(() => document.querySelector('#d')?.shadowRoot?.querySelectorAll('#steps li.decrypted').length > 0, null, { timeout: 30_000 });
     const decrypted = await page.$eval('#d', (e) => [...e.shadowRoot.querySelectorAll('#steps li.decrypted')].map((li) => li.dataset.name));
     assert.ok(decrypted.includes('Certificate') && decrypted.includes('Finished'), decrypted.join(', '));
-    assert.deepEqual(errors, []);
+    assert.deepEqual([...consoleErrors, ...pageErrors], []);
   } finally {
     await context.close();
   }
@@ -1084,17 +1086,13 @@ test('s3. make package: the element as an npm package, installed with npm into a
     <body><tls-lens id="x" src="hello.hex" step="3"></tls-lens></body></html>`);
   const port = await freePort();
   const site = spawn(join(ROOT, BIN), ['serve', join(work, 'site'), '--port', String(port)], { stdio: 'ignore' });
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  const { context, page, consoleErrors, pageErrors } = await blankPage();
   try {
     for (let i = 0; i < 50 && (await get(`http://127.0.0.1:${port}/`)) !== 200; i++) await new Promise((r) => setTimeout(r, 100));
     await page.goto(`http://127.0.0.1:${port}/`);
     await page.waitForFunction(() => document.querySelector('#x')?.shadowRoot?.querySelectorAll('#steps li[data-step]').length === 10);
     await page.waitForSelector('#x .card[data-name="Certificate"]');
-    assert.deepEqual(errors, []);
+    assert.deepEqual([...consoleErrors, ...pageErrors], []);
   } finally {
     await context.close();
     site.kill();
