@@ -483,7 +483,7 @@ fn print_text(out: &mut impl Write, a: &Analysis, fields: bool, colour: bool) ->
         writeln!(out, "{}", line("SNI", s.sni.clone()))?;
         if let Some(t) = &s.timing {
             // Each clause only when its time is known.
-            let part = |key: &str, v: Option<i64>| v.map(|v| tls_lens::explain::render(lang, &tls_lens::model::TextRef::new(key).arg("ms", ms(v)), None));
+            let part = |key: &str, v: Option<i64>| v.map(|v| tls_lens::explain::render(lang, &tls_lens::model::TextRef::new(key).arg("ms", tls_lens::model::millis(v)), None));
             let server = part("word.cli.timing.server", t.server_hello_us);
             let finished = part(if server.is_some() { "word.cli.timing.and_finished" } else { "word.cli.timing.finished" }, t.finished_us);
             let text = format!("{}{}{}", server.unwrap_or_default(), finished.unwrap_or_default(), w("@word.cli.timing.note"));
@@ -514,7 +514,7 @@ fn print_text(out: &mut impl Write, a: &Analysis, fields: bool, colour: bool) ->
             let at = if m.span.len > 0 { c.p("2", &format!("@{}+{}", m.span.offset, m.span.len)) } else { String::new() };
             // The capture time of the packet that completed it (captures only).
             let at = match m.time_us {
-                Some(t) => format!("{at}  {}", c.p("2", &tls_lens::explain::render(lang, &tls_lens::model::TextRef::new("word.cli.ms").arg("ms", ms(t)), None))),
+                Some(t) => format!("{at}  {}", c.p("2", &tls_lens::explain::render(lang, &tls_lens::model::TextRef::new("word.cli.ms").arg("ms", tls_lens::model::millis(t)), None))),
                 None => at,
             };
             writeln!(out, "{:>3}. {dir}{inferred} {}  {at}", m.step, c.p("1", &name))?;
@@ -625,11 +625,6 @@ fn table_line(l: &tls_lens::scan::ScanLine) -> String {
 }
 
 /// Terminal columns of a character: CJK ideographs, kana, hangul and full-width forms take two.
-/// Microseconds as milliseconds with three decimals ("2.508").
-fn ms(us: i64) -> String {
-    format!("{}{}.{:03}", if us < 0 { "-" } else { "" }, us.unsigned_abs() / 1000, us.unsigned_abs() % 1000)
-}
-
 fn columns(ch: char) -> usize {
     match ch as u32 {
         0x1100..=0x115f | 0x2e80..=0x303e | 0x3041..=0xa4cf | 0xac00..=0xd7a3 | 0xf900..=0xfaff | 0xfe30..=0xfe4f | 0xff00..=0xff60 | 0xffe0..=0xffe6 => 2,

@@ -63,9 +63,9 @@ fn connection(out: &mut String, c: &Connection, lang: Lang, several: bool, field
     row("alpn", s.alpn.clone());
     row("certificate", c.certificates.first().map(|x| x.subject.clone()));
     if let Some(t) = &s.timing {
-        let ms = |us: i64| format!("{}.{:03}", us / 1000, (us % 1000).abs());
-        row("server_answer", t.server_hello_us.map(|v| format!("{} ms", ms(v))));
-        row("finished", t.finished_us.map(|v| format!("{} ms", ms(v))));
+        let ms = |us: i64| crate::explain::render(lang, &crate::model::TextRef::new("word.cli.ms").arg("ms", crate::model::millis(us)), None);
+        row("server_answer", t.server_hello_us.map(ms));
+        row("finished", t.finished_us.map(ms));
     }
     if !rows.is_empty() {
         out.push_str(&format!("| {} | |\n|---|---|\n", w("summary")));

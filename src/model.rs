@@ -504,6 +504,11 @@ pub struct Timing {
     pub finished_us: Option<i64>,
 }
 
+/// Microseconds as milliseconds with three decimals ("2.508"), as the texts show times.
+pub fn millis(us: i64) -> String {
+    format!("{}{}.{:03}", if us < 0 { "-" } else { "" }, us.unsigned_abs() / 1000, us.unsigned_abs() % 1000)
+}
+
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct Summary {
     pub version: Option<u16>,

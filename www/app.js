@@ -405,11 +405,8 @@ function renderAll({ later = false } = {}) {
     onOffset: (off) => showBytes({ offset: off, len: 1 }),
   });
   const conn = currentConn();
-  const all = (conn && conn.messages) || [];
-  // Once a key log opened them, the encrypted records can step aside for what they held.
-  const opened = openedSteps(all);
-  ui.hideOpenedLabel.hidden = !opened.size;
-  const messages = ui.hideOpened.checked ? all.filter((m) => !opened.has(m.step)) : all;
+  ui.hideOpenedLabel.hidden = !openedSteps((conn && conn.messages) || []).size;
+  const messages = shownMessages(conn);
   state.stream = conn ? hexToBytes(conn.stream.hex) : new Uint8Array(0);
   if (!messages.some((m) => m.step === state.step)) state.step = messages.length ? messages[0].step : null;
   renderSteps(ui.steps, messages, state.step);
@@ -418,6 +415,14 @@ function renderAll({ later = false } = {}) {
   renderFlow(ui.flow, messages, state.step, select);
   renderCard(ui.card, messages.find((m) => m.step === state.step), state.stream, conn && conn.stream.chunks, { later });
   renderDiffPanel();
+}
+
+/** The steps shown: all, or (the toggle on) without the encrypted records a key log opened. */
+function shownMessages(conn) {
+  const all = (conn && conn.messages) || [];
+  if (!ui.hideOpened.checked) return all;
+  const opened = openedSteps(all);
+  return all.filter((m) => !opened.has(m.step));
 }
 
 /** Steps of encrypted records that a key log opened: each is followed by what it held. */
@@ -832,7 +837,7 @@ function bind() {
   const redrawFlow = () => {
     const conn = currentConn();
     if (!ui.flowPanel.open || !conn || ui.flowPanel.hidden) return;
-    renderFlow(ui.flow, ui.hideOpened.checked ? conn.messages.filter((m) => !openedSteps(conn.messages).has(m.step)) : conn.messages, state.step, select);
+    renderFlow(ui.flow, shownMessages(conn), state.step, select);
   };
   ui.flowPanel.addEventListener('toggle', redrawFlow);
   if (typeof ResizeObserver !== 'undefined') new ResizeObserver(() => { if (flowOutOfShape(ui.flow)) redrawFlow(); }).observe(ui.flowPanel);

@@ -259,7 +259,9 @@ pub fn connection(id: usize, cap: &Capture, mut tls: TlsConnection, hs: Handshak
             *f = word(lang, f);
         }
     }
-    let mut notes = notes(&tls, &hs, &summary, opts, cap.time);
+    // (In Unix seconds, as certificates are judged.)
+    let captured = cap.start.map(|t| t.div_euclid(1_000_000));
+    let mut notes = notes(&tls, &hs, &summary, opts, captured);
     let advice = good_config(&notes, opts);
     notes.extend(cap.notes.iter().chain(tls.notes.iter()).map(|(sev, r)| Note { severity: *sev, text: String::new(), span: None, text_ref: r.clone() }));
     // Most severe first; the advice on a good configuration closes the list.
@@ -327,7 +329,7 @@ pub fn connection(id: usize, cap: &Capture, mut tls: TlsConnection, hs: Handshak
         udp_stream: cap.udp_stream,
         quic: tls.quic.take(),
         dtls: cap.dtls,
-        captured_at: cap.time.map(crate::x509::iso_time),
+        captured_at: captured.map(crate::x509::iso_time),
         key_schedule: std::mem::take(&mut tls.key_schedule)
             .into_iter()
             .map(|mut k| {

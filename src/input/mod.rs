@@ -62,9 +62,8 @@ pub struct Capture {
     /// Each direction's bytes end where a scanner stopped keeping them (`tls-lens scan`), not
     /// where the connection did: a record cut off at the end is expected, not a fault.
     pub cut: bool,
-    /// When the connection's first packet was captured (Unix seconds), if the file says.
-    pub time: Option<i64>,
-    /// The same in microseconds: the zero of the steps' times.
+    /// When the connection's first packet was captured (microseconds since 1970), if the file
+    /// says: the zero of the steps' times.
     pub start: Option<i64>,
 }
 
@@ -378,7 +377,6 @@ pub fn tls_capture(c: crate::net::TcpConnection, kind: &'static str) -> Result<C
         data: c.data,
         marked: true,
         diagnostics: c.diagnostics,
-        time: c.first_ts.map(|t| t.div_euclid(1_000_000)),
         start: c.first_ts,
         ..Default::default()
     })
@@ -393,7 +391,6 @@ pub(crate) fn dtls_capture(f: &crate::net::UdpFlow, kind: &'static str) -> Captu
         udp_stream: Some(f.stream),
         marked: true,
         dtls: true,
-        time: f.first_ts.map(|t| t.div_euclid(1_000_000)),
         start: f.first_ts,
         ..Default::default()
     };

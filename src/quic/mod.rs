@@ -213,7 +213,6 @@ impl<'a> Walk<'a> {
                 server: Some(std::net::SocketAddr::new(flow.server.0, flow.server.1).to_string()),
                 marked: true,
                 udp_stream: Some(flow.stream),
-                time: flow.first_ts.map(|t| t.div_euclid(1_000_000)),
                 start: flow.first_ts,
                 ..Default::default()
             },

@@ -49,6 +49,9 @@ export function clear(node) {
   return node;
 }
 
+/** A capture time in microseconds as milliseconds with three decimals ("2.508"). */
+export const millis = (us) => (us / 1000).toFixed(3);
+
 /** Hex string of bytes (lowercase) -> Uint8Array. */
 export function hexToBytes(hex) {
   const out = new Uint8Array(hex.length >> 1);

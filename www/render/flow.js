@@ -1,7 +1,7 @@
 // The handshake as a sequence diagram: client and server lifelines, one numbered arrow per
 // step, flights (consecutive steps in one direction) shaded, encrypted steps dashed, alerts
 // red, QUIC packets thin. Clicking an arrow selects its step. SVG built with text nodes only.
-import { clear } from './dom.js';
+import { clear, millis } from './dom.js';
 import { t } from '../i18n.js';
 
 const NS = 'http://www.w3.org/2000/svg';
@@ -92,7 +92,7 @@ export function renderFlow(container, messages, selected, onSelect) {
     // The capture time, beside the side that sent it.
     if (m.time_us != null) {
       const at = narrow ? { x: c2s ? LEFT + 4 : RIGHT - 4, y: y + 16, 'text-anchor': c2s ? 'start' : 'end' } : { x: c2s ? LEFT - 8 : RIGHT + 8, y: y + 10, 'text-anchor': c2s ? 'end' : 'start' };
-      g.appendChild(svg('text', { ...at, class: 'flow-time' }, t('steps.time', (m.time_us / 1000).toFixed(3))));
+      g.appendChild(svg('text', { ...at, class: 'flow-time' }, t('steps.time', millis(m.time_us))));
     }
     root.appendChild(g);
   }

@@ -1,5 +1,5 @@
 // The numbered step list: one <li> per message, with direction, name, title and badges.
-import { el, clear } from './dom.js';
+import { el, clear, millis } from './dom.js';
 import { t } from '../i18n.js';
 
 export function dirLabel(dir) {
@@ -35,7 +35,7 @@ export function renderSteps(ol, messages, selected) {
           m.dir_inferred && m.dir ? el('span', { class: 'tag inferred', title: t('dir.inferredTip'), text: t('dir.inferred') }) : null,
           m.encrypted ? el('span', { class: 'tag enc', title: t('enc.badge') }, el('span', { class: 'lock', 'aria-hidden': 'true' }), ' ', t('enc.badge')) : null,
           m.decrypted ? el('span', { class: 'tag dec', text: t('enc.decrypted') }) : null,
-          m.time_us != null ? el('span', { class: 'step-time', title: t('steps.timeHelp', (m.time_us / 1000).toFixed(3)), text: t('steps.time', (m.time_us / 1000).toFixed(3)) }) : null,
+          m.time_us != null ? el('span', { class: 'step-time', title: t('steps.timeHelp', millis(m.time_us)), text: t('steps.time', millis(m.time_us)) }) : null,
         ),
         el('span', { class: 'step-name', text: m.name }),
         // The title is shown unless it only re-spaces the name ("ServerHello" / "Server Hello").

@@ -1,5 +1,5 @@
 // Summary panel: negotiated parameters, certificates, alerts, notes and input diagnostics.
-import { el, clear, breakAtUnderscores } from './dom.js';
+import { el, clear, breakAtUnderscores, millis } from './dom.js';
 import { t } from '../i18n.js';
 
 function hex4(n) {
@@ -23,10 +23,9 @@ function tile(label, cls, ...value) {
 
 /** Capture times: the server's first answer and the last Finished, after the ClientHello. */
 function timingLines(tm) {
-  const ms = (us) => (us / 1000).toFixed(3);
   return el('div', { title: t('summary.timing.help') },
-    tm.server_hello_us != null ? el('div', { text: t('summary.timing.server', ms(tm.server_hello_us)) }) : null,
-    tm.finished_us != null ? el('div', { text: t('summary.timing.finished', ms(tm.finished_us)) }) : null);
+    tm.server_hello_us != null ? el('div', { text: t('summary.timing.server', millis(tm.server_hello_us)) }) : null,
+    tm.finished_us != null ? el('div', { text: t('summary.timing.finished', millis(tm.finished_us)) }) : null);
 }
 
 function suiteParts(p) {
