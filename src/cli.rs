@@ -632,23 +632,59 @@ fn columns(ch: char) -> usize {
     }
 }
 
-/// Lines of at most `width` terminal columns, broken at spaces; a word longer than a line (or
-/// Chinese text, which has no spaces) is broken between characters.
+/// Punctuation that must not begin a line (it closes what is before it) and that must not end one.
+fn closes(ch: char) -> bool {
+    matches!(ch, '，' | '。' | '、' | '；' | '：' | '！' | '？' | '）' | '」' | '』' | '》' | '】' | ',' | '.' | ';' | ':' | ')' | ']' | '!' | '?')
+}
+fn opens(ch: char) -> bool {
+    matches!(ch, '（' | '「' | '『' | '《' | '【')
+}
+
+/// Pieces of `s` a line may break between, each with whether a space stood before it: words are
+/// kept whole, and (as in UAX #14 for ideographs) a line may break before any Chinese character
+/// except closing punctuation, and never right after opening punctuation.
+fn pieces(s: &str) -> Vec<(bool, String)> {
+    let mut out: Vec<(bool, String)> = Vec::new();
+    let mut space = false;
+    let mut prev: Option<char> = None;
+    for ch in s.chars() {
+        if ch == ' ' {
+            space = true;
+            prev = None;
+            continue;
+        }
+        let wide = columns(ch) == 2;
+        let joins = match (out.last(), prev) {
+            (Some(_), Some(p)) if !space => closes(ch) || opens(p) || (!wide && columns(p) == 1),
+            _ => false,
+        };
+        match out.last_mut() {
+            Some((_, piece)) if joins => piece.push(ch),
+            _ => out.push((space, ch.to_string())),
+        }
+        space = false;
+        prev = Some(ch);
+    }
+    out
+}
+
+/// Lines of at most `width` terminal columns, broken at spaces and between Chinese characters; a
+/// word longer than a line is broken between characters.
 fn wrap(s: &str, width: usize) -> Vec<String> {
     let mut lines = Vec::new();
     let mut cur = String::new();
     let mut cur_w = 0;
-    for word in s.split(' ') {
-        let w: usize = word.chars().map(columns).sum();
-        if cur_w > 0 && cur_w + 1 + w > width {
+    for (space, piece) in pieces(s) {
+        let w: usize = piece.chars().map(columns).sum();
+        let gap = usize::from(space && cur_w > 0);
+        if cur_w > 0 && cur_w + gap + w > width {
             lines.push(std::mem::take(&mut cur));
             cur_w = 0;
-        }
-        if cur_w > 0 {
+        } else if gap == 1 {
             cur.push(' ');
             cur_w += 1;
         }
-        for ch in word.chars() {
+        for ch in piece.chars() {
             if cur_w + columns(ch) > width {
                 lines.push(std::mem::take(&mut cur));
                 cur_w = 0;
@@ -676,6 +712,18 @@ mod tests {
             assert!(l.chars().map(columns).sum::<usize>() <= 40, "{l}");
         }
         assert_eq!(wrap("服务器要求客户端", 8), vec!["服务器要", "求客户端"]);
+        // A line breaks between Chinese characters, not only at spaces, so each line is filled;
+        // closing punctuation stays with what it closes, opening punctuation with what follows.
+        assert_eq!(wrap("双向 TLS）。它接受的证书", 10), vec!["双向", "TLS）。它", "接受的证书"]);
+        assert_eq!(wrap("证书（双向）", 6), vec!["证书", "（双", "向）"]);
+        assert_eq!(wrap("类型为 rsa_sign，客户端", 12), vec!["类型为", "rsa_sign，客", "户端"]);
+        let lines = wrap(zh, 40);
+        for l in &lines[..lines.len() - 1] {
+            assert!(l.chars().map(columns).sum::<usize>() >= 36, "{lines:?}");
+        }
+        for l in &lines {
+            assert!(!l.starts_with(['，', '。', '）', '；']), "{l}");
+        }
         assert_eq!(wrap("abc def ghi", 7), vec!["abc def", "ghi"]);
         assert_eq!(columns('（'), 2);
         assert_eq!(columns('a'), 1);
