@@ -340,18 +340,19 @@ test('g. full-page screenshot of the default page at 1280x900', async () => {
     await context.close();
   }
   // Dark theme at 1280 px, and the light page at 360 px (a phone).
-  for (const [name, opts, theme] of [['default-dark.png', { viewport: { width: 1280, height: 900 }, colorScheme: 'dark' }, 'dark'], ['default-360.png', { viewport: { width: 360, height: 740 } }, 'light']]) {
+  for (const [name, opts, theme] of [['default-dark.png', { viewport: { width: 1280, height: 900 }, colorScheme: 'dark' }, 'dark'], ['default-360.png', { viewport: { width: 360, height: 740 } }, 'light'], ['default-600.png', { viewport: { width: 600, height: 900 } }, 'light'], ['default-900.png', { viewport: { width: 900, height: 900 } }, 'light']]) {
     const { context: ctx, page: p, pageErrors: errs } = await openPage(opts);
     try {
       await p.waitForSelector('#steps li[data-step]');
       assert.equal(await p.evaluate(() => matchMedia('(prefers-color-scheme: dark)').matches), theme === 'dark');
       const bg = await p.evaluate(() => getComputedStyle(document.body).backgroundColor);
       assert.equal(bg, theme === 'dark' ? 'rgb(14, 17, 23)' : 'rgb(245, 246, 249)');
-      // Nothing wider than the viewport at 360 px.
-      if (theme === 'light') assert.ok(await p.evaluate(() => document.documentElement.scrollWidth <= 372), 'no horizontal scrolling at 360 px');
+      // Nothing wider than the viewport (360, 600 and 900 px).
+      const vw = opts.viewport.width;
+      if (theme === 'light') assert.ok(await p.evaluate((w) => document.documentElement.scrollWidth <= w + 12, vw), `no horizontal scrolling at ${vw} px`);
       // The suite name wraps only after its underscores (seven <wbr>), and reads whole.
       assert.deepEqual(await p.$eval('#summary code.suite', (e) => [e.textContent, e.querySelectorAll('wbr').length]), ['TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256', 7]);
-      if (theme === 'light') {
+      if (name === 'default-360.png') {
         // At 360 px it does wrap: every line break falls right after an underscore.
         const breaks = await p.$eval('#summary code.suite', (e) => {
           const r = document.createRange();
@@ -365,7 +366,12 @@ test('g. full-page screenshot of the default page at 1280x900', async () => {
         });
         assert.ok(breaks.every((n) => n === 1), `a piece between underscores was split across lines: ${breaks}`);
       }
-      await p.screenshot({ path: join(OUT, name), fullPage: name !== 'default-360.png' });
+      await p.screenshot({ path: join(OUT, name), fullPage: theme === 'dark' });
+      if (theme === 'light') {
+        // The opened first step, its explanation, fields and bytes, at this width.
+        await p.$eval('#steps li[data-step]', (e) => e.scrollIntoView());
+        await p.screenshot({ path: join(OUT, name.replace('.png', '-step.png')), fullPage: false });
+      }
       if (theme === 'dark') await p.screenshot({ path: join(OUT, 'default-dark-view.png'), fullPage: false });
       assert.deepEqual(errs, []);
     } finally {
