@@ -477,6 +477,15 @@ fn print_text(out: &mut impl Write, a: &Analysis, fields: bool, colour: bool) ->
         if h.renegotiation {
             kind.push(w("@word.mode.renegotiation"));
         }
+        if let Some(f) = &h.failure {
+            let sender = match f.by {
+                Some(Dir::C2S) => "@word.side.client",
+                Some(Dir::S2C) => "@word.side.server",
+                None => "@word.side.unknown",
+            };
+            let name = conn.alerts.get(f.alert).map_or("?", |a| a.name.as_str());
+            kind.push(c.p("31", &tls_lens::explain::render(lang, &tls_lens::model::TextRef::new("word.mode.failed").arg("sender", sender).arg("name", name), None)));
+        }
         writeln!(out, "{}", line(&w("@word.cli.handshake"), Some(kind.join(", "))))?;
         writeln!(out, "{}", line(&w("@word.cli.suite"), s.cipher_suite.map(|v| format!("0x{v:04x} {}", s.cipher_suite_name.clone().unwrap_or_default()))))?;
         writeln!(out, "{}", line(&w("@word.cli.kx"), s.key_exchange.clone().map(|k| match &s.group_name { Some(g) => format!("{k}, {g}"), None => k })))?;
@@ -533,12 +542,21 @@ fn print_text(out: &mut impl Write, a: &Analysis, fields: bool, colour: bool) ->
             writeln!(out)?;
             writeln!(out, "{}", c.p("1", &w("@word.cli.notes")))?;
             for n in &conn.notes {
-                let tag = match n.severity {
-                    NoteSeverity::Info => c.p("34", &w("@word.cli.info")),
-                    NoteSeverity::Warning => c.p("33", &w("@word.cli.warning")),
-                    NoteSeverity::Danger => c.p("31", &w("@word.cli.danger")),
+                let (code, label) = match n.severity {
+                    NoteSeverity::Info => ("34", w("@word.cli.info")),
+                    NoteSeverity::Warning => ("33", w("@word.cli.warning")),
+                    NoteSeverity::Danger => ("31", w("@word.cli.danger")),
                 };
-                writeln!(out, "  [{tag}] {}", n.text)?;
+                let tag = c.p(code, &label);
+                // Continuation lines start under the text, after "  [tag] ".
+                let indent = 5 + label.chars().map(columns).sum::<usize>();
+                for (k, l) in wrap(&n.text, 97usize.saturating_sub(indent).max(40)).iter().enumerate() {
+                    if k == 0 {
+                        writeln!(out, "  [{tag}] {l}")?;
+                    } else {
+                        writeln!(out, "{}{l}", " ".repeat(indent))?;
+                    }
+                }
             }
         }
     }

@@ -5,7 +5,7 @@
 //! points only; `explain` writes every text from it.
 
 use crate::code::{ct, ExtensionType, HandshakeType};
-use crate::model::{Dir, Handshake, Message, Retry};
+use crate::model::{Alert, Dir, Failure, Handshake, Message, Retry};
 use crate::registry::{ext, ht, ver, KeyExchange};
 use crate::tls::{ClientHelloInfo, TlsConnection};
 
@@ -109,7 +109,20 @@ pub fn derive(tls: &TlsConnection) -> Handshake {
     let first_finished = msgs.iter().position(|m| m.msg_type == Some(ht::FINISHED) && !m.encrypted);
     h.renegotiation = has_type(msgs, ht::HELLO_REQUEST, Some(Dir::S2C))
         || first_finished.is_some_and(|at| msgs[at..].iter().any(|m| m.msg_type == Some(ht::CLIENT_HELLO) && !m.encrypted));
+    h.failure = (0..tls.alerts.len()).find_map(|k| failure(msgs, &tls.alerts, k));
     h
+}
+
+/// Alert `k` of a connection as a failed handshake: a fatal alert that came before both sides
+/// had sent Finished (RFC 8446 §4.4.4, §6.2; RFC 5246 §7.2.2, §7.4.9); None for any other alert.
+pub fn failure(msgs: &[Message], alerts: &[Alert], k: usize) -> Option<Failure> {
+    let a = alerts.get(k).filter(|a| a.level == Some(2))?;
+    let before = msgs.iter().position(|m| m.alert == Some(k)).map_or(&[][..], |at| &msgs[..at]);
+    if has_type(before, ht::FINISHED, Some(Dir::C2S)) && has_type(before, ht::FINISHED, Some(Dir::S2C)) {
+        return None;
+    }
+    let last = before.iter().rev().find(|m| m.content_type == ct::HANDSHAKE && !m.encrypted && m.msg_type.is_some());
+    Some(Failure { alert: k, description: a.description, by: a.dir, after: last.and_then(|m| m.msg_type), after_dir: last.and_then(|m| m.dir) })
 }
 
 /// RFC 8446 §4.2.10: the server accepts 0-RTT by answering early_data in EncryptedExtensions;

@@ -723,6 +723,22 @@ pub struct Handshake {
     pub server_proof: Option<&'static str>,
     /// The input has no bytes (a log like curl -v): extensions and field values are unknown.
     pub from_log: bool,
+    /// The handshake failed: a fatal alert came before both sides had sent Finished.
+    pub failure: Option<Failure>,
+}
+
+/// A handshake a fatal alert ended (RFC 8446 §6.2, RFC 5246 §7.2.2): who sent which alert,
+/// right after which handshake message.
+#[derive(Clone, Debug, Serialize)]
+pub struct Failure {
+    /// Index into the connection's `alerts`.
+    pub alert: usize,
+    pub description: Option<AlertDescription>,
+    pub by: Option<Dir>,
+    /// The last plaintext handshake message before the alert, and who sent it; null when the
+    /// alert came first.
+    pub after: Option<HandshakeType>,
+    pub after_dir: Option<Dir>,
 }
 
 #[derive(Clone, Debug, Default, Serialize)]

@@ -6,7 +6,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use tls_lens::model::Field;
+use tls_lens::model::{Dir, Field};
 use tls_lens::{analyze, registry, Lang, Options};
 
 fn inputs() -> Vec<PathBuf> {
@@ -127,15 +127,24 @@ fn alerts_are_explained_with_their_likely_cause() {
 #[test]
 fn a_fatal_alert_after_the_handshake_is_told_apart() {
     let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
-    let keys = |n: &str| {
+    let conn = |n: &str| {
         let o = Options { keylog: std::fs::read_to_string(data.join(format!("{n}.keylog"))).unwrap(), ..Default::default() };
-        let a = analyze(&std::fs::read(data.join(format!("{n}.pcap"))).unwrap(), &o);
-        a.connections[0].notes.iter().map(|n| n.text_ref.key.clone()).collect::<Vec<_>>()
+        analyze(&std::fs::read(data.join(format!("{n}.pcap"))).unwrap(), &o).connections.remove(0)
     };
-    let after = keys("tls12-rsa");
+    let keys = |c: &tls_lens::model::Connection| c.notes.iter().map(|n| n.text_ref.key.clone()).collect::<Vec<_>>();
+    let rsa = conn("tls12-rsa");
+    let after = keys(&rsa);
     assert!(after.iter().any(|k| k == "note.fatal_alert.after") && !after.iter().any(|k| k == "note.fatal_alert"), "{after:?}");
-    let during = keys("tls-failed");
+    assert!(rsa.handshake.failure.is_none());
+    let failed = conn("tls-failed");
+    let during = keys(&failed);
     assert!(during.iter().any(|k| k == "note.fatal_alert.failed") && !during.iter().any(|k| k == "note.fatal_alert.after"), "{during:?}");
+    // The handshake model says so: tshark shows the server's port 44310 sending the alert
+    // (level 2, description 70) in frame 6, after the client's ClientHello (type 1) in frame 4.
+    let f = failed.handshake.failure.as_ref().expect("a failed handshake");
+    assert_eq!((f.alert, f.description.map(|d| d.0), f.by, f.after.map(|t| t.0), f.after_dir), (0, Some(70), Some(Dir::S2C), Some(1), Some(Dir::C2S)));
+    let json = serde_json::to_value(&failed).unwrap();
+    assert_eq!(json["handshake"]["failure"], serde_json::json!({"alert": 0, "description": 70, "by": "s2c", "after": 1, "after_dir": "c2s"}));
 }
 
 /// RFC 6520 §4: a heartbeat message is type, payload_length, payload and at least 16 bytes of

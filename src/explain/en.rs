@@ -1057,6 +1057,7 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("word.mode.ticket", "resumed with a session ticket"),
     ("word.mode.session_id", "resumed by session id"),
     ("word.mode.incomplete", "incomplete (no ServerHello)"),
+    ("word.mode.failed", "failed: {sender} sent a fatal {name} alert"),
     ("word.mode.hrr", "after a HelloRetryRequest"),
     ("word.mode.renegotiation", "renegotiated"),
     ("word.early.offered", "0-RTT offered"),

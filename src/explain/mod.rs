@@ -1782,14 +1782,15 @@ fn notes(tls: &TlsConnection, hs: &Handshake, s: &Summary, opts: &Options, captu
     for (k, a) in tls.alerts.iter().enumerate() {
         if a.level == Some(2) {
             // After both sides' Finished the handshake is over: the alert ends the connection.
-            let before = tls.messages.iter().position(|m| m.alert == Some(k)).map_or(&[][..], |at| &tls.messages[..at]);
-            let finished = |d: Dir| before.iter().any(|m| m.content_type == ct::HANDSHAKE && m.msg_type == Some(ht::FINISHED) && m.dir == Some(d));
-            let after = finished(Dir::C2S) && finished(Dir::S2C);
+            let failed = crate::handshake::failure(&tls.messages, &tls.alerts, k);
             // decode_error after a completed handshake is what OpenSSL 3 sends when the peer
             // closes TCP without close_notify (SSL_R_UNEXPECTED_EOF_WHILE_READING).
-            let eof = finished(Dir::C2S) && finished(Dir::S2C) && a.description == Some(alert::DECODE_ERROR);
+            let eof = failed.is_none() && a.description == Some(alert::DECODE_ERROR);
             let t = TextRef::new("note.fatal_alert.after").arg("name", a.name.clone()).arg("s_eof", opt(eof, "note.s.decode_error_eof"));
-            out.push(note(Danger, if after { t } else { failed_handshake(t, a, before, s, f.client_hello.as_ref().map(|c| c.legacy_version)) }));
+            out.push(note(Danger, match failed {
+                Some(fl) => failed_handshake(t, &fl, s, f.client_hello.as_ref().map(|c| c.legacy_version)),
+                None => t,
+            }));
         }
     }
     out
@@ -1827,9 +1828,9 @@ fn good_config(notes: &[Note], opts: &Options) -> Option<Note> {
 
 /// A handshake that a fatal alert ended: who sent it, after which message, and the likely cause
 /// from what was offered (RFC 8446 §6.2, RFC 5246 §7.2.2).
-fn failed_handshake(mut t: TextRef, a: &crate::model::Alert, before: &[Message], s: &Summary, client_version: Option<u16>) -> TextRef {
-    let last = before.iter().rev().find(|m| m.content_type == ct::HANDSHAKE && !m.encrypted).and_then(|m| m.msg_type.map(|t| (m.dir, t)));
-    let sender = match a.dir {
+fn failed_handshake(mut t: TextRef, a: &crate::model::Failure, s: &Summary, client_version: Option<u16>) -> TextRef {
+    let last = a.after.map(|t| (a.after_dir, t));
+    let sender = match a.by {
         Some(Dir::C2S) => "@word.side.client",
         Some(Dir::S2C) => "@word.side.server",
         None => "@word.side.unknown",
@@ -1842,8 +1843,8 @@ fn failed_handshake(mut t: TextRef, a: &crate::model::Alert, before: &[Message],
         s.supported_versions_offered.iter().filter(|&&v| !registry::is_grease(v)).map(|&v| registry::version_name(v)).collect()
     };
     let cause = match a.description {
-        Some(alert::PROTOCOL_VERSION) if a.dir == Some(Dir::S2C) && legacy => "protocol_version.legacy",
-        Some(alert::PROTOCOL_VERSION) if a.dir == Some(Dir::S2C) => "protocol_version",
+        Some(alert::PROTOCOL_VERSION) if a.by == Some(Dir::S2C) && legacy => "protocol_version.legacy",
+        Some(alert::PROTOCOL_VERSION) if a.by == Some(Dir::S2C) => "protocol_version",
         Some(alert::HANDSHAKE_FAILURE) => "handshake_failure",
         // bad_certificate .. certificate_unknown, unknown_ca, access_denied.
         Some(alert::BAD_CERTIFICATE | alert::UNSUPPORTED_CERTIFICATE | alert::CERTIFICATE_REVOKED | alert::CERTIFICATE_EXPIRED | alert::CERTIFICATE_UNKNOWN | alert::UNKNOWN_CA | alert::ACCESS_DENIED) => "certificate",
@@ -1866,7 +1867,7 @@ fn failed_handshake(mut t: TextRef, a: &crate::model::Alert, before: &[Message],
         .arg("groups", s.groups_offered.iter().filter(|g| !g.is_grease()).count().to_string())
         .arg("sni", or_dash(s.sni.clone()))
         .arg("alpn_offered", if s.alpn_offered.is_empty() { "—".into() } else { s.alpn_offered.join(", ") })
-        .arg("peer", match a.dir {
+        .arg("peer", match a.by {
             Some(Dir::C2S) => "@word.msg.of.s2c",
             _ => "@word.msg.of.c2s",
         })

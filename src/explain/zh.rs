@@ -1055,6 +1055,7 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("word.mode.ticket", "用会话票据恢复"),
     ("word.mode.session_id", "通过 session_id 恢复"),
     ("word.mode.incomplete", "不完整（没有 ServerHello）"),
+    ("word.mode.failed", "失败：{sender}发送了致命警报 {name}"),
     ("word.mode.hrr", "经过 HelloRetryRequest"),
     ("word.mode.renegotiation", "发生了重协商"),
     ("word.early.offered", "提供了 0-RTT"),

@@ -1192,6 +1192,8 @@ test('u. every sample loads without errors; long lists filter; B of a comparison
     await page.waitForSelector('body[data-state="ready"]');
     assert.deepEqual((await stepsOf(page)).map((s) => s.name), ['ClientHello', 'Alert']);
     assert.match(await page.textContent('#summary'), /protocol_version/);
+    // The handshake tile says it failed, who sent which alert (the model's handshake.failure).
+    assert.equal(await page.textContent('#summary .f-flags .failed'), 'failed: the server sent a fatal protocol_version alert');
 
     // A long list: FoxIO's tls-sni.pcapng (59 TCP and 20 QUIC connections) filtered by name.
     await page.setInputFiles('#file', join(ROOT, 'tests', 'data', 'corpus', 'ja4', 'pcap', 'tls-sni.pcapng'));

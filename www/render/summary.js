@@ -424,6 +424,10 @@ export function renderSummary(container, result, opts = {}) {
   if (!flags.length && s.version_name) flags.push(t('summary.full'));
   // When a capture file recorded it: certificates are judged at that time too.
   if (conn.captured_at) flags.push(t('summary.captured', conn.captured_at.replace('T', ' ').replace('Z', ' UTC')));
+  // A fatal alert before both Finished (the handshake model's failure): who sent which alert.
+  const fl = hs && hs.failure;
+  const alertName = fl && conn.alerts && conn.alerts[fl.alert] ? conn.alerts[fl.alert].name : '?';
+  const failed = fl ? el('div', { class: 'failed', text: t('summary.failed.' + (['c2s', 's2c'].includes(fl.by) ? fl.by : 'unknown'), alertName) }) : null;
   const fps = [];
   if (s.ja3) fps.push(el('div', { class: 'fp-line' }, el('span', { class: 'fp-k', text: 'JA3' }), el('code', { class: 'fp', title: s.ja3_string || '', text: s.ja3 })));
   if (s.ja3s) fps.push(el('div', { class: 'fp-line' }, el('span', { class: 'fp-k', text: 'JA3S' }), el('code', { class: 'fp', title: s.ja3s_string || '', text: s.ja3s })));
@@ -442,7 +446,7 @@ export function renderSummary(container, result, opts = {}) {
     tile(t('summary.suite'), 'f-suite full', suite),
     tile(t('summary.alpn'), 'f-alpn', alpn),
     tile(t('summary.leaf'), 'f-leaf wide', leafV),
-    tile(t('summary.flags'), 'f-flags', flags.length ? flags.join(' · ') : null),
+    tile(t('summary.flags'), 'f-flags', failed, flags.length ? el('div', { text: flags.join(' · ') }) : null),
     tile(t('summary.fingerprints'), 'f-fp wide', fps.length ? fps : null),
     s.timing ? tile(t('summary.timing'), 'f-timing wide', timingLines(s.timing)) : null,
   ));
