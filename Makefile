@@ -29,6 +29,12 @@ setup-test:
 	  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y fonts-wqy-zenhei >/dev/null || \
 	  { DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 update >/dev/null && \
 	    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y fonts-wqy-zenhei >/dev/null; }; }
+	@# tshark: the independent reader of the captures `tls-lens export` writes (tests/export.rs).
+	@command -v tshark >/dev/null || { \
+	  echo "installing tshark (apt)"; \
+	  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y tshark >/dev/null || \
+	  { DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 update >/dev/null && \
+	    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y tshark >/dev/null; }; }
 	@command -v chromium >/dev/null || { \
 	  echo "installing chromium (apt)"; \
 	  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y chromium >/dev/null || \

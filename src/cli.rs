@@ -94,6 +94,32 @@ enum Cmd {
         #[arg(long, default_value = "en")]
         lang: String,
     },
+    /// Write the input's connections as a pcapng capture for Wireshark or tshark: each
+    /// connection's bytes as they travelled in synthetic TCP (or UDP) packets, with the key log
+    /// (--keylog, and any in the input) in a Decryption Secrets Block so that they decrypt it
+    /// without a separate file. Works for pasted hex, dumps, tool logs with wire bytes and
+    /// captures.
+    Export {
+        file: String,
+        /// The format written: pcapng (the only one).
+        #[arg(long, default_value_t = true)]
+        pcapng: bool,
+        /// Where to write it; `-` or nothing writes to standard output when that is not a terminal.
+        #[arg(long, short)]
+        output: Option<String>,
+        /// An SSLKEYLOGFILE: its entries for these connections go into the capture.
+        #[arg(long)]
+        keylog: Option<String>,
+        /// Only this connection (its `id`).
+        #[arg(long)]
+        conn: Option<usize>,
+        /// Only the connection with this Wireshark tcp.stream number.
+        #[arg(long)]
+        stream: Option<usize>,
+        /// Only the connection with this Wireshark udp.stream number.
+        #[arg(long)]
+        udp_stream: Option<usize>,
+    },
     /// Serve a directory (the web page in www/) on 127.0.0.1 for local use and browser tests.
     Serve {
         #[arg(default_value = "www")]
@@ -138,6 +164,7 @@ pub fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+        Cmd::Export { file, pcapng: _, output, keylog, conn, stream, udp_stream } => export(&file, output.as_deref(), keylog.as_deref(), conn, stream, udp_stream),
         Cmd::Explain { file, json, format, lang, fields, color, conn, stream, udp_stream, keylog } => {
             let input = match read_input(&file) {
                 Ok(b) => b,
@@ -619,6 +646,49 @@ fn table_row(cells: &[&str]) -> String {
         row.push_str(&" ".repeat(w.saturating_sub(used) + 1));
     }
     row.trim_end().to_string()
+}
+
+/// `tls-lens export`: the analysis's connections (or one) as pcapng, with their key log entries.
+fn export(file: &str, output: Option<&str>, keylog: Option<&str>, conn: Option<usize>, stream: Option<usize>, udp_stream: Option<usize>) -> ExitCode {
+    let input = match read_input(file) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("tls-lens: cannot read {file}: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let keylog = match keylog.map(std::fs::read_to_string).transpose() {
+        Ok(k) => k.unwrap_or_default(),
+        Err(e) => {
+            eprintln!("tls-lens: cannot read the key log: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let to_stdout = matches!(output, None | Some("-"));
+    if to_stdout && std::io::stdout().is_terminal() {
+        eprintln!("tls-lens: a pcapng capture is binary: write it with -o FILE or redirect standard output");
+        return ExitCode::from(2);
+    }
+    let (mut a, keys) = tls_lens::analyze_with_keys(&input, &Options { only_stream: stream, only_udp_stream: udp_stream, keylog, ..Default::default() });
+    if let Some(n) = conn {
+        a.connections.retain(|c| c.id == n);
+    }
+    if a.connections.iter().all(|c| c.stream.hex.is_empty()) {
+        eprintln!("tls-lens: {file}: no connection with bytes to write (a log without bytes, such as curl -v, cannot be written as packets)");
+        return ExitCode::from(1);
+    }
+    let bytes = tls_lens::export::pcapng(&a, &keys);
+    let res = match output {
+        Some(path) if path != "-" => std::fs::write(path, &bytes),
+        _ => std::io::stdout().lock().write_all(&bytes),
+    };
+    match res {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("tls-lens: export: {e}");
+            ExitCode::from(2)
+        }
+    }
 }
 
 /// A TLS connection of `scan` as a table row.

@@ -6,6 +6,7 @@
 pub mod code;
 pub mod crypto;
 pub mod explain;
+pub mod export;
 pub mod fingerprint;
 pub mod handshake;
 pub mod input;
@@ -40,6 +41,13 @@ use model::want_full;
 /// Analyse input bytes (hex text or binary TLS records) and explain every message.
 /// Never panics on any input; problems come back as `diagnostics`.
 pub fn analyze(input: &[u8], opts: &Options) -> Analysis {
+    analyze_with_keys(input, opts).0
+}
+
+/// `analyze`, and the key log entries (from `opts.keylog` and the input's own, e.g. a pcapng
+/// Decryption Secrets Block) that belong to its connections: those for their client randoms,
+/// and RSA entries (keyed by the encrypted premaster secret).
+pub fn analyze_with_keys(input: &[u8], opts: &Options) -> (Analysis, Vec<input::keylog::Entry>) {
     let only = opts.only_stream.map(input::Only::Tcp).or(opts.only_udp_stream.map(input::Only::Udp));
     let mut inp = input::read_only(input, only);
     let keys = input::keylog::parse(&format!("{}\n{}", inp.keylog, opts.keylog));
@@ -76,14 +84,16 @@ pub fn analyze(input: &[u8], opts: &Options) -> Analysis {
         Some(c) if c.marked => "marked",
         Some(_) => "inferred",
     };
-    Analysis {
+    let own = keys.into_iter().filter(|e| e.label == "RSA" || matched.contains(&e.key)).collect();
+    let a = Analysis {
         schema: model::SCHEMA,
         lang: opts.lang.code(),
         input: model::InputInfo { kind: inp.kind.to_string(), bytes: input.len(), directions, keylog },
         connections,
         other_flows: inp.other_flows,
         diagnostics,
-    }
+    };
+    (a, own)
 }
 
 /// One capture through the whole pipeline: records and messages (with `quic`, the QUIC stage's

@@ -344,6 +344,9 @@ pub struct Connection {
     /// When its first packet was captured (ISO 8601 UTC), for pcap and pcapng input.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub captured_at: Option<String>,
+    /// The same, in microseconds since 1970 (for writing a capture back out; not in the JSON).
+    #[serde(skip)]
+    pub captured_us: Option<i64>,
 }
 
 /// One generation of keys: the secret it comes from (a key log entry, or derived from one),

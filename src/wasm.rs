@@ -62,6 +62,20 @@ pub fn markdown_js(input: &[u8], lang: &str, keylog: Option<String>, fields: boo
     Ok(crate::markdown::markdown(&a, fields))
 }
 
+/// The input's connections (or, with `stream`, one: tcp.stream, or udp.stream when `transport`
+/// is "udp") as a pcapng capture with its key log in a Decryption Secrets Block, for the page's
+/// *Download pcapng*. Only in the full core.
+#[cfg(feature = "full")]
+#[wasm_bindgen(js_name = pcapng)]
+pub fn pcapng_js(input: &[u8], keylog: Option<String>, stream: Option<usize>, transport: Option<String>) -> Vec<u8> {
+    let (tcp, udp) = match (stream, transport.as_deref()) {
+        (Some(n), Some("udp")) => (None, Some(n)),
+        (n, _) => (n, None),
+    };
+    let (a, keys) = crate::analyze_with_keys(input, &Options { only_stream: tcp, only_udp_stream: udp, keylog: keylog.unwrap_or_default(), ..Default::default() });
+    crate::export::pcapng(&a, &keys)
+}
+
 #[wasm_bindgen(js_name = setTexts)]
 pub fn set_texts(lang: &str, tsv: &str) -> Result<(), JsError> {
     let Some(lang) = Lang::parse(lang) else { return Err(JsError::new(&format!("tls-lens: no language \"{lang}\""))) };

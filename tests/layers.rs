@@ -20,7 +20,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("fingerprints", &["fingerprint/mod.rs"]),
     ("explain", &["explain/"]),
     ("pipeline", &["lib.rs"]),
-    ("streaming and comparing", &["scan.rs", "fingerprint/diff.rs", "markdown.rs"]),
+    ("streaming and comparing", &["scan.rs", "fingerprint/diff.rs", "markdown.rs", "export.rs"]),
     ("faces", &["cli.rs", "wasm.rs", "serve.rs", "harness.rs"]),
     ("binary", &["main.rs"]),
 ];
@@ -39,7 +39,7 @@ fn target_file(path: &str) -> String {
     match first {
         "fingerprint" if second == "diff" => "fingerprint/diff.rs".into(),
         "fingerprint" => "fingerprint/mod.rs".into(),
-        "code" | "model" | "reader" | "wire" | "handshake" | "scan" | "serve" | "cli" | "wasm" | "markdown" => format!("{first}.rs"),
+        "code" | "model" | "reader" | "wire" | "handshake" | "scan" | "serve" | "cli" | "wasm" | "markdown" | "export" => format!("{first}.rs"),
         "registry" | "x509" | "net" | "input" | "tls" | "crypto" | "quic" | "explain" => format!("{first}/"),
         // Items of the crate root (analyze, explain_capture, the re-exports).
         _ => "lib.rs".into(),

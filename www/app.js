@@ -113,6 +113,7 @@ const ui = {
   share: $('share'),
   markdown: $('markdown'),
   mdOut: $('md-out'),
+  pcapng: $('pcapng'),
   shareKeylog: $('share-keylog'),
   keylogClear: $('keylog-clear'),
   shareKeylogLabel: $('share-keylog-label'),
@@ -618,6 +619,46 @@ async function share() {
   }
 }
 
+/**
+ * The input as a pcapng capture for Wireshark (the core writes it, the key log inside): saved
+ * as a download. For a big capture, the connection on screen.
+ */
+async function downloadPcapng() {
+  if (!state.bytes || !state.result) {
+    setStatus(t('share.nothing'), 'has-errors');
+    return;
+  }
+  if (!(state.result.connections || []).some((c) => c.stream && c.stream.hex)) {
+    setStatus(t('pcap.noBytes'), 'has-errors');
+    return;
+  }
+  const conn = currentConn();
+  const one = state.overview && conn ? { stream: conn.tcp_stream ?? conn.udp_stream, transport: conn.udp_stream != null ? 'udp' : 'tcp' } : {};
+  const bytes = (await call('pcapng', { keylog: state.keylog, ...one })).result;
+  const base = (state.source && state.source.name ? state.source.name : ui.samples.value || 'tls-lens').replace(/\.[^.]*$/, '').replace(/[^\w.-]+/g, '_') || 'tls-lens';
+  const name = `${base}${one.stream != null ? `-stream${one.stream}` : ''}.pcapng`;
+  const url = URL.createObjectURL(new Blob([bytes], { type: 'application/vnd.tcpdump.pcap' }));
+  const a = el('a', { href: url, download: name });
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  setStatus(t(hasSecretsBlock(bytes) ? 'pcap.savedKeys' : 'pcap.saved', name, bytes.length));
+}
+
+/** Does a pcapng capture hold a Decryption Secrets Block (type 0x0000000a)? Its key log may
+ * come from the Key log… button or from the input itself (a pcapng with one). */
+function hasSecretsBlock(b) {
+  const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  for (let at = 0; at + 8 <= b.length;) {
+    const len = v.getUint32(at + 4, true);
+    if (v.getUint32(at, true) === 0x0a) return true;
+    if (len < 12) return false;
+    at += len;
+  }
+  return false;
+}
+
 /** The explanation as Markdown (the core writes it): to the clipboard, and shown under the input. */
 async function copyMarkdown() {
   if (!state.bytes || !state.result) {
@@ -843,6 +884,7 @@ function bind() {
   if (typeof ResizeObserver !== 'undefined') new ResizeObserver(() => { if (flowOutOfShape(ui.flow)) redrawFlow(); }).observe(ui.flowPanel);
   ui.share.addEventListener('click', () => { share().catch((err) => setStatus(String(err.message || err), 'has-errors')); });
   ui.markdown.addEventListener('click', () => { copyMarkdown().catch((err) => setStatus(String(err.message || err), 'has-errors')); });
+  ui.pcapng.addEventListener('click', () => { downloadPcapng().catch((err) => setStatus(String(err.message || err), 'has-errors')); });
   // Esc: back from the card (or a panel) to the selected step of the list.
   document.addEventListener('keydown', (e) => {
     if (e.key !== 'Escape' || e.defaultPrevented) return;

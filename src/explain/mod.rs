@@ -330,6 +330,7 @@ pub fn connection(id: usize, cap: &Capture, mut tls: TlsConnection, hs: Handshak
         quic: tls.quic.take(),
         dtls: cap.dtls,
         captured_at: captured.map(crate::x509::iso_time),
+        captured_us: cap.start,
         key_schedule: std::mem::take(&mut tls.key_schedule)
             .into_iter()
             .map(|mut k| {

@@ -1146,6 +1146,42 @@ test('s4. Copy as Markdown: the explanation for a tutorial, parsed by a Markdown
   }
 });
 
+test('s5. Download pcapng: the input as a capture with its key log inside, which tshark decrypts alone', async () => {
+  const { context, page, consoleErrors, pageErrors } = await openPage();
+  try {
+    // The HelloRetryRequest sample: a pcapng whose key log is in the file itself.
+    await page.selectOption('#samples', 'tls13-hrr.pcapng');
+    await page.waitForFunction(() => /tls13-hrr/.test(document.getElementById('status').textContent));
+    await page.waitForSelector('body[data-state="ready"]');
+    const steps = await stepsOf(page);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#pcapng')]);
+    assert.equal(download.suggestedFilename(), 'tls13-hrr.pcapng');
+    const file = join(OUT, 'download-tls13-hrr.pcapng');
+    await download.saveAs(file);
+    const bytes = readFileSync(file);
+    assert.equal(bytes.subarray(0, 4).toString('hex'), '0a0d0d0a', 'a pcapng section header');
+    // tshark, given no key log, decrypts it from the file's Decryption Secrets Block: the two
+    // ClientHellos and the encrypted Certificate (11) and Finished (20) messages are there, as
+    // many as the page shows.
+    const types = execFileSync('tshark', ['-r', file, '-T', 'fields', '-e', 'tls.handshake.type'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
+      .split(/[\n,]/).filter(Boolean).map(Number);
+    const count = (list, x) => list.filter((v) => v === x).length;
+    assert.equal(count(types, 1), steps.filter((s) => s.name === 'ClientHello').length);
+    assert.equal(count(types, 1), 2);
+    assert.ok(types.includes(11) && count(types, 20) === 2, `tshark read ${types}`);
+    assert.match(await page.textContent('#status'), /Saved tls13-hrr\.pcapng \(\d+ bytes\) with the key log inside/);
+    await page.selectOption('#lang', 'zh');
+    await page.waitForSelector('body[data-state="ready"]');
+    const [again] = await Promise.all([page.waitForEvent('download'), page.click('#pcapng')]);
+    assert.equal(again.suggestedFilename(), 'tls13-hrr.pcapng');
+    await page.waitForFunction(() => /已保存 tls13-hrr\.pcapng/.test(document.getElementById('status').textContent));
+    assert.deepEqual(pageErrors, []);
+    assert.deepEqual(consoleErrors, []);
+  } finally {
+    await context.close();
+  }
+});
+
 test('t. the single-file build works opened from file://, under its hash-based CSP', async () => {
   const single = join(ROOT, 'target', 'tls-lens.html');
   if (!existsSync(single)) execFileSync('node', [join(ROOT, 'www', 'build', 'single-file.mjs'), single]);
