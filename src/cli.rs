@@ -120,6 +120,25 @@ enum Cmd {
         #[arg(long)]
         udp_stream: Option<usize>,
     },
+    /// Print each certificate's DER as its ASN.1 tree, as `openssl asn1parse` does: the offset in
+    /// the certificate, depth, header and content lengths, tag and value (OIDs by name), and
+    /// where the certificate lies in the connection's bytes. Values inside OCTET and BIT
+    /// STRINGs that hold DER (extensions, keys, signatures) are opened too, marked with `>`.
+    Asn1 {
+        file: String,
+        /// Only this connection (its `id`).
+        #[arg(long)]
+        conn: Option<usize>,
+        /// Only this certificate of the chain (0 is the server's own).
+        #[arg(long)]
+        cert: Option<usize>,
+        /// An SSLKEYLOGFILE, for certificates a TLS 1.3 handshake encrypts.
+        #[arg(long)]
+        keylog: Option<String>,
+        /// The trees as JSON: [{"connection", "certificate", "offset", "subject", "nodes"}].
+        #[arg(long)]
+        json: bool,
+    },
     /// Serve a directory (the web page in www/) on 127.0.0.1 for local use and browser tests.
     Serve {
         #[arg(default_value = "www")]
@@ -164,6 +183,7 @@ pub fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+        Cmd::Asn1 { file, conn, cert, keylog, json } => asn1(&file, conn, cert, keylog.as_deref(), json),
         Cmd::Export { file, pcapng: _, output, keylog, conn, stream, udp_stream } => export(&file, output.as_deref(), keylog.as_deref(), conn, stream, udp_stream),
         Cmd::Explain { file, json, format, lang, fields, color, conn, stream, udp_stream, keylog } => {
             let input = match read_input(&file) {
@@ -646,6 +666,78 @@ fn table_row(cells: &[&str]) -> String {
         row.push_str(&" ".repeat(w.saturating_sub(used) + 1));
     }
     row.trim_end().to_string()
+}
+
+/// `tls-lens asn1`: every certificate's (or one's) ASN.1 tree, in openssl asn1parse's layout.
+fn asn1(file: &str, conn: Option<usize>, cert: Option<usize>, keylog: Option<&str>, json: bool) -> ExitCode {
+    use tls_lens::x509::asn1::{parse, Node};
+    let input = match read_input(file) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("tls-lens: cannot read {file}: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let keylog = match keylog.map(std::fs::read_to_string).transpose() {
+        Ok(k) => k.unwrap_or_default(),
+        Err(e) => {
+            eprintln!("tls-lens: cannot read the key log: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let a = analyze(&input, &Options { keylog, ..Default::default() });
+    fn lines(out: &mut Vec<String>, nodes: &[Node], depth: usize) {
+        for n in nodes {
+            let mark = if n.encapsulated { ">" } else { " " };
+            let value = n.value.as_deref().map(|v| format!("  {v}")).unwrap_or_default();
+            out.push(format!("{:>5}:d={depth:<2} hl={} l={:>4} {}:{mark}{}{}{value}", n.offset, n.header, n.len, if n.constructed { "cons" } else { "prim" }, " ".repeat(depth), n.tag));
+            if let Some(e) = &n.error {
+                out.push(format!("       error: {e}"));
+            }
+            lines(out, &n.children, depth + 1);
+        }
+    }
+    let mut found = Vec::new();
+    for c in a.connections.iter().filter(|c| conn.is_none_or(|n| c.id == n)) {
+        for (k, x) in c.certificates.iter().enumerate().filter(|(k, _)| cert.is_none_or(|n| *k == n)) {
+            // The DER's pieces (split where the message spans records).
+            let hex: String = x.pieces.iter().filter_map(|p| c.stream.hex.get(2 * p.offset..2 * p.end())).collect();
+            let der: Vec<u8> = (0..hex.len() / 2).filter_map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).ok()).collect();
+            let (nodes, err) = parse(&der);
+            found.push((c.id, k, x, nodes, err, der.len()));
+        }
+    }
+    if found.is_empty() {
+        eprintln!("tls-lens: {file}: no certificate found (in TLS 1.3 they are encrypted: give the key log with --keylog)");
+        return ExitCode::from(1);
+    }
+    let mut out = std::io::stdout().lock();
+    let res = if json {
+        let v: Vec<serde_json::Value> = found
+            .iter()
+            .map(|(c, k, x, nodes, err, _)| serde_json::json!({"connection": c, "certificate": k, "offset": x.span.offset, "subject": x.subject, "nodes": nodes, "error": err.as_ref().map(|(o, e)| serde_json::json!({"offset": o, "message": e}))}))
+            .collect();
+        serde_json::to_writer_pretty(&mut out, &v).map_err(std::io::Error::other).and_then(|_| writeln!(out))
+    } else {
+        let mut text = Vec::new();
+        for (c, k, x, nodes, err, len) in &found {
+            text.push(format!("Connection #{c}, certificate {k}: {} ({len} bytes of DER at offset {} of the connection)", x.subject, x.span.offset));
+            lines(&mut text, nodes, 0);
+            if let Some((o, e)) = err {
+                text.push(format!("  error at byte {o}: {e}"));
+            }
+            text.push(String::new());
+        }
+        out.write_all(text.join("\n").as_bytes())
+    };
+    match res {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("tls-lens: asn1: {e}");
+            ExitCode::from(2)
+        }
+    }
 }
 
 /// `tls-lens export`: the analysis's connections (or one) as pcapng, with their key log entries.

@@ -52,7 +52,7 @@ pub fn pcapng(a: &Analysis, keys: &[Entry]) -> Vec<u8> {
         connection(&mut packets, c);
     }
     // A capture is in time order; connections without times keep the order they were written in.
-    packets.sort_by_key(|p: &(i64, Vec<u8>)| p.0);
+    crate::reader::sort_by_u64(&mut packets, |p: &(i64, Vec<u8>)| p.0.max(0) as u64);
     for (t, frame) in packets {
         let mut epb = Vec::new();
         let t = t.max(0) as u64;
@@ -167,7 +167,7 @@ fn connection(out: &mut Vec<(i64, Vec<u8>)>, c: &Connection) {
 fn pieces(c: &Connection, bytes: &[u8], udp: bool) -> Vec<Piece> {
     // Message starts with their direction, in stream order (for chunks without one).
     let mut starts: Vec<(usize, Dir)> = c.messages.iter().filter(|m| m.span.len > 0).filter_map(|m| m.dir.map(|d| (m.span.offset, d))).collect();
-    starts.sort_by_key(|s| s.0);
+    crate::reader::sort_by_u64(&mut starts, |s| s.0 as u64);
     // The time of the packet that completed the first message ending in a piece.
     let time_of = |from: usize, to: usize| c.messages.iter().filter(|m| m.span.len > 0 && m.span.offset + m.span.len > from && m.span.offset + m.span.len <= to).find_map(|m| m.time_us);
     let mut out: Vec<Piece> = Vec::new();

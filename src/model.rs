@@ -623,6 +623,9 @@ pub struct Certificate {
     pub self_signed: bool,
     pub is_ca: bool,
     pub span: Span,
+    /// Where the DER's bytes are, in order: one piece, or several when the Certificate message
+    /// spans records (the record headers, or for decrypted records the ciphertext, lie between).
+    pub pieces: Vec<Span>,
     /// The subject public key's algorithm, from its OID (what the display text `public_key`
     /// says in words).
     #[serde(skip)]

@@ -62,6 +62,26 @@ pub fn markdown_js(input: &[u8], lang: &str, keylog: Option<String>, fields: boo
     Ok(crate::markdown::markdown(&a, fields))
 }
 
+/// A certificate's DER as its ASN.1 tree, for the page's *DER / ASN.1* view:
+/// `{"nodes": [...], "error": {"offset", "message"} | null}` (offsets within `der`). Only in the
+/// full core: the lite one, on the page's first path, stays without it.
+#[cfg(feature = "full")]
+#[wasm_bindgen(js_name = asn1)]
+pub fn asn1_js(der: &[u8]) -> Result<JsValue, JsError> {
+    let (nodes, err) = crate::x509::asn1::parse(der);
+    #[derive(Serialize)]
+    struct Tree {
+        nodes: Vec<crate::x509::asn1::Node>,
+        error: Option<Problem>,
+    }
+    #[derive(Serialize)]
+    struct Problem {
+        offset: usize,
+        message: String,
+    }
+    to_js(&Tree { nodes, error: err.map(|(offset, message)| Problem { offset, message }) })
+}
+
 /// The input's connections (or, with `stream`, one: tcp.stream, or udp.stream when `transport`
 /// is "udp") as a pcapng capture with its key log in a Decryption Secrets Block, for the page's
 /// *Download pcapng*. Only in the full core.

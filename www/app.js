@@ -6,7 +6,7 @@ import { LANGS, setLang, getLang, t, applyStatic } from './i18n.js';
 import { el, clear, hexToBytes } from './render/dom.js';
 import { renderSteps, markSelected, bindSteps } from './render/steps.js';
 import { renderCard, bindCardHover, focusSpan } from './render/card.js';
-import { renderSummary, resetConnFilter } from './render/summary.js';
+import { renderSummary, resetConnFilter, markAsn1 } from './render/summary.js';
 import { renderDiff } from './render/diff.js';
 import { renderFlow, markFlow, flowOutOfShape } from './render/flow.js';
 import { WorkerClient, browserLang, isCaptureFile } from './worker-client.js';
@@ -404,6 +404,17 @@ function renderAll({ later = false } = {}) {
     },
     onShowBytes: showBytes,
     onOffset: (off) => showBytes({ offset: off, len: 1 }),
+    // The DER from its pieces (several where the Certificate message spans records).
+    onAsn1: (c) => {
+      const pieces = c.pieces && c.pieces.length ? c.pieces : [c.span];
+      const der = new Uint8Array(pieces.reduce((n, p) => n + p.len, 0));
+      let at = 0;
+      for (const p of pieces) {
+        der.set(state.stream.subarray(p.offset, p.offset + p.len), at);
+        at += p.len;
+      }
+      return call('asn1', { der }).then((r) => r.result);
+    },
   });
   const conn = currentConn();
   ui.hideOpenedLabel.hidden = !openedSteps((conn && conn.messages) || []).size;
@@ -896,6 +907,13 @@ function bind() {
   });
   bindSteps(ui.steps, select);
   bindCardHover(ui.card);
+  // A field of the card lights the ASN.1 node with the same bytes, when a certificate's tree is open.
+  ui.card.addEventListener('tls-lens:field', (e) => {
+    const node = markAsn1(ui.summary, e.detail.off, e.detail.len);
+    const box = node && node.closest('details.asn1-view[open] .asn1-tree');
+    // Scroll the tree only, never the page under the reader's mouse.
+    if (box) box.scrollTop += node.getBoundingClientRect().top - box.getBoundingClientRect().top - box.clientHeight / 2;
+  });
 }
 
 async function boot() {

@@ -1,7 +1,8 @@
 // TLS Lens worker: the wasm core runs here, off the page's main thread, so a big capture never
 // freezes the page. Requests: {id, op: 'analyze' | 'overview' | 'explainStream' | 'diff', bytes?, stream?,
 // transport?, lang} ('markdown', with fields?, answers the explanation as Markdown text; 'pcapng',
-// with stream? and transport?, the bytes of a pcapng capture with the key log in it). Replies: {id, progress: [done, total]} while reading, then {id, result, ms, core}
+// with stream? and transport?, the bytes of a pcapng capture with the key log in it; 'asn1', with
+// der, a certificate's ASN.1 tree). Replies: {id, progress: [done, total]} while reading, then {id, result, ms, core}
 // or {id, error, fatal} (fatal: the core trapped and this worker must be replaced), in the order
 // the requests came. The last input's bytes stay here so that
 // picking another connection of a big capture does not copy them again.
@@ -12,12 +13,12 @@
 // holds one copy of it), the full one is loaded and answers from then on. Neither carries the
 // texts: each is given those of the language asked for, fetched once (texts-<lang>.tsv).
 import initLite, { analyze as analyzeLite, overview as overviewLite, explainStream as explainStreamLite, diffHellos as diffHellosLite, setTexts } from './pkg/tls_lens_lite.js';
-import initFull, { analyze, overview, explainStream, diffHellos, markdown, pcapng, setTexts as setTextsFull } from './pkg/tls_lens.js';
+import initFull, { analyze, overview, explainStream, diffHellos, markdown, pcapng, asn1, setTexts as setTextsFull } from './pkg/tls_lens.js';
 import { browserLang } from './worker-client.js';
 
 const NEEDS_FULL = 'tls-lens: this input needs the full core';
 const LITE = { name: 'lite', analyze: analyzeLite, overview: overviewLite, explainStream: explainStreamLite, diffHellos: diffHellosLite, setTexts, texts: {} };
-const FULL = { name: 'full', analyze, overview, explainStream, diffHellos, markdown, pcapng, setTexts: setTextsFull, texts: {} };
+const FULL = { name: 'full', analyze, overview, explainStream, diffHellos, markdown, pcapng, asn1, setTexts: setTextsFull, texts: {} };
 
 // A load that failed is tried again by the next request.
 const retryable = (load) => {
@@ -68,8 +69,8 @@ if (!single) {
 
 /** The core for this request: the lite one while it can, else the full one. */
 async function coreFor(d) {
-  // (Markdown and pcapng are written by the full core only.)
-  if (!fullOnly && !d.keylog && !['overview', 'markdown', 'pcapng'].includes(d.op)) {
+  // (Markdown, pcapng and ASN.1 trees are made by the full core only.)
+  if (!fullOnly && !d.keylog && !['overview', 'markdown', 'pcapng', 'asn1'].includes(d.op)) {
     try {
       return await loadTexts(code(d.lang));
     } catch {
@@ -94,6 +95,7 @@ function run(core, d, input) {
   if (d.op === 'diff') return core.diffHellos(input, d.a, d.bytesB || input, d.b, d.lang, d.labelA, d.labelB);
   if (d.op === 'explainStream') return core.explainStream(input, d.stream, d.lang, d.keylog || undefined, d.transport || undefined);
   if (d.op === 'markdown') return core.markdown(input, d.lang, d.keylog || undefined, !!d.fields);
+  if (d.op === 'asn1') return core.asn1(d.der);
   if (d.op === 'pcapng') return core.pcapng(input, d.keylog || undefined, d.stream ?? undefined, d.transport || undefined);
   return core.analyze(input, d.lang, d.keylog || undefined);
 }

@@ -449,6 +449,7 @@ fn certificate(r: &mut Reader, ctx: &Ctx, out: &mut Fields, certs: &mut Vec<Cert
                         ckids.add(|| Field { span: Span::new(f.span.offset + der_at, f.span.len), ..f });
                     }
                     c.span = Span::new(der_at, der.len());
+                    c.pieces = vec![c.span];
                     certs.push(c);
                     v
                 }

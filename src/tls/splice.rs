@@ -86,6 +86,9 @@ impl OffsetMap {
         }
         for c in &mut t.certificates {
             c.span = self.span(c.span);
+            for p in &mut c.pieces {
+                *p = self.span(*p);
+            }
         }
         for d in &mut t.diagnostics {
             d.offset = self.at(d.offset);

@@ -236,6 +236,7 @@ impl Walker {
                 let base = self.out.certificates.len();
                 for (k, mut c) in certs.into_iter().enumerate() {
                     c.index = base + k;
+                    c.pieces = map.slice(c.span.offset, c.span.len).spans();
                     c.span = map.span(c.span);
                     self.out.certificates.push(c);
                 }

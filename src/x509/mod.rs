@@ -6,6 +6,7 @@ use x509_parser::prelude::*;
 
 use crate::model::{Certificate, Field, Span};
 
+pub mod asn1;
 mod oids;
 
 /// Where `inner` (a sub-slice handed back by x509-parser) lies within `outer`.
@@ -163,6 +164,7 @@ pub fn summarize(der: &[u8], now: Option<i64>, lean: bool, role: Role) -> Result
         self_signed: cert.subject().as_raw() == cert.issuer().as_raw(),
         is_ca: cert.is_ca(),
         span: whole,
+        pieces: vec![whole],
         key: match spki.parsed() {
             Ok(x509_parser::public_key::PublicKey::RSA(_)) => crate::model::KeyKind::Rsa,
             Ok(x509_parser::public_key::PublicKey::EC(_)) => crate::model::KeyKind::Ec,

@@ -1182,6 +1182,49 @@ test('s5. Download pcapng: the input as a capture with its key log inside, which
   }
 });
 
+test('s6. a certificate as its DER / ASN.1 tree: openssl asn1parse\'s nodes, linked to the bytes and the fields', async () => {
+  // openssl's reading of the leaf certificate of the pcap sample (its DER from the CLI's JSON).
+  const conn = JSON.parse(execFileSync(join(ROOT, BIN), ['explain', '--json', PCAP_SAMPLE], { encoding: 'utf8', maxBuffer: 64 << 20 })).connections[0];
+  const span = conn.certificates[0].span;
+  const der = Buffer.from(conn.stream.hex.slice(2 * span.offset, 2 * (span.offset + span.len)), 'hex');
+  mkdirSync(OUT, { recursive: true });
+  writeFileSync(join(OUT, 'leaf.der'), der);
+  const theirs = execFileSync('openssl', ['asn1parse', '-inform', 'DER', '-in', join(OUT, 'leaf.der')], { encoding: 'utf8' })
+    .split('\n').map((l) => /^\s*(\d+):d=\s*\d+\s+hl=\s*(\d+)\s+l=\s*(\d+)/.exec(l)).filter(Boolean).map((m) => `${m[1]} · ${m[2]}+${m[3]}`);
+  const { context, page, consoleErrors, pageErrors } = await openPage();
+  try {
+    await page.selectOption('#samples', 'tls12-ecdhe-rsa.pcap');
+    await page.waitForFunction(() => document.querySelector('.step-time'));
+    await page.waitForSelector('body[data-state="ready"]');
+    await page.click('#summary .certs > li:first-child > details > summary');
+    await page.click('#summary .certs > li:first-child .asn1-view > summary');
+    await page.waitForSelector('#summary .asn1-node');
+    const rows = await page.$$eval('#summary .certs > li:first-child .asn1-node', (bs) => bs.map((b) => ({ inner: b.classList.contains('inner'), at: b.querySelector('.asn1-at').textContent, tag: b.querySelector('.asn1-tag').textContent, val: (b.querySelector('.asn1-val') || {}).textContent })));
+    assert.deepEqual(rows.filter((r) => !r.inner).map((r) => r.at), theirs);
+    assert.ok(rows.some((r) => r.inner && r.val === '65537'), 'the RSA exponent inside the BIT STRING');
+    assert.ok(rows.some((r) => r.tag === 'OBJECT IDENTIFIER' && r.val === 'rsaEncryption (1.2.840.113549.1.1.1)'));
+    // A click shows the node's bytes: the Certificate step is selected and its bytes lit.
+    await page.click('#summary .certs > li:first-child .asn1-node >> nth=1');
+    await page.waitForFunction(() => document.querySelector('#steps li[aria-selected="true"]')?.dataset.name === 'Certificate');
+    assert.ok(await page.$$eval('.hex-body .b.hl', (b) => b.length) > 100, 'the tbsCertificate bytes lit');
+    // A field of the card lights the node with the same bytes (the mouse moves over the card
+    // first: right after a jump the card keeps the jump's highlight until it does).
+    await page.hover('#card .field-row >> nth=0');
+    await page.hover('#card .field-row:has-text("subjectPublicKeyInfo") >> nth=0');
+    await page.waitForSelector('#summary .asn1-node.lit');
+    const lit = await page.$eval('#summary .asn1-node.lit', (b) => b.querySelector('.asn1-at').textContent);
+    assert.equal(lit, '128 · 4+290', 'the SubjectPublicKeyInfo SEQUENCE (openssl asn1parse: 128:d=2 hl=4 l= 290)');
+    await page.locator('#summary .certs > li:first-child').screenshot({ path: join(OUT, 'asn1.png') });
+    await page.selectOption('#lang', 'zh');
+    await page.waitForSelector('body[data-state="ready"]');
+    assert.match(await page.textContent('#summary .certs > li:first-child .asn1-view > summary'), /DER \/ ASN\.1（\d+ 字节）/);
+    assert.deepEqual(pageErrors, []);
+    assert.deepEqual(consoleErrors, []);
+  } finally {
+    await context.close();
+  }
+});
+
 test('t. the single-file build works opened from file://, under its hash-based CSP', async () => {
   const single = join(ROOT, 'target', 'tls-lens.html');
   if (!existsSync(single)) execFileSync('node', [join(ROOT, 'www', 'build', 'single-file.mjs'), single]);

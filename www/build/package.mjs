@@ -2,7 +2,7 @@
 // <tls-lens> element and what it loads (its renderers, the worker, both wasm cores, the texts),
 // a package.json with `exports`, TypeScript declarations for the element (written here) and for
 // the wasm API (written by wasm-bindgen from the last wasm build, the full core's; the lite core
-// exports the same functions but markdown and pcapng).
+// exports the same functions but markdown, pcapng and asn1).
 //
 //   node www/build/package.mjs [OUT_DIR]        (default dist/; needs make wasm first)
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
@@ -40,7 +40,7 @@ execFileSync('wasm-bindgen', ['--target', 'web', '--out-dir', tmp, '--out-name',
 const dts = readFileSync(join(tmp, 'tls_lens.d.ts'), 'utf8');
 writeFileSync(join(OUT, 'pkg', 'tls_lens.d.ts'), dts);
 const fullOnly = (d, name) => d.replace(new RegExp(`/\\*\\*(?:(?!\\*/)[\\s\\S])*?\\*/\\s*export function ${name}\\([^;]*;\\n?`), '');
-writeFileSync(join(OUT, 'pkg', 'tls_lens_lite.d.ts'), `// The lite core (no decryption, QUIC or certificate compression) exports the same functions but\n// markdown and pcapng.\n${fullOnly(fullOnly(dts, 'markdown'), 'pcapng')}`);
+writeFileSync(join(OUT, 'pkg', 'tls_lens_lite.d.ts'), `// The lite core (no decryption, QUIC or certificate compression) exports the same functions but\n// markdown, pcapng and asn1.\n${['markdown', 'pcapng', 'asn1'].reduce(fullOnly, dts)}`);
 rmSync(tmp, { recursive: true, force: true });
 
 // The element's declarations: its attributes, properties and events.

@@ -144,6 +144,8 @@ function clearAll(active) {
 
 function onFieldRow(active, row, reveal) {
   setRow(active, row);
+  // Views elsewhere that show the same bytes (a certificate's ASN.1 tree) can light them too.
+  row.dispatchEvent(new CustomEvent('tls-lens:field', { bubbles: true, detail: { off: Number(row.dataset.off), len: Number(row.dataset.len) } }));
   const first = active.hex.highlight(Number(row.dataset.off), Number(row.dataset.len));
   if (reveal) active.hex.reveal(first);
 }

@@ -305,7 +305,83 @@ function alertsList(alerts) {
     ))));
 }
 
-function certsList(certs, onShowBytes) {
+/**
+ * A certificate's ASN.1 tree (the core's `asn1`): one row per node, tag, value and where it lies
+ * (offset in the certificate, header + content bytes, as openssl asn1parse); a click shows the
+ * node's bytes (and the field with the same bytes). Each row carries its span in the stream so
+ * that a field of the card can light it (markAsn1). Values are text, set with textContent.
+ */
+function asn1Tree(tree, pieces, onShowBytes) {
+  // Offset k of the DER -> offset in the connection's bytes (the DER may lie in pieces).
+  const at = (k) => {
+    let before = 0;
+    for (const p of pieces) {
+      if (k < before + p.len) return p.offset + (k - before);
+      before += p.len;
+    }
+    const last = pieces[pieces.length - 1];
+    return last.offset + last.len + (k - before);
+  };
+  // A range of the DER as a span of the stream (covering whatever lies between pieces).
+  const span = (k, len) => (len > 0 ? { offset: at(k), len: at(k + len - 1) + 1 - at(k) } : { offset: at(k), len: 0 });
+  const list = (nodes) => el('ul', { class: 'asn1' }, nodes.map((n) => {
+    const whole = span(n.offset, n.header + n.len);
+    const content = span(n.offset + n.header, n.len);
+    const soff = whole.offset;
+    const slen = whole.len;
+    const row = el('button', {
+      type: 'button',
+      class: ['asn1-node', n.encapsulated ? 'inner' : ''],
+      data: { soff, slen, coff: content.offset, clen: content.len },
+      title: t('asn1.where', n.offset, n.header, n.len, soff),
+      on: { click: () => onShowBytes && onShowBytes({ offset: soff, len: slen }) },
+    },
+      el('span', { class: 'asn1-tag', text: n.tag }),
+      n.value != null ? el('span', { class: 'asn1-val', text: n.value }) : null,
+      el('span', { class: 'asn1-at', text: `${n.offset} · ${n.header}+${n.len}` }));
+    return el('li', {}, row,
+      n.error ? el('div', { class: 'asn1-err', text: n.error }) : null,
+      n.children && n.children.length ? list(n.children) : null);
+  }));
+  return el('div', { class: 'asn1-tree' },
+    el('p', { class: 'muted', text: t('asn1.help') }),
+    list(tree.nodes || []),
+    tree.error ? el('p', { class: 'asn1-err', text: t('asn1.error', tree.error.offset, tree.error.message) }) : null);
+}
+
+/** The *DER / ASN.1* view of a certificate: asked of the core when first opened. */
+function asn1Details(c, onShowBytes, onAsn1) {
+  const body = el('div', { class: 'asn1-body' });
+  const d = el('details', { class: 'asn1-view' }, el('summary', { text: t('asn1.heading', c.span.len) }), body);
+  d.addEventListener('toggle', () => {
+    if (!d.open || body.firstChild) return;
+    body.appendChild(el('p', { class: 'muted', text: t('status.loading') }));
+    onAsn1(c).then((tree) => {
+      clear(body);
+      body.appendChild(asn1Tree(tree, c.pieces && c.pieces.length ? c.pieces : [c.span], onShowBytes));
+    }, (err) => {
+      clear(body);
+      body.appendChild(el('p', { class: 'asn1-err', text: String(err && err.message ? err.message : err) }));
+    });
+  });
+  return d;
+}
+
+/** Light the ASN.1 nodes whose bytes (whole, or content only) are [off, off+len) of the stream. */
+export function markAsn1(container, off, len) {
+  for (const b of container.querySelectorAll('.asn1-node.lit')) b.classList.remove('lit');
+  let first = null;
+  for (const b of container.querySelectorAll('.asn1-node')) {
+    const d = b.dataset;
+    if ((Number(d.soff) === off && Number(d.slen) === len) || (Number(d.coff) === off && Number(d.clen) === len)) {
+      b.classList.add('lit');
+      first = first || b;
+    }
+  }
+  return first;
+}
+
+function certsList(certs, onShowBytes, onAsn1) {
   if (!certs || !certs.length) return null;
   return el('section', { class: 'sum-certs', 'aria-labelledby': 'certs-h' },
     el('h3', { id: 'certs-h', text: t('certs.heading') }),
@@ -331,6 +407,7 @@ function certsList(certs, onShowBytes) {
           el('summary', {}, el('span', { class: 'cert-subj', text: c.subject || '?' }), ...tags),
           dl,
           c.span && onShowBytes ? el('button', { type: 'button', class: 'link-btn', text: t('certs.show'), on: { click: () => onShowBytes(c.span) } }) : null,
+          c.span && onAsn1 ? asn1Details(c, onShowBytes, onAsn1) : null,
         ));
     })));
 }
@@ -339,7 +416,8 @@ function certsList(certs, onShowBytes) {
  * Render the connection picker (when there is more than one connection), the diagnostics that
  * concern connection `opts.connIndex` and its summary. `opts.onConnection(i)` is called when a
  * connection is picked; `opts.onShowBytes(span)` jumps to a certificate's bytes and
- * `opts.onOffset(off)` to the byte a diagnostic points at.
+ * `opts.onOffset(off)` to the byte a diagnostic points at; with `opts.onAsn1(cert)` (a promise of
+ * the core's ASN.1 tree of its DER) each certificate can be opened as its DER / ASN.1 tree.
  */
 export function renderSummary(container, result, opts = {}) {
   // Keep the picker's scroll position and keyboard focus across re-renders.
@@ -454,7 +532,7 @@ export function renderSummary(container, result, opts = {}) {
   const side = el('div', { class: 'sum-side' },
     notesList(conn.notes),
     alertsList(conn.alerts),
-    certsList(conn.certificates, opts.onShowBytes),
+    certsList(conn.certificates, opts.onShowBytes, opts.onAsn1),
   );
   if (side.childNodes.length) panel.appendChild(side);
   const keys = keySchedule(conn.key_schedule);

@@ -1,0 +1,301 @@
+//! A certificate's DER as its ASN.1 tree (issue 21, part 2): every node's tag, header and content
+//! lengths, byte offset and a readable value (OID names, integers, strings, times), as
+//! `openssl asn1parse` and asn1js show it. DER only (X.690 §8, §10): definite lengths; an
+//! indefinite or overlong length, a length past the end or nesting deeper than `MAX_DEPTH` ends
+//! the walk there with an error on that node, never a panic.
+//!
+//! OCTET STRINGs and BIT STRINGs whose content is itself one whole DER value (an extension's
+//! value, an RSA or EC public key, a signature's SEQUENCE) are opened too, their nodes marked
+//! `encapsulated` (openssl asn1parse shows them as a hex dump instead).
+
+use serde::Serialize;
+
+use super::oids;
+
+const MAX_DEPTH: usize = 32;
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Node {
+    /// Offset of the tag byte in the DER given.
+    pub offset: usize,
+    /// Tag and length bytes.
+    pub header: usize,
+    /// Content bytes.
+    pub len: usize,
+    /// "universal", "application", "context" or "private".
+    pub class: &'static str,
+    pub constructed: bool,
+    pub number: u32,
+    /// "SEQUENCE", "INTEGER", "OBJECT IDENTIFIER", "[0]" ...
+    pub tag: String,
+    /// The value in words: an OID's name and dotted form, an integer, a string, a time, or the
+    /// size of opaque bytes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// Inside an OCTET STRING or BIT STRING that holds DER.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub encapsulated: bool,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub children: Vec<Node>,
+    /// Why the walk stopped at this node (malformed DER).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// The nodes of `der` at the top level (a certificate is one SEQUENCE), and, when bytes were
+/// left that are not DER, the offset and why.
+pub fn parse(der: &[u8]) -> (Vec<Node>, Option<(usize, String)>) {
+    let mut nodes = Vec::new();
+    let err = walk(der, 0, 0, false, &mut nodes);
+    (nodes, err)
+}
+
+/// Tag and length of the value at `at`: (class bits, constructed, number, header length, content
+/// length), or why not.
+fn header(b: &[u8], at: usize) -> Result<(u8, bool, u32, usize, usize), String> {
+    let first = *b.get(at).ok_or("expected a tag byte, found the end")?;
+    let (class, constructed) = (first >> 6, first & 0x20 != 0);
+    let mut i = at + 1;
+    let mut number = u32::from(first & 0x1f);
+    if number == 0x1f {
+        // High tag number form: base-128, at most four bytes here.
+        number = 0;
+        loop {
+            let c = *b.get(i).ok_or("tag number cut off by the end")?;
+            i += 1;
+            if number > 0x00ff_ffff {
+                return Err("tag number too large".into());
+            }
+            number = (number << 7) | u32::from(c & 0x7f);
+            if c & 0x80 == 0 {
+                break;
+            }
+        }
+    }
+    let l = *b.get(i).ok_or("expected a length byte, found the end")?;
+    i += 1;
+    let len = if l < 0x80 {
+        usize::from(l)
+    } else if l == 0x80 {
+        return Err("indefinite length (BER, not DER)".into());
+    } else {
+        let n = usize::from(l & 0x7f);
+        if n > 4 {
+            return Err(format!("a {n}-byte length"));
+        }
+        let bytes = b.get(i..i + n).ok_or("length cut off by the end")?;
+        i += n;
+        bytes.iter().fold(0usize, |a, &x| (a << 8) | usize::from(x))
+    };
+    if b.len() - i < len {
+        return Err(format!("length {len} runs past the end ({} left)", b.len() - i));
+    }
+    Ok((class, constructed, number, i - at, len))
+}
+
+/// Every value in `b[..]`, appended to `out`; `base` is `b`'s offset in the whole DER.
+fn walk(b: &[u8], base: usize, depth: usize, encapsulated: bool, out: &mut Vec<Node>) -> Option<(usize, String)> {
+    let mut at = 0;
+    while at < b.len() {
+        let (class, constructed, number, hl, len) = match header(b, at) {
+            Ok(h) => h,
+            Err(e) => return Some((base + at, e)),
+        };
+        let content = &b[at + hl..at + hl + len];
+        let mut node = Node {
+            offset: base + at,
+            header: hl,
+            len,
+            class: ["universal", "application", "context", "private"][usize::from(class)],
+            constructed,
+            number,
+            tag: tag_name(class, constructed, number),
+            value: None,
+            encapsulated,
+            children: Vec::new(),
+            error: None,
+        };
+        if constructed {
+            if depth + 1 >= MAX_DEPTH {
+                node.error = Some(format!("nested deeper than {MAX_DEPTH} levels"));
+            } else if let Some((o, e)) = walk(content, base + at + hl, depth + 1, encapsulated, &mut node.children) {
+                node.error = Some(format!("at byte {o}: {e}"));
+            }
+        } else {
+            node.value = value(class, number, content);
+            // DER inside a string: an extension's value, a public key, a signature.
+            let inner = match (class, number) {
+                (0, 4) => Some((content, 0)),
+                (0, 3) if content.first() == Some(&0) => Some((&content[1..], 1)),
+                _ => None,
+            };
+            if let Some((inner, skip)) = inner.filter(|(i, _)| is_der(i) && depth + 1 < MAX_DEPTH) {
+                walk(inner, base + at + hl + skip, depth + 1, true, &mut node.children);
+            }
+        }
+        out.push(node);
+        at += hl + len;
+    }
+    None
+}
+
+/// Is `b` exactly one constructed DER value (a SEQUENCE or SET), well formed all the way down?
+fn is_der(b: &[u8]) -> bool {
+    fn whole(b: &[u8], depth: usize) -> bool {
+        let mut at = 0;
+        while at < b.len() {
+            let Ok((_, constructed, _, hl, len)) = header(b, at) else { return false };
+            if constructed && (depth >= MAX_DEPTH || !whole(&b[at + hl..at + hl + len], depth + 1)) {
+                return false;
+            }
+            at += hl + len;
+        }
+        true
+    }
+    matches!(b.first(), Some(0x30 | 0x31)) && header(b, 0).is_ok_and(|(_, _, _, hl, len)| hl + len == b.len()) && whole(b, 0)
+}
+
+fn tag_name(class: u8, constructed: bool, number: u32) -> String {
+    if class != 0 {
+        let c = match class {
+            1 => "APPLICATION ",
+            3 => "PRIVATE ",
+            _ => "",
+        };
+        return format!("[{c}{number}]");
+    }
+    let name = match number {
+        1 => "BOOLEAN",
+        2 => "INTEGER",
+        3 => "BIT STRING",
+        4 => "OCTET STRING",
+        5 => "NULL",
+        6 => "OBJECT IDENTIFIER",
+        10 => "ENUMERATED",
+        12 => "UTF8String",
+        16 => "SEQUENCE",
+        17 => "SET",
+        18 => "NumericString",
+        19 => "PrintableString",
+        20 => "T61String",
+        22 => "IA5String",
+        23 => "UTCTime",
+        24 => "GeneralizedTime",
+        26 => "VisibleString",
+        28 => "UniversalString",
+        30 => "BMPString",
+        n => return format!("[UNIVERSAL {n}]{}", if constructed { " (constructed)" } else { "" }),
+    };
+    name.to_string()
+}
+
+/// Dotted form of an OID's content bytes (X.690 §8.19), or None when malformed.
+pub fn oid_dotted(c: &[u8]) -> Option<String> {
+    if c.is_empty() || c.last().is_some_and(|&x| x & 0x80 != 0) {
+        return None;
+    }
+    let mut arcs: Vec<u64> = Vec::new();
+    let mut v: u64 = 0;
+    for &x in c {
+        if v > u64::MAX >> 7 {
+            return None;
+        }
+        v = (v << 7) | u64::from(x & 0x7f);
+        if x & 0x80 == 0 {
+            if arcs.is_empty() {
+                let first = (v / 40).min(2);
+                arcs.push(first);
+                arcs.push(v - first * 40);
+            } else {
+                arcs.push(v);
+            }
+            v = 0;
+        }
+    }
+    Some(arcs.iter().map(u64::to_string).collect::<Vec<_>>().join("."))
+}
+
+fn value(class: u8, number: u32, c: &[u8]) -> Option<String> {
+    let bytes = |n: usize| if n == 1 { "1 byte".to_string() } else { format!("{n} bytes") };
+    if class != 0 {
+        return Some(bytes(c.len()));
+    }
+    Some(match number {
+        1 => match c {
+            [0] => "FALSE".into(),
+            [_] => "TRUE".into(),
+            _ => bytes(c.len()),
+        },
+        2 | 10 if c.len() <= 8 && !c.is_empty() => {
+            // Two's complement, big-endian.
+            let v = c.iter().fold(if c[0] & 0x80 != 0 { -1i64 } else { 0 }, |a, &x| (a << 8) | i64::from(x));
+            v.to_string()
+        }
+        2 | 10 => format!("{} (0x{})", bytes(c.len()), c.iter().map(|x| format!("{x:02x}")).collect::<String>()),
+        3 => match c.split_first() {
+            Some((unused, rest)) => format!("{}, {unused} unused bits", bytes(rest.len())),
+            None => bytes(0),
+        },
+        4 => bytes(c.len()),
+        5 => return None,
+        6 => match oid_dotted(c) {
+            Some(d) => match oids::short_name(&d) {
+                Some(name) => format!("{name} ({d})"),
+                None => d,
+            },
+            None => "malformed OID".into(),
+        },
+        12 | 18 | 19 | 20 | 22 | 23 | 24 | 26 => String::from_utf8_lossy(c).into_owned(),
+        30 => {
+            let units: Vec<u16> = c.chunks_exact(2).map(|p| u16::from_be_bytes([p[0], p[1]])).collect();
+            String::from_utf16_lossy(&units)
+        }
+        _ => bytes(c.len()),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{oid_dotted, parse};
+
+    /// X.690 §8.19.5's example: 2.100.3 is encoded 0x81 0x34 0x03.
+    #[test]
+    fn oids_follow_x690() {
+        assert_eq!(oid_dotted(&[0x81, 0x34, 0x03]).as_deref(), Some("2.100.3"));
+        // sha256WithRSAEncryption.
+        assert_eq!(oid_dotted(&[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0b]).as_deref(), Some("1.2.840.113549.1.1.11"));
+        assert_eq!(oid_dotted(&[0x86]), None);
+    }
+
+    /// Bad DER stops the walk at the byte, with why: a length past the end, an indefinite length.
+    #[test]
+    fn bad_der_is_reported_where_it_is() {
+        let (nodes, err) = parse(&[0x30, 0x03, 0x02, 0x01, 0x05, 0x30, 0x80]);
+        assert_eq!(nodes.len(), 1);
+        assert_eq!(nodes[0].children[0].value.as_deref(), Some("5"));
+        assert_eq!(err, Some((5, "indefinite length (BER, not DER)".into())));
+        let (nodes, err) = parse(&[0x02, 0x09, 0x00]);
+        assert!(nodes.is_empty());
+        assert_eq!(err, Some((0, "length 9 runs past the end (1 left)".into())));
+        let (nodes, err) = parse(&[0x30, 0x04, 0x02, 0x03, 0x00, 0x00]);
+        assert_eq!((nodes.len(), err), (1, None));
+        assert!(nodes[0].error.as_deref().is_some_and(|e| e.starts_with("at byte 2: length 3 runs past the end")), "{:?}", nodes[0].error);
+        // Deep nesting ends with an error, not a stack overflow.
+        let mut deep = vec![0x30, 0x00];
+        for _ in 0..200 {
+            let n = deep.len();
+            let mut w = vec![0x30, 0x82, (n >> 8) as u8, n as u8];
+            w.extend(deep);
+            deep = w;
+        }
+        let (nodes, _) = parse(&deep);
+        let mut n = &nodes[0];
+        let mut depth = 0;
+        while let Some(c) = n.children.first() {
+            n = c;
+            depth += 1;
+        }
+        assert_eq!(depth, 31);
+        assert_eq!(n.error.as_deref(), Some("nested deeper than 32 levels"));
+    }
+}
