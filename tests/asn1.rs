@@ -136,3 +136,25 @@ fn der_inside_strings_is_opened() {
     assert!(all.iter().any(|n| n.value.as_deref() == Some("rsaEncryption (1.2.840.113549.1.1.1)")));
     assert!(all.iter().any(|n| n.value.as_deref().is_some_and(|v| v.starts_with("subjectAltName"))), "an extension by name");
 }
+
+/// Damaged DER never panics and the walk ends: every prefix of a real certificate, and the
+/// certificate with each byte in turn set to 0xff (lengths that run past the end, wrong tags).
+#[test]
+fn damaged_der_never_panics() {
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
+    let a = analyze(&std::fs::read(data.join("tls12-ecdhe-rsa.pcap")).unwrap(), &Options::default());
+    let c = &a.connections[0];
+    let x = &c.certificates[0];
+    let hex = &c.stream.hex[2 * x.span.offset..2 * x.span.end()];
+    let der: Vec<u8> = (0..hex.len() / 2).map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).unwrap()).collect();
+    let mut errors = 0;
+    for n in 0..der.len() {
+        let (_, err) = parse(&der[..n]);
+        errors += usize::from(err.is_some());
+        let mut bad = der.clone();
+        bad[n] = 0xff;
+        let _ = parse(&bad);
+    }
+    // Every prefix but the empty one cuts the outer SEQUENCE short.
+    assert_eq!(errors, der.len() - 1);
+}
