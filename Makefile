@@ -29,12 +29,13 @@ setup-test:
 	  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y fonts-wqy-zenhei >/dev/null || \
 	  { DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 update >/dev/null && \
 	    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y fonts-wqy-zenhei >/dev/null; }; }
-	@# openssl: asn1parse reads every certificate for tests/asn1.rs.
-	@command -v openssl >/dev/null || { \
-	  echo "installing openssl (apt)"; \
-	  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y openssl >/dev/null || \
+	@# openssl and xxd: asn1parse reads every certificate for tests/asn1.rs; the key schedule's
+	@# commands run in tests/recompute.rs.
+	@command -v openssl >/dev/null && command -v xxd >/dev/null || { \
+	  echo "installing openssl and xxd (apt)"; \
+	  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y openssl xxd >/dev/null || \
 	  { DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 update >/dev/null && \
-	    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y openssl >/dev/null; }; }
+	    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y openssl xxd >/dev/null; }; }
 	@# tshark: the independent reader of the captures `tls-lens export` writes (tests/export.rs).
 	@command -v tshark >/dev/null || { \
 	  echo "installing tshark (apt)"; \

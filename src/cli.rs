@@ -585,6 +585,20 @@ fn print_text(out: &mut impl Write, a: &Analysis, fields: bool, colour: bool) ->
         if conn.messages.iter().any(|m| m.dir_inferred) {
             writeln!(out, "  * {}", w("@word.cli.inferred"))?;
         }
+        if !conn.key_schedule.is_empty() {
+            writeln!(out)?;
+            writeln!(out, "{}", c.p("1", &w("@word.cli.key_schedule")))?;
+            for g in &conn.key_schedule {
+                writeln!(out, "  {}  ({})", c.p("1", &g.name), g.source)?;
+                for v in &g.values {
+                    writeln!(out, "    {:<22}{}", v.name, if v.hex.is_empty() { "—" } else { &v.hex })?;
+                    writeln!(out, "    {:<22}{}", "", c.p("2", &v.formula))?;
+                    if let Some(cmd) = &v.command {
+                        writeln!(out, "    {:<22}$ {cmd}", "")?;
+                    }
+                }
+            }
+        }
         if !conn.notes.is_empty() {
             writeln!(out)?;
             writeln!(out, "{}", c.p("1", &w("@word.cli.notes")))?;

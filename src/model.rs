@@ -378,6 +378,10 @@ pub struct KeyValue {
     pub hex: String,
     /// How it is computed (RFC notation).
     pub formula: String,
+    /// An OpenSSL 3 command that computes it again from the values shown (it prints the same
+    /// bytes as colon-separated hex); none for a value the key log gives.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub command: Option<String>,
 }
 
 /// A QUIC connection (RFC 9000) at a glance: its version, connection IDs and packet counts.

@@ -6,6 +6,7 @@
 //! After the walk both Finished messages are checked against the transcript.
 
 use crate::input::keylog::Entry;
+use super::recompute;
 use super::tls13::{self, Hash, Suite, TrafficKeys};
 use crate::code::{ct, ht, CipherSuite, ContentType, HandshakeType};
 use crate::input::Capture;
@@ -55,6 +56,12 @@ struct Epoch {
     /// and its generation (0 unless updated).
     stage: Stage,
     generation: usize,
+    /// After a KeyUpdate: the secret this one was derived from.
+    parent: Option<Vec<u8>>,
+    /// One record these keys opened, to decrypt again by hand: (sequence number, ciphertext
+    /// with its tag, plaintext). The smallest of sequence numbers 1 to 3 (so that the nonce
+    /// shows the XOR), else number 0.
+    sample: Option<(u64, Vec<u8>, Vec<u8>)>,
     /// Whether a record opened with these keys yet (until then a failure says nothing about
     /// the sequence number: the record may belong to an epoch the key log lacks).
     used: bool,
@@ -84,7 +91,15 @@ impl DirState {
             if let Some(p) = tls13::open(suite, &self.epochs[e].keys, seq, header, body) {
                 self.at = e;
                 self.seq = seq + 1;
-                self.epochs[e].used = true;
+                let ep = &mut self.epochs[e];
+                ep.used = true;
+                let better = match &ep.sample {
+                    None => true,
+                    Some((s, b, _)) => seq <= 3 && seq > 0 && (*s == 0 || body.len() < b.len()),
+                };
+                if better {
+                    ep.sample = Some((seq, body.to_vec(), p.clone()));
+                }
                 return Some(p);
             }
         }
@@ -97,6 +112,7 @@ impl DirState {
                 let name = format!("{}{generation}", cur.name.trim_end_matches(char::is_numeric));
                 let mut e = Epoch::new(name, format!("KeyUpdate: HKDF-Expand-Label({}, \"traffic upd\", \"\", {})", cur.name, suite.hash.len()), secret, suite, Stage::Application);
                 e.generation = generation;
+                e.parent = Some(cur.secret.clone());
                 e.keys = keys;
                 e.used = true;
                 self.epochs.push(e);
@@ -115,7 +131,7 @@ impl DirState {
 impl Epoch {
     fn new(name: String, source: String, secret: Vec<u8>, suite: Suite, stage: Stage) -> Epoch {
         let keys = tls13::traffic_keys(suite, &secret);
-        Epoch { name, source, secret, keys, opened: 0, protects: Vec::new(), app_records: 0, stage, generation: 0, used: false }
+        Epoch { name, source, secret, keys, opened: 0, protects: Vec::new(), app_records: 0, stage, generation: 0, parent: None, sample: None, used: false }
     }
 
     /// Note what one opened record held (its inner content type and content).
@@ -134,13 +150,28 @@ impl Epoch {
     fn key_gen(&self, suite: Suite, dir: Dir, psk: Option<bool>, early_offered: bool) -> KeyGen {
         let (n, h) = (suite.key_len(), suite.hash.len());
         let mut values = vec![
-            KeyValue { name: "secret".into(), hex: hexs(&self.secret), formula: self.source.clone() },
-            KeyValue { name: "key".into(), hex: hexs(&self.keys.key), formula: format!("HKDF-Expand-Label(secret, \"key\", \"\", {n})") },
-            KeyValue { name: "iv".into(), hex: hexs(&self.keys.iv), formula: "HKDF-Expand-Label(secret, \"iv\", \"\", 12)".into() },
+            // A KeyUpdate's secret comes from the one before it; the others are the key log's.
+            KeyValue { name: "secret".into(), hex: hexs(&self.secret), formula: self.source.clone(), command: self.parent.as_ref().map(|p| recompute::expand_label(suite.hash, p, "traffic upd", &[], h)) },
+            KeyValue { name: "key".into(), hex: hexs(&self.keys.key), formula: format!("HKDF-Expand-Label(secret, \"key\", \"\", {n})"), command: Some(recompute::expand_label(suite.hash, &self.secret, "key", &[], n)) },
+            KeyValue { name: "iv".into(), hex: hexs(&self.keys.iv), formula: "HKDF-Expand-Label(secret, \"iv\", \"\", 12)".into(), command: Some(recompute::expand_label(suite.hash, &self.secret, "iv", &[], 12)) },
         ];
         if self.stage == Stage::Handshake {
             let fk = tls13::expand_label(suite.hash, &self.secret, "finished", &[], h);
-            values.push(KeyValue { name: "finished_key".into(), hex: hexs(&fk), formula: format!("HKDF-Expand-Label(secret, \"finished\", \"\", {h})") });
+            values.push(KeyValue { name: "finished_key".into(), hex: hexs(&fk), formula: format!("HKDF-Expand-Label(secret, \"finished\", \"\", {h})"), command: Some(recompute::expand_label(suite.hash, &self.secret, "finished", &[], h)) });
+        }
+        if let Some((seq, body, plain)) = &self.sample {
+            // Decrypt it again by hand: the nonce (RFC 8446 §5.3) and the plaintext
+            // (TLSInnerPlaintext, §5.2) from the ciphertext without its tag.
+            let (tag, stream) = suite.aead.parts();
+            let n = super::prim::nonce(&self.keys.iv, *seq);
+            values.push(KeyValue { name: format!("nonce, record {seq}"), hex: hexs(&n), formula: format!("iv ⊕ {seq:024x} (sequence number {seq}; RFC 8446 §5.3)"), command: None });
+            let ct = &body[..body.len().saturating_sub(tag)];
+            values.push(KeyValue {
+                name: format!("plaintext, record {seq}"),
+                hex: hexs(plain),
+                formula: format!("AEAD-Decrypt(key, nonce, record header, {} + {tag} bytes) = content ‖ type {} ‖ zeros (RFC 8446 §5.2)", ct.len(), plain.iter().rev().find(|&&b| b != 0).copied().unwrap_or(0)),
+                command: Some(recompute::open_record(stream, &self.keys.key, &n, ct)),
+            });
         }
         let kind = match (self.stage, psk, self.generation) {
             (Stage::Early, _, _) if !early_offered => "early.unused",
@@ -230,6 +261,11 @@ struct Tls12 {
     st: [(bool, u64, Vec<u8>, usize); 2],
     /// What each direction's keys opened: (records, handshake message names, application records).
     opened_by: [(usize, Vec<String>, usize); 2],
+    /// server_random + client_random, the key block's seed.
+    seed: Vec<u8>,
+    /// Per direction, one record to decrypt again by hand (as `Epoch::sample`): (sequence
+    /// number, record body, plaintext).
+    samples: [Option<(u64, Vec<u8>, Vec<u8>)>; 2],
 }
 
 impl<'k> Decryptor<'k> {
@@ -293,7 +329,8 @@ impl<'k> Decryptor<'k> {
         let resumed = f.resumed;
         let (ck, sk) = t12::key_block(version, suite, &master, &ch.random, &sh.random);
         let st = [(false, 0u64, ck.iv.clone(), 0usize), (false, 0u64, sk.iv.clone(), 0usize)];
-        State::Tls12(Box::new(Tls12 { version, suite, suite_id, master, keys: [ck, sk], etm, ems, resumed, st, opened_by: Default::default() }))
+        let seed = [sh.random.as_slice(), ch.random.as_slice()].concat();
+        State::Tls12(Box::new(Tls12 { version, suite, suite_id, master, keys: [ck, sk], etm, ems, resumed, st, opened_by: Default::default(), seed, samples: [None, None] }))
     }
 
     /// Open one record of a TLS 1.3 connection.
@@ -359,6 +396,14 @@ impl<'k> Decryptor<'k> {
             self.failed += 1;
             return None;
         };
+        let n = *seq - 1;
+        let better = match &t.samples[i] {
+            None => true,
+            Some((s, b, _)) => n <= 3 && n > 0 && (*s == 0 || r.payload.len() < b.len()),
+        };
+        if better {
+            t.samples[i] = Some((n, r.payload.to_vec(), content.clone()));
+        }
         self.opened += 1;
         t.opened_by[i].0 += 1;
         match r.content_type {
@@ -447,7 +492,7 @@ impl<'k> Decryptor<'k> {
                 } else {
                     notes.push((NoteSeverity::Info, TextRef::new("note.finished.unchecked")));
                 }
-                tls.key_schedule = key_schedule12(t.version, t.suite, &t.master, [&t.keys[0], &t.keys[1]], &t.opened_by, t.ems, t.resumed);
+                tls.key_schedule = key_schedule12(&t);
             }
             _ => {}
         }
@@ -548,8 +593,21 @@ fn verify_finished12(messages: &[crate::model::Message], cap: &Capture, t: &Tls1
 
 /// TLS 1.0–1.2 key schedule: the master secret from the key log, the key block from the PRF,
 /// each direction's MAC key, key and IV (RFC 5246 §6.3, §8.1).
-fn key_schedule12(version: u16, suite: super::tls12::Suite, master: &[u8], keys: [&super::tls12::DirKeys; 2], opened: &[(usize, Vec<String>, usize); 2], ems: bool, resumed: bool) -> Vec<KeyGen> {
+fn key_schedule12(t: &Tls12) -> Vec<KeyGen> {
     use super::tls12::MacHash;
+    let (version, suite, master, ems, resumed) = (t.version, t.suite, t.master.as_slice(), t.ems, t.resumed);
+    let keys = [&t.keys[0], &t.keys[1]];
+    let opened = &t.opened_by;
+    // The key block as RFC 5246 §6.3 lays it out: both MAC keys, both keys, both IVs.
+    let block: Vec<u8> = [&keys[0].mac_key, &keys[1].mac_key, &keys[0].key, &keys[1].key, &keys[0].iv, &keys[1].iv].iter().flat_map(|v| v.iter().copied()).collect();
+    let block_cmd = recompute::prf(version, suite.prf, master, "key expansion", &t.seed, block.len());
+    // Where each part lies in it, and the command that prints that part alone (`openssl kdf`
+    // writes 3 characters a byte: "AB:").
+    let (ml, kl, il) = (keys[0].mac_key.len(), keys[0].key.len(), keys[0].iv.len());
+    let part = |name: String, hex: &[u8], at: usize| {
+        let end = at + hex.len();
+        KeyValue { name, hex: hexs(hex), formula: format!("key_block[{at}..{end}]"), command: Some(format!("{block_cmd} | cut -c{}-{}", 3 * at + 1, 3 * end - 1)) }
+    };
     let prf = match (version < 0x0303, suite.prf) {
         (true, _) => "PRF(MD5 ⊕ SHA-1)",
         (_, MacHash::Sha384) => "PRF(SHA-384)",
@@ -572,6 +630,8 @@ fn key_schedule12(version: u16, suite: super::tls12::Suite, master: &[u8], keys:
             KeyValue {
                 name: "master_secret".into(),
                 hex: hexs(master),
+                // The key log's own: its pre_master_secret never leaves the two sides.
+                command: None,
                 // How it was made (RFC 7627 §4, RFC 5246 §8.1); the value is the key log's.
                 formula: match (resumed, ems) {
                     (true, _) => "the resumed session's master secret (CLIENT_RANDOM line of the key log)".into(),
@@ -581,7 +641,8 @@ fn key_schedule12(version: u16, suite: super::tls12::Suite, master: &[u8], keys:
             },
             KeyValue {
                 name: "key_block".into(),
-                hex: String::new(),
+                hex: hexs(&block),
+                command: Some(block_cmd.clone()),
                 formula: format!("{prf} of master_secret, \"key expansion\", server_random + client_random: 2 × ({} + {} + {}) bytes", suite.mac_len(), suite.key_len, block_iv),
             },
         ],
@@ -603,11 +664,19 @@ fn key_schedule12(version: u16, suite: super::tls12::Suite, master: &[u8], keys:
     for (i, (k, side)) in keys.iter().zip(["client", "server"]).enumerate() {
         let mut values = Vec::new();
         if !k.mac_key.is_empty() {
-            values.push(KeyValue { name: format!("{side}_write_MAC_key"), hex: hexs(&k.mac_key), formula: "key_block".into() });
+            values.push(part(format!("{side}_write_MAC_key"), &k.mac_key, i * ml));
         }
-        values.push(KeyValue { name: format!("{side}_write_key"), hex: hexs(&k.key), formula: "key_block".into() });
+        values.push(part(format!("{side}_write_key"), &k.key, 2 * ml + i * kl));
         if !k.iv.is_empty() {
-            values.push(KeyValue { name: format!("{side}_write_IV"), hex: hexs(&k.iv), formula: "key_block".into() });
+            values.push(part(format!("{side}_write_IV"), &k.iv, 2 * (ml + kl) + i * il));
+        }
+        // One record decrypted by hand (AEAD suites): its nonce and plaintext.
+        if let Some((seq, body, plain)) = &t.samples[i] {
+            if let Some((nonce, ct, stream)) = super::tls12::by_hand(suite, k, *seq, body) {
+                let how = if stream == recompute::Stream::ChaCha20 { format!("{side}_write_IV ⊕ {seq:024x} (sequence number {seq}; RFC 7905 §2)") } else { format!("{side}_write_IV ‖ explicit nonce {} (the record's first 8 bytes; RFC 5288 §3)", hexs(&nonce[4..])) };
+                values.push(KeyValue { name: format!("nonce, record {seq}"), hex: hexs(&nonce), formula: how, command: None });
+                values.push(KeyValue { name: format!("plaintext, record {seq}"), hex: hexs(plain), formula: format!("AEAD-Decrypt({side}_write_key, nonce, seq_num ‖ header, {} + {} bytes) (RFC 5246 §6.2.3.3)", ct.len(), body.len() - ct.len() - if stream == recompute::Stream::ChaCha20 { 0 } else { 8 }), command: Some(recompute::open_record(stream, &k.key, &nonce, &ct)) });
+            }
         }
         let mut protects = opened[i].1.clone();
         if opened[i].2 > 0 {

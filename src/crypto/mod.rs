@@ -4,5 +4,6 @@
 pub mod decrypt;
 pub mod prim;
 pub mod quic;
+pub mod recompute;
 pub mod tls12;
 pub mod tls13;

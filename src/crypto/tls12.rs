@@ -130,6 +130,25 @@ pub fn key_block(version: u16, suite: Suite, master: &[u8], client_random: &[u8]
     (DirKeys { mac_key: cm, key: ck, iv: ci }, DirKeys { mac_key: sm, key: sk, iv: si })
 }
 
+/// An AEAD record's nonce and ciphertext (its tag and explicit nonce left off), and the stream
+/// cipher under its AEAD, to decrypt it again by hand: AES-GCM and AES-CCM take a 4-byte salt
+/// from the key block and the record's 8-byte explicit nonce (RFC 5288 §3, RFC 6655 §3);
+/// ChaCha20-Poly1305 XORs the sequence number into its 12-byte IV (RFC 7905 §2). None for CBC.
+pub fn by_hand(suite: Suite, keys: &DirKeys, seq: u64, body: &[u8]) -> Option<(Vec<u8>, Vec<u8>, super::recompute::Stream)> {
+    use super::recompute::Stream;
+    let (tag, stream) = match suite.cipher {
+        Cipher::AesGcm => (16, Stream::Gcm),
+        Cipher::AesCcm(tag) => (tag, Stream::Ccm),
+        Cipher::ChaCha20Poly1305 => (16, Stream::ChaCha20),
+        Cipher::AesCbc(_) => return None,
+    };
+    let (nonce, ct) = match stream {
+        Stream::ChaCha20 => (super::prim::nonce(&keys.iv, seq).to_vec(), body),
+        _ => ([&keys.iv[..], body.get(..8)?].concat(), body.get(8..)?),
+    };
+    Some((nonce, ct.get(..ct.len().checked_sub(tag)?)?.to_vec(), stream))
+}
+
 /// Open one protected record (content type `t`, record `version`, `body` as on the wire) with
 /// sequence number `seq`. `etm`: encrypt_then_mac was negotiated. `chain_iv`: TLS 1.0's
 /// running CBC IV, updated. None when the tag, padding or MAC does not check out.

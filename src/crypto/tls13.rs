@@ -56,6 +56,19 @@ pub struct Suite {
     pub aead: Aead,
 }
 
+impl Aead {
+    /// The tag's length, and the stream cipher that encrypts under it.
+    pub fn parts(self) -> (usize, super::recompute::Stream) {
+        use super::recompute::Stream;
+        match self {
+            Aead::Aes128Gcm | Aead::Aes256Gcm => (16, Stream::Gcm),
+            Aead::ChaCha20Poly1305 => (16, Stream::ChaCha20),
+            Aead::Aes128Ccm => (16, Stream::Ccm),
+            Aead::Aes128Ccm8 => (8, Stream::Ccm),
+        }
+    }
+}
+
 impl Suite {
     /// RFC 8446 Appendix B.4: all five TLS 1.3 suites.
     pub fn from_id(id: crate::code::CipherSuite) -> Option<Suite> {
@@ -78,8 +91,8 @@ impl Suite {
     }
 }
 
-/// HKDF-Expand-Label(Secret, Label, Context, Length) (RFC 8446 §7.1).
-pub fn expand_label(hash: Hash, secret: &[u8], label: &str, context: &[u8], len: usize) -> Vec<u8> {
+/// The HkdfLabel structure (RFC 8446 §7.1): HKDF-Expand's info for HKDF-Expand-Label.
+pub fn hkdf_label(label: &str, context: &[u8], len: usize) -> Vec<u8> {
     let full = format!("tls13 {label}");
     let mut info = Vec::with_capacity(4 + full.len() + context.len());
     info.extend_from_slice(&(len as u16).to_be_bytes());
@@ -87,6 +100,12 @@ pub fn expand_label(hash: Hash, secret: &[u8], label: &str, context: &[u8], len:
     info.extend_from_slice(full.as_bytes());
     info.push(context.len() as u8);
     info.extend_from_slice(context);
+    info
+}
+
+/// HKDF-Expand-Label(Secret, Label, Context, Length) (RFC 8446 §7.1).
+pub fn expand_label(hash: Hash, secret: &[u8], label: &str, context: &[u8], len: usize) -> Vec<u8> {
+    let info = hkdf_label(label, context, len);
     let mut out = vec![0u8; len];
     let ok = match hash {
         Hash::Sha256 => Hkdf::<Sha256>::from_prk(secret).ok().and_then(|h| h.expand(&info, &mut out).ok()),

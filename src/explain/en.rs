@@ -1043,6 +1043,7 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("word.cli.encrypted", "(encrypted)"),
     ("word.cli.decrypted", "(decrypted)"),
     ("word.cli.inferred", "direction inferred from the message order"),
+    ("word.cli.key_schedule", "Key schedule (from the key log; each $ line computes the value above it again with OpenSSL 3)"),
     ("word.cli.notes", "Notes"),
     ("word.cli.diagnostics", "Diagnostics"),
     ("word.cli.info", "info"),

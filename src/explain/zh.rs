@@ -1041,6 +1041,7 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("word.cli.encrypted", "（已加密）"),
     ("word.cli.decrypted", "（已解密）"),
     ("word.cli.inferred", "方向由消息顺序推断"),
+    ("word.cli.key_schedule", "密钥编排（来自密钥日志；每行 $ 命令用 OpenSSL 3 重新算出它上面的值）"),
     ("word.cli.notes", "说明"),
     ("word.cli.diagnostics", "诊断"),
     ("word.cli.info", "信息"),

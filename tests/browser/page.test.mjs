@@ -672,6 +672,13 @@ test('l. a key log file decrypts a TLS 1.3 capture: decrypted messages and verif
     assert.equal(requests.filter((u) => u.endsWith('/pkg/tls_lens_bg.wasm')).length, 1, 'the key log brought the full core');
     await page.click('#key-schedule > summary');
     assert.match(await page.textContent('#key-schedule .ks-gen[data-name="server_handshake_traffic"]'), /EncryptedExtensions, Certificate, CertificateVerify, Finished/);
+    // Compute it yourself: the server's handshake key's command, run here with OpenSSL, prints
+    // the key shown beside it.
+    const keyRow = '#key-schedule .ks-gen[data-name="server_handshake_traffic"] tr:nth-child(2)';
+    await page.click(`${keyRow} .ks-cmd > summary`);
+    const [cmd, shownKey] = await Promise.all([page.textContent(`${keyRow} .ks-command`), page.textContent(`${keyRow} .ks-hex`)]);
+    assert.match(cmd, /^openssl kdf -keylen \d+ .*mode:EXPAND_ONLY .* HKDF$/);
+    assert.equal(execFileSync('sh', ['-c', cmd], { encoding: 'utf8' }).replace(/[^0-9A-Fa-f]/g, '').toLowerCase(), shownKey);
     // Hiding the encrypted records the key log opened: each ciphertext step followed by what it
     // held steps aside, in the list and in the diagram; unticked, they come back.
     assert.ok(await page.isVisible('#hide-opened'));

@@ -543,6 +543,19 @@ export function renderSummary(container, result, opts = {}) {
  * The key schedule a key log gave: each generation of keys, where its secret came from, the
  * values derived from it (with their formula) and what they opened.
  */
+/** A command that computes a value again (OpenSSL 3), to read, select or copy. */
+function reproduce(cmd) {
+  const copy = el('button', { type: 'button', class: 'link-btn ks-copy', text: t('keys.copy') });
+  copy.addEventListener('click', () => {
+    navigator.clipboard.writeText(cmd).then(() => { copy.textContent = t('keys.copied'); }, () => {});
+  });
+  return el('details', { class: 'ks-cmd' },
+    el('summary', { text: t('keys.reproduce') }),
+    el('p', { class: 'muted', text: t('keys.reproduceHelp') }),
+    el('code', { class: 'ks-command', text: cmd }),
+    copy);
+}
+
 function keySchedule(gens) {
   if (!gens || !gens.length) return null;
   const dirText = (d) => (d === 'c2s' ? t('dir.c2s') : d === 's2c' ? t('dir.s2c') : '');
@@ -557,7 +570,7 @@ function keySchedule(gens) {
       el('p', { class: 'ks-text', text: g.text }),
       el('table', { class: 'ks-values' }, el('tbody', {}, g.values.map((v) => el('tr', {},
         el('th', { scope: 'row', text: v.name }),
-        el('td', {}, v.hex ? el('code', { class: 'ks-hex', text: v.hex }) : null, el('div', { class: 'ks-formula muted', text: v.formula })))))),
+        el('td', {}, v.hex ? el('code', { class: 'ks-hex', text: v.hex }) : null, el('div', { class: 'ks-formula muted', text: v.formula }), v.command ? reproduce(v.command) : null))))),
       g.protects.length ? el('p', { class: 'ks-protects' }, el('span', { class: 'muted', text: t('keys.protects', g.records) + ' ' }), g.protects.join(', ')) : el('p', { class: 'ks-protects muted', text: t('keys.unused') }),
     ))));
 }
