@@ -2,7 +2,8 @@
 //! OpenSSL 3 here (make setup-test installs it), prints the value shown, for every capture of
 //! tests/data with a key log: TLS 1.3 HKDF-Expand-Label (SHA-256 and SHA-384 suites), the
 //! TLS 1.2 key block and its parts (SHA-256 and SHA-384 PRF), the TLS 1.0/1.1 PRF (MD5-SHA1),
-//! and one TLS 1.3 record per key decrypted with `openssl enc` (AES-GCM and AES-CCM as AES-CTR,
+//! both Finished messages (transcript hash with `openssl dgst`, verify_data with `openssl mac`
+//! HMAC or the PRF), and one record per key decrypted with `openssl enc` (AES-GCM and AES-CCM as AES-CTR,
 //! ChaCha20-Poly1305 as ChaCha20), whose plaintext is the one shown.
 
 use std::path::{Path, PathBuf};
@@ -25,7 +26,7 @@ fn captures() -> Vec<(PathBuf, PathBuf)> {
 
 #[test]
 fn every_command_prints_the_value_shown() {
-    let (mut run, mut digests, mut records, mut ciphers) = (0, std::collections::BTreeSet::new(), 0, std::collections::BTreeSet::new());
+    let (mut run, mut digests, mut records, mut ciphers, mut finished) = (0, std::collections::BTreeSet::new(), 0, std::collections::BTreeSet::new(), 0);
     for (file, keylog) in captures() {
         let a = analyze(&std::fs::read(&file).unwrap(), &Options { keylog: std::fs::read_to_string(&keylog).unwrap(), ..Default::default() });
         for c in &a.connections {
@@ -42,6 +43,7 @@ fn every_command_prints_the_value_shown() {
                     let printed: String = String::from_utf8_lossy(&out.stdout).chars().filter(|c| c.is_ascii_hexdigit()).collect::<String>().to_lowercase();
                     assert_eq!(printed, v.hex, "{}: {} of {}: {cmd}", file.display(), v.name, g.name);
                     run += 1;
+                    finished += usize::from(v.name == "verify_data");
                     if let Some(d) = cmd.split("digest:").nth(1).and_then(|r| r.split(' ').next()) {
                         digests.insert(d.to_string());
                     }
@@ -55,6 +57,7 @@ fn every_command_prints_the_value_shown() {
     }
     assert!(run > 200, "only {run} commands ran");
     assert!(records >= 3 * 20, "only {records} records decrypted by hand");
+    assert!(finished >= 2 * 20, "only {finished} Finished messages computed by hand");
     assert_eq!(ciphers.into_iter().collect::<Vec<_>>(), ["aes-128-ctr", "aes-256-ctr", "chacha20"]);
     assert_eq!(digests.into_iter().collect::<Vec<_>>(), ["MD5-SHA1", "SHA2-256", "SHA2-384"]);
 }

@@ -460,16 +460,18 @@ impl<'k> Decryptor<'k> {
                     let first = t.early_app.1.clone().unwrap_or_else(|| "—".into());
                     notes.push((NoteSeverity::Info, TextRef::new("note.decrypt.early_data").arg("n", t.early_app.0.to_string()).arg("first", first)));
                 }
-                if self.failed == 0 {
-                    verify_finished_in(&tls.messages, tls.facts.hello_retry, cap, &t.secrets, t.suite.hash, &mut notes);
+                let checked = if self.failed == 0 {
+                    verify_finished_in(&tls.messages, tls.facts.hello_retry, cap, &t.secrets, t.suite.hash, &mut notes)
                 } else {
                     notes.push((NoteSeverity::Info, TextRef::new("note.finished.unchecked")));
-                }
+                    Vec::new()
+                };
                 // Key schedule order (RFC 8446 §7.1): early, handshake, then application
                 // generations; the client first within each.
                 let mut epochs: Vec<(&Epoch, Dir)> = [(&t.client, Dir::C2S), (&t.server, Dir::S2C)].iter().flat_map(|(st, d)| st.epochs.iter().map(move |e| (e, *d))).collect();
                 crate::reader::sort_by_u64(&mut epochs, |(e, d)| (e.stage as u64) << 40 | (e.generation as u64) << 1 | (*d == Dir::S2C) as u64);
                 tls.key_schedule = epochs.into_iter().map(|(e, d)| e.key_gen(t.suite, d, t.psk, t.early_offered)).collect();
+                finished_values13(&mut tls.key_schedule, &checked, t.suite.hash);
             }
             State::Tls12(t) => {
                 use super::tls12 as t12;
@@ -487,12 +489,14 @@ impl<'k> Decryptor<'k> {
                     _ => (if t.suite.prf == t12::MacHash::Sha384 { "P_SHA384" } else { "P_SHA256" }, "RFC 5246 §5, §6.3"),
                 };
                 outcome_notes(&mut notes, TextRef::new("note.decrypt12.ok").arg("prf", prf).arg("rfc", rfc), self.opened, self.failed, self.handshake, &self.app, t.suite_id);
-                if self.failed == 0 {
-                    verify_finished12(&tls.messages, cap, &t, &mut notes);
+                let checked = if self.failed == 0 {
+                    verify_finished12(&tls.messages, cap, &t, &mut notes)
                 } else {
                     notes.push((NoteSeverity::Info, TextRef::new("note.finished.unchecked")));
-                }
+                    Vec::new()
+                };
                 tls.key_schedule = key_schedule12(&t);
+                finished_values12(&mut tls.key_schedule, &checked, &t);
             }
             _ => {}
         }
@@ -561,8 +565,18 @@ fn outcome_notes(notes: &mut Vec<(NoteSeverity, TextRef)>, ok: TextRef, opened: 
 }
 
 /// TLS 1.0–1.2: both Finished messages against the PRF of the transcript (RFC 5246 §7.4.9).
-fn verify_finished12(messages: &[crate::model::Message], cap: &Capture, t: &Tls12, notes: &mut Vec<(NoteSeverity, TextRef)>) {
+/// What a Finished was checked against: the handshake messages before it, their hash, and the
+/// verify_data they give (for the key schedule's commands).
+struct Checked {
+    dir: Dir,
+    transcript: Vec<u8>,
+    hash: Vec<u8>,
+    verify_data: Vec<u8>,
+}
+
+fn verify_finished12(messages: &[crate::model::Message], cap: &Capture, t: &Tls12, notes: &mut Vec<(NoteSeverity, TextRef)>) -> Vec<Checked> {
     use super::tls12 as t12;
+    let mut checked = Vec::new();
     let mut transcript = Vec::new();
     // A Certificate decompressed from a CompressedCertificate was never sent.
     let inflated = |m: &crate::model::Message| cap.inflated.iter().any(|&(o, l)| (o..o + l).contains(&m.span.offset));
@@ -572,6 +586,7 @@ fn verify_finished12(messages: &[crate::model::Message], cap: &Capture, t: &Tls1
             let client = m.dir == Some(Dir::C2S);
             let want = t12::verify_data(t.version, t.suite.prf, &t.master, client, &transcript);
             let ok = bytes.get(4..) == Some(&want[..]);
+            checked.push(Checked { dir: if client { Dir::C2S } else { Dir::S2C }, hash: t12::finished_hash(t.version, t.suite.prf, &transcript), transcript: transcript.clone(), verify_data: want.clone() });
             let who = if client { "client" } else { "server" };
             let key = format!("note.finished12.{}.{who}", if ok { "ok" } else { "bad" });
             // The PRF's hash (RFC 5246 §7.4.9) or, before TLS 1.2, MD5 + SHA-1 (RFC 2246 §7.4.9).
@@ -588,6 +603,43 @@ fn verify_finished12(messages: &[crate::model::Message], cap: &Capture, t: &Tls1
             notes.push((if ok { NoteSeverity::Info } else { NoteSeverity::Danger }, TextRef::new(key).arg("hash", hash).arg("rfc", rfc)));
         }
         transcript.extend_from_slice(&bytes);
+    }
+    checked
+}
+
+/// Each side's Finished, computed again by hand: its transcript hash (the command hashes the
+/// handshake messages it covers) and verify_data = HMAC(finished_key, transcript hash) (RFC 8446
+/// §4.4.4), added to that side's handshake traffic keys.
+fn finished_values13(gens: &mut [KeyGen], checked: &[Checked], hash: Hash) {
+    let (dgst, mac) = match hash {
+        Hash::Sha256 => ("sha256", "SHA2-256"),
+        Hash::Sha384 => ("sha384", "SHA2-384"),
+    };
+    for c in checked {
+        let name = if c.dir == Dir::C2S { "client_handshake_traffic" } else { "server_handshake_traffic" };
+        let Some(g) = gens.iter_mut().find(|g| g.name == name) else { continue };
+        let Some(fk) = g.values.iter().find(|v| v.name == "finished_key").map(|v| v.hex.clone()) else { continue };
+        g.values.push(KeyValue { name: "transcript_hash".into(), hex: hexs(&c.hash), formula: format!("Transcript-Hash of the {} bytes of handshake messages before this Finished (RFC 8446 §4.4.1)", c.transcript.len()), command: Some(format!("printf %s {} | xxd -r -p | openssl dgst -{dgst} -binary | xxd -p | tr -d '\\n'", hexs(&c.transcript))) });
+        g.values.push(KeyValue { name: "verify_data".into(), hex: hexs(&c.verify_data), formula: "HMAC(finished_key, transcript_hash) (RFC 8446 §4.4.4)".into(), command: Some(format!("printf %s {} | xxd -r -p | openssl mac -digest {mac} -macopt hexkey:{fk} HMAC", hexs(&c.hash))) });
+    }
+}
+
+/// The same for TLS 1.0–1.2: verify_data = PRF(master_secret, finished_label, Hash(handshake
+/// messages))[0..12] (RFC 5246 §7.4.9), added to that side's write keys.
+fn finished_values12(gens: &mut [KeyGen], checked: &[Checked], t: &Tls12) {
+    for c in checked {
+        let (name, label) = if c.dir == Dir::C2S { ("client_write", "client finished") } else { ("server_write", "server finished") };
+        let Some(g) = gens.iter_mut().find(|g| g.name == name) else { continue };
+        // Before TLS 1.2 the hash is MD5 and SHA-1 side by side.
+        let msgs = hexs(&c.transcript);
+        let one = |d: &str| format!("printf %s {msgs} | xxd -r -p | openssl dgst -{d} -binary");
+        let hashed = match (t.version < 0x0303, t.suite.prf) {
+            (true, _) => format!("{{ {}; {}; }}", one("md5"), one("sha1")),
+            (_, super::tls12::MacHash::Sha384) => one("sha384"),
+            _ => one("sha256"),
+        };
+        g.values.push(KeyValue { name: "handshake_hash".into(), hex: hexs(&c.hash), formula: format!("Hash of the {} bytes of handshake messages before this Finished (RFC 5246 §7.4.9)", c.transcript.len()), command: Some(format!("{hashed} | xxd -p | tr -d '\\n'")) });
+        g.values.push(KeyValue { name: "verify_data".into(), hex: hexs(&c.verify_data), formula: format!("PRF(master_secret, \"{label}\", handshake_hash)[0..12] (RFC 5246 §7.4.9)"), command: Some(recompute::prf(t.version, t.suite.prf, &t.master, label, &c.hash, 12)) });
     }
 }
 
@@ -737,7 +789,8 @@ pub fn verify_quic_finished(tls: &mut TlsConnection, cap: &Capture, entries: &[E
 }
 
 /// `verify_finished` on messages already walked (`hrr`: there was a HelloRetryRequest).
-fn verify_finished_in(messages: &[crate::model::Message], hrr: bool, cap: &Capture, secrets: &Secrets, hash: Hash, notes: &mut Vec<(NoteSeverity, TextRef)>) {
+fn verify_finished_in(messages: &[crate::model::Message], hrr: bool, cap: &Capture, secrets: &Secrets, hash: Hash, notes: &mut Vec<(NoteSeverity, TextRef)>) -> Vec<Checked> {
+    let mut checked = Vec::new();
     let msg_bytes = |m: &crate::model::Message| -> Vec<u8> { m.pieces.iter().flat_map(|p| cap.data.get(p.offset..p.end()).unwrap_or_default().to_vec()).collect() };
     let mut transcript: Vec<u8> = Vec::new();
     let mut transcript_types: Vec<HandshakeType> = Vec::new();
@@ -768,6 +821,7 @@ fn verify_finished_in(messages: &[crate::model::Message], hrr: bool, cap: &Captu
             if let Some(secret) = secret {
                 let want = tls13::verify_data(hash, secret, &hash.digest(&transcript));
                 let ok = bytes.get(4..) == Some(&want[..]);
+                checked.push(Checked { dir: if who == "server" { Dir::S2C } else { Dir::C2S }, hash: hash.digest(&transcript), transcript: transcript.clone(), verify_data: want.clone() });
                 // With a PSK there is no CertificateVerify: the transcript ends with
                 // EncryptedExtensions (RFC 8446 §4.4.4).
                 let cv = transcript_types.contains(&ht::CERTIFICATE_VERIFY);
@@ -795,4 +849,5 @@ fn verify_finished_in(messages: &[crate::model::Message], hrr: bool, cap: &Captu
         }
         transcript.extend_from_slice(&bytes);
     }
+    checked
 }

@@ -238,15 +238,20 @@ pub fn open(suite: Suite, keys: &DirKeys, seq: u64, t: u8, version: u16, body: &
 /// Hash(handshake_messages))[0..12]; MD5 + SHA-1 of the messages before TLS 1.2.
 pub fn verify_data(version: u16, prf_hash: MacHash, master: &[u8], client: bool, transcript: &[u8]) -> Vec<u8> {
     let label = if client { "client finished" } else { "server finished" };
-    let hash = if version >= 0x0303 {
+    prf(version, prf_hash, master, label, &finished_hash(version, prf_hash, transcript), 12)
+}
+
+/// The hash of the handshake messages a Finished covers: the PRF's hash from TLS 1.2 on, MD5
+/// and SHA-1 side by side before (RFC 5246 §7.4.9, RFC 2246 §7.4.9).
+pub fn finished_hash(version: u16, prf_hash: MacHash, transcript: &[u8]) -> Vec<u8> {
+    if version >= 0x0303 {
         match prf_hash {
             MacHash::Sha384 => Sha384::digest(transcript).to_vec(),
             _ => Sha256::digest(transcript).to_vec(),
         }
     } else {
         [Md5::digest(transcript).to_vec(), Sha1::digest(transcript).to_vec()].concat()
-    };
-    prf(version, prf_hash, master, label, &hash, 12)
+    }
 }
 
 #[cfg(test)]
