@@ -492,6 +492,10 @@ pub struct Message {
     /// microseconds after the connection's first packet.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub time_us: Option<i64>,
+    /// DTLS: the handshake message's message_seq (RFC 6347 §4.2.2), which the Finished
+    /// transcript holds.
+    #[serde(skip)]
+    pub dtls_seq: Option<u16>,
 }
 
 impl Message {

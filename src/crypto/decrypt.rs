@@ -266,6 +266,8 @@ struct Tls12 {
     /// Per direction, one record to decrypt again by hand (as `Epoch::sample`): (sequence
     /// number, record body, plaintext).
     samples: [Option<(u64, Vec<u8>, Vec<u8>)>; 2],
+    /// The ServerHello's version as sent (DTLS 1.2 is 0xfefd; `version` is its TLS equivalent).
+    wire: u16,
 }
 
 impl<'k> Decryptor<'k> {
@@ -310,7 +312,14 @@ impl<'k> Decryptor<'k> {
             return State::Tls13(Box::new(Tls13 { suite, suite_id, secrets, client, server, early_app: (0, None), psk, early_offered }));
         }
         use super::tls12 as t12;
-        let version = sh.version();
+        // DTLS 1.2 and 1.0 are TLS 1.2 and 1.1 over datagrams: the same PRF, key block and
+        // record protection, with the epoch and sequence number in the record (RFC 6347 §4.1.2.1).
+        let wire = sh.version();
+        let version = match wire {
+            0xfefd => 0x0303,
+            0xfeff => 0x0302,
+            v => v,
+        };
         if !(0x0301..=0x0303).contains(&version) || ch.random.len() != 32 || sh.random.len() != 32 {
             return State::Off;
         }
@@ -330,7 +339,7 @@ impl<'k> Decryptor<'k> {
         let (ck, sk) = t12::key_block(version, suite, &master, &ch.random, &sh.random);
         let st = [(false, 0u64, ck.iv.clone(), 0usize), (false, 0u64, sk.iv.clone(), 0usize)];
         let seed = [sh.random.as_slice(), ch.random.as_slice()].concat();
-        State::Tls12(Box::new(Tls12 { version, suite, suite_id, master, keys: [ck, sk], etm, ems, resumed, st, opened_by: Default::default(), seed, samples: [None, None] }))
+        State::Tls12(Box::new(Tls12 { version, suite, suite_id, master, keys: [ck, sk], etm, ems, resumed, st, opened_by: Default::default(), seed, samples: [None, None], wire }))
     }
 
     /// Open one record of a TLS 1.3 connection.
@@ -380,6 +389,17 @@ impl<'k> Decryptor<'k> {
         let dir = r.dir?;
         let i = if dir == Dir::C2S { 0 } else { 1 };
         let (active, seq, chain, ccs) = &mut t.st[i];
+        // DTLS: the record says its epoch and sequence number; epoch 0 is plaintext, epoch 1 the
+        // keys of this handshake, and the MAC and nonce take epoch ‖ sequence number as the
+        // 64-bit sequence number (RFC 6347 §4.1, §4.1.2.1). Retransmitted or reordered records
+        // open all the same.
+        if let Some((epoch, rs)) = r.dtls {
+            if epoch != 1 || r.content_type == ct::CHANGE_CIPHER_SPEC {
+                return None;
+            }
+            *active = true;
+            *seq = (1u64 << 48) | rs;
+        }
         if r.content_type == ct::CHANGE_CIPHER_SPEC {
             // A second CCS (renegotiation) brings keys this key log line does not give.
             *ccs += 1;
@@ -397,9 +417,11 @@ impl<'k> Decryptor<'k> {
             return None;
         };
         let n = *seq - 1;
+        // (DTLS: the sequence number within the epoch.)
+        let low = |x: u64| x & 0xffff_ffff_ffff;
         let better = match &t.samples[i] {
             None => true,
-            Some((s, b, _)) => n <= 3 && n > 0 && (*s == 0 || r.payload.len() < b.len()),
+            Some((s, b, _)) => low(n) <= 3 && low(n) > 0 && (low(*s) == 0 || r.payload.len() < b.len()),
         };
         if better {
             t.samples[i] = Some((n, r.payload.to_vec(), content.clone()));
@@ -580,12 +602,26 @@ fn verify_finished12(messages: &[crate::model::Message], cap: &Capture, t: &Tls1
     let mut transcript = Vec::new();
     // A Certificate decompressed from a CompressedCertificate was never sent.
     let inflated = |m: &crate::model::Message| cap.inflated.iter().any(|&(o, l)| (o..o + l).contains(&m.span.offset));
-    for m in messages.iter().filter(|m| m.content_type == ct::HANDSHAKE && !m.encrypted && m.msg_type != Some(ht::HELLO_REQUEST) && !inflated(m)) {
-        let bytes: Vec<u8> = m.pieces.iter().flat_map(|p| cap.data.get(p.offset..p.end()).unwrap_or_default().to_vec()).collect();
+    // DTLS (RFC 6347 §4.2.6): the ClientHello a HelloVerifyRequest answered and the
+    // HelloVerifyRequest are left out, and each message counts as one unfragmented fragment.
+    let hvr = messages.iter().rposition(|m| m.msg_type == Some(ht::HELLO_VERIFY_REQUEST));
+    for (k, m) in messages.iter().enumerate().filter(|(_, m)| m.content_type == ct::HANDSHAKE && !m.encrypted && m.msg_type != Some(ht::HELLO_REQUEST) && !inflated(m)) {
+        if hvr.is_some_and(|h| k <= h) {
+            continue;
+        }
+        let mut bytes: Vec<u8> = m.pieces.iter().flat_map(|p| cap.data.get(p.offset..p.end()).unwrap_or_default().to_vec()).collect();
+        if let (Some(seq), Some(len)) = (m.dtls_seq, bytes.get(1..4).map(<[u8]>::to_vec)) {
+            // type, length, message_seq, fragment_offset 0, fragment_length = length, body.
+            let body = bytes.split_off(4);
+            bytes.extend_from_slice(&seq.to_be_bytes());
+            bytes.extend_from_slice(&[0, 0, 0]);
+            bytes.extend_from_slice(&len);
+            bytes.extend_from_slice(&body);
+        }
         if m.msg_type == Some(ht::FINISHED) && m.decrypted {
             let client = m.dir == Some(Dir::C2S);
             let want = t12::verify_data(t.version, t.suite.prf, &t.master, client, &transcript);
-            let ok = bytes.get(4..) == Some(&want[..]);
+            let ok = bytes.get(if m.dtls_seq.is_some() { 12 } else { 4 }..) == Some(&want[..]);
             checked.push(Checked { dir: if client { Dir::C2S } else { Dir::S2C }, hash: t12::finished_hash(t.version, t.suite.prf, &transcript), transcript: transcript.clone(), verify_data: want.clone() });
             let who = if client { "client" } else { "server" };
             let key = format!("note.finished12.{}.{who}", if ok { "ok" } else { "bad" });
@@ -706,7 +742,7 @@ fn key_schedule12(t: &Tls12) -> Vec<KeyGen> {
             (false, true) => "field.keys.master12.ems",
             (false, false) => "field.keys.master12",
         })
-        .arg("version", crate::registry::version_name(version))
+        .arg("version", crate::registry::version_name(t.wire))
         .arg("spec", crate::registry::spec_rfc(Some(version)))
         .arg("s_parts", parts)
         .arg("mac", suite.mac_len().to_string())
@@ -726,8 +762,10 @@ fn key_schedule12(t: &Tls12) -> Vec<KeyGen> {
         if let Some((seq, body, plain)) = &t.samples[i] {
             if let Some((nonce, ct, stream)) = super::tls12::by_hand(suite, k, *seq, body) {
                 let how = if stream == recompute::Stream::ChaCha20 { format!("{side}_write_IV ⊕ {seq:024x} (sequence number {seq}; RFC 7905 §2)") } else { format!("{side}_write_IV ‖ explicit nonce {} (the record's first 8 bytes; RFC 5288 §3)", hexs(&nonce[4..])) };
-                values.push(KeyValue { name: format!("nonce, record {seq}"), hex: hexs(&nonce), formula: how, command: None });
-                values.push(KeyValue { name: format!("plaintext, record {seq}"), hex: hexs(plain), formula: format!("AEAD-Decrypt({side}_write_key, nonce, seq_num ‖ header, {} + {} bytes) (RFC 5246 §6.2.3.3)", ct.len(), body.len() - ct.len() - if stream == recompute::Stream::ChaCha20 { 0 } else { 8 }), command: Some(recompute::open_record(stream, &k.key, &nonce, &ct)) });
+                // DTLS numbers a record by epoch and sequence number (RFC 6347 §4.1).
+                let no = if seq >> 48 > 0 { format!("{}:{}", seq >> 48, seq & 0xffff_ffff_ffff) } else { seq.to_string() };
+                values.push(KeyValue { name: format!("nonce, record {no}"), hex: hexs(&nonce), formula: how, command: None });
+                values.push(KeyValue { name: format!("plaintext, record {no}"), hex: hexs(plain), formula: format!("AEAD-Decrypt({side}_write_key, nonce, seq_num ‖ header, {} + {} bytes) (RFC 5246 §6.2.3.3)", ct.len(), body.len() - ct.len() - if stream == recompute::Stream::ChaCha20 { 0 } else { 8 }), command: Some(recompute::open_record(stream, &k.key, &nonce, &ct)) });
             }
         }
         let mut protects = opened[i].1.clone();

@@ -689,7 +689,8 @@ fn texts(m: &Message, tls: &TlsConnection, hs: &Handshake, s: &Summary, w: &mut 
                     .arg("hash", prf_hash(hs.version, s.cipher_suite))
                     .arg("last", w.before_hs.map_or_else(|| "—".into(), |(d, t)| hs_label(d, t)))
                     // The server's Finished of a full handshake covers the client's (RFC 5246 §7.4.9).
-                    .arg("s_cfin", finished_covers(w, hs, m.dir, w.before_hs)),
+                    .arg("s_cfin", finished_covers(w, hs, m.dir, w.before_hs))
+                    .arg("s_dtls", opt(tls.facts.dtls, "msg.Finished.s.dtls")),
             )
         }
         (ct::HANDSHAKE, Some(ht::FINISHED), false) => {
@@ -712,7 +713,8 @@ fn texts(m: &Message, tls: &TlsConnection, hs: &Handshake, s: &Summary, w: &mut 
                     .arg("rfc", format!("{} §7.4.9", spec_rfc(hs.version.map(|v| v.max(ver::TLS10)))))
                     .arg("hash", if tls13 { hash } else { prf_hash(hs.version, s.cipher_suite).to_string() })
                     .arg("last", last_before(w, m.dir, tls13))
-                    .arg("s_cfin", if tls13 { String::new() } else { finished_covers(w, hs, m.dir, w.seen.iter().rev().nth(1).copied()) }),
+                    .arg("s_cfin", if tls13 { String::new() } else { finished_covers(w, hs, m.dir, w.seen.iter().rev().nth(1).copied()) })
+                    .arg("s_dtls", opt(tls.facts.dtls && !tls13, "msg.Finished.s.dtls")),
             )
         }
         // TLS 1.3 protects everything after the ServerHello as application_data records.

@@ -106,6 +106,7 @@ impl Walker {
             let headers = if self.lean { 0 } else { recs.len() };
             self.handshake_message(bytes, map, recs.clone(), recs, pd);
             if let Some(msg) = self.out.messages.last_mut() {
+                msg.dtls_seq = Some(seq);
                 // The fragment headers right after the record header(s).
                 let at = headers.min(msg.fields.len());
                 for (k, f) in fragments.into_iter().enumerate() {

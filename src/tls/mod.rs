@@ -198,7 +198,8 @@ pub fn walk(cap: &Capture, lean: bool, mut opener: Option<&mut dyn Opener>, infl
             if let Some(op) = opener.as_deref_mut() {
                 op.record(&w.raw[i], &w.out.facts, &mut opened);
                 for o in opened.drain(..) {
-                    let bytes = record::rebuild_messages(o.content_type, &o.content);
+                    // (DTLS handshake content is fragments with 12-byte headers: one record.)
+                    let bytes = if cap.dtls { record::rebuild(o.content_type, &o.content) } else { record::rebuild_messages(o.content_type, &o.content) };
                     w.splice(o.at, o.dir, bytes, false);
                 }
             }

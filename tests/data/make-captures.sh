@@ -45,9 +45,14 @@ openssl verify -CAfile "$C/ca.pem" "$C/server.pem"
 # ---------------------------------------------------------------- helpers
 want() { [ -z "${ONLY:-}" ] || [[ " $ONLY " == *" $1 "* ]]; }
 TCPDUMP_PID= ; SERVER_PID=
-start_capture() {  # NAME PORT
+start_capture() {  # NAME PORT [FILTER]
   rm -f "$D/$1.pcap"
-  tcpdump -i lo -Z root -U -w "$D/$1.pcap" "tcp port $2" >"$LOG/$1.tcpdump.log" 2>&1 &
+  local filter=${3:-tcp port $2}
+  if command -v tcpdump >/dev/null; then
+    tcpdump -i lo -Z root -U -w "$D/$1.pcap" "$filter" >"$LOG/$1.tcpdump.log" 2>&1 &
+  else  # Wireshark's capture engine, writing pcap as tcpdump does
+    dumpcap -q -i lo -f "$filter" -P -w "$D/$1.pcap" >"$LOG/$1.tcpdump.log" 2>&1 &
+  fi
   TCPDUMP_PID=$!
   sleep 1
 }
@@ -196,6 +201,25 @@ start_server $N $P -groups P-256 -verify 1 -CAfile "$C/ca.pem"
 sclient $N $P -maxfraglen 512
 stop_capture
 fi
+
+# ---------------------------------------------------------------- 12. DTLS 1.2 (s_server/s_client -dtls1_2 over UDP), with a
+# key log: an AEAD suite (ECDHE-RSA-AES256-GCM-SHA384) and a CBC one (ECDHE-RSA-AES128-SHA256, encrypt_then_mac),
+# each with a line of application data each way
+for N in dtls12 dtls12-cbc; do
+P=44320; CIPHER=ECDHE-RSA-AES256-GCM-SHA384
+[ "$N" = dtls12-cbc ] && { P=44321; CIPHER=ECDHE-RSA-AES128-SHA256; }
+if want $N; then echo "== $N"
+start_capture $N $P "udp port $P"
+{ sleep 2; printf 'hello from the server\n'; sleep 2; } | openssl s_server -dtls1_2 -accept "127.0.0.1:$P" -naccept 1 \
+  -cert "$C/server.pem" -key "$C/server.key" -cert_chain "$C/ca.pem" -cipher "$CIPHER" >"$LOG/$N.server.log" 2>&1 &
+SERVER_PID=$!
+sleep 1
+rm -f "$D/$N.keylog"
+{ sleep 1; printf 'hello from the client\n'; sleep 2; } | openssl s_client -dtls1_2 -connect "127.0.0.1:$P" -servername "$HOST" \
+  -cipher "$CIPHER" -keylogfile "$D/$N.keylog" >"$LOG/$N.client.log" 2>&1 || true
+stop_capture
+fi
+done
 
 # ---------------------------------------------------------------- oracle + hex files
 [ "${SKIP_EXPECTED:-0}" = 1 ] || python3 "$D/make-expected.py"
