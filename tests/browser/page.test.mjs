@@ -1232,6 +1232,34 @@ test('s6. a certificate as its DER / ASN.1 tree: openssl asn1parse\'s nodes, lin
   }
 });
 
+test('s7. DTLS 1.2 with its key log: decrypted and both Finished verified, as tshark decrypts it', async () => {
+  const { context, page, consoleErrors, pageErrors } = await openPage();
+  try {
+    await page.setInputFiles('#file', join(ROOT, 'tests', 'data', 'dtls12.pcap'));
+    await page.waitForFunction(() => /dtls12\.pcap/.test(document.getElementById('status').textContent));
+    await page.waitForSelector('body[data-state="ready"]');
+    await page.setInputFiles('#keylog', join(ROOT, 'tests', 'data', 'dtls12.keylog'));
+    await page.waitForSelector('#steps li.decrypted');
+    await page.waitForSelector('body[data-state="ready"]');
+    // tshark 4.0 with the same key log: Finished in frames 15 and 17, the close_notify in 20.
+    assert.deepEqual(await page.$$eval('#steps li.decrypted', (lis) => lis.map((li) => `${li.dataset.dir} ${li.dataset.name}`)), ['c2s Finished', 's2c Finished', 'c2s Alert']);
+    const summary = await page.textContent('#summary');
+    assert.match(summary, /Client Finished verified/);
+    assert.match(summary, /Server Finished verified/);
+    await page.click('#steps li.decrypted[data-name="Finished"]');
+    assert.match(await page.textContent('#card'), /RFC 6347 §4\.2\.6/);
+    await page.selectOption('#lang', 'zh');
+    await page.waitForSelector('body[data-state="ready"]');
+    await page.waitForFunction(() => /在 DTLS 中/.test(document.getElementById('card').textContent));
+    await page.evaluate(() => document.getElementById('steps').scrollIntoView({ block: 'start' }));
+    await page.screenshot({ path: join(OUT, 's7-dtls12-decrypted-zh.png'), fullPage: false });
+    assert.deepEqual(pageErrors, []);
+    assert.deepEqual(consoleErrors, []);
+  } finally {
+    await context.close();
+  }
+});
+
 test('t. the single-file build works opened from file://, under its hash-based CSP', async () => {
   const single = join(ROOT, 'target', 'tls-lens.html');
   if (!existsSync(single)) execFileSync('node', [join(ROOT, 'www', 'build', 'single-file.mjs'), single]);
