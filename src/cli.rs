@@ -186,13 +186,6 @@ pub fn main() -> ExitCode {
         Cmd::Asn1 { file, conn, cert, keylog, json } => asn1(&file, conn, cert, keylog.as_deref(), json),
         Cmd::Export { file, pcapng: _, output, keylog, conn, stream, udp_stream } => export(&file, output.as_deref(), keylog.as_deref(), conn, stream, udp_stream),
         Cmd::Explain { file, json, format, lang, fields, color, conn, stream, udp_stream, keylog } => {
-            let input = match read_input(&file) {
-                Ok(b) => b,
-                Err(e) => {
-                    eprintln!("tls-lens: cannot read {file}: {e}");
-                    return ExitCode::from(2);
-                }
-            };
             let Some(lang) = Lang::parse(&lang) else {
                 eprintln!("tls-lens: unknown language {lang:?} (use en or zh)");
                 return ExitCode::from(2);
@@ -201,12 +194,9 @@ pub fn main() -> ExitCode {
                 eprintln!("tls-lens: unknown format {format:?} (use text, json or markdown)");
                 return ExitCode::from(2);
             }
-            let keylog = match keylog.map(std::fs::read_to_string).transpose() {
-                Ok(k) => k.unwrap_or_default(),
-                Err(e) => {
-                    eprintln!("tls-lens: cannot read the key log: {e}");
-                    return ExitCode::from(2);
-                }
+            let (input, keylog) = match input_and_keylog(&file, keylog.as_deref()) {
+                Ok(v) => v,
+                Err(code) => return code,
             };
             let mut a = analyze(&input, &Options { lang, now: now(), only_stream: stream, only_udp_stream: udp_stream, keylog, ..Default::default() });
             if let Some(n) = conn {
@@ -682,22 +672,26 @@ fn table_row(cells: &[&str]) -> String {
     row.trim_end().to_string()
 }
 
+/// The input's bytes and the key log's text (empty without one), or the exit code after saying
+/// which could not be read.
+fn input_and_keylog(file: &str, keylog: Option<&str>) -> Result<(Vec<u8>, String), ExitCode> {
+    let input = read_input(file).map_err(|e| {
+        eprintln!("tls-lens: cannot read {file}: {e}");
+        ExitCode::from(2)
+    })?;
+    let keylog = keylog.map(std::fs::read_to_string).transpose().map_err(|e| {
+        eprintln!("tls-lens: cannot read the key log: {e}");
+        ExitCode::from(2)
+    })?;
+    Ok((input, keylog.unwrap_or_default()))
+}
+
 /// `tls-lens asn1`: every certificate's (or one's) ASN.1 tree, in openssl asn1parse's layout.
 fn asn1(file: &str, conn: Option<usize>, cert: Option<usize>, keylog: Option<&str>, json: bool) -> ExitCode {
     use tls_lens::x509::asn1::{parse, Node};
-    let input = match read_input(file) {
-        Ok(b) => b,
-        Err(e) => {
-            eprintln!("tls-lens: cannot read {file}: {e}");
-            return ExitCode::from(2);
-        }
-    };
-    let keylog = match keylog.map(std::fs::read_to_string).transpose() {
-        Ok(k) => k.unwrap_or_default(),
-        Err(e) => {
-            eprintln!("tls-lens: cannot read the key log: {e}");
-            return ExitCode::from(2);
-        }
+    let (input, keylog) = match input_and_keylog(file, keylog) {
+        Ok(v) => v,
+        Err(code) => return code,
     };
     let a = analyze(&input, &Options { keylog, ..Default::default() });
     fn lines(out: &mut Vec<String>, nodes: &[Node], depth: usize) {
@@ -756,19 +750,9 @@ fn asn1(file: &str, conn: Option<usize>, cert: Option<usize>, keylog: Option<&st
 
 /// `tls-lens export`: the analysis's connections (or one) as pcapng, with their key log entries.
 fn export(file: &str, output: Option<&str>, keylog: Option<&str>, conn: Option<usize>, stream: Option<usize>, udp_stream: Option<usize>) -> ExitCode {
-    let input = match read_input(file) {
-        Ok(b) => b,
-        Err(e) => {
-            eprintln!("tls-lens: cannot read {file}: {e}");
-            return ExitCode::from(2);
-        }
-    };
-    let keylog = match keylog.map(std::fs::read_to_string).transpose() {
-        Ok(k) => k.unwrap_or_default(),
-        Err(e) => {
-            eprintln!("tls-lens: cannot read the key log: {e}");
-            return ExitCode::from(2);
-        }
+    let (input, keylog) = match input_and_keylog(file, keylog) {
+        Ok(v) => v,
+        Err(code) => return code,
     };
     let to_stdout = matches!(output, None | Some("-"));
     if to_stdout && std::io::stdout().is_terminal() {

@@ -60,6 +60,16 @@ fn captures() -> Vec<(PathBuf, Option<PathBuf>)> {
     out
 }
 
+/// The server's certificate in tls12-ecdhe-rsa.pcap (one piece: its message fits a record).
+fn leaf_der() -> Vec<u8> {
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
+    let a = analyze(&std::fs::read(data.join("tls12-ecdhe-rsa.pcap")).unwrap(), &Options::default());
+    let c = &a.connections[0];
+    let x = &c.certificates[0];
+    let hex = &c.stream.hex[2 * x.span.offset..2 * x.span.end()];
+    (0..hex.len() / 2).map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).unwrap()).collect()
+}
+
 #[test]
 fn every_certificate_parses_as_openssl_asn1parse_reads_it() {
     let mut certs = 0;
@@ -115,12 +125,7 @@ fn every_certificate_parses_as_openssl_asn1parse_reads_it() {
 /// Inside the strings: a certificate's public key and extensions are DER too, opened and marked.
 #[test]
 fn der_inside_strings_is_opened() {
-    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
-    let a = analyze(&std::fs::read(data.join("tls12-ecdhe-rsa.pcap")).unwrap(), &Options::default());
-    let c = &a.connections[0];
-    let x = &c.certificates[0];
-    let hex = &c.stream.hex[2 * x.span.offset..2 * x.span.end()];
-    let der: Vec<u8> = (0..hex.len() / 2).map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).unwrap()).collect();
+    let der = leaf_der();
     let (nodes, _) = parse(&der);
     let mut all = Vec::new();
     fn every<'a>(n: &'a [Node], out: &mut Vec<&'a Node>) {
@@ -141,12 +146,7 @@ fn der_inside_strings_is_opened() {
 /// certificate with each byte in turn set to 0xff (lengths that run past the end, wrong tags).
 #[test]
 fn damaged_der_never_panics() {
-    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
-    let a = analyze(&std::fs::read(data.join("tls12-ecdhe-rsa.pcap")).unwrap(), &Options::default());
-    let c = &a.connections[0];
-    let x = &c.certificates[0];
-    let hex = &c.stream.hex[2 * x.span.offset..2 * x.span.end()];
-    let der: Vec<u8> = (0..hex.len() / 2).map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).unwrap()).collect();
+    let der = leaf_der();
     let mut errors = 0;
     for n in 0..der.len() {
         let (_, err) = parse(&der[..n]);
