@@ -1218,6 +1218,7 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("word.value.hrr_group", "retry with {group}"),
     ("word.value.params", "{n} parameter(s)"),
     ("word.value.key_share", "{group}, {n} byte key"),
+    ("word.value.dtls_fragment", "message_seq {seq}, bytes {from}..{to} of {len}"),
     ("word.value.bytes", "{n} bytes"),
     ("word.value.byte", "1 byte"),
     ("word.value.record", "{content}, {n} bytes"),

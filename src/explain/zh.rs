@@ -1216,6 +1216,7 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("word.value.hrr_group", "请用 {group} 重试"),
     ("word.value.params", "{n} 个参数"),
     ("word.value.key_share", "{group}，{n} 字节的公钥"),
+    ("word.value.dtls_fragment", "message_seq {seq}，第 {from}..{to} 字节，共 {len} 字节"),
     ("word.value.bytes", "{n} 字节"),
     ("word.value.byte", "1 字节"),
     ("word.value.record", "{content}，{n} 字节"),

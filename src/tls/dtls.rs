@@ -41,7 +41,8 @@ impl Walker {
             let have = flen.min(payload.len() - pos - 12);
             let hm = pmap.slice(pos, 12);
             let part = |o: usize, n: usize| hm.span(Span::new(o, n));
-            let frag = Field::new("DTLS fragment", format!("message_seq {seq}, bytes {off}..{} of {len}", off + flen), part(0, 12)).note("field.dtls.fragment").with_children(vec![
+            let value = TextRef::new("word.value.dtls_fragment").arg("seq", seq.to_string()).arg("from", off.to_string()).arg("to", (off + flen).to_string()).arg("len", len.to_string());
+            let frag = Field::says("DTLS fragment", value, part(0, 12)).note("field.dtls.fragment").with_children(vec![
                 Field::new("msg_type", format!("{t} ({})", registry::handshake_name(t)), part(0, 1)).note("field.handshake.msg_type"),
                 Field::says("length", crate::reader::bytes_value(len), part(1, 3)).note("field.handshake.length"),
                 Field::new("message_seq", seq.to_string(), part(4, 2)).note("field.dtls.message_seq"),
