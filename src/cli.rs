@@ -523,7 +523,7 @@ fn print_text(out: &mut impl Write, a: &Analysis, fields: bool, colour: bool) ->
             let name = conn.alerts.get(f.alert).map_or("?", |a| a.name.as_str());
             kind.push(c.p("31", &tls_lens::explain::render(lang, &tls_lens::model::TextRef::new("word.mode.failed").arg("sender", sender).arg("name", name), None)));
         }
-        writeln!(out, "{}", line(&w("@word.cli.handshake"), Some(kind.join(", "))))?;
+        writeln!(out, "{}", line(&w("@word.cli.handshake"), Some(kind.join(if lang == Lang::Zh { "，" } else { ", " }))))?;
         writeln!(out, "{}", line(&w("@word.cli.suite"), s.cipher_suite.map(|v| format!("0x{v:04x} {}", s.cipher_suite_name.clone().unwrap_or_default()))))?;
         writeln!(out, "{}", line(&w("@word.cli.kx"), s.key_exchange.clone().map(|k| match &s.group_name { Some(g) => format!("{k}, {g}"), None => k })))?;
         writeln!(out, "{}", line("SNI", s.sni.clone()))?;

@@ -1020,7 +1020,7 @@ fn key_blocks_server_extensions_and_schemes_say_what_this_connection_did() {
     let ms = &etm.key_schedule[0].text;
     assert!(ms.contains("no IVs, since each CBC record carries its own") && ms.contains("RFC 5246 §6.3"), "{ms}");
     let f = &etm.key_schedule[0].values.iter().find(|v| v.name == "key_block").unwrap().formula;
-    assert!(f.ends_with("2 × (32 + 16 + 0) bytes"), "{f}");
+    assert!(f.ends_with("[0..96], 2 × (32 + 16 + 0) B"), "{f}");
     let c = conn("tls13-psk-dhe", 0, Lang::En);
     let sh = c.messages.iter().find(|m| m.name == "ServerHello").unwrap();
     let exts = sh.fields.iter().find(|f| f.name == "extensions").and_then(|f| f.note.clone()).unwrap();

@@ -169,7 +169,7 @@ impl Epoch {
             values.push(KeyValue {
                 name: format!("plaintext, record {seq}"),
                 hex: hexs(plain),
-                formula: format!("AEAD-Decrypt(key, nonce, record header, {} + {tag} bytes) = content ‖ type {} ‖ zeros (RFC 8446 §5.2)", ct.len(), plain.iter().rev().find(|&&b| b != 0).copied().unwrap_or(0)),
+                formula: format!("AEAD-Decrypt(key, nonce, additional_data = record header, ciphertext {} B + tag {tag} B) = content ‖ type {} ‖ zeros (RFC 8446 §5.2)", ct.len(), plain.iter().rev().find(|&&b| b != 0).copied().unwrap_or(0)),
                 command: Some(recompute::open_record(stream, &self.keys.key, &n, ct)),
             });
         }
@@ -655,7 +655,7 @@ fn finished_values13(gens: &mut [KeyGen], checked: &[Checked], hash: Hash) {
         let name = if c.dir == Dir::C2S { "client_handshake_traffic" } else { "server_handshake_traffic" };
         let Some(g) = gens.iter_mut().find(|g| g.name == name) else { continue };
         let Some(fk) = g.values.iter().find(|v| v.name == "finished_key").map(|v| v.hex.clone()) else { continue };
-        g.values.push(KeyValue { name: "transcript_hash".into(), hex: hexs(&c.hash), formula: format!("Transcript-Hash of the {} bytes of handshake messages before this Finished (RFC 8446 §4.4.1)", c.transcript.len()), command: Some(format!("printf %s {} | xxd -r -p | openssl dgst -{dgst} -binary | xxd -p | tr -d '\\n'", hexs(&c.transcript))) });
+        g.values.push(KeyValue { name: "transcript_hash".into(), hex: hexs(&c.hash), formula: format!("Transcript-Hash(Handshake Context), {} B of messages (RFC 8446 §4.4.1, §4.4.4)", c.transcript.len()), command: Some(format!("printf %s {} | xxd -r -p | openssl dgst -{dgst} -binary | xxd -p | tr -d '\\n'", hexs(&c.transcript))) });
         g.values.push(KeyValue { name: "verify_data".into(), hex: hexs(&c.verify_data), formula: "HMAC(finished_key, transcript_hash) (RFC 8446 §4.4.4)".into(), command: Some(format!("printf %s {} | xxd -r -p | openssl mac -digest {mac} -macopt hexkey:{fk} HMAC", hexs(&c.hash))) });
     }
 }
@@ -674,8 +674,16 @@ fn finished_values12(gens: &mut [KeyGen], checked: &[Checked], t: &Tls12) {
             (_, super::tls12::MacHash::Sha384) => one("sha384"),
             _ => one("sha256"),
         };
-        g.values.push(KeyValue { name: "handshake_hash".into(), hex: hexs(&c.hash), formula: format!("Hash of the {} bytes of handshake messages before this Finished (RFC 5246 §7.4.9)", c.transcript.len()), command: Some(format!("{hashed} | xxd -p | tr -d '\\n'")) });
-        g.values.push(KeyValue { name: "verify_data".into(), hex: hexs(&c.verify_data), formula: format!("PRF(master_secret, \"{label}\", handshake_hash)[0..12] (RFC 5246 §7.4.9)"), command: Some(recompute::prf(t.version, t.suite.prf, &t.master, label, &c.hash, 12)) });
+        // The section that defines it, by version (DTLS: which messages and headers, RFC 6347 §4.2.6).
+        let rfc = match (t.wire, t.version) {
+            (w, _) if w >= 0xfe00 => "RFC 6347 §4.2.6, RFC 5246 §7.4.9",
+            (_, v) if v < 0x0302 => "RFC 2246 §7.4.9",
+            (_, 0x0302) => "RFC 4346 §7.4.9",
+            _ => "RFC 5246 §7.4.9",
+        };
+        let hash = if t.version < 0x0303 { "MD5(handshake_messages) ‖ SHA-1(handshake_messages)" } else { "Hash(handshake_messages)" };
+        g.values.push(KeyValue { name: "handshake_hash".into(), hex: hexs(&c.hash), formula: format!("{hash}, {} B of messages ({rfc})", c.transcript.len()), command: Some(format!("{hashed} | xxd -p | tr -d '\\n'")) });
+        g.values.push(KeyValue { name: "verify_data".into(), hex: hexs(&c.verify_data), formula: format!("PRF(master_secret, \"{label}\", handshake_hash)[0..12] ({rfc})"), command: Some(recompute::prf(t.version, t.suite.prf, &t.master, label, &c.hash, 12)) });
     }
 }
 
@@ -722,16 +730,16 @@ fn key_schedule12(t: &Tls12) -> Vec<KeyGen> {
                 command: None,
                 // How it was made (RFC 7627 §4, RFC 5246 §8.1); the value is the key log's.
                 formula: match (resumed, ems) {
-                    (true, _) => "the resumed session's master secret (CLIENT_RANDOM line of the key log)".into(),
-                    (false, true) => format!("{prf}(pre_master_secret, \"extended master secret\", session_hash), session_hash = Hash(ClientHello … ClientKeyExchange) (CLIENT_RANDOM line of the key log)"),
-                    (false, false) => format!("{prf}(pre_master_secret, \"master secret\", client_random + server_random) (CLIENT_RANDOM line of the key log)"),
+                    (true, _) => "master_secret of the resumed session (key log: CLIENT_RANDOM)".into(),
+                    (false, true) => format!("{prf}(pre_master_secret, \"extended master secret\", session_hash), session_hash = Hash(ClientHello … ClientKeyExchange) (key log: CLIENT_RANDOM)"),
+                    (false, false) => format!("{prf}(pre_master_secret, \"master secret\", client_random + server_random) (key log: CLIENT_RANDOM)"),
                 },
             },
             KeyValue {
                 name: "key_block".into(),
                 hex: hexs(&block),
                 command: Some(block_cmd.clone()),
-                formula: format!("{prf} of master_secret, \"key expansion\", server_random + client_random: 2 × ({} + {} + {}) bytes", suite.mac_len(), suite.key_len, block_iv),
+                formula: format!("{prf}(master_secret, \"key expansion\", server_random + client_random)[0..{}], 2 × ({} + {} + {}) B", 2 * (suite.mac_len() + suite.key_len + block_iv), suite.mac_len(), suite.key_len, block_iv),
             },
         ],
         protects: Vec::new(),
@@ -761,11 +769,13 @@ fn key_schedule12(t: &Tls12) -> Vec<KeyGen> {
         // One record decrypted by hand (AEAD suites): its nonce and plaintext.
         if let Some((seq, body, plain)) = &t.samples[i] {
             if let Some((nonce, ct, stream)) = super::tls12::by_hand(suite, k, *seq, body) {
-                let how = if stream == recompute::Stream::ChaCha20 { format!("{side}_write_IV ⊕ {seq:024x} (sequence number {seq}; RFC 7905 §2)") } else { format!("{side}_write_IV ‖ explicit nonce {} (the record's first 8 bytes; RFC 5288 §3)", hexs(&nonce[4..])) };
+                // DTLS's seq_num is the epoch and the sequence number (RFC 6347 §4.1.2.1).
+                let dtls = if t.wire >= 0xfe00 { "; seq_num = epoch ‖ sequence_number, RFC 6347 §4.1.2.1" } else { "" };
+                let how = if stream == recompute::Stream::ChaCha20 { format!("{side}_write_IV ⊕ {seq:024x} (seq_num; RFC 7905 §2{dtls})") } else { format!("{side}_write_IV ‖ explicit_nonce {} (RFC 5288 §3)", hexs(&nonce[4..])) };
                 // DTLS numbers a record by epoch and sequence number (RFC 6347 §4.1).
                 let no = if seq >> 48 > 0 { format!("{}:{}", seq >> 48, seq & 0xffff_ffff_ffff) } else { seq.to_string() };
                 values.push(KeyValue { name: format!("nonce, record {no}"), hex: hexs(&nonce), formula: how, command: None });
-                values.push(KeyValue { name: format!("plaintext, record {no}"), hex: hexs(plain), formula: format!("AEAD-Decrypt({side}_write_key, nonce, seq_num ‖ header, {} + {} bytes) (RFC 5246 §6.2.3.3)", ct.len(), body.len() - ct.len() - if stream == recompute::Stream::ChaCha20 { 0 } else { 8 }), command: Some(recompute::open_record(stream, &k.key, &nonce, &ct)) });
+                values.push(KeyValue { name: format!("plaintext, record {no}"), hex: hexs(plain), formula: format!("AEAD-Decrypt({side}_write_key, nonce, additional_data = seq_num ‖ type ‖ version ‖ length, ciphertext {} B + tag {} B) (RFC 5246 §6.2.3.3{dtls})", ct.len(), body.len() - ct.len() - if stream == recompute::Stream::ChaCha20 { 0 } else { 8 }), command: Some(recompute::open_record(stream, &k.key, &nonce, &ct)) });
             }
         }
         let mut protects = opened[i].1.clone();

@@ -414,7 +414,11 @@ fn prf_hash(version: Option<u16>, suite: Option<CipherSuite>) -> &'static str {
 /// own values.
 fn texts(m: &Message, tls: &TlsConnection, hs: &Handshake, s: &Summary, w: &mut Walk) -> (TextRef, TextRef) {
     let f = &tls.facts;
-    let len = m.span.len.saturating_sub(5).to_string();
+    // Record and handshake header lengths: DTLS's are 13 and 12 bytes (RFC 6347 §4.1, §4.2.2);
+    // a record rebuilt around decrypted plaintext has a 5-byte TLS header.
+    let rec = if f.dtls && !m.decrypted { 13 } else { 5 };
+    let hsh = if f.dtls { 12 } else { 4 };
+    let len = m.span.len.saturating_sub(rec).to_string();
     let suite = or_dash(s.cipher_suite_name.clone());
     let name = m.name.as_str();
     if let Some(q) = &m.quic {
@@ -630,7 +634,7 @@ fn texts(m: &Message, tls: &TlsConnection, hs: &Handshake, s: &Summary, w: &mut 
                 Some(false) => "@msg.ClientKeyExchange.s.ms.plain",
                 None => "@msg.ClientKeyExchange.s.ms.unknown",
             };
-            let body_len = m.span.len.saturating_sub(5 + 4 + 2).to_string();
+            let body_len = m.span.len.saturating_sub(rec + hsh + 2).to_string();
             (
                 TextRef::new("msg.ClientKeyExchange.title"),
                 TextRef::new(key).arg("len", body_len).arg("s_ms", ms).arg("hash", prf_hash(hs.version, s.cipher_suite)),
@@ -695,7 +699,7 @@ fn texts(m: &Message, tls: &TlsConnection, hs: &Handshake, s: &Summary, w: &mut 
         }
         (ct::HANDSHAKE, Some(ht::FINISHED), false) => {
             let d = side(m.dir);
-            let vd_len = m.span.len.saturating_sub(5 + 4).to_string();
+            let vd_len = m.span.len.saturating_sub(rec + hsh).to_string();
             let key = match (tls13, hs.version) {
                 (true, _) => format!("msg.Finished.explain.tls13.{d}"),
                 (false, Some(v)) if v < ver::TLS10 => "msg.Finished.explain.plain".to_string(),
@@ -776,7 +780,7 @@ fn texts(m: &Message, tls: &TlsConnection, hs: &Handshake, s: &Summary, w: &mut 
                         // record's length is made of (RFC 8446 §5.2).
                         Some(p) => {
                             let tag = s.cipher_suite.map_or(16, registry::suite_tag_len);
-                            let pad = m.span.len.saturating_sub(5 + p + 1 + tag);
+                            let pad = m.span.len.saturating_sub(rec + p + 1 + tag);
                             TextRef::new("msg.EncryptedRecord.s.app_opened.n").arg("plain", p.to_string()).arg("pad", pad.to_string()).arg("tag", tag.to_string()).arg("rlen", len.clone())
                         }
                         None if w.decrypted => TextRef::new("msg.EncryptedRecord.s.app_opened"),
@@ -788,7 +792,7 @@ fn texts(m: &Message, tls: &TlsConnection, hs: &Handshake, s: &Summary, w: &mut 
         (ct::HANDSHAKE, None, true) => (TextRef::new("msg.EncryptedHandshake.title"), TextRef::new("msg.EncryptedHandshake.explain").arg("len", len)),
         (ct::APPLICATION_DATA, _, _) => {
             w.app += 1;
-            let plain = m.span.len.saturating_sub(5);
+            let plain = m.span.len.saturating_sub(rec);
             let key = if w.plain.is_some_and(|p| p <= 1) && hs.version.is_some_and(|v| v <= ver::TLS10) && cbc(s) {
                 "msg.ApplicationData.explain.beast"
             } else if m.decrypted || w.plain.is_some() {

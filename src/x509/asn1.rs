@@ -124,12 +124,15 @@ fn walk(b: &[u8], base: usize, depth: usize, encapsulated: bool, out: &mut Vec<N
         } else {
             node.value = value(class, number, content);
             // DER inside a string: an extension's value, a public key, a signature.
+            // An OCTET STRING may hold any one DER value (an extension's value: a SEQUENCE, the
+            // subjectKeyIdentifier's OCTET STRING, keyUsage's BIT STRING); a BIT STRING only a
+            // SEQUENCE (a public key), as signatures are random bytes.
             let inner = match (class, number) {
-                (0, 4) => Some((content, 0)),
-                (0, 3) if content.first() == Some(&0) => Some((&content[1..], 1)),
+                (0, 4) => Some((content, 0, false)),
+                (0, 3) if content.first() == Some(&0) => Some((&content[1..], 1, true)),
                 _ => None,
             };
-            if let Some((inner, skip)) = inner.filter(|(i, _)| is_der(i) && depth + 1 < MAX_DEPTH) {
+            if let Some((inner, skip, _)) = inner.filter(|(i, _, seq_only)| is_der(i, *seq_only) && depth + 1 < MAX_DEPTH) {
                 walk(inner, base + at + hl + skip, depth + 1, true, &mut node.children);
             }
         }
@@ -139,8 +142,9 @@ fn walk(b: &[u8], base: usize, depth: usize, encapsulated: bool, out: &mut Vec<N
     None
 }
 
-/// Is `b` exactly one constructed DER value (a SEQUENCE or SET), well formed all the way down?
-fn is_der(b: &[u8]) -> bool {
+/// Is `b` exactly one DER value (with `seq_only`, a SEQUENCE or SET), well formed all the way
+/// down, of a universal type?
+fn is_der(b: &[u8], seq_only: bool) -> bool {
     fn whole(b: &[u8], depth: usize) -> bool {
         let mut at = 0;
         while at < b.len() {
@@ -152,7 +156,13 @@ fn is_der(b: &[u8]) -> bool {
         }
         true
     }
-    matches!(b.first(), Some(0x30 | 0x31)) && header(b, 0).is_ok_and(|(_, _, _, hl, len)| hl + len == b.len()) && whole(b, 0)
+    let tag_ok = match b.first() {
+        Some(0x30 | 0x31) => true,
+        // BOOLEAN, INTEGER, BIT STRING, OCTET STRING, OBJECT IDENTIFIER, and the strings.
+        Some(&t) => !seq_only && matches!(t, 0x01..=0x04 | 0x06 | 0x0c | 0x13 | 0x16),
+        None => false,
+    };
+    tag_ok && header(b, 0).is_ok_and(|(_, _, _, hl, len)| hl + len == b.len()) && whole(b, 0)
 }
 
 fn tag_name(class: u8, constructed: bool, number: u32) -> String {
@@ -218,7 +228,9 @@ pub fn oid_dotted(c: &[u8]) -> Option<String> {
 fn value(class: u8, number: u32, c: &[u8]) -> Option<String> {
     let bytes = |n: usize| if n == 1 { "1 byte".to_string() } else { format!("{n} bytes") };
     if class != 0 {
-        return Some(bytes(c.len()));
+        // An implicitly tagged string (a dNSName [2], a URI [6]) reads as its text.
+        let text = !c.is_empty() && c.iter().all(|b| (0x20..0x7f).contains(b));
+        return Some(if text { format!("{}: {}", bytes(c.len()), String::from_utf8_lossy(c)) } else { bytes(c.len()) });
     }
     Some(match number {
         1 => match c {
