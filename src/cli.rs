@@ -697,7 +697,15 @@ fn asn1(file: &str, conn: Option<usize>, cert: Option<usize>, keylog: Option<&st
     fn lines(out: &mut Vec<String>, nodes: &[Node], depth: usize) {
         for n in nodes {
             let mark = if n.encapsulated { ">" } else { " " };
-            let value = n.value.as_deref().map(|v| format!("  {v}")).unwrap_or_default();
+            // As openssl asn1parse would say it: the size of opaque bytes, then the value.
+            let size = |b: usize| if b == 1 { "1 byte".to_string() } else { format!("{b} bytes") };
+            let value = match (n.bytes, n.unused_bits, n.value.as_deref()) {
+                (Some(b), Some(u), _) => format!("  {}, {u} unused bits", size(b)),
+                (Some(b), None, Some(v)) => format!("  {}: {v}", size(b)),
+                (Some(b), None, None) => format!("  {}", size(b)),
+                (None, _, Some(v)) => format!("  {v}"),
+                (None, _, None) => String::new(),
+            };
             out.push(format!("{:>5}:d={depth:<2} hl={} l={:>4} {}:{mark}{}{}{value}", n.offset, n.header, n.len, if n.constructed { "cons" } else { "prim" }, " ".repeat(depth), n.tag));
             if let Some(e) = &n.error {
                 out.push(format!("       error: {e}"));

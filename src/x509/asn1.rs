@@ -28,10 +28,17 @@ pub struct Node {
     pub number: u32,
     /// "SEQUENCE", "INTEGER", "OBJECT IDENTIFIER", "[0]" ...
     pub tag: String,
-    /// The value in words: an OID's name and dotted form, an integer, a string, a time, or the
-    /// size of opaque bytes.
+    /// The value in words: an OID's name and dotted form, an integer (hex when over 8 bytes), a
+    /// string, a time.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+    /// For opaque bytes (OCTET STRING, BIT STRING, a long INTEGER, a context-specific value):
+    /// how many.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bytes: Option<usize>,
+    /// A BIT STRING's unused bits in its last byte (X.690 §8.6.2.2).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unused_bits: Option<u8>,
     /// Inside an OCTET STRING or BIT STRING that holds DER.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub encapsulated: bool,
@@ -111,6 +118,8 @@ fn walk(b: &[u8], base: usize, depth: usize, encapsulated: bool, out: &mut Vec<N
             number,
             tag: tag_name(class, constructed, number),
             value: None,
+            bytes: None,
+            unused_bits: None,
             encapsulated,
             children: Vec::new(),
             error: None,
@@ -122,7 +131,7 @@ fn walk(b: &[u8], base: usize, depth: usize, encapsulated: bool, out: &mut Vec<N
                 node.error = Some(format!("at byte {o}: {e}"));
             }
         } else {
-            node.value = value(class, number, content);
+            (node.value, node.bytes, node.unused_bits) = value(class, number, content);
             // DER inside a string: an extension's value, a public key, a signature.
             // An OCTET STRING may hold any one DER value (an extension's value: a SEQUENCE, the
             // subjectKeyIdentifier's OCTET STRING, keyUsage's BIT STRING); a BIT STRING only a
@@ -225,45 +234,48 @@ pub fn oid_dotted(c: &[u8]) -> Option<String> {
     Some(arcs.iter().map(u64::to_string).collect::<Vec<_>>().join("."))
 }
 
-fn value(class: u8, number: u32, c: &[u8]) -> Option<String> {
-    let bytes = |n: usize| if n == 1 { "1 byte".to_string() } else { format!("{n} bytes") };
+/// What a primitive value says: (its value in words, when it has one; its size, for opaque bytes;
+/// a BIT STRING's unused bits). The words are numbers, names, strings and times, the same in
+/// every language; the faces write the size and unused bits in theirs.
+fn value(class: u8, number: u32, c: &[u8]) -> (Option<String>, Option<usize>, Option<u8>) {
+    let hex = |b: &[u8]| format!("0x{}", b.iter().map(|x| format!("{x:02x}")).collect::<String>());
     if class != 0 {
         // An implicitly tagged string (a dNSName [2], a URI [6]) reads as its text.
         let text = !c.is_empty() && c.iter().all(|b| (0x20..0x7f).contains(b));
-        return Some(if text { format!("{}: {}", bytes(c.len()), String::from_utf8_lossy(c)) } else { bytes(c.len()) });
+        return (text.then(|| String::from_utf8_lossy(c).into_owned()), Some(c.len()), None);
     }
-    Some(match number {
+    let words = |v: String| (Some(v), None, None);
+    match number {
         1 => match c {
-            [0] => "FALSE".into(),
-            [_] => "TRUE".into(),
-            _ => bytes(c.len()),
+            [0] => words("FALSE".into()),
+            [_] => words("TRUE".into()),
+            _ => (None, Some(c.len()), None),
         },
         2 | 10 if c.len() <= 8 && !c.is_empty() => {
             // Two's complement, big-endian.
             let v = c.iter().fold(if c[0] & 0x80 != 0 { -1i64 } else { 0 }, |a, &x| (a << 8) | i64::from(x));
-            v.to_string()
+            words(v.to_string())
         }
-        2 | 10 => format!("{} (0x{})", bytes(c.len()), c.iter().map(|x| format!("{x:02x}")).collect::<String>()),
+        2 | 10 => (Some(hex(c)), Some(c.len()), None),
         3 => match c.split_first() {
-            Some((unused, rest)) => format!("{}, {unused} unused bits", bytes(rest.len())),
-            None => bytes(0),
+            Some((unused, rest)) => (None, Some(rest.len()), Some(*unused)),
+            None => (None, Some(0), None),
         },
-        4 => bytes(c.len()),
-        5 => return None,
-        6 => match oid_dotted(c) {
+        5 => (None, None, None),
+        6 => words(match oid_dotted(c) {
             Some(d) => match oids::short_name(&d) {
                 Some(name) => format!("{name} ({d})"),
                 None => d,
             },
-            None => "malformed OID".into(),
-        },
-        12 | 18 | 19 | 20 | 22 | 23 | 24 | 26 => String::from_utf8_lossy(c).into_owned(),
+            None => hex(c),
+        }),
+        12 | 18 | 19 | 20 | 22 | 23 | 24 | 26 => words(String::from_utf8_lossy(c).into_owned()),
         30 => {
             let units: Vec<u16> = c.chunks_exact(2).map(|p| u16::from_be_bytes([p[0], p[1]])).collect();
-            String::from_utf16_lossy(&units)
+            words(String::from_utf16_lossy(&units))
         }
-        _ => bytes(c.len()),
-    })
+        _ => (None, Some(c.len()), None),
+    }
 }
 
 #[cfg(test)]

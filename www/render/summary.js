@@ -311,6 +311,13 @@ function alertsList(alerts) {
  * node's bytes (and the field with the same bytes). Each row carries its span in the stream so
  * that a field of the card can light it (markAsn1). Values are text, set with textContent.
  */
+/** A node's value in the page's language: the size of opaque bytes, unused bits, the value. */
+function asn1Value(n) {
+  const size = n.bytes != null ? (n.unused_bits != null ? t('asn1.bits', n.bytes, n.unused_bits) : t('asn1.bytes', n.bytes)) : '';
+  if (size && n.value != null) return `${size}: ${n.value}`;
+  return size || (n.value != null ? n.value : '');
+}
+
 function asn1Tree(tree, pieces, onShowBytes) {
   // Offset k of the DER -> offset in the connection's bytes (the DER may lie in pieces).
   const at = (k) => {
@@ -337,7 +344,7 @@ function asn1Tree(tree, pieces, onShowBytes) {
       on: { click: () => onShowBytes && onShowBytes({ offset: soff, len: slen }) },
     },
       el('span', { class: 'asn1-tag', text: n.tag }),
-      n.value != null ? el('span', { class: 'asn1-val', text: n.value }) : null,
+      asn1Value(n) ? el('span', { class: 'asn1-val', text: asn1Value(n) }) : null,
       el('span', { class: 'asn1-at', text: `${n.offset} · ${n.header}+${n.len}` }));
     return el('li', {}, row,
       n.error ? el('div', { class: 'asn1-err', text: n.error }) : null,
