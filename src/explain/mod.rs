@@ -364,6 +364,8 @@ struct Walk {
     enc13: [usize; 2],
     /// A HelloRetryRequest has been explained: the next ClientHello is the retry.
     after_retry: bool,
+    /// A DTLS HelloVerifyRequest has been explained: the next ClientHello carries its cookie.
+    after_hvr: bool,
     /// Handshake message types seen so far (for what a Finished covers).
     seen: Vec<(Option<Dir>, HandshakeType)>,
     /// Some record of the connection was decrypted with a key log.
@@ -583,10 +585,11 @@ fn texts(m: &Message, tls: &TlsConnection, hs: &Handshake, s: &Summary, w: &mut 
                     .arg("sni", or_dash(s.sni.clone()))
                     .arg("s_proof", format!("@{proof}"))
                     .arg("s_verify", opt(tls.log_verified, "msg.Certificate.s.log_verified"))
+                    // The section numbers are the same in RFC 2246, 4346 and 5246.
                     .arg("rfc", match (tls13, d) {
-                        (true, _) => "RFC 8446 §4.4.2",
-                        (false, "c2s") => "RFC 5246 §7.4.6, §7.4.8",
-                        _ => "RFC 5246 §7.4.2",
+                        (true, _) => "RFC 8446 §4.4.2".to_string(),
+                        (false, "c2s") => format!("{} §7.4.6, §7.4.8", spec_rfc(hs.version)),
+                        _ => format!("{} §7.4.2", spec_rfc(hs.version)),
                     }),
             )
         }
@@ -960,8 +963,12 @@ fn texts(m: &Message, tls: &TlsConnection, hs: &Handshake, s: &Summary, w: &mut 
             TextRef::new("msg.EndOfEarlyData.title"),
             TextRef::new("msg.EndOfEarlyData.explain").arg("early", w.early13.to_string()).arg("s_count", opt(w.early13 > 0, "msg.EndOfEarlyData.s.count")),
         ),
+        (ct::HANDSHAKE, Some(ht::HELLO_VERIFY_REQUEST), false) => {
+            w.after_hvr = true;
+            (TextRef::new(format!("msg.{name}.title")), TextRef::new(format!("msg.{name}.explain")))
+        }
         // Messages whose text depends only on their type (their keys are named after it).
-        (ct::HANDSHAKE, Some(ht::HELLO_REQUEST | ht::HELLO_VERIFY_REQUEST | ht::CERTIFICATE_REQUEST | ht::CERTIFICATE_STATUS | ht::KEY_UPDATE | ht::COMPRESSED_CERTIFICATE), false) | (HEARTBEAT, _, false) => {
+        (ct::HANDSHAKE, Some(ht::HELLO_REQUEST | ht::CERTIFICATE_REQUEST | ht::CERTIFICATE_STATUS | ht::KEY_UPDATE | ht::COMPRESSED_CERTIFICATE), false) | (HEARTBEAT, _, false) => {
             (TextRef::new(format!("msg.{name}.title")), TextRef::new(format!("msg.{name}.explain")))
         }
         _ => {
@@ -1373,6 +1380,7 @@ fn verify_data_sentence(hs: &Handshake, dir: Option<Dir>) -> String {
 fn client_hello_texts(tls: &TlsConnection, hs: &Handshake, w: &mut Walk) -> (TextRef, TextRef) {
     let f = &tls.facts;
     let retry = std::mem::take(&mut w.after_retry);
+    let cookie = std::mem::take(&mut w.after_hvr);
     let ch = if retry { f.client_hello2.clone().or_else(|| f.client_hello.clone()) } else { f.client_hello.clone() }.unwrap_or_default();
     let e = &ch.ext;
     let tls13 = e.supported_versions.contains(&ver::TLS13);
@@ -1381,6 +1389,8 @@ fn client_hello_texts(tls: &TlsConnection, hs: &Handshake, w: &mut Walk) -> (Tex
     let hs_alpn = f.server_hello.as_ref().and_then(|sh| sh.alpn.clone()).or_else(|| f.ee_alpn.clone());
     let key = if retry {
         "msg.ClientHello.explain.retry"
+    } else if cookie && !tls13 && !hs.from_log {
+        "msg.ClientHello.explain.dtls_cookie"
     } else if f.quic {
         "msg.ClientHello.explain.quic"
     } else if hs.from_log {

@@ -810,6 +810,7 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("field.oid_filters.oid", "该证书扩展的对象标识符：{value}。（RFC 8446 §4.2.5）"),
     ("field.oid_filters.values", "该扩展必须包含的 DER 编码值（{value}）；对 extendedKeyUsage 而言，列出的每种用途都必须存在。（RFC 8446 §4.2.5）"),
     ("msg.ClientHello.title.retry", "Client Hello（重试）"),
+    ("msg.ClientHello.explain.dtls_cookie", "客户端的第二个 ClientHello：同样的问候再发一次，这次带上 HelloVerifyRequest 给它的 cookie，向服务器证明客户端确实能在自己的地址上收到数据报，服务器在此之前不保存任何状态、也不做耗时的运算（RFC 6347 §4.2.1）。它提供{s_suites}，以及最高到 {offered} 的版本（client_version）。{s_sni}{s_alpn}{s_groups}{s_sigalgs}{s_ems}{s_etm}{s_reneg}{s_no_exts}{s_resume}Finished 的哈希从这个问候开始计算：第一个 ClientHello 和 HelloVerifyRequest 都不计入（RFC 6347 §4.2.6）。{s_secret}（{rfc}）"),
     ("msg.ClientHello.explain.retry", "这是客户端的第二个 ClientHello，用来回应 HelloRetryRequest。{s_same_share}{s_cookie}除了 RFC 8446 §4.1.2 允许的改动（对这个 ClientHello 来说是对 padding 扩展的修改{s_retry_share}{s_retry_cookie}{s_retry_psk}{s_retry_early}）之外，它必须原样重复第一个 ClientHello。从这里起，握手转录哈希以一个合成的 message_hash 消息（握手类型 254）开头，它用第一个 ClientHello 的哈希代替该消息本身，随后才是 HelloRetryRequest 和本消息。这次重试多花了一个完整的往返。（RFC 8446 §4.1.2、§4.1.4、§4.4.1）"),
     ("msg.ClientHello.s.retry_psk", "、更新后的 PSK binder 和票据年龄"),
     ("msg.ClientHello.s.retry_early", "，以及去掉先前提出的 early_data"),
