@@ -59,7 +59,8 @@ fn connection(out: &mut String, c: &Connection, lang: Lang, several: bool, field
     row("mode", Some(word(lang, &format!("@word.mode.{}", c.handshake.mode))));
     row("suite", s.cipher_suite_name.clone());
     row("kx", s.key_exchange.clone().map(|k| match &s.group_name { Some(g) => format!("{k}, {g}"), None => k }));
-    row("sni", s.sni.clone());
+    // A log names the host curl connected to, not the ClientHello's server_name itself.
+    row("sni", s.sni.clone().map(|n| if c.handshake.from_log { crate::explain::render(lang, &crate::model::TextRef::new("word.md.sni_log").arg("sni", n), None) } else { n }));
     row("alpn", s.alpn.clone());
     row("certificate", c.certificates.first().map(|x| x.subject.clone()));
     if let Some(t) = &s.timing {

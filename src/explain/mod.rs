@@ -212,7 +212,9 @@ fn set_times(messages: &mut [Message], cap: &Capture) {
 fn timing(messages: &[Message]) -> Option<Timing> {
     let hs = |t: HandshakeType, d: Dir| messages.iter().filter(move |m| m.msg_type == Some(t) && m.dir == Some(d) && m.time_us.is_some());
     let hello = hs(ht::CLIENT_HELLO, Dir::C2S).next()?.time_us?;
-    let answer = hs(ht::SERVER_HELLO, Dir::S2C).next().and_then(|m| m.time_us);
+    // The server's first answer: its ServerHello (a HelloRetryRequest is one), or a DTLS
+    // server's HelloVerifyRequest (RFC 6347 §4.2.1).
+    let answer = messages.iter().find(|m| matches!(m.msg_type, Some(ht::SERVER_HELLO | ht::HELLO_VERIFY_REQUEST)) && m.dir == Some(Dir::S2C) && m.time_us.is_some()).and_then(|m| m.time_us);
     let first_finished = messages.iter().position(|m| m.msg_type == Some(ht::FINISHED));
     let end = first_finished.and_then(|f| messages[f..].iter().position(|m| m.msg_type == Some(ht::CLIENT_HELLO) && !m.encrypted).map(|k| f + k)).unwrap_or(messages.len());
     let finished = messages[..end].iter().filter(|m| m.msg_type == Some(ht::FINISHED)).filter_map(|m| m.time_us).max();
