@@ -164,7 +164,7 @@ impl Epoch {
             // (TLSInnerPlaintext, §5.2) from the ciphertext without its tag.
             let (tag, stream) = suite.aead.parts();
             let n = super::prim::nonce(&self.keys.iv, *seq);
-            values.push(KeyValue { name: format!("nonce, record {seq}"), hex: hexs(&n), formula: format!("iv ⊕ {seq:024x} (sequence number {seq}; RFC 8446 §5.3)"), command: None });
+            values.push(KeyValue { name: format!("nonce, record {seq}"), hex: hexs(&n), formula: format!("iv ⊕ {seq:024x} (seq = {seq}; RFC 8446 §5.3)"), command: None });
             let ct = &body[..body.len().saturating_sub(tag)];
             values.push(KeyValue {
                 name: format!("plaintext, record {seq}"),
@@ -655,7 +655,7 @@ fn finished_values13(gens: &mut [KeyGen], checked: &[Checked], hash: Hash) {
         let name = if c.dir == Dir::C2S { "client_handshake_traffic" } else { "server_handshake_traffic" };
         let Some(g) = gens.iter_mut().find(|g| g.name == name) else { continue };
         let Some(fk) = g.values.iter().find(|v| v.name == "finished_key").map(|v| v.hex.clone()) else { continue };
-        g.values.push(KeyValue { name: "transcript_hash".into(), hex: hexs(&c.hash), formula: format!("Transcript-Hash(Handshake Context), {} B of messages (RFC 8446 §4.4.1, §4.4.4)", c.transcript.len()), command: Some(format!("printf %s {} | xxd -r -p | openssl dgst -{dgst} -binary | xxd -p | tr -d '\\n'", hexs(&c.transcript))) });
+        g.values.push(KeyValue { name: "transcript_hash".into(), hex: hexs(&c.hash), formula: format!("Transcript-Hash(Handshake Context), {} B (RFC 8446 §4.4.1, §4.4.4)", c.transcript.len()), command: Some(format!("printf %s {} | xxd -r -p | openssl dgst -{dgst} -binary | xxd -p | tr -d '\\n'", hexs(&c.transcript))) });
         g.values.push(KeyValue { name: "verify_data".into(), hex: hexs(&c.verify_data), formula: "HMAC(finished_key, transcript_hash) (RFC 8446 §4.4.4)".into(), command: Some(format!("printf %s {} | xxd -r -p | openssl mac -digest {mac} -macopt hexkey:{fk} HMAC", hexs(&c.hash))) });
     }
 }
@@ -682,7 +682,7 @@ fn finished_values12(gens: &mut [KeyGen], checked: &[Checked], t: &Tls12) {
             _ => "RFC 5246 §7.4.9",
         };
         let hash = if t.version < 0x0303 { "MD5(handshake_messages) ‖ SHA-1(handshake_messages)" } else { "Hash(handshake_messages)" };
-        g.values.push(KeyValue { name: "handshake_hash".into(), hex: hexs(&c.hash), formula: format!("{hash}, {} B of messages ({rfc})", c.transcript.len()), command: Some(format!("{hashed} | xxd -p | tr -d '\\n'")) });
+        g.values.push(KeyValue { name: "handshake_hash".into(), hex: hexs(&c.hash), formula: format!("{hash}, {} B ({rfc})", c.transcript.len()), command: Some(format!("{hashed} | xxd -p | tr -d '\\n'")) });
         g.values.push(KeyValue { name: "verify_data".into(), hex: hexs(&c.verify_data), formula: format!("PRF(master_secret, \"{label}\", handshake_hash)[0..12] ({rfc})"), command: Some(recompute::prf(t.version, t.suite.prf, &t.master, label, &c.hash, 12)) });
     }
 }
@@ -730,9 +730,9 @@ fn key_schedule12(t: &Tls12) -> Vec<KeyGen> {
                 command: None,
                 // How it was made (RFC 7627 §4, RFC 5246 §8.1); the value is the key log's.
                 formula: match (resumed, ems) {
-                    (true, _) => "master_secret of the resumed session (key log: CLIENT_RANDOM)".into(),
-                    (false, true) => format!("{prf}(pre_master_secret, \"extended master secret\", session_hash), session_hash = Hash(ClientHello … ClientKeyExchange) (key log: CLIENT_RANDOM)"),
-                    (false, false) => format!("{prf}(pre_master_secret, \"master secret\", client_random + server_random) (key log: CLIENT_RANDOM)"),
+                    (true, _) => "master_secret (resumed; CLIENT_RANDOM)".into(),
+                    (false, true) => format!("{prf}(pre_master_secret, \"extended master secret\", session_hash), session_hash = Hash(ClientHello … ClientKeyExchange) (CLIENT_RANDOM)"),
+                    (false, false) => format!("{prf}(pre_master_secret, \"master secret\", client_random + server_random) (CLIENT_RANDOM)"),
                 },
             },
             KeyValue {
