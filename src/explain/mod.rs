@@ -418,9 +418,9 @@ fn prf_hash(version: Option<u16>, suite: Option<CipherSuite>) -> &'static str {
 /// own values.
 fn texts(m: &Message, tls: &TlsConnection, hs: &Handshake, s: &Summary, w: &mut Walk) -> (TextRef, TextRef) {
     let f = &tls.facts;
-    // Record and handshake header lengths: DTLS's are 13 and 12 bytes (RFC 6347 §4.1, §4.2.2);
-    // a record rebuilt around decrypted plaintext has a 5-byte TLS header.
-    let rec = if f.dtls && !m.decrypted { 13 } else { 5 };
+    // Record and handshake header lengths: DTLS's are 13 and 12 bytes (RFC 6347 §4.1, §4.2.2),
+    // also around decrypted plaintext.
+    let rec = if f.dtls { 13 } else { 5 };
     let hsh = if f.dtls { 12 } else { 4 };
     let len = m.span.len.saturating_sub(rec).to_string();
     let suite = or_dash(s.cipher_suite_name.clone());

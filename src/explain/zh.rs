@@ -312,6 +312,7 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("note.finished.ok.client", "客户端 Finished 验证通过：verify_data 等于 HMAC(finished_key, 截至服务器 Finished 的握手转录哈希)（RFC 8446 §4.4.4）。"),
     ("note.finished.bad.server", "服务器 Finished 与握手记录不符：密钥不对，或握手在传输途中被篡改（RFC 8446 §4.4.4）。"),
     ("note.finished.bad.client", "客户端 Finished 与握手记录不符：密钥不对，或握手在传输途中被篡改（RFC 8446 §4.4.4）。"),
+    ("field.record.rebuilt.dtls", "不在线路上：为解密后的明文重建的 DTLS 记录头，沿用受保护记录的内容类型、版本、epoch 和序列号，长度为明文长度（不含显式 nonce 或 IV、认证标签或 MAC，以及填充）。在线路上这条消息位于紧挨在它前面的受保护记录中。（RFC 6347 §4.1）"),
     ("field.record.rebuilt.tls12", "不在线路上：为解密后的明文重建的记录头，内容类型取自受保护记录的记录头，版本字节固定为 0x0303，长度为明文长度（不含显式 IV 或 nonce、MAC 或认证标签，以及填充）。在线路上这条消息位于紧挨在它前面的受保护记录中；TLS 1.3 之前，外层记录头本身就标明真实的内容类型。（RFC 5246 §6.2.3）"),
     ("field.record.rebuilt", "线路上并没有这个记录头：它是为解密后的明文重建的（真实的内容类型取自 TLSInnerPlaintext 的末尾，长度为明文长度）。在线路上，这条消息是加密传输的，装在一条受保护的记录里（抓包中有这条记录时，就显示在它前面）。（RFC 8446 §5.2）"),
     ("note.finished.unchecked", "未检查 Finished：有些受保护的记录没能解密，握手记录不完整。"),

@@ -175,7 +175,8 @@ pub(super) fn record_header_field(r: &RawRecord, tls13: bool) -> Field {
             // DTLS 1.3 unified header of a protected record.
             return Field::new("record header", format!("DTLS 1.3 protected record (epoch bits {epoch}), {} bytes", r.length), h).note("field.dtls.unified_header");
         }
-        return Field::new("record header", format!("{name}, epoch {epoch}, sequence {seq}, {} bytes", r.length), h).note("field.dtls.record").with_children(vec![
+        let note = if r.decrypted { "field.record.rebuilt.dtls" } else { "field.dtls.record" };
+        return Field::new("record header", format!("{name}, epoch {epoch}, sequence {seq}, {} bytes", r.length), h).note(note).with_children(vec![
             Field::new("type", format!("{} ({name})", r.content_type), part(0, 1)).note("field.record.type"),
             Field::new("version", format!("0x{:04x} ({})", r.version, registry::version_name(r.version)), part(1, 2)).note("field.dtls.version"),
             Field::new("epoch", epoch.to_string(), part(3, 2)).note("field.dtls.epoch"),

@@ -198,8 +198,12 @@ pub fn walk(cap: &Capture, lean: bool, mut opener: Option<&mut dyn Opener>, infl
             if let Some(op) = opener.as_deref_mut() {
                 op.record(&w.raw[i], &w.out.facts, &mut opened);
                 for o in opened.drain(..) {
-                    // (DTLS handshake content is fragments with 12-byte headers: one record.)
-                    let bytes = if cap.dtls { record::rebuild(o.content_type, &o.content) } else { record::rebuild_messages(o.content_type, &o.content) };
+                    // DTLS: one record with the protected record's header fields (its handshake
+                    // content is fragments with their own 12-byte headers).
+                    let bytes = match w.raw[i].dtls {
+                        Some((epoch, seq)) => record::rebuild_dtls(o.content_type, w.raw[i].version, epoch, seq, &o.content),
+                        None => record::rebuild_messages(o.content_type, &o.content),
+                    };
                     w.splice(o.at, o.dir, bytes, false);
                 }
             }

@@ -248,6 +248,21 @@ pub fn rebuild(t: ContentType, content: &[u8]) -> Vec<u8> {
     rec
 }
 
+/// A DTLS record around plaintext that travelled protected in the record of `epoch` and `seq`
+/// (RFC 6347 §4.1): the same header fields, the plaintext's length.
+pub fn rebuild_dtls(t: ContentType, version: u16, epoch: u16, seq: u64, content: &[u8]) -> Vec<u8> {
+    let mut rec = Vec::with_capacity(content.len() + 13);
+    for part in content.chunks(1 << 14) {
+        rec.push(t.0);
+        rec.extend_from_slice(&version.to_be_bytes());
+        rec.extend_from_slice(&epoch.to_be_bytes());
+        rec.extend_from_slice(&seq.to_be_bytes()[2..]);
+        rec.extend_from_slice(&(part.len() as u16).to_be_bytes());
+        rec.extend_from_slice(part);
+    }
+    rec
+}
+
 /// Plaintext records for `ct` content that travelled protected: handshake content gets one
 /// record per complete message (so that what follows a message, a decompressed certificate,
 /// can be placed right after it), anything else records of at most 2^14 bytes.

@@ -218,7 +218,8 @@ impl Walker {
         // A gap after each splice: its end is its own offset, not the next one's start.
         self.virt += bytes.len() + 1;
         let mut diags = Vec::new();
-        let recs = record::parse_records(&bytes::Bytes::copy_from_slice(&bytes), &PieceMap::contiguous(virt, bytes.len()), Some(dir), &mut diags);
+        let (b, map) = (bytes::Bytes::copy_from_slice(&bytes), PieceMap::contiguous(virt, bytes.len()));
+        let recs = if self.dtls { record::parse_dtls_records(&b, &map, Some(dir), &mut diags) } else { record::parse_records(&b, &map, Some(dir), &mut diags) };
         self.out.diagnostics.append(&mut diags);
         self.splices.push(Splice { at, dir, virt, bytes, inflated });
         // A decompressed Certificate is a whole message: walked on its own, not after the part
