@@ -767,9 +767,11 @@ fn export(file: &str, output: Option<&str>, keylog: Option<&str>, conn: Option<u
         eprintln!("tls-lens: a pcapng capture is binary: write it with -o FILE or redirect standard output");
         return ExitCode::from(2);
     }
-    let (mut a, keys) = tls_lens::analyze_with_keys(&input, &Options { only_stream: stream, only_udp_stream: udp_stream, keylog, ..Default::default() });
+    let (mut a, mut keys) = tls_lens::analyze_with_keys(&input, &Options { only_stream: stream, only_udp_stream: udp_stream, keylog, ..Default::default() });
     if let Some(n) = conn {
         a.connections.retain(|c| c.id == n);
+        // RSA entries cannot be told apart by connection: none go with one picked connection.
+        keys.retain(|(id, _)| *id == Some(n));
     }
     if a.connections.iter().all(|c| c.stream.hex.is_empty()) {
         eprintln!("tls-lens: {file}: no connection with bytes to write (a log without bytes, such as curl -v, cannot be written as packets)");

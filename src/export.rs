@@ -15,12 +15,18 @@ use crate::model::{Analysis, Connection, Dir};
 
 /// Ethernet frames carry at most this much TCP payload (a 1500-byte MTU).
 const MSS: usize = 1460;
+const UDP_MAX: usize = 65_507;
+/// Initial sequence numbers, different for each connection (by its id) so that connections that
+/// reuse a port pair are not merged by Wireshark.
 const CLIENT_ISN: u32 = 0x1000;
 const SERVER_ISN: u32 = 0x8000;
 
-/// The capture: a section header, one Ethernet interface, the key log (when there is one), then
-/// every connection's packets in order.
-pub fn pcapng(a: &Analysis, keys: &[Entry]) -> Vec<u8> {
+/// The capture: a section header, one Ethernet interface, the key log entries of the connections
+/// written (`keys`: each with its connection's `id`, none for RSA entries, which go with any),
+/// then every connection's packets in order.
+pub fn pcapng(a: &Analysis, keys: &[(Option<usize>, Entry)]) -> Vec<u8> {
+    // Only the secrets of the connections in the file: sharing one connection shares no other's.
+    let keys: Vec<&Entry> = keys.iter().filter(|(id, _)| id.is_none_or(|id| a.connections.iter().any(|c| c.id == id))).map(|(_, e)| e).collect();
     let mut out = Vec::new();
     // Section Header Block: byte-order magic, version 1.0, section length unknown, and the
     // application that wrote it (shb_userappl, option 4).
@@ -51,7 +57,7 @@ pub fn pcapng(a: &Analysis, keys: &[Entry]) -> Vec<u8> {
     for c in &a.connections {
         connection(&mut packets, c);
     }
-    // A capture is in time order; connections without times keep the order they were written in.
+    // A capture is in time order (a stable sort: packets of one time keep their order).
     crate::reader::sort_by_u64(&mut packets, |p: &(i64, Vec<u8>)| p.0.max(0) as u64);
     for (t, frame) in packets {
         let mut epb = Vec::new();
@@ -121,13 +127,14 @@ fn connection(out: &mut Vec<(i64, Vec<u8>)>, c: &Connection) {
         (Some(cl), Some(sv)) if cl.0.is_ipv4() == sv.0.is_ipv4() => (cl, sv),
         _ => (synthetic, (std::net::IpAddr::from([10, 0, 0, 2]), 443)),
     };
-    let start = c.captured_us.unwrap_or(0);
+    // Without capture times, connections follow each other a second apart (from 1970-01-01).
+    let start = c.captured_us.unwrap_or((c.id as i64).saturating_mul(1_000_000));
     let mut last = start;
     // Times: the input's where it has them, never going back; else 1 ms after the last packet.
     let mut at = |t: Option<i64>| {
         last = match t {
             Some(t) => (start.saturating_add(t)).max(last),
-            None => last + 1000,
+            None => last.saturating_add(1000),
         };
         last
     };
@@ -136,20 +143,25 @@ fn connection(out: &mut Vec<(i64, Vec<u8>)>, c: &Connection) {
         for p in pieces {
             let (src, dst) = ends(p.dir);
             let t = at(p.time);
-            out.push((t, frame(src, dst, 17, &udp_header(src, dst, &p.bytes))));
+            // A UDP datagram holds at most 65,507 bytes over IPv4 (a longer run of one side's
+            // bytes without datagram boundaries, as in a pasted dump, is cut there).
+            for d in p.bytes.chunks(UDP_MAX) {
+                out.push((t, frame(src, dst, 17, &udp_header(src, dst, d))));
+            }
         }
         return;
     }
     // TCP: SYN, SYN-ACK, ACK, then the payload in segments of at most MSS bytes.
-    let (mut cseq, mut sseq) = (CLIENT_ISN, SERVER_ISN);
+    let spread = (c.id as u32).wrapping_mul(0x0100_0000);
+    let (mut cseq, mut sseq) = (CLIENT_ISN.wrapping_add(spread), SERVER_ISN.wrapping_add(spread));
     let first = at(pieces[0].time).saturating_sub(3000).max(0);
-    let syn = [(Dir::C2S, SYN, cseq, 0), (Dir::S2C, SYN | ACK, sseq, cseq + 1), (Dir::C2S, ACK, cseq + 1, sseq + 1)];
+    let syn = [(Dir::C2S, SYN, cseq, 0), (Dir::S2C, SYN | ACK, sseq, cseq.wrapping_add(1)), (Dir::C2S, ACK, cseq.wrapping_add(1), sseq.wrapping_add(1))];
     for (k, (d, flags, seq, ack)) in syn.into_iter().enumerate() {
         let (src, dst) = ends(d);
-        out.push((first + k as i64, frame(src, dst, 6, &tcp_segment(src, dst, seq, ack, flags, &[]))));
+        out.push((first.saturating_add(k as i64), frame(src, dst, 6, &tcp_segment(src, dst, seq, ack, flags, &[]))));
     }
-    cseq += 1;
-    sseq += 1;
+    cseq = cseq.wrapping_add(1);
+    sseq = sseq.wrapping_add(1);
     for p in pieces {
         let t = at(p.time);
         for seg in p.bytes.chunks(MSS) {
@@ -168,8 +180,14 @@ fn pieces(c: &Connection, bytes: &[u8], udp: bool) -> Vec<Piece> {
     // Message starts with their direction, in stream order (for chunks without one).
     let mut starts: Vec<(usize, Dir)> = c.messages.iter().filter(|m| m.span.len > 0).filter_map(|m| m.dir.map(|d| (m.span.offset, d))).collect();
     crate::reader::sort_by_u64(&mut starts, |s| s.0 as u64);
-    // The time of the packet that completed the first message ending in a piece.
-    let time_of = |from: usize, to: usize| c.messages.iter().filter(|m| m.span.len > 0 && m.span.offset + m.span.len > from && m.span.offset + m.span.len <= to).find_map(|m| m.time_us);
+    // The time of the packet that completed the first message ending in a piece: message ends
+    // with their times, sorted, searched (not scanned) for each piece.
+    let mut ends: Vec<(usize, i64)> = c.messages.iter().filter(|m| m.span.len > 0).filter_map(|m| m.time_us.map(|t| (m.span.end(), t))).collect();
+    crate::reader::sort_by_u64(&mut ends, |e| e.0 as u64);
+    let time_of = |from: usize, to: usize| {
+        let i = ends.partition_point(|e| e.0 <= from);
+        ends.get(i).filter(|e| e.0 <= to).map(|e| e.1)
+    };
     let mut out: Vec<Piece> = Vec::new();
     let mut last_frame: Option<(u32, Dir)> = None;
     for ch in &c.stream.chunks {
@@ -216,16 +234,17 @@ const ACK: u8 = 0x10;
 
 /// The Internet checksum (RFC 1071) of `parts` concatenated.
 fn checksum(parts: &[&[u8]]) -> u16 {
-    let mut sum = 0u32;
+    // (A u64 cannot overflow: frames are far below 2^48 bytes.)
+    let mut sum = 0u64;
     let mut odd: Option<u8> = None;
     for b in parts.iter().flat_map(|p| p.iter()) {
         match odd.take() {
-            Some(hi) => sum += u32::from(u16::from_be_bytes([hi, *b])),
+            Some(hi) => sum += u64::from(u16::from_be_bytes([hi, *b])),
             None => odd = Some(*b),
         }
     }
     if let Some(hi) = odd {
-        sum += u32::from(u16::from_be_bytes([hi, 0]));
+        sum += u64::from(u16::from_be_bytes([hi, 0]));
     }
     while sum > 0xffff {
         sum = (sum & 0xffff) + (sum >> 16);

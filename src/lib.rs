@@ -45,9 +45,10 @@ pub fn analyze(input: &[u8], opts: &Options) -> Analysis {
 }
 
 /// `analyze`, and the key log entries (from `opts.keylog` and the input's own, e.g. a pcapng
-/// Decryption Secrets Block) that belong to its connections: those for their client randoms,
-/// and RSA entries (keyed by the encrypted premaster secret).
-pub fn analyze_with_keys(input: &[u8], opts: &Options) -> (Analysis, Vec<input::keylog::Entry>) {
+/// Decryption Secrets Block) that belong to its connections, each with the `id` of its
+/// connection (by client random), or none for RSA entries (keyed by the encrypted premaster
+/// secret, which the analysis does not tie to a connection).
+pub fn analyze_with_keys(input: &[u8], opts: &Options) -> (Analysis, Vec<(Option<usize>, input::keylog::Entry)>) {
     let only = opts.only_stream.map(input::Only::Tcp).or(opts.only_udp_stream.map(input::Only::Udp));
     let mut inp = input::read_only(input, only);
     let keys = input::keylog::parse(&format!("{}\n{}", inp.keylog, opts.keylog));
@@ -56,12 +57,14 @@ pub fn analyze_with_keys(input: &[u8], opts: &Options) -> (Analysis, Vec<input::
     let several = inp.captures.len() + udp.len() > 1 || matches!(inp.kind, "pcap" | "pcapng") || only.is_some();
     let mut connections = Vec::new();
     let mut matched = std::collections::BTreeSet::new();
+    let mut owners: Vec<(Vec<u8>, usize)> = Vec::new();
     // TCP connections first, then the UDP ones (QUIC, DTLS).
     let all = inp.captures.iter().map(|c| (c, None)).chain(udp.iter().map(|(c, q)| (c, q.as_ref())));
     for (id, (cap, quic)) in all.enumerate() {
         let (conn, conn_diags, random) = explain_capture(id, cap, quic, &keys, opts);
         if !conn.keylog.is_empty() {
-            matched.insert(random);
+            matched.insert(random.clone());
+            owners.push((random, id));
         }
         diagnostics.extend(conn_diags.into_iter().map(|mut d| {
             if several {
@@ -84,7 +87,10 @@ pub fn analyze_with_keys(input: &[u8], opts: &Options) -> (Analysis, Vec<input::
         Some(c) if c.marked => "marked",
         Some(_) => "inferred",
     };
-    let own = keys.into_iter().filter(|e| e.label == "RSA" || matched.contains(&e.key)).collect();
+    let own = keys
+        .into_iter()
+        .filter_map(|e| if e.label == "RSA" { Some((None, e)) } else { owners.iter().find(|(r, _)| *r == e.key).map(|&(_, id)| (Some(id), e)) })
+        .collect();
     let a = Analysis {
         schema: model::SCHEMA,
         lang: opts.lang.code(),

@@ -379,7 +379,8 @@ pub struct KeyValue {
     /// How it is computed (RFC notation).
     pub formula: String,
     /// An OpenSSL 3 command that computes it again from the values shown (it prints the same
-    /// bytes as colon-separated hex); none for a value the key log gives.
+    /// bytes as hex: upper- or lower-case, with or without colons); none for a value the key
+    /// log gives.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub command: Option<String>,
 }

@@ -97,3 +97,47 @@ fn the_capture_reads_back_into_the_same_steps() {
     assert_eq!(back.input.kind, "pcapng");
     assert_eq!(names(&std::fs::read(&out).unwrap()), names(&std::fs::read(data("tls12-ecdhe-rsa.sample.hex")).unwrap()));
 }
+
+/// The key log lines in a pcapng's Decryption Secrets Block (type 0x0000000a, secrets type
+/// "TLSK"), read by walking the blocks.
+fn secrets(file: &Path) -> Vec<String> {
+    let b = std::fs::read(file).unwrap();
+    let u32le = |at: usize| u32::from_le_bytes(b[at..at + 4].try_into().unwrap()) as usize;
+    let mut at = 0;
+    let mut out = Vec::new();
+    while at + 12 <= b.len() {
+        let (kind, len) = (u32le(at), u32le(at + 4));
+        if kind == 0x0a {
+            assert_eq!(u32le(at + 8), 0x544c_534b);
+            let n = u32le(at + 12);
+            out.extend(String::from_utf8(b[at + 16..at + 16 + n].to_vec()).unwrap().lines().map(String::from));
+        }
+        at += len;
+    }
+    out
+}
+
+/// Sharing one connection shares no other's secrets: `--conn 1` of a capture with two
+/// connections and a key log for both writes the second connection's lines only (tshark still
+/// decrypts it from them).
+#[test]
+fn one_connection_carries_its_own_secrets_only() {
+    let all = export("kinds/tls13-psk-dhe.pcap", Some("kinds/tls13-psk-dhe.keylog"), "both.pcapng");
+    let randoms = |lines: &[String]| lines.iter().filter_map(|l| l.split(' ').nth(1).map(String::from)).collect::<std::collections::BTreeSet<_>>();
+    assert_eq!(randoms(&secrets(&all)).len(), 2);
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("export");
+    let one = dir.join("one.pcapng");
+    let st = Command::new(env!("CARGO_BIN_EXE_tls-lens"))
+        .args(["export", "--conn", "1", "--keylog"])
+        .arg(data("kinds/tls13-psk-dhe.keylog"))
+        .arg(data("kinds/tls13-psk-dhe.pcap"))
+        .arg("-o")
+        .arg(&one)
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let lines = secrets(&one);
+    assert_eq!(randoms(&lines).len(), 1, "{lines:?}");
+    assert_eq!(lines.len(), 5);
+    assert!(messages(&one, None, "tls").contains(&('S', 20)), "the second connection decrypts from its own secrets");
+}

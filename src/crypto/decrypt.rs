@@ -59,7 +59,7 @@ struct Epoch {
     /// After a KeyUpdate: the secret this one was derived from.
     parent: Option<Vec<u8>>,
     /// One record these keys opened, to decrypt again by hand: (sequence number, ciphertext
-    /// with its tag, plaintext). The smallest of sequence numbers 1 to 3 (so that the nonce
+    /// with its tag, plaintext). The shortest among sequence numbers 1 to 3 (so that the nonce
     /// shows the XOR), else number 0.
     sample: Option<(u64, Vec<u8>, Vec<u8>)>,
     /// Whether a record opened with these keys yet (until then a failure says nothing about
@@ -622,7 +622,12 @@ fn verify_finished12(messages: &[crate::model::Message], cap: &Capture, t: &Tls1
             let client = m.dir == Some(Dir::C2S);
             let want = t12::verify_data(t.version, t.suite.prf, &t.master, client, &transcript);
             let ok = bytes.get(if m.dtls_seq.is_some() { 12 } else { 4 }..) == Some(&want[..]);
-            checked.push(Checked { dir: if client { Dir::C2S } else { Dir::S2C }, hash: t12::finished_hash(t.version, t.suite.prf, &transcript), transcript: transcript.clone(), verify_data: want.clone() });
+            // The first Finished of each side is computed by hand (a copy of the transcript for
+            // each of thousands would grow as the square of the input).
+            let dir = if client { Dir::C2S } else { Dir::S2C };
+            if !checked.iter().any(|c: &Checked| c.dir == dir) {
+                checked.push(Checked { dir, hash: t12::finished_hash(t.version, t.suite.prf, &transcript), transcript: transcript.clone(), verify_data: want.clone() });
+            }
             let who = if client { "client" } else { "server" };
             let key = format!("note.finished12.{}.{who}", if ok { "ok" } else { "bad" });
             // The PRF's hash (RFC 5246 §7.4.9) or, before TLS 1.2, MD5 + SHA-1 (RFC 2246 §7.4.9).
@@ -694,12 +699,16 @@ fn key_schedule12(t: &Tls12) -> Vec<KeyGen> {
     let (version, suite, master, ems, resumed) = (t.version, t.suite, t.master.as_slice(), t.ems, t.resumed);
     let keys = [&t.keys[0], &t.keys[1]];
     let opened = &t.opened_by;
-    // The key block as RFC 5246 §6.3 lays it out: both MAC keys, both keys, both IVs.
-    let block: Vec<u8> = [&keys[0].mac_key, &keys[1].mac_key, &keys[0].key, &keys[1].key, &keys[0].iv, &keys[1].iv].iter().flat_map(|v| v.iter().copied()).collect();
+    // The key block as RFC 5246 §6.3 lays it out: both MAC keys, both keys, both IVs (none for
+    // TLS 1.1 and 1.2 CBC suites, whose records carry their own).
+    let cbc = matches!(suite.cipher, super::tls12::Cipher::AesCbc(_));
+    let block_iv = if cbc && version >= 0x0302 { 0 } else { suite.iv_len() };
+    let ivs: [&[u8]; 2] = [&keys[0].iv[..block_iv.min(keys[0].iv.len())], &keys[1].iv[..block_iv.min(keys[1].iv.len())]];
+    let block: Vec<u8> = [&keys[0].mac_key[..], &keys[1].mac_key, &keys[0].key, &keys[1].key, ivs[0], ivs[1]].iter().flat_map(|v| v.iter().copied()).collect();
     let block_cmd = recompute::prf(version, suite.prf, master, "key expansion", &t.seed, block.len());
     // Where each part lies in it, and the command that prints that part alone (`openssl kdf`
     // writes 3 characters a byte: "AB:").
-    let (ml, kl, il) = (keys[0].mac_key.len(), keys[0].key.len(), keys[0].iv.len());
+    let (ml, kl, il) = (keys[0].mac_key.len(), keys[0].key.len(), ivs[0].len());
     let part = |name: String, hex: &[u8], at: usize| {
         let end = at + hex.len();
         KeyValue { name, hex: hexs(hex), formula: format!("key_block[{at}..{end}]"), command: Some(format!("{block_cmd} | cut -c{}-{}", 3 * at + 1, 3 * end - 1)) }
@@ -710,9 +719,7 @@ fn key_schedule12(t: &Tls12) -> Vec<KeyGen> {
         _ => "PRF(SHA-256)",
     };
     // TLS 1.1 and 1.2 CBC records carry their own IV: the key block then holds none
-    // (RFC 5246 §6.3, RFC 4346 §6.3); TLS 1.0 and AEAD suites take theirs from it.
-    let cbc = matches!(suite.cipher, super::tls12::Cipher::AesCbc(_));
-    let block_iv = if cbc && version >= 0x0302 { 0 } else { suite.iv_len() };
+    // (RFC 5246 §6.3, RFC 4346 §6.3); TLS 1.0 and AEAD suites take theirs from it (`block_iv`).
     let parts = match suite.cipher {
         super::tls12::Cipher::AesCbc(_) if version >= 0x0302 => "@field.keys.s.block.cbc",
         super::tls12::Cipher::AesCbc(_) => "@field.keys.s.block.cbc10",
@@ -763,8 +770,8 @@ fn key_schedule12(t: &Tls12) -> Vec<KeyGen> {
             values.push(part(format!("{side}_write_MAC_key"), &k.mac_key, i * ml));
         }
         values.push(part(format!("{side}_write_key"), &k.key, 2 * ml + i * kl));
-        if !k.iv.is_empty() {
-            values.push(part(format!("{side}_write_IV"), &k.iv, 2 * (ml + kl) + i * il));
+        if block_iv > 0 && !k.iv.is_empty() {
+            values.push(part(format!("{side}_write_IV"), ivs[i], 2 * (ml + kl) + i * il));
         }
         // One record decrypted by hand (AEAD suites): its nonce and plaintext.
         if let Some((seq, body, plain)) = &t.samples[i] {
@@ -869,7 +876,10 @@ fn verify_finished_in(messages: &[crate::model::Message], hrr: bool, cap: &Captu
             if let Some(secret) = secret {
                 let want = tls13::verify_data(hash, secret, &hash.digest(&transcript));
                 let ok = bytes.get(4..) == Some(&want[..]);
-                checked.push(Checked { dir: if who == "server" { Dir::S2C } else { Dir::C2S }, hash: hash.digest(&transcript), transcript: transcript.clone(), verify_data: want.clone() });
+                let dir = if who == "server" { Dir::S2C } else { Dir::C2S };
+                if !checked.iter().any(|c: &Checked| c.dir == dir) {
+                    checked.push(Checked { dir, hash: hash.digest(&transcript), transcript: transcript.clone(), verify_data: want.clone() });
+                }
                 // With a PSK there is no CertificateVerify: the transcript ends with
                 // EncryptedExtensions (RFC 8446 §4.4.4).
                 let cv = transcript_types.contains(&ht::CERTIFICATE_VERIFY);

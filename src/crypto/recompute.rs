@@ -1,6 +1,7 @@
 //! Reproduce it yourself (issue 21, part 1): for each value of the key schedule, an OpenSSL 3
-//! command a reader can paste to compute it again from the values shown. `openssl kdf` prints the
-//! bytes as colon-separated upper-case hex (`A3:3A:…`), the same bytes as the hex shown.
+//! command a reader can paste to compute it again from the values shown. They print the same
+//! bytes as the hex shown, as `openssl kdf` (colon-separated upper-case hex, `A3:3A:…`) or
+//! `openssl mac` (upper-case hex) write them, or as lower-case hex through `xxd -p`.
 //!
 //! TLS 1.3 (RFC 8446 §7.1): HKDF-Expand-Label(Secret, Label, Context, Length) is HKDF-Expand
 //! with info = HkdfLabel { uint16 length; opaque label<7..255> = "tls13 " + Label; opaque

@@ -53,9 +53,14 @@ pub struct Node {
 /// left that are not DER, the offset and why.
 pub fn parse(der: &[u8]) -> (Vec<Node>, Option<(usize, String)>) {
     let mut nodes = Vec::new();
-    let err = walk(der, 0, 0, false, &mut nodes);
+    let mut budget = MAX_NODES;
+    let err = walk(der, 0, 0, false, &mut nodes, &mut budget);
     (nodes, err)
 }
+
+/// At most this many nodes in one tree: a node costs far more than its two bytes of DER, and a
+/// certificate's DER can be long (a real one has a few hundred).
+const MAX_NODES: usize = 20_000;
 
 /// Tag and length of the value at `at`: (class bits, constructed, number, header length, content
 /// length), or why not.
@@ -101,9 +106,13 @@ fn header(b: &[u8], at: usize) -> Result<(u8, bool, u32, usize, usize), String> 
 }
 
 /// Every value in `b[..]`, appended to `out`; `base` is `b`'s offset in the whole DER.
-fn walk(b: &[u8], base: usize, depth: usize, encapsulated: bool, out: &mut Vec<Node>) -> Option<(usize, String)> {
+fn walk(b: &[u8], base: usize, depth: usize, encapsulated: bool, out: &mut Vec<Node>, budget: &mut usize) -> Option<(usize, String)> {
     let mut at = 0;
     while at < b.len() {
+        if *budget == 0 {
+            return Some((base + at, format!("more than {MAX_NODES} nodes: the rest is not shown")));
+        }
+        *budget -= 1;
         let (class, constructed, number, hl, len) = match header(b, at) {
             Ok(h) => h,
             Err(e) => return Some((base + at, e)),
@@ -127,7 +136,7 @@ fn walk(b: &[u8], base: usize, depth: usize, encapsulated: bool, out: &mut Vec<N
         if constructed {
             if depth + 1 >= MAX_DEPTH {
                 node.error = Some(format!("nested deeper than {MAX_DEPTH} levels"));
-            } else if let Some((o, e)) = walk(content, base + at + hl, depth + 1, encapsulated, &mut node.children) {
+            } else if let Some((o, e)) = walk(content, base + at + hl, depth + 1, encapsulated, &mut node.children, budget) {
                 node.error = Some(format!("at byte {o}: {e}"));
             }
         } else {
@@ -142,7 +151,7 @@ fn walk(b: &[u8], base: usize, depth: usize, encapsulated: bool, out: &mut Vec<N
                 _ => None,
             };
             if let Some((inner, skip, _)) = inner.filter(|(i, _, seq_only)| is_der(i, *seq_only) && depth + 1 < MAX_DEPTH) {
-                walk(inner, base + at + hl + skip, depth + 1, true, &mut node.children);
+                node.error = walk(inner, base + at + hl + skip, depth + 1, true, &mut node.children, budget).map(|(o, e)| format!("at byte {o}: {e}"));
             }
         }
         out.push(node);
@@ -320,6 +329,11 @@ mod tests {
             depth += 1;
         }
         assert_eq!(depth, 31);
+        // Many small values stop at the cap, with an error where they stop.
+        let many: Vec<u8> = std::iter::repeat([5u8, 0]).take(super::MAX_NODES + 10).flatten().collect();
+        let (nodes, err) = parse(&many);
+        assert_eq!(nodes.len(), super::MAX_NODES);
+        assert_eq!(err.map(|e| e.0), Some(2 * super::MAX_NODES));
         assert_eq!(n.error.as_deref(), Some("nested deeper than 32 levels"));
     }
 }

@@ -359,7 +359,8 @@ function asn1Tree(tree, pieces, onShowBytes) {
 /** The *DER / ASN.1* view of a certificate: asked of the core when first opened. */
 function asn1Details(c, onShowBytes, onAsn1) {
   const body = el('div', { class: 'asn1-body' });
-  const d = el('details', { class: 'asn1-view' }, el('summary', { text: t('asn1.heading', c.span.len) }), body);
+  const der = (c.pieces && c.pieces.length ? c.pieces : [c.span]).reduce((n, p) => n + p.len, 0);
+  const d = el('details', { class: 'asn1-view' }, el('summary', { text: t('asn1.heading', der) }), body);
   d.addEventListener('toggle', () => {
     if (!d.open || body.firstChild) return;
     body.appendChild(el('p', { class: 'muted', text: t('status.loading') }));
