@@ -37,16 +37,8 @@ enum Cmd {
         /// Colour: auto, always, never.
         #[arg(long, default_value = "auto")]
         color: String,
-        /// Only this connection (its `id`, as listed for pcap/pcapng input).
-        #[arg(long)]
-        conn: Option<usize>,
-        /// Only the connection with this Wireshark tcp.stream number (as `scan` prints it);
-        /// the other connections of a big capture are not even stored.
-        #[arg(long)]
-        stream: Option<usize>,
-        /// Only the QUIC connection with this Wireshark udp.stream number.
-        #[arg(long)]
-        udp_stream: Option<usize>,
+        #[command(flatten)]
+        pick: Pick,
         /// An SSLKEYLOGFILE with the connection's secrets: TLS 1.3 and 1.0-1.2 records are decrypted and
         /// their messages explained, Finished messages verified.
         #[arg(long)]
@@ -110,15 +102,8 @@ enum Cmd {
         /// An SSLKEYLOGFILE: its entries for these connections go into the capture.
         #[arg(long)]
         keylog: Option<String>,
-        /// Only this connection (its `id`).
-        #[arg(long)]
-        conn: Option<usize>,
-        /// Only the connection with this Wireshark tcp.stream number.
-        #[arg(long)]
-        stream: Option<usize>,
-        /// Only the connection with this Wireshark udp.stream number.
-        #[arg(long)]
-        udp_stream: Option<usize>,
+        #[command(flatten)]
+        pick: Pick,
     },
     /// Print each certificate's DER as its ASN.1 tree, as `openssl asn1parse` does: the offset in
     /// the certificate, depth, header and content lengths, tag and value (OIDs by name), and
@@ -150,6 +135,21 @@ enum Cmd {
     /// `make wasm` writes them to www/pkg/texts-<lang>.tsv for the page's lite core.
     #[command(hide = true)]
     Texts { lang: String },
+}
+
+/// Which connection of the input (`explain`, `export`).
+#[derive(clap::Args)]
+struct Pick {
+    /// Only this connection (its `id`, as listed for pcap/pcapng input).
+    #[arg(long)]
+    conn: Option<usize>,
+    /// Only the connection with this Wireshark tcp.stream number (as `scan` prints it); the
+    /// other connections of a big capture are not even stored.
+    #[arg(long)]
+    stream: Option<usize>,
+    /// Only the QUIC or DTLS connection with this Wireshark udp.stream number.
+    #[arg(long)]
+    udp_stream: Option<usize>,
 }
 
 pub fn main() -> ExitCode {
@@ -184,8 +184,8 @@ pub fn main() -> ExitCode {
             }
         },
         Cmd::Asn1 { file, conn, cert, keylog, json } => asn1(&file, conn, cert, keylog.as_deref(), json),
-        Cmd::Export { file, pcapng: _, output, keylog, conn, stream, udp_stream } => export(&file, output.as_deref(), keylog.as_deref(), conn, stream, udp_stream),
-        Cmd::Explain { file, json, format, lang, fields, color, conn, stream, udp_stream, keylog } => {
+        Cmd::Export { file, pcapng: _, output, keylog, pick } => export(&file, output.as_deref(), keylog.as_deref(), pick),
+        Cmd::Explain { file, json, format, lang, fields, color, pick: Pick { conn, stream, udp_stream }, keylog } => {
             let Some(lang) = Lang::parse(&lang) else {
                 eprintln!("tls-lens: unknown language {lang:?} (use en or zh)");
                 return ExitCode::from(2);
@@ -757,7 +757,7 @@ fn asn1(file: &str, conn: Option<usize>, cert: Option<usize>, keylog: Option<&st
 }
 
 /// `tls-lens export`: the analysis's connections (or one) as pcapng, with their key log entries.
-fn export(file: &str, output: Option<&str>, keylog: Option<&str>, conn: Option<usize>, stream: Option<usize>, udp_stream: Option<usize>) -> ExitCode {
+fn export(file: &str, output: Option<&str>, keylog: Option<&str>, Pick { conn, stream, udp_stream }: Pick) -> ExitCode {
     let (input, keylog) = match input_and_keylog(file, keylog) {
         Ok(v) => v,
         Err(code) => return code,
