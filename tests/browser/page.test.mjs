@@ -679,6 +679,10 @@ test('l. a key log file decrypts a TLS 1.3 capture: decrypted messages and verif
     const [cmd, shownKey] = await Promise.all([page.textContent(`${keyRow} .ks-command`), page.textContent(`${keyRow} .ks-hex`)]);
     assert.match(cmd, /^openssl kdf -keylen \d+ .*mode:EXPAND_ONLY .* HKDF$/);
     assert.equal(execFileSync('sh', ['-c', cmd], { encoding: 'utf8' }).replace(/[^0-9A-Fa-f]/g, '').toLowerCase(), shownKey);
+    // The open key schedule, its long hex, formulas and commands, fits a phone's width.
+    await page.setViewportSize({ width: 360, height: 800 });
+    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 372), `the key schedule is ${await page.evaluate(() => document.documentElement.scrollWidth)} px wide at 360 px`);
+    await page.setViewportSize({ width: 1280, height: 900 });
     // Hiding the encrypted records the key log opened: each ciphertext step followed by what it
     // held steps aside, in the list and in the diagram; unticked, they come back.
     assert.ok(await page.isVisible('#hide-opened'));
