@@ -147,7 +147,8 @@ impl Epoch {
 
     /// `psk`: the handshake used a PSK, with (Some(true)) or without (Some(false)) (EC)DHE.
     /// `early_offered`: the ClientHello offered early_data (else early keys protect nothing).
-    fn key_gen(&self, suite: Suite, dir: Dir, psk: Option<bool>, early_offered: bool) -> KeyGen {
+    /// `finished`: this side's Finished as checked, for the handshake keys' rows.
+    fn key_gen(&self, suite: Suite, dir: Dir, psk: Option<bool>, early_offered: bool, finished: Option<&Checked>) -> KeyGen {
         let (n, h) = (suite.key_len(), suite.hash.len());
         let mut values = vec![
             // A KeyUpdate's secret comes from the one before it; the others are the key log's.
@@ -155,9 +156,9 @@ impl Epoch {
             KeyValue { name: "key".into(), hex: hexs(&self.keys.key), formula: format!("HKDF-Expand-Label(secret, \"key\", \"\", {n})"), command: Some(recompute::expand_label(suite.hash, &self.secret, "key", &[], n)) },
             KeyValue { name: "iv".into(), hex: hexs(&self.keys.iv), formula: "HKDF-Expand-Label(secret, \"iv\", \"\", 12)".into(), command: Some(recompute::expand_label(suite.hash, &self.secret, "iv", &[], 12)) },
         ];
-        if self.stage == Stage::Handshake {
-            let fk = tls13::expand_label(suite.hash, &self.secret, "finished", &[], h);
-            values.push(KeyValue { name: "finished_key".into(), hex: hexs(&fk), formula: format!("HKDF-Expand-Label(secret, \"finished\", \"\", {h})"), command: Some(recompute::expand_label(suite.hash, &self.secret, "finished", &[], h)) });
+        let fk = (self.stage == Stage::Handshake).then(|| tls13::expand_label(suite.hash, &self.secret, "finished", &[], h));
+        if let Some(fk) = &fk {
+            values.push(KeyValue { name: "finished_key".into(), hex: hexs(fk), formula: format!("HKDF-Expand-Label(secret, \"finished\", \"\", {h})"), command: Some(recompute::expand_label(suite.hash, &self.secret, "finished", &[], h)) });
         }
         if let Some((seq, body, plain)) = &self.sample {
             // Decrypt it again by hand: the nonce (RFC 8446 §5.3) and the plaintext
@@ -172,6 +173,9 @@ impl Epoch {
                 formula: format!("AEAD-Decrypt(key, nonce, additional_data = record header, ciphertext {} B + tag {tag} B) = content ‖ type {} ‖ zeros (RFC 8446 §5.2)", ct.len(), plain.iter().rev().find(|&&b| b != 0).copied().unwrap_or(0)),
                 command: Some(recompute::open_record(stream, &self.keys.key, &n, ct)),
             });
+        }
+        if let (Some(c), Some(fk)) = (finished, &fk) {
+            values.extend(finished_rows13(c, fk, suite.hash));
         }
         let kind = match (self.stage, psk, self.generation) {
             (Stage::Early, _, _) if !early_offered => "early.unused",
@@ -492,8 +496,7 @@ impl<'k> Decryptor<'k> {
                 // generations; the client first within each.
                 let mut epochs: Vec<(&Epoch, Dir)> = [(&t.client, Dir::C2S), (&t.server, Dir::S2C)].iter().flat_map(|(st, d)| st.epochs.iter().map(move |e| (e, *d))).collect();
                 crate::reader::sort_by_u64(&mut epochs, |(e, d)| (e.stage as u64) << 40 | (e.generation as u64) << 1 | (*d == Dir::S2C) as u64);
-                tls.key_schedule = epochs.into_iter().map(|(e, d)| e.key_gen(t.suite, d, t.psk, t.early_offered)).collect();
-                finished_values13(&mut tls.key_schedule, &checked, t.suite.hash);
+                tls.key_schedule = epochs.into_iter().map(|(e, d)| e.key_gen(t.suite, d, t.psk, t.early_offered, checked.iter().find(|c| c.dir == d))).collect();
             }
             State::Tls12(t) => {
                 use super::tls12 as t12;
@@ -517,8 +520,7 @@ impl<'k> Decryptor<'k> {
                     notes.push((NoteSeverity::Info, TextRef::new("note.finished.unchecked")));
                     Vec::new()
                 };
-                tls.key_schedule = key_schedule12(&t);
-                finished_values12(&mut tls.key_schedule, &checked, &t);
+                tls.key_schedule = key_schedule12(&t, &checked);
             }
             _ => {}
         }
@@ -648,53 +650,47 @@ fn verify_finished12(messages: &[crate::model::Message], cap: &Capture, t: &Tls1
     checked
 }
 
-/// Each side's Finished, computed again by hand: its transcript hash (the command hashes the
+/// A side's Finished, computed again by hand: its transcript hash (the command hashes the
 /// handshake messages it covers) and verify_data = HMAC(finished_key, transcript hash) (RFC 8446
-/// §4.4.4), added to that side's handshake traffic keys.
-fn finished_values13(gens: &mut [KeyGen], checked: &[Checked], hash: Hash) {
-    let (dgst, mac) = match hash {
-        Hash::Sha256 => ("sha256", "SHA2-256"),
-        Hash::Sha384 => ("sha384", "SHA2-384"),
+/// §4.4.4), rows of that side's handshake traffic keys.
+fn finished_rows13(c: &Checked, finished_key: &[u8], hash: Hash) -> [KeyValue; 2] {
+    let dgst = match hash {
+        Hash::Sha256 => "sha256",
+        Hash::Sha384 => "sha384",
     };
-    for c in checked {
-        let name = if c.dir == Dir::C2S { "client_handshake_traffic" } else { "server_handshake_traffic" };
-        let Some(g) = gens.iter_mut().find(|g| g.name == name) else { continue };
-        let Some(fk) = g.values.iter().find(|v| v.name == "finished_key").map(|v| v.hex.clone()) else { continue };
-        g.values.push(KeyValue { name: "transcript_hash".into(), hex: hexs(&c.hash), formula: format!("Transcript-Hash(Handshake Context), {} B (RFC 8446 §4.4.1, §4.4.4)", c.transcript.len()), command: Some(format!("printf %s {} | xxd -r -p | openssl dgst -{dgst} -binary | xxd -p | tr -d '\\n'", hexs(&c.transcript))) });
-        g.values.push(KeyValue { name: "verify_data".into(), hex: hexs(&c.verify_data), formula: "HMAC(finished_key, transcript_hash) (RFC 8446 §4.4.4)".into(), command: Some(format!("printf %s {} | xxd -r -p | openssl mac -digest {mac} -macopt hexkey:{fk} HMAC", hexs(&c.hash))) });
-    }
+    [
+        KeyValue { name: "transcript_hash".into(), hex: hexs(&c.hash), formula: format!("Transcript-Hash(Handshake Context), {} B (RFC 8446 §4.4.1, §4.4.4)", c.transcript.len()), command: Some(recompute::digest(&[dgst], &c.transcript)) },
+        KeyValue { name: "verify_data".into(), hex: hexs(&c.verify_data), formula: "HMAC(finished_key, transcript_hash) (RFC 8446 §4.4.4)".into(), command: Some(recompute::hmac(hash, finished_key, &c.hash)) },
+    ]
 }
 
 /// The same for TLS 1.0–1.2: verify_data = PRF(master_secret, finished_label, Hash(handshake
-/// messages))[0..12] (RFC 5246 §7.4.9), added to that side's write keys.
-fn finished_values12(gens: &mut [KeyGen], checked: &[Checked], t: &Tls12) {
-    for c in checked {
-        let (name, label) = if c.dir == Dir::C2S { ("client_write", "client finished") } else { ("server_write", "server finished") };
-        let Some(g) = gens.iter_mut().find(|g| g.name == name) else { continue };
-        // Before TLS 1.2 the hash is MD5 and SHA-1 side by side.
-        let msgs = hexs(&c.transcript);
-        let one = |d: &str| format!("printf %s {msgs} | xxd -r -p | openssl dgst -{d} -binary");
-        let hashed = match (t.version < 0x0303, t.suite.prf) {
-            (true, _) => format!("{{ {}; {}; }}", one("md5"), one("sha1")),
-            (_, super::tls12::MacHash::Sha384) => one("sha384"),
-            _ => one("sha256"),
-        };
-        // The section that defines it, by version (DTLS: which messages and headers, RFC 6347 §4.2.6).
-        let rfc = match (t.wire, t.version) {
-            (w, _) if w >= 0xfe00 => "RFC 6347 §4.2.6, RFC 5246 §7.4.9",
-            (_, v) if v < 0x0302 => "RFC 2246 §7.4.9",
-            (_, 0x0302) => "RFC 4346 §7.4.9",
-            _ => "RFC 5246 §7.4.9",
-        };
-        let hash = if t.version < 0x0303 { "MD5(handshake_messages) ‖ SHA-1(handshake_messages)" } else { "Hash(handshake_messages)" };
-        g.values.push(KeyValue { name: "handshake_hash".into(), hex: hexs(&c.hash), formula: format!("{hash}, {} B ({rfc})", c.transcript.len()), command: Some(format!("{hashed} | xxd -p | tr -d '\\n'")) });
-        g.values.push(KeyValue { name: "verify_data".into(), hex: hexs(&c.verify_data), formula: format!("PRF(master_secret, \"{label}\", handshake_hash)[0..12] ({rfc})"), command: Some(recompute::prf(t.version, t.suite.prf, &t.master, label, &c.hash, 12)) });
-    }
+/// messages))[0..12] (RFC 5246 §7.4.9), rows of that side's write keys.
+fn finished_rows12(c: &Checked, t: &Tls12) -> [KeyValue; 2] {
+    let label = if c.dir == Dir::C2S { "client finished" } else { "server finished" };
+    // Before TLS 1.2 the hash is MD5 and SHA-1 side by side.
+    let algos: &[&str] = match (t.version < 0x0303, t.suite.prf) {
+        (true, _) => &["md5", "sha1"],
+        (_, super::tls12::MacHash::Sha384) => &["sha384"],
+        _ => &["sha256"],
+    };
+    // The section that defines it, by version (DTLS: which messages and headers, RFC 6347 §4.2.6).
+    let rfc = match (t.wire, t.version) {
+        (w, _) if w >= 0xfe00 => "RFC 6347 §4.2.6, RFC 5246 §7.4.9",
+        (_, v) if v < 0x0302 => "RFC 2246 §7.4.9",
+        (_, 0x0302) => "RFC 4346 §7.4.9",
+        _ => "RFC 5246 §7.4.9",
+    };
+    let hash = if t.version < 0x0303 { "MD5(handshake_messages) ‖ SHA-1(handshake_messages)" } else { "Hash(handshake_messages)" };
+    [
+        KeyValue { name: "handshake_hash".into(), hex: hexs(&c.hash), formula: format!("{hash}, {} B ({rfc})", c.transcript.len()), command: Some(recompute::digest(algos, &c.transcript)) },
+        KeyValue { name: "verify_data".into(), hex: hexs(&c.verify_data), formula: format!("PRF(master_secret, \"{label}\", handshake_hash)[0..12] ({rfc})"), command: Some(recompute::prf(t.version, t.suite.prf, &t.master, label, &c.hash, 12)) },
+    ]
 }
 
 /// TLS 1.0–1.2 key schedule: the master secret from the key log, the key block from the PRF,
 /// each direction's MAC key, key and IV (RFC 5246 §6.3, §8.1).
-fn key_schedule12(t: &Tls12) -> Vec<KeyGen> {
+fn key_schedule12(t: &Tls12, checked: &[Checked]) -> Vec<KeyGen> {
     use super::tls12::MacHash;
     let (version, suite, master, ems, resumed) = (t.version, t.suite, t.master.as_slice(), t.ems, t.resumed);
     let keys = [&t.keys[0], &t.keys[1]];
@@ -784,6 +780,10 @@ fn key_schedule12(t: &Tls12) -> Vec<KeyGen> {
                 values.push(KeyValue { name: format!("nonce, record {no}"), hex: hexs(&nonce), formula: how, command: None });
                 values.push(KeyValue { name: format!("plaintext, record {no}"), hex: hexs(plain), formula: format!("AEAD-Decrypt({side}_write_key, nonce, additional_data = seq_num ‖ type ‖ version ‖ length, ciphertext {} B + tag {} B) (RFC 5246 §6.2.3.3{dtls})", ct.len(), body.len() - ct.len() - if stream == recompute::Stream::ChaCha20 { 0 } else { 8 }), command: Some(recompute::open_record(stream, &k.key, &nonce, &ct)) });
             }
+        }
+        let dir = if i == 0 { Dir::C2S } else { Dir::S2C };
+        if let Some(c) = checked.iter().find(|c| c.dir == dir) {
+            values.extend(finished_rows12(c, t));
         }
         let mut protects = opened[i].1.clone();
         if opened[i].2 > 0 {

@@ -13,7 +13,7 @@ use super::prim::MacHash;
 use super::tls13::Hash;
 use crate::reader::hexs;
 
-fn digest(h: Hash) -> &'static str {
+fn digest_name(h: Hash) -> &'static str {
     match h {
         Hash::Sha256 => "SHA2-256",
         Hash::Sha384 => "SHA2-384",
@@ -23,7 +23,7 @@ fn digest(h: Hash) -> &'static str {
 /// The command that prints HKDF-Expand-Label(`secret`, `label`, `context`, `len`).
 pub fn expand_label(h: Hash, secret: &[u8], label: &str, context: &[u8], len: usize) -> String {
     let info = super::tls13::hkdf_label(label, context, len);
-    format!("openssl kdf -keylen {len} -kdfopt digest:{} -kdfopt mode:EXPAND_ONLY -kdfopt hexkey:{} -kdfopt hexinfo:{} HKDF", digest(h), hexs(secret), hexs(&info))
+    format!("openssl kdf -keylen {len} -kdfopt digest:{} -kdfopt mode:EXPAND_ONLY -kdfopt hexkey:{} -kdfopt hexinfo:{} HKDF", digest_name(h), hexs(secret), hexs(&info))
 }
 
 /// The command that prints the TLS PRF of `version` (`h`: its hash from TLS 1.2 on) over
@@ -37,6 +37,27 @@ pub fn prf(version: u16, h: MacHash, secret: &[u8], label: &str, seed: &[u8], le
     let mut s = label.as_bytes().to_vec();
     s.extend_from_slice(seed);
     format!("openssl kdf -keylen {len} -kdfopt digest:{d} -kdfopt hexsecret:{} -kdfopt hexseed:{} TLS1-PRF", hexs(secret), hexs(&s))
+}
+
+/// Bytes given as hex on the command line, into a pipe.
+fn bytes_in(data: &[u8]) -> String {
+    format!("printf %s {} | xxd -r -p", hexs(data))
+}
+
+/// The command that hashes `data` with each of `algos` (openssl dgst names: "sha256", "md5"),
+/// the hashes side by side, printed as hex.
+pub fn digest(algos: &[&str], data: &[u8]) -> String {
+    let one = |a: &str| format!("{} | openssl dgst -{a} -binary", bytes_in(data));
+    let all = match algos {
+        [a] => one(a),
+        _ => format!("{{ {}; }}", algos.iter().map(|a| one(a)).collect::<Vec<_>>().join("; ")),
+    };
+    format!("{all} | xxd -p | tr -d '\\n'")
+}
+
+/// The command that prints HMAC(`key`, `data`) with the hash of `h` (as upper-case hex).
+pub fn hmac(h: Hash, key: &[u8], data: &[u8]) -> String {
+    format!("{} | openssl mac -digest {} -macopt hexkey:{} HMAC", bytes_in(data), digest_name(h), hexs(key))
 }
 
 /// The stream cipher under an AEAD, which decrypts a record's ciphertext (its tag left off):
@@ -59,5 +80,5 @@ pub fn open_record(stream: Stream, key: &[u8], nonce: &[u8], ciphertext: &[u8]) 
         Stream::Ccm => (format!("aes-{}-ctr", key.len() * 8), format!("02{}000001", hexs(nonce))),
         Stream::ChaCha20 => ("chacha20".to_string(), format!("01000000{}", hexs(nonce))),
     };
-    format!("printf %s {} | xxd -r -p | openssl enc -d -{cipher} -K {} -iv {iv} | xxd -p | tr -d '\\n'", hexs(ciphertext), hexs(key))
+    format!("{} | openssl enc -d -{cipher} -K {} -iv {iv} | xxd -p | tr -d '\\n'", bytes_in(ciphertext), hexs(key))
 }
