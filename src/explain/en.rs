@@ -1224,5 +1224,7 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("word.value.dtls_fragment", "message_seq {seq}, bytes {from}..{to} of {len}"),
     ("word.value.bytes", "{n} bytes"),
     ("word.value.byte", "1 byte"),
+    ("word.value.dtls_record", "{content}, epoch {epoch}, sequence {seq}, {n} bytes"),
+    ("word.value.dtls13_record", "DTLS 1.3 protected record (epoch bits {epoch}), {n} bytes"),
     ("word.value.record", "{content}, {n} bytes"),
 ];

@@ -1222,5 +1222,7 @@ pub const TEXTS: &[(&str, &str)] = &[
     ("word.value.dtls_fragment", "message_seq {seq}，第 {from}..{to} 字节，共 {len} 字节"),
     ("word.value.bytes", "{n} 字节"),
     ("word.value.byte", "1 字节"),
+    ("word.value.dtls_record", "{content}，epoch {epoch}，序列号 {seq}，{n} 字节"),
+    ("word.value.dtls13_record", "DTLS 1.3 受保护记录（epoch 低位 {epoch}），{n} 字节"),
     ("word.value.record", "{content}，{n} 字节"),
 ];

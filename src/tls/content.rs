@@ -173,10 +173,11 @@ pub(super) fn record_header_field(r: &RawRecord, tls13: bool) -> Field {
         let name = r.content_type.name();
         if h.len < 13 {
             // DTLS 1.3 unified header of a protected record.
-            return Field::new("record header", format!("DTLS 1.3 protected record (epoch bits {epoch}), {} bytes", r.length), h).note("field.dtls.unified_header");
+            return Field::says("record header", TextRef::new("word.value.dtls13_record").arg("epoch", epoch.to_string()).arg("n", r.length.to_string()), h).note("field.dtls.unified_header");
         }
         let note = if r.decrypted { "field.record.rebuilt.dtls" } else { "field.dtls.record" };
-        return Field::new("record header", format!("{name}, epoch {epoch}, sequence {seq}, {} bytes", r.length), h).note(note).with_children(vec![
+        let value = TextRef::new("word.value.dtls_record").arg("content", name).arg("epoch", epoch.to_string()).arg("seq", seq.to_string()).arg("n", r.length.to_string());
+        return Field::says("record header", value, h).note(note).with_children(vec![
             Field::new("type", format!("{} ({name})", r.content_type), part(0, 1)).note("field.record.type"),
             Field::new("version", format!("0x{:04x} ({})", r.version, registry::version_name(r.version)), part(1, 2)).note("field.dtls.version"),
             Field::new("epoch", epoch.to_string(), part(3, 2)).note("field.dtls.epoch"),
