@@ -65,6 +65,9 @@ wasm: cli
 	# instead of ten before the first view can be drawn. tls-lens.js and the single-file build use
 	# the modules themselves.
 	node_modules/.bin/esbuild www/app.js --bundle --format=esm --minify --log-level=warning --outfile=www/app.bundle.js
+	# www/index.html: page.html with that first view already drawn in it (by the page itself, in
+	# headless Chromium), so that it is painted before any script runs.
+	node www/build/prerender.mjs
 	$(WASM_BUILD) --no-default-features --features full
 	wasm-bindgen --target web --no-typescript --out-dir www/pkg $(WASM_OUT)
 	for w in tls_lens_lite_bg tls_lens_bg; do \

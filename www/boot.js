@@ -1,12 +1,19 @@
 // TLS Lens page: the first script. When the page opens on the default sample (no permalink in
-// the fragment), the first explanation needs no wasm: `make wasm` writes the default sample's
-// analysis beside the cores (pkg/default-<lang>.json, the CLI's `explain --json`, the same
-// contract the worker returns), and this script fetches it with the sample while the page's
-// modules load. app.js draws it, and starts the worker (and so the core's download) only when
-// the reader does something: a click, a key, a drag, a focus. Without that file (the single-file
-// build, an old build) or when a certificate in it is not valid by this browser's clock (the
-// analysis depends on the date then), it starts the worker now and has it analyse the sample as
-// soon as the core is up, as before; with a permalink it starts the worker now.
+// the fragment), the first explanation needs no script at all: `make wasm` draws the default
+// sample's first view into index.html (www/build/prerender.mjs, the page's own drawing of the
+// core's answer), and this script says whether that view is the one app.js would draw now (same
+// language, its certificates valid by this browser's clock). If it is, it stays on screen and
+// this script marks it painted; app.js draws it again, live, after that paint. If not, it is
+// hidden (html[data-prerendered=off]) until app.js has drawn the page.
+//
+// The default sample's analysis, made at build time beside the cores (pkg/default-<lang>.json,
+// the CLI's `explain --json`, the same contract the worker returns), is fetched here with the
+// sample while the page's modules load. app.js draws it, and starts the worker (and so the
+// core's download) only when the reader does something: a click, a key, a drag, a focus.
+// Without that file (the single-file build, an old build) or when a certificate in it is not
+// valid by this browser's clock (the analysis depends on the date then), it starts the worker
+// now and has it analyse the sample as soon as the core is up, as before; with a permalink it
+// starts the worker now.
 'use strict';
 (() => {
   // The language app.js will pick (its initialLang): ?lang=, then the saved choice, then the browser's.
@@ -14,6 +21,31 @@
   try { lang = lang || localStorage.getItem('tls-lens.lang'); } catch { /* storage may be disabled */ }
   // (worker-client.js's browserLang; this classic script cannot import it.)
   if (!lang) lang = (navigator.languages || [navigator.language || 'en']).some((l) => /^zh\b/i.test(l)) ? 'zh' : 'en';
+  // The chosen theme before anything is painted (app.js's applyTheme keeps its control in step).
+  let theme = new URLSearchParams(location.search).get('theme');
+  try { theme = theme || localStorage.getItem('tls-lens.theme'); } catch { /* storage may be disabled */ }
+  if (theme === 'light' || theme === 'dark') document.documentElement.dataset.theme = theme;
+  // The view drawn at build time (its <meta> comes before this script).
+  const view = document.querySelector('meta[name="tls-lens-prerendered"]');
+  if (view) {
+    const now = Date.now();
+    const from = view.dataset.notBefore ? Date.parse(view.dataset.notBefore) : -Infinity;
+    const until = view.dataset.notAfter ? Date.parse(view.dataset.notAfter) : Infinity;
+    if (location.hash.length <= 1 && view.dataset.lang === lang && from <= now && now <= until) {
+      // Painted: after the first frame once the document is parsed (a task queued from
+      // requestAnimationFrame runs after that frame's style, layout and paint).
+      globalThis.TLS_LENS_VIEW = new Promise((resolve) => {
+        const painted = () => requestAnimationFrame(() => setTimeout(() => {
+          performance.mark('tls-lens:painted');
+          resolve();
+        }, 0));
+        if (document.readyState === 'loading') document.addEventListener('readystatechange', painted, { once: true });
+        else painted();
+      });
+    } else {
+      document.documentElement.dataset.prerendered = 'off';
+    }
+  }
   const startWorker = () => {
     try {
       // The worker fetches the texts of that language while its core compiles.

@@ -162,6 +162,74 @@ test('a. default sample (TLS 1.2 ECDHE-RSA) loads with its 10 steps and no error
   }
 });
 
+test('a2. the default view is in index.html: painted before any script runs, then drawn again, the same, live', async () => {
+  // make wasm drew it into index.html (www/build/prerender.mjs) with this machine's Chromium.
+  const html = readFileSync(join(ROOT, 'www', 'index.html'), 'utf8');
+  assert.match(html, /<meta name="tls-lens-prerendered" content="en" data-lang="en" data-not-before="2026-11-29T02:13:06Z" data-not-after="2036-11-26T02:13:06Z">/, 'make wasm did not prerender the default view');
+  // boot.js is inline, allowed by its hash; no other inline script.
+  assert.equal((html.match(/<script>/g) || []).length, 1);
+  assert.doesNotMatch(html, /<script src="boot\.js">/);
+  const regions = (p) => p.evaluate(() => {
+    const $ = (q) => document.querySelector(q);
+    return {
+      summary: $('#summary').innerHTML,
+      summaryText: $('#summary').textContent,
+      steps: $('#steps').innerHTML,
+      flow: $('#flow').innerHTML,
+      head: $('#card .card-head').outerHTML,
+      explanation: $('#card .explanation').outerHTML,
+      status: $('#status').textContent,
+      sample: $('#samples').value,
+      input: $('#input').value,
+    };
+  });
+  // Without scripts: the explanation is there to read.
+  const off = await blankPage({ javaScriptEnabled: false });
+  let still;
+  try {
+    await off.page.goto(base);
+    still = await regions(off.page);
+    assert.equal((still.steps.match(/data-step="/g) || []).length, 10);
+    assert.match(still.summaryText, /TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256/);
+    assert.match(still.explanation, /The client opens the handshake/);
+    assert.match(still.status, /7250 bytes of hex input/);
+    assert.equal(still.sample, 'tls12-ecdhe-rsa.hex');
+    assert.match(still.input, /^16 03 01 00 aa 01 00 00 a6 03 03/);
+    assert.equal(await off.page.$eval('body', (b) => b.dataset.state), 'loading');
+    assert.equal(await off.page.$eval('#summary', (n) => getComputedStyle(n).visibility), 'visible');
+  } finally {
+    await off.context.close();
+  }
+  // With them: painted (boot.js's mark) before the page draws it live, and live it is the same.
+  const { context, page, pageErrors, consoleErrors } = await openPage();
+  try {
+    await page.waitForFunction(() => performance.getEntriesByName('tls-lens:live').length > 0);
+    const [painted, live] = await page.evaluate(() => ['tls-lens:painted', 'tls-lens:live'].map((m) => performance.getEntriesByName(m)[0].startTime));
+    assert.ok(painted < live, `painted ${painted} ms, live ${live} ms`);
+    assert.deepEqual(await regions(page), still);
+    assert.equal(await page.evaluate(() => document.documentElement.dataset.prerendered), undefined);
+    assert.deepEqual(pageErrors, []);
+    assert.deepEqual(consoleErrors, []);
+  } finally {
+    await context.close();
+  }
+  // Where it is not the view the page will draw, boot.js hides it (the page's module is held
+  // back here, so that only boot.js has run): in Chinese, with a permalink, and when a
+  // certificate of the sample is no longer valid by the browser's clock.
+  for (const [name, opts, hash, time] of [['en', {}, '', null], ['zh', { locale: 'zh-CN' }, '', null], ['link', {}, '#v1', null], ['2037', {}, '', new Date('2037-01-01T00:00:00Z')]]) {
+    const b = await blankPage(opts);
+    try {
+      await b.page.route('**/app.bundle.js', (r) => r.abort());
+      if (time) await b.page.clock.install({ time });
+      await b.page.goto(base + hash);
+      const seen = await b.page.evaluate(() => [document.documentElement.dataset.prerendered, getComputedStyle(document.querySelector('#summary')).visibility, getComputedStyle(document.querySelector('.workspace')).visibility]);
+      assert.deepEqual(seen, name === 'en' ? [undefined, 'visible', 'visible'] : ['off', 'hidden', 'hidden'], name);
+    } finally {
+      await b.context.close();
+    }
+  }
+});
+
 test('b. pasted RFC 8448 TLS 1.3 trace shows its steps and summary', async () => {
   const { context, page, pageErrors } = await openPage();
   try {

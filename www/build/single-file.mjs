@@ -95,7 +95,7 @@ globalThis.TLS_LENS_WORKER_URL = URL.createObjectURL(new Blob([${JSON.stringify(
 ${bundle(join(WWW, 'app.js'))}`).replace(/<\/script/gi, '<\\/script');
 const css = readFileSync(join(WWW, 'style.css'), 'utf8');
 
-let html = readFileSync(join(WWW, 'index.html'), 'utf8');
+let html = readFileSync(join(WWW, 'page.html'), 'utf8');
 const csp = `default-src 'none'; script-src ${sha256(page)} 'wasm-unsafe-eval'; worker-src blob:; style-src ${sha256(css)}; img-src data:; connect-src 'self' blob:; object-src 'none'; base-uri 'none'`;
 html = html
   .replace(/<meta http-equiv="Content-Security-Policy" content="[^"]*">/, () => `<meta http-equiv="Content-Security-Policy" content="${csp}">`)
@@ -103,7 +103,7 @@ html = html
   .replace('<script type="module" src="app.bundle.js"></script>', () => `<script type="module">${page}</script>`)
   // Served pages start the worker early; here all of it is inline.
   .replace('<script src="boot.js"></script>', '');
-if (html.includes('src="app.bundle.js"') || html.includes('href="style.css"') || html.includes('<script src="boot.js">')) throw new Error('index.html changed: the single-file build did not find what it replaces');
+if (html.includes('src="app.bundle.js"') || html.includes('href="style.css"') || html.includes('<script src="boot.js">')) throw new Error('page.html changed: the single-file build did not find what it replaces');
 mkdirSync(dirname(OUT), { recursive: true });
 writeFileSync(OUT, html);
 console.log(`${relative(process.cwd(), OUT)}: ${(html.length / 1024).toFixed(0)} KB (wasm ${(wasm.length / 1024).toFixed(0)} KB)`);

@@ -106,7 +106,9 @@ export function renderCard(container, m, stream, chunks, { later = false } = {})
     // (A card rendered meanwhile replaces the token: this one is then never built.)
     const token = {};
     pending.set(container, token);
-    requestAnimationFrame(() => setTimeout(() => { if (pending.get(container) === token) build(); }, 0));
+    // Two tasks after the frame: the page's mark of that frame (a task queued from its
+    // requestAnimationFrame) comes first, and is not held up by this build.
+    requestAnimationFrame(() => setTimeout(() => setTimeout(() => { if (pending.get(container) === token) build(); }, 0), 0));
   } else {
     build();
   }
