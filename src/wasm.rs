@@ -112,6 +112,7 @@ fn to_js<T: Serialize>(v: &T) -> Result<JsValue, JsError> {
 
 /// A big capture at a glance: one summary line per connection (`tls-lens scan`), read in
 /// constant memory; `progress(done, total)` is called about every megabyte.
+#[cfg(feature = "full")]
 #[wasm_bindgen]
 pub fn overview(input: &[u8], lang: &str, progress: &js_sys::Function) -> Result<JsValue, JsError> {
     let total = JsValue::from_f64(input.len() as f64);
@@ -124,6 +125,7 @@ pub fn overview(input: &[u8], lang: &str, progress: &js_sys::Function) -> Result
 
 /// Explain one connection of a capture, by its `stream` number: Wireshark's tcp.stream, or
 /// udp.stream when `transport` is "udp" (QUIC).
+#[cfg(feature = "full")]
 #[wasm_bindgen(js_name = explainStream)]
 pub fn explain_stream(input: &[u8], stream: usize, lang: &str, keylog: Option<String>, transport: Option<String>) -> Result<JsValue, JsError> {
     let (tcp, udp) = if transport.as_deref() == Some("udp") { (None, Some(stream)) } else { (Some(stream), None) };
@@ -132,6 +134,7 @@ pub fn explain_stream(input: &[u8], stream: usize, lang: &str, keylog: Option<St
 
 /// Compare the ClientHellos of connection `conn_a` of `a` and `conn_b` of `b` (`b` may be the
 /// same input): the `tls-lens diff --json` object.
+#[cfg(feature = "full")]
 #[wasm_bindgen(js_name = diffHellos)]
 pub fn diff_hellos(a: &[u8], conn_a: usize, b: &[u8], conn_b: usize, lang: &str, label_a: &str, label_b: &str) -> Result<JsValue, JsError> {
     answer(|| crate::fingerprint::diff::diff_inputs((label_a, a, conn_a), (label_b, b, conn_b), &options(lang)?).map_err(|e| JsError::new(&e)))

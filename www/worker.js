@@ -7,17 +7,18 @@
 // the requests came. The last input's bytes stay here so that
 // picking another connection of a big capture does not copy them again.
 //
-// Two cores: the lite one (no decryption, QUIC or certificate compression; about 45% smaller) is
-// loaded first; when an input needs more (it throws NEEDS_FULL), comes with a key log, or is a
-// big capture (listed with 'overview': the full core's download is small beside it, and one core
-// holds one copy of it), the full one is loaded and answers from then on. Neither carries the
+// Two cores: the lite one (analyze only: no decryption, QUIC or certificate compression; about
+// 45% smaller) is loaded first; when an input needs more (it throws NEEDS_FULL), comes with a key
+// log, or is a big capture (listed with 'overview', then explained with 'explainStream': the full
+// core's download is small beside it, and one core holds one copy of it), or for a learner's
+// feature ('diff', 'markdown', 'pcapng', 'asn1'), the full one is loaded and answers from then on. Neither carries the
 // texts: each is given those of the language asked for, fetched once (texts-<lang>.tsv).
-import initLite, { analyze as analyzeLite, overview as overviewLite, explainStream as explainStreamLite, diffHellos as diffHellosLite, setTexts } from './pkg/tls_lens_lite.js';
+import initLite, { analyze as analyzeLite, setTexts } from './pkg/tls_lens_lite.js';
 import initFull, { analyze, overview, explainStream, diffHellos, markdown, pcapng, asn1, setTexts as setTextsFull } from './pkg/tls_lens.js';
 import { browserLang } from './worker-client.js';
 
 const NEEDS_FULL = 'tls-lens: this input needs the full core';
-const LITE = { name: 'lite', analyze: analyzeLite, overview: overviewLite, explainStream: explainStreamLite, diffHellos: diffHellosLite, setTexts, texts: {} };
+const LITE = { name: 'lite', analyze: analyzeLite, setTexts, texts: {} };
 const FULL = { name: 'full', analyze, overview, explainStream, diffHellos, markdown, pcapng, asn1, setTexts: setTextsFull, texts: {} };
 
 // A load that failed is tried again by the next request.
@@ -69,8 +70,8 @@ if (!single) {
 
 /** The core for this request: the lite one while it can, else the full one. */
 async function coreFor(d) {
-  // (Markdown, pcapng and ASN.1 trees are made by the full core only.)
-  if (!fullOnly && !d.keylog && !['overview', 'markdown', 'pcapng', 'asn1'].includes(d.op)) {
+  // (The lite core only analyses: the rest is made by the full core.)
+  if (!fullOnly && !d.keylog && (d.op === 'analyze' || d.op === 'ping')) {
     try {
       return await loadTexts(code(d.lang));
     } catch {

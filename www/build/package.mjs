@@ -40,7 +40,7 @@ execFileSync('wasm-bindgen', ['--target', 'web', '--out-dir', tmp, '--out-name',
 const dts = readFileSync(join(tmp, 'tls_lens.d.ts'), 'utf8');
 writeFileSync(join(OUT, 'pkg', 'tls_lens.d.ts'), dts);
 const fullOnly = (d, name) => d.replace(new RegExp(`/\\*\\*(?:(?!\\*/)[\\s\\S])*?\\*/\\s*export function ${name}\\([^;]*;\\n?`), '');
-writeFileSync(join(OUT, 'pkg', 'tls_lens_lite.d.ts'), `// The lite core (no decryption, QUIC or certificate compression) exports the same functions but\n// markdown, pcapng and asn1.\n${['markdown', 'pcapng', 'asn1'].reduce(fullOnly, dts)}`);
+writeFileSync(join(OUT, 'pkg', 'tls_lens_lite.d.ts'), `// The lite core (no decryption, QUIC or certificate compression) exports the same functions but\n// overview, explainStream, diffHellos, markdown, pcapng and asn1.\n${['overview', 'explainStream', 'diffHellos', 'markdown', 'pcapng', 'asn1'].reduce(fullOnly, dts)}`);
 rmSync(tmp, { recursive: true, force: true });
 
 // The element's declarations: its attributes, properties and events.
