@@ -464,7 +464,8 @@ fn print_text(out: &mut impl Write, a: &Analysis, fields: bool, colour: bool) ->
     // Every label in the output's language (the texts word.cli.*).
     let lang = tls_lens::Lang::parse(a.lang).unwrap_or_default();
     let w = |key: &str| tls_lens::explain::word(lang, key);
-    writeln!(out, "{}", c.p("1", &format!("TLS Lens — {}: {} ({} {}, {} {})", w("@word.cli.input"), a.input.kind, a.input.bytes, w("@word.cli.bytes"), w("@word.cli.directions"), w(&format!("@word.cli.dirs.{}", a.input.directions)))))?;
+    let head = tls_lens::model::TextRef::new("word.cli.head").arg("bytes", a.input.bytes.to_string()).arg("dirs", format!("@word.cli.dirs.{}", a.input.directions));
+    writeln!(out, "{}", c.p("1", &format!("TLS Lens — {}: {} ({})", w("@word.cli.input"), a.input.kind, tls_lens::explain::render(lang, &head, None))))?;
     if a.connections.len() > 1 {
         writeln!(out, "{} {}:", a.connections.len(), w("@word.cli.connections"))?;
         for c in &a.connections {
@@ -487,6 +488,7 @@ fn print_text(out: &mut impl Write, a: &Analysis, fields: bool, colour: bool) ->
         if let (Some(cl), Some(sv)) = (&conn.client, &conn.server) {
             let which = match (conn.tcp_stream, conn.udp_stream, &conn.quic) {
                 (_, Some(u), Some(q)) => format!(" ({}, udp.stream {u})", q.version_name),
+                (_, Some(u), None) => format!(" (udp.stream {u})"),
                 (Some(t), _, _) => format!(" (tcp.stream {t})"),
                 _ => String::new(),
             };
@@ -494,7 +496,8 @@ fn print_text(out: &mut impl Write, a: &Analysis, fields: bool, colour: bool) ->
         }
         if let Some(q) = &conn.quic {
             let packets: Vec<String> = q.packets.iter().map(|(t, n)| format!("{n} {}", tls_lens::quic::packet_name(t).trim_start_matches("QUIC "))).collect();
-            writeln!(out, "  {:<14}{} packets ({} opened); original DCID {}", "QUIC", packets.join(", "), q.decrypted, q.original_dcid)?;
+            let quic = tls_lens::model::TextRef::new("word.cli.quic").arg("packets", packets.join(", ")).arg("opened", q.decrypted.to_string()).arg("dcid", q.original_dcid.clone());
+            writeln!(out, "  {:<14}{}", "QUIC", tls_lens::explain::render(lang, &quic, None))?;
         }
         // Labels are padded to 14 columns (CJK characters count double on a terminal).
         let line = |k: &str, v: Option<String>| {
