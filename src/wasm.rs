@@ -29,8 +29,8 @@ pub fn core() -> String {
 fn answer<T: Serialize>(run: impl FnOnce() -> Result<T, JsError>) -> Result<JsValue, JsError> {
     crate::needs_full_core();
     let v = run();
-    // Before any error of its own: what the lite core could not see may be why it failed (a
-    // comparison with a QUIC-only capture finds no connection in it).
+    // Before any error of its own: what the lite core could not see may be why it failed (it
+    // only analyses, and an analysis never fails, but the order keeps that true if that changes).
     if crate::needs_full_core() {
         return Err(JsError::new(NEEDS_FULL));
     }

@@ -124,6 +124,10 @@ const ui = {
   inputPanel: $('input-panel'),
 };
 
+// index.html holds the default view drawn at build time (www/build/prerender.mjs) until
+// renderAll draws over it or dropPrerendered empties it.
+let prerenderedView = !!document.querySelector('meta[name="tls-lens-prerendered"]');
+
 const state = {
   restarted: false, // the core failed and a fresh worker was started: the status says so once
   bytes: null,        // Uint8Array last analysed
@@ -427,7 +431,24 @@ function renderAll({ later = false } = {}) {
   renderFlow(ui.flow, messages, state.step, select);
   renderCard(ui.card, messages.find((m) => m.step === state.step), state.stream, conn && conn.stream.chunks, { later });
   renderDiffPanel();
-  // The view drawn at build time, hidden when it was not this one (boot.js), is now replaced.
+  // The view drawn at build time (boot.js) is now replaced.
+  prerenderedView = false;
+  delete document.documentElement.dataset.prerendered;
+}
+
+/**
+ * The view drawn at build time, when the page will not draw over it (boot.js hid it, or the
+ * page could not draw the sample): emptied, so that what the page says instead (loading, a
+ * failure, an empty input to paste into) is what the reader sees.
+ */
+function dropPrerendered() {
+  if (prerenderedView) {
+    prerenderedView = false;
+    for (const n of [ui.summary, ui.flow, ui.steps, ui.card, ui.diff]) clear(n);
+    ui.input.value = '';
+    ui.samples.value = '';
+    setStatus('');
+  }
   delete document.documentElement.dataset.prerendered;
 }
 
@@ -926,6 +947,7 @@ async function boot() {
   // The default view drawn at build time is on screen (boot.js): this page draws it again, live,
   // only after it has been painted.
   if (globalThis.TLS_LENS_VIEW) await globalThis.TLS_LENS_VIEW;
+  else dropPrerendered();
   const early = globalThis.TLS_LENS_EARLY;
   let theme = new URLSearchParams(location.search).get('theme');
   try { theme = theme || localStorage.getItem(THEME_KEY); } catch { /* storage may be disabled */ }
@@ -946,6 +968,7 @@ async function boot() {
       await call('ping');
       performance.mark('tls-lens:core-ready');
     } catch (err) {
+      dropPrerendered();
       setStatus(t('status.wasmFailed') + String(err && err.message ? err.message : err), 'has-errors');
       document.body.dataset.state = 'error';
       return;
@@ -992,6 +1015,7 @@ async function boot() {
     for (const ev of events) addEventListener(ev, wake, { capture: true, passive: true });
   }
   if (!state.result) {
+    dropPrerendered();
     setStatus(t('status.sampleFailed'), 'has-errors');
     document.body.dataset.state = 'ready';
   }

@@ -3,8 +3,9 @@
 // sample's first view into index.html (www/build/prerender.mjs, the page's own drawing of the
 // core's answer), and this script says whether that view is the one app.js would draw now (same
 // language, its certificates valid by this browser's clock). If it is, it stays on screen and
-// this script marks it painted; app.js draws it again, live, after that paint. If not, it is
-// hidden (html[data-prerendered=off]) until app.js has drawn the page.
+// this script marks it painted (html[data-prerendered=kept]: its controls take no clicks yet);
+// app.js draws it again, live, after that paint. If not, it is hidden
+// (html[data-prerendered=off]) until app.js empties it and draws the page.
 //
 // The default sample's analysis, made at build time beside the cores (pkg/default-<lang>.json,
 // the CLI's `explain --json`, the same contract the worker returns), is fetched here with the
@@ -16,11 +17,21 @@
 // starts the worker now.
 'use strict';
 (() => {
-  // The language app.js will pick (its initialLang): ?lang=, then the saved choice, then the browser's.
+  // The language app.js will pick (its initialLang): ?lang=, then the saved choice, then the
+  // browser's; a value that is not one of the page's languages (i18n.js's LANGS) is passed over.
+  const known = (l) => l === 'en' || l === 'zh';
   let lang = new URLSearchParams(location.search).get('lang');
-  try { lang = lang || localStorage.getItem('tls-lens.lang'); } catch { /* storage may be disabled */ }
+  if (!known(lang)) {
+    try { lang = localStorage.getItem('tls-lens.lang'); } catch { /* storage may be disabled */ }
+  }
   // (worker-client.js's browserLang; this classic script cannot import it.)
-  if (!lang) lang = (navigator.languages || [navigator.language || 'en']).some((l) => /^zh\b/i.test(l)) ? 'zh' : 'en';
+  if (!known(lang)) lang = (navigator.languages || [navigator.language || 'en']).some((l) => /^zh\b/i.test(l)) ? 'zh' : 'en';
+  // A permalink (app.js's openLink): the input is in the fragment. Any other fragment (the
+  // skip link's #steps) is not one.
+  const link = (() => {
+    const p = new URLSearchParams(location.hash.slice(1));
+    return p.has('in') || p.has('sample');
+  })();
   // The chosen theme before anything is painted (app.js's applyTheme keeps its control in step).
   let theme = new URLSearchParams(location.search).get('theme');
   try { theme = theme || localStorage.getItem('tls-lens.theme'); } catch { /* storage may be disabled */ }
@@ -31,7 +42,9 @@
     const now = Date.now();
     const from = view.dataset.notBefore ? Date.parse(view.dataset.notBefore) : -Infinity;
     const until = view.dataset.notAfter ? Date.parse(view.dataset.notAfter) : Infinity;
-    if (location.hash.length <= 1 && view.dataset.lang === lang && from <= now && now <= until) {
+    if (!link && view.dataset.lang === lang && from <= now && now <= until) {
+      // Kept: until app.js has drawn it live, its controls do not take clicks (style.css).
+      document.documentElement.dataset.prerendered = 'kept';
       // Painted: after the first frame once the document is parsed (a task queued from
       // requestAnimationFrame runs after that frame's style, layout and paint).
       globalThis.TLS_LENS_VIEW = new Promise((resolve) => {
@@ -53,7 +66,7 @@
     } catch { /* app.js starts one */ }
     return globalThis.TLS_LENS_EARLY_WORKER;
   };
-  if (location.hash.length > 1) {
+  if (link) {
     startWorker();
     return;
   }

@@ -216,14 +216,37 @@ test('a2. the default view is in index.html: painted before any script runs, the
   // Where it is not the view the page will draw, boot.js hides it (the page's module is held
   // back here, so that only boot.js has run): in Chinese, with a permalink, and when a
   // certificate of the sample is no longer valid by the browser's clock.
-  for (const [name, opts, hash, time] of [['en', {}, '', null], ['zh', { locale: 'zh-CN' }, '', null], ['link', {}, '#v1', null], ['2037', {}, '', new Date('2037-01-01T00:00:00Z')]]) {
+  // Kept, it takes no clicks until it is live (a language or a step picked before would be lost).
+  for (const [name, opts, hash, time] of [['en', {}, '', null], ['skip link', {}, '#steps', null], ['zh', { locale: 'zh-CN' }, '', null], ['link', {}, '#sample=tls13-rfc8448.hex', null], ['2037', {}, '', new Date('2037-01-01T00:00:00Z')]]) {
     const b = await blankPage(opts);
     try {
       await b.page.route('**/app.bundle.js', (r) => r.abort());
       if (time) await b.page.clock.install({ time });
       await b.page.goto(base + hash);
-      const seen = await b.page.evaluate(() => [document.documentElement.dataset.prerendered, getComputedStyle(document.querySelector('#summary')).visibility, getComputedStyle(document.querySelector('.workspace')).visibility]);
-      assert.deepEqual(seen, name === 'en' ? [undefined, 'visible', 'visible'] : ['off', 'hidden', 'hidden'], name);
+      const seen = await b.page.evaluate(() => [document.documentElement.dataset.prerendered, ...['#summary', '.workspace', '#lang'].map((q) => getComputedStyle(document.querySelector(q))).map((c) => `${c.visibility} ${c.pointerEvents}`)]);
+      const kept = ['kept', 'visible none', 'visible none', 'visible none'];
+      const off = ['off', 'hidden auto', 'hidden auto', 'visible auto'];
+      assert.deepEqual(seen, ['en', 'skip link'].includes(name) ? kept : off, name);
+    } finally {
+      await b.context.close();
+    }
+  }
+  // When the page cannot draw the sample, what it says instead is seen: the view is emptied, in
+  // the language kept (English) and in one it hid (Chinese).
+  for (const locale of ['en-US', 'zh-CN']) {
+    const b = await blankPage({ locale });
+    try {
+      await b.page.route('**/samples/**', (r) => r.abort());
+      await b.page.goto(base);
+      await b.page.waitForSelector('body[data-state="ready"]');
+      const seen = await b.page.evaluate(() => ({
+        attr: document.documentElement.dataset.prerendered,
+        status: getComputedStyle(document.querySelector('#status')).visibility,
+        input: [getComputedStyle(document.querySelector('#input')).visibility, document.querySelector('#input').value],
+        steps: document.querySelectorAll('#steps li').length,
+      }));
+      assert.deepEqual(seen, { attr: undefined, status: 'visible', input: ['visible', ''], steps: 0 }, locale);
+      assert.match(await b.page.textContent('#status'), locale === 'en-US' ? /No sample could be loaded/ : /示例/);
     } finally {
       await b.context.close();
     }

@@ -37,7 +37,10 @@ const template = readFileSync(join(WWW, 'page.html'), 'utf8');
  * (tests/bench/README.md). Inline, it runs as soon as it is parsed.
  */
 function inlineBoot(html) {
-  const boot = readFileSync(join(WWW, 'boot.js'), 'utf8').replace(/<\/script/gi, '<\\/script');
+  // As the HTML parser will hand it to the CSP check: line breaks as LF (a CRLF checkout would
+  // else not match its hash), and nothing that could end the element early ("</script") or
+  // open an escaped text state ("<!--").
+  const boot = readFileSync(join(WWW, 'boot.js'), 'utf8').replace(/\r\n?/g, '\n').replace(/<\/script/gi, '<\\/script').replace(/<!--/g, '<\\!--');
   const hash = `'sha256-${createHash('sha256').update(boot).digest('base64')}'`;
   const tag = '  <script src="boot.js"></script>\n';
   const css = '<link rel="stylesheet" href="style.css">';
@@ -106,10 +109,15 @@ async function main() {
     return plain('a certificate of the default sample is not valid today');
   }
 
+  let browser;
+  try {
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  } catch (e) {
+    return plain(`Chromium at ${CHROMIUM} did not start: ${String(e && e.message ? e.message : e).split('\n')[0]}`);
+  }
   const port = await freePort();
   const server = spawn(CLI, ['serve', WWW, '--port', String(port)], { stdio: 'ignore' });
   const base = `http://127.0.0.1:${port}/`;
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
   try {
     for (let i = 0; ; i++) {
       try {
