@@ -947,7 +947,8 @@ async function boot() {
   // The default view drawn at build time is on screen (boot.js): this page draws it again, live,
   // only after it has been painted.
   if (globalThis.TLS_LENS_VIEW) await globalThis.TLS_LENS_VIEW;
-  else dropPrerendered();
+  // Hidden (or never put in place: html[data-prerendered=swap] hides the whole body): emptied.
+  if (document.documentElement.dataset.prerendered !== 'kept') dropPrerendered();
   const early = globalThis.TLS_LENS_EARLY;
   let theme = new URLSearchParams(location.search).get('theme');
   try { theme = theme || localStorage.getItem(THEME_KEY); } catch { /* storage may be disabled */ }

@@ -1,11 +1,12 @@
 // TLS Lens page: the first script. When the page opens on the default sample (no permalink in
 // the fragment), the first explanation needs no script at all: `make wasm` draws the default
 // sample's first view into index.html (www/build/prerender.mjs, the page's own drawing of the
-// core's answer), and this script says whether that view is the one app.js would draw now (same
-// language, its certificates valid by this browser's clock). If it is, it stays on screen and
-// this script marks it painted (html[data-prerendered=kept]: its controls take no clicks yet);
-// app.js draws it again, live, after that paint. If not, it is hidden
-// (html[data-prerendered=off]) until app.js empties it and draws the page.
+// core's answer, in English in the body and in Chinese in a template put in its place), and
+// this script says whether that view is the one app.js would draw now (no permalink, its
+// certificates valid by this browser's clock). If it is, it stays on screen and this script
+// marks it painted (html[data-prerendered=kept]: its controls take no clicks yet); app.js draws
+// it again, live, after that paint. If not, it is hidden (html[data-prerendered=off]) until
+// app.js empties it and draws the page.
 //
 // The default sample's analysis, made at build time beside the cores (pkg/default-<lang>.json,
 // the CLI's `explain --json`, the same contract the worker returns), is fetched here with the
@@ -42,9 +43,16 @@
     const now = Date.now();
     const from = view.dataset.notBefore ? Date.parse(view.dataset.notBefore) : -Infinity;
     const until = view.dataset.notAfter ? Date.parse(view.dataset.notAfter) : Infinity;
-    if (!link && view.dataset.lang === lang && from <= now && now <= until) {
-      // Kept: until app.js has drawn it live, its controls do not take clicks (style.css).
-      document.documentElement.dataset.prerendered = 'kept';
+    if (!link && (view.dataset.langs || '').split(' ').includes(lang) && from <= now && now <= until) {
+      // Kept: until app.js has drawn it live, its controls do not take clicks (style.css). In
+      // another language than the body's, the view waits in a template: the script at the end
+      // of the body puts it in place (the body is hidden until then) and marks it kept.
+      if (lang === view.dataset.lang) {
+        document.documentElement.dataset.prerendered = 'kept';
+      } else {
+        document.documentElement.dataset.prerendered = 'swap';
+        document.documentElement.dataset.prerenderedLang = lang;
+      }
       // Painted: after the first frame once the document is parsed (a task queued from
       // requestAnimationFrame runs after that frame's style, layout and paint).
       globalThis.TLS_LENS_VIEW = new Promise((resolve) => {

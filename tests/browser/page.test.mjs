@@ -165,9 +165,11 @@ test('a. default sample (TLS 1.2 ECDHE-RSA) loads with its 10 steps and no error
 test('a2. the default view is in index.html: painted before any script runs, then drawn again, the same, live', async () => {
   // make wasm drew it into index.html (www/build/prerender.mjs) with this machine's Chromium.
   const html = readFileSync(join(ROOT, 'www', 'index.html'), 'utf8');
-  assert.match(html, /<meta name="tls-lens-prerendered" content="en" data-lang="en" data-not-before="2026-11-29T02:13:06Z" data-not-after="2036-11-26T02:13:06Z">/, 'make wasm did not prerender the default view');
-  // boot.js is inline, allowed by its hash; no other inline script.
-  assert.equal((html.match(/<script>/g) || []).length, 1);
+  assert.match(html, /<meta name="tls-lens-prerendered" content="en zh" data-lang="en" data-langs="en zh" data-not-before="2026-11-29T02:13:06Z" data-not-after="2036-11-26T02:13:06Z">/, 'make wasm did not prerender the default view');
+  // boot.js is inline, allowed by its hash, and so is the script that puts the Chinese view in
+  // place; no other inline script.
+  assert.equal((html.match(/<script>/g) || []).length, 2);
+  assert.equal((html.match(/'sha256-[A-Za-z0-9+/=]+'/g) || []).length, 2);
   assert.doesNotMatch(html, /<script src="boot\.js">/);
   const regions = (p) => p.evaluate(() => {
     const $ = (q) => document.querySelector(q);
@@ -200,24 +202,41 @@ test('a2. the default view is in index.html: painted before any script runs, the
   } finally {
     await off.context.close();
   }
-  // With them: painted (boot.js's mark) before the page draws it live, and live it is the same.
-  const { context, page, pageErrors, consoleErrors } = await openPage();
+  // With them: painted (boot.js's mark) before the page draws it live, and live it is the same,
+  // in English and in Chinese (its view put in place from its template before the first paint;
+  // here the page's module is held back to see it alone).
+  const zhAlone = await blankPage({ locale: 'zh-CN' });
+  let zhStill;
   try {
-    await page.waitForFunction(() => performance.getEntriesByName('tls-lens:live').length > 0);
-    const [painted, live] = await page.evaluate(() => ['tls-lens:painted', 'tls-lens:live'].map((m) => performance.getEntriesByName(m)[0].startTime));
-    assert.ok(painted < live, `painted ${painted} ms, live ${live} ms`);
-    assert.deepEqual(await regions(page), still);
-    assert.equal(await page.evaluate(() => document.documentElement.dataset.prerendered), undefined);
-    assert.deepEqual(pageErrors, []);
-    assert.deepEqual(consoleErrors, []);
+    await zhAlone.page.route('**/app.bundle.js', (r) => r.abort());
+    await zhAlone.page.goto(base);
+    zhStill = await regions(zhAlone.page);
+    assert.match(zhStill.explanation, /客户端/);
+    assert.match(zhStill.status, /字节/);
+    assert.deepEqual(await zhAlone.page.evaluate(() => [document.documentElement.lang, document.title, document.querySelectorAll('template').length, document.querySelectorAll('#summary').length]), ['zh-CN', 'TLS Lens：逐字节解读 TLS 握手', 0, 1]);
+    assert.deepEqual(zhAlone.pageErrors, []);
   } finally {
-    await context.close();
+    await zhAlone.context.close();
+  }
+  for (const [locale, view] of [['en-US', still], ['zh-CN', zhStill]]) {
+    const { context, page, pageErrors, consoleErrors } = await openPage({ locale });
+    try {
+      await page.waitForFunction(() => performance.getEntriesByName('tls-lens:live').length > 0);
+      const [painted, live] = await page.evaluate(() => ['tls-lens:painted', 'tls-lens:live'].map((m) => performance.getEntriesByName(m)[0].startTime));
+      assert.ok(painted < live, `${locale}: painted ${painted} ms, live ${live} ms`);
+      assert.deepEqual(await regions(page), view, locale);
+      assert.equal(await page.evaluate(() => document.documentElement.dataset.prerendered), undefined);
+      assert.deepEqual(pageErrors, []);
+      assert.deepEqual(consoleErrors, []);
+    } finally {
+      await context.close();
+    }
   }
   // Where it is not the view the page will draw, boot.js hides it (the page's module is held
   // back here, so that only boot.js has run): in Chinese, with a permalink, and when a
   // certificate of the sample is no longer valid by the browser's clock.
   // Kept, it takes no clicks until it is live (a language or a step picked before would be lost).
-  for (const [name, opts, hash, time] of [['en', {}, '', null], ['skip link', {}, '#steps', null], ['zh', { locale: 'zh-CN' }, '', null], ['link', {}, '#sample=tls13-rfc8448.hex', null], ['2037', {}, '', new Date('2037-01-01T00:00:00Z')]]) {
+  for (const [name, opts, hash, time] of [['en', {}, '', null], ['skip link', {}, '#steps', null], ['zh', { locale: 'zh-CN' }, '', null], ['link', {}, '#sample=tls13-rfc8448.hex', null], ['zh link', { locale: 'zh-CN' }, '#sample=tls13-rfc8448.hex', null], ['2037', {}, '', new Date('2037-01-01T00:00:00Z')]]) {
     const b = await blankPage(opts);
     try {
       await b.page.route('**/app.bundle.js', (r) => r.abort());
@@ -226,7 +245,7 @@ test('a2. the default view is in index.html: painted before any script runs, the
       const seen = await b.page.evaluate(() => [document.documentElement.dataset.prerendered, ...['#summary', '.workspace', '#lang'].map((q) => getComputedStyle(document.querySelector(q))).map((c) => `${c.visibility} ${c.pointerEvents}`)]);
       const kept = ['kept', 'visible none', 'visible none', 'visible none'];
       const off = ['off', 'hidden auto', 'hidden auto', 'visible auto'];
-      assert.deepEqual(seen, ['en', 'skip link'].includes(name) ? kept : off, name);
+      assert.deepEqual(seen, ['en', 'skip link', 'zh'].includes(name) ? kept : off, name);
     } finally {
       await b.context.close();
     }

@@ -7,10 +7,12 @@
 // Chromium opens page.html (served by `tls-lens serve`), which draws the default sample from
 // pkg/default-en.json as it always does; the body is taken at the next frame after that drawing
 // (`tls-lens:rendered`), i.e. exactly the first frame a reader's browser would show, before the
-// card's field tree and bytes (built after that frame). The regions it filled carry
-// `data-prerendered`; a <meta> tells boot.js the view's language and the dates its
-// certificates are valid between, so that boot.js can hide it when it is not the view the page
-// would draw (another language, a permalink, a certificate not valid by the reader's clock).
+// card's field tree and bytes (built after that frame). It is drawn in each of the page's
+// languages: the English body is the page's body, the Chinese one waits in a <template> that a
+// small inline script at the end of the body puts in place when boot.js chose Chinese. The
+// regions it filled carry `data-prerendered`; a <meta> tells boot.js the views' languages and
+// the dates their certificates are valid between, so that boot.js can hide the view when it is
+// not the one the page would draw (a permalink, a certificate not valid by the reader's clock).
 //
 // Without Chromium (CHROMIUM, else /usr/bin/chromium) or playwright-core, index.html is
 // page.html as it is: the page then draws its first view with its scripts (about 40 ms later
@@ -27,8 +29,18 @@ const ROOT = join(WWW, '..');
 const OUT = join(WWW, 'index.html');
 const CLI = join(ROOT, 'target', 'release', 'tls-lens');
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const LANG = 'en';
+// The body's language first; the others go in templates.
+const LANGS = [['en', 'en-US'], ['zh', 'zh-CN']];
 const template = readFileSync(join(WWW, 'page.html'), 'utf8');
+
+/** JS as an inline script's text, and its hash for the CSP. */
+function inlined(code) {
+  // As the HTML parser will hand it to the CSP check: line breaks as LF (a CRLF checkout would
+  // else not match its hash), and nothing that could end the element early ("</script") or
+  // open an escaped text state ("<!--").
+  const text = code.replace(/\r\n?/g, '\n').replace(/<\/script/gi, '<\\/script').replace(/<!--/g, '<\\!--');
+  return { text, hash: `'sha256-${createHash('sha256').update(text).digest('base64')}'` };
+}
 
 /**
  * boot.js inline, before the stylesheet, allowed by its SHA-256 in the Content-Security-Policy:
@@ -36,18 +48,32 @@ const template = readFileSync(join(WWW, 'page.html'), 'utf8');
  * stylesheet before it is), which held the first paint back by 20-30 ms here
  * (tests/bench/README.md). Inline, it runs as soon as it is parsed.
  */
-function inlineBoot(html) {
-  // As the HTML parser will hand it to the CSP check: line breaks as LF (a CRLF checkout would
-  // else not match its hash), and nothing that could end the element early ("</script") or
-  // open an escaped text state ("<!--").
-  const boot = readFileSync(join(WWW, 'boot.js'), 'utf8').replace(/\r\n?/g, '\n').replace(/<\/script/gi, '<\\/script').replace(/<!--/g, '<\\!--');
-  const hash = `'sha256-${createHash('sha256').update(boot).digest('base64')}'`;
+function inlineBoot(html, extraHashes = []) {
+  const { text: boot, hash } = inlined(readFileSync(join(WWW, 'boot.js'), 'utf8'));
   const tag = '  <script src="boot.js"></script>\n';
   const css = '<link rel="stylesheet" href="style.css">';
   const csp = "script-src 'self'";
   if (!html.includes(tag) || !html.includes(css) || !html.includes(csp)) throw new Error('page.html changed: no boot.js, stylesheet or script-src to inline it by');
-  return html.replace(tag, '').replace(csp, () => `${csp} ${hash}`).replace(css, () => `<script>${boot}</script>\n  ${css}`);
+  return html.replace(tag, '').replace(csp, () => [csp, hash, ...extraHashes].join(' ')).replace(css, () => `<script>${boot}</script>\n  ${css}`);
 }
+
+/**
+ * At the end of the body: when boot.js chose a language whose view waits in a template
+ * (html[data-prerendered=swap], data-prerendered-lang), that view becomes the body before
+ * anything is painted (the body is hidden until then, style.css); the templates go.
+ */
+const SWAP = `(() => {
+  const root = document.documentElement;
+  const view = document.getElementById('tls-lens-prerendered-' + root.dataset.prerenderedLang);
+  if (root.dataset.prerendered === 'swap' && view) {
+    document.body.replaceChildren(view.content);
+    root.lang = view.dataset.htmlLang;
+    document.title = view.dataset.title;
+    root.dataset.prerendered = 'kept';
+  }
+  for (const t of document.querySelectorAll('template[id^="tls-lens-prerendered-"]')) t.remove();
+})();
+`;
 
 function plain(why) {
   writeFileSync(OUT, inlineBoot(template));
@@ -89,7 +115,7 @@ function takeBody() {
   // The page's Content-Security-Policy forbids style attributes in markup.
   const styled = document.body.querySelector('[style]');
   if (styled) throw new Error(`a style attribute in the first view: <${styled.localName} class="${styled.className}">`);
-  return { body: document.body.innerHTML, title: document.title, state: document.body.dataset.state };
+  return { body: document.body.innerHTML, title: document.title, lang: document.documentElement.lang };
 }
 
 async function main() {
@@ -101,8 +127,13 @@ async function main() {
   }
   if (!existsSync(CHROMIUM)) return plain(`no Chromium at ${CHROMIUM}`);
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: make cli first`);
-  const result = JSON.parse(readFileSync(join(WWW, 'pkg', `default-${LANG}.json`), 'utf8'));
-  const { from, until } = validity(result);
+  let from = null;
+  let until = null;
+  for (const [lang] of LANGS) {
+    const v = validity(JSON.parse(readFileSync(join(WWW, 'pkg', `default-${lang}.json`), 'utf8')));
+    if (v.from && (!from || Date.parse(v.from) > Date.parse(from))) from = v.from;
+    if (v.until && (!until || Date.parse(v.until) < Date.parse(until))) until = v.until;
+  }
   const now = Date.now();
   if ((from && Date.parse(from) > now) || (until && Date.parse(until) < now)) {
     // The page would not use the analysis made at build time either (boot.js's timeless).
@@ -126,32 +157,39 @@ async function main() {
       if (i > 100) throw new Error('tls-lens serve did not start');
       await new Promise((r) => setTimeout(r, 50));
     }
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US', colorScheme: 'light' });
-    const page = await context.newPage();
-    const errors = [];
-    page.on('pageerror', (e) => errors.push(String(e)));
-    await page.addInitScript(`(() => {
-      const mark = performance.mark.bind(performance);
-      performance.mark = (name, opts) => {
-        if (name === 'tls-lens:rendered' && !globalThis.__firstView) {
-          globalThis.__firstView = 'pending';
-          requestAnimationFrame(() => {
-            try { globalThis.__firstView = (${takeBody})(); } catch (e) { globalThis.__firstView = { error: String(e) }; }
-          });
-        }
-        return mark(name, opts);
-      };
-    })()`);
-    await page.goto(`${base}page.html?lang=${LANG}`);
-    await page.waitForFunction(() => globalThis.__firstView && globalThis.__firstView !== 'pending', null, { timeout: 30_000 });
-    const view = await page.evaluate(() => globalThis.__firstView);
-    if (view.error) throw new Error(view.error);
-    if (errors.length) throw new Error(`the page failed: ${errors.join('; ')}`);
-    const steps = (view.body.match(/<li [^>]*data-step=/g) || []).length;
-    if (!steps) throw new Error('the first view has no steps');
+    const views = [];
+    for (const [lang, locale] of LANGS) {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale, colorScheme: 'light' });
+      const page = await context.newPage();
+      const errors = [];
+      page.on('pageerror', (e) => errors.push(String(e)));
+      await page.addInitScript(`(() => {
+        const mark = performance.mark.bind(performance);
+        performance.mark = (name, opts) => {
+          if (name === 'tls-lens:rendered' && !globalThis.__firstView) {
+            globalThis.__firstView = 'pending';
+            requestAnimationFrame(() => {
+              try { globalThis.__firstView = (${takeBody})(); } catch (e) { globalThis.__firstView = { error: String(e) }; }
+            });
+          }
+          return mark(name, opts);
+        };
+      })()`);
+      await page.goto(`${base}page.html?lang=${lang}`);
+      await page.waitForFunction(() => globalThis.__firstView && globalThis.__firstView !== 'pending', null, { timeout: 30_000 });
+      const view = await page.evaluate(() => globalThis.__firstView);
+      await context.close();
+      if (view.error) throw new Error(`${lang}: ${view.error}`);
+      if (errors.length) throw new Error(`${lang}: the page failed: ${errors.join('; ')}`);
+      if (!/<li [^>]*data-step=/.test(view.body)) throw new Error(`${lang}: the first view has no steps`);
+      if (/<\/?(template|script)\b/i.test(view.body)) throw new Error(`${lang}: a template or script in the first view`);
+      views.push({ ...view, htmlLang: view.lang, lang });
+    }
+    const steps = (views[0].body.match(/<li [^>]*data-step=/g) || []).length;
 
     const attr = (s) => String(s).replace(/&/g, '&amp;').replace(/"/g, '&quot;');
-    const meta = `<meta name="tls-lens-prerendered" content="${LANG}" data-lang="${LANG}"`
+    const langs = views.map((v) => v.lang).join(' ');
+    const meta = `<meta name="tls-lens-prerendered" content="${langs}" data-lang="${views[0].lang}" data-langs="${langs}"`
       + (from ? ` data-not-before="${attr(from)}"` : '')
       + (until ? ` data-not-after="${attr(until)}"` : '') + '>';
     const open = template.indexOf('<body');
@@ -160,9 +198,12 @@ async function main() {
     const charset = '<meta charset="utf-8">';
     if (open < 0 || close < openEnd || !template.includes(charset)) throw new Error('page.html changed: no <body> or charset to put the view in');
     // The body tag of page.html (its data-state="loading": the page is not ready before app.js runs).
-    const html = inlineBoot((template.slice(0, openEnd) + view.body + template.slice(close)).replace(charset, `${charset}\n  ${meta}`));
+    const swap = inlined(SWAP);
+    const others = views.slice(1).map((v) => `<template id="tls-lens-prerendered-${v.lang}" data-html-lang="${attr(v.htmlLang)}" data-title="${attr(v.title)}">${v.body}</template>\n`).join('');
+    const body = `${views[0].body}\n${others}<script>${swap.text}</script>\n`;
+    const html = inlineBoot((template.slice(0, openEnd) + body + template.slice(close)).replace(charset, `${charset}\n  ${meta}`), [swap.hash]);
     writeFileSync(OUT, html);
-    console.log(`www/index.html: the default sample's first view prerendered (${steps} steps, ${(html.length / 1024).toFixed(0)} KB)`);
+    console.log(`www/index.html: the default sample's first view prerendered in ${langs} (${steps} steps, ${(html.length / 1024).toFixed(0)} KB)`);
   } finally {
     await browser.close();
     server.kill();
