@@ -40,13 +40,26 @@
   // The view drawn at build time (its <meta> comes before this script).
   const view = document.querySelector('meta[name="tls-lens-prerendered"]');
   if (view) {
+    // The other languages' views wait in templates at the end of the body: once the document is
+    // parsed (before a frame shows it: the body is not shown until then, style.css), the one
+    // chosen below takes the body's place, and the templates go.
+    document.addEventListener('readystatechange', () => {
+      const root = document.documentElement;
+      const other = root.dataset.prerendered === 'swap' && document.getElementById(`tls-lens-prerendered-${lang}`);
+      if (other) {
+        document.body.replaceChildren(other.content);
+        root.lang = other.dataset.htmlLang;
+        document.title = other.dataset.title;
+        root.dataset.prerendered = 'kept';
+      }
+      for (const t of document.querySelectorAll('template[id^="tls-lens-prerendered-"]')) t.remove();
+    }, { once: true });
     const now = Date.now();
     const from = view.dataset.notBefore ? Date.parse(view.dataset.notBefore) : -Infinity;
     const until = view.dataset.notAfter ? Date.parse(view.dataset.notAfter) : Infinity;
     if (!link && (view.dataset.langs || '').split(' ').includes(lang) && from <= now && now <= until) {
       // Kept: until app.js has drawn it live, its controls do not take clicks (style.css). In
-      // another language than the body's, the view waits in a template: the script at the end
-      // of the body puts it in place (the body is hidden until then) and marks it kept.
+      // another language than the body's, the view waits in a template (above).
       if (lang === view.dataset.lang) {
         document.documentElement.dataset.prerendered = 'kept';
       } else {

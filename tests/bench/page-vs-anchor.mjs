@@ -9,7 +9,8 @@
 //   frame that shows the default sample: the view prerendered into index.html, see boot.js)
 //   against the anchor page loaded and painted (a mark set the same way after its load event),
 //   in ms after navigation; and their ratio. live: when the page's scripts have drawn that view
-//   again, live (`tls-lens:live`), i.e. when it answers the reader.
+//   again, live (`tls-lens:live`), i.e. when it answers the reader. painted_zh: the same page
+//   opened by a browser whose language is Chinese (zh-CN), its Chinese view.
 // - bytes: what each fetched, gzipped here (level 9) whatever the server sent, so both are
 //   counted alike; TLS Lens's default view, and the default view plus a pasted TLS 1.3 handshake
 //   (RFC 8448) explained.
@@ -53,8 +54,8 @@ async function serve(dir) {
 const median = (v) => { const s = [...v].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
 
 /** One cold load: the gzipped bytes of every response, and the page's `mark` time. */
-async function load(browser, url, mark, then = null) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
+async function load(browser, url, mark, then = null, locale = 'en-US') {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale });
   const page = await context.newPage();
   const bodies = [];
   page.on('response', (r) => bodies.push(r.body().then((b) => gzipSync(b, { level: 9 }).length, () => 0)));
@@ -115,11 +116,12 @@ if (!existsSync(join(ANCHOR, 'index.html'))) {
 const ours = await serve(join(ROOT, 'www'));
 const anchor = await serve(ANCHOR);
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: ['--no-sandbox'] });
-const r = { ours: [], anchor: [] };
+const r = { ours: [], anchor: [], zh: [] };
 try {
   for (let i = 0; i < RUNS; i++) {
     r.anchor.push(await load(browser, anchor.url, 'anchor:painted'));
     r.ours.push(await load(browser, ours.url, 'tls-lens:painted', i === 0 ? pasteAndExplain : null));
+    r.zh.push(await load(browser, ours.url, 'tls-lens:painted', null, 'zh-CN'));
   }
 } finally {
   await browser.close();
@@ -132,6 +134,8 @@ const summary = {
   runs: RUNS,
   painted_ms: { tls_lens: Math.round(median(r.ours.map((x) => x.t))), anchor: Math.round(median(r.anchor.map((x) => x.t))) },
   live_ms: Math.round(median(r.ours.map((x) => x.live))),
+  // The same page opened by a Chinese browser (its view in Chinese; the anchor has none).
+  painted_zh_ms: Math.round(median(r.zh.map((x) => x.t))),
   bytes_gzip_kb: { tls_lens_default_view: kb(median(r.ours.map((x) => x.bytes))), tls_lens_with_pasted_tls13: kb(r.ours[0].withPaste), anchor: kb(median(r.anchor.map((x) => x.bytes))) },
   paste_to_painted_ms: {
     total: Math.round(median(paste.map((x) => x.total))),

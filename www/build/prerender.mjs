@@ -8,8 +8,8 @@
 // pkg/default-en.json as it always does; the body is taken at the next frame after that drawing
 // (`tls-lens:rendered`), i.e. exactly the first frame a reader's browser would show, before the
 // card's field tree and bytes (built after that frame). It is drawn in each of the page's
-// languages: the English body is the page's body, the Chinese one waits in a <template> that a
-// small inline script at the end of the body puts in place when boot.js chose Chinese. The
+// languages: the English body is the page's body, the Chinese one waits in a <template> at its
+// end that boot.js puts in place once the document is parsed when it chose Chinese. The
 // regions it filled carry `data-prerendered`; a <meta> tells boot.js the views' languages and
 // the dates their certificates are valid between, so that boot.js can hide the view when it is
 // not the one the page would draw (a permalink, a certificate not valid by the reader's clock).
@@ -48,32 +48,14 @@ function inlined(code) {
  * stylesheet before it is), which held the first paint back by 20-30 ms here
  * (tests/bench/README.md). Inline, it runs as soon as it is parsed.
  */
-function inlineBoot(html, extraHashes = []) {
+function inlineBoot(html) {
   const { text: boot, hash } = inlined(readFileSync(join(WWW, 'boot.js'), 'utf8'));
   const tag = '  <script src="boot.js"></script>\n';
   const css = '<link rel="stylesheet" href="style.css">';
   const csp = "script-src 'self'";
   if (!html.includes(tag) || !html.includes(css) || !html.includes(csp)) throw new Error('page.html changed: no boot.js, stylesheet or script-src to inline it by');
-  return html.replace(tag, '').replace(csp, () => [csp, hash, ...extraHashes].join(' ')).replace(css, () => `<script>${boot}</script>\n  ${css}`);
+  return html.replace(tag, '').replace(csp, () => `${csp} ${hash}`).replace(css, () => `<script>${boot}</script>\n  ${css}`);
 }
-
-/**
- * At the end of the body: when boot.js chose a language whose view waits in a template
- * (html[data-prerendered=swap], data-prerendered-lang), that view becomes the body before
- * anything is painted (the body is hidden until then, style.css); the templates go.
- */
-const SWAP = `(() => {
-  const root = document.documentElement;
-  const view = document.getElementById('tls-lens-prerendered-' + root.dataset.prerenderedLang);
-  if (root.dataset.prerendered === 'swap' && view) {
-    document.body.replaceChildren(view.content);
-    root.lang = view.dataset.htmlLang;
-    document.title = view.dataset.title;
-    root.dataset.prerendered = 'kept';
-  }
-  for (const t of document.querySelectorAll('template[id^="tls-lens-prerendered-"]')) t.remove();
-})();
-`;
 
 function plain(why) {
   writeFileSync(OUT, inlineBoot(template));
@@ -198,10 +180,11 @@ async function main() {
     const charset = '<meta charset="utf-8">';
     if (open < 0 || close < openEnd || !template.includes(charset)) throw new Error('page.html changed: no <body> or charset to put the view in');
     // The body tag of page.html (its data-state="loading": the page is not ready before app.js runs).
-    const swap = inlined(SWAP);
+    // The other languages' views, for boot.js to put in place (at the end: the body's own view is
+    // parsed and painted first).
     const others = views.slice(1).map((v) => `<template id="tls-lens-prerendered-${v.lang}" data-html-lang="${attr(v.htmlLang)}" data-title="${attr(v.title)}">${v.body}</template>\n`).join('');
-    const body = `${views[0].body}\n${others}<script>${swap.text}</script>\n`;
-    const html = inlineBoot((template.slice(0, openEnd) + body + template.slice(close)).replace(charset, `${charset}\n  ${meta}`), [swap.hash]);
+    const body = `${views[0].body}\n${others}`;
+    const html = inlineBoot((template.slice(0, openEnd) + body + template.slice(close)).replace(charset, `${charset}\n  ${meta}`));
     writeFileSync(OUT, html);
     console.log(`www/index.html: the default sample's first view prerendered in ${langs} (${steps} steps, ${(html.length / 1024).toFixed(0)} KB)`);
   } finally {
