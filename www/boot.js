@@ -53,6 +53,9 @@
         root.dataset.prerendered = 'kept';
       }
       for (const t of document.querySelectorAll('template[id^="tls-lens-prerendered-"]')) t.remove();
+      // The view was drawn with the page's default theme: its control says the chosen one.
+      const control = document.getElementById('theme');
+      if (control && (theme === 'light' || theme === 'dark')) control.value = theme;
     }, { once: true });
     const now = Date.now();
     const from = view.dataset.notBefore ? Date.parse(view.dataset.notBefore) : -Infinity;
@@ -64,7 +67,6 @@
         document.documentElement.dataset.prerendered = 'kept';
       } else {
         document.documentElement.dataset.prerendered = 'swap';
-        document.documentElement.dataset.prerenderedLang = lang;
       }
       // Painted: after the first frame once the document is parsed (a task queued from
       // requestAnimationFrame runs after that frame's style, layout and paint).

@@ -217,6 +217,15 @@ test('a2. the default view is in index.html: painted before any script runs, the
   } finally {
     await zhAlone.context.close();
   }
+  // A chosen theme applies before the first paint, and its control says so.
+  const dark = await blankPage();
+  try {
+    await dark.page.route('**/app.bundle.js', (r) => r.abort());
+    await dark.page.goto(base + '?theme=dark');
+    assert.deepEqual(await dark.page.evaluate(() => [document.documentElement.dataset.theme, document.querySelector('#theme').value, document.documentElement.dataset.prerendered]), ['dark', 'dark', 'kept']);
+  } finally {
+    await dark.context.close();
+  }
   for (const [locale, view] of [['en-US', still], ['zh-CN', zhStill]]) {
     const { context, page, pageErrors, consoleErrors } = await openPage({ locale });
     try {
