@@ -75,7 +75,7 @@ pub fn analyze_with_keys(input: &[u8], opts: &Options) -> (Analysis, Vec<(Option
         connections.push(conn);
     }
     let keylog = (!keys.is_empty()).then(|| {
-        let randoms: std::collections::BTreeSet<&[u8]> = keys.iter().filter(|e| e.label != "RSA").map(|e| e.key.as_slice()).collect();
+        let randoms: std::collections::BTreeSet<&[u8]> = keys.iter().filter(|e| e.by_client_random()).map(|e| e.key.as_slice()).collect();
         if matched.is_empty() && !connections.is_empty() {
             diagnostics.push(model::Diagnostic::warning(0, model::TextRef::new("diag.keylog.unmatched").arg("randoms", randoms.len().to_string()).arg("conns", connections.len().to_string())));
         }
@@ -89,7 +89,7 @@ pub fn analyze_with_keys(input: &[u8], opts: &Options) -> (Analysis, Vec<(Option
     };
     let own = keys
         .into_iter()
-        .filter_map(|e| if e.label == "RSA" { Some((None, e)) } else { owners.iter().find(|(r, _)| *r == e.key).map(|&(_, id)| (Some(id), e)) })
+        .filter_map(|e| if !e.by_client_random() { Some((None, e)) } else { owners.iter().find(|(r, _)| *r == e.key).map(|&(_, id)| (Some(id), e)) })
         .collect();
     let a = Analysis {
         schema: model::SCHEMA,

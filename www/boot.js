@@ -33,10 +33,12 @@
     const p = new URLSearchParams(location.hash.slice(1));
     return p.has('in') || p.has('sample');
   })();
+  const root = document.documentElement;
   // The chosen theme before anything is painted (app.js's applyTheme keeps its control in step).
   let theme = new URLSearchParams(location.search).get('theme');
   try { theme = theme || localStorage.getItem('tls-lens.theme'); } catch { /* storage may be disabled */ }
-  if (theme === 'light' || theme === 'dark') document.documentElement.dataset.theme = theme;
+  if (theme !== 'light' && theme !== 'dark') theme = null;
+  if (theme) root.dataset.theme = theme;
   // The view drawn at build time (its <meta> comes before this script).
   const view = document.querySelector('meta[name="tls-lens-prerendered"]');
   if (view) {
@@ -44,7 +46,6 @@
     // parsed (before a frame shows it: the body is not shown until then, style.css), the one
     // chosen below takes the body's place, and the templates go.
     document.addEventListener('readystatechange', () => {
-      const root = document.documentElement;
       const other = root.dataset.prerendered === 'swap' && document.getElementById(`tls-lens-prerendered-${lang}`);
       if (other) {
         document.body.replaceChildren(other.content);
@@ -55,7 +56,7 @@
       for (const t of document.querySelectorAll('template[id^="tls-lens-prerendered-"]')) t.remove();
       // The view was drawn with the page's default theme: its control says the chosen one.
       const control = document.getElementById('theme');
-      if (control && (theme === 'light' || theme === 'dark')) control.value = theme;
+      if (control && theme) control.value = theme;
     }, { once: true });
     const now = Date.now();
     const from = view.dataset.notBefore ? Date.parse(view.dataset.notBefore) : -Infinity;
@@ -63,11 +64,7 @@
     if (!link && (view.dataset.langs || '').split(' ').includes(lang) && from <= now && now <= until) {
       // Kept: until app.js has drawn it live, its controls do not take clicks (style.css). In
       // another language than the body's, the view waits in a template (above).
-      if (lang === view.dataset.lang) {
-        document.documentElement.dataset.prerendered = 'kept';
-      } else {
-        document.documentElement.dataset.prerendered = 'swap';
-      }
+      root.dataset.prerendered = lang === view.dataset.lang ? 'kept' : 'swap';
       // Painted: after the first frame once the document is parsed (a task queued from
       // requestAnimationFrame runs after that frame's style, layout and paint).
       globalThis.TLS_LENS_VIEW = new Promise((resolve) => {
@@ -79,7 +76,7 @@
         else painted();
       });
     } else {
-      document.documentElement.dataset.prerendered = 'off';
+      root.dataset.prerendered = 'off';
     }
   }
   const startWorker = () => {

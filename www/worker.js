@@ -11,8 +11,9 @@
 // 45% smaller) is loaded first; when an input needs more (it throws NEEDS_FULL), comes with a key
 // log, or is a big capture (listed with 'overview', then explained with 'explainStream': the full
 // core's download is small beside it, and one core holds one copy of it), or for a learner's
-// feature ('diff', 'markdown', 'pcapng', 'asn1'), the full one is loaded and answers from then on. Neither carries the
-// texts: each is given those of the language asked for, fetched once (texts-<lang>.tsv).
+// feature ('diff', 'markdown', 'pcapng', 'asn1'), the full one is loaded and answers from then
+// on. Neither carries the texts: each is given those of the language asked for, fetched once
+// (texts-<lang>.tsv).
 import initLite, { analyze as analyzeLite, setTexts } from './pkg/tls_lens_lite.js';
 import initFull, { analyze, overview, explainStream, diffHellos, markdown, pcapng, asn1, setTexts as setTextsFull } from './pkg/tls_lens.js';
 import { browserLang } from './worker-client.js';

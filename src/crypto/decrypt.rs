@@ -869,22 +869,21 @@ fn verify_finished_in(messages: &[crate::model::Message], hrr: bool, cap: &Captu
         }
         let bytes = msg_bytes(m);
         if m.msg_type == Some(ht::FINISHED) {
-            let (who, secret) = match m.dir {
-                Some(Dir::S2C) => ("server", &secrets.server_handshake),
-                _ => ("client", &secrets.client_handshake),
+            let (dir, who, secret) = match m.dir {
+                Some(Dir::S2C) => (Dir::S2C, "server", &secrets.server_handshake),
+                _ => (Dir::C2S, "client", &secrets.client_handshake),
             };
             if let Some(secret) = secret {
                 let want = tls13::verify_data(hash, secret, &hash.digest(&transcript));
                 let ok = bytes.get(4..) == Some(&want[..]);
-                let dir = if who == "server" { Dir::S2C } else { Dir::C2S };
                 if !checked.iter().any(|c: &Checked| c.dir == dir) {
                     checked.push(Checked { dir, hash: hash.digest(&transcript), transcript: transcript.clone(), verify_data: want.clone() });
                 }
                 // With a PSK there is no CertificateVerify: the transcript ends with
                 // EncryptedExtensions (RFC 8446 §4.4.4).
                 let cv = transcript_types.contains(&ht::CERTIFICATE_VERIFY);
-                let key = match (ok, who, cv) {
-                    (true, "server", false) => "note.finished.ok.server.psk".to_string(),
+                let key = match (ok, dir, cv) {
+                    (true, Dir::S2C, false) => "note.finished.ok.server.psk".to_string(),
                     _ => format!("note.finished.{}.{who}", if ok { "ok" } else { "bad" }),
                 };
                 notes.push((if ok { NoteSeverity::Info } else { NoteSeverity::Danger }, TextRef::new(key)));

@@ -27,6 +27,14 @@ pub struct Entry {
     pub secret: Vec<u8>,
 }
 
+impl Entry {
+    /// Keyed by the ClientHello's random (every label but `RSA`, which is keyed by the start of
+    /// the encrypted pre-master secret).
+    pub fn by_client_random(&self) -> bool {
+        self.label != "RSA"
+    }
+}
+
 fn unhex(s: &str) -> Option<Vec<u8>> {
     if s.len() % 2 != 0 || !s.bytes().all(|c| c.is_ascii_hexdigit()) {
         return None;

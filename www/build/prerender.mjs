@@ -14,9 +14,9 @@
 // the dates their certificates are valid between, so that boot.js can hide the view when it is
 // not the one the page would draw (a permalink, a certificate not valid by the reader's clock).
 //
-// Without Chromium (CHROMIUM, else /usr/bin/chromium) or playwright-core, index.html is
-// page.html as it is: the page then draws its first view with its scripts (about 40 ms later
-// on the development machine, see tests/bench/README.md).
+// Without Chromium (CHROMIUM, else /usr/bin/chromium, and one that starts) or playwright-core,
+// index.html is page.html with boot.js inline: the page then draws its first view with its
+// scripts (about 40 ms later on the development machine, see tests/bench/README.md).
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -68,11 +68,11 @@ const freePort = () => new Promise((ok, bad) => {
   s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => ok(port)); });
 });
 
-/** The dates every certificate of the analysis is valid between (none: no bound). */
-function validity(result) {
+/** The dates every certificate of these analyses is valid between (none: no bound). */
+function validity(results) {
   let from = null;
   let until = null;
-  for (const c of result.connections || []) {
+  for (const c of results.flatMap((r) => r.connections || [])) {
     for (const x of c.certificates || []) {
       if (x.not_before && (from === null || Date.parse(x.not_before) > Date.parse(from))) from = x.not_before;
       if (x.not_after && (until === null || Date.parse(x.not_after) < Date.parse(until))) until = x.not_after;
@@ -109,13 +109,7 @@ async function main() {
   }
   if (!existsSync(CHROMIUM)) return plain(`no Chromium at ${CHROMIUM}`);
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: make cli first`);
-  let from = null;
-  let until = null;
-  for (const [lang] of LANGS) {
-    const v = validity(JSON.parse(readFileSync(join(WWW, 'pkg', `default-${lang}.json`), 'utf8')));
-    if (v.from && (!from || Date.parse(v.from) > Date.parse(from))) from = v.from;
-    if (v.until && (!until || Date.parse(v.until) < Date.parse(until))) until = v.until;
-  }
+  const { from, until } = validity(LANGS.map(([lang]) => JSON.parse(readFileSync(join(WWW, 'pkg', `default-${lang}.json`), 'utf8'))));
   const now = Date.now();
   if ((from && Date.parse(from) > now) || (until && Date.parse(until) < now)) {
     // The page would not use the analysis made at build time either (boot.js's timeless).
