@@ -734,7 +734,7 @@ fn asn1(file: &str, conn: Option<usize>, cert: Option<usize>, keylog: Option<&st
     let res = if json {
         let v: Vec<serde_json::Value> = found
             .iter()
-            .map(|(c, k, x, nodes, err, _)| serde_json::json!({"connection": c, "certificate": k, "offset": x.span.offset, "subject": x.subject, "nodes": nodes, "error": err.as_ref().map(|(o, e)| serde_json::json!({"offset": o, "message": e}))}))
+            .map(|(c, k, x, nodes, err, _)| serde_json::json!({"connection": c, "certificate": k, "offset": x.span.offset, "subject": x.subject, "nodes": nodes, "error": err}))
             .collect();
         serde_json::to_writer_pretty(&mut out, &v).map_err(std::io::Error::other).and_then(|_| writeln!(out))
     } else {
@@ -742,8 +742,8 @@ fn asn1(file: &str, conn: Option<usize>, cert: Option<usize>, keylog: Option<&st
         for (c, k, x, nodes, err, len) in &found {
             text.push(format!("Connection #{c}, certificate {k}: {} ({len} bytes of DER at offset {} of the connection)", x.subject, x.span.offset));
             lines(&mut text, nodes, 0);
-            if let Some((o, e)) = err {
-                text.push(format!("  error at byte {o}: {e}"));
+            if let Some(p) = err {
+                text.push(format!("  error at byte {}: {}", p.offset, p.message));
             }
             text.push(String::new());
         }

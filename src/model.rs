@@ -179,9 +179,44 @@ pub struct Field {
     pub value_ref: Option<TextRef>,
 }
 
+/// A field's value as a parser gives it: words that read the same in every language (numbers,
+/// names, hex, the peer's strings), or a text of the tables, written in the output language.
+#[derive(Clone, Debug)]
+pub enum Value {
+    Plain(String),
+    Says(TextRef),
+}
+
+impl From<String> for Value {
+    fn from(s: String) -> Self {
+        Value::Plain(s)
+    }
+}
+
+impl From<&str> for Value {
+    fn from(s: &str) -> Self {
+        Value::Plain(s.to_string())
+    }
+}
+
+impl From<&String> for Value {
+    fn from(s: &String) -> Self {
+        Value::Plain(s.clone())
+    }
+}
+
+impl From<TextRef> for Value {
+    fn from(r: TextRef) -> Self {
+        Value::Says(r)
+    }
+}
+
 impl Field {
-    pub fn new(name: impl Into<String>, value: impl Into<String>, span: Span) -> Self {
-        Field { name: name.into(), value: value.into(), span, ..Default::default() }
+    pub fn new(name: impl Into<String>, value: impl Into<Value>, span: Span) -> Self {
+        match value.into() {
+            Value::Plain(value) => Field { name: name.into(), value, span, ..Default::default() },
+            Value::Says(r) => Field::says(name, r, span),
+        }
     }
     pub fn note(mut self, key: impl Into<String>) -> Self {
         self.note_ref = Some(TextRef::new(key));

@@ -29,12 +29,8 @@ impl ReadError {
 }
 
 /// "1 byte", "2 bytes".
-pub fn nbytes(n: usize) -> String {
-    if n == 1 {
-        "1 byte".into()
-    } else {
-        format!("{n} bytes")
-    }
+pub fn nbytes(n: usize) -> crate::model::Value {
+    bytes_value(n).into()
 }
 
 /// Lowercase hex of `b`.
@@ -48,12 +44,12 @@ pub fn hexs(b: &[u8]) -> String {
     s
 }
 
-/// Hex, shortened in the middle for long values.
-pub fn hex_short(b: &[u8]) -> String {
+/// Hex, shortened in the middle for long values (with their size, in the output language).
+pub fn hex_short(b: &[u8]) -> crate::model::Value {
     if b.len() <= 40 {
-        hexs(b)
+        hexs(b).into()
     } else {
-        format!("{}…{} ({} bytes)", hexs(&b[..16]), hexs(&b[b.len() - 8..]), b.len())
+        TextRef::new("word.value.hex_long").arg("head", hexs(&b[..16])).arg("tail", hexs(&b[b.len() - 8..])).arg("n", b.len().to_string()).into()
     }
 }
 

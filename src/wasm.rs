@@ -63,23 +63,18 @@ pub fn markdown_js(input: &[u8], lang: &str, keylog: Option<String>, fields: boo
 }
 
 /// A certificate's DER as its ASN.1 tree, for the page's *DER / ASN.1* view:
-/// `{"nodes": [...], "error": {"offset", "message"} | null}` (offsets within `der`). Only in the
+/// `{"nodes": [...], "error": {"offset", "code", ..., "message"} | null}` (offsets within `der`). Only in the
 /// full core: the lite one, on the page's first path, stays without it.
 #[cfg(feature = "full")]
 #[wasm_bindgen(js_name = asn1)]
 pub fn asn1_js(der: &[u8]) -> Result<JsValue, JsError> {
-    let (nodes, err) = crate::x509::asn1::parse(der);
+    let (nodes, error) = crate::x509::asn1::parse(der);
     #[derive(Serialize)]
     struct Tree {
         nodes: Vec<crate::x509::asn1::Node>,
-        error: Option<Problem>,
+        error: Option<crate::x509::asn1::Problem>,
     }
-    #[derive(Serialize)]
-    struct Problem {
-        offset: usize,
-        message: String,
-    }
-    to_js(&Tree { nodes, error: err.map(|(offset, message)| Problem { offset, message }) })
+    to_js(&Tree { nodes, error })
 }
 
 /// The input's connections (or, with `stream`, one: tcp.stream, or udp.stream when `transport`

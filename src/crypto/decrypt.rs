@@ -228,6 +228,8 @@ pub struct Decryptor<'k> {
     app: [(u64, Option<String>); 2],
     /// (record offset, plaintext length) of the application data opened.
     app_plain: Vec<(usize, usize)>,
+    /// The same for TLS 1.3 records that held handshake bytes.
+    hs_plain: Vec<(usize, usize)>,
 }
 
 enum State {
@@ -276,7 +278,7 @@ struct Tls12 {
 
 impl<'k> Decryptor<'k> {
     pub fn new(entries: &'k [Entry]) -> Self {
-        Decryptor { entries, state: State::Waiting, early: Vec::new(), notes: Vec::new(), opened: 0, failed: 0, handshake: 0, app: [(0, None), (0, None)], app_plain: Vec::new() }
+        Decryptor { entries, state: State::Waiting, early: Vec::new(), notes: Vec::new(), opened: 0, failed: 0, handshake: 0, app: [(0, None), (0, None)], app_plain: Vec::new(), hs_plain: Vec::new() }
     }
 
     /// Decide, once the ServerHello is known, whether and how this connection can be opened.
@@ -367,6 +369,7 @@ impl<'k> Decryptor<'k> {
             ct::HANDSHAKE | ct::ALERT if !content.is_empty() => {
                 if inner == ct::HANDSHAKE {
                     self.handshake += 1;
+                    self.hs_plain.push((r.header.offset, content.len()));
                 }
                 Some(Opened { at: r.span().end(), dir, content_type: inner, content: content.to_vec() })
             }
@@ -479,6 +482,7 @@ impl<'k> Decryptor<'k> {
             return notes;
         }
         tls.app_plain = self.app_plain.iter().map(|&(o, l)| (map.at(o), l)).collect();
+        tls.hs_plain = self.hs_plain.iter().map(|&(o, l)| (map.at(o), l)).collect();
         match self.state {
             State::Tls13(t) => {
                 outcome_notes(&mut notes, TextRef::new("note.decrypt.ok"), self.opened, self.failed, self.handshake, &self.app, t.suite_id);
@@ -851,6 +855,9 @@ fn verify_finished_in(messages: &[crate::model::Message], hrr: bool, cap: &Captu
     let mut transcript_types: Vec<HandshakeType> = Vec::new();
     let mut first_hello = hrr;
     let mut server_done = false;
+    // The client's Certificate and CertificateVerify after the server's Finished, which its
+    // own Finished covers too (RFC 8446 §4.4.4).
+    let (mut client_cert, mut client_cv) = (false, false);
     let hs: Vec<&crate::model::Message> = messages.iter().filter(|m| m.content_type == ct::HANDSHAKE && !m.encrypted).collect();
     // A QUIC client that got a Retry sends its ClientHello again: the transcript starts at the
     // last ClientHello before the server's first message (with an HRR, at the first one).
@@ -884,6 +891,8 @@ fn verify_finished_in(messages: &[crate::model::Message], hrr: bool, cap: &Captu
                 let cv = transcript_types.contains(&ht::CERTIFICATE_VERIFY);
                 let key = match (ok, dir, cv) {
                     (true, Dir::S2C, false) => "note.finished.ok.server.psk".to_string(),
+                    // No CertificateVerify after the client's Certificate: it was empty (§4.4.3).
+                    (true, Dir::C2S, _) if client_cert => format!("note.finished.ok.client.{}", if client_cv { "auth" } else { "auth_empty" }),
                     _ => format!("note.finished.{}.{who}", if ok { "ok" } else { "bad" }),
                 };
                 notes.push((if ok { NoteSeverity::Info } else { NoteSeverity::Danger }, TextRef::new(key)));
@@ -895,6 +904,10 @@ fn verify_finished_in(messages: &[crate::model::Message], hrr: bool, cap: &Captu
         }
         if let Some(t) = m.msg_type {
             transcript_types.push(t);
+            if server_done && m.dir == Some(Dir::C2S) {
+                client_cert |= t == ht::CERTIFICATE || t == ht::COMPRESSED_CERTIFICATE;
+                client_cv |= t == ht::CERTIFICATE_VERIFY;
+            }
         }
         if first_hello && m.msg_type == Some(ht::CLIENT_HELLO) {
             // ClientHello1 is replaced by a synthetic message_hash message.

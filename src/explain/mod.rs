@@ -155,7 +155,9 @@ fn fill(lang: Lang, key: &str, args: &[(&'static str, String)], value: Option<&s
         let name = &after[..j];
         let arg = args.iter().find(|(k, _)| *k == name).map(|(_, v)| v.as_str());
         match (arg, name) {
-            (Some(v), _) => match v.strip_prefix('@') {
+            // "@key" names a text of the tables; anything else (an SNI or a log line that starts
+            // with "@") is written as it is.
+            (Some(v), _) => match v.strip_prefix('@').filter(|sub| known(sub)) {
                 Some(sub) if depth > 0 => out.push_str(&fill(lang, sub, args, value, depth - 1)),
                 Some(sub) => out.push_str(lookup(lang, sub).or_else(|| lookup(Lang::En, sub)).unwrap_or(v)),
                 None => out.push_str(v),
@@ -287,6 +289,12 @@ pub fn connection(id: usize, cap: &Capture, mut tls: TlsConnection, hs: Handshak
     let opened_encrypted: Vec<usize> = messages.iter().zip(&opened_alerts).filter(|(_, o)| o.is_some()).filter_map(|(m, _)| m.alert).filter(|&k| tls.alerts.get(k).is_some_and(|a| a.encrypted)).collect();
     // The client proved its certificate's key by a CertificateVerify (plaintext or decrypted).
     let client_signed = messages.iter().any(|m| m.msg_type == Some(ht::CERTIFICATE_VERIFY) && m.dir == Some(Dir::C2S) && !m.encrypted);
+    let client_cert = messages.iter().any(|m| matches!(m.msg_type, Some(ht::CERTIFICATE | ht::COMPRESSED_CERTIFICATE)) && m.dir == Some(Dir::C2S) && !m.encrypted);
+    walk.client_answer = match (client_signed, client_cert) {
+        (true, _) => "auth",
+        (false, true) => "empty",
+        _ => "unknown",
+    };
     for (i, m) in messages.iter_mut().enumerate() {
         if opts.summary_only {
             m.fields = Vec::new();
@@ -294,6 +302,7 @@ pub fn connection(id: usize, cap: &Capture, mut tls: TlsConnection, hs: Handshak
         }
         walk.opened = opened[i].is_some();
         walk.plain = tls.app_plain.iter().find(|&&(o, _)| o == m.span.offset).map(|&(_, l)| l);
+        walk.more = tls.hs_plain.iter().find(|&&(o, _)| o == m.span.offset).map(|&(_, l)| l);
         (walk.inner, walk.inner_name) = opened[i].clone().unwrap_or_default();
         walk.opened_alert = None;
         if walk.opened && m.content_type == ct::ALERT {
@@ -381,6 +390,14 @@ struct Walk {
     early13: usize,
     /// The plaintext length of the application data record at hand, when a key log opened it.
     plain: Option<usize>,
+    /// The handshake plaintext length of the TLS 1.3 record at hand, when a key log opened it.
+    more: Option<usize>,
+    /// The last handshake message each side's opened records began (c2s, s2c): a record that
+    /// begins none holds more of it.
+    last_inner: [String; 2],
+    /// What the client answered a TLS 1.3 CertificateRequest with, as far as the input shows:
+    /// "auth" (a CertificateVerify), "empty" (a Certificate without one), "unknown".
+    client_answer: &'static str,
     /// The alert a key log found inside the encrypted alert record at hand.
     opened_alert: Option<String>,
     /// Each side's Finished has been sent (c2s, s2c): in plaintext or decrypted, or in TLS
@@ -742,11 +759,22 @@ fn texts(m: &Message, tls: &TlsConnection, hs: &Handshake, s: &Summary, w: &mut 
                 Some(Dir::S2C) if !seen(Dir::S2C, ht::FINISHED) => "handshake",
                 _ => "application",
             };
+            let keys = match epoch {
+                "early" => "@word.keys13.early".to_string(),
+                e => format!("@word.keys13.{e}.{}", side(m.dir)),
+            };
+            if w.opened && w.inner.is_some() {
+                w.last_inner[k] = w.inner_name.clone();
+            }
+            // Opened, but it begins no message: more of the one an earlier record began (a
+            // handshake message may span records, RFC 8446 §5.1).
+            if let (false, Some(p), false) = (w.opened, w.more, w.last_inner[k].is_empty()) {
+                return (
+                    TextRef::new("msg.EncryptedRecord.title.continued").arg("inner", w.last_inner[k].clone()),
+                    TextRef::new("msg.EncryptedRecord.explain.continued").arg("len", len).arg("plain", p.to_string()).arg("inner", w.last_inner[k].clone()).arg("keys", keys).arg("s_from", key_source(hs, epoch)),
+                );
+            }
             if w.opened {
-                let keys = match epoch {
-                    "early" => "@word.keys13.early".to_string(),
-                    e => format!("@word.keys13.{e}.{}", side(m.dir)),
-                };
                 return (
                     TextRef::new("msg.EncryptedRecord.title.opened").arg("inner", w.inner_name.clone()),
                     TextRef::new("msg.EncryptedRecord.explain.opened").arg("len", len).arg("inner", w.inner_name.clone()).arg("keys", keys).arg("s_from", key_source(hs, epoch)),
@@ -908,7 +936,7 @@ fn texts(m: &Message, tls: &TlsConnection, hs: &Handshake, s: &Summary, w: &mut 
                     .arg("s_hint", if t.lifetime == 0 { "@msg.NewSessionTicket.s.no_hint" } else { "@msg.NewSessionTicket.s.hint" }),
             )
         }
-        (ct::HANDSHAKE, Some(ht::CERTIFICATE_REQUEST), false) if tls13 => (TextRef::new("msg.CertificateRequest.title"), TextRef::new("msg.CertificateRequest.explain.tls13")),
+        (ct::HANDSHAKE, Some(ht::CERTIFICATE_REQUEST), false) if tls13 => (TextRef::new("msg.CertificateRequest.title"), TextRef::new("msg.CertificateRequest.explain.tls13").arg("s_answer", format!("@msg.CertificateRequest.s.answer13.{}", w.client_answer))),
         (ct::HANDSHAKE, Some(ht::CERTIFICATE_REQUEST), false) if f.cert_request.is_some() => {
             // TLS 1.0–1.2 (RFC 2246 / 4346 / 5246 §7.4.4): certificate types, (1.2) signature
             // schemes, CA names. RFC 2246 requires at least one CA name; 4346 and 5246 let an
@@ -1504,7 +1532,8 @@ fn client_hello_texts(tls: &TlsConnection, hs: &Handshake, w: &mut Walk) -> (Tex
         })
         .arg("version", hs.version.map(registry::version_name).unwrap_or_default())
         .arg("s_reneg", if tls13 {
-            String::new()
+            // Counted out of the suites, though renegotiation is a TLS 1.2 matter.
+            opt(ch.cipher_suites.contains(&suite::EMPTY_RENEGOTIATION_INFO_SCSV), "msg.ClientHello.s.reneg_scsv13")
         } else if sent(ext::RENEGOTIATION_INFO) {
             "@msg.ClientHello.s.reneg_ext".to_string()
         } else if ch.cipher_suites.contains(&suite::EMPTY_RENEGOTIATION_INFO_SCSV) {
@@ -1933,6 +1962,9 @@ mod tests {
         let r = TextRef::new("msg.Alert.title").arg("name", "close_notify");
         assert_eq!(render(Lang::En, &r, None), "Alert: close_notify");
         assert_eq!(render(Lang::En, &TextRef::new("no.such.key"), None), "no.such.key");
+        // A peer's string that starts with "@" is its own words, not a key of the tables.
+        let r = TextRef::new("msg.Alert.title").arg("name", "@tls-lens.example");
+        assert_eq!(render(Lang::En, &r, None), "Alert: @tls-lens.example");
     }
 }
 
@@ -1973,8 +2005,9 @@ mod table_tests {
         for (k, v) in en::TEXTS {
             let z = lookup(Lang::Zh, k).unwrap_or_default();
             assert_eq!(placeholders(v), placeholders(z), "placeholders differ for {k}");
-            let only_placeholders = placeholders(v).iter().fold(v.to_string(), |t, p| t.replace(&format!("{{{p}}}"), "")).trim().is_empty();
-            if !only_placeholders {
+            // A text of placeholders and punctuation ("{v} ({size})") has no words to translate.
+            let words = placeholders(v).iter().fold(v.to_string(), |t, p| t.replace(&format!("{{{p}}}"), "")).chars().any(|c| c.is_ascii_alphabetic());
+            if words {
                 assert!(z.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "zh text for {k} has no Chinese: {z}");
             }
         }

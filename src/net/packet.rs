@@ -175,13 +175,29 @@ fn transport(proto: u8, src: IpAddr, dst: IpAddr, d: &[u8]) -> Decoded<'_> {
             (Some(sp), Some(dp)) if d.len() >= 8 => Decoded::Udp { src: (src, sp), dst: (dst, dp), payload: &d[8..] },
             _ => Decoded::Other("udp"),
         },
-        _ => Decoded::Other("neither TCP nor UDP"),
+        _ => Decoded::Other("not_tcp_udp"),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every reason a packet is passed over names a text of the tables (diag.why.<code>): the
+    /// codes are read from this file.
+    #[cfg(feature = "texts")]
+    #[test]
+    fn every_reason_has_a_text() {
+        let src = include_str!("packet.rs");
+        let codes: Vec<&str> = src.split("Decoded::Other(\"").skip(1).filter_map(|s| s.split('"').next()).collect();
+        assert!(codes.len() > 15, "{codes:?}");
+        for code in codes {
+            let key = format!("diag.why.{code}");
+            for lang in [crate::explain::Lang::En, crate::explain::Lang::Zh] {
+                assert_ne!(crate::explain::render(lang, &crate::model::TextRef::new(key.clone()), None), key, "{key}");
+            }
+        }
+    }
 
     /// Ethernet + 802.1Q + IPv4 + TCP with 4 payload bytes.
     fn frame() -> Vec<u8> {

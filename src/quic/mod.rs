@@ -17,10 +17,10 @@ use crate::input::keylog::Entry;
 use crate::crypto::quic::{self as qc, PacketKeys, Version};
 use crate::crypto::tls13::Suite;
 use crate::input::{Capture, ChunkIn};
-use crate::model::{Diagnostic, Dir, Field, Message, NoteSeverity, QuicPacket, QuicSummary, Span, TextRef};
+use crate::model::{Diagnostic, Dir, Field, Message, NoteSeverity, QuicPacket, QuicSummary, Span, TextRef, Value};
 use crate::net::{Datagram, UdpFlow};
 use crate::reader::{varint, ReadError, ReadResult, Reader};
-use crate::reader::{hexs, nbytes};
+use crate::reader::{bytes_value, hexs};
 
 
 /// The UDP flows of a capture as connections (QUIC when a packet opens, DTLS), after its TCP
@@ -382,7 +382,7 @@ impl<'a> Walk<'a> {
             }
         }
         let (len, lspan) = varint(&mut r, "length")?;
-        fields.push(Field::new("length", format!("{} (packet number and payload)", nbytes(len as usize)), lspan).note("field.quic.length"));
+        fields.push(Field::new("length", TextRef::new("word.value.quic_length").with("size", bytes_value(usize::try_from(len).unwrap_or(usize::MAX))), lspan).note("field.quic.length"));
         let pn_at = r.pos() - base;
         let mut end = pn_at.saturating_add(usize::try_from(len).unwrap_or(usize::MAX));
         if end > bytes.len() {
@@ -430,14 +430,14 @@ impl<'a> Walk<'a> {
         }
         let verdict = match (version, self.client_dcids.first()) {
             (Some(v), Some(odcid)) => match qc::retry_tag_ok(&v, odcid, bytes) {
-                Some(true) => "verified with the client's original DCID",
-                Some(false) => "does not verify with the client's original DCID",
-                None => "not checked (no known Retry key for this version)",
+                Some(true) => "word.value.retry_tag.ok",
+                Some(false) => "word.value.retry_tag.bad",
+                None => "word.value.retry_tag.no_key",
             },
-            _ => "not checked (no client Initial before it)",
+            _ => "word.value.retry_tag.no_initial",
         };
         if let Ok((_, s)) = r.take(16, "retry integrity tag") {
-            fields.push(Field::new("retry integrity tag", verdict, s).note("field.quic.retry_tag"));
+            fields.push(Field::new("retry integrity tag", TextRef::new(verdict), s).note("field.quic.retry_tag"));
         }
     }
 
@@ -521,7 +521,7 @@ impl<'a> Walk<'a> {
         info.keys = Some(label.to_string());
         // The first byte's protected bits, now readable.
         if let Some(fb) = fields.first_mut() {
-            fb.value = format!("0x{first:02x} (0x{:02x} on the wire)", h.first);
+            fb.value_ref = Some(TextRef::new("word.value.on_the_wire").arg("v", format!("0x{first:02x}")).arg("wire", format!("0x{:02x}", h.first)));
             let fspan = fb.span;
             if h.long {
                 fb.children.push(Field::new("reserved bits", format!("{}{}", (first >> 3) & 1, (first >> 2) & 1), fspan).note("field.quic.reserved_bits"));
@@ -529,15 +529,15 @@ impl<'a> Walk<'a> {
                 fb.children.push(Field::new("reserved bits", format!("{}{}", (first >> 4) & 1, (first >> 3) & 1), fspan).note("field.quic.reserved_bits"));
                 fb.children.push(Field::new("key phase", format!("{}", (first >> 2) & 1), fspan).note("field.quic.key_phase"));
             }
-            fb.children.push(Field::new("packet number length", format!("{} ({})", first & 3, nbytes(pn_len)), fspan).note("field.quic.pn_length"));
+            fb.children.push(Field::new("packet number length", TextRef::new("word.value.code_size").arg("v", (first & 3).to_string()).with("size", bytes_value(pn_len)), fspan).note("field.quic.pn_length"));
         }
         let pn_span = Span::new(base + h.pn_at, pn_len);
         let wire = &pkt[h.pn_at..h.pn_at + pn_len];
         fields.push(
-            Field::new("packet number", format!("{pn} (sent as 0x{truncated:0w$x}, 0x{} on the wire)", hexs(wire), w = pn_len * 2), pn_span).note("field.quic.packet_number"),
+            Field::new("packet number", TextRef::new("word.value.quic_pn").arg("pn", pn.to_string()).arg("sent", format!("0x{truncated:0w$x}", w = pn_len * 2)).arg("wire", format!("0x{}", hexs(wire))), pn_span).note("field.quic.packet_number"),
         );
         let payload_span = Span::new(base + h.pn_at + pn_len, pkt.len() - h.pn_at - pn_len);
-        fields.push(Field::new("protected payload", format!("{} of frames + 16-byte tag", nbytes(plain.len())), payload_span).note("field.quic.payload"));
+        fields.push(Field::new("protected payload", TextRef::new("word.value.quic_payload").with("size", bytes_value(plain.len())), payload_span).note("field.quic.payload"));
         // How the keys came about, step by step, computed for this packet.
         let mut steps = Vec::new();
         let at0 = Span::new(base, 0);
@@ -559,8 +559,8 @@ impl<'a> Walk<'a> {
         steps.push(Field::new("sample", hexs(sample), sample_span).note("field.quic.sample"));
         steps.push(Field::new("mask", hexs(&mask), sample_span).note("field.quic.mask"));
         steps.push(Field::new("nonce", hexs(&crate::crypto::prim::nonce(&keys.iv, pn)), pn_span).note("field.quic.nonce"));
-        steps.push(Field::new("AEAD", format!("{}: tag verified", aead_name(keys.suite)), payload_span).note("field.quic.aead"));
-        fields.push(Field::new("packet protection", format!("{} keys", level_name(level, label)), Span::new(base, pkt.len())).note(format!("field.quic.protection.{}", level.packet_type())).with_children(steps));
+        steps.push(Field::new("AEAD", TextRef::new("word.value.tag_verified").arg("aead", aead_name(keys.suite)), payload_span).note("field.quic.aead"));
+        fields.push(Field::new("packet protection", level_keys(level, label), Span::new(base, pkt.len())).note(format!("field.quic.protection.{}", level.packet_type())).with_children(steps));
         // The decrypted frames.
         let fbase = self.push(dg.dir, &plain, dg.frame, Some("quic-frames"));
         let fspan = Span::new(fbase, plain.len());
@@ -676,10 +676,11 @@ impl<'a> Walk<'a> {
     }
 }
 
-fn level_name(l: Level, label: &str) -> String {
+/// Which keys protect a packet of level `l`, and where they came from.
+fn level_keys(l: Level, label: &str) -> TextRef {
     match l {
-        Level::Initial => "Initial (derived from the client's Destination Connection ID)".into(),
-        _ => format!("{} (from the key log's {label})", packet_name(l.packet_type()).trim_start_matches("QUIC ")),
+        Level::Initial => TextRef::new("word.value.quic_keys_initial"),
+        _ => TextRef::new("word.value.quic_keys_log").arg("level", packet_name(l.packet_type()).trim_start_matches("QUIC ")).arg("label", label),
     }
 }
 
@@ -768,7 +769,7 @@ fn frames(r: &mut Reader, out: &mut Vec<Field>, names: &mut Vec<String>, crypto:
             kids.push(Field::new(what, x.to_string(), s).note(note));
             Ok(x)
         };
-        let mut value = String::new();
+        let mut value = Value::Plain(String::new());
         match t {
             0x01 | 0x1e => {}
             0x02 | 0x03 => {
@@ -776,7 +777,7 @@ fn frames(r: &mut Reader, out: &mut Vec<Field>, names: &mut Vec<String>, crypto:
                 v(r, "ACK delay", "field.quic.ack.delay", &mut kids)?;
                 let count = v(r, "ACK range count", "field.quic.ack.range_count", &mut kids)?;
                 let first = v(r, "first ACK range", "field.quic.ack.first_range", &mut kids)?;
-                value = format!("{}..={largest}", largest.saturating_sub(first));
+                value = format!("{}..={largest}", largest.saturating_sub(first)).into();
                 for _ in 0..count.min(256) {
                     v(r, "gap", "field.quic.ack.gap", &mut kids)?;
                     v(r, "ACK range length", "field.quic.ack.range", &mut kids)?;
@@ -801,8 +802,8 @@ fn frames(r: &mut Reader, out: &mut Vec<Field>, names: &mut Vec<String>, crypto:
                 let (len, ls) = varint(r, "length")?;
                 kids.push(Field::says("length", crate::reader::bytes_value(len as usize), ls).note("field.quic.crypto.length"));
                 let (data, ds) = r.take(usize::try_from(len).unwrap_or(usize::MAX), "crypto data")?;
-                kids.push(Field::new("crypto data", format!("bytes {off}..{} of the TLS handshake stream", off + len), ds).note("field.quic.crypto.data"));
-                value = format!("offset {off}, {}", nbytes(len as usize));
+                kids.push(Field::new("crypto data", TextRef::new("word.value.crypto_range").arg("from", off.to_string()).arg("to", off.saturating_add(len).to_string()), ds).note("field.quic.crypto.data"));
+                value = TextRef::new("word.value.crypto_frame").arg("off", off.to_string()).with("size", bytes_value(data.len())).into();
                 crypto.push((off, data.to_vec(), ds));
             }
             0x07 => {
@@ -821,12 +822,12 @@ fn frames(r: &mut Reader, out: &mut Vec<Field>, names: &mut Vec<String>, crypto:
                 } else {
                     r.rest()
                 };
-                kids.push(Field::new("stream data", format!("{} at offset {off}{}", nbytes(data.0.len()), if t & 1 != 0 { ", FIN" } else { "" }), data.1).note("field.quic.stream.data"));
-                value = format!("stream {id}, {}", nbytes(data.0.len()));
+                kids.push(Field::new("stream data", TextRef::new(if t & 1 != 0 { "word.value.stream_data_fin" } else { "word.value.stream_data" }).arg("off", off.to_string()).with("size", bytes_value(data.0.len())), data.1).note("field.quic.stream.data"));
+                value = TextRef::new("word.value.stream_frame").arg("id", id.to_string()).with("size", bytes_value(data.0.len())).into();
             }
             0x10 | 0x12 | 0x13 | 0x14 | 0x16 | 0x17 => {
                 let x = v(r, "maximum", "field.quic.limit", &mut kids)?;
-                value = x.to_string();
+                value = x.to_string().into();
             }
             0x11 | 0x15 => {
                 v(r, "stream ID", "field.quic.stream_id", &mut kids)?;
@@ -853,16 +854,19 @@ fn frames(r: &mut Reader, out: &mut Vec<Field>, names: &mut Vec<String>, crypto:
                 let code = v(r, "error code", if t == 0x1c { "field.quic.close.transport" } else { "field.quic.app_error" }, &mut kids)?;
                 if t == 0x1c {
                     v(r, "frame type", "field.quic.close.frame_type", &mut kids)?;
-                    value = transport_error(code);
+                    value = transport_error(code).into();
                 } else {
-                    value = format!("application error {code}");
+                    value = TextRef::new("word.value.app_error").arg("code", code.to_string()).into();
                 }
                 let (len, ls) = varint(r, "reason phrase length")?;
                 kids.push(Field::says("reason phrase length", crate::reader::bytes_value(len as usize), ls).note("field.quic.close.reason"));
                 let (p, s) = r.take(usize::try_from(len).unwrap_or(usize::MAX), "reason phrase")?;
                 let reason = String::from_utf8_lossy(p).into_owned();
                 if !reason.is_empty() {
-                    value = format!("{value}: {reason}");
+                    value = match value {
+                        Value::Plain(v) => format!("{v}: {reason}").into(),
+                        Value::Says(r) => TextRef::new("word.value.with_reason").with("what", r).arg("reason", reason.clone()).into(),
+                    };
                 }
                 kids.push(Field::new("reason phrase", reason, s).note("field.quic.close.reason"));
             }
@@ -879,7 +883,7 @@ fn frames(r: &mut Reader, out: &mut Vec<Field>, names: &mut Vec<String>, crypto:
             _ => {
                 let (rest, s) = r.rest();
                 names.push(format!("unknown 0x{t:x}"));
-                out.push(Field::new(format!("frame 0x{t:x}"), format!("unknown frame type; {} not parsed", nbytes(rest.len())), Span::new(start, r.pos() - start)).note("field.quic.frame.unknown").with_children(vec![
+                out.push(Field::new(format!("frame 0x{t:x}"), TextRef::new("word.value.unknown_frame").with("size", bytes_value(rest.len())), Span::new(start, r.pos() - start)).note("field.quic.frame.unknown").with_children(vec![
                     Field::new("frame type", format!("0x{t:x}"), ts).note("field.quic.frame_type"),
                     Field::says("rest", crate::reader::bytes_value(rest.len()), s).note("field.quic.frame.unparsed"),
                 ]));

@@ -5,7 +5,7 @@
 //! struct { ExtensionType extension_type; opaque extension_data<0..2^16-1>; } Extension;
 //! ```
 
-use crate::model::{Field, Fields, Span, TextRef};
+use crate::model::{Field, Fields, Span, TextRef, Value as FieldValue};
 use crate::reader::{ReadError, ReadResult, Reader};
 use crate::registry::{self, ext, is_grease};
 use crate::code::{ExtensionType, NamedGroup, SignatureScheme};
@@ -67,7 +67,7 @@ pub fn parse_list(r: &mut Reader, out: &mut Fields, ctx: ExtCtx, facts: &mut Ext
         }
         Ok(())
     })();
-    out.add(|| Field::new("extensions", format!("{n} extension(s)"), span).note(note).with_children(kids));
+    out.add(|| Field::new("extensions", TextRef::new("word.value.extensions").arg("n", n.to_string()), span).note(note).with_children(kids));
     res
 }
 
@@ -80,9 +80,12 @@ struct Value {
 }
 
 impl Value {
-    fn set(&mut self, f: impl FnOnce() -> String) {
+    fn set<V: Into<FieldValue>>(&mut self, f: impl FnOnce() -> V) {
         if !self.lean {
-            self.text = f();
+            match f().into() {
+                FieldValue::Plain(s) => self.text = s,
+                FieldValue::Says(r) => self.words = Some(r),
+            }
         }
     }
     /// The value as a text of the tables (its key starts with word.value) with its arguments.
@@ -311,7 +314,7 @@ fn decode(t: ExtensionType, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts
         }
         ext::CERTIFICATE_AUTHORITIES => {
             // certificate_authorities (RFC 8446 §4.2.4): DistinguishedName authorities<3..2^16-1>.
-            let shown = |b: &[u8]| crate::x509::dn_string(b).unwrap_or_else(|| super::hex_short(b));
+            let shown = |b: &[u8]| crate::x509::dn_string(b).map(FieldValue::from).unwrap_or_else(|| super::hex_short(b));
             let n = opaque_list(body, ("authorities", "field.certificate_authorities.list"), ("DistinguishedName", "field.certificate_authorities.name"), shown, kids)?;
             value.say(|| TextRef::new("word.value.ca_names").arg("n", n.to_string()));
             Ok(())
@@ -349,7 +352,7 @@ fn decode(t: ExtensionType, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts
             let shown = |b: &[u8]| match (b.first(), b.get(1..33), b.get(33..41)) {
                 (Some(0), Some(id), Some(ts)) => {
                     let ms = u64::from_be_bytes([ts[0], ts[1], ts[2], ts[3], ts[4], ts[5], ts[6], ts[7]]);
-                    format!("v1, log {}…, {}", hexs(&id[..8]), crate::x509::iso_time((ms / 1000) as i64))
+                    FieldValue::from(format!("v1, log {}…, {}", hexs(&id[..8]), crate::x509::iso_time((ms / 1000) as i64)))
                 }
                 _ => super::hex_short(b),
             };
@@ -403,7 +406,7 @@ fn decode(t: ExtensionType, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts
         ext::QUIC_TRANSPORT_PARAMETERS | ext::QUIC_TRANSPORT_PARAMETERS_DRAFT => transport_parameters(body, kids, value),
         _ => {
             let (b, s) = body.rest();
-            value.set(|| if b.is_empty() { "(empty)".into() } else { nbytes(b.len()) });
+            value.set(|| if b.is_empty() { TextRef::new("word.value.empty").into() } else { nbytes(b.len()) });
             if !b.is_empty() {
                 let note = if is_grease(t.0) {
                     "field.ext.grease_data"
@@ -472,12 +475,17 @@ fn session_ticket(body: &mut Reader, facts: &mut ExtFacts, kids: &mut Fields, va
 fn max_fragment_length(body: &mut Reader, kids: &mut Fields, value: &mut Value) -> ReadResult<()> {
     // MaxFragmentLength (RFC 6066 §4): 1..4 = 2^9..2^12 bytes.
     let (v, s) = body.u8("MaxFragmentLength")?;
-    let bytes = match v {
-        1..=4 => nbytes(1 << (8 + v)),
-        _ => "invalid".into(),
-    };
-    value.set(|| bytes.clone());
-    kids.add(|| Field::new("MaxFragmentLength", format!("{v} ({bytes})"), s).note("field.max_fragment_length.value"));
+    let n: usize = 1 << (8 + v.clamp(1, 4));
+    match v {
+        1..=4 => {
+            value.set(|| nbytes(n));
+            kids.add(|| Field::new("MaxFragmentLength", TextRef::new("word.value.code_bytes").arg("v", v.to_string()).arg("n", n.to_string()), s).note("field.max_fragment_length.value"));
+        }
+        _ => {
+            value.say(|| TextRef::new("word.value.invalid"));
+            kids.add(|| Field::new("MaxFragmentLength", TextRef::new("word.value.code_invalid").arg("v", v.to_string()), s).note("field.max_fragment_length.value"));
+        }
+    }
     Ok(())
 }
 
@@ -495,7 +503,7 @@ fn certificate_types(body: &mut Reader, ctx: ExtCtx, kids: &mut Fields, value: &
         u8_list(body, "certificate_types", "CertificateType", name, "field.cert_type.list", "field.cert_type.type", kids, value)?;
     } else {
         let (t, s) = body.u8("certificate_type")?;
-        value.set(|| name(t).into());
+        value.set(|| name(t));
         kids.add(|| Field::new("certificate_type", format!("{t} ({})", name(t)), s).note("field.cert_type.selected"));
     }
     Ok(())
@@ -523,7 +531,7 @@ fn oid_filters(body: &mut Reader, kids: &mut Fields, value: &mut Value) -> ReadR
                 len_field(ol, o.len()),
                 Field::new("certificate_extension_oid", name, os).note("field.oid_filters.oid"),
                 len_field(vl, v.len()),
-                Field::new("certificate_extension_values", if v.is_empty() { "(empty)".into() } else { super::hex_short(v) }, vs).note("field.oid_filters.values"),
+                Field::new("certificate_extension_values", if v.is_empty() { TextRef::new("word.value.empty").into() } else { super::hex_short(v) }, vs).note("field.oid_filters.values"),
             ])
         });
     }
@@ -576,7 +584,7 @@ fn heartbeat_mode(body: &mut Reader, kids: &mut Fields, value: &mut Value) -> Re
         2 => "peer_not_allowed_to_send",
         _ => "unknown",
     };
-    value.set(|| name.into());
+    value.set(|| name);
     kids.add(|| Field::new("mode", format!("{m} ({name})"), s).note("field.heartbeat.mode"));
     Ok(())
 }
@@ -625,7 +633,7 @@ pub(super) fn scheme_note(v: u16) -> &'static str {
 
 /// A `<..2^16-1>` list of `opaque <..2^16-1>` entries, each shown by `shown`; the list field gets
 /// the entry count as its value. Returns that count.
-pub(super) fn opaque_list(body: &mut Reader, (what, note): (&'static str, &'static str), (item, item_note): (&'static str, &'static str), shown: impl Fn(&[u8]) -> String, kids: &mut Fields) -> ReadResult<usize> {
+pub(super) fn opaque_list(body: &mut Reader, (what, note): (&'static str, &'static str), (item, item_note): (&'static str, &'static str), shown: impl Fn(&[u8]) -> FieldValue, kids: &mut Fields) -> ReadResult<usize> {
     let start = body.pos();
     let (mut list, lspan) = body.vec(2, what)?;
     let mut items = kids.sub();
@@ -643,8 +651,8 @@ pub(super) fn opaque_list(body: &mut Reader, (what, note): (&'static str, &'stat
 }
 
 /// "1 entry", "3 entries": a list field's value.
-fn entries(n: usize) -> String {
-    if n == 1 { "1 entry".into() } else { format!("{n} entries") }
+fn entries(n: usize) -> TextRef {
+    if n == 1 { TextRef::new("word.value.entry") } else { TextRef::new("word.value.entries").arg("n", n.to_string()) }
 }
 
 /// SRTP protection profiles (RFC 5764 §4.1.2, RFC 7714 §14.2).
@@ -733,7 +741,7 @@ fn pre_shared_key(body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
             ])
         });
     }
-    kids.add(|| Field::new("identities", format!("{n} identity(ies)"), Span::new(start, body.pos() - start)).note("field.pre_shared_key.identities").with_children(items));
+    kids.add(|| Field::new("identities", TextRef::new("word.value.identities").arg("n", n.to_string()), Span::new(start, body.pos() - start)).note("field.pre_shared_key.identities").with_children(items));
     let start = body.pos();
     let (mut bs, lspan) = body.vec(2, "binders")?;
     let mut items = kids.sub();
@@ -758,7 +766,7 @@ fn pre_shared_key(body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
                 ])
         });
     }
-    kids.add(|| Field::new("binders", format!("{m} binder(s)"), Span::new(start, body.pos() - start)).note("field.pre_shared_key.binders").with_children(items));
+    kids.add(|| Field::new("binders", TextRef::new("word.value.binders").arg("n", m.to_string()), Span::new(start, body.pos() - start)).note("field.pre_shared_key.binders").with_children(items));
     value.say(|| TextRef::new("word.value.psk_offer").arg("n", n.to_string()).arg("m", m.to_string()));
     Ok(())
 }
@@ -798,7 +806,7 @@ fn ech_client_hello(body: &mut Reader, kids: &mut Fields, value: &mut Value) -> 
     let (cid, cs) = body.u8("config_id")?;
     kids.add(|| Field::new("config_id", cid.to_string(), cs).note("field.ech.config_id"));
     let enc = Vector::read(body, 2, "enc")?;
-    kids.add(|| enc.field("enc", if enc.bytes.is_empty() { "(empty)".into() } else { super::hex_short(enc.bytes) }).note("field.ech.enc"));
+    kids.add(|| enc.field("enc", if enc.bytes.is_empty() { TextRef::new("word.value.empty").into() } else { super::hex_short(enc.bytes) }).note("field.ech.enc"));
     let payload = Vector::read(body, 2, "payload")?;
     kids.add(|| payload.field("payload", super::hex_short(payload.bytes)).note("field.ech.payload"));
     value.say(|| TextRef::new("word.value.ech_outer").arg("kdf", kdf_name.to_string()).arg("aead", aead_name.to_string()).arg("cid", cid.to_string()).arg("n", payload.bytes.len().to_string()));
@@ -879,19 +887,19 @@ fn transport_parameters(body: &mut Reader, kids: &mut Fields, value: &mut Value)
                 let mut r = Reader::new(v);
                 match varint(&mut r, "value") {
                     Ok((n, _)) if r.is_empty() => match id {
-                        0x01 | 0x0b => format!("{n} ms"),
-                        0x03 | 0x04..=0x07 | 0x20 => nbytes(n as usize),
-                        _ => n.to_string(),
+                        0x01 | 0x0b => format!("{n} ms").into(),
+                        0x03 | 0x04..=0x07 | 0x20 => nbytes(usize::try_from(n).unwrap_or(usize::MAX)),
+                        _ => n.to_string().into(),
                     },
-                    _ => format!("malformed: {}", hexs(v)),
+                    _ => TextRef::new("word.value.malformed").arg("why", hexs(v)).into(),
                 }
             }
-            0x0c | 0x2ab2 if v.is_empty() => "(present)".into(),
+            0x0c | 0x2ab2 if v.is_empty() => TextRef::new("word.value.present").into(),
             0x11 if v.len() >= 4 && v.len() % 4 == 0 => {
                 let vs: Vec<String> = v.chunks(4).map(|c| crate::registry::quic_version_name(u32::from_be_bytes([c[0], c[1], c[2], c[3]]))).collect();
-                format!("chosen {}; available {}", vs[0], vs[1..].join(", "))
+                TextRef::new("word.value.quic_versions").arg("chosen", vs[0].clone()).arg("available", vs[1..].join(", ")).into()
             }
-            _ if v.is_empty() => "(empty)".into(),
+            _ if v.is_empty() => TextRef::new("word.value.empty").into(),
             _ => super::hex_short(v),
         };
         names.push(name.clone());

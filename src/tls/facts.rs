@@ -176,6 +176,9 @@ pub struct TlsConnection {
     /// (record offset, plaintext length) of each application data record a key log opened:
     /// they are not shown as steps, but what they held explains them (decryption fills it).
     pub app_plain: Vec<(usize, usize)>,
+    /// (record offset, plaintext length) of each protected TLS 1.3 record a key log opened that
+    /// held handshake bytes: a record that starts no message holds more of one begun earlier.
+    pub hs_plain: Vec<(usize, usize)>,
     /// QUIC: the connection at a glance (the QUIC stage's summary).
     pub quic: Option<crate::model::QuicSummary>,
 }

@@ -62,7 +62,7 @@ pub(super) fn from_log(cap: &Capture) -> TlsConnection {
             None => TextRef::new("field.log_line.s.ct").arg("ct", l.content_type.to_string()).arg("name", name.clone()),
         }).arg("spec", spec);
         let note = TextRef::new(if l.dir == Dir::C2S { "field.log_line.c2s" } else { "field.log_line.s2c" }).with("s_type", kind).arg("s_fields", fields);
-        let field = Field::new("log line", format!("line {}: {}", l.line, l.text.trim_start_matches(['*', ' '])), Span::default()).note_ref(note);
+        let field = Field::new("log line", TextRef::new("word.value.log_line").arg("n", l.line.to_string()).arg("text", l.text.trim_start_matches(['*', ' '])), Span::default()).note_ref(note);
         // A log line has no bytes: no span, no pieces.
         // An alert curl named: its level and description (after the ChangeCipherSpec it was
         // sent encrypted, but curl logs what it held).

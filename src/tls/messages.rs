@@ -6,7 +6,7 @@ use super::record::RawRecord;
 use super::facts::CertRequestInfo;
 use super::{empty_or_hex, hex_short, hexs, len_field, ClientHelloInfo, Ctx, MsgFacts, ParsedBody, ServerHelloInfo, SkeInfo, Vector};
 use crate::code::{suite, CipherSuite, HandshakeType, NamedGroup, SignatureScheme};
-use crate::model::{Certificate, Field, Fields, Span, TextRef};
+use crate::model::{Certificate, Field, Fields, Span, TextRef, Value};
 use crate::reader::{ReadError, ReadResult, Reader};
 use crate::registry::{self, ht, is_grease, KeyExchange, RecordProtection};
 
@@ -275,7 +275,7 @@ fn client_hello(r: &mut Reader, out: &mut Fields, info: &mut ClientHelloInfo, dt
         });
     }
     out.add(|| 
-        Field::new("cipher_suites", format!("{} suites", info.cipher_suites.len()), Span::new(s0, r.pos() - s0))
+        Field::new("cipher_suites", TextRef::new("word.value.suites").arg("n", info.cipher_suites.len().to_string()), Span::new(s0, r.pos() - s0))
             .note("field.ClientHello.cipher_suites")
             .with_children(kids),
     );
@@ -466,7 +466,7 @@ fn certificate(r: &mut Reader, ctx: &Ctx, out: &mut Fields, certs: &mut Vec<Cert
         }
         Ok(())
     })();
-    out.add(|| Field::new("certificate_list", format!("{} certificate(s)", certs.len()), Span::new(s0, r.pos() - s0)).note("field.Certificate.certificate_list").with_children(kids));
+    out.add(|| Field::new("certificate_list", TextRef::new("word.value.certificates").arg("n", certs.len().to_string()), Span::new(s0, r.pos() - s0)).note("field.Certificate.certificate_list").with_children(kids));
     res
 }
 
@@ -588,7 +588,7 @@ fn certificate_request(r: &mut Reader, ctx: &Ctx, out: &mut Fields, info: &mut C
                 .note_ref(TextRef::new("field.CertificateRequest.certificate_type").arg("s_type", format!("@field.CertificateRequest.type.{}", registry::client_cert_type_name(t))))
         });
     }
-    out.add(|| Field::new("certificate_types", format!("{} type(s)", kids.len() - 1), Span::new(s0, r.pos() - s0)).note("field.CertificateRequest.certificate_types").with_children(kids));
+    out.add(|| Field::new("certificate_types", TextRef::new("word.value.types").arg("n", (kids.len() - 1).to_string()), Span::new(s0, r.pos() - s0)).note("field.CertificateRequest.certificate_types").with_children(kids));
     if ctx.version.is_none_or(|v| v >= 0x0303) {
         let s0 = r.pos();
         let (mut algs, ls) = r.vec(2, "supported_signature_algorithms")?;
@@ -599,13 +599,17 @@ fn certificate_request(r: &mut Reader, ctx: &Ctx, out: &mut Fields, info: &mut C
             info.schemes.push(SignatureScheme(a));
             kids.add(|| Field::new("SignatureScheme", format!("0x{a:04x} {}", registry::signature_scheme_name(a)), s).note(extensions::scheme_note(a)));
         }
-        out.add(|| Field::new("supported_signature_algorithms", format!("{} scheme(s)", kids.len() - 1), Span::new(s0, r.pos() - s0)).note("field.sigalgs.list").with_children(kids));
+        out.add(|| Field::new("supported_signature_algorithms", TextRef::new("word.value.schemes").arg("n", (kids.len() - 1).to_string()), Span::new(s0, r.pos() - s0)).note("field.sigalgs.list").with_children(kids));
     }
     // DistinguishedName certificate_authorities<0..2^16-1> (<3..2^16-1> in RFC 2246), each name
     // a DER X.501 Name behind its own two-byte length.
-    let shown = |b: &[u8]| crate::x509::dn_string(b).unwrap_or_else(|| hex_short(b));
+    let shown = |b: &[u8]| crate::x509::dn_string(b).map(Value::from).unwrap_or_else(|| hex_short(b));
     let mut peek = r.clone();
-    info.first_ca = peek.vec(2, "certificate_authorities").ok().and_then(|(mut l, _)| l.vec(2, "DistinguishedName").ok()).map(|(mut e, _)| shown(e.rest().0));
+    info.first_ca = peek.vec(2, "certificate_authorities").ok().and_then(|(mut l, _)| l.vec(2, "DistinguishedName").ok()).map(|(mut e, _)| {
+        // For the explanation's words: the name, or the start of bytes that are not one.
+        let b = e.rest().0;
+        crate::x509::dn_string(b).unwrap_or_else(|| format!("{}{}", hexs(&b[..b.len().min(16)]), if b.len() > 16 { "…" } else { "" }))
+    });
     info.ca_names = extensions::opaque_list(r, ("certificate_authorities", "field.CertificateRequest.certificate_authorities"), ("DistinguishedName", "field.CertificateRequest.ca_name"), shown, out)?;
     Ok(())
 }
@@ -613,7 +617,7 @@ fn certificate_request(r: &mut Reader, ctx: &Ctx, out: &mut Fields, info: &mut C
 fn new_session_ticket(r: &mut Reader, ctx: &Ctx, out: &mut Fields, facts: &mut MsgFacts) -> ReadResult<()> {
     let (l, s) = r.u32("ticket_lifetime")?;
     *facts = MsgFacts::NewSessionTicket { lifetime: l, len: None, max_early_data: None };
-    out.add(|| Field::new(if ctx.tls13 { "ticket_lifetime" } else { "ticket_lifetime_hint" }, format!("{l} seconds"), s).note_ref(
+    out.add(|| Field::new(if ctx.tls13 { "ticket_lifetime" } else { "ticket_lifetime_hint" }, TextRef::new("word.value.seconds").arg("n", l.to_string()), s).note_ref(
         TextRef::new(match (ctx.tls13, l) {
             (true, 0) => "field.NewSessionTicket.lifetime.tls13.zero",
             (true, _) => "field.NewSessionTicket.lifetime.tls13",

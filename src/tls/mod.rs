@@ -260,11 +260,11 @@ pub(crate) fn len_field(s: Span, n: usize) -> Field {
 }
 
 /// An opaque value as shown: its hex, or "(empty)".
-pub(crate) fn empty_or_hex(b: &[u8]) -> String {
+pub(crate) fn empty_or_hex(b: &[u8]) -> crate::model::Value {
     if b.is_empty() {
-        "(empty)".into()
+        TextRef::new("word.value.empty").into()
     } else {
-        hexs(b)
+        hexs(b).into()
     }
 }
 
@@ -285,7 +285,7 @@ impl<'a> Vector<'a> {
         Ok(Vector { bytes, span: Span::new(start, r.pos() - start), len_span })
     }
     /// The vector as a field called `name` showing `value`, with its length as the one child.
-    pub fn field(&self, name: &str, value: impl Into<String>) -> Field {
+    pub fn field(&self, name: &str, value: impl Into<crate::model::Value>) -> Field {
         Field::new(name, value, self.span).with_children(vec![len_field(self.len_span, self.bytes.len())])
     }
     /// The same, its value a text of the tables.

@@ -44,14 +44,76 @@ pub struct Node {
     pub encapsulated: bool,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub children: Vec<Node>,
-    /// Why the walk stopped at this node (malformed DER).
+    /// Why the walk stopped at this node (malformed DER), in English: `problem`'s message.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// The same as `error`, for the faces to say in their language: where and why.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub problem: Option<Problem>,
+}
+
+/// Why the DER could not be read further (X.690 §8.1, §10.1): a code and its numbers.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum Why {
+    /// The end came where a tag byte was expected.
+    EndAtTag,
+    /// A high tag number (§8.1.2.4) ran into the end.
+    TagCutOff,
+    /// A tag number of more than four base-128 bytes.
+    TagTooLarge,
+    /// The end came where a length byte was expected.
+    EndAtLength,
+    /// 0x80: the indefinite form, which DER forbids (§10.1).
+    Indefinite,
+    /// A long-form length of `bytes` bytes (more than four).
+    LongLength { bytes: usize },
+    /// A long-form length cut off by the end.
+    LengthCutOff,
+    /// A content length `length` with only `left` bytes left.
+    PastEnd { length: usize, left: usize },
+    /// The tree holds `MAX_NODES` nodes; the rest is not shown.
+    TooManyNodes { max: usize },
+    /// Nested deeper than `MAX_DEPTH` levels.
+    TooDeep { max: usize },
+}
+
+impl std::fmt::Display for Why {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        match self {
+            Why::EndAtTag => f.write_str("expected a tag byte, found the end"),
+            Why::TagCutOff => f.write_str("tag number cut off by the end"),
+            Why::TagTooLarge => f.write_str("tag number too large"),
+            Why::EndAtLength => f.write_str("expected a length byte, found the end"),
+            Why::Indefinite => f.write_str("indefinite length (BER, not DER)"),
+            Why::LongLength { bytes } => write!(f, "a {bytes}-byte length"),
+            Why::LengthCutOff => f.write_str("length cut off by the end"),
+            Why::PastEnd { length, left } => write!(f, "length {length} runs past the end ({left} left)"),
+            Why::TooManyNodes { max } => write!(f, "more than {max} nodes: the rest is not shown"),
+            Why::TooDeep { max } => write!(f, "nested deeper than {max} levels"),
+        }
+    }
+}
+
+/// Where the walk stopped (the offset of the value it could not read, in the DER given) and why:
+/// `{"offset", "code", ...its numbers, "message"}` (`message`: the English words).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Problem {
+    pub offset: usize,
+    #[serde(flatten)]
+    pub why: Why,
+    pub message: String,
+}
+
+impl Problem {
+    fn new(offset: usize, why: Why) -> Problem {
+        Problem { offset, message: why.to_string(), why }
+    }
 }
 
 /// The nodes of `der` at the top level (a certificate is one SEQUENCE), and, when bytes were
-/// left that are not DER, the offset and why.
-pub fn parse(der: &[u8]) -> (Vec<Node>, Option<(usize, String)>) {
+/// left that are not DER, where and why.
+pub fn parse(der: &[u8]) -> (Vec<Node>, Option<Problem>) {
     let mut nodes = Vec::new();
     let mut budget = MAX_NODES;
     let err = walk(der, 0, 0, false, &mut nodes, &mut budget);
@@ -64,8 +126,8 @@ const MAX_NODES: usize = 20_000;
 
 /// Tag and length of the value at `at`: (class bits, constructed, number, header length, content
 /// length), or why not.
-fn header(b: &[u8], at: usize) -> Result<(u8, bool, u32, usize, usize), String> {
-    let first = *b.get(at).ok_or("expected a tag byte, found the end")?;
+fn header(b: &[u8], at: usize) -> Result<(u8, bool, u32, usize, usize), Why> {
+    let first = *b.get(at).ok_or(Why::EndAtTag)?;
     let (class, constructed) = (first >> 6, first & 0x20 != 0);
     let mut i = at + 1;
     let mut number = u32::from(first & 0x1f);
@@ -73,10 +135,10 @@ fn header(b: &[u8], at: usize) -> Result<(u8, bool, u32, usize, usize), String> 
         // High tag number form: base-128, at most four bytes here.
         number = 0;
         loop {
-            let c = *b.get(i).ok_or("tag number cut off by the end")?;
+            let c = *b.get(i).ok_or(Why::TagCutOff)?;
             i += 1;
             if number > 0x00ff_ffff {
-                return Err("tag number too large".into());
+                return Err(Why::TagTooLarge);
             }
             number = (number << 7) | u32::from(c & 0x7f);
             if c & 0x80 == 0 {
@@ -84,38 +146,38 @@ fn header(b: &[u8], at: usize) -> Result<(u8, bool, u32, usize, usize), String> 
             }
         }
     }
-    let l = *b.get(i).ok_or("expected a length byte, found the end")?;
+    let l = *b.get(i).ok_or(Why::EndAtLength)?;
     i += 1;
     let len = if l < 0x80 {
         usize::from(l)
     } else if l == 0x80 {
-        return Err("indefinite length (BER, not DER)".into());
+        return Err(Why::Indefinite);
     } else {
         let n = usize::from(l & 0x7f);
         if n > 4 {
-            return Err(format!("a {n}-byte length"));
+            return Err(Why::LongLength { bytes: n });
         }
-        let bytes = b.get(i..i + n).ok_or("length cut off by the end")?;
+        let bytes = b.get(i..i + n).ok_or(Why::LengthCutOff)?;
         i += n;
         bytes.iter().fold(0usize, |a, &x| (a << 8) | usize::from(x))
     };
     if b.len() - i < len {
-        return Err(format!("length {len} runs past the end ({} left)", b.len() - i));
+        return Err(Why::PastEnd { length: len, left: b.len() - i });
     }
     Ok((class, constructed, number, i - at, len))
 }
 
 /// Every value in `b[..]`, appended to `out`; `base` is `b`'s offset in the whole DER.
-fn walk(b: &[u8], base: usize, depth: usize, encapsulated: bool, out: &mut Vec<Node>, budget: &mut usize) -> Option<(usize, String)> {
+fn walk(b: &[u8], base: usize, depth: usize, encapsulated: bool, out: &mut Vec<Node>, budget: &mut usize) -> Option<Problem> {
     let mut at = 0;
     while at < b.len() {
         if *budget == 0 {
-            return Some((base + at, format!("more than {MAX_NODES} nodes: the rest is not shown")));
+            return Some(Problem::new(base + at, Why::TooManyNodes { max: MAX_NODES }));
         }
         *budget -= 1;
         let (class, constructed, number, hl, len) = match header(b, at) {
             Ok(h) => h,
-            Err(e) => return Some((base + at, e)),
+            Err(why) => return Some(Problem::new(base + at, why)),
         };
         let content = &b[at + hl..at + hl + len];
         let mut node = Node {
@@ -132,13 +194,14 @@ fn walk(b: &[u8], base: usize, depth: usize, encapsulated: bool, out: &mut Vec<N
             encapsulated,
             children: Vec::new(),
             error: None,
+            problem: None,
         };
         if constructed {
-            if depth + 1 >= MAX_DEPTH {
-                node.error = Some(format!("nested deeper than {MAX_DEPTH} levels"));
-            } else if let Some((o, e)) = walk(content, base + at + hl, depth + 1, encapsulated, &mut node.children, budget) {
-                node.error = Some(format!("at byte {o}: {e}"));
-            }
+            node.problem = if depth + 1 >= MAX_DEPTH {
+                Some(Problem::new(base + at + hl, Why::TooDeep { max: MAX_DEPTH }))
+            } else {
+                walk(content, base + at + hl, depth + 1, encapsulated, &mut node.children, budget)
+            };
         } else {
             (node.value, node.bytes, node.unused_bits) = value(class, number, content);
             // DER inside a string: an extension's value, a public key, a signature.
@@ -151,9 +214,13 @@ fn walk(b: &[u8], base: usize, depth: usize, encapsulated: bool, out: &mut Vec<N
                 _ => None,
             };
             if let Some((inner, skip, _)) = inner.filter(|(i, _, seq_only)| is_der(i, *seq_only) && depth + 1 < MAX_DEPTH) {
-                node.error = walk(inner, base + at + hl + skip, depth + 1, true, &mut node.children, budget).map(|(o, e)| format!("at byte {o}: {e}"));
+                node.problem = walk(inner, base + at + hl + skip, depth + 1, true, &mut node.children, budget);
             }
         }
+        node.error = node.problem.as_ref().map(|p| match p.why {
+            Why::TooDeep { .. } => p.message.clone(),
+            _ => format!("at byte {}: {}", p.offset, p.message),
+        });
         out.push(node);
         at += hl + len;
     }
@@ -289,7 +356,7 @@ fn value(class: u8, number: u32, c: &[u8]) -> (Option<String>, Option<usize>, Op
 
 #[cfg(test)]
 mod tests {
-    use super::{oid_dotted, parse};
+    use super::{oid_dotted, parse, Problem, Why};
 
     /// X.690 §8.19.5's example: 2.100.3 is encoded 0x81 0x34 0x03.
     #[test]
@@ -306,13 +373,18 @@ mod tests {
         let (nodes, err) = parse(&[0x30, 0x03, 0x02, 0x01, 0x05, 0x30, 0x80]);
         assert_eq!(nodes.len(), 1);
         assert_eq!(nodes[0].children[0].value.as_deref(), Some("5"));
-        assert_eq!(err, Some((5, "indefinite length (BER, not DER)".into())));
+        assert_eq!(err, Some(Problem::new(5, Why::Indefinite)));
+        assert_eq!(err.map(|p| p.message).as_deref(), Some("indefinite length (BER, not DER)"));
         let (nodes, err) = parse(&[0x02, 0x09, 0x00]);
         assert!(nodes.is_empty());
-        assert_eq!(err, Some((0, "length 9 runs past the end (1 left)".into())));
+        assert_eq!(err, Some(Problem::new(0, Why::PastEnd { length: 9, left: 1 })));
         let (nodes, err) = parse(&[0x30, 0x04, 0x02, 0x03, 0x00, 0x00]);
         assert_eq!((nodes.len(), err), (1, None));
-        assert!(nodes[0].error.as_deref().is_some_and(|e| e.starts_with("at byte 2: length 3 runs past the end")), "{:?}", nodes[0].error);
+        assert_eq!(nodes[0].error.as_deref(), Some("at byte 2: length 3 runs past the end (2 left)"));
+        assert_eq!(nodes[0].problem, Some(Problem::new(2, Why::PastEnd { length: 3, left: 2 })));
+        // The JSON the faces read: the code and its numbers beside the English words.
+        let json = serde_json::to_value(nodes[0].problem.as_ref()).unwrap();
+        assert_eq!(json, serde_json::json!({"offset": 2, "code": "past_end", "length": 3, "left": 2, "message": "length 3 runs past the end (2 left)"}));
         // Deep nesting ends with an error, not a stack overflow.
         let mut deep = vec![0x30, 0x00];
         for _ in 0..200 {
@@ -333,7 +405,7 @@ mod tests {
         let many: Vec<u8> = std::iter::repeat([5u8, 0]).take(super::MAX_NODES + 10).flatten().collect();
         let (nodes, err) = parse(&many);
         assert_eq!(nodes.len(), super::MAX_NODES);
-        assert_eq!(err.map(|e| e.0), Some(2 * super::MAX_NODES));
+        assert_eq!(err.map(|e| (e.offset, e.why)), Some((2 * super::MAX_NODES, Why::TooManyNodes { max: super::MAX_NODES })));
         assert_eq!(n.error.as_deref(), Some("nested deeper than 32 levels"));
     }
 }

@@ -4,7 +4,7 @@
 use sha2::{Digest, Sha256};
 use x509_parser::prelude::*;
 
-use crate::model::{Certificate, Field, Span};
+use crate::model::{Certificate, Field, Span, TextRef};
 
 pub mod asn1;
 mod oids;
@@ -237,17 +237,20 @@ fn extension_field(e: &X509Extension, at: &dyn Fn(&[u8]) -> Span, role: Role) ->
     let (value, note) = match e.parsed_extension() {
         P::SubjectAlternativeName(_) => return None,
         P::BasicConstraints(b) => {
-            let path = b.path_len_constraint.map(|n| format!(", at most {n} CA(s) below")).unwrap_or_default();
             // What cA says for the place this certificate has in the chain (RFC 5280 §4.2.1.9).
             let note = match (b.ca, role) {
                 (true, _) => "field.cert.ext.basic_constraints.ca",
                 (false, Role::Issuer) => "field.cert.ext.basic_constraints.not_ca_issuer",
                 (false, _) => "field.cert.ext.basic_constraints.leaf",
             };
-            (format!("CA: {}{path}", b.ca), note)
+            let value = match b.path_len_constraint {
+                Some(n) => TextRef::new("word.value.ca_path").arg("ca", b.ca.to_string()).arg("n", n.to_string()).into(),
+                None => format!("CA: {}", b.ca).into(),
+            };
+            (value, note)
         }
         P::KeyUsage(k) => (
-            k.to_string(),
+            k.to_string().into(),
             match role {
                 Role::ServerLeaf => "field.cert.ext.key_usage.server",
                 Role::ClientLeaf => "field.cert.ext.key_usage.client",
@@ -270,11 +273,11 @@ fn extension_field(e: &X509Extension, at: &dyn Fn(&[u8]) -> Span, role: Role) ->
                 (Role::ClientLeaf, _, false) => "field.cert.ext.eku.client.missing",
                 (Role::Issuer, _, _) => "field.cert.ext.eku",
             };
-            (v.join(", "), key)
+            (v.join(", ").into(), key)
         }
         P::AuthorityInfoAccess(a) => {
             let v: Vec<String> = a.accessdescs.iter().map(|d| format!("{}: {}", oid_name(&d.access_method), general_name(&d.access_location))).collect();
-            (v.join(", "), "field.cert.ext.aia")
+            (v.join(", ").into(), "field.cert.ext.aia")
         }
         P::CRLDistributionPoints(c) => {
             let v: Vec<String> = c
@@ -285,15 +288,15 @@ fn extension_field(e: &X509Extension, at: &dyn Fn(&[u8]) -> Span, role: Role) ->
                     _ => None,
                 })
                 .collect();
-            (v.join(", "), "field.cert.ext.crl")
+            (v.join(", ").into(), "field.cert.ext.crl")
         }
         P::SCT(list) => {
             let v: Vec<String> = list.iter().map(|s| format!("log {}…", crate::reader::hexs(&s.id.key_id[..8]))).collect();
-            (format!("{} SCT(s): {}", list.len(), v.join(", ")), "field.cert.ext.sct")
+            (TextRef::new("word.value.scts_logs").arg("n", list.len().to_string()).arg("logs", v.join(", ")).into(), "field.cert.ext.sct")
         }
-        P::SubjectKeyIdentifier(k) => (crate::reader::hexs(k.0), if role == Role::Issuer { "field.cert.ext.ski" } else { "field.cert.ext.ski.leaf" }),
-        P::AuthorityKeyIdentifier(k) => (k.key_identifier.as_ref().map(|k| crate::reader::hexs(k.0)).unwrap_or_else(|| "—".into()), "field.cert.ext.aki"),
-        P::CertificatePolicies(p) => (p.iter().map(|x| policy_name(&x.policy_id.to_id_string())).collect::<Vec<_>>().join(", "), "field.cert.ext.policies"),
+        P::SubjectKeyIdentifier(k) => (crate::reader::hexs(k.0).into(), if role == Role::Issuer { "field.cert.ext.ski" } else { "field.cert.ext.ski.leaf" }),
+        P::AuthorityKeyIdentifier(k) => (k.key_identifier.as_ref().map(|k| crate::reader::hexs(k.0)).unwrap_or_else(|| "—".into()).into(), "field.cert.ext.aki"),
+        P::CertificatePolicies(p) => (p.iter().map(|x| policy_name(&x.policy_id.to_id_string())).collect::<Vec<_>>().join(", ").into(), "field.cert.ext.policies"),
         _ => (crate::reader::hex_short(e.value), "field.cert.ext.other"),
     };
     Some(Field::new(format!("{name}{critical}"), value, at(e.value)).note(note))

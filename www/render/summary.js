@@ -318,6 +318,11 @@ function asn1Value(n) {
   return size || (n.value != null ? n.value : '');
 }
 
+/** Why the walk stopped under a node, in the page's language (a nesting limit is the node's own). */
+function asn1Problem(p) {
+  return p.code === 'too_deep' ? t('asn1.why', p) : t('asn1.at', p.offset, t('asn1.why', p));
+}
+
 function asn1Tree(tree, pieces, onShowBytes) {
   // Offset k of the DER -> offset in the connection's bytes (the DER may lie in pieces).
   const at = (k) => {
@@ -347,13 +352,13 @@ function asn1Tree(tree, pieces, onShowBytes) {
       asn1Value(n) ? el('span', { class: 'asn1-val', text: asn1Value(n) }) : null,
       el('span', { class: 'asn1-at', text: `${n.offset} · ${n.header}+${n.len}` }));
     return el('li', {}, row,
-      n.error ? el('div', { class: 'asn1-err', text: n.error }) : null,
+      n.problem ? el('div', { class: 'asn1-err', text: asn1Problem(n.problem) }) : null,
       n.children && n.children.length ? list(n.children) : null);
   }));
   return el('div', { class: 'asn1-tree' },
     el('p', { class: 'muted', text: t('asn1.help') }),
     list(tree.nodes || []),
-    tree.error ? el('p', { class: 'asn1-err', text: t('asn1.error', tree.error.offset, tree.error.message) }) : null);
+    tree.error ? el('p', { class: 'asn1-err', text: t('asn1.error', tree.error.offset, t('asn1.why', tree.error)) }) : null);
 }
 
 /** The *DER / ASN.1* view of a certificate: asked of the core when first opened. */
