@@ -335,3 +335,35 @@ fn a_decrypted_message_across_records_is_not_interrupted() {
     assert!(cert.pieces.len() >= 4, "{:?}", cert.pieces);
     assert!(!a.diagnostics.iter().any(|d| d.message.contains("interrupts")), "{:?}", a.diagnostics);
 }
+
+/// What the records after the one that began that Certificate held, as tshark with the key log
+/// reads frame 9: record lengths 529, 529, 158, each opened to handshake bytes (inner content
+/// type 22) of the Certificate: 512, 512 and 141 bytes once the 16-byte tag and the type byte
+/// are taken off (RFC 8446 §5.2). They are told as more of the Certificate, not as application
+/// data. The client answered the CertificateRequest with an empty Certificate and no
+/// CertificateVerify (tshark: "Certificates Length: 0", no CertificateVerify from the client),
+/// so the client Finished's transcript ends with that Certificate (RFC 8446 §4.4.4). The
+/// ClientHello's 31 suites include TLS_EMPTY_RENEGOTIATION_INFO_SCSV (0x00ff), counted out.
+#[test]
+fn what_the_records_of_a_split_certificate_hold() {
+    for lang in [Lang::En, Lang::Zh] {
+        let bytes = std::fs::read(common::data().join("tls13-exts.pcap")).unwrap();
+        let keylog = std::fs::read_to_string(common::data().join("tls13-exts.keylog")).unwrap();
+        let a = analyze(&bytes, &Options { keylog, lang, ..Default::default() });
+        let c = &a.connections[0];
+        let more = if lang == Lang::En { "more of the Certificate" } else { "Certificate 的后续部分" };
+        let continued: Vec<&str> = c.messages.iter().filter(|m| m.title.contains(more)).map(|m| m.explanation.as_str()).collect();
+        assert_eq!(continued.len(), 3, "{lang:?}: {:?}", c.messages.iter().map(|m| &m.title).collect::<Vec<_>>());
+        for (e, n) in continued.iter().zip([512, 512, 141]) {
+            assert!(e.contains(&format!(" {n} ")), "{lang:?}: {n} bytes in {e}");
+        }
+        assert!(!c.messages.iter().any(|m| m.explanation.contains("application data, which is summed up")), "{lang:?}");
+        let empty = if lang == Lang::En { "empty Certificate" } else { "空的 Certificate" };
+        let finished: Vec<&str> = c.notes.iter().filter(|n| n.text.contains("HMAC(finished_key")).map(|n| n.text.as_str()).collect();
+        assert_eq!(finished.iter().filter(|t| t.contains(empty)).count(), 1, "{lang:?}: {finished:?}");
+        let cr = c.messages.iter().find(|m| m.name == "CertificateRequest").unwrap();
+        assert!(cr.explanation.contains(empty), "{lang:?}: {}", cr.explanation);
+        let ch = c.messages.iter().find(|m| m.name == "ClientHello").unwrap();
+        assert!(ch.explanation.contains("(0x00ff)") || ch.explanation.contains("（0x00ff）"), "{lang:?}: {}", ch.explanation);
+    }
+}
