@@ -418,6 +418,12 @@ pub struct KeyValue {
     /// log gives.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub command: Option<String>,
+    /// `name` and `formula` as texts when they hold words ("nonce, record 3"): written in the
+    /// output language.
+    #[serde(skip)]
+    pub name_ref: Option<TextRef>,
+    #[serde(skip)]
+    pub formula_ref: Option<TextRef>,
 }
 
 /// A QUIC connection (RFC 9000) at a glance: its version, connection IDs and packet counts.

@@ -152,26 +152,28 @@ impl Epoch {
         let (n, h) = (suite.key_len(), suite.hash.len());
         let mut values = vec![
             // A KeyUpdate's secret comes from the one before it; the others are the key log's.
-            KeyValue { name: "secret".into(), hex: hexs(&self.secret), formula: self.source.clone(), command: self.parent.as_ref().map(|p| recompute::expand_label(suite.hash, p, "traffic upd", &[], h)) },
-            KeyValue { name: "key".into(), hex: hexs(&self.keys.key), formula: format!("HKDF-Expand-Label(secret, \"key\", \"\", {n})"), command: Some(recompute::expand_label(suite.hash, &self.secret, "key", &[], n)) },
-            KeyValue { name: "iv".into(), hex: hexs(&self.keys.iv), formula: "HKDF-Expand-Label(secret, \"iv\", \"\", 12)".into(), command: Some(recompute::expand_label(suite.hash, &self.secret, "iv", &[], 12)) },
+            KeyValue { name: "secret".into(), hex: hexs(&self.secret), formula: self.source.clone(), command: self.parent.as_ref().map(|p| recompute::expand_label(suite.hash, p, "traffic upd", &[], h)), ..Default::default() },
+            KeyValue { name: "key".into(), hex: hexs(&self.keys.key), formula: format!("HKDF-Expand-Label(secret, \"key\", \"\", {n})"), command: Some(recompute::expand_label(suite.hash, &self.secret, "key", &[], n)), ..Default::default() },
+            KeyValue { name: "iv".into(), hex: hexs(&self.keys.iv), formula: "HKDF-Expand-Label(secret, \"iv\", \"\", 12)".into(), command: Some(recompute::expand_label(suite.hash, &self.secret, "iv", &[], 12)), ..Default::default() },
         ];
         let fk = (self.stage == Stage::Handshake).then(|| tls13::expand_label(suite.hash, &self.secret, "finished", &[], h));
         if let Some(fk) = &fk {
-            values.push(KeyValue { name: "finished_key".into(), hex: hexs(fk), formula: format!("HKDF-Expand-Label(secret, \"finished\", \"\", {h})"), command: Some(recompute::expand_label(suite.hash, &self.secret, "finished", &[], h)) });
+            values.push(KeyValue { name: "finished_key".into(), hex: hexs(fk), formula: format!("HKDF-Expand-Label(secret, \"finished\", \"\", {h})"), command: Some(recompute::expand_label(suite.hash, &self.secret, "finished", &[], h)), ..Default::default() });
         }
         if let Some((seq, body, plain)) = &self.sample {
             // Decrypt it again by hand: the nonce (RFC 8446 §5.3) and the plaintext
             // (TLSInnerPlaintext, §5.2) from the ciphertext without its tag.
             let (tag, stream) = suite.aead.parts();
             let n = super::prim::nonce(&self.keys.iv, *seq);
-            values.push(KeyValue { name: format!("nonce, record {seq}"), hex: hexs(&n), formula: format!("iv ⊕ {seq:024x} (seq = {seq}; RFC 8446 §5.3)"), command: None });
+            let record = |key: &str| Some(TextRef::new(key).arg("n", seq.to_string()));
+            values.push(KeyValue { hex: hexs(&n), formula: format!("iv ⊕ {seq:024x} (seq = {seq}; RFC 8446 §5.3)"), name_ref: record("word.key.nonce"), ..Default::default() });
             let ct = &body[..body.len().saturating_sub(tag)];
             values.push(KeyValue {
-                name: format!("plaintext, record {seq}"),
                 hex: hexs(plain),
-                formula: format!("AEAD-Decrypt(key, nonce, additional_data = record header, ciphertext {} B + tag {tag} B) = content ‖ type {} ‖ zeros (RFC 8446 §5.2)", ct.len(), plain.iter().rev().find(|&&b| b != 0).copied().unwrap_or(0)),
                 command: Some(recompute::open_record(stream, &self.keys.key, &n, ct)),
+                name_ref: record("word.key.plaintext"),
+                formula_ref: Some(TextRef::new("word.key.open13").arg("ct", ct.len().to_string()).arg("tag", tag.to_string()).arg("type", plain.iter().rev().find(|&&b| b != 0).copied().unwrap_or(0).to_string())),
+                ..Default::default()
             });
         }
         if let (Some(c), Some(fk)) = (finished, &fk) {
@@ -663,8 +665,8 @@ fn finished_rows13(c: &Checked, finished_key: &[u8], hash: Hash) -> [KeyValue; 2
         Hash::Sha384 => "sha384",
     };
     [
-        KeyValue { name: "transcript_hash".into(), hex: hexs(&c.hash), formula: format!("Transcript-Hash(Handshake Context), {} B (RFC 8446 §4.4.1, §4.4.4)", c.transcript.len()), command: Some(recompute::digest(&[dgst], &c.transcript)) },
-        KeyValue { name: "verify_data".into(), hex: hexs(&c.verify_data), formula: "HMAC(finished_key, transcript_hash) (RFC 8446 §4.4.4)".into(), command: Some(recompute::hmac(hash, finished_key, &c.hash)) },
+        KeyValue { name: "transcript_hash".into(), hex: hexs(&c.hash), formula_ref: Some(TextRef::new("word.key.transcript13").arg("n", c.transcript.len().to_string())), command: Some(recompute::digest(&[dgst], &c.transcript)), ..Default::default() },
+        KeyValue { name: "verify_data".into(), hex: hexs(&c.verify_data), formula: "HMAC(finished_key, transcript_hash) (RFC 8446 §4.4.4)".into(), command: Some(recompute::hmac(hash, finished_key, &c.hash)), ..Default::default() },
     ]
 }
 
@@ -687,8 +689,8 @@ fn finished_rows12(c: &Checked, t: &Tls12) -> [KeyValue; 2] {
     };
     let hash = if t.version < 0x0303 { "MD5(handshake_messages) ‖ SHA-1(handshake_messages)" } else { "Hash(handshake_messages)" };
     [
-        KeyValue { name: "handshake_hash".into(), hex: hexs(&c.hash), formula: format!("{hash}, {} B ({rfc})", c.transcript.len()), command: Some(recompute::digest(algos, &c.transcript)) },
-        KeyValue { name: "verify_data".into(), hex: hexs(&c.verify_data), formula: format!("PRF(master_secret, \"{label}\", handshake_hash)[0..12] ({rfc})"), command: Some(recompute::prf(t.version, t.suite.prf, &t.master, label, &c.hash, 12)) },
+        KeyValue { name: "handshake_hash".into(), hex: hexs(&c.hash), formula: format!("{hash}, {} B ({rfc})", c.transcript.len()), command: Some(recompute::digest(algos, &c.transcript)), ..Default::default() },
+        KeyValue { name: "verify_data".into(), hex: hexs(&c.verify_data), formula: format!("PRF(master_secret, \"{label}\", handshake_hash)[0..12] ({rfc})"), command: Some(recompute::prf(t.version, t.suite.prf, &t.master, label, &c.hash, 12)), ..Default::default() },
     ]
 }
 
@@ -711,7 +713,7 @@ fn key_schedule12(t: &Tls12, checked: &[Checked]) -> Vec<KeyGen> {
     let (ml, kl, il) = (keys[0].mac_key.len(), keys[0].key.len(), ivs[0].len());
     let part = |name: String, hex: &[u8], at: usize| {
         let end = at + hex.len();
-        KeyValue { name, hex: hexs(hex), formula: format!("key_block[{at}..{end}]"), command: Some(format!("{block_cmd} | cut -c{}-{}", 3 * at + 1, 3 * end - 1)) }
+        KeyValue { name, hex: hexs(hex), formula: format!("key_block[{at}..{end}]"), command: Some(format!("{block_cmd} | cut -c{}-{}", 3 * at + 1, 3 * end - 1)), ..Default::default() }
     };
     let prf = match (version < 0x0303, suite.prf) {
         (true, _) => "PRF(MD5 ⊕ SHA-1)",
@@ -737,16 +739,19 @@ fn key_schedule12(t: &Tls12, checked: &[Checked]) -> Vec<KeyGen> {
                 command: None,
                 // How it was made (RFC 7627 §4, RFC 5246 §8.1); the value is the key log's.
                 formula: match (resumed, ems) {
-                    (true, _) => "master_secret (resumed; CLIENT_RANDOM)".into(),
+                    (true, _) => String::new(),
                     (false, true) => format!("{prf}(pre_master_secret, \"extended master secret\", session_hash), session_hash = Hash(ClientHello … ClientKeyExchange) (CLIENT_RANDOM)"),
                     (false, false) => format!("{prf}(pre_master_secret, \"master secret\", client_random + server_random) (CLIENT_RANDOM)"),
                 },
+                formula_ref: resumed.then(|| TextRef::new("word.key.master_resumed")),
+                ..Default::default()
             },
             KeyValue {
                 name: "key_block".into(),
                 hex: hexs(&block),
                 command: Some(block_cmd.clone()),
                 formula: format!("{prf}(master_secret, \"key expansion\", server_random + client_random)[0..{}], 2 × ({} + {} + {}) B", 2 * (suite.mac_len() + suite.key_len + block_iv), suite.mac_len(), suite.key_len, block_iv),
+                ..Default::default()
             },
         ],
         protects: Vec::new(),
@@ -781,8 +786,11 @@ fn key_schedule12(t: &Tls12, checked: &[Checked]) -> Vec<KeyGen> {
                 let how = if stream == recompute::Stream::ChaCha20 { format!("{side}_write_IV ⊕ {seq:024x} (seq_num; RFC 7905 §2{dtls})") } else { format!("{side}_write_IV ‖ explicit_nonce {} (RFC 5288 §3)", hexs(&nonce[4..])) };
                 // DTLS numbers a record by epoch and sequence number (RFC 6347 §4.1).
                 let no = if seq >> 48 > 0 { format!("{}:{}", seq >> 48, seq & 0xffff_ffff_ffff) } else { seq.to_string() };
-                values.push(KeyValue { name: format!("nonce, record {no}"), hex: hexs(&nonce), formula: how, command: None });
-                values.push(KeyValue { name: format!("plaintext, record {no}"), hex: hexs(plain), formula: format!("AEAD-Decrypt({side}_write_key, nonce, additional_data = seq_num ‖ type ‖ version ‖ length, ciphertext {} B + tag {} B) (RFC 5246 §6.2.3.3{dtls})", ct.len(), body.len() - ct.len() - if stream == recompute::Stream::ChaCha20 { 0 } else { 8 }), command: Some(recompute::open_record(stream, &k.key, &nonce, &ct)) });
+                let record = |key: &str| Some(TextRef::new(key).arg("n", no.clone()));
+                values.push(KeyValue { hex: hexs(&nonce), formula: how, name_ref: record("word.key.nonce"), ..Default::default() });
+                let tag = body.len() - ct.len() - if stream == recompute::Stream::ChaCha20 { 0 } else { 8 };
+                let open = TextRef::new("word.key.open12").arg("side", side).arg("ct", ct.len().to_string()).arg("tag", tag.to_string()).arg("dtls", dtls);
+                values.push(KeyValue { hex: hexs(plain), command: Some(recompute::open_record(stream, &k.key, &nonce, &ct)), name_ref: record("word.key.plaintext"), formula_ref: Some(open), ..Default::default() });
             }
         }
         let dir = if i == 0 { Dir::C2S } else { Dir::S2C };

@@ -346,6 +346,14 @@ pub fn connection(id: usize, cap: &Capture, mut tls: TlsConnection, hs: Handshak
             .into_iter()
             .map(|mut k| {
                 k.text = render(lang, &k.text_ref, None);
+                for v in &mut k.values {
+                    if let Some(r) = &v.name_ref {
+                        v.name = render(lang, r, None);
+                    }
+                    if let Some(r) = &v.formula_ref {
+                        v.formula = render(lang, r, None);
+                    }
+                }
                 k
             })
             .collect(),
