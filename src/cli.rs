@@ -584,7 +584,9 @@ fn print_text(out: &mut impl Write, a: &Analysis, fields: bool, colour: bool) ->
             for g in &conn.key_schedule {
                 writeln!(out, "  {}  ({})", c.p("1", &g.name), g.source)?;
                 for v in &g.values {
-                    writeln!(out, "    {:<22}{}", v.name, if v.hex.is_empty() { "—" } else { &v.hex })?;
+                    // Padded by the columns a terminal gives it (a Chinese name's characters take two).
+                    let pad = 22usize.saturating_sub(v.name.chars().map(columns).sum());
+                    writeln!(out, "    {}{:pad$}{}", v.name, "", if v.hex.is_empty() { "—" } else { &v.hex })?;
                     writeln!(out, "    {:<22}{}", "", c.p("2", &v.formula))?;
                     if let Some(cmd) = &v.command {
                         writeln!(out, "    {:<22}$ {cmd}", "")?;

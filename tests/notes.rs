@@ -367,3 +367,28 @@ fn what_the_records_of_a_split_certificate_hold() {
         assert!(ch.explanation.contains("(0x00ff)") || ch.explanation.contains("（0x00ff）"), "{lang:?}: {}", ch.explanation);
     }
 }
+
+/// A client Certificate with certificates in it, cut before its CertificateVerify: the
+/// CertificateRequest says it held a certificate and that what must follow is not in the input,
+/// not that it was empty. tshark with the key log on kinds/tls13-mtls.pcap: the client's frame 8
+/// carries records of 1 (ChangeCipherSpec), 1667 (Certificate, certificates_length 1642), 281
+/// (CertificateVerify) and 69 bytes (Finished); the input here ends after the 1667-byte record.
+#[test]
+fn a_client_certificate_cut_before_its_certificate_verify() {
+    let dir = common::data().join("kinds");
+    let bytes = std::fs::read(dir.join("tls13-mtls.pcap")).unwrap();
+    let keylog = std::fs::read_to_string(dir.join("tls13-mtls.keylog")).unwrap();
+    let a = analyze(&bytes, &Options::default());
+    let c = &a.connections[0];
+    let cut = c.records.iter().position(|r| r.dir == Some(Dir::C2S) && r.length == 1667).expect("the client's Certificate record");
+    let hex: String = c.records[..=cut]
+        .iter()
+        .map(|r| format!("{}: {}\n", if r.dir == Some(Dir::C2S) { "C" } else { "S" }, &c.stream.hex[2 * r.span.offset..2 * r.span.end()]))
+        .collect();
+    for lang in [Lang::En, Lang::Zh] {
+        let b = analyze(hex.as_bytes(), &Options { keylog: keylog.clone(), lang, ..Default::default() });
+        let cr = b.connections[0].messages.iter().find(|m| m.name == "CertificateRequest").expect("CertificateRequest decrypted");
+        let (held, empty) = if lang == Lang::En { ("a Certificate that holds a certificate", "empty Certificate (it had") } else { ("含有证书的 Certificate", "空的 Certificate") };
+        assert!(cr.explanation.contains(held) && !cr.explanation.contains(empty), "{lang:?}: {}", cr.explanation);
+    }
+}

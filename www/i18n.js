@@ -445,7 +445,7 @@ const STRINGS = {
     'fp.ja3.version': 'ClientHello 版本',
     'fp.ja3.ciphers': '密码套件（按原顺序）',
     'fp.ja3.exts': '扩展（按原顺序）',
-    'fp.ja3.groups': '支持的组',
+    'fp.ja3.groups': '支持的群',
     'fp.ja3.formats': '椭圆曲线点格式',
     'summary.none': '—',
     'summary.noConnection': '输入中没有找到 TLS 连接。',

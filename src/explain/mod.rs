@@ -282,6 +282,14 @@ pub fn connection(id: usize, cap: &Capture, mut tls: TlsConnection, hs: Handshak
     let opened: Vec<Option<(Option<HandshakeType>, String)>> = (0..messages.len())
         .map(|i| messages.get(i + 1).filter(|n| n.decrypted && n.span.offset >= messages[i].span.end()).map(|n| (n.msg_type.filter(|_| n.content_type == ct::HANDSHAKE), n.name.clone())))
         .collect();
+    // The last handshake message that begins in each opened record (its messages follow it): a
+    // later record that begins none holds more of that one.
+    let opened_last: Vec<Option<String>> = (0..messages.len())
+        .map(|i| {
+            let run = messages[i + 1..].iter().take_while(|n| n.decrypted && n.span.offset >= messages[i].span.end());
+            run.filter(|n| n.content_type == ct::HANDSHAKE).last().map(|n| n.name.clone())
+        })
+        .collect();
     let opened_alerts: Vec<Option<String>> = (0..messages.len())
         .map(|i| messages.get(i + 1).filter(|n| n.decrypted && n.content_type == ct::ALERT).and_then(|n| n.alert).and_then(|a| tls.alerts.get(a)).map(|a| a.name.clone()))
         .collect();
@@ -289,10 +297,18 @@ pub fn connection(id: usize, cap: &Capture, mut tls: TlsConnection, hs: Handshak
     let opened_encrypted: Vec<usize> = messages.iter().zip(&opened_alerts).filter(|(_, o)| o.is_some()).filter_map(|(m, _)| m.alert).filter(|&k| tls.alerts.get(k).is_some_and(|a| a.encrypted)).collect();
     // The client proved its certificate's key by a CertificateVerify (plaintext or decrypted).
     let client_signed = messages.iter().any(|m| m.msg_type == Some(ht::CERTIFICATE_VERIFY) && m.dir == Some(Dir::C2S) && !m.encrypted);
-    let client_cert = messages.iter().any(|m| matches!(m.msg_type, Some(ht::CERTIFICATE | ht::COMPRESSED_CERTIFICATE)) && m.dir == Some(Dir::C2S) && !m.encrypted);
+    // A TLS 1.3 Certificate: context<0..255>, then certificate_list<0..2^24-1> (RFC 8446 §4.4.2).
+    let client_cert = messages.iter().find(|m| m.msg_type == Some(ht::CERTIFICATE) && m.dir == Some(Dir::C2S) && !m.encrypted).map(|m| {
+        let b: Vec<u8> = m.pieces.iter().flat_map(|p| cap.data.get(p.offset..p.end()).unwrap_or_default().iter().copied()).collect();
+        let ctx = usize::from(b.get(4).copied().unwrap_or(0));
+        b.get(5 + ctx..8 + ctx).is_some_and(|l| l != [0, 0, 0])
+    });
     walk.client_answer = match (client_signed, client_cert) {
         (true, _) => "auth",
-        (false, true) => "empty",
+        (false, Some(false)) => "empty",
+        (false, Some(true)) => "sent",
+        // Its records were opened but hold none of it: not in the input.
+        (false, None) if walk.decrypted => "absent",
         _ => "unknown",
     };
     for (i, m) in messages.iter_mut().enumerate() {
@@ -304,6 +320,7 @@ pub fn connection(id: usize, cap: &Capture, mut tls: TlsConnection, hs: Handshak
         walk.plain = tls.app_plain.iter().find(|&&(o, _)| o == m.span.offset).map(|&(_, l)| l);
         walk.more = tls.hs_plain.iter().find(|&&(o, _)| o == m.span.offset).map(|&(_, l)| l);
         (walk.inner, walk.inner_name) = opened[i].clone().unwrap_or_default();
+        walk.inner_last = opened_last[i].clone();
         walk.opened_alert = None;
         if walk.opened && m.content_type == ct::ALERT {
             walk.opened_alert = opened_alerts.get(i).cloned().flatten();
@@ -403,6 +420,8 @@ struct Walk {
     /// The last handshake message each side's opened records began (c2s, s2c): a record that
     /// begins none holds more of it.
     last_inner: [String; 2],
+    /// The last handshake message that begins in the opened record at hand.
+    inner_last: Option<String>,
     /// What the client answered a TLS 1.3 CertificateRequest with, as far as the input shows:
     /// "auth" (a CertificateVerify), "empty" (a Certificate without one), "unknown".
     client_answer: &'static str,
@@ -771,8 +790,8 @@ fn texts(m: &Message, tls: &TlsConnection, hs: &Handshake, s: &Summary, w: &mut 
                 "early" => "@word.keys13.early".to_string(),
                 e => format!("@word.keys13.{e}.{}", side(m.dir)),
             };
-            if w.opened && w.inner.is_some() {
-                w.last_inner[k] = w.inner_name.clone();
+            if let (true, Some(last)) = (w.opened, &w.inner_last) {
+                w.last_inner[k] = last.clone();
             }
             // Opened, but it begins no message: more of the one an earlier record began (a
             // handshake message may span records, RFC 8446 §5.1).

@@ -320,7 +320,7 @@ impl<'a> Walk<'a> {
             _ => "—",
         };
         let mut first_kids = vec![
-            Field::new("header form", "1 (long header)", fspan).note("field.quic.header_form"),
+            Field::new("header form", TextRef::new("word.value.long_header"), fspan).note("field.quic.header_form"),
             Field::new("fixed bit", format!("{}", (first >> 6) & 1), fspan).note("field.quic.fixed_bit"),
         ];
         if ver != 0 {
@@ -399,7 +399,7 @@ impl<'a> Walk<'a> {
     fn short_header(&mut self, dir: Dir, first: u8, fspan: Span, mut r: Reader, len: usize, fields: &mut Vec<Field>, info: &mut QuicPacket) -> ReadResult<Header> {
         info.packet_type = "1rtt";
         fields.push(Field::new("first byte", format!("0x{first:02x}"), fspan).note("field.quic.first_byte").with_children(vec![
-            Field::new("header form", "0 (short header)", fspan).note("field.quic.header_form"),
+            Field::new("header form", TextRef::new("word.value.short_header"), fspan).note("field.quic.header_form"),
             Field::new("fixed bit", format!("{}", (first >> 6) & 1), fspan).note("field.quic.fixed_bit"),
             Field::new("spin bit", format!("{}", (first >> 5) & 1), fspan).note("field.quic.spin_bit"),
         ]));

@@ -291,7 +291,7 @@ fn extension_field(e: &X509Extension, at: &dyn Fn(&[u8]) -> Span, role: Role) ->
             (v.join(", ").into(), "field.cert.ext.crl")
         }
         P::SCT(list) => {
-            let v: Vec<String> = list.iter().map(|s| format!("log {}…", crate::reader::hexs(&s.id.key_id[..8]))).collect();
+            let v: Vec<String> = list.iter().map(|s| format!("{}…", crate::reader::hexs(&s.id.key_id[..8]))).collect();
             (TextRef::new("word.value.scts_logs").arg("n", list.len().to_string()).arg("logs", v.join(", ")).into(), "field.cert.ext.sct")
         }
         P::SubjectKeyIdentifier(k) => (crate::reader::hexs(k.0).into(), if role == Role::Issuer { "field.cert.ext.ski" } else { "field.cert.ext.ski.leaf" }),
