@@ -541,6 +541,10 @@ pub struct Message {
 }
 
 impl Message {
+    /// The message's bytes, its pieces joined, from `data` (the connection's bytes).
+    pub fn bytes(&self, data: &[u8]) -> Vec<u8> {
+        self.pieces.iter().flat_map(|p| data.get(p.offset..p.end()).unwrap_or_default().iter().copied()).collect()
+    }
     /// A message called `name` whose bytes are `span` (one piece); the later stages fill the rest.
     pub fn at(dir: Option<Dir>, content_type: ContentType, msg_type: Option<HandshakeType>, name: impl Into<String>, span: Span) -> Message {
         Message { dir, content_type, msg_type, name: name.into(), span, pieces: vec![span], ..Default::default() }

@@ -617,7 +617,7 @@ fn verify_finished12(messages: &[crate::model::Message], cap: &Capture, t: &Tls1
         if hvr.is_some_and(|h| k <= h) {
             continue;
         }
-        let mut bytes: Vec<u8> = m.pieces.iter().flat_map(|p| cap.data.get(p.offset..p.end()).unwrap_or_default().to_vec()).collect();
+        let mut bytes = m.bytes(&cap.data);
         if let (Some(seq), Some(len)) = (m.dtls_seq, bytes.get(1..4).map(<[u8]>::to_vec)) {
             // type, length, message_seq, fragment_offset 0, fragment_length = length, body.
             let body = bytes.split_off(4);
@@ -858,7 +858,6 @@ pub fn verify_quic_finished(tls: &mut TlsConnection, cap: &Capture, entries: &[E
 /// `verify_finished` on messages already walked (`hrr`: there was a HelloRetryRequest).
 fn verify_finished_in(messages: &[crate::model::Message], hrr: bool, cap: &Capture, secrets: &Secrets, hash: Hash, notes: &mut Vec<(NoteSeverity, TextRef)>) -> Vec<Checked> {
     let mut checked = Vec::new();
-    let msg_bytes = |m: &crate::model::Message| -> Vec<u8> { m.pieces.iter().flat_map(|p| cap.data.get(p.offset..p.end()).unwrap_or_default().to_vec()).collect() };
     let mut transcript: Vec<u8> = Vec::new();
     let mut transcript_types: Vec<HandshakeType> = Vec::new();
     let mut first_hello = hrr;
@@ -882,7 +881,7 @@ fn verify_finished_in(messages: &[crate::model::Message], hrr: bool, cap: &Captu
         if cap.inflated.iter().any(|&(o, l)| (o..o + l).contains(&m.span.offset)) {
             continue;
         }
-        let bytes = msg_bytes(m);
+        let bytes = m.bytes(&cap.data);
         if m.msg_type == Some(ht::FINISHED) {
             let (dir, who, secret) = match m.dir {
                 Some(Dir::S2C) => (Dir::S2C, "server", &secrets.server_handshake),

@@ -297,16 +297,10 @@ pub fn connection(id: usize, cap: &Capture, mut tls: TlsConnection, hs: Handshak
     let opened_encrypted: Vec<usize> = messages.iter().zip(&opened_alerts).filter(|(_, o)| o.is_some()).filter_map(|(m, _)| m.alert).filter(|&k| tls.alerts.get(k).is_some_and(|a| a.encrypted)).collect();
     // The client proved its certificate's key by a CertificateVerify (plaintext or decrypted).
     let client_signed = messages.iter().any(|m| m.msg_type == Some(ht::CERTIFICATE_VERIFY) && m.dir == Some(Dir::C2S) && !m.encrypted);
-    // A TLS 1.3 Certificate: context<0..255>, then certificate_list<0..2^24-1> (RFC 8446 §4.4.2).
-    let client_cert = messages.iter().find(|m| m.msg_type == Some(ht::CERTIFICATE) && m.dir == Some(Dir::C2S) && !m.encrypted).map(|m| {
-        let b: Vec<u8> = m.pieces.iter().flat_map(|p| cap.data.get(p.offset..p.end()).unwrap_or_default().iter().copied()).collect();
-        let ctx = usize::from(b.get(4).copied().unwrap_or(0));
-        b.get(5 + ctx..8 + ctx).is_some_and(|l| l != [0, 0, 0])
-    });
-    walk.client_answer = match (client_signed, client_cert) {
+    walk.client_answer = match (client_signed, tls.facts.client_certificate_empty) {
         (true, _) => "auth",
-        (false, Some(false)) => "empty",
-        (false, Some(true)) => "sent",
+        (false, Some(true)) => "empty",
+        (false, Some(false)) => "sent",
         // Its records were opened but hold none of it: not in the input.
         (false, None) if walk.decrypted => "absent",
         _ => "unknown",

@@ -52,8 +52,10 @@ pub fn parse_line(line: &str) -> Option<Entry> {
     let label = *LABELS.iter().find(|l| **l == label)?;
     let key = unhex(key)?;
     let secret = unhex(secret)?;
-    let key_ok = if label == "RSA" { key.len() == 8 } else { key.len() == 32 };
-    (key_ok && !secret.is_empty()).then_some(Entry { label, key, secret })
+    let e = Entry { label, key, secret };
+    // A client random is 32 bytes; an RSA entry is keyed by 8 bytes of the encrypted premaster.
+    let key_ok = e.key.len() == if e.by_client_random() { 32 } else { 8 };
+    (key_ok && !e.secret.is_empty()).then_some(e)
 }
 
 /// All entries of a key log text (other lines are ignored).

@@ -80,18 +80,13 @@ struct Value {
 }
 
 impl Value {
+    /// The value: plain words, or a text of the tables (its key starts with word.value).
     fn set<V: Into<FieldValue>>(&mut self, f: impl FnOnce() -> V) {
         if !self.lean {
             match f().into() {
                 FieldValue::Plain(s) => self.text = s,
                 FieldValue::Says(r) => self.words = Some(r),
             }
-        }
-    }
-    /// The value as a text of the tables (its key starts with word.value) with its arguments.
-    fn say(&mut self, f: impl FnOnce() -> TextRef) {
-        if !self.lean {
-            self.words = Some(f());
         }
     }
 }
@@ -123,7 +118,7 @@ fn extension(r: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, list: &mut Field
     }
     // A broken extension body is reported but does not stop the list: its length was valid.
     if let Err(e) = res {
-        value.say(|| TextRef::new("word.value.malformed").with("why", e.describe()));
+        value.set(|| TextRef::new("word.value.malformed").with("why", e.describe()));
     }
     list.add(|| {
         let key = match (t, ctx) {
@@ -242,7 +237,7 @@ fn decode(t: ExtensionType, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts
     match t {
         ext::SERVER_NAME if ctx == ExtCtx::ClientHello => server_name_list(body, facts, kids, value),
         ext::SERVER_NAME => {
-            value.say(|| TextRef::new("word.value.sni_used"));
+            value.set(|| TextRef::new("word.value.sni_used"));
             Ok(())
         }
         ext::ALPN => {
@@ -269,7 +264,7 @@ fn decode(t: ExtensionType, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts
         }
         ext::SIGNATURE_ALGORITHMS | ext::SIGNATURE_ALGORITHMS_CERT => {
             let v = u16_list(body, 2, "supported_signature_algorithms", "SignatureScheme", registry::signature_scheme_name, "field.sigalgs.list", scheme_note, kids)?;
-            value.say(|| TextRef::new("word.value.schemes").arg("n", v.len().to_string()));
+            value.set(|| TextRef::new("word.value.schemes").arg("n", v.len().to_string()));
             if t == ext::SIGNATURE_ALGORITHMS {
                 facts.signature_algorithms = v.into_iter().map(SignatureScheme).collect();
             }
@@ -291,7 +286,7 @@ fn decode(t: ExtensionType, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts
         ext::KEY_SHARE => key_share(body, ctx, facts, kids, value),
         ext::SESSION_TICKET => session_ticket(body, facts, kids, value),
         ext::EXTENDED_MASTER_SECRET | ext::ENCRYPT_THEN_MAC | ext::POST_HANDSHAKE_AUTH => {
-            value.say(|| TextRef::new("word.value.empty"));
+            value.set(|| TextRef::new("word.value.empty"));
             Ok(())
         }
         ext::MAX_FRAGMENT_LENGTH => max_fragment_length(body, kids, value),
@@ -316,20 +311,20 @@ fn decode(t: ExtensionType, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts
             // certificate_authorities (RFC 8446 §4.2.4): DistinguishedName authorities<3..2^16-1>.
             let shown = |b: &[u8]| crate::x509::dn_string(b).map(FieldValue::from).unwrap_or_else(|| super::hex_short(b));
             let n = opaque_list(body, ("authorities", "field.certificate_authorities.list"), ("DistinguishedName", "field.certificate_authorities.name"), shown, kids)?;
-            value.say(|| TextRef::new("word.value.ca_names").arg("n", n.to_string()));
+            value.set(|| TextRef::new("word.value.ca_names").arg("n", n.to_string()));
             Ok(())
         }
         ext::DELEGATED_CREDENTIAL if ctx == ExtCtx::ClientHello => {
             // delegated_credential (RFC 9345 §4.1.1): the signature schemes accepted in a DC.
             let v = u16_list(body, 2, "supported_signature_algorithms", "SignatureScheme", registry::signature_scheme_name, "field.delegated_credential.list", scheme_note, kids)?;
-            value.say(|| TextRef::new("word.value.schemes").arg("n", v.len().to_string()));
+            value.set(|| TextRef::new("word.value.schemes").arg("n", v.len().to_string()));
             Ok(())
         }
         ext::TICKET_REQUEST if ctx == ExtCtx::ClientHello => {
             // ticket_request (RFC 9149 §3): how many tickets the client would like.
             let (new, s1) = body.u8("new_session_count")?;
             let (res, s2) = body.u8("resumption_count")?;
-            value.say(|| TextRef::new("word.value.ticket_count").arg("new", new.to_string()).arg("res", res.to_string()));
+            value.set(|| TextRef::new("word.value.ticket_count").arg("new", new.to_string()).arg("res", res.to_string()));
             kids.add(|| Field::new("new_session_count", new.to_string(), s1).note("field.ticket_request.new_session_count"));
             kids.add(|| Field::new("resumption_count", res.to_string(), s2).note("field.ticket_request.resumption_count"));
             Ok(())
@@ -339,7 +334,7 @@ fn decode(t: ExtensionType, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts
             // connection_id (RFC 9146 §3): opaque cid<0..2^8-1>.
             let cid = Vector::read(body, 1, "cid")?;
             if cid.bytes.is_empty() {
-                value.say(|| TextRef::new("word.value.no_cid"));
+                value.set(|| TextRef::new("word.value.no_cid"));
             } else {
                 value.set(|| hexs(cid.bytes));
             }
@@ -357,20 +352,20 @@ fn decode(t: ExtensionType, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts
                 _ => super::hex_short(b),
             };
             let n = opaque_list(body, ("sct_list", "field.sct.list"), ("SignedCertificateTimestamp", "field.sct.entry"), shown, kids)?;
-            value.say(|| TextRef::new("word.value.scts").arg("n", n.to_string()));
+            value.set(|| TextRef::new("word.value.scts").arg("n", n.to_string()));
             Ok(())
         }
         ext::RENEGOTIATION_INFO => {
             let rc = Vector::read(body, 1, "renegotiated_connection")?;
             let b = rc.bytes;
             facts.reneg_info_len = Some(b.len());
-            value.say(|| if b.is_empty() { TextRef::new("word.value.reneg_initial") } else { TextRef::new("word.value.reneg").arg("n", b.len().to_string()) });
+            value.set(|| if b.is_empty() { TextRef::new("word.value.reneg_initial") } else { TextRef::new("word.value.reneg").arg("n", b.len().to_string()) });
             kids.add(|| rc.field("renegotiated_connection", empty_or_hex(b)).note("field.reneg.renegotiated_connection"));
             Ok(())
         }
         ext::STATUS_REQUEST if ctx == ExtCtx::ClientHello => status_request(body, kids, value),
         ext::STATUS_REQUEST => {
-            value.say(|| TextRef::new("word.value.ocsp_promised"));
+            value.set(|| TextRef::new("word.value.ocsp_promised"));
             Ok(())
         }
         ext::PSK_KEY_EXCHANGE_MODES => {
@@ -391,7 +386,7 @@ fn decode(t: ExtensionType, body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts
                 3 => "zstd".into(),
                 _ => "unknown".into(),
             }, "field.compress_certificate.list", |_| "field.compress_certificate.algorithm", kids)?;
-            value.say(|| TextRef::new("word.value.algorithms").arg("n", v.len().to_string()));
+            value.set(|| TextRef::new("word.value.algorithms").arg("n", v.len().to_string()));
             Ok(())
         }
         ext::PRE_SHARED_KEY => {
@@ -463,9 +458,9 @@ fn session_ticket(body: &mut Reader, facts: &mut ExtFacts, kids: &mut Fields, va
     let (b, s) = body.rest();
     facts.session_ticket_len = Some(b.len());
     if b.is_empty() {
-        value.say(|| TextRef::new("word.value.ticket_request"));
+        value.set(|| TextRef::new("word.value.ticket_request"));
     } else {
-        value.say(|| TextRef::new("word.value.ticket").arg("n", b.len().to_string()));
+        value.set(|| TextRef::new("word.value.ticket").arg("n", b.len().to_string()));
         kids.add(|| Field::new("ticket", super::hex_short(b), s).note("field.session_ticket.ticket"));
     }
     Ok(())
@@ -482,7 +477,7 @@ fn max_fragment_length(body: &mut Reader, kids: &mut Fields, value: &mut Value) 
             kids.add(|| Field::new("MaxFragmentLength", TextRef::new("word.value.code_bytes").arg("v", v.to_string()).arg("n", n.to_string()), s).note("field.max_fragment_length.value"));
         }
         _ => {
-            value.say(|| TextRef::new("word.value.invalid"));
+            value.set(|| TextRef::new("word.value.invalid"));
             kids.add(|| Field::new("MaxFragmentLength", TextRef::new("word.value.code_invalid").arg("v", v.to_string()), s).note("field.max_fragment_length.value"));
         }
     }
@@ -535,7 +530,7 @@ fn oid_filters(body: &mut Reader, kids: &mut Fields, value: &mut Value) -> ReadR
             ])
         });
     }
-    value.say(|| TextRef::new("word.value.filters").arg("n", n.to_string()));
+    value.set(|| TextRef::new("word.value.filters").arg("n", n.to_string()));
     kids.add(|| Field::new("filters", value.text.clone(), Span::new(start, body.pos() - start)).note("field.oid_filters.list").with_children(items));
     Ok(())
 }
@@ -552,7 +547,7 @@ fn status_request(body: &mut Reader, kids: &mut Fields, value: &mut Value) -> Re
     let (mut exts, _) = body.vec(2, "request_extensions")?;
     let (b, _) = exts.rest();
     kids.add(|| Field::says("request_extensions", crate::reader::bytes_value(b.len()), Span::new(s0, body.pos() - s0)).note("field.status_request.request_extensions"));
-    value.say(|| TextRef::new("word.value.ocsp_requested"));
+    value.set(|| TextRef::new("word.value.ocsp_requested"));
     Ok(())
 }
 
@@ -560,7 +555,7 @@ fn status_request(body: &mut Reader, kids: &mut Fields, value: &mut Value) -> Re
 fn padding(body: &mut Reader, facts: &mut ExtFacts, kids: &mut Fields, value: &mut Value) -> ReadResult<()> {
     let (b, s) = body.rest();
     let zeros = b.iter().all(|&x| x == 0);
-    value.say(|| TextRef::new(if zeros { "word.value.padding" } else { "word.value.padding_nonzero" }).arg("n", b.len().to_string()));
+    value.set(|| TextRef::new(if zeros { "word.value.padding" } else { "word.value.padding_nonzero" }).arg("n", b.len().to_string()));
     // RFC 7685 §4: padding keeps a ClientHello (with its 4-byte header) out of 256..=511 bytes.
     let (total, before) = (facts.hello_len, facts.hello_len.saturating_sub(4 + b.len()));
     let note = match (zeros, total) {
@@ -594,7 +589,7 @@ fn max_early_data(body: &mut Reader, facts: &mut ExtFacts, kids: &mut Fields, va
     // In NewSessionTicket: uint32 max_early_data_size (RFC 8446 §4.2.10).
     let (n, s) = body.u32("max_early_data_size")?;
     facts.max_early_data = Some(n);
-    value.say(|| TextRef::new("word.value.early_max").arg("n", n.to_string()));
+    value.set(|| TextRef::new("word.value.early_max").arg("n", n.to_string()));
     kids.add(|| Field::says("max_early_data_size", crate::reader::bytes_value(n as usize), s).note("field.early_data.max_early_data_size"));
     Ok(())
 }
@@ -712,7 +707,7 @@ fn pre_shared_key(body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
     if ctx != ExtCtx::ClientHello {
         let (i, s) = body.u16("selected_identity")?;
         facts.psk_selected_identity = Some(i);
-        value.say(|| TextRef::new("word.value.psk_selected").arg("i", i.to_string()));
+        value.set(|| TextRef::new("word.value.psk_selected").arg("i", i.to_string()));
         kids.add(|| Field::new("selected_identity", i.to_string(), s).note("field.pre_shared_key.selected_identity"));
         return Ok(());
     }
@@ -767,7 +762,7 @@ fn pre_shared_key(body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &m
         });
     }
     kids.add(|| Field::new("binders", TextRef::new("word.value.binders").arg("n", m.to_string()), Span::new(start, body.pos() - start)).note("field.pre_shared_key.binders").with_children(items));
-    value.say(|| TextRef::new("word.value.psk_offer").arg("n", n.to_string()).arg("m", m.to_string()));
+    value.set(|| TextRef::new("word.value.psk_offer").arg("n", n.to_string()).arg("m", m.to_string()));
     Ok(())
 }
 
@@ -809,7 +804,7 @@ fn ech_client_hello(body: &mut Reader, kids: &mut Fields, value: &mut Value) -> 
     kids.add(|| enc.field("enc", if enc.bytes.is_empty() { TextRef::new("word.value.empty").into() } else { super::hex_short(enc.bytes) }).note("field.ech.enc"));
     let payload = Vector::read(body, 2, "payload")?;
     kids.add(|| payload.field("payload", super::hex_short(payload.bytes)).note("field.ech.payload"));
-    value.say(|| TextRef::new("word.value.ech_outer").arg("kdf", kdf_name.to_string()).arg("aead", aead_name.to_string()).arg("cid", cid.to_string()).arg("n", payload.bytes.len().to_string()));
+    value.set(|| TextRef::new("word.value.ech_outer").arg("kdf", kdf_name.to_string()).arg("aead", aead_name.to_string()).arg("cid", cid.to_string()).arg("n", payload.bytes.len().to_string()));
     Ok(())
 }
 
@@ -819,7 +814,7 @@ fn key_share(body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &mut Fi
     match ctx {
         ExtCtx::HelloRetryRequest => {
             let (g, s) = body.u16("selected_group")?;
-            value.say(|| TextRef::new("word.value.hrr_group").arg("group", registry::group_name(g)));
+            value.set(|| TextRef::new("word.value.hrr_group").arg("group", registry::group_name(g)));
             facts.key_share_groups = vec![NamedGroup(g)];
             kids.add(|| Field::new("selected_group", format!("0x{g:04x} {}", registry::group_name(g)), s).note("field.key_share.selected_group"));
             Ok(())
@@ -910,7 +905,7 @@ fn transport_parameters(body: &mut Reader, kids: &mut Fields, value: &mut Value)
             Field::new("value", hexs(&v[..v.len().min(64)]), vs).note("field.quic_tp.value"),
         ]));
     }
-    value.say(|| TextRef::new("word.value.params").arg("n", names.len().to_string()));
+    value.set(|| TextRef::new("word.value.params").arg("n", names.len().to_string()));
     Ok(())
 }
 

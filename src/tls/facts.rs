@@ -78,7 +78,9 @@ pub enum MsgFacts {
     None,
     ClientHello(Box<ClientHelloInfo>),
     ServerHello(Box<ServerHelloInfo>),
-    Certificates(Vec<Certificate>),
+    /// The certificates read, and whether certificate_list was empty (a client with none that
+    /// fits sends an empty one, RFC 8446 §4.4.2, RFC 5246 §7.4.6).
+    Certificates(Vec<Certificate>, bool),
     ServerKeyExchange(SkeInfo),
     CertificateRequest(CertRequestInfo),
     /// TLS 1.3 EncryptedExtensions (read when decrypted): where the chosen ALPN is.
@@ -108,6 +110,9 @@ pub struct Facts {
     pub hrr: Option<ServerHelloInfo>,
     pub ske: Option<SkeInfo>,
     pub client_auth: bool,
+    /// The client's Certificate was seen (in plaintext or decrypted): whether its
+    /// certificate_list was empty.
+    pub client_certificate_empty: Option<bool>,
     /// The TLS 1.0–1.2 CertificateRequest, as read (RFC 5246 §7.4.4).
     pub cert_request: Option<CertRequestInfo>,
     pub resumed: bool,

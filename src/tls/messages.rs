@@ -145,9 +145,9 @@ fn body(t: HandshakeType, r: &mut Reader, ctx: &Ctx, out: &mut Fields, facts: &m
             res
         }
         ht::CERTIFICATE => {
-            let mut certs = Vec::new();
-            let res = certificate(r, ctx, out, &mut certs);
-            *facts = MsgFacts::Certificates(certs);
+            let (mut certs, mut empty) = (Vec::new(), false);
+            let res = certificate(r, ctx, out, &mut certs, &mut empty);
+            *facts = MsgFacts::Certificates(certs, empty);
             res
         }
         ht::SERVER_KEY_EXCHANGE => {
@@ -214,7 +214,7 @@ fn body(t: HandshakeType, r: &mut Reader, ctx: &Ctx, out: &mut Fields, facts: &m
             let (n, s) = r.u24("uncompressed_length")?;
             out.add(|| Field::says("uncompressed_length", crate::reader::bytes_value(n), s).note("field.CompressedCertificate.uncompressed_length"));
             let data = Vector::read(r, 3, "compressed_certificate_message")?;
-            out.add(|| data.field_says("compressed_certificate_message", crate::reader::bytes_value(data.bytes.len())).note("field.CompressedCertificate.compressed"));
+            out.add(|| data.field("compressed_certificate_message", crate::reader::bytes_value(data.bytes.len())).note("field.CompressedCertificate.compressed"));
             Ok(())
         }
         ht::CERTIFICATE_STATUS => {
@@ -419,13 +419,14 @@ fn server_hello(r: &mut Reader, out: &mut Fields, info: &mut ServerHelloInfo) ->
 
 /// Certificate: TLS 1.2 `ASN.1Cert certificate_list<0..2^24-1>` (RFC 5246 §7.4.2); TLS 1.3 adds
 /// `certificate_request_context` and per-entry extensions (RFC 8446 §4.4.2).
-fn certificate(r: &mut Reader, ctx: &Ctx, out: &mut Fields, certs: &mut Vec<Certificate>) -> ReadResult<()> {
+fn certificate(r: &mut Reader, ctx: &Ctx, out: &mut Fields, certs: &mut Vec<Certificate>, empty: &mut bool) -> ReadResult<()> {
     if ctx.tls13 {
         let c = Vector::read(r, 1, "certificate_request_context")?;
         out.add(|| c.field("certificate_request_context", empty_or_hex(c.bytes)).note(if c.bytes.is_empty() { "field.Certificate.request_context.empty" } else { "field.Certificate.request_context" }));
     }
     let s0 = r.pos();
     let (mut list, ls) = r.vec(3, "certificate_list")?;
+    *empty = list.is_empty();
     let mut kids = out.sub();
     kids.add(|| len_field(ls, list.remaining()));
     let res = (|| -> ReadResult<()> {

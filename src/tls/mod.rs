@@ -288,10 +288,6 @@ impl<'a> Vector<'a> {
     pub fn field(&self, name: &str, value: impl Into<crate::model::Value>) -> Field {
         Field::new(name, value, self.span).with_children(vec![len_field(self.len_span, self.bytes.len())])
     }
-    /// The same, its value a text of the tables.
-    pub fn field_says(&self, name: &str, value: TextRef) -> Field {
-        Field::says(name, value, self.span).with_children(vec![len_field(self.len_span, self.bytes.len())])
-    }
 }
 
 #[cfg(test)]

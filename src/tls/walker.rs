@@ -229,9 +229,10 @@ impl Walker {
                     self.out.facts.resumed = resumed;
                 }
             }
-            MsgFacts::Certificates(certs) => {
+            MsgFacts::Certificates(certs, empty) => {
                 if dir == Some(Dir::C2S) {
                     self.out.facts.client_auth = true;
+                    self.out.facts.client_certificate_empty = Some(empty);
                 }
                 let base = self.out.certificates.len();
                 for (k, mut c) in certs.into_iter().enumerate() {
