@@ -417,7 +417,9 @@ struct Walk {
     /// The last handshake message that begins in the opened record at hand.
     inner_last: Option<String>,
     /// What the client answered a TLS 1.3 CertificateRequest with, as far as the input shows:
-    /// "auth" (a CertificateVerify), "empty" (a Certificate without one), "unknown".
+    /// "auth" (a CertificateVerify), "empty" (an empty certificate_list), "sent" (certificates,
+    /// no CertificateVerify in the input), "absent" (decrypted, but not in the input), "unknown"
+    /// (encrypted).
     client_answer: &'static str,
     /// The alert a key log found inside the encrypted alert record at hand.
     opened_alert: Option<String>,

@@ -73,9 +73,7 @@ pub fn parse_list(r: &mut Reader, out: &mut Fields, ctx: ExtCtx, facts: &mut Ext
 
 /// An extension's one-line value, built only when fields are (not in lean parses).
 struct Value {
-    text: String,
-    /// The value in words, written per language (instead of `text`).
-    words: Option<TextRef>,
+    shown: FieldValue,
     lean: bool,
 }
 
@@ -83,10 +81,7 @@ impl Value {
     /// The value: plain words, or a text of the tables (its key starts with word.value).
     fn set<V: Into<FieldValue>>(&mut self, f: impl FnOnce() -> V) {
         if !self.lean {
-            match f().into() {
-                FieldValue::Plain(s) => self.text = s,
-                FieldValue::Says(r) => self.words = Some(r),
-            }
+            self.shown = f().into();
         }
     }
 }
@@ -110,7 +105,7 @@ fn extension(r: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, list: &mut Field
     let mut kids = list.sub();
     kids.add(|| Field::new("extension_type", format!("0x{code:04x} ({})", ext_label(code)), tspan).note(type_note(code)));
     kids.add(|| len_field(lspan, len));
-    let mut value = Value { text: String::new(), words: None, lean: kids.is_lean() };
+    let mut value = Value { shown: FieldValue::Plain(String::new()), lean: kids.is_lean() };
     let res = decode(t, &mut body, ctx, facts, &mut kids, &mut value);
     if res.is_ok() && !body.is_empty() {
         let (rest, s) = body.rest();
@@ -141,9 +136,7 @@ fn extension(r: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, list: &mut Field
             (ext::KEY_SHARE, ExtCtx::ServerHello) => "ext.key_share.server".to_string(),
             _ => ext_note_key(code),
         };
-        let mut f = Field::new(ext_label(code), value.text, span).note(key).with_children(kids);
-        f.value_ref = value.words;
-        f
+        Field::new(ext_label(code), value.shown, span).note(key).with_children(kids)
     });
     Ok(())
 }
@@ -224,7 +217,7 @@ fn u8_list(
     }
     value.set(|| vals.iter().map(|&v| name(v)).collect::<Vec<_>>().join(", "));
     let span = Span::new(start, body.pos() - start);
-    kids.add(|| Field::new(what, value.text.clone(), span).note(note).with_children(items));
+    kids.add(|| Field::new(what, value.shown.clone(), span).note(note).with_children(items));
     Ok(vals)
 }
 
@@ -449,7 +442,7 @@ fn server_name_list(body: &mut Reader, facts: &mut ExtFacts, kids: &mut Fields, 
             }
         }
     }
-    kids.add(|| Field::new("server_name_list", value.text.clone(), Span::new(start, body.pos() - start)).note("field.sni.list").with_children(items));
+    kids.add(|| Field::new("server_name_list", value.shown.clone(), Span::new(start, body.pos() - start)).note("field.sni.list").with_children(items));
     res
 }
 
@@ -531,7 +524,7 @@ fn oid_filters(body: &mut Reader, kids: &mut Fields, value: &mut Value) -> ReadR
         });
     }
     value.set(|| TextRef::new("word.value.filters").arg("n", n.to_string()));
-    kids.add(|| Field::new("filters", value.text.clone(), Span::new(start, body.pos() - start)).note("field.oid_filters.list").with_children(items));
+    kids.add(|| Field::new("filters", value.shown.clone(), Span::new(start, body.pos() - start)).note("field.oid_filters.list").with_children(items));
     Ok(())
 }
 
@@ -683,7 +676,7 @@ fn protocol_list(body: &mut Reader, what: &'static str, note: &'static str, item
         protos.push(name);
     }
     value.set(|| protos.join(", "));
-    kids.add(|| Field::new(what, value.text.clone(), Span::new(start, body.pos() - start)).note(note).with_children(items));
+    kids.add(|| Field::new(what, value.shown.clone(), Span::new(start, body.pos() - start)).note(note).with_children(items));
     Ok((protos, first))
 }
 
@@ -837,7 +830,7 @@ fn key_share(body: &mut Reader, ctx: ExtCtx, facts: &mut ExtFacts, kids: &mut Fi
             }
             value.set(|| names(&groups, registry::group_name));
             facts.key_share_groups = groups.into_iter().map(NamedGroup).collect();
-            kids.add(|| Field::new("client_shares", value.text.clone(), Span::new(start, body.pos() - start)).note("field.key_share.client_shares").with_children(items));
+            kids.add(|| Field::new("client_shares", value.shown.clone(), Span::new(start, body.pos() - start)).note("field.key_share.client_shares").with_children(items));
             res
         }
         _ => {
